@@ -1,0 +1,31 @@
+package io.paperalerts.config;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** Keys every service has: where the cluster is and how the catalogue's topics are created. */
+public final class CommonConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REPLICATION_FACTOR = "topics.replication.factor";
+
+    private CommonConfig() {
+    }
+
+    private static void requireHosts(String name, Object value) {
+        if (!(value instanceof java.util.List<?> hosts) || hosts.isEmpty()
+                || hosts.stream().anyMatch(h -> !String.valueOf(h).contains(":"))) {
+            throw new org.apache.kafka.common.config.ConfigException(name, value, "expected host:port[,host:port...]");
+        }
+    }
+
+    public static ConfigDef define(ConfigDef definition) {
+        return definition
+                .define(BOOTSTRAP_SERVERS, Type.LIST, "localhost:9092", CommonConfig::requireHosts,
+                        Importance.HIGH, "Kafka bootstrap servers, host:port[,host:port...]")
+                .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1),
+                        Importance.MEDIUM, "Replication factor of the topics created at start-up when missing "
+                                + "(use 3 on a production cluster)");
+    }
+}

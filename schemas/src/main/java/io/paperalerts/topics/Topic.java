@@ -1,0 +1,32 @@
+package io.paperalerts.topics;
+
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * One topic of the catalogue: its name, the serdes of its keys and values, and how it is created.
+ *
+ * @param configs topic-level configs applied at creation (cleanup policy, retention)
+ */
+public record Topic<K, V>(
+        String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, Map<String, String> configs) {
+
+    public Topic {
+        configs = Map.copyOf(configs);
+    }
+
+    public boolean compacted() {
+        return TopicConfig.CLEANUP_POLICY_COMPACT.equals(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG));
+    }
+
+    public NewTopic newTopic(short replicationFactor) {
+        return new NewTopic(name, partitions, replicationFactor).configs(configs);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,45 @@
+package io.paperalerts.topics;
+
+import io.paperalerts.avro.AvroSerde;
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The one catalogue of topics. Services name topics only through it. */
+public final class Topics {
+
+    /** Papers keyed by canonical paper id. History is kept (no time limit) so backfills can reach far back. */
+    public static final Topic<String, Paper> PAPERS = new Topic<>("papers", Serdes.String(),
+            AvroSerde.of(Paper.class), 6, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, "-1"));
+
+    /** Latest state of each subscription keyed by subscription id; a tombstone removes it. */
+    public static final Topic<String, Subscription> SUBSCRIPTIONS = new Topic<>("subscriptions", Serdes.String(),
+            AvroSerde.of(Subscription.class), 3, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /** Alerts keyed by recipient, so one recipient's alerts stay in order on one partition. */
+    public static final Topic<String, Alert> ALERTS = new Topic<>("alerts", Serdes.String(),
+            AvroSerde.of(Alert.class), 6, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+
+    /**
+     * Records that could not be processed: the original key and value bytes, with the reason and
+     * origin in headers (see {@link io.paperalerts.deadletter.DeadLetters}).
+     */
+    public static final Topic<byte[], byte[]> DEAD_LETTERS = new Topic<>("paper-alerts.dead-letters",
+            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+
+    public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DEAD_LETTERS);
+
+    private Topics() {
+    }
+}
