@@ -1,0 +1,192 @@
+package io.paperalerts.ingest.file;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paperalerts.schemas.Paper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads papers from JSON Lines: one object per line, {@code id} and {@code title} required;
+ * {@code abstract}, {@code authors}, {@code categories}, {@code published}, {@code url},
+ * {@code pdfUrl}, {@code upvotes} optional; other fields ignored. A bad line (invalid UTF-8,
+ * malformed JSON, missing or mistyped field) becomes a {@link Rejected} entry naming its line
+ * number and the problem, and reading goes on.
+ */
+public final class JsonlPaperReader {
+
+    /** One line's outcome. */
+    public sealed interface Entry permits Parsed, Rejected {
+        int line();
+    }
+
+    public record Parsed(int line, Paper paper) implements Entry {
+    }
+
+    public record Rejected(int line, String reason, byte[] raw) implements Entry {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonlPaperReader() {
+    }
+
+    public static void read(InputStream in, String source, Consumer<Entry> sink) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int lineNumber = 0;
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    emit(++lineNumber, line.toByteArray(), source, sink);
+                    line.reset();
+                } else {
+                    line.write(buffer[i]);
+                }
+            }
+        }
+        if (line.size() > 0) {
+            emit(++lineNumber, line.toByteArray(), source, sink);
+        }
+    }
+
+    public static List<Entry> readAll(InputStream in, String source) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        read(in, source, entries::add);
+        return entries;
+    }
+
+    private static void emit(int lineNumber, byte[] raw, String source, Consumer<Entry> sink) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            sink.accept(new Rejected(lineNumber, "line " + lineNumber + ": not valid UTF-8", raw));
+            return;
+        }
+        if (text.isBlank()) {
+            return;
+        }
+        try {
+            sink.accept(new Parsed(lineNumber, toPaper(JSON.readTree(text), source)));
+        } catch (JsonProcessingException e) {
+            sink.accept(new Rejected(lineNumber, "line " + lineNumber + ": malformed JSON: " + e.getOriginalMessage(), raw));
+        } catch (InvalidPaperException e) {
+            sink.accept(new Rejected(lineNumber, "line " + lineNumber + ": " + e.getMessage(), raw));
+        }
+    }
+
+    private static Paper toPaper(JsonNode node, String source) {
+        if (!node.isObject()) {
+            throw new InvalidPaperException("expected a JSON object, got " + node.getNodeType().name().toLowerCase());
+        }
+        return Paper.newBuilder()
+                .setId(requiredText(node, "id"))
+                .setTitle(requiredText(node, "title").strip().replaceAll("\\s+", " "))
+                .setAbstractText(optionalText(node, "abstract", "").strip().replaceAll("\\s+", " "))
+                .setAuthors(textList(node, "authors"))
+                .setCategories(textList(node, "categories"))
+                .setPublished(instant(node, "published"))
+                .setSource(source)
+                .setUrl(optionalText(node, "url", null))
+                .setPdfUrl(optionalText(node, "pdfUrl", null))
+                .setUpvotes(upvotes(node))
+                .build();
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidPaperException("missing required field '" + field + "'");
+        }
+        if (!value.isTextual() && !value.isNumber()) {
+            throw new InvalidPaperException("field '" + field + "' must be a string");
+        }
+        String text = value.asText().strip();
+        if (text.isEmpty()) {
+            throw new InvalidPaperException("required field '" + field + "' is empty");
+        }
+        return text;
+    }
+
+    private static String optionalText(JsonNode node, String field, String fallback) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw new InvalidPaperException("field '" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    private static List<String> textList(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (value.isTextual()) {
+            return List.of(value.asText().split("\\s*[,;]\\s*"));
+        }
+        if (!value.isArray()) {
+            throw new InvalidPaperException("field '" + field + "' must be an array of strings");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw new InvalidPaperException("field '" + field + "' must be an array of strings");
+            }
+            items.add(item.asText().strip());
+        }
+        return items;
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        String text = optionalText(node, field, null);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return text.length() == 10
+                    ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidPaperException("field '" + field + "': '" + text
+                    + "' is not an ISO date (2025-01-31) or date-time (2025-01-31T12:00:00Z)");
+        }
+    }
+
+    private static Integer upvotes(JsonNode node) {
+        JsonNode value = node.get("upvotes");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw new InvalidPaperException("field 'upvotes' must be an integer");
+        }
+        return value.intValue();
+    }
+
+    private static final class InvalidPaperException extends RuntimeException {
+        InvalidPaperException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.paperalerts.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * Kafka's own KRaft broker (one combined broker and controller node) running inside this JVM: the
+ * real broker, not a mock, for the demo and the integration tests. Its data lives in a fresh
+ * temporary folder deleted on close, or in a given folder kept across runs (then the ports chosen
+ * on the first run are reused, since the controller's address is recorded in its metadata log).
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final String PORTS_FILE = "embedded-ports.properties";
+
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final int brokerPort;
+    private final KafkaRaftServer server;
+
+    private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int brokerPort, KafkaRaftServer server) {
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.brokerPort = brokerPort;
+        this.server = server;
+    }
+
+    /** Starts a broker on a fresh temporary folder, deleted on {@link #close()}. */
+    public static EmbeddedKafkaBroker start() {
+        try {
+            return start(Files.createTempDirectory("paper-alerts-kafka-"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary folder for Kafka", e);
+        }
+    }
+
+    /** Starts a broker whose topics and offsets persist in {@code dataDir}. */
+    public static EmbeddedKafkaBroker start(Path dataDir) {
+        return start(dataDir, false);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose) {
+        try {
+            Files.createDirectories(dataDir);
+            Properties ports = loadOrChoosePorts(dataDir);
+            int brokerPort = Integer.parseInt(ports.getProperty("broker"));
+            int controllerPort = Integer.parseInt(ports.getProperty("controller"));
+            Properties props = serverProperties(dataDir, brokerPort, controllerPort);
+            if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+                format(dataDir, props);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+            server.startup();
+            return new EmbeddedKafkaBroker(dataDir, deleteOnClose, brokerPort, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the embedded Kafka broker in " + dataDir, e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static Properties serverProperties(Path dataDir, int brokerPort, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dataDir.resolve("logs").toString());
+        // Topics come from the catalogue with their settings; a typo must not create a topic.
+        p.put("auto.create.topics.enable", "false");
+        // One node: every internal topic, including those exactly-once needs, has one replica.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        return p;
+    }
+
+    private static void format(Path dataDir, Properties props) throws IOException {
+        Path file = dataDir.resolve("server.properties");
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            props.store(writer, "embedded paper-alerts broker");
+        }
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int status = StorageTool.execute(new String[] {
+            "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString(), "--standalone"
+        }, new PrintStream(output, true, StandardCharsets.UTF_8));
+        if (status != 0) {
+            throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed: "
+                    + output.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Properties loadOrChoosePorts(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(PORTS_FILE);
+        Properties ports = new Properties();
+        if (Files.exists(file)) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                ports.load(reader);
+            }
+            return ports;
+        }
+        ports.put("broker", String.valueOf(freePort()));
+        ports.put("controller", String.valueOf(freePort()));
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            ports.store(writer, "ports of the embedded broker, reused when restarted on this folder");
+        }
+        return ports;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: a leftover temporary folder must not fail a shutdown.
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.paperalerts.testing;
+
+import io.paperalerts.local.EmbeddedKafkaBroker;
+import io.paperalerts.topics.Topic;
+import io.paperalerts.topics.TopicProvisioner;
+import io.paperalerts.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * A real Kafka broker for one test class: Testcontainers' {@code apache/kafka} container where a
+ * Docker engine answers, Kafka's own KRaft broker inside the test JVM otherwise (set
+ * {@code -Dpaperalerts.test.kafka=embedded|container} to choose). Register it as a static
+ * {@code @RegisterExtension} field; the catalogue's topics exist before the first test.
+ */
+public final class RealKafka implements BeforeAllCallback, AfterAllCallback {
+
+    public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+
+    private AutoCloseable broker;
+    private String bootstrapServers;
+    private Admin admin;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (useContainer()) {
+            KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
+            container.start();
+            broker = container;
+            bootstrapServers = container.getBootstrapServers();
+        } else {
+            EmbeddedKafkaBroker embedded = EmbeddedKafkaBroker.start();
+            broker = embedded;
+            bootstrapServers = embedded.bootstrapServers();
+        }
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static boolean useContainer() {
+        String choice = System.getProperty("paperalerts.test.kafka", "auto");
+        return switch (choice) {
+            case "embedded" -> false;
+            case "container" -> true;
+            default -> DockerClientFactory.instance().isDockerAvailable();
+        };
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    public <K, V> void produce(Topic<K, V> topic, K key, V value) {
+        try (var producer = new KafkaProducer<>(producerProps(), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Cannot produce to " + topic, e);
+        }
+    }
+
+    /** Writes raw bytes, e.g. a poison record no serde would produce. */
+    public void produceBytes(Topic<?, ?> topic, byte[] key, byte[] value) {
+        try (var producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Cannot produce to " + topic, e);
+        }
+    }
+
+    /**
+     * Reads {@code topic} from the beginning, {@code read_committed}, until at least {@code atLeast}
+     * records arrived or {@code timeout} passed, and returns all records read.
+     */
+    public <K, V> List<ConsumerRecord<K, V>> read(Topic<K, V> topic, int atLeast, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < atLeast && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private Properties producerProps() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
+    }
+}
