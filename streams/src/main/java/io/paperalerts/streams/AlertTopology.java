@@ -1,0 +1,162 @@
+package io.paperalerts.streams;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
+import io.paperalerts.schemas.MatchReason;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
+import io.paperalerts.topics.Topics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Matches every paper against every active subscription and emits one alert per (recipient,
+ * paper), listing all of that recipient's subscriptions that matched.
+ *
+ * <pre>
+ * subscriptions (compacted) --> global store --> SubscriptionMatcher
+ *                                                       |
+ * papers --> match --> one alert per recipient --> alerts (key: recipient)
+ * </pre>
+ *
+ * The subscriptions feed a global store, so every instance sees every subscription and papers
+ * need no repartitioning; the store is the durable copy and the matcher is rebuilt from it when
+ * an instance starts.
+ */
+public final class AlertTopology {
+
+    public static final String SUBSCRIPTIONS_STORE = "subscriptions-store";
+
+    private static final Logger log = LoggerFactory.getLogger(AlertTopology.class);
+
+    private AlertTopology() {
+    }
+
+    public static Topology build(SubscriptionMatcher matcher) {
+        StreamsBuilder builder = new StreamsBuilder();
+        var subscriptions = Topics.SUBSCRIPTIONS;
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIPTIONS_STORE),
+                        subscriptions.keySerde(), subscriptions.valueSerde()).withLoggingDisabled(),
+                subscriptions.name(),
+                Consumed.with(subscriptions.keySerde(), subscriptions.valueSerde()),
+                () -> new SubscriptionUpdater(matcher));
+
+        var papers = Topics.PAPERS;
+        var alerts = Topics.ALERTS;
+        builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()))
+                .process(() -> new PaperMatcher(matcher))
+                .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
+        return builder.build();
+    }
+
+    /** Keeps the global store and the matcher in step with the subscriptions topic. */
+    private static final class SubscriptionUpdater implements Processor<String, Subscription, Void, Void> {
+
+        private final SubscriptionMatcher matcher;
+        private KeyValueStore<String, Subscription> store;
+
+        SubscriptionUpdater(SubscriptionMatcher matcher) {
+            this.matcher = matcher;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(SUBSCRIPTIONS_STORE);
+            // The store was restored from the topic before init; restoration bypasses process().
+            try (KeyValueIterator<String, Subscription> all = store.all()) {
+                all.forEachRemaining(entry -> apply(entry.key, entry.value));
+            }
+        }
+
+        @Override
+        public void process(Record<String, Subscription> record) {
+            if (record.key() == null) {
+                log.warn("Ignoring a subscription without a key: {}", record.value());
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+            }
+            apply(record.key(), record.value());
+        }
+
+        private void apply(String id, Subscription subscription) {
+            try {
+                matcher.update(id, subscription);
+            } catch (IllegalArgumentException e) {
+                log.warn("Subscription {} is not matched: {}", id, e.getMessage());
+            }
+        }
+    }
+
+    /** Turns one paper into at most one alert per recipient. */
+    private static final class PaperMatcher implements Processor<String, Paper, String, Alert> {
+
+        private final SubscriptionMatcher matcher;
+        private ProcessorContext<String, Alert> context;
+
+        PaperMatcher(SubscriptionMatcher matcher) {
+            this.matcher = matcher;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, Alert> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(Record<String, Paper> record) {
+            Paper paper = record.value();
+            if (paper == null) {
+                return;
+            }
+            Map<String, List<Match>> byRecipient = new TreeMap<>();
+            for (Match match : matcher.match(paper)) {
+                String recipient = match.subscription().getEmail().strip().toLowerCase(Locale.ROOT);
+                byRecipient.computeIfAbsent(recipient, r -> new ArrayList<>()).add(match);
+            }
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            byRecipient.forEach((recipient, matches) ->
+                    context.forward(record.withKey(recipient).withValue(alert(recipient, paper, matches, now))));
+        }
+
+        private static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now) {
+            List<Match> ordered = matches.stream()
+                    .sorted(Comparator.comparing(m -> m.subscription().getId())).toList();
+            return Alert.newBuilder()
+                    .setRecipient(recipient)
+                    .setSubscriptionIds(ordered.stream().map(m -> m.subscription().getId()).toList())
+                    .setPaper(paper)
+                    .setReasons(ordered.stream().map(m -> MatchReason.newBuilder()
+                            .setSubscriptionId(m.subscription().getId())
+                            .setQuery(m.subscription().getQuery())
+                            .setMatchedTerms(m.matchedTerms())
+                            .build()).toList())
+                    .setMatchedAt(now)
+                    .setKind(AlertKind.LIVE)
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.paperalerts.streams;
+
+import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.paper;
+import static io.paperalerts.streams.TestData.subscription;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AlertTopologyTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Subscription> subscriptions;
+    private TestInputTopic<String, Paper> papers;
+    private TestInputTopic<byte[], byte[]> rawPapers;
+    private TestOutputTopic<String, Alert> alerts;
+
+    @BeforeEach
+    void startDriver() {
+        Properties props = new StreamsServiceConfig(Map.of(
+                StreamsServiceConfig.STATE_DIR, stateDir.toString())).streamsProperties();
+        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher()), props);
+        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
+                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
+        papers = driver.createInputTopic(Topics.PAPERS.name(),
+                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
+        rawPapers = driver.createInputTopic(Topics.PAPERS.name(),
+                Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS.name(),
+                Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    @Test
+    void shouldAlertOnlyTheSubscriberWhoseQueryMatches() {
+        // Given two subscribers with different interests
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward hacking"));
+        subscriptions.pipeInput("s2", active("s2", "bob@example.org", "protein folding"));
+
+        // When a paper about reward hacking arrives
+        papers.pipeInput("p1", paper("p1", "Understanding Reward Hacking", "We study RL."));
+
+        // Then only Ada gets an alert, keyed by her address
+        var records = alerts.readRecordsToList();
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).key()).isEqualTo("ada@example.org");
+        Alert alert = records.get(0).value();
+        assertThat(alert.getPaper().getId()).isEqualTo("p1");
+        assertThat(alert.getSubscriptionIds()).containsExactly("s1");
+        assertThat(alert.getReasons().get(0).getMatchedTerms()).containsExactly("reward", "hacking");
+    }
+
+    @Test
+    void shouldMatchCaseInsensitivelyAcrossTitleAndAbstractRequiringEveryWord() {
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "Diffusion REWARD"));
+
+        papers.pipeInput("p1", paper("p1", "Reward models", "for text-to-image diffusion"));
+        papers.pipeInput("p2", paper("p2", "Reward models", "for language models"));
+
+        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p1");
+    }
+
+    @Test
+    void shouldSendOneAlertPerRecipientListingEveryMatchingSubscription() {
+        // Given one recipient with two subscriptions (address in different case) and another recipient
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
+        subscriptions.pipeInput("s2", active("s2", "Ada@Example.org", "hacking"));
+        subscriptions.pipeInput("s3", active("s3", "bob@example.org", "reward"));
+
+        // When one paper matches all three
+        papers.pipeInput("p1", paper("p1", "Reward hacking", ""));
+
+        // Then each recipient gets exactly one alert naming all of their matching subscriptions
+        Map<String, Alert> byRecipient = alerts.readKeyValuesToMap();
+        assertThat(byRecipient).containsOnlyKeys("ada@example.org", "bob@example.org");
+        assertThat(byRecipient.get("ada@example.org").getSubscriptionIds()).containsExactly("s1", "s2");
+        assertThat(byRecipient.get("bob@example.org").getSubscriptionIds()).containsExactly("s3");
+    }
+
+    @Test
+    void shouldOnlyMatchActiveSubscriptionsAndForgetRemovedOnes() {
+        subscriptions.pipeInput("pending", subscription("pending", "p@example.org", "reward", SubscriptionStatus.PENDING));
+        subscriptions.pipeInput("cancelled", active("cancelled", "c@example.org", "reward"));
+        subscriptions.pipeInput("cancelled", subscription("cancelled", "c@example.org", "reward", SubscriptionStatus.CANCELLED));
+        subscriptions.pipeInput("deleted", active("deleted", "d@example.org", "reward"));
+        subscriptions.pipeInput("deleted", (Subscription) null);
+        subscriptions.pipeInput("changed", active("changed", "e@example.org", "reward"));
+        subscriptions.pipeInput("changed", active("changed", "e@example.org", "protein"));
+
+        papers.pipeInput("p1", paper("p1", "Reward hacking", ""));
+
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void shouldRebuildTheMatcherFromTheStoreWhenRestarted() {
+        // Given a subscription processed by a first instance
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
+        driver.close();
+
+        // When a new instance starts on the same state with a fresh matcher
+        Properties props = new StreamsServiceConfig(Map.of(
+                StreamsServiceConfig.STATE_DIR, stateDir.toString())).streamsProperties();
+        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher()), props);
+        papers = driver.createInputTopic(Topics.PAPERS.name(),
+                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
+        alerts = driver.createOutputTopic(Topics.ALERTS.name(),
+                Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
+        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
+                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
+
+        papers.pipeInput("p1", paper("p1", "Reward", ""));
+
+        assertThat(alerts.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void shouldSkipGarbageAndKeepMatching() {
+        // The dead letter itself is only written through a real producer: see PoisonPaperIntegrationTest.
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
+
+        rawPapers.pipeInput("bad".getBytes(StandardCharsets.UTF_8), "\u0000garbage".getBytes(StandardCharsets.UTF_8));
+        papers.pipeInput("p2", paper("p2", "Reward", ""));
+
+        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p2");
+    }
+}
