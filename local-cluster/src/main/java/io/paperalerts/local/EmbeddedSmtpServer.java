@@ -18,12 +18,24 @@ public final class EmbeddedSmtpServer implements AutoCloseable {
 
     public static EmbeddedSmtpServer start() {
         try {
-            ServerSetup setup = new ServerSetup(EmbeddedKafkaBroker.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-            GreenMail greenMail = new GreenMail(setup.dynamicPort());
-            greenMail.start();
-            return new EmbeddedSmtpServer(greenMail);
+            return start(EmbeddedKafkaBroker.freePort());
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the embedded SMTP server", e);
+            throw new UncheckedIOException("Cannot find a free port for the embedded SMTP server", e);
+        }
+    }
+
+    public static EmbeddedSmtpServer start(int port) {
+        GreenMail greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.start();
+        return new EmbeddedSmtpServer(greenMail);
+    }
+
+    /** A port nothing listens on yet, e.g. to start a server there later. */
+    public static int freePort() {
+        try {
+            return EmbeddedKafkaBroker.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot find a free port", e);
         }
     }
 

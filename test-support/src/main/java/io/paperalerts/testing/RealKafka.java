@@ -22,7 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
@@ -30,10 +32,11 @@ import org.testcontainers.kafka.KafkaContainer;
 /**
  * A real Kafka broker for one test class: Testcontainers' {@code apache/kafka} container where a
  * Docker engine answers, Kafka's own KRaft broker inside the test JVM otherwise (set
- * {@code -Dpaperalerts.test.kafka=embedded|container} to choose). Register it as a static
- * {@code @RegisterExtension} field; the catalogue's topics exist before the first test.
+ * {@code -Dpaperalerts.test.kafka=embedded|container} to choose). Registered as a static
+ * {@code @RegisterExtension} field it serves the whole class; as an instance field, each test gets
+ * a fresh broker. The catalogue's topics exist before the first test.
  */
-public final class RealKafka implements BeforeAllCallback, AfterAllCallback {
+public final class RealKafka implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
 
@@ -41,8 +44,29 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback {
     private String bootstrapServers;
     private Admin admin;
 
+    private boolean perTest;
+
     @Override
     public void beforeAll(ExtensionContext context) {
+        startBroker();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (broker == null) {
+            perTest = true;
+            startBroker();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        if (perTest) {
+            stopBroker();
+        }
+    }
+
+    private void startBroker() {
         if (useContainer()) {
             KafkaContainer container = new KafkaContainer(KAFKA_IMAGE);
             container.start();
@@ -59,11 +83,17 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        stopBroker();
+    }
+
+    private void stopBroker() throws Exception {
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+            admin = null;
         }
         if (broker != null) {
             broker.close();
+            broker = null;
         }
     }
 
@@ -125,6 +155,18 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback {
             }
         }
         return records;
+    }
+
+    /** Sum over partitions of the offsets a consumer group committed on a topic (0 if none). */
+    public long committedOffsets(String groupId, Topic<?, ?> topic) {
+        try {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(topic.name()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Cannot read offsets of group " + groupId, e);
+        }
     }
 
     private Properties producerProps() {

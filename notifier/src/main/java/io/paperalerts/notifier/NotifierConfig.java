@@ -1,0 +1,63 @@
+package io.paperalerts.notifier;
+
+import io.paperalerts.config.CommonConfig;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Configuration of the notifier: the SMTP server, the sender, and the alerts consumer. */
+public final class NotifierConfig extends AbstractConfig {
+
+    public static final String SMTP_HOST = "smtp.host";
+    public static final String SMTP_PORT = "smtp.port";
+    public static final String SMTP_SECURITY = "smtp.security";
+    public static final String SMTP_USER = "smtp.user";
+    public static final String SMTP_PASSWORD = "smtp.password";
+    public static final String SMTP_TIMEOUT_MS = "smtp.timeout.ms";
+    public static final String MAIL_FROM = "mail.from";
+    public static final String GROUP_ID = "notifier.group.id";
+    public static final String RETRY_INITIAL_MS = "notifier.retry.initial.ms";
+    public static final String RETRY_MAX_MS = "notifier.retry.max.ms";
+
+    /** How the SMTP connection is secured. */
+    public enum Security { NONE, STARTTLS, SMTPS }
+
+    public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
+            .define(SMTP_HOST, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "SMTP server host")
+            .define(SMTP_PORT, Type.INT, 1025, ConfigDef.Range.between(1, 65535), Importance.HIGH,
+                    "SMTP server port (1025 is Mailpit's; 587 for STARTTLS and 465 for SMTPS are usual in production)")
+            .define(SMTP_SECURITY, Type.STRING, "none", NotifierConfig::requireSecurity, Importance.HIGH,
+                    "none, starttls (required, not opportunistic) or smtps")
+            .define(SMTP_USER, Type.STRING, "", Importance.MEDIUM, "SMTP user; empty for no authentication")
+            .define(SMTP_PASSWORD, Type.PASSWORD, "", Importance.MEDIUM, "SMTP password")
+            .define(SMTP_TIMEOUT_MS, Type.INT, 10_000, ConfigDef.Range.atLeast(100), Importance.LOW,
+                    "Connect, read and write timeout of the SMTP connection")
+            .define(MAIL_FROM, Type.STRING, "paper-alerts <alerts@localhost>", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "From address of every email")
+            .define(GROUP_ID, Type.STRING, "paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Consumer group of the notifier; its committed offsets mark what was delivered")
+            .define(RETRY_INITIAL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "First wait before retrying a transient SMTP failure; doubles up to notifier.retry.max.ms")
+            .define(RETRY_MAX_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, 240_000), Importance.LOW,
+                    "Longest wait between retries (below the consumer's max.poll.interval.ms)");
+
+    public NotifierConfig(Map<String, ?> values) {
+        super(DEFINITION, values);
+    }
+
+    public Security security() {
+        return Security.valueOf(getString(SMTP_SECURITY).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static void requireSecurity(String name, Object value) {
+        try {
+            Security.valueOf(String.valueOf(value).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, "expected none, starttls or smtps");
+        }
+    }
+}

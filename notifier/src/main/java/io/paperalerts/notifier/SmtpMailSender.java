@@ -1,0 +1,91 @@
+package io.paperalerts.notifier;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.MimeMessage;
+import java.util.Properties;
+
+/**
+ * Sends messages over one SMTP connection, reused across messages (opening one costs far more
+ * than sending) and reopened when the server dropped it.
+ */
+public final class SmtpMailSender implements AutoCloseable {
+
+    private final Session session;
+    private final String protocol;
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private Transport transport;
+
+    public SmtpMailSender(NotifierConfig config) {
+        NotifierConfig.Security security = config.security();
+        this.protocol = security == NotifierConfig.Security.SMTPS ? "smtps" : "smtp";
+        this.host = config.getString(NotifierConfig.SMTP_HOST);
+        this.port = config.getInt(NotifierConfig.SMTP_PORT);
+        this.user = config.getString(NotifierConfig.SMTP_USER);
+        this.password = config.getPassword(NotifierConfig.SMTP_PASSWORD).value();
+        String timeout = String.valueOf(config.getInt(NotifierConfig.SMTP_TIMEOUT_MS));
+        Properties props = new Properties();
+        String prefix = "mail." + protocol + ".";
+        props.put("mail.transport.protocol", protocol);
+        props.put(prefix + "host", host);
+        props.put(prefix + "port", String.valueOf(port));
+        props.put(prefix + "connectiontimeout", timeout);
+        props.put(prefix + "timeout", timeout);
+        props.put(prefix + "writetimeout", timeout);
+        props.put(prefix + "auth", String.valueOf(!user.isEmpty()));
+        if (security == NotifierConfig.Security.STARTTLS) {
+            props.put(prefix + "starttls.enable", "true");
+            props.put(prefix + "starttls.required", "true");
+        }
+        if (security != NotifierConfig.Security.NONE) {
+            props.put(prefix + "ssl.checkserveridentity", "true");
+        }
+        this.session = Session.getInstance(props);
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public void send(MimeMessage message) throws MessagingException {
+        if (transport == null || !transport.isConnected()) {
+            connect();
+        }
+        transport.sendMessage(message, message.getAllRecipients());
+    }
+
+    private void connect() throws MessagingException {
+        closeQuietly();
+        transport = session.getTransport(protocol);
+        if (user.isEmpty()) {
+            transport.connect(host, port, null, null);
+        } else {
+            transport.connect(host, port, user, password);
+        }
+    }
+
+    /** Drops the connection so the next send opens a fresh one. */
+    public void reset() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (transport != null) {
+            try {
+                transport.close();
+            } catch (MessagingException e) {
+                // The connection is being dropped anyway.
+            }
+            transport = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+}

@@ -1,0 +1,119 @@
+package io.paperalerts.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
+import io.paperalerts.schemas.MatchReason;
+import io.paperalerts.schemas.Paper;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class AlertMailerTest {
+
+    private final AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>");
+    private final Session session = Session.getInstance(new Properties());
+
+    static Alert alert(String recipient, Paper paper) {
+        return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s1")).setPaper(paper)
+                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1").setQuery("reward hacking")
+                        .setMatchedTerms(List.of("reward", "hacking")).build()))
+                .setMatchedAt(Instant.parse("2026-11-28T10:00:00Z")).setKind(AlertKind.LIVE).build();
+    }
+
+    static Paper paper(String title) {
+        return Paper.newBuilder().setId("2501.01234").setTitle(title).setAbstractText("An abstract.")
+                .setAuthors(List.of("Ada Lovelace")).setCategories(List.of("cs.LG"))
+                .setPublished(Instant.parse("2025-01-02T00:00:00Z"))
+                .setUrl("https://arxiv.org/abs/2501.01234").setPdfUrl("https://arxiv.org/pdf/2501.01234")
+                .setSource("test").build();
+    }
+
+    @Test
+    void shouldRenderTextAndHtmlWithTitleLinkAuthorsAndQuery() throws Exception {
+        MimeMessage message = mailer.render(session, alert("ada@example.org", paper("Reward Hacking, Explained")));
+
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Reward Hacking, Explained");
+        assertThat(message.getFrom()[0].toString()).isEqualTo("paper-alerts <alerts@example.org>");
+        MimeMultipart parts = (MimeMultipart) message.getContent();
+        assertThat(parts.getContentType()).startsWith("multipart/alternative");
+        String text = (String) parts.getBodyPart(0).getContent();
+        String html = (String) parts.getBodyPart(1).getContent();
+        assertThat(parts.getBodyPart(0).getContentType()).contains("text/plain").contains("UTF-8");
+        assertThat(parts.getBodyPart(1).getContentType()).contains("text/html").contains("UTF-8");
+        assertThat(text).contains("Reward Hacking, Explained", "Ada Lovelace", "cs.LG · 2025-01-02",
+                "https://arxiv.org/abs/2501.01234", "An abstract.", "reward hacking");
+        assertThat(html).contains("<a href=\"https://arxiv.org/abs/2501.01234\">Reward Hacking, Explained</a>",
+                "https://arxiv.org/pdf/2501.01234", "<code>reward hacking</code>");
+    }
+
+    @Test
+    void shouldEscapeHostilePaperDataAndKeepItOutOfTheHeaders() throws Exception {
+        // Given a title trying script injection and header injection
+        String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
+
+        // When it is rendered and written out as it goes on the wire
+        MimeMessage message = mailer.render(session, alert("ada@example.org", paper(hostile)));
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        message.writeTo(wire);
+        MimeMessage parsed = new MimeMessage(session, new java.io.ByteArrayInputStream(wire.toByteArray()));
+
+        // Then the subject is one line, no header was added, the only recipient is Ada
+        assertThat(parsed.getSubject())
+                .isEqualTo("[paper-alerts] <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
+        assertThat(parsed.getHeader("Bcc")).isNull();
+        assertThat(parsed.getAllRecipients()).extracting(Object::toString).containsExactly("ada@example.org");
+        assertThat(parsed.getRecipients(Message.RecipientType.TO)).hasSize(1);
+        // And the HTML part carries the title escaped, never as markup
+        String html = (String) ((MimeMultipart) parsed.getContent()).getBodyPart(1).getContent();
+        assertThat(html).doesNotContain("<script>")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Rewards&quot; Bcc: x@evil.test");
+    }
+
+    @Test
+    void shouldEncodeANonAsciiSubjectPerRfc2047() throws Exception {
+        MimeMessage message = mailer.render(session, alert("ada@example.org", paper("Über Belohnungen – 強化学習")));
+
+        assertThat(message.getHeader("Subject")[0]).startsWith("=?UTF-8?");
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Über Belohnungen – 強化学習");
+    }
+
+    @Test
+    void shouldGiveTheSameMessageIdToTheSameAlertAndAnotherToAnotherRecipient() throws Exception {
+        var first = mailer.render(session, alert("ada@example.org", paper("T")));
+        var again = mailer.render(session, alert("ada@example.org", paper("T")));
+        var other = mailer.render(session, alert("bob@example.org", paper("T")));
+
+        assertThat(first.getMessageID()).matches("<[0-9a-f]{32}@paper-alerts>").isEqualTo(again.getMessageID());
+        assertThat(other.getMessageID()).isNotEqualTo(first.getMessageID());
+    }
+
+    @Test
+    void shouldListTheFirstFiveAuthorsThenEtAl() {
+        List<String> authors = IntStream.rangeClosed(1, 7).mapToObj(i -> "Author " + i).toList();
+
+        assertThat(AlertMailer.authors(authors))
+                .isEqualTo("Author 1, Author 2, Author 3, Author 4, Author 5 et al.");
+        assertThat(AlertMailer.authors(authors.subList(0, 2))).isEqualTo("Author 1, Author 2");
+    }
+
+    @Test
+    void shouldCutALongAbstractAtAWordBoundary() {
+        String longAbstract = String.join(" ", Collections.nCopies(200, "word"));
+
+        String snippet = AlertMailer.snippet(longAbstract);
+
+        assertThat(snippet).endsWith("word …").hasSizeLessThanOrEqualTo(AlertMailer.SNIPPET_CHARS + 2);
+        assertThat(snippet.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(AlertMailer.SNIPPET_CHARS / 2);
+    }
+}
