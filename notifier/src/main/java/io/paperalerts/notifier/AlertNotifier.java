@@ -153,13 +153,20 @@ public final class AlertNotifier implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
         boolean rewound = false;
         for (TopicPartition partition : records.partitions()) {
+            boolean complete = true;
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 if (stopping.getCount() == 0 || !deliver(record)) {
                     consumer.seek(partition, record.offset());
                     rewound = true;
+                    complete = false;
                     break;
                 }
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
+            }
+            if (complete) {
+                // The position is past any transaction marker after the last alert, so a caught-up
+                // notifier shows no lag.
+                done.put(partition, new OffsetAndMetadata(consumer.position(partition)));
             }
         }
         if (!done.isEmpty()) {

@@ -1,0 +1,279 @@
+package io.paperalerts.app;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.ingest.FileIngestor;
+import io.paperalerts.ingest.IngestConfig;
+import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.local.EmbeddedKafkaBroker;
+import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.notifier.AlertNotifier;
+import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.topics.TopicProvisioner;
+import io.paperalerts.topics.Topics;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The whole pipeline in one process, on a real Kafka broker and a real SMTP server embedded in
+ * this JVM: subscriptions are registered, papers ingested, matched by Kafka Streams and emailed by
+ * the notifier; every email the SMTP server received is written out as an .eml file.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run ingest, streams and notifier locally on an embedded Kafka broker and SMTP server.")
+final class DemoCommand implements Callable<Integer> {
+
+    static final String SAMPLE_PAPERS = "samples/hf-papers-page.jsonl";
+    static final Map<String, String> SAMPLE_SUBSCRIPTIONS = sampleSubscriptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--papers", paramLabel = "FILE",
+            description = "JSONL file of papers (repeatable; default: the bundled sample of 67 papers)")
+    List<Path> papers = new ArrayList<>();
+
+    @Option(names = "--subscribe", paramLabel = "EMAIL=QUERY",
+            description = "A subscription, active at once (repeatable; default: a few sample subscriptions)")
+    List<String> subscriptions = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the received emails are written (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("demo-out");
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Keep the broker's topics and offsets in DIR between runs (default: a temporary folder)")
+    Path data;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds = 110;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        Map<String, String> subscribers = parseSubscriptions();
+        for (Path file : papers) {
+            if (!Files.isReadable(file)) {
+                throw new ParameterException(spec.commandLine(), "--papers: cannot read file " + file);
+            }
+        }
+        long started = System.nanoTime();
+        console.println("Starting an embedded Kafka broker and SMTP server...");
+        console.flush();
+        try (EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start() : EmbeddedKafkaBroker.start(data);
+             EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
+            register(broker.bootstrapServers(), subscribers);
+
+            Path stateDir = broker.dataDir().resolve("streams-state");
+            var streamsConfig = new StreamsServiceConfig(Map.of(
+                    CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
+                    StreamsServiceConfig.STATE_DIR, stateDir.toString()));
+            var notifierConfig = new NotifierConfig(Map.of(
+                    CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
+                    NotifierConfig.SMTP_HOST, smtp.host(),
+                    NotifierConfig.SMTP_PORT, smtp.port()));
+            try (AlertStreamsService streams = new AlertStreamsService(streamsConfig).start();
+                 AlertNotifier notifier = new AlertNotifier(notifierConfig, new AlertNotifier.Listener() { }).start()) {
+                streams.awaitRunning(Duration.ofSeconds(60));
+
+                int published = 0;
+                List<String> rejections = new ArrayList<>();
+                try (PaperPublisher publisher = new PaperPublisher(new IngestConfig(Map.of(
+                        CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers())))) {
+                    FileIngestor ingestor = new FileIngestor(publisher);
+                    for (FileIngestor.Report report : ingestAll(ingestor)) {
+                        published += report.published();
+                        rejections.addAll(report.rejections());
+                    }
+                }
+                awaitDelivered(new PipelineProgress(admin), streamsConfig, notifierConfig, streams, notifier, started);
+
+                List<MimeMessage> received = smtp.receivedMessages();
+                writeEmails(received, console);
+                rejections.forEach(r -> console.println("rejected " + r));
+                console.printf("%d papers ingested, %d rejected, %d matched; %d emails sent in %.1f s%n",
+                        published, rejections.size(), matchedPapers(received), received.size(),
+                        (System.nanoTime() - started) / 1e9);
+                console.flush();
+            }
+        }
+        return 0;
+    }
+
+    private List<FileIngestor.Report> ingestAll(FileIngestor ingestor) throws IOException {
+        List<FileIngestor.Report> reports = new ArrayList<>();
+        if (papers.isEmpty()) {
+            try (InputStream sample = DemoCommand.class.getResourceAsStream(SAMPLE_PAPERS)) {
+                reports.add(ingestor.ingest(sample, "sample:hf-papers-page.jsonl"));
+            }
+        }
+        for (Path file : papers) {
+            reports.add(ingestor.ingest(file));
+        }
+        return reports;
+    }
+
+    private Map<String, String> parseSubscriptions() {
+        if (subscriptions.isEmpty()) {
+            return SAMPLE_SUBSCRIPTIONS;
+        }
+        Map<String, String> parsed = new LinkedHashMap<>();
+        for (String value : subscriptions) {
+            int eq = value.indexOf('=');
+            String email = eq < 0 ? "" : value.substring(0, eq).strip();
+            String query = eq < 0 ? "" : value.substring(eq + 1).strip();
+            if (!email.matches("[^@\\s]+@[^@\\s]+") || query.isEmpty()) {
+                throw new ParameterException(spec.commandLine(),
+                        "--subscribe: expected EMAIL=QUERY, e.g. me@example.org='reward hacking', got '" + value + "'");
+            }
+            parsed.put(email + "=" + query, query);
+        }
+        return parsed;
+    }
+
+    /** Keys are {@code email=query}, so one address can hold several subscriptions. */
+    private static Map<String, String> sampleSubscriptions() {
+        Map<String, String> samples = new LinkedHashMap<>();
+        samples.put("ada@example.org=reward hacking", "reward hacking");
+        samples.put("ada@example.org=diffusion", "diffusion");
+        samples.put("grace@example.org=GRPO", "GRPO");
+        samples.put("alan@example.org=robot", "robot");
+        return samples;
+    }
+
+    private void register(String bootstrapServers, Map<String, String> subscribers) throws Exception {
+        PrintWriter console = spec.commandLine().getOut();
+        var topic = Topics.SUBSCRIPTIONS;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (var entry : subscribers.entrySet()) {
+                String email = entry.getKey().substring(0, entry.getKey().indexOf('='));
+                String id = "demo-" + shortHash(email.toLowerCase(Locale.ROOT) + "\n" + entry.getValue());
+                Subscription subscription = Subscription.newBuilder().setId(id).setEmail(email)
+                        .setQuery(entry.getValue()).setDelivery(DeliveryMode.INSTANT)
+                        .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
+                producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();
+                console.printf("subscribed %s to \"%s\"%n", email, entry.getValue());
+            }
+        }
+    }
+
+    private void awaitDelivered(PipelineProgress progress, StreamsServiceConfig streamsConfig,
+            NotifierConfig notifierConfig, AlertStreamsService streams, AlertNotifier notifier, long started)
+            throws InterruptedException, TimeoutException {
+        long deadline = started + Duration.ofSeconds(timeoutSeconds).toNanos();
+        String streamsGroup = streamsConfig.getString(StreamsServiceConfig.APPLICATION_ID);
+        String notifierGroup = notifierConfig.getString(NotifierConfig.GROUP_ID);
+        while (true) {
+            if (notifier.crash() != null || !notifier.isRunning()) {
+                throw new IllegalStateException("The notifier stopped", notifier.crash());
+            }
+            // Streams commits its input offsets in the same transaction as its alerts: once papers
+            // show no lag, every alert is on the topic, and the notifier's lag covers them all.
+            if (progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.lag(notifierGroup, Topics.ALERTS) == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Not every paper was processed and emailed within " + timeoutSeconds
+                        + " s (streams is " + streams.state() + ", " + notifier.delivered() + " emails sent)");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void writeEmails(List<MimeMessage> received, PrintWriter console) throws IOException, MessagingException {
+        Files.createDirectories(out);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "*.eml")) {
+            for (Path file : old) {
+                Files.delete(file);
+            }
+        }
+        List<String[]> lines = new ArrayList<>();
+        for (MimeMessage message : received) {
+            lines.add(new String[] {recipient(message), message.getSubject(), paperId(message)});
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < received.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.<Integer, String>comparing(i -> lines.get(i)[0]).thenComparing(i -> lines.get(i)[1]));
+        int n = 0;
+        for (int i : order) {
+            String[] line = lines.get(i);
+            String name = String.format("%03d-%s-%s.eml", ++n, safe(line[0]), safe(line[2]));
+            try (OutputStream file = Files.newOutputStream(out.resolve(name))) {
+                received.get(i).writeTo(file);
+            }
+            console.printf("  %-24s %s%n", line[0], line[1]);
+        }
+        console.printf("%d emails written to %s%n", received.size(), out.toAbsolutePath().normalize());
+    }
+
+    private static long matchedPapers(List<MimeMessage> received) throws MessagingException {
+        TreeSet<String> ids = new TreeSet<>();
+        for (MimeMessage message : received) {
+            ids.add(paperId(message));
+        }
+        return ids.size();
+    }
+
+    private static String recipient(MimeMessage message) throws MessagingException {
+        return message.getAllRecipients()[0].toString();
+    }
+
+    private static String paperId(MimeMessage message) throws MessagingException {
+        String[] header = message.getHeader("X-Paper-Id");
+        return header == null ? "unknown" : header[0];
+    }
+
+    private static String safe(String value) {
+        return value.replaceAll("[^A-Za-z0-9._@-]", "_");
+    }
+
+    static String shortHash(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

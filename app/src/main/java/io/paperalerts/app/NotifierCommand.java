@@ -1,0 +1,44 @@
+package io.paperalerts.app;
+
+import io.paperalerts.notifier.AlertNotifier;
+import io.paperalerts.notifier.NotifierConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs the notifier against an existing cluster and SMTP server until stopped. */
+@Command(name = "notifier", mixinStandardHelpOptions = true,
+        description = "Run the service that emails alerts over SMTP, until stopped.")
+final class NotifierCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions service;
+
+    @Option(names = "--smtp-host", paramLabel = "HOST", description = "SMTP server host")
+    String smtpHost;
+
+    @Option(names = "--smtp-port", paramLabel = "PORT", description = "SMTP server port")
+    Integer smtpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> overrides = new HashMap<>();
+        if (smtpHost != null) {
+            overrides.put(NotifierConfig.SMTP_HOST, smtpHost);
+        }
+        if (smtpPort != null) {
+            overrides.put(NotifierConfig.SMTP_PORT, smtpPort);
+        }
+        var config = new NotifierConfig(service.resolve(NotifierConfig.DEFINITION, overrides));
+        AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() { });
+        Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
+        notifier.start();
+        while (notifier.isRunning()) {
+            Thread.sleep(500);
+        }
+        return notifier.crash() == null ? 0 : 1;
+    }
+}

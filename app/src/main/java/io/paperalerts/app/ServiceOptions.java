@@ -1,0 +1,29 @@
+package io.paperalerts.app;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.config.Settings;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import picocli.CommandLine.Option;
+
+/** Options every service command shares: where its configuration and its cluster are. */
+final class ServiceOptions {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file with configuration keys (see README); environment variables "
+                    + "PAPER_ALERTS_* and command-line options override it")
+    Path configFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers")
+    String bootstrapServers;
+
+    Map<String, Object> resolve(ConfigDef definition, Map<String, Object> moreOverrides) {
+        Map<String, Object> overrides = new HashMap<>(moreOverrides);
+        if (bootstrapServers != null) {
+            overrides.put(CommonConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+        }
+        return Settings.resolve(definition, configFile, System.getenv(), overrides);
+    }
+}
