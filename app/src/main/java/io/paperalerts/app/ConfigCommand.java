@@ -28,6 +28,7 @@ final class ConfigCommand implements Callable<Integer> {
         services.put("ingest", IngestConfig.DEFINITION);
         services.put("streams", StreamsServiceConfig.DEFINITION);
         services.put("notifier", NotifierConfig.DEFINITION);
+        services.put("topics", TopicsCommand.DEFINITION);
         return services;
     }
 

@@ -52,14 +52,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Starts a broker whose topics and offsets persist in {@code dataDir}. */
     public static EmbeddedKafkaBroker start(Path dataDir) {
-        return start(dataDir, false);
+        return start(dataDir, false, 0);
+    }
+
+    /**
+     * Starts a broker whose data persist in {@code dataDir}, listening for clients on
+     * {@code brokerPort} (0: a free port, or the one chosen when the folder was first used).
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int brokerPort) {
+        return start(dataDir, false, brokerPort);
     }
 
     private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose) {
+        return start(dataDir, deleteOnClose, 0);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int requestedPort) {
         try {
             Files.createDirectories(dataDir);
-            Properties ports = loadOrChoosePorts(dataDir);
-            int brokerPort = Integer.parseInt(ports.getProperty("broker"));
+            Properties ports = loadOrChoosePorts(dataDir, requestedPort);
+            int brokerPort = requestedPort > 0 ? requestedPort : Integer.parseInt(ports.getProperty("broker"));
             int controllerPort = Integer.parseInt(ports.getProperty("controller"));
             Properties props = serverProperties(dataDir, brokerPort, controllerPort);
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
@@ -133,7 +145,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties loadOrChoosePorts(Path dataDir) throws IOException {
+    private static Properties loadOrChoosePorts(Path dataDir, int requestedPort) throws IOException {
         Path file = dataDir.resolve(PORTS_FILE);
         Properties ports = new Properties();
         if (Files.exists(file)) {
@@ -142,7 +154,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             return ports;
         }
-        ports.put("broker", String.valueOf(freePort()));
+        ports.put("broker", String.valueOf(requestedPort > 0 ? requestedPort : freePort()));
         ports.put("controller", String.valueOf(freePort()));
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             ports.store(writer, "ports of the embedded broker, reused when restarted on this folder");

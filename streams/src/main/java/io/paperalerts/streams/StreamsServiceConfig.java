@@ -2,7 +2,6 @@ package io.paperalerts.streams;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.topics.Topics;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -24,10 +23,8 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka Streams application id: the consumer group and the prefix of internal topics")
-            .define(STATE_DIR, Type.STRING,
-                    Path.of(System.getProperty("java.io.tmpdir"), "paper-alerts-streams").toString(),
-                    new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Folder of the local state stores (rebuilt from Kafka when missing)")
+            .define(STATE_DIR, Type.STRING, "/tmp/paper-alerts-streams", new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, "Folder of the local state stores (rebuilt from Kafka when missing)")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How often transactions commit; with exactly-once this bounds the latency of alerts")
             .define(NUM_THREADS, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.LOW,

@@ -1,0 +1,23 @@
+# Builds the paper-alerts command line; docker-compose.yml runs one service per container from it.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+COPY schemas schemas
+COPY local-cluster local-cluster
+COPY test-support test-support
+COPY ingest ingest
+COPY streams streams
+COPY notifier notifier
+COPY app app
+RUN ./mvnw -q -B -DskipTests -pl app -am package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /var/lib/paper-alerts paper-alerts \
+    && mkdir -p /var/lib/paper-alerts && chown paper-alerts /var/lib/paper-alerts
+WORKDIR /opt/paper-alerts
+COPY --from=build /src/app/target/lib lib
+COPY --from=build /src/app/target/paper-alerts.jar paper-alerts.jar
+COPY app/src/main/resources/io/paperalerts/app/samples/hf-papers-page.jsonl samples/hf-papers-page.jsonl
+USER paper-alerts
+ENTRYPOINT ["java", "-jar", "/opt/paper-alerts/paper-alerts.jar"]

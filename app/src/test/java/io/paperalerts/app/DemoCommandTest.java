@@ -1,0 +1,106 @@
+package io.paperalerts.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The README's first command, run in-process on its own embedded broker and SMTP server. */
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = PaperAlertsCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldWriteExactlyTheMatchingEmailsForMyPapersAndMySubscription() throws Exception {
+        // Given my own papers: two about reward hacking (one in the abstract only), one not, one broken
+        Path papers = dir.resolve("my.jsonl");
+        Files.writeString(papers, """
+                {"id":"mine-1","title":"Reward Hacking in RLHF","abstract":"A study."}
+                {"id":"mine-2","title":"Sorting things","abstract":"Quicksort is not about reward hacking."}
+                {"id":"mine-3","title":"Protein folding","abstract":"Nothing about rewards."}
+                not json at all
+                """);
+        Path out = dir.resolve("out");
+
+        // When the demo runs with my subscription
+        Run run = run("demo", "--papers", papers.toString(), "--subscribe", "me@example.org=reward hacking",
+                "--out", out.toString());
+
+        // Then it succeeds and writes exactly the two matching emails, to me
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<MimeMessage> emails = readEmails(out);
+        assertThat(emails).extracting(MimeMessage::getSubject).containsExactlyInAnyOrder(
+                "[paper-alerts] Reward Hacking in RLHF", "[paper-alerts] Sorting things");
+        for (MimeMessage email : emails) {
+            assertThat(email.getAllRecipients()).extracting(Object::toString).containsExactly("me@example.org");
+        }
+        assertThat(run.out()).contains("me@example.org", "[paper-alerts] Reward Hacking in RLHF")
+                .contains("3 papers ingested, 1 rejected, 2 matched; 2 emails sent")
+                .contains("line 4: malformed JSON");
+    }
+
+    @Test
+    void shouldEmailTheSampleSubscribersAboutTheBundledPapers() throws Exception {
+        Path out = dir.resolve("sample-out");
+
+        Run run = run("demo", "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("67 papers ingested, 0 rejected");
+        List<MimeMessage> emails = readEmails(out);
+        // One email per (recipient, paper): Ada's two subscriptions share one email where both match
+        assertThat(emails).hasSize(27);
+        assertThat(emails).extracting(m -> m.getAllRecipients()[0].toString())
+                .containsOnly("ada@example.org", "grace@example.org", "alan@example.org");
+        assertThat(emails).extracting(MimeMessage::getSubject)
+                .contains("[paper-alerts] Understanding Reward Hacking in Text-to-Image Reinforcement Learning",
+                        "[paper-alerts] TempFlow-GRPO: When Timing Matters for GRPO in Flow Models");
+    }
+
+    @Test
+    void shouldRefuseAMalformedSubscriptionNamingIt() {
+        Run run = run("demo", "--subscribe", "no-equals-sign", "--out", dir.resolve("x").toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("--subscribe: expected EMAIL=QUERY").contains("no-equals-sign");
+    }
+
+    private static List<MimeMessage> readEmails(Path out) throws Exception {
+        Session session = Session.getInstance(new Properties());
+        List<MimeMessage> emails = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    emails.add(new MimeMessage(session, in));
+                }
+            }
+        }
+        return emails;
+    }
+}
