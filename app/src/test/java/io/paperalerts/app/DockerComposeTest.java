@@ -38,7 +38,7 @@ class DockerComposeTest {
 
     private List<String> builtServices() {
         List<String> names = new ArrayList<>();
-        compose.get("services").fields().forEachRemaining(e -> {
+        compose.get("services").properties().forEach(e -> {
             if (e.getValue().has("build")) {
                 names.add(e.getKey());
             }
@@ -90,7 +90,7 @@ class DockerComposeTest {
 
     private static Map<String, String> textValues(JsonNode environment) {
         Map<String, String> values = new HashMap<>();
-        environment.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        environment.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
         return values;
     }
 }

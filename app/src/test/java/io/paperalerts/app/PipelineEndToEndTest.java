@@ -88,7 +88,7 @@ class PipelineEndToEndTest {
         String jsonl = """
                 {"id":"e2e-1","title":"Understanding Reward Hacking in Text-to-Image RL","abstract":"We study it.","authors":["Ada Lovelace","Alan Turing"],"url":"https://example.org/abs/e2e-1"}
                 {"id":"e2e-2","title":"A Survey of Sorting","abstract":"Quicksort and friends."}
-                {"id":"e2e-3", "title": 
+                {"id":"e2e-3", "title":
                 """;
 
         // When it is ingested
