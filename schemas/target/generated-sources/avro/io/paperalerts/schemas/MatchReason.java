@@ -13,10 +13,10 @@ import org.apache.avro.message.SchemaStore;
 
 @org.apache.avro.specific.AvroGenerated
 public class MatchReason extends org.apache.avro.specific.SpecificRecordBase implements org.apache.avro.specific.SpecificRecord {
-  private static final long serialVersionUID = 6027856699589268641L;
+  private static final long serialVersionUID = 507526583928141491L;
 
 
-  public static final org.apache.avro.Schema SCHEMA$ = new org.apache.avro.Schema.Parser().parse("{\"type\":\"record\",\"name\":\"MatchReason\",\"namespace\":\"io.paperalerts.schemas\",\"fields\":[{\"name\":\"subscriptionId\",\"type\":{\"type\":\"string\",\"avro.java.string\":\"String\"}},{\"name\":\"query\",\"type\":{\"type\":\"string\",\"avro.java.string\":\"String\"}},{\"name\":\"matchedTerms\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"avro.java.string\":\"String\"}},\"default\":[]}]}");
+  public static final org.apache.avro.Schema SCHEMA$ = new org.apache.avro.Schema.Parser().parse("{\"type\":\"record\",\"name\":\"MatchReason\",\"namespace\":\"io.paperalerts.schemas\",\"fields\":[{\"name\":\"subscriptionId\",\"type\":{\"type\":\"string\",\"avro.java.string\":\"String\"}},{\"name\":\"query\",\"type\":{\"type\":\"string\",\"avro.java.string\":\"String\"}},{\"name\":\"matchedTerms\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"avro.java.string\":\"String\"}},\"doc\":\"The words and phrases as they appear in the paper\",\"default\":[]},{\"name\":\"snippet\",\"type\":{\"type\":\"string\",\"avro.java.string\":\"String\"},\"doc\":\"The title or abstract around the first match\",\"default\":\"\"}]}");
   public static org.apache.avro.Schema getClassSchema() { return SCHEMA$; }
 
   private static final SpecificData MODEL$ = new SpecificData();
@@ -74,7 +74,10 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
   private java.lang.String subscriptionId;
   private java.lang.String query;
+  /** The words and phrases as they appear in the paper */
   private java.util.List<java.lang.String> matchedTerms;
+  /** The title or abstract around the first match */
+  private java.lang.String snippet;
 
   /**
    * Default constructor.  Note that this does not initialize fields
@@ -87,12 +90,14 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
    * All-args constructor.
    * @param subscriptionId The new value for subscriptionId
    * @param query The new value for query
-   * @param matchedTerms The new value for matchedTerms
+   * @param matchedTerms The words and phrases as they appear in the paper
+   * @param snippet The title or abstract around the first match
    */
-  public MatchReason(java.lang.String subscriptionId, java.lang.String query, java.util.List<java.lang.String> matchedTerms) {
+  public MatchReason(java.lang.String subscriptionId, java.lang.String query, java.util.List<java.lang.String> matchedTerms, java.lang.String snippet) {
     this.subscriptionId = subscriptionId;
     this.query = query;
     this.matchedTerms = matchedTerms;
+    this.snippet = snippet;
   }
 
   @Override
@@ -108,6 +113,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
     case 0: return subscriptionId;
     case 1: return query;
     case 2: return matchedTerms;
+    case 3: return snippet;
     default: throw new IndexOutOfBoundsException("Invalid index: " + field$);
     }
   }
@@ -120,6 +126,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
     case 0: subscriptionId = value$ != null ? value$.toString() : null; break;
     case 1: query = value$ != null ? value$.toString() : null; break;
     case 2: matchedTerms = (java.util.List<java.lang.String>)value$; break;
+    case 3: snippet = value$ != null ? value$.toString() : null; break;
     default: throw new IndexOutOfBoundsException("Invalid index: " + field$);
     }
   }
@@ -160,7 +167,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
   /**
    * Gets the value of the 'matchedTerms' field.
-   * @return The value of the 'matchedTerms' field.
+   * @return The words and phrases as they appear in the paper
    */
   public java.util.List<java.lang.String> getMatchedTerms() {
     return matchedTerms;
@@ -169,10 +176,29 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
   /**
    * Sets the value of the 'matchedTerms' field.
+   * The words and phrases as they appear in the paper
    * @param value the value to set.
    */
   public void setMatchedTerms(java.util.List<java.lang.String> value) {
     this.matchedTerms = value;
+  }
+
+  /**
+   * Gets the value of the 'snippet' field.
+   * @return The title or abstract around the first match
+   */
+  public java.lang.String getSnippet() {
+    return snippet;
+  }
+
+
+  /**
+   * Sets the value of the 'snippet' field.
+   * The title or abstract around the first match
+   * @param value the value to set.
+   */
+  public void setSnippet(java.lang.String value) {
+    this.snippet = value;
   }
 
   /**
@@ -218,7 +244,10 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
     private java.lang.String subscriptionId;
     private java.lang.String query;
+    /** The words and phrases as they appear in the paper */
     private java.util.List<java.lang.String> matchedTerms;
+    /** The title or abstract around the first match */
+    private java.lang.String snippet;
 
     /** Creates a new Builder */
     private Builder() {
@@ -243,6 +272,10 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
         this.matchedTerms = data().deepCopy(fields()[2].schema(), other.matchedTerms);
         fieldSetFlags()[2] = other.fieldSetFlags()[2];
       }
+      if (isValidValue(fields()[3], other.snippet)) {
+        this.snippet = data().deepCopy(fields()[3].schema(), other.snippet);
+        fieldSetFlags()[3] = other.fieldSetFlags()[3];
+      }
     }
 
     /**
@@ -262,6 +295,10 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
       if (isValidValue(fields()[2], other.matchedTerms)) {
         this.matchedTerms = data().deepCopy(fields()[2].schema(), other.matchedTerms);
         fieldSetFlags()[2] = true;
+      }
+      if (isValidValue(fields()[3], other.snippet)) {
+        this.snippet = data().deepCopy(fields()[3].schema(), other.snippet);
+        fieldSetFlags()[3] = true;
       }
     }
 
@@ -347,6 +384,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
     /**
       * Gets the value of the 'matchedTerms' field.
+      * The words and phrases as they appear in the paper
       * @return The value.
       */
     public java.util.List<java.lang.String> getMatchedTerms() {
@@ -356,6 +394,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
     /**
       * Sets the value of the 'matchedTerms' field.
+      * The words and phrases as they appear in the paper
       * @param value The value of 'matchedTerms'.
       * @return This builder.
       */
@@ -368,6 +407,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
     /**
       * Checks whether the 'matchedTerms' field has been set.
+      * The words and phrases as they appear in the paper
       * @return True if the 'matchedTerms' field has been set, false otherwise.
       */
     public boolean hasMatchedTerms() {
@@ -377,11 +417,56 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
 
     /**
       * Clears the value of the 'matchedTerms' field.
+      * The words and phrases as they appear in the paper
       * @return This builder.
       */
     public io.paperalerts.schemas.MatchReason.Builder clearMatchedTerms() {
       matchedTerms = null;
       fieldSetFlags()[2] = false;
+      return this;
+    }
+
+    /**
+      * Gets the value of the 'snippet' field.
+      * The title or abstract around the first match
+      * @return The value.
+      */
+    public java.lang.String getSnippet() {
+      return snippet;
+    }
+
+
+    /**
+      * Sets the value of the 'snippet' field.
+      * The title or abstract around the first match
+      * @param value The value of 'snippet'.
+      * @return This builder.
+      */
+    public io.paperalerts.schemas.MatchReason.Builder setSnippet(java.lang.String value) {
+      validate(fields()[3], value);
+      this.snippet = value;
+      fieldSetFlags()[3] = true;
+      return this;
+    }
+
+    /**
+      * Checks whether the 'snippet' field has been set.
+      * The title or abstract around the first match
+      * @return True if the 'snippet' field has been set, false otherwise.
+      */
+    public boolean hasSnippet() {
+      return fieldSetFlags()[3];
+    }
+
+
+    /**
+      * Clears the value of the 'snippet' field.
+      * The title or abstract around the first match
+      * @return This builder.
+      */
+    public io.paperalerts.schemas.MatchReason.Builder clearSnippet() {
+      snippet = null;
+      fieldSetFlags()[3] = false;
       return this;
     }
 
@@ -393,6 +478,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
         record.subscriptionId = fieldSetFlags()[0] ? this.subscriptionId : (java.lang.String) defaultValue(fields()[0]);
         record.query = fieldSetFlags()[1] ? this.query : (java.lang.String) defaultValue(fields()[1]);
         record.matchedTerms = fieldSetFlags()[2] ? this.matchedTerms : (java.util.List<java.lang.String>) defaultValue(fields()[2]);
+        record.snippet = fieldSetFlags()[3] ? this.snippet : (java.lang.String) defaultValue(fields()[3]);
         return record;
       } catch (org.apache.avro.AvroMissingFieldException e) {
         throw e;
@@ -442,6 +528,8 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
     if (actualSize0 != size0)
       throw new java.util.ConcurrentModificationException("Array-size written was " + size0 + ", but element count was " + actualSize0 + ".");
 
+    out.writeString(this.snippet);
+
   }
 
   @Override public void customDecode(org.apache.avro.io.ResolvingDecoder in)
@@ -468,8 +556,10 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
         }
       }
 
+      this.snippet = in.readString();
+
     } else {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < 4; i++) {
         switch (fieldOrder[i].pos()) {
         case 0:
           this.subscriptionId = in.readString();
@@ -496,6 +586,10 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
           }
           break;
 
+        case 3:
+          this.snippet = in.readString();
+          break;
+
         default:
           throw new java.io.IOException("Corrupt ResolvingDecoder.");
         }
@@ -509,6 +603,7 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
     result = 31 * result + (subscriptionId == null ? 0 : subscriptionId.hashCode());
     result = 31 * result + (query == null ? 0 : query.hashCode());
     result = 31 * result + (matchedTerms == null ? 0 : matchedTerms.hashCode());
+    result = 31 * result + (snippet == null ? 0 : snippet.hashCode());
     return result;
   }
 
@@ -528,6 +623,9 @@ public class MatchReason extends org.apache.avro.specific.SpecificRecordBase imp
       return false;
     }
     if (!java.util.Objects.equals(this.matchedTerms, other.matchedTerms)) {
+      return false;
+    }
+    if (!java.util.Objects.equals(this.snippet, other.snippet)) {
       return false;
     }
     return true;

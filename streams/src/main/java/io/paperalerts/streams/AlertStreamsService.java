@@ -22,7 +22,7 @@ public final class AlertStreamsService implements AutoCloseable {
                 config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
             TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
         }
-        this.streams = new KafkaStreams(AlertTopology.build(matcher), config.streamsProperties());
+        this.streams = new KafkaStreams(AlertTopology.build(matcher, config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS)), config.streamsProperties());
     }
 
     public AlertStreamsService start() {

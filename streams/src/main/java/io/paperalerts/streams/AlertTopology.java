@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class AlertTopology {
 
     public static final String SUBSCRIPTIONS_STORE = "subscriptions-store";
+    /** Per paper (and version, if new versions alert), the subscriptions already alerted about it. */
+    public static final String ALERTED_STORE = "alerted-store";
 
     private static final Logger log = LoggerFactory.getLogger(AlertTopology.class);
 
@@ -52,7 +55,18 @@ public final class AlertTopology {
     }
 
     public static Topology build(SubscriptionMatcher matcher) {
+        return build(matcher, false);
+    }
+
+    /**
+     * @param alertNewVersions whether a new version of a paper alerts its subscribers again; by
+     *     default a paper arriving again (re-polled, from another source, a new version) never
+     *     alerts a subscription twice
+     */
+    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTED_STORE),
+                Serdes.String(), Serdes.ListSerde(ArrayList.class, Serdes.String())));
         var subscriptions = Topics.SUBSCRIPTIONS;
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIPTIONS_STORE),
@@ -64,7 +78,7 @@ public final class AlertTopology {
         var papers = Topics.PAPERS;
         var alerts = Topics.ALERTS;
         builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()))
-                .process(() -> new PaperMatcher(matcher))
+                .process(() -> new PaperMatcher(matcher, alertNewVersions), ALERTED_STORE)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
         return builder.build();
     }
@@ -111,19 +125,26 @@ public final class AlertTopology {
         }
     }
 
-    /** Turns one paper into at most one alert per recipient. */
+    /**
+     * Turns one paper into at most one alert per recipient, skipping subscriptions already alerted
+     * about it. Papers are keyed by id, so the record of what was alerted is local to the task.
+     */
     private static final class PaperMatcher implements Processor<String, Paper, String, Alert> {
 
         private final SubscriptionMatcher matcher;
+        private final boolean alertNewVersions;
         private ProcessorContext<String, Alert> context;
+        private KeyValueStore<String, List<String>> alerted;
 
-        PaperMatcher(SubscriptionMatcher matcher) {
+        PaperMatcher(SubscriptionMatcher matcher, boolean alertNewVersions) {
             this.matcher = matcher;
+            this.alertNewVersions = alertNewVersions;
         }
 
         @Override
         public void init(ProcessorContext<String, Alert> context) {
             this.context = context;
+            this.alerted = context.getStateStore(ALERTED_STORE);
         }
 
         @Override
@@ -132,11 +153,22 @@ public final class AlertTopology {
             if (paper == null) {
                 return;
             }
+            String paperKey = alertNewVersions ? paper.getId() + "v" + paper.getVersion() : paper.getId();
+            List<String> done = alerted.get(paperKey);
+            List<String> nowDone = done == null ? new ArrayList<>() : new ArrayList<>(done);
             Map<String, List<Match>> byRecipient = new TreeMap<>();
             for (Match match : matcher.match(paper)) {
+                if (nowDone.contains(match.subscription().getId())) {
+                    continue;
+                }
+                nowDone.add(match.subscription().getId());
                 String recipient = match.subscription().getEmail().strip().toLowerCase(Locale.ROOT);
                 byRecipient.computeIfAbsent(recipient, r -> new ArrayList<>()).add(match);
             }
+            if (byRecipient.isEmpty()) {
+                return;
+            }
+            alerted.put(paperKey, nowDone);
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             byRecipient.forEach((recipient, matches) ->
                     context.forward(record.withKey(recipient).withValue(alert(recipient, paper, matches, now))));
@@ -152,7 +184,8 @@ public final class AlertTopology {
                     .setReasons(ordered.stream().map(m -> MatchReason.newBuilder()
                             .setSubscriptionId(m.subscription().getId())
                             .setQuery(m.subscription().getQuery())
-                            .setMatchedTerms(m.matchedTerms())
+                            .setMatchedTerms(m.explanation().matched())
+                            .setSnippet(m.explanation().snippet())
                             .build()).toList())
                     .setMatchedAt(now)
                     .setKind(AlertKind.LIVE)

@@ -19,6 +19,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String STATE_DIR = "streams.state.dir";
     public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String NUM_THREADS = "streams.num.threads";
+    public static final String ALERT_NEW_VERSIONS = "streams.alert.new.versions";
 
     public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
@@ -28,7 +29,9 @@ public final class StreamsServiceConfig extends AbstractConfig {
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How often transactions commit; with exactly-once this bounds the latency of alerts")
             .define(NUM_THREADS, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.LOW,
-                    "Stream threads in this instance");
+                    "Stream threads in this instance")
+            .define(ALERT_NEW_VERSIONS, Type.BOOLEAN, false, Importance.LOW,
+                    "Alert subscribers again when a new version of a paper they were alerted about arrives");
 
     public StreamsServiceConfig(Map<String, ?> values) {
         super(DEFINITION, values);

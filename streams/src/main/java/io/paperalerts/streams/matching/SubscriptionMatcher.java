@@ -4,59 +4,81 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The active subscriptions of this instance, compiled for matching. Kept up to date from the
- * subscriptions topic (the global store's processor calls {@link #update}); read concurrently by
- * the stream threads.
+ * The active subscriptions of this instance, compiled and indexed for matching. Kept up to date
+ * from the subscriptions topic (the global store's processor calls {@link #update}); read by the
+ * stream threads. The same matcher serves {@code paper-alerts match}.
  */
 public final class SubscriptionMatcher {
 
-    /** One subscription that matched, and the words of its query the paper contains. */
-    public record Match(Subscription subscription, List<String> matchedTerms) {
+    /** One subscription that matched, and why. */
+    public record Match(Subscription subscription, Explanation explanation) {
     }
 
-    private record Compiled(Subscription subscription, KeywordQuery query) {
-    }
-
-    private final Map<String, Compiled> active = new ConcurrentHashMap<>();
+    private final PaperAnalyzer analyzer = new PaperAnalyzer();
+    private final QueryCompiler compiler = new QueryCompiler(analyzer);
+    private final TermStatistics statistics = new TermStatistics();
+    private final QueryIndex index = new QueryIndex(statistics);
+    private final Map<String, Subscription> active = new ConcurrentHashMap<>();
 
     /**
-     * Applies the latest state of one subscription: an active one replaces what was there, anything
-     * else (pending, cancelled, or {@code null} for a tombstone) removes it.
+     * Applies the latest state of one subscription: an active one replaces what was there,
+     * anything else (pending, cancelled, or {@code null} for a tombstone) removes it.
      *
-     * @throws IllegalArgumentException if an active subscription's query cannot be compiled; it is
-     *     then not matched, and the previous version (if any) is removed
+     * @throws InvalidQueryException if an active subscription's query is invalid; it is then not
+     *     matched, and its previous version (if any) is removed
      */
     public void update(String id, Subscription subscription) {
         if (subscription == null || subscription.getStatus() != SubscriptionStatus.ACTIVE) {
-            active.remove(id);
+            remove(id);
             return;
         }
+        Node query;
         try {
-            active.put(id, new Compiled(subscription, KeywordQuery.parse(subscription.getQuery())));
-        } catch (IllegalArgumentException e) {
-            active.remove(id);
-            throw new IllegalArgumentException("subscription " + id + ": " + e.getMessage(), e);
+            query = compiler.compile(subscription.getQuery());
+        } catch (InvalidQueryException e) {
+            remove(id);
+            throw new InvalidQueryException("subscription " + id + ": " + e.getMessage());
         }
+        active.put(id, subscription);
+        index.put(id, query);
+    }
+
+    private void remove(String id) {
+        index.remove(id);
+        active.remove(id);
     }
 
     public int size() {
-        return active.size();
+        return index.size();
+    }
+
+    /** Checks a query without subscribing it. */
+    public Node compile(String query) {
+        return compiler.compile(query);
+    }
+
+    public AnalyzedPaper analyze(Paper paper) {
+        return AnalyzedPaper.of(paper, analyzer);
     }
 
     public List<Match> match(Paper paper) {
-        Set<String> tokens = new HashSet<>(KeywordQuery.tokens(paper.getTitle()));
-        tokens.addAll(KeywordQuery.tokens(paper.getAbstractText()));
+        AnalyzedPaper analyzed = analyze(paper);
+        statistics.observe(QueryIndex.keys(analyzed));
+        long seen = statistics.documents();
+        if (seen == TermStatistics.MIN_DOCS || seen == 10L * TermStatistics.MIN_DOCS) {
+            // Queries filed before there were statistics used a guess; file them by real rarity.
+            index.reanchor();
+        }
         List<Match> matches = new ArrayList<>();
-        for (Compiled compiled : active.values()) {
-            if (compiled.query().matches(tokens)) {
-                matches.add(new Match(compiled.subscription(), compiled.query().terms()));
+        for (QueryIndex.Entry entry : index.match(analyzed)) {
+            Subscription subscription = active.get(entry.id());
+            if (subscription != null) {
+                matches.add(new Match(subscription, Explanation.of(entry.root(), analyzed)));
             }
         }
         return matches;

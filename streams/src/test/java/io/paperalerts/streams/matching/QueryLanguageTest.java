@@ -1,0 +1,165 @@
+package io.paperalerts.streams.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.paperalerts.schemas.Paper;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Each construct of the subscription language, on the real sample papers. */
+class QueryLanguageTest {
+
+    private final SubscriptionMatcher matcher = new SubscriptionMatcher();
+
+    private List<String> matches(String query, List<Paper> papers) {
+        Node compiled = matcher.compile(query);
+        return papers.stream().filter(p -> compiled.matches(matcher.analyze(p))).map(Paper::getId).toList();
+    }
+
+    private List<String> matches(String query) {
+        return matches(query, SamplePapers.ALL);
+    }
+
+    private static Paper paper(String title, String abstractText, List<String> authors, List<String> categories) {
+        return Paper.newBuilder().setId(title).setTitle(title).setAbstractText(abstractText).setAuthors(authors)
+                .setCategories(categories).setSource("test").build();
+    }
+
+    @Test
+    void shouldRequireEveryBareWordInTitleOrAbstract() {
+        assertThat(matches("reward hacking")).contains("seed-038", "seed-025", "seed-027").doesNotContain("seed-032");
+        // seed-038 has both words in its title; seed-017 only in its abstract
+        assertThat(matches("reward hacking")).contains("seed-017");
+        assertThat(matches("hacking")).containsAll(matches("reward hacking"));
+    }
+
+    @Test
+    void shouldIgnoreCaseAndStem() {
+        // "Reward Models" in titles; "hallucinations" in seed-002's abstract
+        assertThat(matches("\"reward model\"")).contains("seed-008", "seed-009");
+        assertThat(matches("hallucination")).contains("seed-002");
+        assertThat(matches("HALLUCINATION")).isEqualTo(matches("hallucinations"));
+    }
+
+    @Test
+    void shouldMatchPhrasesAsAdjacentWordsInOrder() {
+        assertThat(matches("\"reward hacking\"")).contains("seed-038").allMatch(id -> matches("reward hacking").contains(id));
+        assertThat(matches("\"hacking reward\"")).doesNotContain("seed-038");
+    }
+
+    @Test
+    void shouldTreatHyphensAndPunctuationAsWordSeparators() {
+        // seed-002: "Chain-of-Thought" in the title
+        assertThat(matches("\"chain-of-thought\"")).contains("seed-002")
+                .isEqualTo(matches("\"chain of thought\""))
+                .isEqualTo(matches("chain-of-thought"));
+        assertThat(matches("\"text-to-image\"")).contains("seed-038", "seed-057");
+    }
+
+    @Test
+    void shouldCombineOrAndNotWithParentheses() {
+        List<String> grpo = matches("GRPO");
+        List<String> diffusion = matches("diffusion");
+        assertThat(matches("GRPO OR diffusion")).containsExactlyInAnyOrderElementsOf(
+                SamplePapers.ALL.stream().map(Paper::getId).filter(id -> grpo.contains(id) || diffusion.contains(id)).toList());
+        assertThat(matches("GRPO AND NOT diffusion")).isEqualTo(matches("GRPO -diffusion"))
+                .allMatch(id -> grpo.contains(id) && !diffusion.contains(id));
+        assertThat(matches("(GRPO OR diffusion) -\"text-to-image\"")).doesNotContain("seed-058", "seed-048")
+                .contains("seed-032");
+    }
+
+    @Test
+    void shouldTreatOnlyUpperCaseOperatorsAsOperators() {
+        // lower-case "or" is a word (stemmed "or"), required like any other
+        assertThat(matches("GRPO or diffusion")).isEqualTo(matches("GRPO diffusion or"));
+        assertThat(matches("GRPO or diffusion")).isNotEqualTo(matches("GRPO OR diffusion"));
+    }
+
+    @Test
+    void shouldRestrictToTitleOrAbstractField() {
+        assertThat(matches("title:GRPO")).containsExactlyInAnyOrder("seed-032", "seed-058");
+        // "DenseGRPO" is one word
+        assertThat(matches("title:DenseGRPO")).containsExactly("seed-048");
+        assertThat(matches("GRPO")).hasSizeGreaterThan(3);
+        assertThat(matches("title:(diffusion OR \"text-to-image\")"))
+                .contains("seed-038", "seed-054", "seed-057", "seed-060");
+        assertThat(matches("abstract:GRPO -title:GRPO")).doesNotContain("seed-032").contains("seed-003");
+    }
+
+    @Test
+    void shouldMatchAuthorsWithoutStemmingAndNeverAcrossTwoAuthors() {
+        List<Paper> papers = List.of(
+                paper("P1", "", List.of("Ada Lovelace", "Alan Turing"), List.of()),
+                paper("P2", "", List.of("Adas Lovelaces"), List.of()));
+
+        assertThat(matches("author:lovelace", papers)).containsExactly("P1");
+        assertThat(matches("author:\"ada lovelace\"", papers)).containsExactly("P1");
+        assertThat(matches("author:\"lovelace alan\"", papers)).isEmpty();
+    }
+
+    @Test
+    void shouldMatchCategoriesExactlyIgnoringCase() {
+        List<Paper> papers = List.of(
+                paper("P1", "", List.of(), List.of("cs.LG", "stat.ML")),
+                paper("P2", "", List.of(), List.of("cs.CL")));
+
+        assertThat(matches("category:cs.LG", papers)).containsExactly("P1");
+        assertThat(matches("category:cs.lg", papers)).containsExactly("P1");
+        assertThat(matches("category:cs", papers)).isEmpty();
+        assertThat(matches("category:cs*", papers)).containsExactly("P1", "P2");
+    }
+
+    @Test
+    void shouldNeverMatchAPhraseAcrossTitleAndAbstract() {
+        List<Paper> papers = List.of(paper("Learning to Reward", "Hacking is the topic.", List.of(), List.of()));
+
+        assertThat(matches("reward hacking", papers)).hasSize(1);
+        assertThat(matches("\"reward hacking\"", papers)).isEmpty();
+    }
+
+    @Test
+    void shouldExpandATrailingWildcard() {
+        // "Robots" (seed-035), "Robot" (seed-037), "robotic" elsewhere
+        assertThat(matches("robot*")).contains("seed-035", "seed-037").containsAll(matches("robot"));
+        assertThat(matches("title:robot*")).contains("seed-035", "seed-037");
+    }
+
+    @Test
+    void shouldExplainWhyAPaperMatched() {
+        Paper paper = SamplePapers.byId("seed-038");
+        Node query = matcher.compile("\"reward hacking\" text-to-image");
+
+        Explanation why = Explanation.of(query, matcher.analyze(paper));
+
+        assertThat(why.matched()).containsExactly("Reward Hacking", "Text-to-Image");
+        assertThat(why.snippet()).contains("Understanding Reward Hacking in Text-to-Image");
+    }
+
+    @Test
+    void shouldRejectInvalidQueriesSayingWhatAndWhere() {
+        assertRejected("", "empty query");
+        assertRejected("   ", "empty query");
+        assertRejected("(reward OR hacking", "unbalanced parentheses: '(' at position 1 is never closed");
+        assertRejected("reward) hacking", "unbalanced parentheses: ')' at position 7 has no matching '('");
+        assertRejected("\"reward hacking", "unbalanced quotes: the quote at position 1 is never closed");
+        assertRejected("venue:NeurIPS reward", "unknown field 'venue' at position 1; fields are title, abstract, author, category");
+        assertRejected("-reward", "no word that must appear");
+        assertRejected("NOT reward AND NOT hacking", "no word that must appear");
+        assertRejected("*", "a bare * would match every paper");
+        assertRejected("r*", "wildcard 'r*' needs at least 2 letters before *");
+        assertRejected("ro*ot", "only a trailing * is");
+        assertRejected("reward~", "fuzzy matching (~) is not supported");
+        assertRejected("\"reward hacking\"~2", "proximity");
+        assertRejected("reward^2", "boosts (^) are not supported");
+        assertRejected("x".repeat(501), "query is 501 characters long; at most 500 are allowed");
+        assertRejected(String.join(" ", java.util.Collections.nCopies(33, "reward")), "query has 33 clauses; at most 32");
+        assertRejected("reward AND", "invalid query");
+        assertRejected("\"!!!\"", "query has no words to match");
+    }
+
+    private void assertRejected(String query, String message) {
+        assertThatThrownBy(() -> matcher.compile(query)).as(query)
+                .isInstanceOf(InvalidQueryException.class).hasMessageContaining(message);
+    }
+}
