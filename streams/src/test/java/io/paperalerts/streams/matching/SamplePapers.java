@@ -24,6 +24,25 @@ final class SamplePapers {
         }
     }
 
+    /**
+     * The sample papers with authors and categories added (the page lists neither), so that
+     * author and category clauses are exercised too.
+     */
+    static List<Paper> withAuthorsAndCategories() {
+        List<String> names = List.of("Ada Lovelace", "Alan Turing", "Grace Hopper", "Yann LeCun", "Fei-Fei Li",
+                "Geoffrey Hinton", "Yoshua Bengio", "Daphne Koller");
+        List<String> categories = List.of("cs.LG", "cs.AI", "cs.CL", "cs.CV", "stat.ML", "cs.RO");
+        List<Paper> papers = new java.util.ArrayList<>();
+        for (int i = 0; i < ALL.size(); i++) {
+            Paper copy = Paper.newBuilder(ALL.get(i))
+                    .setAuthors(List.of(names.get(i % names.size()), names.get((i * 3 + 1) % names.size())))
+                    .setCategories(List.of(categories.get(i % categories.size()), categories.get((i + 2) % categories.size())))
+                    .build();
+            papers.add(copy);
+        }
+        return papers;
+    }
+
     static Paper byId(String id) {
         return ALL.stream().filter(p -> p.getId().equals(id)).findFirst().orElseThrow();
     }
