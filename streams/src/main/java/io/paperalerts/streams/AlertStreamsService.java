@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** Runs the alert topology: creates missing topics, starts Kafka Streams, closes it cleanly. */
@@ -48,12 +49,22 @@ public final class AlertStreamsService implements AutoCloseable {
         return streams.state();
     }
 
+    /** Tasks this instance processes now; instances of one application share the partitions. */
+    public int activeTasks() {
+        return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+    }
+
     public int activeSubscriptions() {
         return matcher.size();
     }
 
+    /**
+     * Stops and leaves the consumer group, so the remaining or restarted instances take over the
+     * partitions at once instead of after the session timeout.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }

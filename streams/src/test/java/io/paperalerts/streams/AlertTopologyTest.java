@@ -71,7 +71,8 @@ class AlertTopologyTest {
         Alert alert = records.get(0).value();
         assertThat(alert.getPaper().getId()).isEqualTo("p1");
         assertThat(alert.getSubscriptionIds()).containsExactly("s1");
-        assertThat(alert.getReasons().get(0).getMatchedTerms()).containsExactly("reward", "hacking");
+        assertThat(alert.getReasons().get(0).getMatchedTerms()).containsExactly("Reward", "Hacking");
+        assertThat(alert.getReasons().get(0).getSnippet()).isEqualTo("Understanding Reward Hacking");
     }
 
     @Test
@@ -117,26 +118,49 @@ class AlertTopologyTest {
     }
 
     @Test
-    void shouldRebuildTheMatcherFromTheStoreWhenRestarted() {
-        // Given a subscription processed by a first instance
-        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
-        driver.close();
+    void shouldChangeWhatMatchesWhenASubscriptionIsAddedUpdatedAndDeleted() {
+        // Added: matches
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "title:diffusion"));
+        papers.pipeInput("p1", paper("p1", "Diffusion models", ""));
+        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p1");
 
-        // When a new instance starts on the same state with a fresh matcher
-        Properties props = new StreamsServiceConfig(Map.of(
-                StreamsServiceConfig.STATE_DIR, stateDir.toString())).streamsProperties();
-        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher()), props);
-        papers = driver.createInputTopic(Topics.PAPERS.name(),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
-        alerts = driver.createOutputTopic(Topics.ALERTS.name(),
-                Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
-                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
-        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
+        // Updated to another query: the old one no longer matches, the new one does
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "\"reward model\""));
+        papers.pipeInput("p2", paper("p2", "Diffusion models again", ""));
+        papers.pipeInput("p3", paper("p3", "Better Reward Models", ""));
+        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p3");
 
+        // Deleted: nothing matches
+        subscriptions.pipeInput("s1", (Subscription) null);
+        papers.pipeInput("p4", paper("p4", "Reward models and diffusion", ""));
+        assertThat(alerts.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void shouldNeverAlertASubscriptionTwiceAboutThePaperArrivingAgain() {
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
         papers.pipeInput("p1", paper("p1", "Reward", ""));
 
+        // The same paper again, e.g. from another source or as version 2
+        Paper again = paper("p1", "Reward, revised", "");
+        again.setVersion(2);
+        papers.pipeInput("p1", again);
         assertThat(alerts.readValuesToList()).hasSize(1);
+
+        // But a subscription added later still hears about it when it comes again
+        subscriptions.pipeInput("s2", active("s2", "bob@example.org", "revised"));
+        papers.pipeInput("p1", again);
+        assertThat(alerts.readKeyValuesToMap()).containsOnlyKeys("bob@example.org");
+    }
+
+    @Test
+    void shouldIgnoreASubscriptionWithAnInvalidQueryAndKeepMatchingTheOthers() {
+        subscriptions.pipeInput("bad", active("bad", "bad@example.org", "(unclosed"));
+        subscriptions.pipeInput("s1", active("s1", "ada@example.org", "reward"));
+
+        papers.pipeInput("p1", paper("p1", "Reward (unclosed", ""));
+
+        assertThat(alerts.readKeyValuesToMap()).containsOnlyKeys("ada@example.org");
     }
 
     @Test
