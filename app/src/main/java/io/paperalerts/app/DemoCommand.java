@@ -171,10 +171,10 @@ final class DemoCommand implements Callable<Integer> {
     /** Keys are {@code email=query}, so one address can hold several subscriptions. */
     private static Map<String, String> sampleSubscriptions() {
         Map<String, String> samples = new LinkedHashMap<>();
-        samples.put("ada@example.org=reward hacking", "reward hacking");
-        samples.put("ada@example.org=diffusion", "diffusion");
-        samples.put("grace@example.org=GRPO", "GRPO");
-        samples.put("alan@example.org=robot", "robot");
+        samples.put("ada@example.org=\"reward hacking\"", "\"reward hacking\"");
+        samples.put("ada@example.org=title:(diffusion OR \"text-to-image\")", "title:(diffusion OR \"text-to-image\")");
+        samples.put("grace@example.org=GRPO -\"text-to-image\"", "GRPO -\"text-to-image\"");
+        samples.put("alan@example.org=robot*", "robot*");
         return samples;
     }
 
@@ -207,8 +207,10 @@ final class DemoCommand implements Callable<Integer> {
                 throw new IllegalStateException("The notifier stopped", notifier.crash());
             }
             // Streams commits its input offsets in the same transaction as its alerts: once papers
-            // show no lag, every alert is on the topic, and the notifier's lag covers them all.
-            if (progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.lag(notifierGroup, Topics.ALERTS) == 0) {
+            // show no lag and that transaction's markers are on the alerts, every alert is
+            // readable, and the notifier's lag covers them all.
+            if (progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.settled(Topics.ALERTS)
+                    && progress.lag(notifierGroup, Topics.ALERTS) == 0) {
                 return;
             }
             if (System.nanoTime() > deadline) {

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -28,13 +29,8 @@ final class PipelineProgress {
     /** @return how many committed records of {@code topic} the group has not yet committed past */
     long lag(String groupId, Topic<?, ?> topic) {
         try {
-            Set<TopicPartition> partitions = admin.describeTopics(Set.of(topic.name())).allTopicNames().get()
-                    .get(topic.name()).partitions().stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition()))
-                    .collect(Collectors.toSet());
-            Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-            var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+            Set<TopicPartition> partitions = partitions(topic);
+            var ends = latest(partitions, IsolationLevel.READ_COMMITTED);
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
             long lag = 0;
@@ -50,5 +46,38 @@ final class PipelineProgress {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot read the progress of " + groupId + ": " + e.getCause(), e);
         }
+    }
+
+    /**
+     * Whether no transaction is open on the topic. A transaction's commit becomes visible in the
+     * consumer offsets before its markers reach every output partition, so "the input is
+     * committed" alone does not yet mean "the output is readable".
+     */
+    boolean settled(Topic<?, ?> topic) {
+        try {
+            Set<TopicPartition> partitions = partitions(topic);
+            var stable = latest(partitions, IsolationLevel.READ_COMMITTED);
+            var written = latest(partitions, IsolationLevel.READ_UNCOMMITTED);
+            return partitions.stream().allMatch(p -> stable.get(p).offset() == written.get(p).offset());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading offsets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot read the offsets of " + topic + ": " + e.getCause(), e);
+        }
+    }
+
+    private Set<TopicPartition> partitions(Topic<?, ?> topic) throws InterruptedException, ExecutionException {
+        return admin.describeTopics(Set.of(topic.name())).allTopicNames().get()
+                .get(topic.name()).partitions().stream()
+                .map(p -> new TopicPartition(topic.name(), p.partition()))
+                .collect(Collectors.toSet());
+    }
+
+    private Map<TopicPartition, ListOffsetsResultInfo> latest(
+            Set<TopicPartition> partitions, IsolationLevel isolation) throws InterruptedException, ExecutionException {
+        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+        return admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get();
     }
 }
