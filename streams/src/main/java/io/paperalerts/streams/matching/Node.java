@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * A compiled query: a small boolean program over a paper's analyzed terms and positions, with the
  * semantics of the Lucene query it was compiled from.
  */
-sealed interface Node {
+public sealed interface Node {
 
     boolean matches(AnalyzedPaper paper);
 

@@ -14,13 +14,15 @@ import java.util.function.Consumer;
  * verified against the queries that could match it. A query is filed under one key when it needs
  * some term (its cheapest required conjunct), and under several for an OR (any of them). Keys
  * are the term in a field group ({@code text} covers title and abstract, whose terms it holds) or,
- * for a trailing wildcard, the first {@link QueryCompiler#MIN_PREFIX} letters of its prefix.
+ * for a trailing wildcard, the first {@link #KEY_PREFIX} letters of its prefix.
  * Adding or removing a query touches only its own postings.
  */
 public final class QueryIndex {
 
     private static final char TERM = '\u0001';
     private static final char PREFIX = '\u0002';
+    /** Wildcards are filed under up to this many leading letters; a paper holds all its terms' prefixes up to it. */
+    static final int KEY_PREFIX = 4;
 
     /** One filed query. */
     public record Entry(String id, Node root, String[] anchors) {
@@ -147,8 +149,8 @@ public final class QueryIndex {
     private static void addKeys(AnalyzedPaper paper, String field, Consumer<String> sink) {
         for (String term : paper.terms(field).keySet()) {
             sink.accept(termKey(field, term));
-            if (term.length() >= QueryCompiler.MIN_PREFIX) {
-                sink.accept(prefixKey(field, term));
+            for (int length = QueryCompiler.MIN_PREFIX; length <= Math.min(KEY_PREFIX, term.length()); length++) {
+                sink.accept(group(field) + String.valueOf(PREFIX) + term.substring(0, length));
             }
         }
     }
@@ -170,7 +172,7 @@ public final class QueryIndex {
     }
 
     static String prefixKey(String field, String prefix) {
-        return group(field) + String.valueOf(PREFIX) + prefix.substring(0, QueryCompiler.MIN_PREFIX);
+        return group(field) + String.valueOf(PREFIX) + prefix.substring(0, Math.min(KEY_PREFIX, prefix.length()));
     }
 
     /**

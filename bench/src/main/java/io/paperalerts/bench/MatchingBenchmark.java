@@ -1,0 +1,247 @@
+package io.paperalerts.bench;
+
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.matching.AnalyzedPaper;
+import io.paperalerts.streams.matching.InvalidQueryException;
+import io.paperalerts.streams.matching.Node;
+import io.paperalerts.streams.matching.PaperAnalyzer;
+import io.paperalerts.streams.matching.QueryCompiler;
+import io.paperalerts.streams.matching.QueryIndex;
+import io.paperalerts.streams.matching.TermStatistics;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.monitor.Monitor;
+import org.apache.lucene.monitor.MonitorQuery;
+import org.apache.lucene.monitor.QueryMatch;
+
+/**
+ * Papers per second, one thread, for the project's matcher, Lucene Monitor and a naive scan of
+ * every subscription, side by side on the same synthetic corpus and subscriptions, plus the cost
+ * of text analysis alone. Prints a Markdown table (docs/benchmarks.md). Every engine must return
+ * the same matches for the checked papers, or the run fails.
+ *
+ * <pre>
+ * java -Xmx3g -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.MatchingBenchmark \
+ *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000]
+ * </pre>
+ */
+public final class MatchingBenchmark {
+
+    private static final int CHECKED_PAPERS = 40;
+
+    private final PaperAnalyzer analyzer = new PaperAnalyzer();
+    private final QueryCompiler compiler = new QueryCompiler(analyzer);
+    private final List<Paper> warmup = new ArrayList<>();
+    private final List<Paper> papers = new ArrayList<>();
+    private final SyntheticCorpus corpus = new SyntheticCorpus(42, 40_000);
+    private final double seconds;
+
+    private MatchingBenchmark(double seconds) {
+        this.seconds = seconds;
+        for (int i = 0; i < 2_000; i++) {
+            warmup.add(corpus.paper(i));
+        }
+        for (int i = 0; i < 2_000; i++) {
+            papers.add(corpus.paper(100_000 + i));
+        }
+    }
+
+    /** One engine's measurements at one size. */
+    private record Result(String engine, double papersPerSecond, double loadSeconds, double heapMb,
+            double matchesPerPaper, List<Set<String>> checked) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] sizes = {1_000, 10_000, 100_000, 1_000_000};
+        double seconds = 5;
+        int monitorMax = 100_000;
+        int naiveMax = 1_000_000;
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            switch (kv[0]) {
+                case "subscriptions" -> sizes = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "seconds" -> seconds = Double.parseDouble(kv[1]);
+                case "monitorMax" -> monitorMax = Integer.parseInt(kv[1]);
+                case "naiveMax" -> naiveMax = Integer.parseInt(kv[1]);
+                default -> throw new IllegalArgumentException("unknown argument " + arg);
+            }
+        }
+        new MatchingBenchmark(seconds).run(sizes, monitorMax, naiveMax);
+    }
+
+    private void run(int[] sizes, int monitorMax, int naiveMax) throws IOException {
+        System.out.printf("Java %s, %d cores, max heap %d MB, %s%n%n", System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                ManagementFactory.getRuntimeMXBean().getVmName());
+        Result floor = analysisOnly();
+        System.out.printf("Analysis alone (the floor for any engine): %,.0f papers/s%n%n", floor.papersPerSecond());
+        System.out.println("| subscriptions | engine | papers/s | vs Monitor | load s | heap MB | matches/paper |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+        for (int size : sizes) {
+            List<String> queries = queries(size);
+            List<Result> results = new ArrayList<>();
+            results.add(ours(queries));
+            if (size <= monitorMax) {
+                results.add(monitor(queries));
+            }
+            if (size <= naiveMax) {
+                results.add(naive(queries));
+            }
+            for (Result other : results) {
+                if (!other.checked().equals(results.get(0).checked())) {
+                    throw new IllegalStateException(other.engine() + " disagrees with " + results.get(0).engine()
+                            + " at " + size + " subscriptions");
+                }
+            }
+            Result monitor = results.stream().filter(r -> r.engine().equals("Lucene Monitor")).findFirst().orElse(null);
+            for (Result r : results) {
+                System.out.printf("| %,d | %s | %,.0f | %s | %.1f | %.0f | %.2f |%n", size, r.engine(), r.papersPerSecond(),
+                        monitor == null ? "n/a" : String.format("%.1fx", r.papersPerSecond() / monitor.papersPerSecond()),
+                        r.loadSeconds(), r.heapMb(), r.matchesPerPaper());
+            }
+            System.out.flush();
+        }
+    }
+
+    private List<String> queries(int size) {
+        SyntheticCorpus generator = new SyntheticCorpus(7L * size, 40_000);
+        List<String> queries = new ArrayList<>(size);
+        while (queries.size() < size) {
+            String query = generator.subscription();
+            try {
+                compiler.compile(query);
+                queries.add(query);
+            } catch (InvalidQueryException e) {
+                // The generator may produce e.g. a too-short wildcard; such queries are refused anyway.
+            }
+        }
+        return queries;
+    }
+
+    private Result analysisOnly() {
+        return measure("analysis only", 0, 0, paper -> {
+            QueryIndex.keys(AnalyzedPaper.of(paper, analyzer));
+            return Set.of();
+        });
+    }
+
+    private Result ours(List<String> queries) {
+        long heap = usedHeap();
+        long start = System.nanoTime();
+        TermStatistics statistics = new TermStatistics();
+        // Rarity is learned from papers seen; an instance has usually seen many before it matters.
+        for (Paper paper : warmup) {
+            statistics.observe(QueryIndex.keys(AnalyzedPaper.of(paper, analyzer)));
+        }
+        QueryIndex index = new QueryIndex(statistics);
+        for (int i = 0; i < queries.size(); i++) {
+            index.put("s" + i, compiler.compile(queries.get(i)));
+        }
+        double load = (System.nanoTime() - start) / 1e9;
+        double mb = (usedHeap() - heap) / 1048576.0;
+        return measure("paper-alerts matcher", load, mb, paper -> {
+            Set<String> ids = new TreeSet<>();
+            index.match(AnalyzedPaper.of(paper, analyzer)).forEach(e -> ids.add(e.id()));
+            return ids;
+        });
+    }
+
+    private Result naive(List<String> queries) {
+        long heap = usedHeap();
+        long start = System.nanoTime();
+        Node[] compiled = new Node[queries.size()];
+        for (int i = 0; i < compiled.length; i++) {
+            compiled[i] = compiler.compile(queries.get(i));
+        }
+        double load = (System.nanoTime() - start) / 1e9;
+        double mb = (usedHeap() - heap) / 1048576.0;
+        return measure("naive scan", load, mb, paper -> {
+            AnalyzedPaper analyzed = AnalyzedPaper.of(paper, analyzer);
+            Set<String> ids = new TreeSet<>();
+            for (int i = 0; i < compiled.length; i++) {
+                if (compiled[i].matches(analyzed)) {
+                    ids.add("s" + i);
+                }
+            }
+            return ids;
+        });
+    }
+
+    private Result monitor(List<String> queries) throws IOException {
+        long heap = usedHeap();
+        long start = System.nanoTime();
+        try (Monitor monitor = new Monitor(analyzer)) {
+            List<MonitorQuery> batch = new ArrayList<>();
+            for (int i = 0; i < queries.size(); i++) {
+                batch.add(new MonitorQuery("s" + i, compiler.parse(queries.get(i))));
+                if (batch.size() == 10_000) {
+                    monitor.register(batch);
+                    batch.clear();
+                }
+            }
+            monitor.register(batch);
+            double load = (System.nanoTime() - start) / 1e9;
+            double mb = (usedHeap() - heap) / 1048576.0;
+            return measure("Lucene Monitor", load, mb, paper -> {
+                try {
+                    Set<String> ids = new TreeSet<>();
+                    monitor.match(document(paper), QueryMatch.SIMPLE_MATCHER).getMatches()
+                            .forEach(m -> ids.add(m.getQueryId()));
+                    return ids;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+    }
+
+    private static Document document(Paper paper) {
+        Document document = new Document();
+        document.add(new TextField(PaperAnalyzer.TEXT, paper.getTitle(), Field.Store.NO));
+        document.add(new TextField(PaperAnalyzer.TEXT, paper.getAbstractText(), Field.Store.NO));
+        document.add(new TextField(PaperAnalyzer.TITLE, paper.getTitle(), Field.Store.NO));
+        document.add(new TextField(PaperAnalyzer.ABSTRACT, paper.getAbstractText(), Field.Store.NO));
+        paper.getAuthors().forEach(a -> document.add(new TextField(PaperAnalyzer.AUTHOR, a, Field.Store.NO)));
+        paper.getCategories().forEach(c -> document.add(new TextField(PaperAnalyzer.CATEGORY, c, Field.Store.NO)));
+        return document;
+    }
+
+    /** Runs the engine over the papers, round after round, for the configured time (a warm-up first). */
+    private Result measure(String engine, double load, double heapMb, Function<Paper, Set<String>> match) {
+        List<Set<String>> checked = new ArrayList<>();
+        for (int i = 0; i < CHECKED_PAPERS; i++) {
+            checked.add(match.apply(papers.get(i)));
+        }
+        long warmEnd = System.nanoTime() + (long) (Math.min(2, seconds / 2) * 1e9);
+        for (int i = 0; System.nanoTime() < warmEnd; i++) {
+            match.apply(papers.get(i % papers.size()));
+        }
+        long matches = 0;
+        int done = 0;
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < end || done < 20) {
+            matches += match.apply(papers.get(done % papers.size())).size();
+            done++;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new Result(engine, done / elapsed, load, heapMb, (double) matches / done, checked);
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
