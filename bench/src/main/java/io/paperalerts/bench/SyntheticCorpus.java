@@ -15,9 +15,10 @@ import java.util.Set;
  */
 final class SyntheticCorpus {
 
+    /** Syllables that no English suffix rule strips, so stemming does not merge pseudo-words. */
     private static final String[] SYLLABLES = {"ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "zo", "pra",
-        "gen", "tor", "lex", "quan", "dif", "rew", "ard", "mod", "el", "ing", "tra", "ns", "form", "ol", "ic",
-        "ba", "de", "fu", "go", "hi", "ja", "ku", "ly", "my", "no", "pe", "qi", "ro", "su", "ta", "ul", "ve"};
+        "gen", "tor", "lex", "quan", "dif", "rew", "mod", "tra", "ba", "de", "fu", "go", "hi", "ja", "ku",
+        "mo", "no", "pe", "qi", "ro", "su", "ta", "ve", "bro", "cla", "dru", "fle", "gri", "plo", "sko", "tve"};
 
     private final Random random;
     private final String[] words;
@@ -45,10 +46,18 @@ final class SyntheticCorpus {
         for (int i = 0; i < categories.length; i++) {
             categories[i] = (i < 25 ? "cs." : "stat.") + (char) ('A' + i % 26) + (char) ('A' + (i * 7) % 26);
         }
-        for (int i = 0; i < 2_000; i++) {
+        java.util.Map<String, Integer> rank = new java.util.HashMap<>();
+        for (int i = 0; i < words.length; i++) {
+            rank.put(words[i], i);
+        }
+        // Phrases people subscribe to are specific: skip pairs of a very common word.
+        while (bigrams.size() < 20_000) {
             List<String> text = text(20);
             for (int j = 0; j + 1 < text.size(); j += 3) {
-                bigrams.add(text.get(j) + " " + text.get(j + 1));
+                if (rank.getOrDefault(text.get(j).replaceAll("s$", ""), 0) > 300
+                        && rank.getOrDefault(text.get(j + 1).replaceAll("s$", ""), 0) > 300) {
+                    bigrams.add(text.get(j) + " " + text.get(j + 1));
+                }
             }
         }
     }
@@ -127,7 +136,7 @@ final class SyntheticCorpus {
 
     /** A word that appears in a small share of papers. */
     private String selectiveWord() {
-        return words[500 + random.nextInt(words.length - 500)];
+        return words[4_000 + random.nextInt(words.length - 4_000)];
     }
 
     private String part() {
@@ -142,12 +151,13 @@ final class SyntheticCorpus {
             return "(" + selectiveWord() + " OR " + selectiveWord() + ")";
         }
         if (kind < 88) {
-            return "title:" + words[100 + random.nextInt(5_000)];
+            return "title:" + words[1_000 + random.nextInt(19_000)];
         }
         if (kind < 94) {
             return "author:" + lastNames[random.nextInt(lastNames.length)];
         }
-        return words[random.nextInt(2_000)] + "*";
+        String word = selectiveWord();
+        return word.substring(0, Math.min(word.length(), Math.max(5, word.length() - 1))) + "*";
     }
 
     String subscription() {

@@ -14,107 +14,50 @@ import org.apache.lucene.analysis.tokenattributes.OffsetAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 
 /**
- * A paper as the matcher sees it: for each field, each analyzed term and its positions. The
- * {@code text} field is the title followed by the abstract, a position gap apart.
+ * A paper as the matcher sees it: for each field, each analyzed term and its positions. The title
+ * and the abstract are analyzed once, into the {@code text} field, the abstract a position gap
+ * after the title; {@code title:} and {@code abstract:} are the two ranges of it.
  */
 public final class AnalyzedPaper {
 
-    private static final int[] NONE = new int[0];
+    private static final int[] NONE = {0};
 
     private final Paper paper;
-    private final Map<String, Map<String, int[]>> fields;
-    private final Map<String, String[]> sortedTerms = new HashMap<>();
-    private final Offsets titleOffsets;
-    private final Offsets abstractOffsets;
+    /** Per term: {@code [count, position, position, ...]}, positions ascending. */
+    private final Map<String, int[]> text;
+    private final Map<String, int[]> authors;
+    private final Map<String, int[]> categories;
     private final int abstractStart;
+    private final int[] offsets;
+    private String[] sortedText;
 
-    private AnalyzedPaper(Paper paper, Map<String, Map<String, int[]>> fields, Offsets titleOffsets,
-            Offsets abstractOffsets, int abstractStart) {
+    private AnalyzedPaper(Paper paper, Map<String, int[]> text, Map<String, int[]> authors,
+            Map<String, int[]> categories, int abstractStart, int[] offsets) {
         this.paper = paper;
-        this.fields = fields;
-        this.titleOffsets = titleOffsets;
-        this.abstractOffsets = abstractOffsets;
+        this.text = text;
+        this.authors = authors;
+        this.categories = categories;
         this.abstractStart = abstractStart;
-    }
-
-    public Paper paper() {
-        return paper;
+        this.offsets = offsets;
     }
 
     public static AnalyzedPaper of(Paper paper, Analyzer analyzer) {
-        Map<String, Map<String, int[]>> fields = new HashMap<>();
-        Positions title = new Positions();
-        Offsets titleOffsets = new Offsets();
-        int end = analyze(analyzer, PaperAnalyzer.TITLE, List.of(paper.getTitle()), title, titleOffsets);
-        Positions abstractText = new Positions();
-        Offsets abstractOffsets = new Offsets();
-        analyze(analyzer, PaperAnalyzer.ABSTRACT, List.of(paper.getAbstractText()), abstractText, abstractOffsets);
-        Positions text = new Positions();
-        text.addAll(title, 0);
-        text.addAll(abstractText, end + PaperAnalyzer.POSITION_GAP);
-        Positions authors = new Positions();
-        analyze(analyzer, PaperAnalyzer.AUTHOR, paper.getAuthors(), authors, null);
-        Positions categories = new Positions();
-        analyze(analyzer, PaperAnalyzer.CATEGORY, paper.getCategories(), categories, null);
-        fields.put(PaperAnalyzer.TEXT, text.freeze());
-        fields.put(PaperAnalyzer.TITLE, title.freeze());
-        fields.put(PaperAnalyzer.ABSTRACT, abstractText.freeze());
-        fields.put(PaperAnalyzer.AUTHOR, authors.freeze());
-        fields.put(PaperAnalyzer.CATEGORY, categories.freeze());
-        return new AnalyzedPaper(paper, fields, titleOffsets, abstractOffsets, end + PaperAnalyzer.POSITION_GAP);
-    }
-
-    /**
-     * Where a position of the {@code text}, {@code title} or {@code abstract} field is in the
-     * paper: the source text and the character range, or {@code null}.
-     */
-    public Span span(String field, int position) {
-        boolean inTitle = PaperAnalyzer.TITLE.equals(field)
-                || PaperAnalyzer.TEXT.equals(field) && position < abstractStart;
-        if (inTitle) {
-            return titleOffsets.span(paper.getTitle(), position);
-        }
-        if (PaperAnalyzer.ABSTRACT.equals(field)) {
-            return abstractOffsets.span(paper.getAbstractText(), position);
-        }
-        if (PaperAnalyzer.TEXT.equals(field)) {
-            return abstractOffsets.span(paper.getAbstractText(), position - abstractStart);
-        }
-        return null;
-    }
-
-    /** A range of characters of a source text. */
-    public record Span(String source, int start, int end) {
-        public String text() {
-            return source.substring(start, end);
-        }
-    }
-
-    private static final class Offsets {
-        private int[] starts = new int[64];
-        private int[] ends = new int[64];
-
-        void put(int position, int start, int end) {
-            if (position >= starts.length) {
-                int size = Math.max(position + 1, starts.length * 2);
-                starts = Arrays.copyOf(starts, size);
-                ends = Arrays.copyOf(ends, size);
-            }
-            starts[position] = start;
-            ends[position] = end;
-        }
-
-        Span span(String source, int position) {
-            if (position < 0 || position >= starts.length || ends[position] == 0) {
-                return null;
-            }
-            return new Span(source, starts[position], ends[position]);
-        }
+        Map<String, int[]> text = new HashMap<>(256);
+        int[][] offsets = {new int[512]};
+        int end = analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getTitle()), text, 0, offsets);
+        int abstractStart = end + PaperAnalyzer.POSITION_GAP;
+        analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getAbstractText()), text, abstractStart, offsets);
+        Map<String, int[]> authors = new HashMap<>();
+        analyze(analyzer, PaperAnalyzer.AUTHOR, paper.getAuthors(), authors, 0, null);
+        Map<String, int[]> categories = new HashMap<>();
+        analyze(analyzer, PaperAnalyzer.CATEGORY, paper.getCategories(), categories, 0, null);
+        return new AnalyzedPaper(paper, text, authors, categories, abstractStart, offsets[0]);
     }
 
     /** @return the next free position after the values */
-    private static int analyze(Analyzer analyzer, String field, List<String> values, Positions into, Offsets offsets) {
-        int position = -1;
+    private static int analyze(Analyzer analyzer, String field, List<String> values, Map<String, int[]> into,
+            int start, int[][] offsets) {
+        int position = start - 1;
         boolean first = true;
         for (String value : values) {
             if (!first) {
@@ -124,13 +67,22 @@ public final class AnalyzedPaper {
             try (TokenStream stream = analyzer.tokenStream(field, value)) {
                 CharTermAttribute term = stream.addAttribute(CharTermAttribute.class);
                 PositionIncrementAttribute increment = stream.addAttribute(PositionIncrementAttribute.class);
-                OffsetAttribute offset = stream.addAttribute(OffsetAttribute.class);
+                OffsetAttribute offset = offsets == null ? null : stream.addAttribute(OffsetAttribute.class);
                 stream.reset();
                 while (stream.incrementToken()) {
                     position += increment.getPositionIncrement();
-                    into.add(term.toString(), position);
-                    if (offsets != null) {
-                        offsets.put(position, offset.startOffset(), offset.endOffset());
+                    String key = term.toString();
+                    int[] positions = into.get(key);
+                    int[] appended = append(positions, position);
+                    if (appended != positions) {
+                        into.put(key, appended);
+                    }
+                    if (offset != null) {
+                        if (2 * position + 1 >= offsets[0].length) {
+                            offsets[0] = Arrays.copyOf(offsets[0], Math.max(offsets[0].length * 2, 2 * position + 2));
+                        }
+                        offsets[0][2 * position] = offset.startOffset();
+                        offsets[0][2 * position + 1] = offset.endOffset();
                     }
                 }
                 stream.end();
@@ -142,71 +94,121 @@ public final class AnalyzedPaper {
         return position + 1;
     }
 
-    /** The field's terms and their sorted positions. */
-    public Map<String, int[]> terms(String field) {
-        return fields.getOrDefault(field, Map.of());
+    private static int[] append(int[] positions, int position) {
+        if (positions == null) {
+            return new int[] {1, position, 0};
+        }
+        int count = positions[0];
+        if (count + 1 >= positions.length) {
+            positions = Arrays.copyOf(positions, positions.length * 2);
+        }
+        positions[count + 1] = position;
+        positions[0] = count + 1;
+        return positions;
     }
 
+    public Paper paper() {
+        return paper;
+    }
+
+    /** The terms of the {@code text} (title and abstract), {@code author} or {@code category} field. */
+    public Map<String, int[]> terms(String field) {
+        return switch (field) {
+            case PaperAnalyzer.AUTHOR -> authors;
+            case PaperAnalyzer.CATEGORY -> categories;
+            default -> text;
+        };
+    }
+
+    /** Positions of a term in a field, ascending. */
     public int[] positions(String field, String term) {
-        int[] positions = terms(field).get(term);
-        return positions == null ? NONE : positions;
+        int[] raw = terms(field).get(term);
+        if (raw == null) {
+            return new int[0];
+        }
+        int from = 1;
+        int to = raw[0] + 1;
+        if (PaperAnalyzer.TITLE.equals(field)) {
+            to = lowerBound(raw, abstractStart);
+        } else if (PaperAnalyzer.ABSTRACT.equals(field)) {
+            from = lowerBound(raw, abstractStart);
+        }
+        return Arrays.copyOfRange(raw, from, to);
+    }
+
+    /** First index in {@code raw[1..count]} holding a position >= {@code position}. */
+    private static int lowerBound(int[] raw, int position) {
+        int at = Arrays.binarySearch(raw, 1, raw[0] + 1, position);
+        return at >= 0 ? at : -at - 1;
     }
 
     public boolean has(String field, String term) {
-        return terms(field).containsKey(term);
+        int[] raw = terms(field).get(term);
+        if (raw == null) {
+            return false;
+        }
+        if (PaperAnalyzer.TITLE.equals(field)) {
+            return raw[1] < abstractStart;
+        }
+        if (PaperAnalyzer.ABSTRACT.equals(field)) {
+            return raw[raw[0]] >= abstractStart;
+        }
+        return true;
     }
 
     /** Whether some term of the field starts with {@code prefix}. */
     public boolean hasPrefix(String field, String prefix) {
-        String[] sorted = sortedTerms.computeIfAbsent(field, f -> {
-            String[] terms = terms(f).keySet().toArray(new String[0]);
-            Arrays.sort(terms);
-            return terms;
-        });
+        if (PaperAnalyzer.TITLE.equals(field) || PaperAnalyzer.ABSTRACT.equals(field)) {
+            return termsWithPrefix(field, prefix).stream().anyMatch(t -> has(field, t));
+        }
+        String[] sorted = sorted(field);
         int at = Arrays.binarySearch(sorted, prefix);
         int next = at >= 0 ? at : -at - 1;
         return next < sorted.length && sorted[next].startsWith(prefix);
     }
 
-    /** Terms of a field starting with {@code prefix}, for explanations. */
+    /** Terms of the field starting with {@code prefix}, in order. */
     public List<String> termsWithPrefix(String field, String prefix) {
-        return terms(field).keySet().stream().filter(t -> t.startsWith(prefix)).sorted().toList();
+        String[] sorted = sorted(field);
+        int at = Arrays.binarySearch(sorted, prefix);
+        int from = at >= 0 ? at : -at - 1;
+        int to = from;
+        while (to < sorted.length && sorted[to].startsWith(prefix)) {
+            to++;
+        }
+        return Arrays.stream(sorted, from, to).filter(t -> has(field, t)).toList();
     }
 
-    private static final class Positions {
-        private final Map<String, int[]> byTerm = new HashMap<>();
-        private final Map<String, Integer> counts = new HashMap<>();
-
-        void add(String term, int position) {
-            int count = counts.merge(term, 1, Integer::sum);
-            int[] positions = byTerm.get(term);
-            if (positions == null) {
-                positions = new int[2];
-                byTerm.put(term, positions);
-            } else if (count > positions.length) {
-                positions = Arrays.copyOf(positions, positions.length * 2);
-                byTerm.put(term, positions);
-            }
-            positions[count - 1] = position;
+    private String[] sorted(String field) {
+        if (PaperAnalyzer.AUTHOR.equals(field) || PaperAnalyzer.CATEGORY.equals(field)) {
+            String[] terms = terms(field).keySet().toArray(new String[0]);
+            Arrays.sort(terms);
+            return terms;
         }
-
-        void addAll(Positions other, int offset) {
-            other.byTerm.forEach((term, positions) -> {
-                int n = other.counts.get(term);
-                for (int i = 0; i < n; i++) {
-                    add(term, positions[i] + offset);
-                }
-            });
+        if (sortedText == null) {
+            sortedText = text.keySet().toArray(new String[0]);
+            Arrays.sort(sortedText);
         }
+        return sortedText;
+    }
 
-        Map<String, int[]> freeze() {
-            Map<String, int[]> frozen = new HashMap<>(byTerm.size() * 2);
-            byTerm.forEach((term, positions) -> {
-                int[] exact = Arrays.copyOf(positions, counts.get(term));
-                Arrays.sort(exact);
-                frozen.put(term, exact);
-            });
-            return frozen;
+    /**
+     * Where a position of the {@code text}, {@code title} or {@code abstract} field is in the
+     * paper: the source text and the character range, or {@code null}.
+     */
+    public Span span(String field, int position) {
+        if (PaperAnalyzer.AUTHOR.equals(field) || PaperAnalyzer.CATEGORY.equals(field)
+                || 2 * position + 1 >= offsets.length || offsets[2 * position + 1] == 0) {
+            return null;
+        }
+        String source = position < abstractStart ? paper.getTitle() : paper.getAbstractText();
+        return new Span(source, offsets[2 * position], offsets[2 * position + 1]);
+    }
+
+    /** A range of characters of a source text. */
+    public record Span(String source, int start, int end) {
+        public String text() {
+            return source.substring(start, end);
         }
     }
 }

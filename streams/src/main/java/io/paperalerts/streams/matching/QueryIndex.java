@@ -1,36 +1,81 @@
 package io.paperalerts.streams.matching;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
 
 /**
  * The percolator: compiled queries filed under their rarest required terms, so a paper is only
- * verified against the queries that could match it. A query is filed under one key when it needs
- * some term (its cheapest required conjunct), and under several for an OR (any of them). Keys
- * are the term in a field group ({@code text} covers title and abstract, whose terms it holds) or,
- * for a trailing wildcard, the first {@link #KEY_PREFIX} letters of its prefix.
- * Adding or removing a query touches only its own postings.
+ * verified against the queries that could match it. A query is filed under one anchor when it
+ * needs some term (its cheapest required conjunct), and under several for an OR (any of them).
+ * An anchor is a term of a field group ({@code text} holds title and abstract) or, for a trailing
+ * wildcard, its prefix. Adding or removing a query touches only its own postings.
  */
 public final class QueryIndex {
 
-    private static final char TERM = '\u0001';
-    private static final char PREFIX = '\u0002';
-    /** Wildcards are filed under up to this many leading letters; a paper holds all its terms' prefixes up to it. */
-    static final int KEY_PREFIX = 4;
+    static final int TEXT = 0;
+    static final int AUTHOR = 1;
+    static final int CATEGORY = 2;
+    static final String[] GROUP_FIELDS = {PaperAnalyzer.TEXT, PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY};
 
-    /** One filed query. */
-    public record Entry(String id, Node root, String[] anchors) {
+    /** A term, or a prefix of terms, in a field group. */
+    record Anchor(int group, boolean prefix, String text) {
+    }
+
+    /** One filed query. Identity equality: candidates are de-duplicated by identity, cheaply. */
+    public static final class Entry {
+        private final String id;
+        private final Node root;
+        private final Anchor[] anchors;
+        /** The query is its single anchor, so any paper reaching it through the anchor matches. */
+        private final boolean exact;
+
+        Entry(String id, Node root, Anchor[] anchors) {
+            this.id = id;
+            this.root = root;
+            this.anchors = anchors;
+            this.exact = anchors.length == 1 && isAnchor(root, anchors[0]);
+        }
+
+        private static boolean isAnchor(Node root, Anchor anchor) {
+            if (root instanceof Node.Term term) {
+                return !anchor.prefix() && isGroupField(term.field()) && term.term().equals(anchor.text());
+            }
+            return root instanceof Node.Prefix prefix && anchor.prefix() && isGroupField(prefix.field())
+                    && prefix.prefix().equals(anchor.text());
+        }
+
+        private static boolean isGroupField(String field) {
+            return field.equals(PaperAnalyzer.TEXT) || field.equals(PaperAnalyzer.AUTHOR)
+                    || field.equals(PaperAnalyzer.CATEGORY);
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public Node root() {
+            return root;
+        }
+
+        Anchor[] anchors() {
+            return anchors;
+        }
     }
 
     private final TermStatistics statistics;
-    private final Map<String, List<Entry>> postings = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    private final Map<String, List<Entry>>[] terms = new Map[] {new HashMap<>(), new HashMap<>(), new HashMap<>()};
+    private final PrefixPostings[] prefixes = {new PrefixPostings(), new PrefixPostings(), new PrefixPostings()};
     private final Map<String, Entry> byId = new HashMap<>();
+    /** One String per distinct term and one Anchor per distinct anchor across all queries. */
+    private final Map<String, String> vocabulary = new HashMap<>();
+    private final Map<Anchor, Anchor> anchorVocabulary = new HashMap<>();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     public QueryIndex(TermStatistics statistics) {
@@ -38,21 +83,65 @@ public final class QueryIndex {
     }
 
     public void put(String id, Node root) {
+        List<Anchor> anchors = anchors(root);
+        if (anchors == null) {
+            throw new InvalidQueryException("query has no word that must appear");
+        }
         lock.writeLock().lock();
         try {
             removeLocked(id);
-            List<String> anchors = anchors(root);
-            if (anchors == null) {
-                throw new InvalidQueryException("query has no word that must appear");
-            }
-            Entry entry = new Entry(id, root, anchors.toArray(new String[0]));
-            byId.put(id, entry);
-            for (String key : entry.anchors()) {
-                postings.computeIfAbsent(key, k -> new ArrayList<>(2)).add(entry);
-            }
+            file(id, intern(root), anchors);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    private void file(String id, Node root, List<Anchor> anchors) {
+        Anchor[] shared = new Anchor[anchors.size()];
+        for (int i = 0; i < shared.length; i++) {
+            Anchor anchor = anchors.get(i);
+            shared[i] = anchorVocabulary.computeIfAbsent(
+                    new Anchor(anchor.group(), anchor.prefix(), intern(anchor.text())), a -> a);
+        }
+        Entry entry = new Entry(id, root, shared);
+        byId.put(id, entry);
+        for (Anchor anchor : shared) {
+            if (anchor.prefix()) {
+                prefixes[anchor.group()].getOrCreate(anchor.text()).add(entry);
+            } else {
+                terms[anchor.group()].computeIfAbsent(anchor.text(), k -> new ArrayList<>(1)).add(entry);
+            }
+        }
+    }
+
+    private String intern(String text) {
+        return vocabulary.computeIfAbsent(text, k -> k);
+    }
+
+    /** The same query with its strings shared with every other query's: a million queries share a vocabulary. */
+    private Node intern(Node node) {
+        if (node instanceof Node.Term term) {
+            return new Node.Term(intern(term.field()), intern(term.term()));
+        }
+        if (node instanceof Node.Prefix prefix) {
+            return new Node.Prefix(intern(prefix.field()), intern(prefix.prefix()));
+        }
+        if (node instanceof Node.Phrase phrase) {
+            String[] texts = new String[phrase.terms().length];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = intern(phrase.terms()[i]);
+            }
+            return new Node.Phrase(intern(phrase.field()), texts, phrase.offsets());
+        }
+        if (node instanceof Node.Bool bool) {
+            return new Node.Bool(internAll(bool.must()), internAll(bool.should()), internAll(bool.mustNot()),
+                    bool.minShould());
+        }
+        return node;
+    }
+
+    private List<Node> internAll(List<Node> nodes) {
+        return nodes.isEmpty() ? List.of() : nodes.stream().map(this::intern).toList();
     }
 
     public void remove(String id) {
@@ -69,11 +158,16 @@ public final class QueryIndex {
         if (old == null) {
             return;
         }
-        for (String key : old.anchors()) {
-            List<Entry> list = postings.get(key);
+        for (Anchor anchor : old.anchors()) {
+            if (anchor.prefix()) {
+                prefixes[anchor.group()].getOrCreate(anchor.text()).remove(old);
+                continue;
+            }
+            Map<String, List<Entry>> postings = terms[anchor.group()];
+            List<Entry> list = postings.get(anchor.text());
             list.remove(old);
             if (list.isEmpty()) {
-                postings.remove(key);
+                postings.remove(anchor.text());
             }
         }
     }
@@ -87,19 +181,20 @@ public final class QueryIndex {
         }
     }
 
-    /** Files every query again under the keys that are rarest by today's statistics. */
+    /** Files every query again under the anchors that are rarest by today's statistics. */
     public void reanchor() {
         lock.writeLock().lock();
         try {
             List<Entry> all = new ArrayList<>(byId.values());
-            postings.clear();
+            for (Map<String, List<Entry>> map : terms) {
+                map.clear();
+            }
+            for (PrefixPostings postings : prefixes) {
+                postings.clear();
+            }
             byId.clear();
             for (Entry entry : all) {
-                Entry fresh = new Entry(entry.id(), entry.root(), anchors(entry.root()).toArray(new String[0]));
-                byId.put(fresh.id(), fresh);
-                for (String key : fresh.anchors()) {
-                    postings.computeIfAbsent(key, k -> new ArrayList<>(2)).add(fresh);
-                }
+                file(entry.id(), entry.root(), anchors(entry.root()));
             }
         } finally {
             lock.writeLock().unlock();
@@ -112,22 +207,24 @@ public final class QueryIndex {
         Set<Entry> seen = null;
         lock.readLock().lock();
         try {
-            for (String key : keys(paper)) {
-                List<Entry> candidates = postings.get(key);
-                if (candidates == null) {
-                    continue;
-                }
-                for (Entry entry : candidates) {
-                    if (entry.anchors().length > 1) {
-                        if (seen == null) {
-                            seen = new HashSet<>();
-                        }
-                        if (!seen.add(entry)) {
-                            continue;
-                        }
+            for (int group = 0; group < GROUP_FIELDS.length; group++) {
+                Map<String, List<Entry>> termPostings = terms[group];
+                PrefixPostings prefixPostings = prefixes[group];
+                BitSet visited = prefixPostings.isEmpty() ? null : new BitSet(prefixPostings.capacity());
+                for (String term : paper.terms(GROUP_FIELDS[group]).keySet()) {
+                    seen = verify(termPostings.get(term), paper, matches, seen);
+                    if (visited == null) {
+                        continue;
                     }
-                    if (entry.root().matches(paper)) {
-                        matches.add(entry);
+                    int longest = Math.min(prefixPostings.longest(), term.length());
+                    int hash = 0;
+                    for (int n = 1; n <= longest; n++) {
+                        hash = 31 * hash + term.charAt(n - 1);
+                        int slot = n >= QueryCompiler.MIN_PREFIX ? prefixPostings.find(term, n, hash) : -1;
+                        if (slot >= 0 && !visited.get(slot)) {
+                            visited.set(slot);
+                            seen = verify(prefixPostings.at(slot), paper, matches, seen);
+                        }
                     }
                 }
             }
@@ -137,92 +234,83 @@ public final class QueryIndex {
         return matches;
     }
 
-    /** Every index key the paper holds. */
-    public static Set<String> keys(AnalyzedPaper paper) {
-        Set<String> keys = new HashSet<>();
-        addKeys(paper, PaperAnalyzer.TEXT, keys::add);
-        addKeys(paper, PaperAnalyzer.AUTHOR, keys::add);
-        addKeys(paper, PaperAnalyzer.CATEGORY, keys::add);
-        return keys;
-    }
-
-    private static void addKeys(AnalyzedPaper paper, String field, Consumer<String> sink) {
-        for (String term : paper.terms(field).keySet()) {
-            sink.accept(termKey(field, term));
-            for (int length = QueryCompiler.MIN_PREFIX; length <= Math.min(KEY_PREFIX, term.length()); length++) {
-                sink.accept(group(field) + String.valueOf(PREFIX) + term.substring(0, length));
+    private static Set<Entry> verify(List<Entry> candidates, AnalyzedPaper paper, List<Entry> matches, Set<Entry> seen) {
+        if (candidates == null) {
+            return seen;
+        }
+        for (Entry entry : candidates) {
+            if (entry.anchors().length > 1) {
+                // Filed under several anchors that one paper may all hold.
+                if (seen == null) {
+                    seen = new HashSet<>();
+                }
+                if (!seen.add(entry)) {
+                    continue;
+                }
+            }
+            if (entry.exact || entry.root().matches(paper)) {
+                matches.add(entry);
             }
         }
+        return seen;
     }
 
-    static boolean isPrefixKey(String key) {
-        return key.length() > 1 && key.charAt(1) == PREFIX;
-    }
-
-    private static char group(String field) {
+    private static int group(String field) {
         return switch (field) {
-            case PaperAnalyzer.AUTHOR -> 'a';
-            case PaperAnalyzer.CATEGORY -> 'c';
-            default -> 't';
+            case PaperAnalyzer.AUTHOR -> AUTHOR;
+            case PaperAnalyzer.CATEGORY -> CATEGORY;
+            default -> TEXT;
         };
     }
 
-    static String termKey(String field, String term) {
-        return group(field) + String.valueOf(TERM) + term;
-    }
-
-    static String prefixKey(String field, String prefix) {
-        return group(field) + String.valueOf(PREFIX) + prefix.substring(0, Math.min(KEY_PREFIX, prefix.length()));
-    }
-
     /**
-     * Keys such that any paper the query matches holds at least one of them; empty for a query
-     * that can match nothing; {@code null} if there are none (never for an accepted query).
+     * Anchors such that any paper the query matches holds at least one of them; empty for a
+     * query that can match nothing; {@code null} if there are none (never for an accepted query).
      */
-    List<String> anchors(Node node) {
+    List<Anchor> anchors(Node node) {
         if (node instanceof Node.Term term) {
-            return List.of(termKey(term.field(), term.term()));
+            return List.of(new Anchor(group(term.field()), false, term.term()));
         }
         if (node instanceof Node.Phrase phrase) {
-            String best = null;
+            Anchor best = null;
             for (String term : phrase.terms()) {
-                String key = termKey(phrase.field(), term);
-                if (best == null || statistics.cost(key) < statistics.cost(best)) {
-                    best = key;
+                Anchor anchor = new Anchor(group(phrase.field()), false, term);
+                if (best == null || statistics.cost(anchor) < statistics.cost(best)) {
+                    best = anchor;
                 }
             }
             return List.of(best);
         }
         if (node instanceof Node.Prefix prefix) {
-            return List.of(prefixKey(prefix.field(), prefix.prefix()));
+            return List.of(new Anchor(group(prefix.field()), true, prefix.prefix()));
         }
         if (node instanceof Node.Bool bool) {
             if (bool.must().isEmpty() && bool.should().isEmpty()) {
                 return List.of();
             }
             if (!bool.must().isEmpty()) {
-                List<String> best = null;
+                List<Anchor> best = null;
                 double bestCost = Double.MAX_VALUE;
                 for (Node child : bool.must()) {
-                    List<String> keys = anchors(child);
-                    if (keys == null) {
+                    List<Anchor> anchors = anchors(child);
+                    if (anchors == null) {
                         continue;
                     }
-                    double cost = keys.stream().mapToDouble(statistics::cost).sum();
+                    double cost = anchors.stream().mapToDouble(statistics::cost).sum();
                     if (cost < bestCost) {
-                        best = keys;
+                        best = anchors;
                         bestCost = cost;
                     }
                 }
                 return best;
             }
-            List<String> any = new ArrayList<>();
+            List<Anchor> any = new ArrayList<>();
             for (Node child : bool.should()) {
-                List<String> keys = anchors(child);
-                if (keys == null) {
+                List<Anchor> anchors = anchors(child);
+                if (anchors == null) {
                     return null;
                 }
-                any.addAll(keys);
+                any.addAll(anchors);
             }
             return any.stream().distinct().toList();
         }

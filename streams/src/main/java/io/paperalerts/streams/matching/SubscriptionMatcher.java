@@ -68,7 +68,7 @@ public final class SubscriptionMatcher {
 
     public List<Match> match(Paper paper) {
         AnalyzedPaper analyzed = analyze(paper);
-        statistics.observe(QueryIndex.keys(analyzed));
+        statistics.observe(analyzed);
         long seen = statistics.documents();
         if (seen == TermStatistics.MIN_DOCS || seen == 10L * TermStatistics.MIN_DOCS) {
             // Queries filed before there were statistics used a guess; file them by real rarity.

@@ -5,23 +5,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How many of the papers seen so far contain each index key, to file a query under its rarest
+ * How many of the papers seen so far contain each term, to file a query under its rarest
  * required term. Until enough papers were seen, longer words count as rarer.
  */
 public final class TermStatistics {
 
     static final int MIN_DOCS = 100;
-    private static final int MAX_KEYS = 2_000_000;
+    private static final int MAX_TERMS = 2_000_000;
 
-    private final Map<String, Integer> documentFrequency = new ConcurrentHashMap<>();
+    @SuppressWarnings("unchecked")
+    private final Map<String, Integer>[] documentFrequency =
+            new Map[] {new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>()};
     private final AtomicLong documents = new AtomicLong();
 
-    public void observe(Iterable<String> keysOfOnePaper) {
+    public void observe(AnalyzedPaper paper) {
         documents.incrementAndGet();
-        for (String key : keysOfOnePaper) {
-            // A bounded vocabulary: once full, new keys stay unknown, i.e. rare, which is their likely truth.
-            if (documentFrequency.size() < MAX_KEYS || documentFrequency.containsKey(key)) {
-                documentFrequency.merge(key, 1, Integer::sum);
+        for (int group = 0; group < QueryIndex.GROUP_FIELDS.length; group++) {
+            Map<String, Integer> frequencies = documentFrequency[group];
+            for (String term : paper.terms(QueryIndex.GROUP_FIELDS[group]).keySet()) {
+                // A bounded vocabulary: once full, new terms stay unknown, i.e. rare, which they likely are.
+                if (frequencies.size() < MAX_TERMS || frequencies.containsKey(term)) {
+                    frequencies.merge(term, 1, Integer::sum);
+                }
             }
         }
     }
@@ -30,13 +35,16 @@ public final class TermStatistics {
         return documents.get();
     }
 
-    /** Estimated fraction of papers containing the key: lower is better to index under. */
-    double cost(String key) {
+    /** Estimated fraction of papers holding the anchor: lower is better to file a query under. */
+    double cost(QueryIndex.Anchor anchor) {
         long docs = documents.get();
-        if (docs < MIN_DOCS) {
-            boolean prefix = QueryIndex.isPrefixKey(key);
-            return prefix ? 1.0 : 1.0 / Math.max(1, key.length() - 2);
+        if (anchor.prefix()) {
+            // Several terms share a prefix; without per-prefix counts, assume it is common.
+            return 0.5 / anchor.text().length();
         }
-        return (documentFrequency.getOrDefault(key, 0) + 0.5) / (docs + 1.0);
+        if (docs < MIN_DOCS) {
+            return 1.0 / Math.max(1, anchor.text().length() - 2);
+        }
+        return (documentFrequency[anchor.group()].getOrDefault(anchor.text(), 0) + 0.5) / (docs + 1.0);
     }
 }

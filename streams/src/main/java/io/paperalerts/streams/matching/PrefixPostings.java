@@ -1,0 +1,93 @@
+package io.paperalerts.streams.matching;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wildcard queries filed under their exact prefix, looked up for every prefix of a paper's terms
+ * without building a String per prefix: the probe hashes the term's first characters the way
+ * {@link String#hashCode()} would and compares in place. Open addressing; a prefix whose last
+ * query went away keeps its (empty) slot, since prefixes are few.
+ */
+final class PrefixPostings {
+
+    private String[] keys = new String[64];
+    private List<QueryIndex.Entry>[] values = newArray(64);
+    private int used;
+    private int longest;
+
+    @SuppressWarnings("unchecked")
+    private static List<QueryIndex.Entry>[] newArray(int size) {
+        return new List[size];
+    }
+
+    boolean isEmpty() {
+        return used == 0;
+    }
+
+    /** The longest prefix ever filed: longer prefixes of a term need no probe. */
+    int longest() {
+        return longest;
+    }
+
+    List<QueryIndex.Entry> getOrCreate(String prefix) {
+        if (2 * (used + 1) > keys.length) {
+            grow();
+        }
+        int slot = slot(prefix, prefix.length(), prefix.hashCode());
+        if (keys[slot] == null) {
+            keys[slot] = prefix;
+            values[slot] = new ArrayList<>(1);
+            used++;
+            longest = Math.max(longest, prefix.length());
+        }
+        return values[slot];
+    }
+
+    /**
+     * The slot of {@code term.substring(0, length)}, whose hash is {@code hash}, or -1 if no
+     * query is filed under it. Terms of one paper share prefixes: callers visit each slot once.
+     */
+    int find(String term, int length, int hash) {
+        int slot = slot(term, length, hash);
+        return keys[slot] == null ? -1 : slot;
+    }
+
+    List<QueryIndex.Entry> at(int slot) {
+        return values[slot];
+    }
+
+    int capacity() {
+        return keys.length;
+    }
+
+    private int slot(String term, int length, int hash) {
+        int mask = keys.length - 1;
+        int slot = (hash ^ (hash >>> 16)) & mask;
+        while (keys[slot] != null && !(keys[slot].length() == length && term.startsWith(keys[slot]))) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
+    }
+
+    private void grow() {
+        String[] oldKeys = keys;
+        List<QueryIndex.Entry>[] oldValues = values;
+        keys = new String[oldKeys.length * 2];
+        values = newArray(oldKeys.length * 2);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                int slot = slot(oldKeys[i], oldKeys[i].length(), oldKeys[i].hashCode());
+                keys[slot] = oldKeys[i];
+                values[slot] = oldValues[i];
+            }
+        }
+    }
+
+    void clear() {
+        keys = new String[64];
+        values = newArray(64);
+        used = 0;
+        longest = 0;
+    }
+}
