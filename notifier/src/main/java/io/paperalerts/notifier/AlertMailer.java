@@ -109,7 +109,14 @@ public final class AlertMailer {
         out.append("\n").append(snippet(paper.getAbstractText())).append("\n\n");
         out.append("Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":\n");
         for (MatchReason reason : alert.getReasons()) {
-            out.append("  - ").append(oneLine(reason.getQuery())).append("\n");
+            out.append("  - ").append(oneLine(reason.getQuery()));
+            if (!reason.getMatchedTerms().isEmpty()) {
+                out.append("  (matched: ").append(oneLine(String.join(", ", reason.getMatchedTerms()))).append(")");
+            }
+            out.append("\n");
+            if (!reason.getSnippet().isEmpty()) {
+                out.append("    ").append(oneLine(reason.getSnippet())).append("\n");
+            }
         }
         return out.toString();
     }
@@ -137,7 +144,15 @@ public final class AlertMailer {
         }
         out.append("<p>Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":</p><ul>");
         for (MatchReason reason : alert.getReasons()) {
-            out.append("<li><code>").append(escape(oneLine(reason.getQuery()))).append("</code></li>");
+            out.append("<li><code>").append(escape(oneLine(reason.getQuery()))).append("</code>");
+            if (!reason.getMatchedTerms().isEmpty()) {
+                out.append(" matched <b>").append(escape(oneLine(String.join(", ", reason.getMatchedTerms()))))
+                        .append("</b>");
+            }
+            if (!reason.getSnippet().isEmpty()) {
+                out.append("<br><small>").append(escape(oneLine(reason.getSnippet()))).append("</small>");
+            }
+            out.append("</li>");
         }
         return out.append("</ul></body></html>").toString();
     }

@@ -27,7 +27,7 @@ class AlertMailerTest {
     static Alert alert(String recipient, Paper paper) {
         return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s1")).setPaper(paper)
                 .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1").setQuery("reward hacking")
-                        .setMatchedTerms(List.of("reward", "hacking")).build()))
+                        .setMatchedTerms(List.of("Reward Hacking")).setSnippet("… on Reward Hacking, Explained").build()))
                 .setMatchedAt(Instant.parse("2026-11-28T10:00:00Z")).setKind(AlertKind.LIVE).build();
     }
 
@@ -54,7 +54,9 @@ class AlertMailerTest {
         assertThat(text).contains("Reward Hacking, Explained", "Ada Lovelace", "cs.LG · 2025-01-02",
                 "https://arxiv.org/abs/2501.01234", "An abstract.", "reward hacking");
         assertThat(html).contains("<a href=\"https://arxiv.org/abs/2501.01234\">Reward Hacking, Explained</a>",
-                "https://arxiv.org/pdf/2501.01234", "<code>reward hacking</code>");
+                "https://arxiv.org/pdf/2501.01234", "<code>reward hacking</code> matched <b>Reward Hacking</b>",
+                "<small>… on Reward Hacking, Explained</small>");
+        assertThat(text).contains("  - reward hacking  (matched: Reward Hacking)\n    … on Reward Hacking, Explained\n");
     }
 
     @Test

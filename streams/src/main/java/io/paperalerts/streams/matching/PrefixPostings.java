@@ -15,6 +15,8 @@ final class PrefixPostings {
     private List<QueryIndex.Entry>[] values = newArray(64);
     private int used;
     private int longest;
+    /** Bit n set when some prefix of length n is filed: other lengths need no probe. */
+    private long lengths;
 
     @SuppressWarnings("unchecked")
     private static List<QueryIndex.Entry>[] newArray(int size) {
@@ -40,6 +42,7 @@ final class PrefixPostings {
             values[slot] = new ArrayList<>(1);
             used++;
             longest = Math.max(longest, prefix.length());
+            lengths |= 1L << Math.min(prefix.length(), 63);
         }
         return values[slot];
     }
@@ -55,6 +58,10 @@ final class PrefixPostings {
 
     List<QueryIndex.Entry> at(int slot) {
         return values[slot];
+    }
+
+    boolean hasLength(int length) {
+        return (lengths & (1L << Math.min(length, 63))) != 0;
     }
 
     int capacity() {
@@ -89,5 +96,6 @@ final class PrefixPostings {
         values = newArray(64);
         used = 0;
         longest = 0;
+        lengths = 0;
     }
 }

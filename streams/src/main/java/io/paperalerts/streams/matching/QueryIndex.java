@@ -220,7 +220,8 @@ public final class QueryIndex {
                     int hash = 0;
                     for (int n = 1; n <= longest; n++) {
                         hash = 31 * hash + term.charAt(n - 1);
-                        int slot = n >= QueryCompiler.MIN_PREFIX ? prefixPostings.find(term, n, hash) : -1;
+                        int slot = n >= QueryCompiler.MIN_PREFIX && prefixPostings.hasLength(n)
+                                ? prefixPostings.find(term, n, hash) : -1;
                         if (slot >= 0 && !visited.get(slot)) {
                             visited.set(slot);
                             seen = verify(prefixPostings.at(slot), paper, matches, seen);
