@@ -1,19 +1,18 @@
 package io.paperalerts.app;
 
-import io.paperalerts.ingest.file.JsonlPaperReader;
+import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.ingest.format.PaperFormats;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.matching.InvalidQueryException;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,7 +32,8 @@ final class MatchCommand implements Callable<Integer> {
     @Option(names = "--query", required = true, paramLabel = "QUERY", description = "A subscription query (see README)")
     String query;
 
-    @Option(names = "--papers", required = true, paramLabel = "FILE", description = "JSONL file of papers")
+    @Option(names = "--papers", required = true, paramLabel = "FILE",
+            description = "Saved papers: JSON Lines, arXiv API Atom, arXiv RSS or Hugging Face daily papers JSON")
     Path papers;
 
     @Option(names = "--explain", description = "Also print the matched words and a snippet")
@@ -55,16 +55,12 @@ final class MatchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Set<String> printed = new HashSet<>();
-        List<JsonlPaperReader.Entry> entries;
-        try (InputStream in = Files.newInputStream(papers)) {
-            entries = JsonlPaperReader.readAll(in, "file:" + papers.getFileName());
-        }
-        for (JsonlPaperReader.Entry entry : entries) {
-            if (entry instanceof JsonlPaperReader.Rejected rejected) {
+        for (PaperEntry entry : PaperFormats.read(Files.readAllBytes(papers), "file:" + papers.getFileName())) {
+            if (entry instanceof PaperEntry.Rejected rejected) {
                 spec.commandLine().getErr().println("skipped " + rejected.reason());
                 continue;
             }
-            Paper paper = ((JsonlPaperReader.Parsed) entry).paper();
+            Paper paper = ((PaperEntry.Parsed) entry).paper();
             for (SubscriptionMatcher.Match match : matcher.match(paper)) {
                 if (!printed.add(paper.getId())) {
                     continue;

@@ -10,6 +10,8 @@ import io.paperalerts.streams.matching.QueryIndex;
 import io.paperalerts.streams.matching.TermStatistics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +32,7 @@ import org.apache.lucene.monitor.QueryMatch;
  * the same matches for the checked papers, or the run fails.
  *
  * <pre>
- * java -Xmx3g -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.MatchingBenchmark \
+ * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.MatchingBenchmark \
  *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000]
  * </pre>
  */
@@ -56,8 +58,9 @@ public final class MatchingBenchmark {
     }
 
     /** One engine's measurements at one size. */
+    /** One engine's measurements at one size; the checksum digests its matches on the checked papers. */
     private record Result(String engine, double papersPerSecond, double loadSeconds, double heapMb,
-            double matchesPerPaper, List<Set<String>> checked) {
+            double matchesPerPaper, long checksum) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,6 +68,8 @@ public final class MatchingBenchmark {
         double seconds = 5;
         int monitorMax = 100_000;
         int naiveMax = 1_000_000;
+        String child = null;
+        int childSize = 0;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             switch (kv[0]) {
@@ -72,32 +77,41 @@ public final class MatchingBenchmark {
                 case "seconds" -> seconds = Double.parseDouble(kv[1]);
                 case "monitorMax" -> monitorMax = Integer.parseInt(kv[1]);
                 case "naiveMax" -> naiveMax = Integer.parseInt(kv[1]);
+                case "engine" -> child = kv[1];
+                case "size" -> childSize = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
         }
-        new MatchingBenchmark(seconds).run(sizes, monitorMax, naiveMax);
+        if (child != null) {
+            new MatchingBenchmark(seconds).runOne(child, childSize);
+        } else {
+            run(sizes, seconds, monitorMax, naiveMax);
+        }
     }
 
-    private void run(int[] sizes, int monitorMax, int naiveMax) throws IOException {
-        System.out.printf("Java %s, %d cores, max heap %d MB, %s%n%n", System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+    /**
+     * Each engine and size runs in a JVM of its own, as JMH forks: one engine's warm-up and
+     * garbage must not slow the next one down.
+     */
+    private static void run(int[] sizes, double seconds, int monitorMax, int naiveMax) throws Exception {
+        System.out.printf("Java %s, %d cores, %s, one JVM (-Xmx3g) per engine and size, one thread%n%n",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getRuntimeMXBean().getVmName());
-        Result floor = analysisOnly();
+        Result floor = fork("analysis", 0, seconds);
         System.out.printf("Analysis alone (the floor for any engine): %,.0f papers/s%n%n", floor.papersPerSecond());
         System.out.println("| subscriptions | engine | papers/s | vs Monitor | load s | heap MB | matches/paper |");
         System.out.println("|---:|---|---:|---:|---:|---:|---:|");
         for (int size : sizes) {
-            List<String> queries = queries(size);
             List<Result> results = new ArrayList<>();
-            results.add(ours(queries));
+            results.add(fork("ours", size, seconds));
             if (size <= monitorMax) {
-                results.add(monitor(queries));
+                results.add(fork("monitor", size, seconds));
             }
             if (size <= naiveMax) {
-                results.add(naive(queries));
+                results.add(fork("naive", size, seconds));
             }
             for (Result other : results) {
-                if (!other.checked().equals(results.get(0).checked())) {
+                if (other.checksum() != results.get(0).checksum()) {
                     throw new IllegalStateException(other.engine() + " disagrees with " + results.get(0).engine()
                             + " at " + size + " subscriptions");
                 }
@@ -110,6 +124,35 @@ public final class MatchingBenchmark {
             }
             System.out.flush();
         }
+    }
+
+    private static Result fork(String engine, int size, double seconds) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+                MatchingBenchmark.class.getName(), "engine=" + engine, "size=" + size, "seconds=" + seconds)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(engine + " at " + size + " failed: " + output);
+        }
+        String line = output.lines().filter(l -> l.startsWith("RESULT\t")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no result from " + engine + ": " + output));
+        String[] f = line.split("\t");
+        return new Result(f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
+                Double.parseDouble(f[5]), Long.parseLong(f[6]));
+    }
+
+    private void runOne(String engine, int size) throws IOException {
+        Result result = switch (engine) {
+            case "analysis" -> analysisOnly();
+            case "ours" -> ours(queries(size));
+            case "monitor" -> monitor(queries(size));
+            case "naive" -> naive(queries(size));
+            default -> throw new IllegalArgumentException("unknown engine " + engine);
+        };
+        System.out.printf(java.util.Locale.ROOT, "RESULT\t%s\t%f\t%f\t%f\t%f\t%d%n", result.engine(),
+                result.papersPerSecond(), result.loadSeconds(), result.heapMb(), result.matchesPerPaper(),
+                result.checksum());
     }
 
     private List<String> queries(int size) {
@@ -234,7 +277,11 @@ public final class MatchingBenchmark {
             done++;
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        return new Result(engine, done / elapsed, load, heapMb, (double) matches / done, checked);
+        long checksum = 0;
+        for (Set<String> ids : checked) {
+            checksum = checksum * 31 + new java.util.TreeSet<>(ids).hashCode();
+        }
+        return new Result(engine, done / elapsed, load, heapMb, (double) matches / done, checksum);
     }
 
     private static long usedHeap() {

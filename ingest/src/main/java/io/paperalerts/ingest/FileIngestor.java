@@ -1,8 +1,7 @@
 package io.paperalerts.ingest;
 
-import io.paperalerts.ingest.file.JsonlPaperReader;
-import io.paperalerts.ingest.file.JsonlPaperReader.Parsed;
-import io.paperalerts.ingest.file.JsonlPaperReader.Rejected;
+import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.ingest.format.PaperFormats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -10,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Publishes a JSONL file of papers; bad lines go to the dead-letter topic and into the report. */
+/**
+ * Publishes a saved file of papers in any supported format (detected from the content); records
+ * that are not papers go to the dead-letter topic and into the report.
+ */
 public final class FileIngestor {
 
     /** What one file gave. */
@@ -27,24 +29,26 @@ public final class FileIngestor {
     }
 
     public Report ingest(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return ingest(in, "file:" + file.getFileName());
-        }
+        return ingest(Files.readAllBytes(file), "file:" + file.getFileName());
     }
 
     public Report ingest(InputStream in, String source) throws IOException {
+        return ingest(in.readAllBytes(), source);
+    }
+
+    private Report ingest(byte[] content, String source) {
         List<String> rejections = new ArrayList<>();
-        int[] published = {0};
-        JsonlPaperReader.read(in, source, entry -> {
-            if (entry instanceof Parsed parsed) {
+        int published = 0;
+        for (PaperEntry entry : PaperFormats.read(content, source)) {
+            if (entry instanceof PaperEntry.Parsed parsed) {
                 publisher.publish(parsed.paper());
-                published[0]++;
-            } else if (entry instanceof Rejected rejected) {
+                published++;
+            } else if (entry instanceof PaperEntry.Rejected rejected) {
                 rejections.add(source + ": " + rejected.reason());
-                publisher.reject(source, "line " + rejected.line(), rejected.reason(), rejected.raw());
+                publisher.reject(source, rejected.position(), rejected.reason(), rejected.raw());
             }
-        });
+        }
         publisher.flush();
-        return new Report(source, published[0], List.copyOf(rejections));
+        return new Report(source, published, List.copyOf(rejections));
     }
 }

@@ -66,7 +66,7 @@ class ScaleOutIntegrationTest {
     private static List<Paper> samplePapers() throws Exception {
         try (InputStream sample = ScaleOutIntegrationTest.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             return io.paperalerts.ingest.file.JsonlPaperReader.readAll(sample, "sample").stream()
-                    .map(e -> ((io.paperalerts.ingest.file.JsonlPaperReader.Parsed) e).paper()).toList();
+                    .map(e -> ((io.paperalerts.ingest.format.PaperEntry.Parsed) e).paper()).toList();
         }
     }
 

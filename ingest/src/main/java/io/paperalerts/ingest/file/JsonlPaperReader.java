@@ -3,6 +3,11 @@ package io.paperalerts.ingest.file;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paperalerts.ingest.format.ArxivId;
+import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.ingest.format.PaperEntry.Parsed;
+import io.paperalerts.ingest.format.PaperEntry.Rejected;
+import io.paperalerts.ingest.format.PaperLimits;
 import io.paperalerts.schemas.Paper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,28 +29,17 @@ import java.util.function.Consumer;
  * Reads papers from JSON Lines: one object per line, {@code id} and {@code title} required;
  * {@code abstract}, {@code authors}, {@code categories}, {@code published}, {@code url},
  * {@code pdfUrl}, {@code upvotes} optional; other fields ignored. A bad line (invalid UTF-8,
- * malformed JSON, missing or mistyped field) becomes a {@link Rejected} entry naming its line
+ * malformed JSON, missing or mistyped field, absurd size) becomes a {@link Rejected} entry naming its line
  * number and the problem, and reading goes on.
  */
 public final class JsonlPaperReader {
-
-    /** One line's outcome. */
-    public sealed interface Entry permits Parsed, Rejected {
-        int line();
-    }
-
-    public record Parsed(int line, Paper paper) implements Entry {
-    }
-
-    public record Rejected(int line, String reason, byte[] raw) implements Entry {
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonlPaperReader() {
     }
 
-    public static void read(InputStream in, String source, Consumer<Entry> sink) throws IOException {
+    public static void read(InputStream in, String source, Consumer<PaperEntry> sink) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int lineNumber = 0;
         byte[] buffer = new byte[64 * 1024];
@@ -64,13 +58,13 @@ public final class JsonlPaperReader {
         }
     }
 
-    public static List<Entry> readAll(InputStream in, String source) throws IOException {
-        List<Entry> entries = new ArrayList<>();
+    public static List<PaperEntry> readAll(InputStream in, String source) throws IOException {
+        List<PaperEntry> entries = new ArrayList<>();
         read(in, source, entries::add);
         return entries;
     }
 
-    private static void emit(int lineNumber, byte[] raw, String source, Consumer<Entry> sink) {
+    private static void emit(int lineNumber, byte[] raw, String source, Consumer<PaperEntry> sink) {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
@@ -78,18 +72,19 @@ public final class JsonlPaperReader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(raw)).toString();
         } catch (CharacterCodingException e) {
-            sink.accept(new Rejected(lineNumber, "line " + lineNumber + ": not valid UTF-8", raw));
+            sink.accept(new Rejected("line " + lineNumber, "line " + lineNumber + ": not valid UTF-8", raw));
             return;
         }
         if (text.isBlank()) {
             return;
         }
         try {
-            sink.accept(new Parsed(lineNumber, toPaper(JSON.readTree(text), source)));
+            sink.accept(new Parsed("line " + lineNumber, toPaper(JSON.readTree(text), source)));
         } catch (JsonProcessingException e) {
-            sink.accept(new Rejected(lineNumber, "line " + lineNumber + ": malformed JSON: " + e.getOriginalMessage(), raw));
+            sink.accept(new Rejected("line " + lineNumber, "line " + lineNumber + ": malformed JSON: "
+                    + e.getOriginalMessage(), raw));
         } catch (InvalidPaperException e) {
-            sink.accept(new Rejected(lineNumber, "line " + lineNumber + ": " + e.getMessage(), raw));
+            sink.accept(new Rejected("line " + lineNumber, "line " + lineNumber + ": " + e.getMessage(), raw));
         }
     }
 
@@ -97,8 +92,14 @@ public final class JsonlPaperReader {
         if (!node.isObject()) {
             throw new InvalidPaperException("expected a JSON object, got " + node.getNodeType().name().toLowerCase());
         }
-        return Paper.newBuilder()
-                .setId(requiredText(node, "id"))
+        String id = requiredText(node, "id");
+        // arXiv ids are made canonical (2501.01234v2 -> 2501.01234, version 2); others are kept.
+        ArxivId arxiv = ArxivId.find(id);
+        boolean isArxiv = arxiv != null && id.replaceFirst("^(arXiv:|https?://arxiv\\.org/(abs|pdf)/)", "")
+                .replaceFirst("v\\d+$", "").equals(arxiv.id());
+        Paper paper = Paper.newBuilder()
+                .setId(isArxiv ? arxiv.id() : id)
+                .setVersion(isArxiv ? arxiv.version() : 1)
                 .setTitle(requiredText(node, "title").strip().replaceAll("\\s+", " "))
                 .setAbstractText(optionalText(node, "abstract", "").strip().replaceAll("\\s+", " "))
                 .setAuthors(textList(node, "authors"))
@@ -109,6 +110,11 @@ public final class JsonlPaperReader {
                 .setPdfUrl(optionalText(node, "pdfUrl", null))
                 .setUpvotes(upvotes(node))
                 .build();
+        String problem = PaperLimits.problem(paper);
+        if (problem != null) {
+            throw new InvalidPaperException("paper " + paper.getId() + " has " + problem);
+        }
+        return paper;
     }
 
     private static String requiredText(JsonNode node, String field) {

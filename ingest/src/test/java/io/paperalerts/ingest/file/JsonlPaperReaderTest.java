@@ -2,9 +2,9 @@ package io.paperalerts.ingest.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paperalerts.ingest.file.JsonlPaperReader.Entry;
-import io.paperalerts.ingest.file.JsonlPaperReader.Parsed;
-import io.paperalerts.ingest.file.JsonlPaperReader.Rejected;
+import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.ingest.format.PaperEntry.Parsed;
+import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.schemas.Paper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 
 class JsonlPaperReaderTest {
 
-    private static List<Entry> read(String text) throws Exception {
+    private static List<PaperEntry> read(String text) throws Exception {
         return JsonlPaperReader.readAll(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "test");
     }
 
     @Test
     void shouldReadEveryPaperOfTheRealSampleFile() throws Exception {
-        List<Entry> entries;
+        List<PaperEntry> entries;
         try (InputStream in = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             entries = JsonlPaperReader.readAll(in, "file:hf-papers-page.jsonl");
         }

@@ -18,7 +18,7 @@ final class SamplePapers {
     private static List<Paper> load() {
         try (InputStream in = SamplePapers.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             return JsonlPaperReader.readAll(in, "sample").stream()
-                    .map(e -> ((JsonlPaperReader.Parsed) e).paper()).toList();
+                    .map(e -> ((io.paperalerts.ingest.format.PaperEntry.Parsed) e).paper()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

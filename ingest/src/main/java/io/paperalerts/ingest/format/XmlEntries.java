@@ -1,0 +1,112 @@
+package io.paperalerts.ingest.format;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * Streams the repeated elements of an XML feed ({@code entry} in Atom, {@code item} in RSS) as
+ * small element trees, so that a document broken in the middle still yields the entries before
+ * the break. No DTDs or external entities are read.
+ */
+final class XmlEntries {
+
+    /** An element: its local name, attributes, text and children, enough for feeds. */
+    record Element(String namespace, String name, java.util.Map<String, String> attributes, String text,
+            List<Element> children) {
+
+        Element child(String localName) {
+            return children.stream().filter(c -> c.name.equals(localName)).findFirst().orElse(null);
+        }
+
+        List<Element> all(String localName) {
+            return children.stream().filter(c -> c.name.equals(localName)).toList();
+        }
+
+        String childText(String localName) {
+            Element child = child(localName);
+            return child == null ? null : child.text;
+        }
+    }
+
+    /** What a pass over the document gave: the elements, the outer element's direct fields, and the error if it broke. */
+    record Result(List<Element> entries, Element header, String error) {
+    }
+
+    private static final java.util.Set<String> CONTAINERS = java.util.Set.of("feed", "rss", "channel", "RDF");
+
+    private XmlEntries() {
+    }
+
+    static Result read(byte[] content, String entryName) {
+        XMLInputFactory factory = XMLInputFactory.newFactory();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        List<Element> entries = new ArrayList<>();
+        List<Element> header = new ArrayList<>();
+        XMLStreamReader reader = null;
+        try {
+            reader = factory.createXMLStreamReader(new ByteArrayInputStream(content));
+            while (reader.hasNext()) {
+                if (reader.next() != XMLStreamConstants.START_ELEMENT) {
+                    continue;
+                }
+                String name = reader.getLocalName();
+                if (name.equals(entryName)) {
+                    entries.add(element(reader));
+                } else if (!CONTAINERS.contains(name)) {
+                    // Feed-level fields (title, updated, pubDate, ...), read whole.
+                    header.add(element(reader));
+                }
+            }
+            return new Result(entries, new Element("", "header", java.util.Map.of(), "", header), null);
+        } catch (XMLStreamException | RuntimeException e) {
+            String where = reader != null && reader.getLocation() != null
+                    ? " at line " + reader.getLocation().getLineNumber() : "";
+            return new Result(entries, new Element("", "header", java.util.Map.of(), "", header),
+                    "malformed XML" + where + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unexpected end";
+        }
+        String line = message.lines().filter(l -> !l.isBlank() && !l.startsWith("ParseError")).findFirst().orElse(message);
+        return line.replaceFirst("^Message: ", "").strip();
+    }
+
+    private static Element element(XMLStreamReader reader) throws XMLStreamException {
+        String namespace = reader.getNamespaceURI() == null ? "" : reader.getNamespaceURI();
+        String name = reader.getLocalName();
+        java.util.Map<String, String> attributes = new java.util.HashMap<>();
+        for (int i = 0; i < reader.getAttributeCount(); i++) {
+            attributes.put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
+        }
+        StringBuilder text = new StringBuilder();
+        List<Element> children = new ArrayList<>();
+        while (true) {
+            int event = reader.next();
+            switch (event) {
+                case XMLStreamConstants.START_ELEMENT -> children.add(element(reader));
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
+                        text.append(reader.getText());
+                case XMLStreamConstants.END_ELEMENT -> {
+                    return new Element(namespace, name, attributes, text.toString(), children);
+                }
+                case XMLStreamConstants.END_DOCUMENT -> throw new XMLStreamException("document ends inside <" + name + ">");
+                default -> {
+                }
+            }
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
