@@ -65,24 +65,15 @@ public final class ArxivAtomParser {
                 categories.add(term);
             }
         }
-        String url = null;
-        String pdf = null;
-        for (Element link : entry.all("link")) {
-            String href = link.attributes().get("href");
-            if ("pdf".equals(link.attributes().get("title")) || "application/pdf".equals(link.attributes().get("type"))) {
-                pdf = href;
-            } else if ("alternate".equals(link.attributes().get("rel"))) {
-                url = href;
-            }
-        }
+        // Links are derived from the canonical id: feeds mix http and https, versioned and not.
         Paper paper = Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
                 .setAbstractText(PaperLimits.oneLine(entry.childText("summary")))
                 .setAuthors(authors).setCategories(categories)
                 .setPublished(instant(entry.childText("published"), "published"))
                 .setUpdated(instant(entry.childText("updated"), "updated"))
                 .setSource(source)
-                .setUrl(url == null ? id.absUrl() : url.replaceFirst("v\\d+$", ""))
-                .setPdfUrl(pdf == null ? id.pdfUrl() : pdf.replaceFirst("v\\d+$", ""))
+                .setUrl(id.absUrl())
+                .setPdfUrl(id.pdfUrl())
                 .build();
         String problem = PaperLimits.problem(paper);
         if (problem != null) {
