@@ -4,6 +4,8 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.ingest.source.PaperSource;
+import io.paperalerts.ingest.source.SourceScheduler;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.io.PrintWriter;
@@ -12,18 +14,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Publishes papers from files (or standard input) to an existing cluster. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Publish papers from JSONL files to the papers topic.")
+        description = "Publish papers from saved files (--file), or poll the configured sources (once, run).",
+        subcommands = {IngestCommand.Once.class, IngestCommand.Run.class})
 final class IngestCommand implements Callable<Integer> {
 
     @Spec
@@ -32,18 +37,80 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--file", paramLabel = "FILE", required = true,
-            description = "JSONL file of papers, '-' for standard input (repeatable)")
+    @Option(names = "--file", paramLabel = "FILE",
+            description = "Saved papers (JSON Lines, arXiv Atom or RSS, Hugging Face daily papers JSON), "
+                    + "'-' for standard input (repeatable)")
     List<String> files;
 
-    @Override
-    public Integer call() throws Exception {
+    IngestConfig config() {
         IngestConfig config = new IngestConfig(service.resolve(IngestConfig.DEFINITION, Map.of()));
-        PrintWriter console = spec.commandLine().getOut();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
             TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
         }
+        return config;
+    }
+
+    /** Polls every configured source once (or one of them) and prints what each gave. */
+    @Command(name = "once", mixinStandardHelpOptions = true, description = "Poll the configured sources once and exit.")
+    static final class Once implements Callable<Integer> {
+        @ParentCommand
+        IngestCommand parent;
+
+        @Option(names = "--source", paramLabel = "NAME", description = "Only this source (arxiv-api, arxiv-rss, hf-daily)")
+        String source;
+
+        @Override
+        public Integer call() throws Exception {
+            IngestConfig config = parent.config();
+            try (PaperPublisher publisher = new PaperPublisher(config);
+                 SourceScheduler scheduler = new SourceScheduler(config, publisher)) {
+                boolean ok = scheduler.pollOnce(source);
+                for (PaperSource s : scheduler.sources()) {
+                    if (source == null || source.equals(s.name())) {
+                        parent.spec.commandLine().getOut().printf("%s: %s%n", s.name(), scheduler.metrics(s.name()));
+                    }
+                }
+                return ok ? 0 : 1;
+            }
+        }
+    }
+
+    /** Polls every configured source at its own interval until stopped. */
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Poll the configured sources until stopped.")
+    static final class Run implements Callable<Integer> {
+        @ParentCommand
+        IngestCommand parent;
+
+        @Override
+        public Integer call() throws Exception {
+            IngestConfig config = parent.config();
+            PaperPublisher publisher = new PaperPublisher(config);
+            SourceScheduler scheduler = new SourceScheduler(config, publisher);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    scheduler.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                publisher.close();
+                stopped.countDown();
+            }, "ingest-shutdown"));
+            scheduler.start();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (files == null || files.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "give --file FILE to publish saved papers, or use 'ingest once' or 'ingest run' to poll sources");
+        }
+        IngestConfig config = config();
+        PrintWriter console = spec.commandLine().getOut();
         try (PaperPublisher publisher = new PaperPublisher(config)) {
             FileIngestor ingestor = new FileIngestor(publisher);
             for (String file : files) {

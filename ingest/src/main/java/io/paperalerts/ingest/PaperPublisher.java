@@ -15,8 +15,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes papers keyed by their canonical id with an idempotent producer (acks=all), and input
- * that is not a paper to the dead-letter topic. {@link #flush()} reports any send that failed.
+ * Publishes papers keyed by their canonical id with an idempotent producer (acks=all), input that
+ * is not a paper to {@code papers.rejected}, and source checkpoints. {@link #flush()} reports any send that failed.
  */
 public final class PaperPublisher implements AutoCloseable {
 
@@ -48,7 +48,13 @@ public final class PaperPublisher implements AutoCloseable {
     }
 
     public void reject(String source, String position, String reason, byte[] payload) {
-        producer.send(DeadLetters.record(source, position, reason, payload), counting(rejected));
+        producer.send(DeadLetters.record(Topics.PAPERS_REJECTED, source, position, reason, payload), counting(rejected));
+    }
+
+    public void checkpoint(String source, String value) {
+        var topic = Topics.INGEST_CHECKPOINTS;
+        producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), source),
+                topic.valueSerde().serializer().serialize(topic.name(), value)), counting(new AtomicLong()));
     }
 
     /** Waits for every send so far; throws if any failed, since then papers may be missing. */

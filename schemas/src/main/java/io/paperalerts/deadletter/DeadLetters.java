@@ -1,5 +1,6 @@
 package io.paperalerts.deadletter;
 
+import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -29,7 +30,13 @@ public final class DeadLetters {
      * @param position where in the source, e.g. {@code line 17}
      */
     public static ProducerRecord<byte[], byte[]> record(String source, String position, String reason, byte[] payload) {
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, payload);
+        return record(Topics.DEAD_LETTERS, source, position, reason, payload);
+    }
+
+    /** The same, to another topic of rejected input, such as {@code papers.rejected}. */
+    public static ProducerRecord<byte[], byte[]> record(Topic<byte[], byte[]> topic, String source, String position,
+            String reason, byte[] payload) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), null, payload);
         record.headers()
                 .add(REASON, reason.getBytes(StandardCharsets.UTF_8))
                 .add(SOURCE, source.getBytes(StandardCharsets.UTF_8))

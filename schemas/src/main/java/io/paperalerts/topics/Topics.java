@@ -38,7 +38,19 @@ public final class Topics {
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
 
-    public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DEAD_LETTERS);
+    /** Input ingest could not read as a paper: the original bytes, with source, position and reason in headers. */
+    public static final Topic<byte[], byte[]> PAPERS_REJECTED = new Topic<>("papers.rejected",
+            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+
+    /** Per ingest source (key: its name), what it already published, so a restart does not publish it again. */
+    public static final Topic<String, String> INGEST_CHECKPOINTS = new Topic<>("ingest.checkpoints",
+            Serdes.String(), Serdes.String(), 1, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DEAD_LETTERS, PAPERS_REJECTED,
+            INGEST_CHECKPOINTS);
 
     private Topics() {
     }

@@ -1,0 +1,112 @@
+package io.paperalerts.ingest.source;
+
+import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.ingest.format.PaperFormats;
+import io.paperalerts.schemas.Paper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls sources and publishes each new paper once. Each source's checkpoint, the keys
+ * ({@code id vN}) it published recently, lives in the compacted {@code ingest.checkpoints} topic,
+ * so a restarted poller does not publish them again. A source that fails is reported and retried
+ * at its next turn; the others are not affected.
+ */
+public final class SourcePoller {
+
+    /** How many published keys a checkpoint remembers per source. */
+    static final int CHECKPOINT_KEYS = 20_000;
+
+    private static final Logger log = LoggerFactory.getLogger(SourcePoller.class);
+
+    /** Counters of one source. */
+    public static final class Metrics {
+        public final AtomicLong fetched = new AtomicLong();
+        public final AtomicLong published = new AtomicLong();
+        public final AtomicLong duplicates = new AtomicLong();
+        public final AtomicLong rejected = new AtomicLong();
+        public final AtomicLong failures = new AtomicLong();
+        public volatile Instant lastSuccess;
+
+        @Override
+        public String toString() {
+            return "fetched " + fetched + ", published " + published + ", duplicates " + duplicates + ", rejected "
+                    + rejected + ", failures " + failures + ", last success " + (lastSuccess == null ? "never" : lastSuccess);
+        }
+    }
+
+    private final HttpFetcher http;
+    private final PaperPublisher publisher;
+    private final Map<String, LinkedHashSet<String>> checkpoints;
+    private final Map<String, Metrics> metrics = new ConcurrentHashMap<>();
+
+    /** @param checkpoints the checkpoints read back from Kafka: source name to newline-joined keys */
+    public SourcePoller(HttpFetcher http, PaperPublisher publisher, Map<String, String> checkpoints) {
+        this.http = http;
+        this.publisher = publisher;
+        this.checkpoints = new ConcurrentHashMap<>();
+        checkpoints.forEach((source, keys) ->
+                this.checkpoints.put(source, new LinkedHashSet<>(keys.lines().filter(k -> !k.isBlank()).toList())));
+    }
+
+    static String key(Paper paper) {
+        return paper.getId() + " v" + paper.getVersion();
+    }
+
+    public Metrics metrics(String source) {
+        return metrics.computeIfAbsent(source, s -> new Metrics());
+    }
+
+    /** @return whether the poll succeeded */
+    public boolean poll(PaperSource source) {
+        Metrics counters = metrics(source.name());
+        LinkedHashSet<String> seen = checkpoints.computeIfAbsent(source.name(), s -> new LinkedHashSet<>());
+        List<String> fresh = new ArrayList<>();
+        try {
+            for (PaperSource.Fetched fetched : source.fetch(http, seen::contains)) {
+                for (PaperEntry entry : PaperFormats.read(fetched.body(), source.name())) {
+                    if (entry instanceof PaperEntry.Parsed parsed) {
+                        counters.fetched.incrementAndGet();
+                        String key = key(parsed.paper());
+                        if (seen.contains(key) || fresh.contains(key)) {
+                            counters.duplicates.incrementAndGet();
+                        } else {
+                            fresh.add(key);
+                            publisher.publish(parsed.paper());
+                            counters.published.incrementAndGet();
+                        }
+                    } else if (entry instanceof PaperEntry.Rejected rejected) {
+                        counters.rejected.incrementAndGet();
+                        publisher.reject(source.name() + " " + fetched.url(), rejected.position(), rejected.reason(),
+                                rejected.raw());
+                    }
+                }
+            }
+            // Papers first, then the checkpoint: a crash in between republishes, never loses.
+            publisher.flush();
+            seen.addAll(fresh);
+            while (seen.size() > CHECKPOINT_KEYS) {
+                seen.remove(seen.iterator().next());
+            }
+            publisher.checkpoint(source.name(), String.join("\n", seen));
+            publisher.flush();
+            counters.lastSuccess = Instant.now();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            counters.failures.incrementAndGet();
+            log.warn("Polling {} failed, will retry at its next turn: {}", source.name(), e.getMessage());
+            return false;
+        }
+    }
+}

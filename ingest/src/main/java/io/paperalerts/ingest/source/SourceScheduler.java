@@ -1,0 +1,99 @@
+package io.paperalerts.ingest.source;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.ingest.IngestConfig;
+import io.paperalerts.ingest.PaperPublisher;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The configured sources, polled once or each at its own interval until stopped. */
+public final class SourceScheduler implements AutoCloseable {
+
+    private final List<PaperSource> sources;
+    private final SourcePoller poller;
+    private ScheduledExecutorService executor;
+
+    public SourceScheduler(IngestConfig config, PaperPublisher publisher) {
+        this.sources = sources(config);
+        Map<String, Duration> politeness = new java.util.HashMap<>();
+        Duration arxiv = Duration.ofMillis(config.getLong(IngestConfig.ARXIV_MIN_INTERVAL_MS));
+        for (String url : List.of(config.getString(IngestConfig.ARXIV_API_URL), config.getString(IngestConfig.ARXIV_RSS_URL))) {
+            String host = URI.create(url).getHost();
+            if (host != null && host.endsWith("arxiv.org")) {
+                politeness.put(host, arxiv);
+            }
+        }
+        HttpFetcher http = new HttpFetcher(Duration.ofMillis(config.getLong(IngestConfig.HTTP_TIMEOUT_MS)),
+                config.getString(IngestConfig.HTTP_USER_AGENT), config.getInt(IngestConfig.HTTP_RETRIES),
+                Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_INITIAL_MS)),
+                Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_MAX_MS)), politeness);
+        this.poller = new SourcePoller(http, publisher, Checkpoints.load(config.getList(CommonConfig.BOOTSTRAP_SERVERS)));
+    }
+
+    static List<PaperSource> sources(IngestConfig config) {
+        List<PaperSource> sources = new ArrayList<>();
+        for (String name : config.getList(IngestConfig.SOURCES)) {
+            sources.add(switch (name) {
+                case "arxiv-api" -> new ArxivApiSource(config.getString(IngestConfig.ARXIV_API_URL),
+                        config.getString(IngestConfig.ARXIV_API_QUERY), config.getInt(IngestConfig.ARXIV_API_PAGE_SIZE),
+                        config.getInt(IngestConfig.ARXIV_API_MAX_PAGES),
+                        Duration.ofMillis(config.getLong(IngestConfig.ARXIV_API_INTERVAL_MS)));
+                case "arxiv-rss" -> new ArxivRssSource(config.getString(IngestConfig.ARXIV_RSS_URL),
+                        config.getList(IngestConfig.ARXIV_RSS_CATEGORIES),
+                        Duration.ofMillis(config.getLong(IngestConfig.ARXIV_RSS_INTERVAL_MS)));
+                case "hf-daily" -> new HuggingFaceDailySource(config.getString(IngestConfig.HF_URL),
+                        Duration.ofMillis(config.getLong(IngestConfig.HF_INTERVAL_MS)));
+                default -> throw new IllegalArgumentException("unknown source " + name);
+            });
+        }
+        return sources;
+    }
+
+    public List<PaperSource> sources() {
+        return sources;
+    }
+
+    public SourcePoller.Metrics metrics(String source) {
+        return poller.metrics(source);
+    }
+
+    /** Polls each source (or only {@code only}, if not null) once. @return whether all succeeded */
+    public boolean pollOnce(String only) {
+        boolean ok = true;
+        boolean any = false;
+        for (PaperSource source : sources) {
+            if (only == null || only.equals(source.name())) {
+                any = true;
+                ok &= poller.poll(source);
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException("source '" + only + "' is not configured; configured: "
+                    + sources.stream().map(PaperSource::name).toList());
+        }
+        return ok;
+    }
+
+    /** Polls every source at its own interval, on a thread of its own, until closed. */
+    public void start() {
+        executor = Executors.newScheduledThreadPool(Math.max(1, sources.size()));
+        for (PaperSource source : sources) {
+            executor.scheduleWithFixedDelay(() -> poller.poll(source), 0, source.interval().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+}
