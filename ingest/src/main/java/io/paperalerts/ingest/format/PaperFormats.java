@@ -9,12 +9,12 @@ import java.util.List;
 
 /**
  * Reads papers from any supported format, detected from the content: JSON Lines, the arXiv API's
- * Atom, arXiv's RSS feed, and the Hugging Face Daily Papers JSON.
+ * Atom, arXiv's RSS feed, arXiv's OAI-PMH ListRecords (oai_dc), and the Hugging Face Daily Papers JSON.
  */
 public final class PaperFormats {
 
     /** A supported format. */
-    public enum Format { JSONL, ARXIV_ATOM, ARXIV_RSS, HF_DAILY_PAPERS, UNKNOWN }
+    public enum Format { JSONL, ARXIV_ATOM, ARXIV_RSS, ARXIV_OAI, HF_DAILY_PAPERS, UNKNOWN }
 
     private PaperFormats() {
     }
@@ -28,6 +28,9 @@ public final class PaperFormats {
             }
             if (head.contains("<rss") || head.contains("<rdf:RDF")) {
                 return Format.ARXIV_RSS;
+            }
+            if (head.contains("<OAI-PMH")) {
+                return Format.ARXIV_OAI;
             }
             return Format.UNKNOWN;
         }
@@ -45,9 +48,10 @@ public final class PaperFormats {
             case JSONL -> jsonl(content, source);
             case ARXIV_ATOM -> ArxivAtomParser.parse(content, source);
             case ARXIV_RSS -> ArxivRssParser.parse(content, source);
+            case ARXIV_OAI -> ArxivOaiParser.parse(content, source);
             case HF_DAILY_PAPERS -> HuggingFaceDailyPapersParser.parse(content, source);
             case UNKNOWN -> List.of(new PaperEntry.Rejected("document", "document: not a supported format "
-                    + "(JSON Lines, arXiv Atom, arXiv RSS or Hugging Face daily papers JSON)",
+                    + "(JSON Lines, arXiv Atom, RSS or OAI-PMH, Hugging Face daily papers JSON)",
                     java.util.Arrays.copyOf(content, Math.min(content.length, 1024))));
         };
     }

@@ -133,6 +133,25 @@ class PaperFormatsTest {
     }
 
     @Test
+    void shouldReadAnArxivOaiPmhListRecordsPage() throws Exception {
+        byte[] content = fixture("arxiv-oai-listrecords-oai_dc.xml");
+
+        List<PaperEntry> entries = PaperFormats.read(content, "arxiv-oai");
+
+        assertThat(PaperFormats.detect(content)).isEqualTo(Format.ARXIV_OAI);
+        assertThat(rejected(entries)).isEmpty();
+        List<Paper> papers = papers(entries);
+        assertThat(papers).hasSize(265);
+        Paper ifan = papers.stream().filter(p -> p.getId().equals("2303.03124")).findFirst().orElseThrow();
+        assertThat(ifan.getTitle()).isEqualTo("IFAN: An Explainability-Focused Interaction Framework for Humans and NLP Models");
+        assertThat(ifan.getAuthors()).containsExactly("Edoardo Mosca", "Daryna Dementieva", "Tohid Ebrahim Ajdari",
+                "Maximilian Kummeth", "Kirill Gringauz", "Georg Groh");
+        assertThat(ifan.getAbstractText()).startsWith("Interpretability and human oversight").endsWith("https://ifan.ml/");
+        assertThat(ifan.getPublished()).isEqualTo(Instant.parse("2023-03-06T00:00:00Z"));
+        assertThat(ifan.getUrl()).isEqualTo("https://arxiv.org/abs/2303.03124");
+    }
+
+    @Test
     void shouldKeepTheEntriesBeforeATruncationAndRejectTheRest() throws Exception {
         byte[] whole = fixture("arxiv-api-query.atom.xml");
         String text = new String(whole, StandardCharsets.UTF_8);

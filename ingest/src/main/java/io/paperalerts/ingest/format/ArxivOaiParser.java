@@ -1,0 +1,96 @@
+package io.paperalerts.ingest.format;
+
+import io.paperalerts.ingest.format.PaperEntry.Parsed;
+import io.paperalerts.ingest.format.PaperEntry.Rejected;
+import io.paperalerts.ingest.format.XmlEntries.Element;
+import io.paperalerts.schemas.Paper;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A page of arXiv's OAI-PMH {@code ListRecords} in {@code oai_dc}: one record per paper, authors
+ * as "Last, First", dates of the versions, the abstract in the first {@code dc:description}.
+ * Dublin Core names subjects, not arXiv categories, so categories stay empty. Deleted records are
+ * skipped.
+ */
+public final class ArxivOaiParser {
+
+    private ArxivOaiParser() {
+    }
+
+    public static List<PaperEntry> parse(byte[] content, String source) {
+        XmlEntries.Result result = XmlEntries.read(content, "record");
+        List<PaperEntry> entries = new ArrayList<>();
+        int n = 0;
+        for (Element record : result.entries()) {
+            n++;
+            String position = "record " + n;
+            Element header = record.child("header");
+            if (header != null && "deleted".equals(header.attributes().get("status"))) {
+                continue;
+            }
+            try {
+                entries.add(new Parsed(position, paper(record, source)));
+            } catch (IllegalArgumentException e) {
+                entries.add(new Rejected(position, position + ": " + e.getMessage(),
+                        XmlEntries.utf8(String.valueOf(header == null ? "" : header.childText("identifier")))));
+            }
+        }
+        if (result.error() != null) {
+            String position = "record " + (n + 1);
+            entries.add(new Rejected(position, position + ": " + result.error(), new byte[0]));
+        }
+        return entries;
+    }
+
+    private static Paper paper(Element record, String source) {
+        Element header = record.child("header");
+        Element metadata = record.child("metadata");
+        Element dc = metadata == null ? null : metadata.child("dc");
+        if (dc == null) {
+            throw new IllegalArgumentException("no oai_dc metadata");
+        }
+        ArxivId id = ArxivId.find(header == null ? null : header.childText("identifier"));
+        if (id == null) {
+            id = dc.all("identifier").stream().map(i -> ArxivId.find(i.text())).filter(i -> i != null).findFirst().orElse(null);
+        }
+        if (id == null) {
+            throw new IllegalArgumentException("no arXiv id in the header or dc:identifier");
+        }
+        String title = PaperLimits.oneLine(dc.childText("title"));
+        if (title.isEmpty()) {
+            throw new IllegalArgumentException("paper " + id.id() + " has no title");
+        }
+        List<String> authors = dc.all("creator").stream().map(c -> firstLast(PaperLimits.oneLine(c.text())))
+                .filter(a -> !a.isEmpty()).toList();
+        List<Element> dates = dc.all("date");
+        Paper paper = Paper.newBuilder().setId(id.id()).setVersion(Math.max(1, dates.size())).setTitle(title)
+                .setAbstractText(PaperLimits.oneLine(dc.childText("description")))
+                .setAuthors(authors).setCategories(List.of())
+                .setPublished(dates.isEmpty() ? null : day(dates.get(0).text()))
+                .setUpdated(dates.isEmpty() ? null : day(dates.get(dates.size() - 1).text()))
+                .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl()).build();
+        String problem = PaperLimits.problem(paper);
+        if (problem != null) {
+            throw new IllegalArgumentException("paper " + id.id() + " has " + problem);
+        }
+        return paper;
+    }
+
+    /** "Mosca, Edoardo" is Edoardo Mosca. */
+    static String firstLast(String name) {
+        int comma = name.indexOf(',');
+        return comma < 0 ? name : (name.substring(comma + 1).strip() + " " + name.substring(0, comma).strip()).strip();
+    }
+
+    private static java.time.Instant day(String text) {
+        try {
+            return LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("dc:date '" + text.strip() + "' is not a date");
+        }
+    }
+}
