@@ -38,7 +38,7 @@ final class XmlEntries {
     record Result(List<Element> entries, Element header, String error) {
     }
 
-    private static final java.util.Set<String> CONTAINERS = java.util.Set.of("feed", "rss", "channel", "RDF");
+    private static final java.util.Set<String> CONTAINERS = java.util.Set.of("feed", "rss", "channel", "RDF", "OAI-PMH", "ListRecords");
 
     private XmlEntries() {
     }
