@@ -221,30 +221,29 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private void writeEmails(List<MimeMessage> received, PrintWriter console) throws IOException, MessagingException {
+    /** One email the SMTP server received. */
+    private record Received(String recipient, String subject, String paperId, MimeMessage message) {
+    }
+
+    private void writeEmails(List<MimeMessage> messages, PrintWriter console) throws IOException, MessagingException {
         Files.createDirectories(out);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "*.eml")) {
             for (Path file : old) {
                 Files.delete(file);
             }
         }
-        List<String[]> lines = new ArrayList<>();
-        for (MimeMessage message : received) {
-            lines.add(new String[] {recipient(message), message.getSubject(), paperId(message)});
+        List<Received> received = new ArrayList<>();
+        for (MimeMessage message : messages) {
+            received.add(new Received(recipient(message), message.getSubject(), paperId(message), message));
         }
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < received.size(); i++) {
-            order.add(i);
-        }
-        order.sort(Comparator.<Integer, String>comparing(i -> lines.get(i)[0]).thenComparing(i -> lines.get(i)[1]));
+        received.sort(Comparator.comparing(Received::recipient).thenComparing(Received::subject));
         int n = 0;
-        for (int i : order) {
-            String[] line = lines.get(i);
-            String name = String.format("%03d-%s-%s.eml", ++n, safe(line[0]), safe(line[2]));
+        for (Received email : received) {
+            String name = String.format("%03d-%s-%s.eml", ++n, safe(email.recipient()), safe(email.paperId()));
             try (OutputStream file = Files.newOutputStream(out.resolve(name))) {
-                received.get(i).writeTo(file);
+                email.message().writeTo(file);
             }
-            console.printf("  %-24s %s%n", line[0], line[1]);
+            console.printf("  %-24s %s%n", email.recipient(), email.subject());
         }
         console.printf("%d emails written to %s%n", received.size(), out.toAbsolutePath().normalize());
     }

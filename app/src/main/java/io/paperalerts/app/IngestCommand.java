@@ -89,11 +89,7 @@ final class IngestCommand implements Callable<Integer> {
             SourceScheduler scheduler = new SourceScheduler(config, publisher);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    scheduler.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                scheduler.close();
                 publisher.close();
                 stopped.countDown();
             }, "ingest-shutdown"));

@@ -90,10 +90,14 @@ public final class SourceScheduler implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (executor != null) {
             executor.shutdownNow();
-            executor.awaitTermination(30, TimeUnit.SECONDS);
+            try {
+                executor.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
