@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Polite HTTP GETs: connect and read timeouts, a descriptive User-Agent, a minimum interval
- * between requests to one host (arXiv asks for 3 s), and retries with exponential backoff and
+ * Polite HTTP GETs: connect and read timeouts, a descriptive User-Agent, a minimum pause
+ * between the end of one request to a host and the start of the next (arXiv asks for 3 s), and retries with exponential backoff and
  * jitter on 5xx, 429 and I/O errors, honouring {@code Retry-After}.
  */
 public final class HttpFetcher {
@@ -64,6 +64,9 @@ public final class HttpFetcher {
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 wait = null;
+            } finally {
+                // Counted from the end of a request: slow responses do not shorten the pause.
+                lastRequest.put(uri.getHost(), Instant.now());
             }
             if (attempt >= retries) {
                 throw new IOException("GET " + uri + " failed after " + (attempt + 1) + " attempts: " + failure);
@@ -88,7 +91,6 @@ public final class HttpFetcher {
                 }
             }
         }
-        lastRequest.put(host, Instant.now());
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; {@code null} if absent or unreadable. */

@@ -1,0 +1,111 @@
+package io.paperalerts.ingest.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP client's manners, against a real local HTTP server. */
+class HttpFetcherTest {
+
+    private HttpServer server;
+    private final List<Integer> statuses = new ArrayList<>();
+    private final List<Long> arrivals = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            arrivals.add(System.nanoTime());
+            int status;
+            synchronized (statuses) {
+                status = statuses.isEmpty() ? 200 : statuses.remove(0);
+            }
+            byte[] body = ("status " + status).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/feed");
+    }
+
+    private HttpFetcher fetcher(int retries, Map<String, Duration> politeness) {
+        return new HttpFetcher(Duration.ofSeconds(5), "test-agent (mailto:test@example.org)", retries,
+                Duration.ofMillis(20), Duration.ofMillis(200), politeness);
+    }
+
+    @Test
+    void shouldSpaceRequestsToAPoliteHostByTheMinimumInterval() throws Exception {
+        HttpFetcher http = fetcher(0, Map.of("127.0.0.1", Duration.ofMillis(300)));
+
+        http.get(uri());
+        http.get(uri());
+
+        assertThat(Duration.ofNanos(arrivals.get(1) - arrivals.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    @Test
+    void shouldRetry429And5xxThenReturnTheBody() throws Exception {
+        statuses.addAll(List.of(429, 502));
+
+        HttpFetcher.Response response = fetcher(3, Map.of()).get(uri());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(arrivals).hasSize(3);
+    }
+
+    @Test
+    void shouldReturnA4xxBodyWithoutRetrying() throws Exception {
+        statuses.add(400);
+
+        HttpFetcher.Response response = fetcher(3, Map.of()).get(uri());
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("status 400");
+        assertThat(arrivals).hasSize(1);
+    }
+
+    @Test
+    void shouldGiveUpAfterTheRetriesSayingWhy() {
+        statuses.addAll(List.of(503, 503, 503));
+
+        assertThatThrownBy(() -> fetcher(2, Map.of()).get(uri()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("failed after 3 attempts: HTTP 503");
+    }
+
+    @Test
+    void shouldReadRetryAfterAsSecondsOrAsAnHttpDate() {
+        assertThat(HttpFetcher.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+        assertThat(HttpFetcher.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61));
+        assertThat(HttpFetcher.retryAfter("soon")).isNull();
+        assertThat(HttpFetcher.retryAfter(null)).isNull();
+    }
+}
