@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,26 +13,12 @@ import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The README's first command, run in-process on its own embedded broker and SMTP server. */
 class DemoCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PaperAlertsCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void shouldWriteExactlyTheMatchingEmailsForMyPapersAndMySubscription() throws Exception {
@@ -49,7 +33,7 @@ class DemoCommandTest {
         Path out = dir.resolve("out");
 
         // When the demo runs with my subscription
-        Run run = run("demo", "--papers", papers.toString(), "--subscribe", "me@example.org=reward hacking",
+        Cli run = Cli.run("demo", "--papers", papers.toString(), "--subscribe", "me@example.org=reward hacking",
                 "--out", out.toString());
 
         // Then it succeeds and writes exactly the two matching emails, to me
@@ -69,7 +53,7 @@ class DemoCommandTest {
     void shouldEmailTheSampleSubscribersAboutTheBundledPapers() throws Exception {
         Path out = dir.resolve("sample-out");
 
-        Run run = run("demo", "--out", out.toString());
+        Cli run = Cli.run("demo", "--out", out.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("67 papers ingested, 0 rejected");
@@ -88,7 +72,7 @@ class DemoCommandTest {
 
     @Test
     void shouldRefuseAMalformedSubscriptionNamingIt() {
-        Run run = run("demo", "--subscribe", "no-equals-sign", "--out", dir.resolve("x").toString());
+        Cli run = Cli.run("demo", "--subscribe", "no-equals-sign", "--out", dir.resolve("x").toString());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("--subscribe: expected EMAIL=QUERY").contains("no-equals-sign");

@@ -2,30 +2,15 @@ package io.paperalerts.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MatchCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = PaperAlertsCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     private Path papers() throws Exception {
         Path file = dir.resolve("papers.jsonl");
@@ -40,7 +25,7 @@ class MatchCommandTest {
 
     @Test
     void shouldPrintEachMatchingIdOnceInFileOrder() throws Exception {
-        Run run = run("match", "--query", "\"reward model\"", "--papers", papers().toString());
+        Cli run = Cli.run("match", "--query", "\"reward model\"", "--papers", papers().toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines()).containsExactly("p1", "p3");
@@ -48,7 +33,7 @@ class MatchCommandTest {
 
     @Test
     void shouldExplainWhyEachPaperMatched() throws Exception {
-        Run run = run("match", "--query", "\"reward model\" -sorting", "--papers", papers().toString(), "--explain");
+        Cli run = Cli.run("match", "--query", "\"reward model\" -sorting", "--papers", papers().toString(), "--explain");
 
         assertThat(run.out().lines()).containsExactly(
                 "p1\tmatched: Reward Models\tReward Models for Diffusion",
@@ -57,7 +42,7 @@ class MatchCommandTest {
 
     @Test
     void shouldRefuseAnInvalidQueryWithTheReasonAndANonZeroStatus() throws Exception {
-        Run run = run("match", "--query", "title:(reward", "--papers", papers().toString());
+        Cli run = Cli.run("match", "--query", "title:(reward", "--papers", papers().toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("invalid query: unbalanced parentheses: '(' at position 7 is never closed");

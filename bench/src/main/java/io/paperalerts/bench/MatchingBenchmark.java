@@ -4,6 +4,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.matching.AnalyzedPaper;
 import io.paperalerts.streams.matching.InvalidQueryException;
 import io.paperalerts.streams.matching.Node;
+import io.paperalerts.streams.matching.PaperDocument;
 import io.paperalerts.streams.matching.PaperAnalyzer;
 import io.paperalerts.streams.matching.QueryCompiler;
 import io.paperalerts.streams.matching.QueryIndex;
@@ -18,9 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.function.Function;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.monitor.Monitor;
 import org.apache.lucene.monitor.MonitorQuery;
 import org.apache.lucene.monitor.QueryMatch;
@@ -237,7 +235,7 @@ public final class MatchingBenchmark {
             return measure("Lucene Monitor", load, mb, paper -> {
                 try {
                     Set<String> ids = new HashSet<>();
-                    monitor.match(document(paper), QueryMatch.SIMPLE_MATCHER).getMatches()
+                    monitor.match(PaperDocument.of(paper), QueryMatch.SIMPLE_MATCHER).getMatches()
                             .forEach(m -> ids.add(m.getQueryId()));
                     return ids;
                 } catch (IOException e) {
@@ -245,17 +243,6 @@ public final class MatchingBenchmark {
                 }
             });
         }
-    }
-
-    private static Document document(Paper paper) {
-        Document document = new Document();
-        document.add(new TextField(PaperAnalyzer.TEXT, paper.getTitle(), Field.Store.NO));
-        document.add(new TextField(PaperAnalyzer.TEXT, paper.getAbstractText(), Field.Store.NO));
-        document.add(new TextField(PaperAnalyzer.TITLE, paper.getTitle(), Field.Store.NO));
-        document.add(new TextField(PaperAnalyzer.ABSTRACT, paper.getAbstractText(), Field.Store.NO));
-        paper.getAuthors().forEach(a -> document.add(new TextField(PaperAnalyzer.AUTHOR, a, Field.Store.NO)));
-        paper.getCategories().forEach(c -> document.add(new TextField(PaperAnalyzer.CATEGORY, c, Field.Store.NO)));
-        return document;
     }
 
     /** Runs the engine over the papers, round after round, for the configured time (a warm-up first). */

@@ -110,11 +110,11 @@ public final class JsonlPaperReader {
                 .setPdfUrl(optionalText(node, "pdfUrl", null))
                 .setUpvotes(upvotes(node))
                 .build();
-        String problem = PaperLimits.problem(paper);
-        if (problem != null) {
-            throw new InvalidPaperException("paper " + paper.getId() + " has " + problem);
+        try {
+            return PaperLimits.check(paper);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPaperException(e.getMessage());
         }
-        return paper;
     }
 
     private static String requiredText(JsonNode node, String field) {

@@ -1,7 +1,5 @@
 package io.paperalerts.ingest.format;
 
-import io.paperalerts.ingest.format.PaperEntry.Parsed;
-import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.ingest.format.XmlEntries.Element;
 import io.paperalerts.schemas.Paper;
 import java.time.Instant;
@@ -20,23 +18,7 @@ public final class ArxivAtomParser {
     }
 
     public static List<PaperEntry> parse(byte[] content, String source) {
-        XmlEntries.Result result = XmlEntries.read(content, "entry");
-        List<PaperEntry> entries = new ArrayList<>();
-        int n = 0;
-        for (Element entry : result.entries()) {
-            n++;
-            String position = "entry " + n;
-            try {
-                entries.add(new Parsed(position, paper(entry, source)));
-            } catch (IllegalArgumentException e) {
-                entries.add(new Rejected(position, position + ": " + e.getMessage(), XmlEntries.utf8(describe(entry))));
-            }
-        }
-        if (result.error() != null) {
-            String position = "entry " + (n + 1);
-            entries.add(new Rejected(position, position + ": " + result.error(), new byte[0]));
-        }
-        return entries;
+        return XmlEntries.papers(content, "entry", "entry", entry -> paper(entry, source));
     }
 
     private static Paper paper(Element entry, String source) {
@@ -66,7 +48,7 @@ public final class ArxivAtomParser {
             }
         }
         // Links are derived from the canonical id: feeds mix http and https, versioned and not.
-        Paper paper = Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
+        return Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
                 .setAbstractText(PaperLimits.oneLine(entry.childText("summary")))
                 .setAuthors(authors).setCategories(categories)
                 .setPublished(instant(entry.childText("published"), "published"))
@@ -75,11 +57,6 @@ public final class ArxivAtomParser {
                 .setUrl(id.absUrl())
                 .setPdfUrl(id.pdfUrl())
                 .build();
-        String problem = PaperLimits.problem(paper);
-        if (problem != null) {
-            throw new IllegalArgumentException("paper " + id.id() + " has " + problem);
-        }
-        return paper;
     }
 
     static Instant instant(String text, String field) {
@@ -91,10 +68,5 @@ public final class ArxivAtomParser {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("<" + field + "> '" + text.strip() + "' is not a date-time");
         }
-    }
-
-    static String describe(Element entry) {
-        return "<" + entry.name() + "> " + PaperLimits.oneLine(String.valueOf(entry.childText("id"))) + " "
-                + PaperLimits.oneLine(String.valueOf(entry.childText("title")));
     }
 }

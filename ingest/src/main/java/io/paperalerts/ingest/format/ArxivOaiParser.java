@@ -1,13 +1,10 @@
 package io.paperalerts.ingest.format;
 
-import io.paperalerts.ingest.format.PaperEntry.Parsed;
-import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.ingest.format.XmlEntries.Element;
 import io.paperalerts.schemas.Paper;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,28 +19,11 @@ public final class ArxivOaiParser {
     }
 
     public static List<PaperEntry> parse(byte[] content, String source) {
-        XmlEntries.Result result = XmlEntries.read(content, "record");
-        List<PaperEntry> entries = new ArrayList<>();
-        int n = 0;
-        for (Element record : result.entries()) {
-            n++;
-            String position = "record " + n;
+        return XmlEntries.papers(content, "record", "record", record -> {
             Element header = record.child("header");
-            if (header != null && "deleted".equals(header.attributes().get("status"))) {
-                continue;
-            }
-            try {
-                entries.add(new Parsed(position, paper(record, source)));
-            } catch (IllegalArgumentException e) {
-                entries.add(new Rejected(position, position + ": " + e.getMessage(),
-                        XmlEntries.utf8(String.valueOf(header == null ? "" : header.childText("identifier")))));
-            }
-        }
-        if (result.error() != null) {
-            String position = "record " + (n + 1);
-            entries.add(new Rejected(position, position + ": " + result.error(), new byte[0]));
-        }
-        return entries;
+            boolean deleted = header != null && "deleted".equals(header.attributes().get("status"));
+            return deleted ? null : paper(record, source);
+        });
     }
 
     private static Paper paper(Element record, String source) {
@@ -67,17 +47,12 @@ public final class ArxivOaiParser {
         List<String> authors = dc.all("creator").stream().map(c -> firstLast(PaperLimits.oneLine(c.text())))
                 .filter(a -> !a.isEmpty()).toList();
         List<Element> dates = dc.all("date");
-        Paper paper = Paper.newBuilder().setId(id.id()).setVersion(Math.max(1, dates.size())).setTitle(title)
+        return Paper.newBuilder().setId(id.id()).setVersion(Math.max(1, dates.size())).setTitle(title)
                 .setAbstractText(PaperLimits.oneLine(dc.childText("description")))
                 .setAuthors(authors).setCategories(List.of())
                 .setPublished(dates.isEmpty() ? null : day(dates.get(0).text()))
                 .setUpdated(dates.isEmpty() ? null : day(dates.get(dates.size() - 1).text()))
                 .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl()).build();
-        String problem = PaperLimits.problem(paper);
-        if (problem != null) {
-            throw new IllegalArgumentException("paper " + id.id() + " has " + problem);
-        }
-        return paper;
     }
 
     /** "Mosca, Edoardo" is Edoardo Mosca. */

@@ -1,14 +1,11 @@
 package io.paperalerts.ingest.format;
 
-import io.paperalerts.ingest.format.PaperEntry.Parsed;
-import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.ingest.format.XmlEntries.Element;
 import io.paperalerts.schemas.Paper;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -28,25 +25,8 @@ public final class ArxivRssParser {
     }
 
     public static List<PaperEntry> parse(byte[] content, String source) {
-        XmlEntries.Result result = XmlEntries.read(content, "item");
-        Instant announced = rfc1123(result.header().childText("pubDate"));
-        List<PaperEntry> entries = new ArrayList<>();
-        int n = 0;
-        for (Element item : result.entries()) {
-            n++;
-            String position = "item " + n;
-            try {
-                entries.add(new Parsed(position, paper(item, source, announced)));
-            } catch (IllegalArgumentException e) {
-                entries.add(new Rejected(position, position + ": " + e.getMessage(),
-                        XmlEntries.utf8(ArxivAtomParser.describe(item))));
-            }
-        }
-        if (result.error() != null) {
-            String position = "item " + (n + 1);
-            entries.add(new Rejected(position, position + ": " + result.error(), new byte[0]));
-        }
-        return entries;
+        Instant announced = rfc1123(XmlEntries.read(content, "item").header().childText("pubDate"));
+        return XmlEntries.papers(content, "item", "item", item -> paper(item, source, announced));
     }
 
     private static Paper paper(Element item, String source, Instant announced) {
@@ -69,15 +49,10 @@ public final class ArxivRssParser {
                 .map(PaperLimits::oneLine).filter(a -> !a.isEmpty()).toList();
         List<String> categories = item.all("category").stream().map(c -> PaperLimits.oneLine(c.text()))
                 .filter(c -> !c.isEmpty()).distinct().toList();
-        Paper paper = Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
+        return Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
                 .setAbstractText(abstractText).setAuthors(authors).setCategories(categories)
                 .setPublished(id.version() == 1 ? announced : null).setUpdated(announced)
                 .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl()).build();
-        String problem = PaperLimits.problem(paper);
-        if (problem != null) {
-            throw new IllegalArgumentException("paper " + id.id() + " has " + problem);
-        }
-        return paper;
     }
 
     private static Instant rfc1123(String text) {

@@ -26,6 +26,15 @@ public final class PaperLimits {
         return null;
     }
 
+    /** @throws IllegalArgumentException naming the paper and the problem, if it has one */
+    public static Paper check(Paper paper) {
+        String problem = problem(paper);
+        if (problem != null) {
+            throw new IllegalArgumentException("paper " + paper.getId() + " has " + problem);
+        }
+        return paper;
+    }
+
     /** Collapses whitespace and line breaks, as titles and abstracts arrive wrapped. */
     public static String oneLine(String text) {
         return text == null ? "" : text.strip().replaceAll("\\s+", " ");

@@ -106,6 +106,44 @@ final class XmlEntries {
         }
     }
 
+    /**
+     * Reads each repeated element as a paper; one that is not a paper is rejected with its
+     * position, and a document broken in the middle ends with a rejection of the rest.
+     *
+     * @param toPaper throws IllegalArgumentException naming the problem; returns null to skip
+     */
+    static List<PaperEntry> papers(byte[] content, String entryName, String label,
+            java.util.function.Function<Element, io.paperalerts.schemas.Paper> toPaper) {
+        Result result = read(content, entryName);
+        List<PaperEntry> entries = new ArrayList<>();
+        int n = 0;
+        for (Element element : result.entries()) {
+            String position = label + " " + ++n;
+            try {
+                io.paperalerts.schemas.Paper paper = toPaper.apply(element);
+                if (paper != null) {
+                    entries.add(new PaperEntry.Parsed(position, PaperLimits.check(paper)));
+                }
+            } catch (IllegalArgumentException e) {
+                entries.add(new PaperEntry.Rejected(position, position + ": " + e.getMessage(), utf8(describe(element))));
+            }
+        }
+        if (result.error() != null) {
+            String position = label + " " + (n + 1);
+            entries.add(new PaperEntry.Rejected(position, position + ": " + result.error(), new byte[0]));
+        }
+        return entries;
+    }
+
+    /** A short account of an element for the rejected topic: its id and title, or its header's identifier. */
+    static String describe(Element element) {
+        Element header = element.child("header");
+        String id = header != null ? header.childText("identifier")
+                : element.childText("id") != null ? element.childText("id") : element.childText("guid");
+        return "<" + element.name() + "> " + PaperLimits.oneLine(String.valueOf(id)) + " "
+                + PaperLimits.oneLine(String.valueOf(element.childText("title")));
+    }
+
     static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

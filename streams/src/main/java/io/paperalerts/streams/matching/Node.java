@@ -17,28 +17,31 @@ public sealed interface Node {
 
     int leaves();
 
-    /** One term in one field. */
-    record Term(String field, String term) implements Node {
+    /** A single condition on the paper; a matched leaf is part of the explanation. */
+    sealed interface Leaf extends Node {
         @Override
-        public boolean matches(AnalyzedPaper paper) {
-            return paper.has(field, term);
-        }
-
-        @Override
-        public void matchedLeaves(AnalyzedPaper paper, Consumer<Node> sink) {
+        default void matchedLeaves(AnalyzedPaper paper, Consumer<Node> sink) {
             if (matches(paper)) {
                 sink.accept(this);
             }
         }
 
         @Override
-        public int leaves() {
+        default int leaves() {
             return 1;
         }
     }
 
+    /** One term in one field. */
+    record Term(String field, String term) implements Leaf {
+        @Override
+        public boolean matches(AnalyzedPaper paper) {
+            return paper.has(field, term);
+        }
+    }
+
     /** Terms at fixed relative positions (a quoted phrase). */
-    record Phrase(String field, String[] terms, int[] offsets) implements Node {
+    record Phrase(String field, String[] terms, int[] offsets) implements Leaf {
         @Override
         public boolean matches(AnalyzedPaper paper) {
             int[] first = paper.positions(field, terms[0]);
@@ -65,18 +68,6 @@ public sealed interface Node {
         }
 
         @Override
-        public void matchedLeaves(AnalyzedPaper paper, Consumer<Node> sink) {
-            if (matches(paper)) {
-                sink.accept(this);
-            }
-        }
-
-        @Override
-        public int leaves() {
-            return 1;
-        }
-
-        @Override
         public boolean equals(Object o) {
             return o instanceof Phrase p && field.equals(p.field) && Arrays.equals(terms, p.terms)
                     && Arrays.equals(offsets, p.offsets);
@@ -94,22 +85,10 @@ public sealed interface Node {
     }
 
     /** Some term of the field starts with the prefix (a trailing wildcard). */
-    record Prefix(String field, String prefix) implements Node {
+    record Prefix(String field, String prefix) implements Leaf {
         @Override
         public boolean matches(AnalyzedPaper paper) {
             return paper.hasPrefix(field, prefix);
-        }
-
-        @Override
-        public void matchedLeaves(AnalyzedPaper paper, Consumer<Node> sink) {
-            if (matches(paper)) {
-                sink.accept(this);
-            }
-        }
-
-        @Override
-        public int leaves() {
-            return 1;
         }
     }
 

@@ -12,9 +12,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.monitor.Monitor;
 import org.apache.lucene.monitor.MonitorQuery;
 import org.apache.lucene.monitor.QueryMatch;
@@ -59,7 +56,7 @@ class LuceneMonitorDifferentialTest {
             // When every paper is matched by both engines
             int agreed = 0;
             for (Paper paper : papers) {
-                Set<String> expected = monitor.match(document(paper), QueryMatch.SIMPLE_MATCHER).getMatches().stream()
+                Set<String> expected = monitor.match(PaperDocument.of(paper), QueryMatch.SIMPLE_MATCHER).getMatches().stream()
                         .map(QueryMatch::getQueryId).collect(Collectors.toCollection(TreeSet::new));
                 Set<String> actual = index.match(AnalyzedPaper.of(paper, analyzer)).stream()
                         .map(QueryIndex.Entry::id).collect(Collectors.toCollection(TreeSet::new));
@@ -78,17 +75,6 @@ class LuceneMonitorDifferentialTest {
             // And the comparison was not trivial
             assertThat(agreed).as("matches agreed on").isGreaterThan(QUERIES);
         }
-    }
-
-    private static Document document(Paper paper) {
-        Document document = new Document();
-        document.add(new TextField(PaperAnalyzer.TEXT, paper.getTitle(), Field.Store.NO));
-        document.add(new TextField(PaperAnalyzer.TEXT, paper.getAbstractText(), Field.Store.NO));
-        document.add(new TextField(PaperAnalyzer.TITLE, paper.getTitle(), Field.Store.NO));
-        document.add(new TextField(PaperAnalyzer.ABSTRACT, paper.getAbstractText(), Field.Store.NO));
-        paper.getAuthors().forEach(a -> document.add(new TextField(PaperAnalyzer.AUTHOR, a, Field.Store.NO)));
-        paper.getCategories().forEach(c -> document.add(new TextField(PaperAnalyzer.CATEGORY, c, Field.Store.NO)));
-        return document;
     }
 
     /** Random queries in the subscription language, from words and adjacent word pairs of the papers. */
