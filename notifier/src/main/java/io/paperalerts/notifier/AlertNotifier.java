@@ -4,11 +4,13 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.notifier.FailureClassifier.Verdict;
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * Consumes alerts and emails each one. An alert's offset is committed only after the SMTP server
  * accepted its message (or after it was given up and dead-lettered), so a crash re-sends rather
  * than loses. A transient failure rewinds its partition and retries after an exponential backoff,
- * while other partitions go on; a permanent one goes to the dead-letter topic with the SMTP reply.
+ * while other partitions go on; a permanent one goes to {@code deliveries.failed} with the SMTP
+ * reply. Each accepted (recipient, paper) is recorded in the {@link DeliveryLog} before its offset
+ * is committed, and never emailed again.
  */
 public final class AlertNotifier implements AutoCloseable {
 
@@ -65,6 +70,8 @@ public final class AlertNotifier implements AutoCloseable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong gaveUp = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong alreadyDelivered = new AtomicLong();
+    private final DeliveryLog deliveryLog;
     private volatile Throwable crash;
 
     public AlertNotifier(NotifierConfig config, Listener listener) {
@@ -90,6 +97,7 @@ public final class AlertNotifier implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
+        this.deliveryLog = new DeliveryLog(bootstrap);
         this.thread = new Thread(this::run, "alert-notifier");
     }
 
@@ -110,6 +118,11 @@ public final class AlertNotifier implements AutoCloseable {
         return gaveUp.get();
     }
 
+    /** Alerts skipped because their (recipient, paper) was delivered before. */
+    public long alreadyDelivered() {
+        return alreadyDelivered.get();
+    }
+
     /** Transient failures so far, each followed by a retry. */
     public long retries() {
         return retries.get();
@@ -123,7 +136,17 @@ public final class AlertNotifier implements AutoCloseable {
     private void run() {
         long backoff = 0;
         try {
-            consumer.subscribe(List.of(Topics.ALERTS.name()));
+            consumer.subscribe(List.of(Topics.ALERTS.name()), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // Another instance may have delivered alerts of these partitions until now.
+                    deliveryLog.reload();
+                }
+            });
             while (stopping.getCount() > 0) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 boolean mustWait = deliverAll(records);
@@ -145,6 +168,7 @@ public final class AlertNotifier implements AutoCloseable {
             sender.close();
             consumer.close(Duration.ofSeconds(5));
             deadLetters.close(Duration.ofSeconds(5));
+            deliveryLog.close();
         }
     }
 
@@ -182,12 +206,17 @@ public final class AlertNotifier implements AutoCloseable {
         try {
             alert = Topics.ALERTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            giveUp(position, e.getMessage(), record.value());
+            giveUp(Topics.DEAD_LETTERS, position, e.getMessage(), record.value());
+            return true;
+        }
+        if (deliveryLog.contains(alert.getRecipient(), alert.getPaper().getId())) {
+            alreadyDelivered.incrementAndGet();
             return true;
         }
         try {
             MimeMessage message = mailer.render(sender.session(), alert);
             sender.send(message);
+            deliveryLog.record(alert.getRecipient(), alert.getPaper().getId(), message.getMessageID());
             delivered.incrementAndGet();
             listener.delivered(alert, message);
             return true;
@@ -201,16 +230,16 @@ public final class AlertNotifier implements AutoCloseable {
                 sender.reset();
                 return false;
             }
-            giveUp(position, reason, record.value());
+            giveUp(Topics.DELIVERIES_FAILED, position, reason, record.value());
             return true;
         }
     }
 
-    private void giveUp(String position, String reason, byte[] payload) {
+    private void giveUp(Topic<byte[], byte[]> topic, String position, String reason, byte[] payload) {
         log.warn("Giving up {}: {}", position, reason);
         try {
             // Synchronously: the offset is committed next, and the dead letter must not be lost.
-            deadLetters.send(DeadLetters.record("notifier", position, reason, payload)).get();
+            deadLetters.send(DeadLetters.record(topic, "notifier", position, reason, payload)).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while dead-lettering " + position, e);
@@ -238,6 +267,7 @@ public final class AlertNotifier implements AutoCloseable {
             sender.close();
             consumer.close(Duration.ofSeconds(5));
             deadLetters.close(Duration.ofSeconds(5));
+            deliveryLog.close();
         }
     }
 }

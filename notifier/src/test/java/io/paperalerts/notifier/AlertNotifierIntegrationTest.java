@@ -90,6 +90,34 @@ class AlertNotifierIntegrationTest {
     }
 
     @Test
+    void shouldNeverEmailTheSamePaperTwiceToOneRecipientAcrossReplaysAndRestarts() throws Exception {
+        // Given an alert delivered once, and the same (recipient, paper) alerted again in the topic
+        Alert alert = alertFor("n4-ada@example.org", "p-once", "Only once");
+        kafka.produce(Topics.ALERTS, alert.getRecipient(), alert);
+        kafka.produce(Topics.ALERTS, alert.getRecipient(), alert);
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() + notifier.alreadyDelivered() == 2);
+            assertThat(notifier.delivered()).isEqualTo(1);
+        }
+
+        // When the alerts topic is replayed from the start by a notifier with a fresh group
+        var replay = new NotifierConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                NotifierConfig.SMTP_HOST, "127.0.0.1",
+                NotifierConfig.SMTP_PORT, smtp.port(),
+                NotifierConfig.GROUP_ID, "replay"));
+        try (var notifier = new AlertNotifier(replay, new AlertNotifier.Listener() { }).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == 2);
+
+            // Then nothing is sent again: one email in all
+            assertThat(notifier.delivered()).isZero();
+        }
+        assertThat(smtp.messagesTo("n4-ada@example.org")).hasSize(1);
+        assertThat(kafka.read(Topics.DELIVERIES, 1, Duration.ofSeconds(10))).extracting(r -> r.key())
+                .containsExactly("n4-ada@example.org p-once");
+    }
+
+    @Test
     void shouldDeadLetterAnUndeliverableAlertWithTheReasonAndDeliverTheNext() throws Exception {
         // Given an alert whose recipient is not an address, then a good one on the same partition
         kafka.produce(Topics.ALERTS, "same-key", alertFor("not an address", "p1", "Lost paper"));
@@ -100,10 +128,12 @@ class AlertNotifierIntegrationTest {
             // Then the good one is delivered and the two bad ones are dead-lettered, with reasons
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 1 && notifier.gaveUp() == 2);
             assertThat(smtp.messagesTo("n3-ada@example.org")).hasSize(1);
-            var dead = kafka.read(Topics.DEAD_LETTERS, 2, Duration.ofSeconds(10));
-            assertThat(dead).extracting(r -> DeadLetters.reason(r.headers()))
-                    .anySatisfy(reason -> assertThat(reason).contains("not an address"))
-                    .anySatisfy(reason -> assertThat(reason).contains("Not a valid Avro single-object encoded Alert"));
+            var failed = kafka.read(Topics.DELIVERIES_FAILED, 1, Duration.ofSeconds(10));
+            assertThat(failed).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
+                    .contains("not an address");
+            var dead = kafka.read(Topics.DEAD_LETTERS, 1, Duration.ofSeconds(10));
+            assertThat(dead).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
+                    .contains("Not a valid Avro single-object encoded Alert");
             assertThat(dead).extracting(r -> DeadLetters.source(r.headers())).containsOnly("notifier");
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.ALERTS) == 3);

@@ -49,8 +49,21 @@ public final class Topics {
             Serdes.String(), Serdes.String(), 1, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
+    /**
+     * The delivery record: one entry per (recipient, paper) an email was accepted for, key
+     * {@code recipient paper-id}, value the Message-ID and time. Compacted, so it keeps every pair.
+     */
+    public static final Topic<String, String> DELIVERIES = new Topic<>("deliveries", Serdes.String(), Serdes.String(), 6,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
+    /** Alerts the SMTP server refused for good (5xx, malformed address): the alert bytes, the SMTP reply in headers. */
+    public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>("deliveries.failed",
+            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+
     public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DEAD_LETTERS, PAPERS_REJECTED,
-            INGEST_CHECKPOINTS);
+            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED);
 
     private Topics() {
     }

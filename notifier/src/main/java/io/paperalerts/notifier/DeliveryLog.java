@@ -1,0 +1,91 @@
+package io.paperalerts.notifier;
+
+import io.paperalerts.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What was delivered, kept in the compacted {@code deliveries} topic (in the spirit of an outbox
+ * message log): every (recipient, paper) an SMTP server accepted. The notifier checks it before
+ * sending, so restarts, rebalances and replays of {@code alerts} never email a paper twice, and
+ * reloads it when it is given partitions, since another instance may have delivered meanwhile.
+ */
+final class DeliveryLog implements AutoCloseable {
+
+    private final List<String> bootstrapServers;
+    private final Producer<String, String> producer;
+    private final Set<String> delivered = ConcurrentHashMap.newKeySet();
+
+    DeliveryLog(List<String> bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        var topic = Topics.DELIVERIES;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    static String key(String recipient, String paperId) {
+        return recipient + " " + paperId;
+    }
+
+    boolean contains(String recipient, String paperId) {
+        return delivered.contains(key(recipient, paperId));
+    }
+
+    /** Records a delivery durably (acks=all) before the alert's offset may be committed. */
+    void record(String recipient, String paperId, String messageId) {
+        String key = key(recipient, paperId);
+        try {
+            producer.send(new ProducerRecord<>(Topics.DELIVERIES.name(), key, messageId + " " + Instant.now())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while recording the delivery of " + key, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot record the delivery of " + key + ": " + e.getCause().getMessage(), e);
+        }
+        delivered.add(key);
+    }
+
+    /** Reads the whole record back from Kafka. */
+    void reload() {
+        var topic = Topics.DELIVERIES;
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        delivered.remove(record.key());
+                    } else {
+                        delivered.add(record.key());
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
