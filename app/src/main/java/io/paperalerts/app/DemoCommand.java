@@ -108,7 +108,9 @@ final class DemoCommand implements Callable<Integer> {
             var notifierConfig = new NotifierConfig(Map.of(
                     CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     NotifierConfig.SMTP_HOST, smtp.host(),
-                    NotifierConfig.SMTP_PORT, smtp.port()));
+                    NotifierConfig.SMTP_PORT, smtp.port(),
+                    // The demo's links lead nowhere yet: a throwaway secret, chosen on purpose.
+                    NotifierConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")));
             try (AlertStreamsService streams = new AlertStreamsService(streamsConfig).start();
                  AlertNotifier notifier = new AlertNotifier(notifierConfig, new AlertNotifier.Listener() { }).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));

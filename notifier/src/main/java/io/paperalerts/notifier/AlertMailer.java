@@ -29,14 +29,40 @@ public final class AlertMailer {
     static final int SNIPPET_CHARS = 500;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
+    /** Where the links of an email lead, with signed tokens. */
+    public record Links(String baseUrl, String mailto, LinkTokens tokens) {
+
+        String unsubscribe(Alert alert) {
+            return baseUrl + "/unsubscribe?token=" + tokens.sign("unsubscribe", alert.getRecipient(), alert.getSubscriptionIds());
+        }
+
+        String manage(Alert alert) {
+            return baseUrl + "/manage?token=" + tokens.sign("manage", alert.getRecipient(), List.of());
+        }
+
+        /** A placeholder until the registration service serves these pages: a random secret per process. */
+        static Links local() {
+            byte[] secret = new byte[32];
+            new java.security.SecureRandom().nextBytes(secret);
+            return new Links("http://localhost:8080", "", new LinkTokens(secret, java.time.Duration.ofDays(365),
+                    java.time.Clock.systemUTC()));
+        }
+    }
+
     private final InternetAddress from;
+    private final Links links;
 
     public AlertMailer(String from) {
+        this(from, Links.local());
+    }
+
+    public AlertMailer(String from, Links links) {
         try {
             this.from = new InternetAddress(from, true);
         } catch (jakarta.mail.internet.AddressException e) {
             throw new IllegalArgumentException("Invalid sender address '" + from + "': " + e.getMessage(), e);
         }
+        this.links = links;
     }
 
     public MimeMessage render(Session session, Alert alert) throws MessagingException {
@@ -47,11 +73,23 @@ public final class AlertMailer {
         message.setSubject("[paper-alerts] " + oneLine(paper.getTitle()), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(alert.getMatchedAt()));
         message.setHeader("X-Paper-Id", oneLine(paper.getId()));
+        String unsubscribe = links.unsubscribe(alert);
+        String manage = links.manage(alert);
+        // RFC 8058 one-click unsubscribe: mail clients POST to the https link.
+        message.setHeader("List-Unsubscribe", "<" + unsubscribe + ">"
+                + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>"));
+        message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
 
         MimeBodyPart text = new MimeBodyPart();
-        text.setText(text(alert), StandardCharsets.UTF_8.name(), "plain");
+        text.setText(text(alert) + "\n-- \nYou receive this because " + alert.getRecipient()
+                + " subscribed to paper alerts.\nManage your subscriptions: " + manage + "\nUnsubscribe: " + unsubscribe
+                + "\n", StandardCharsets.UTF_8.name(), "plain");
         MimeBodyPart html = new MimeBodyPart();
-        html.setText(html(alert), StandardCharsets.UTF_8.name(), "html");
+        html.setText(html(alert).replace("</body></html>", "<hr><p style=\"color:#777;font-size:smaller\">"
+                + "You receive this because " + escape(alert.getRecipient()) + " subscribed to paper alerts. "
+                + "<a href=\"" + escape(manage) + "\">Manage your subscriptions</a> &middot; "
+                + "<a href=\"" + escape(unsubscribe) + "\">Unsubscribe</a></p></body></html>"),
+                StandardCharsets.UTF_8.name(), "html");
         MimeMultipart alternative = new MimeMultipart("alternative", text, html);
         message.setContent(alternative);
         message.saveChanges();
@@ -150,7 +188,8 @@ public final class AlertMailer {
                         .append("</b>");
             }
             if (!reason.getSnippet().isEmpty()) {
-                out.append("<br><small>").append(escape(oneLine(reason.getSnippet()))).append("</small>");
+                out.append("<br><small>").append(highlight(escape(oneLine(reason.getSnippet())), reason.getMatchedTerms()))
+                        .append("</small>");
             }
             out.append("</li>");
         }
@@ -161,6 +200,17 @@ public final class AlertMailer {
         String categories = String.join(", ", paper.getCategories());
         String date = paper.getPublished() == null ? "" : DAY.format(paper.getPublished());
         return oneLine(categories + (categories.isEmpty() || date.isEmpty() ? "" : " · ") + date);
+    }
+
+    /** Marks the matched words in already escaped text, whole words only, never inside an entity. */
+    static String highlight(String escaped, List<String> matched) {
+        List<String> terms = matched.stream().map(AlertMailer::escape).filter(t -> !t.isBlank())
+                .sorted((a, b) -> b.length() - a.length()).toList();
+        if (terms.isEmpty()) {
+            return escaped;
+        }
+        String alternatives = String.join("|", terms.stream().map(java.util.regex.Pattern::quote).toList());
+        return escaped.replaceAll("(?<![\\w&#])(" + alternatives + ")(?![\\w;])", "<mark>$1</mark>");
     }
 
     static String escape(String value) {

@@ -77,7 +77,7 @@ public final class AlertNotifier implements AutoCloseable {
     public AlertNotifier(NotifierConfig config, Listener listener) {
         this.config = config;
         this.listener = listener;
-        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM));
+        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM), links(config));
         this.sender = new SmtpMailSender(config);
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -99,6 +99,23 @@ public final class AlertNotifier implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.deliveryLog = new DeliveryLog(bootstrap);
         this.thread = new Thread(this::run, "alert-notifier");
+    }
+
+    private static AlertMailer.Links links(NotifierConfig config) {
+        String secret = config.getPassword(NotifierConfig.TOKEN_SECRET).value();
+        byte[] key;
+        if (secret.isEmpty()) {
+            log.warn("No {} configured: links in emails are signed with a random secret and stop working "
+                    + "after a restart", NotifierConfig.TOKEN_SECRET);
+            key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+        } else {
+            key = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return new AlertMailer.Links(config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
+                config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO),
+                new LinkTokens(key, Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)),
+                        java.time.Clock.systemUTC()));
     }
 
     public AlertNotifier start() {

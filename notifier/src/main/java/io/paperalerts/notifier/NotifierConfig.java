@@ -21,6 +21,10 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String GROUP_ID = "notifier.group.id";
     public static final String RETRY_INITIAL_MS = "notifier.retry.initial.ms";
     public static final String RETRY_MAX_MS = "notifier.retry.max.ms";
+    public static final String LINKS_BASE_URL = "mail.links.base.url";
+    public static final String UNSUBSCRIBE_MAILTO = "mail.unsubscribe.mailto";
+    public static final String TOKEN_SECRET = "mail.token.secret";
+    public static final String TOKEN_TTL_DAYS = "mail.token.ttl.days";
 
     /** How the SMTP connection is secured. */
     public enum Security { NONE, STARTTLS, SMTPS }
@@ -43,7 +47,16 @@ public final class NotifierConfig extends AbstractConfig {
             .define(RETRY_INITIAL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "First wait before retrying a transient SMTP failure; doubles up to notifier.retry.max.ms")
             .define(RETRY_MAX_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, 240_000), Importance.LOW,
-                    "Longest wait between retries (below the consumer's max.poll.interval.ms)");
+                    "Longest wait between retries (below the consumer's max.poll.interval.ms)")
+            .define(LINKS_BASE_URL, Type.STRING, "http://localhost:8080", new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Base URL of the manage and unsubscribe links in emails (https in production)")
+            .define(UNSUBSCRIBE_MAILTO, Type.STRING, "", Importance.LOW,
+                    "Address for mailto unsubscribe in List-Unsubscribe; empty for the https link only")
+            .define(TOKEN_SECRET, Type.PASSWORD, "", Importance.HIGH,
+                    "Secret (16+ bytes) signing the links' tokens; empty: a random one per process, so links "
+                            + "stop working after a restart. Never commit it")
+            .define(TOKEN_TTL_DAYS, Type.INT, 365, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "How long the links in an email stay valid");
 
     public NotifierConfig(Map<String, ?> values) {
         super(DEFINITION, values);

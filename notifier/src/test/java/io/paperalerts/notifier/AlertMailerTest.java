@@ -55,8 +55,39 @@ class AlertMailerTest {
                 "https://arxiv.org/abs/2501.01234", "An abstract.", "reward hacking");
         assertThat(html).contains("<a href=\"https://arxiv.org/abs/2501.01234\">Reward Hacking, Explained</a>",
                 "https://arxiv.org/pdf/2501.01234", "<code>reward hacking</code> matched <b>Reward Hacking</b>",
-                "<small>… on Reward Hacking, Explained</small>");
+                "<small>… on <mark>Reward Hacking</mark>, Explained</small>");
         assertThat(text).contains("  - reward hacking  (matched: Reward Hacking)\n    … on Reward Hacking, Explained\n");
+    }
+
+    @Test
+    void shouldOfferOneClickUnsubscribeWithASignedTokenAndAFooter() throws Exception {
+        LinkTokens tokens = new LinkTokens("a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
+                java.time.Duration.ofDays(30), java.time.Clock.systemUTC());
+        AlertMailer withLinks = new AlertMailer("alerts@example.org",
+                new AlertMailer.Links("https://alerts.example.org", "unsubscribe@example.org", tokens));
+
+        MimeMessage message = withLinks.render(session, alert("ada@example.org", paper("T")));
+
+        String header = message.getHeader("List-Unsubscribe")[0];
+        assertThat(header).matches("<https://alerts\\.example\\.org/unsubscribe\\?token=[\\w.-]+>, "
+                + "<mailto:unsubscribe@example\\.org\\?subject=unsubscribe>");
+        assertThat(message.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+        String token = header.substring(header.indexOf("token=") + 6, header.indexOf('>'));
+        assertThat(tokens.verify(token).subscriptionIds()).containsExactly("s1");
+        String text = (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
+        String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
+        assertThat(text).contains("Unsubscribe: https://alerts.example.org/unsubscribe?token=" + token,
+                "Manage your subscriptions: https://alerts.example.org/manage?token=");
+        assertThat(html).contains(">Unsubscribe</a>", ">Manage your subscriptions</a>");
+    }
+
+    @Test
+    void shouldHighlightMatchedWordsButNeverInsideMarkup() {
+        String escaped = AlertMailer.escape("Reward & Rewarding: a Reward Hacking study");
+
+        String marked = AlertMailer.highlight(escaped, List.of("Reward Hacking", "Reward", "amp"));
+
+        assertThat(marked).isEqualTo("<mark>Reward</mark> &amp; Rewarding: a <mark>Reward Hacking</mark> study");
     }
 
     @Test

@@ -66,6 +66,25 @@ class AlertNotifierIntegrationTest {
     }
 
     @Test
+    void shouldDeliverAHostileTitleEscapedOnOneSubjectLineToTheRecipientOnly() throws Exception {
+        String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
+        kafka.produce(Topics.ALERTS, "n5-ada@example.org", alertFor("n5-ada@example.org", "p-hostile", hostile));
+
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 1);
+        }
+
+        MimeMessage received = smtp.messagesTo("n5-ada@example.org").get(0);
+        assertThat(received.getSubject()).isEqualTo("[paper-alerts] <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
+        assertThat(received.getHeader("Bcc")).isNull();
+        assertThat(received.getAllRecipients()).extracting(Object::toString).containsExactly("n5-ada@example.org");
+        assertThat(smtp.messagesTo("x@evil.test")).isEmpty();
+        String html = (String) ((jakarta.mail.internet.MimeMultipart) received.getContent()).getBodyPart(1).getContent();
+        assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Rewards&quot;");
+        assertThat(received.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+    }
+
+    @Test
     void shouldKeepRetryingWhileSmtpIsDownAndDeliverOnceItIsBack() throws Exception {
         // Given an SMTP server that is down
         int port = EmbeddedSmtpServer.freePort();
