@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -183,7 +184,7 @@ public final class AlertNotifier implements AutoCloseable {
             log.error("Notifier stopped: {}", e.toString(), e);
         } finally {
             sender.close();
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             deadLetters.close(Duration.ofSeconds(5));
             deliveryLog.close();
         }
@@ -282,7 +283,7 @@ public final class AlertNotifier implements AutoCloseable {
             }
         } else if (thread.getState() == Thread.State.NEW) {
             sender.close();
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             deadLetters.close(Duration.ofSeconds(5));
             deliveryLog.close();
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -66,7 +67,7 @@ public final class AlertTopology {
     public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTED_STORE),
-                Serdes.String(), Serdes.ListSerde(ArrayList.class, Serdes.String())));
+                Serdes.String(), stringListSerde()));
         var subscriptions = Topics.SUBSCRIPTIONS;
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIPTIONS_STORE),
@@ -81,6 +82,12 @@ public final class AlertTopology {
                 .process(() -> new PaperMatcher(matcher, alertNewVersions), ALERTED_STORE)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
         return builder.build();
+    }
+
+    /** Kafka's list serde takes the list class raw; the cast is safe for a list of strings. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Serde<List<String>> stringListSerde() {
+        return (Serde) Serdes.ListSerde(ArrayList.class, Serdes.String());
     }
 
     /** Keeps the global store and the matcher in step with the subscriptions topic. */

@@ -12,16 +12,12 @@ import java.util.List;
 final class PrefixPostings {
 
     private String[] keys = new String[64];
-    private List<QueryIndex.Entry>[] values = newArray(64);
+    /** Each slot a {@code List<QueryIndex.Entry>}; an Object array, as Java has no generic arrays. */
+    private Object[] values = new Object[64];
     private int used;
     private int longest;
     /** Bit n set when some prefix of length n is filed: other lengths need no probe. */
     private long lengths;
-
-    @SuppressWarnings("unchecked")
-    private static List<QueryIndex.Entry>[] newArray(int size) {
-        return new List[size];
-    }
 
     boolean isEmpty() {
         return used == 0;
@@ -39,12 +35,12 @@ final class PrefixPostings {
         int slot = slot(prefix, prefix.length(), prefix.hashCode());
         if (keys[slot] == null) {
             keys[slot] = prefix;
-            values[slot] = new ArrayList<>(1);
+            values[slot] = new ArrayList<QueryIndex.Entry>(1);
             used++;
             longest = Math.max(longest, prefix.length());
             lengths |= 1L << Math.min(prefix.length(), 63);
         }
-        return values[slot];
+        return at(slot);
     }
 
     /**
@@ -56,8 +52,9 @@ final class PrefixPostings {
         return keys[slot] == null ? -1 : slot;
     }
 
+    @SuppressWarnings("unchecked")
     List<QueryIndex.Entry> at(int slot) {
-        return values[slot];
+        return (List<QueryIndex.Entry>) values[slot];
     }
 
     boolean hasLength(int length) {
@@ -79,9 +76,9 @@ final class PrefixPostings {
 
     private void grow() {
         String[] oldKeys = keys;
-        List<QueryIndex.Entry>[] oldValues = values;
+        Object[] oldValues = values;
         keys = new String[oldKeys.length * 2];
-        values = newArray(oldKeys.length * 2);
+        values = new Object[oldKeys.length * 2];
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != null) {
                 int slot = slot(oldKeys[i], oldKeys[i].length(), oldKeys[i].hashCode());
@@ -93,7 +90,7 @@ final class PrefixPostings {
 
     void clear() {
         keys = new String[64];
-        values = newArray(64);
+        values = new Object[64];
         used = 0;
         longest = 0;
         lengths = 0;

@@ -69,8 +69,7 @@ public final class QueryIndex {
     }
 
     private final TermStatistics statistics;
-    @SuppressWarnings("unchecked")
-    private final Map<String, List<Entry>>[] terms = new Map[] {new HashMap<>(), new HashMap<>(), new HashMap<>()};
+    private final List<Map<String, List<Entry>>> terms = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
     private final PrefixPostings[] prefixes = {new PrefixPostings(), new PrefixPostings(), new PrefixPostings()};
     private final Map<String, Entry> byId = new HashMap<>();
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
@@ -109,7 +108,7 @@ public final class QueryIndex {
             if (anchor.prefix()) {
                 prefixes[anchor.group()].getOrCreate(anchor.text()).add(entry);
             } else {
-                terms[anchor.group()].computeIfAbsent(anchor.text(), k -> new ArrayList<>(1)).add(entry);
+                terms.get(anchor.group()).computeIfAbsent(anchor.text(), k -> new ArrayList<>(1)).add(entry);
             }
         }
     }
@@ -163,7 +162,7 @@ public final class QueryIndex {
                 prefixes[anchor.group()].getOrCreate(anchor.text()).remove(old);
                 continue;
             }
-            Map<String, List<Entry>> postings = terms[anchor.group()];
+            Map<String, List<Entry>> postings = terms.get(anchor.group());
             List<Entry> list = postings.get(anchor.text());
             list.remove(old);
             if (list.isEmpty()) {
@@ -208,7 +207,7 @@ public final class QueryIndex {
         lock.readLock().lock();
         try {
             for (int group = 0; group < GROUP_FIELDS.length; group++) {
-                Map<String, List<Entry>> termPostings = terms[group];
+                Map<String, List<Entry>> termPostings = terms.get(group);
                 PrefixPostings prefixPostings = prefixes[group];
                 BitSet visited = prefixPostings.isEmpty() ? null : new BitSet(prefixPostings.capacity());
                 for (String term : paper.terms(GROUP_FIELDS[group]).keySet()) {

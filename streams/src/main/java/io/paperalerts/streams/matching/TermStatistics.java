@@ -1,5 +1,6 @@
 package io.paperalerts.streams.matching;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,15 +14,14 @@ public final class TermStatistics {
     static final int MIN_DOCS = 100;
     private static final int MAX_TERMS = 2_000_000;
 
-    @SuppressWarnings("unchecked")
-    private final Map<String, Integer>[] documentFrequency =
-            new Map[] {new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>()};
+    private final List<Map<String, Integer>> documentFrequency =
+            List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     private final AtomicLong documents = new AtomicLong();
 
     public void observe(AnalyzedPaper paper) {
         documents.incrementAndGet();
         for (int group = 0; group < QueryIndex.GROUP_FIELDS.length; group++) {
-            Map<String, Integer> frequencies = documentFrequency[group];
+            Map<String, Integer> frequencies = documentFrequency.get(group);
             for (String term : paper.terms(QueryIndex.GROUP_FIELDS[group]).keySet()) {
                 // A bounded vocabulary: once full, new terms stay unknown, i.e. rare, which they likely are.
                 if (frequencies.size() < MAX_TERMS || frequencies.containsKey(term)) {
@@ -45,6 +45,6 @@ public final class TermStatistics {
         if (docs < MIN_DOCS) {
             return 1.0 / Math.max(1, anchor.text().length() - 2);
         }
-        return (documentFrequency[anchor.group()].getOrDefault(anchor.text(), 0) + 0.5) / (docs + 1.0);
+        return (documentFrequency.get(anchor.group()).getOrDefault(anchor.text(), 0) + 0.5) / (docs + 1.0);
     }
 }
