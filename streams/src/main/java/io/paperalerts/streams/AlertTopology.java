@@ -87,7 +87,8 @@ public final class AlertTopology {
     /** Kafka's list serde takes the list class raw; the cast is safe for a list of strings. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Serde<List<String>> stringListSerde() {
-        return (Serde) Serdes.ListSerde(ArrayList.class, Serdes.String());
+        Serde raw = Serdes.ListSerde(ArrayList.class, Serdes.String());
+        return raw;
     }
 
     /** Keeps the global store and the matcher in step with the subscriptions topic. */
