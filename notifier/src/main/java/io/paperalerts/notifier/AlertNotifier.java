@@ -231,13 +231,10 @@ public final class AlertNotifier implements AutoCloseable {
             alreadyDelivered.incrementAndGet();
             return true;
         }
+        MimeMessage message;
         try {
-            MimeMessage message = mailer.render(sender.session(), alert);
+            message = mailer.render(sender.session(), alert);
             sender.send(message);
-            deliveryLog.record(alert.getRecipient(), alert.getPaper().getId(), message.getMessageID());
-            delivered.incrementAndGet();
-            listener.delivered(alert, message);
-            return true;
         } catch (MessagingException | RuntimeException e) {
             Integer code = FailureClassifier.smtpReplyCode(e);
             String reason = (code == null ? "" : "SMTP " + code + ": ") + e.getMessage() + " (to " + alert.getRecipient()
@@ -251,6 +248,12 @@ public final class AlertNotifier implements AutoCloseable {
             giveUp(Topics.DELIVERIES_FAILED, position, reason, record.value());
             return true;
         }
+        // Outside the try: if the record cannot be written, the loop stops before committing, and
+        // the alert is sent again after a restart rather than mislabelled as undeliverable.
+        deliveryLog.record(alert.getRecipient(), alert.getPaper().getId(), message.getMessageID());
+        delivered.incrementAndGet();
+        listener.delivered(alert, message);
+        return true;
     }
 
     private void giveUp(Topic<byte[], byte[]> topic, String position, String reason, byte[] payload) {
