@@ -1,7 +1,6 @@
 package io.paperalerts.ingest.source;
 
 import io.paperalerts.ingest.format.PaperEntry;
-import io.paperalerts.ingest.format.PaperFormats;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -30,12 +29,11 @@ public record ArxivApiSource(String baseUrl, String query, int pageSize, int max
         for (int page = 0; page < maxPages; page++) {
             String url = baseUrl + "?search_query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
                     + "&sortBy=submittedDate&sortOrder=descending&start=" + page * pageSize + "&max_results=" + pageSize;
-            byte[] body = http.get(URI.create(url)).body();
-            pages.add(new Fetched(url, body));
-            List<PaperEntry> entries = PaperFormats.read(body, name());
-            boolean reachedSeen = entries.stream().anyMatch(e -> e instanceof PaperEntry.Parsed p
+            Fetched fetched = Fetched.parse(url, http.get(URI.create(url)).body(), name());
+            pages.add(fetched);
+            boolean reachedSeen = fetched.entries().stream().anyMatch(e -> e instanceof PaperEntry.Parsed p
                     && seen.test(SourcePoller.key(p.paper())));
-            if (entries.size() < pageSize || reachedSeen) {
+            if (fetched.entries().size() < pageSize || reachedSeen) {
                 break;
             }
         }

@@ -17,6 +17,6 @@ public record ArxivRssSource(String baseUrl, List<String> categories, Duration i
     @Override
     public List<Fetched> fetch(HttpFetcher http, Predicate<String> seen) throws IOException, InterruptedException {
         String url = baseUrl + "/" + String.join("+", categories);
-        return List.of(new Fetched(url, http.get(URI.create(url)).body()));
+        return List.of(Fetched.parse(url, http.get(URI.create(url)).body(), name()));
     }
 }

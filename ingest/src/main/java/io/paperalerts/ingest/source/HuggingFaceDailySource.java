@@ -16,6 +16,6 @@ public record HuggingFaceDailySource(String url, Duration interval) implements P
 
     @Override
     public List<Fetched> fetch(HttpFetcher http, Predicate<String> seen) throws IOException, InterruptedException {
-        return List.of(new Fetched(url, http.get(URI.create(url)).body()));
+        return List.of(Fetched.parse(url, http.get(URI.create(url)).body(), name()));
     }
 }

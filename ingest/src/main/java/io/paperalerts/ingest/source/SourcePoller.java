@@ -2,12 +2,10 @@ package io.paperalerts.ingest.source;
 
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.format.PaperEntry;
-import io.paperalerts.ingest.format.PaperFormats;
 import io.paperalerts.schemas.Paper;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,17 +67,16 @@ public final class SourcePoller {
     public boolean poll(PaperSource source) {
         Metrics counters = metrics(source.name());
         LinkedHashSet<String> seen = checkpoints.computeIfAbsent(source.name(), s -> new LinkedHashSet<>());
-        List<String> fresh = new ArrayList<>();
+        Set<String> fresh = new LinkedHashSet<>();
         try {
             for (PaperSource.Fetched fetched : source.fetch(http, seen::contains)) {
-                for (PaperEntry entry : PaperFormats.read(fetched.body(), source.name())) {
+                for (PaperEntry entry : fetched.entries()) {
                     if (entry instanceof PaperEntry.Parsed parsed) {
                         counters.fetched.incrementAndGet();
                         String key = key(parsed.paper());
-                        if (seen.contains(key) || fresh.contains(key)) {
+                        if (seen.contains(key) || !fresh.add(key)) {
                             counters.duplicates.incrementAndGet();
                         } else {
-                            fresh.add(key);
                             publisher.publish(parsed.paper());
                             counters.published.incrementAndGet();
                         }
