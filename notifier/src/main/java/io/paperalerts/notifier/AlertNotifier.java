@@ -250,7 +250,7 @@ public final class AlertNotifier implements AutoCloseable {
         }
         // Outside the try: if the record cannot be written, the loop stops before committing, and
         // the alert is sent again after a restart rather than mislabelled as undeliverable.
-        deliveryLog.record(alert.getRecipient(), alert.getPaper().getId(), message.getMessageID());
+        deliveryLog.record(alert.getRecipient(), alert.getPaper().getId(), AlertMailer.messageId(alert));
         delivered.incrementAndGet();
         listener.delivered(alert, message);
         return true;

@@ -1,5 +1,6 @@
 package io.paperalerts.notifier;
 
+import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,13 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * What was delivered, kept in the compacted {@code deliveries} topic (in the spirit of an outbox
@@ -62,26 +60,9 @@ final class DeliveryLog implements AutoCloseable {
 
     /** Reads the whole record back from Kafka. */
     void reload() {
-        var topic = Topics.DELIVERIES;
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        delivered.remove(record.key());
-                    } else {
-                        delivered.add(record.key());
-                    }
-                }
-            }
-        }
+        Set<String> pairs = CompactedTopics.latest(bootstrapServers, Topics.DELIVERIES).keySet();
+        delivered.addAll(pairs);
+        delivered.retainAll(pairs);
     }
 
     @Override

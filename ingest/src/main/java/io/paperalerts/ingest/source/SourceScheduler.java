@@ -3,6 +3,8 @@ package io.paperalerts.ingest.source;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.topics.CompactedTopics;
+import io.paperalerts.topics.Topics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +35,8 @@ public final class SourceScheduler implements AutoCloseable {
                 config.getString(IngestConfig.HTTP_USER_AGENT), config.getInt(IngestConfig.HTTP_RETRIES),
                 Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_INITIAL_MS)),
                 Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_MAX_MS)), politeness);
-        this.poller = new SourcePoller(http, publisher, Checkpoints.load(config.getList(CommonConfig.BOOTSTRAP_SERVERS)));
+        this.poller = new SourcePoller(http, publisher,
+                CompactedTopics.latest(config.getList(CommonConfig.BOOTSTRAP_SERVERS), Topics.INGEST_CHECKPOINTS));
     }
 
     static List<PaperSource> sources(IngestConfig config) {

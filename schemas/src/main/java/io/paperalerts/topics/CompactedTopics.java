@@ -1,6 +1,5 @@
-package io.paperalerts.ingest.source;
+package io.paperalerts.topics;
 
-import io.paperalerts.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,15 +8,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads the latest checkpoint of every source back from the compacted checkpoints topic. */
-public final class Checkpoints {
+/** Reads the latest value of every key of a compacted topic, up to its end at the time of the call. */
+public final class CompactedTopics {
 
-    private Checkpoints() {
+    private CompactedTopics() {
     }
 
-    public static Map<String, String> load(List<String> bootstrapServers) {
-        var topic = Topics.INGEST_CHECKPOINTS;
-        Map<String, String> latest = new HashMap<>();
+    public static <K, V> Map<K, V> latest(List<String> bootstrapServers, Topic<K, V> topic) {
+        Map<K, V> latest = new HashMap<>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
