@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "paper-alerts", mixinStandardHelpOptions = true, version = "paper-alerts 0.1.0",
         description = "Email alerts for new research papers, on Kafka.",
         subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, NotifierCommand.class,
-            MatchCommand.class, TopicsCommand.class, BrokerCommand.class, ConfigCommand.class})
+            MatchCommand.class, ReplayCommand.class, TopicsCommand.class, BrokerCommand.class, ConfigCommand.class})
 public final class PaperAlertsCommand {
 
     public static void main(String[] args) {
