@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--papers", paramLabel = "FILE",
-            description = "JSONL file of papers (repeatable; default: the bundled sample of 67 papers)")
+            description = "Saved papers, any supported format (repeatable; default: the bundled sample of 67 papers)")
     List<Path> papers = new ArrayList<>();
 
     @Option(names = "--subscribe", paramLabel = "EMAIL=QUERY",
