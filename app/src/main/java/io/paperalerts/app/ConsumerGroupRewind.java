@@ -5,11 +5,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
@@ -28,19 +27,16 @@ final class ConsumerGroupRewind {
     static Map<TopicPartition, Long> rewind(Admin admin, String groupId, Topic<?, ?> topic, Instant from)
             throws InterruptedException {
         try {
-            var partitions = admin.describeTopics(java.util.Set.of(topic.name())).allTopicNames().get()
-                    .get(topic.name()).partitions().stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-            var atTime = admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(),
-                    p -> OffsetSpec.forTimestamp(from.toEpochMilli())))).all().get();
-            var latest = admin.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(),
-                    p -> OffsetSpec.latest()))).all().get();
+            var partitions = TopicOffsets.partitions(admin, topic);
+            var atTime = TopicOffsets.offsets(admin, partitions, OffsetSpec.forTimestamp(from.toEpochMilli()),
+                    IsolationLevel.READ_UNCOMMITTED);
+            var latest = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             Map<TopicPartition, Long> result = new HashMap<>();
             for (TopicPartition partition : partitions) {
-                long offset = atTime.get(partition).offset();
+                long offset = atTime.get(partition);
                 // -1: nothing at or after that time in this partition, so nothing to replay there.
-                long target = offset < 0 ? latest.get(partition).offset() : offset;
+                long target = offset < 0 ? latest.get(partition) : offset;
                 offsets.put(partition, new OffsetAndMetadata(target));
                 result.put(partition, target);
             }

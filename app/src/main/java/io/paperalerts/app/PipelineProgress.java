@@ -4,11 +4,7 @@ import io.paperalerts.topics.Topic;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -29,14 +25,14 @@ final class PipelineProgress {
     /** @return how many committed records of {@code topic} the group has not yet committed past */
     long lag(String groupId, Topic<?, ?> topic) {
         try {
-            Set<TopicPartition> partitions = partitions(topic);
-            var ends = latest(partitions, IsolationLevel.READ_COMMITTED);
+            Set<TopicPartition> partitions = TopicOffsets.partitions(admin, topic);
+            var ends = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
             long lag = 0;
             for (TopicPartition partition : partitions) {
                 OffsetAndMetadata position = committed.get(partition);
-                long end = ends.get(partition).offset();
+                long end = ends.get(partition);
                 lag += Math.max(0, end - (position == null ? 0 : position.offset()));
             }
             return lag;
@@ -55,29 +51,15 @@ final class PipelineProgress {
      */
     boolean settled(Topic<?, ?> topic) {
         try {
-            Set<TopicPartition> partitions = partitions(topic);
-            var stable = latest(partitions, IsolationLevel.READ_COMMITTED);
-            var written = latest(partitions, IsolationLevel.READ_UNCOMMITTED);
-            return partitions.stream().allMatch(p -> stable.get(p).offset() == written.get(p).offset());
+            Set<TopicPartition> partitions = TopicOffsets.partitions(admin, topic);
+            var stable = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+            var written = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+            return partitions.stream().allMatch(p -> stable.get(p).equals(written.get(p)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading offsets", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot read the offsets of " + topic + ": " + e.getCause(), e);
         }
-    }
-
-    private Set<TopicPartition> partitions(Topic<?, ?> topic) throws InterruptedException, ExecutionException {
-        return admin.describeTopics(Set.of(topic.name())).allTopicNames().get()
-                .get(topic.name()).partitions().stream()
-                .map(p -> new TopicPartition(topic.name(), p.partition()))
-                .collect(Collectors.toSet());
-    }
-
-    private Map<TopicPartition, ListOffsetsResultInfo> latest(
-            Set<TopicPartition> partitions, IsolationLevel isolation) throws InterruptedException, ExecutionException {
-        Map<TopicPartition, OffsetSpec> latest = partitions.stream()
-                .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
-        return admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get();
     }
 }
