@@ -9,7 +9,9 @@ COPY test-support test-support
 COPY ingest ingest
 COPY streams streams
 COPY notifier notifier
+COPY registration registration
 COPY app app
+COPY bench bench
 RUN ./mvnw -q -B -DskipTests -pl app -am package
 
 FROM eclipse-temurin:17-jre
@@ -20,4 +22,5 @@ COPY --from=build /src/app/target/lib lib
 COPY --from=build /src/app/target/paper-alerts.jar paper-alerts.jar
 COPY app/src/main/resources/io/paperalerts/app/samples/hf-papers-page.jsonl samples/hf-papers-page.jsonl
 USER paper-alerts
+EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/opt/paper-alerts/paper-alerts.jar"]

@@ -3,7 +3,6 @@ package io.paperalerts.app;
 import io.paperalerts.config.ConfigDocs;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.notifier.NotifierConfig;
-import io.paperalerts.streams.StreamsServiceConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +25,7 @@ final class ConfigCommand implements Callable<Integer> {
     private static Map<String, ConfigDef> services() {
         Map<String, ConfigDef> services = new LinkedHashMap<>();
         services.put("ingest", IngestConfig.DEFINITION);
-        services.put("streams", StreamsServiceConfig.DEFINITION);
+        services.put("streams", StreamsCommand.DEFINITION);
         services.put("notifier", NotifierConfig.DEFINITION);
         services.put("topics", TopicsCommand.DEFINITION);
         return services;

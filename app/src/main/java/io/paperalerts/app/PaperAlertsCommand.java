@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "paper-alerts", mixinStandardHelpOptions = true, version = "paper-alerts 0.1.0",
         description = "Email alerts for new research papers, on Kafka.",
         subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, NotifierCommand.class,
-            MatchCommand.class, ReplayCommand.class, TopicsCommand.class, BrokerCommand.class, ConfigCommand.class})
+            MatchCommand.class, SubscriptionCommands.Subscribe.class, SubscriptionCommands.ListSubscriptions.class,
+            SubscriptionCommands.Unsubscribe.class, BackfillCommand.class, ReplayCommand.class, TopicsCommand.class, BrokerCommand.class, ConfigCommand.class})
 public final class PaperAlertsCommand {
 
     public static void main(String[] args) {
@@ -22,6 +23,11 @@ public final class PaperAlertsCommand {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("Configuration error: " + e.getMessage());
                 return 2;
+            }
+            // Refusals the code words for the user (a running group, an invalid stored query).
+            if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println("Error: " + e.getMessage());
+                return 1;
             }
             throw e;
         });

@@ -1,7 +1,6 @@
 package io.paperalerts.app;
 
 import io.paperalerts.config.CommonConfig;
-import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
@@ -61,17 +60,21 @@ final class ReplayCommand {
         }
     }
 
-    /** Re-delivers alerts from a time on; the delivery record skips what was delivered. */
+    /**
+     * Re-delivers alerts from a time on: the (stopped) streams service gathers them into digests
+     * again, and the notifier's delivery record leaves out every paper it delivered before.
+     */
     @Command(name = "alerts", mixinStandardHelpOptions = true,
-            description = "Make the (stopped) notifier read alerts again from a time on; only what was not delivered is sent.")
+            description = "Make the (stopped) streams service turn alerts into emails again from a time on; "
+                    + "the notifier sends only what was not delivered.")
     static final class Alerts implements Callable<Integer> {
         @Mixin
         Options options;
 
         @Override
         public Integer call() throws Exception {
-            var config = new NotifierConfig(options.service.resolve(NotifierConfig.DEFINITION, Map.of()));
-            return options.rewind(config.getString(NotifierConfig.GROUP_ID), Topics.ALERTS,
+            var config = new StreamsServiceConfig(options.service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
+            return options.rewind(config.getString(StreamsServiceConfig.APPLICATION_ID), Topics.ALERTS,
                     config.getList(CommonConfig.BOOTSTRAP_SERVERS));
         }
     }

@@ -1,31 +1,53 @@
 package io.paperalerts.app;
 
+import io.paperalerts.registration.RegistrationConfig;
+import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Runs the matching topology against an existing cluster until stopped. */
+/**
+ * Runs the streams service against an existing cluster until stopped: the matching and digest
+ * topology, and registration (web pages and REST API), which reads subscriptions from it.
+ */
 @Command(name = "streams", mixinStandardHelpOptions = true,
-        description = "Run the Kafka Streams service that matches papers against subscriptions, until stopped.")
+        description = "Run the streams service until stopped: matching, digests, and the registration web pages and API.")
 final class StreamsCommand implements Callable<Integer> {
+
+    /** Every key the streams service reads: its own and registration's, each declared once. */
+    static final ConfigDef DEFINITION = merge(StreamsServiceConfig.DEFINITION, RegistrationConfig.DEFINITION);
 
     @Mixin
     ServiceOptions service;
 
+    static ConfigDef merge(ConfigDef first, ConfigDef second) {
+        ConfigDef merged = new ConfigDef(first);
+        second.configKeys().values().stream().filter(key -> !merged.names().contains(key.name)).forEach(merged::define);
+        return merged;
+    }
+
     @Override
     public Integer call() throws Exception {
-        var config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
+        Map<String, Object> values = service.resolve(DEFINITION, Map.of());
+        var config = new StreamsServiceConfig(values);
+        var registrationConfig = new RegistrationConfig(values);
         CountDownLatch stopped = new CountDownLatch(1);
-        AlertStreamsService streams = new AlertStreamsService(config);
+        AlertStreamsService streams = new AlertStreamsService(config).start();
+        streams.awaitRunning(Duration.ofMinutes(5));
+        RegistrationServer registration = new RegistrationServer(registrationConfig, streams,
+                config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            registration.close();
             streams.close();
             stopped.countDown();
         }, "streams-shutdown"));
-        streams.start();
         stopped.await();
         return 0;
     }

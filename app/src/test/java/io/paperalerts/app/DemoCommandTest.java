@@ -36,16 +36,16 @@ class DemoCommandTest {
         Cli run = Cli.run("demo", "--papers", papers.toString(), "--subscribe", "me@example.org=reward hacking",
                 "--out", out.toString());
 
-        // Then it succeeds and writes exactly the two matching emails, to me
+        // Then it succeeds and emails me exactly the two matching papers, together in one email
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<MimeMessage> emails = readEmails(out);
-        assertThat(emails).extracting(MimeMessage::getSubject).containsExactlyInAnyOrder(
-                "[paper-alerts] Reward Hacking in RLHF", "[paper-alerts] Sorting things");
-        for (MimeMessage email : emails) {
+        assertThat(emails).singleElement().satisfies(email -> {
+            assertThat(email.getSubject()).startsWith("[paper-alerts] 2 new papers: ").endsWith(" and more");
             assertThat(email.getAllRecipients()).extracting(Object::toString).containsExactly("me@example.org");
-        }
-        assertThat(run.out()).contains("me@example.org", "[paper-alerts] Reward Hacking in RLHF")
-                .contains("3 papers ingested, 1 rejected, 2 matched; 2 emails sent")
+            assertThat(paperIds(email)).containsExactlyInAnyOrder("mine-1", "mine-2");
+        });
+        assertThat(run.out()).contains("me@example.org", "[paper-alerts] 2 new papers: ")
+                .contains("3 papers ingested, 1 rejected, 2 matched; 1 emails sent")
                 .contains("line 4: malformed JSON");
     }
 
@@ -58,16 +58,20 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("67 papers ingested, 0 rejected");
         List<MimeMessage> emails = readEmails(out);
-        // One email per (recipient, paper): Ada's two subscriptions share one email where both match;
-        // Grace's excludes text-to-image papers, so TempFlow-GRPO is not hers
-        assertThat(emails).as(run.out()).hasSize(25);
+        // Each (recipient, paper) once, however the instant windows grouped them: Ada's two
+        // subscriptions share a paper where both match; Grace's excludes text-to-image papers,
+        // so TempFlow-GRPO (seed-058) is not hers
+        List<String> pairs = new ArrayList<>();
+        for (MimeMessage email : emails) {
+            String recipient = email.getAllRecipients()[0].toString();
+            paperIds(email).forEach(id -> pairs.add(recipient + " " + id));
+        }
+        assertThat(pairs).as(run.out()).hasSize(25).doesNotHaveDuplicates()
+                .contains("ada@example.org seed-038", "grace@example.org seed-032", "alan@example.org seed-035")
+                .doesNotContain("grace@example.org seed-058");
         assertThat(emails).extracting(m -> m.getAllRecipients()[0].toString())
                 .containsOnly("ada@example.org", "grace@example.org", "alan@example.org");
-        assertThat(emails).extracting(MimeMessage::getSubject)
-                .doesNotContain("[paper-alerts] TempFlow-GRPO: When Timing Matters for GRPO in Flow Models")
-                .contains("[paper-alerts] Understanding Reward Hacking in Text-to-Image Reinforcement Learning",
-                        "[paper-alerts] Rewarding the Unlikely: Lifting GRPO Beyond Distribution Sharpening",
-                        "[paper-alerts] Towards Long-Lived Robots: Continual Learning VLA Models via Reinforcement Fine-Tuning");
+
     }
 
     @Test
@@ -76,6 +80,10 @@ class DemoCommandTest {
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("--subscribe: expected EMAIL=QUERY").contains("no-equals-sign");
+    }
+
+    private static List<String> paperIds(MimeMessage email) throws Exception {
+        return List.of(email.getHeader("X-Paper-Ids")[0].split(" "));
     }
 
     private static List<MimeMessage> readEmails(Path out) throws Exception {

@@ -79,6 +79,20 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldCopyEveryModuleOfTheBuildIntoTheImage() throws Exception {
+        // Maven refuses a reactor with a missing module, even when building only some of them.
+        String pom = Files.readString(ROOT.resolve("pom.xml"));
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        java.util.regex.Matcher module = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+        int modules = 0;
+        while (module.find()) {
+            assertThat(dockerfile).contains("COPY " + module.group(1) + " " + module.group(1));
+            modules++;
+        }
+        assertThat(modules).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
     void shouldPointTheNotifierAtTheComposeSmtpServer() {
         JsonNode environment = compose.at("/services/notifier/environment");
         var config = new NotifierConfig(Settings.resolve(NotifierConfig.DEFINITION, null, textValues(environment),

@@ -60,7 +60,9 @@ class PipelineEndToEndTest {
         subscribe("s-bob", "bob@example.org", "protein folding");
         streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString()))).start();
+                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
+                StreamsServiceConfig.INSTANT_WINDOW_MS, 500L,
+                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L))).start();
         notifier = new AlertNotifier(new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 NotifierConfig.SMTP_HOST, smtp.host(),

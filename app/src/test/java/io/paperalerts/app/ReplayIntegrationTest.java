@@ -7,16 +7,15 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.Alert;
-import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.DeliveryMode;
-import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.RealKafka;
-import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.testing.ScriptedSmtpServer;
+import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +33,6 @@ class ReplayIntegrationTest {
     @RegisterExtension
     final RealKafka kafka = new RealKafka();
 
-    @RegisterExtension
-    static final RealSmtp smtp = new RealSmtp();
-
     @TempDir
     Path stateDir;
 
@@ -46,55 +40,62 @@ class ReplayIntegrationTest {
         return Paper.newBuilder().setId(id).setTitle(title).setAbstractText("").setSource("test").build();
     }
 
-    private static Alert alert(String recipient, String paperId) {
-        return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s1")).setPaper(paper(paperId, "Paper " + paperId))
-                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1").setQuery("q").build()))
-                .setMatchedAt(Instant.now()).setKind(AlertKind.LIVE).build();
+    private NotifierConfig notifierConfig(int smtpPort) {
+        return new NotifierConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                NotifierConfig.SMTP_HOST, "127.0.0.1", NotifierConfig.SMTP_PORT, smtpPort));
     }
 
-    private NotifierConfig notifierConfig() {
-        return new NotifierConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, smtp.host(), NotifierConfig.SMTP_PORT, smtp.port()));
+    /** A two-second window: papers produced together share one email. */
+    private StreamsServiceConfig streamsConfig() {
+        return new StreamsServiceConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
+                StreamsServiceConfig.INSTANT_WINDOW_MS, 2_000L,
+                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
     }
 
     @Test
     void shouldSendOnlyTheAlertsLostInAnOutageWhenAlertsAreReplayed() throws Exception {
-        // Given two alerts delivered, then an outage in which two more were consumed but never sent
+        // Given a running pipeline whose mail server accepts Ada's first email, then refuses the next for good
         Instant before = Instant.now().minusSeconds(5);
-        kafka.produce(Topics.ALERTS, "r1-ada@example.org", alert("r1-ada@example.org", "p1"));
-        kafka.produce(Topics.ALERTS, "r1-ada@example.org", alert("r1-ada@example.org", "p2"));
-        try (var notifier = new AlertNotifier(notifierConfig(), new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 2);
-        }
-        kafka.produce(Topics.ALERTS, "r1-ada@example.org", alert("r1-ada@example.org", "p3"));
-        kafka.produce(Topics.ALERTS, "r1-ada@example.org", alert("r1-ada@example.org", "p4"));
-        var partitions = kafka.admin().describeTopics(java.util.Set.of(Topics.ALERTS.name())).allTopicNames().get()
-                .get(Topics.ALERTS.name()).partitions().stream().map(p -> new TopicPartition(Topics.ALERTS.name(), p.partition())).toList();
-        var ends = kafka.admin().listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p,
-                p -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
-        kafka.admin().alterConsumerGroupOffsets("paper-alerts-notifier", partitions.stream().collect(
-                java.util.stream.Collectors.toMap(p -> p, p -> new OffsetAndMetadata(ends.get(p).offset())))).all().get();
+        kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("r1-ada@example.org", "reward"));
+        try (var scripted = ScriptedSmtpServer.start();
+             var notifier = new AlertNotifier(notifierConfig(scripted.port()), new AlertNotifier.Listener() { }).start()) {
+            try (var streams = new AlertStreamsService(streamsConfig()).start()) {
+                streams.awaitRunning(Duration.ofSeconds(60));
+                kafka.produce(Topics.PAPERS, "p1", paper("p1", "Reward one"));
+                kafka.produce(Topics.PAPERS, "p2", paper("p2", "Reward two"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 2);
 
-        // When the operator replays alerts from before the outage and starts the notifier again
-        Cli run = Cli.run("replay", "alerts", "--from", before.toString(), "--bootstrap-servers", kafka.bootstrapServers());
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        try (var notifier = new AlertNotifier(notifierConfig(), new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() + notifier.alreadyDelivered() == 4);
+                // When an outage makes the email of the next two papers fail
+                scripted.script("r1-ada@example.org", new Reply(554, "5.3.0 Mail system misconfigured"));
+                kafka.produce(Topics.PAPERS, "p3", paper("p3", "Reward three"));
+                kafka.produce(Topics.PAPERS, "p4", paper("p4", "Reward four"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> notifier.gaveUp() == 1);
+            }
 
-            // Then only the two lost alerts are sent
-            assertThat(notifier.delivered()).isEqualTo(2);
+            // And the operator replays alerts from before it and starts streams again
+            Cli run = Cli.run("replay", "alerts", "--from", before.toString(), "--bootstrap-servers",
+                    kafka.bootstrapServers());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            try (var streams = new AlertStreamsService(streamsConfig()).start()) {
+                streams.awaitRunning(Duration.ofSeconds(60));
+
+                // Then only the two lost papers are sent, in one email
+                await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 4);
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> notifier.alreadyDelivered() == 2);
+            }
+            assertThat(scripted.messagesTo("r1-ada@example.org")).extracting(m -> m.getHeader("X-Paper-Ids")[0])
+                    .containsExactly("p1 p2", "p3 p4");
         }
-        assertThat(smtp.messagesTo("r1-ada@example.org")).extracting(m -> m.getHeader("X-Paper-Id")[0])
-                .containsExactlyInAnyOrder("p1", "p2", "p3", "p4");
     }
 
     @Test
     void shouldAlertOnlyNewMatchesWhenPapersAreReplayedAfterASubscriptionChanged() throws Exception {
         // Given a subscription that matched one of two papers
         Instant before = Instant.now().minusSeconds(5);
-        kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("reward"));
-        var config = new StreamsServiceConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString()));
+        kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("r2-ada@example.org", "reward"));
+        var config = streamsConfig();
         try (var streams = new AlertStreamsService(config).start()) {
             streams.awaitRunning(Duration.ofSeconds(60));
             kafka.produce(Topics.PAPERS, "p1", paper("p1", "Reward hacking"));
@@ -103,7 +104,7 @@ class ReplayIntegrationTest {
         }
 
         // When the subscription is broadened and the papers are replayed
-        kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("reward OR protein"));
+        kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("r2-ada@example.org", "reward OR protein"));
         Cli run = Cli.run("replay", "papers", "--from", before.toString(), "--bootstrap-servers", kafka.bootstrapServers());
         assertThat(run.exitCode()).as(run.err()).isZero();
         try (var streams = new AlertStreamsService(config).start()) {
@@ -122,17 +123,16 @@ class ReplayIntegrationTest {
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("--from: 'yesterday' is not a date");
 
-        kafka.produce(Topics.ALERTS, "r3@example.org", alert("r3@example.org", "p9"));
-        try (var notifier = new AlertNotifier(notifierConfig(), new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 1);
+        try (var streams = new AlertStreamsService(streamsConfig()).start()) {
+            streams.awaitRunning(Duration.ofSeconds(60));
             Cli running = Cli.run("replay", "alerts", "--from", "2026-01-01", "--bootstrap-servers", kafka.bootstrapServers());
             assertThat(running.exitCode()).isNotZero();
             assertThat(running.err()).contains("is running: stop the service first");
         }
     }
 
-    private static Subscription subscription(String query) {
-        return Subscription.newBuilder().setId("s1").setEmail("r2-ada@example.org").setQuery(query)
+    private static Subscription subscription(String email, String query) {
+        return Subscription.newBuilder().setId("s1").setEmail(email).setQuery(query)
                 .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
     }
 }

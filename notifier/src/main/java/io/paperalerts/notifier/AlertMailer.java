@@ -1,6 +1,7 @@
 package io.paperalerts.notifier;
 
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import jakarta.mail.Message;
@@ -13,15 +14,23 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Renders one alert as a multipart text and HTML email. Paper data comes from the outside world,
- * so it is escaped in HTML and stripped of line breaks wherever it reaches a header.
+ * Renders one digest (one or more papers for one recipient) as a multipart text and HTML email.
+ * Papers are grouped under the subscription that first matched them. Paper data comes from the
+ * outside world, so it is escaped in HTML and stripped of line breaks wherever it reaches a header.
  */
 public final class AlertMailer {
 
@@ -32,19 +41,20 @@ public final class AlertMailer {
     /** Where the links of an email lead, with signed tokens. */
     public record Links(String baseUrl, String mailto, LinkTokens tokens) {
 
-        String unsubscribe(Alert alert) {
-            return baseUrl + "/unsubscribe?token=" + tokens.sign("unsubscribe", alert.getRecipient(), alert.getSubscriptionIds());
+        String unsubscribe(Digest digest) {
+            return baseUrl + "/unsubscribe?token=" + tokens.sign("unsubscribe", digest.getRecipient(),
+                    subscriptionIds(digest));
         }
 
-        String manage(Alert alert) {
-            return baseUrl + "/manage?token=" + tokens.sign("manage", alert.getRecipient(), List.of());
+        String manage(Digest digest) {
+            return baseUrl + "/manage?token=" + tokens.sign("manage", digest.getRecipient(), List.of());
         }
 
-        /** A placeholder until the registration service serves these pages: a random secret per process. */
+        /** For tests and tools: a random secret per process, so the links work only while it runs. */
         static Links local() {
             byte[] secret = new byte[32];
             new java.security.SecureRandom().nextBytes(secret);
-            return new Links("http://localhost:8080", "", new LinkTokens(secret, java.time.Duration.ofDays(365),
+            return new Links("http://localhost:8080", "", new LinkTokens(secret, Duration.ofDays(365),
                     java.time.Clock.systemUTC()));
         }
     }
@@ -65,46 +75,232 @@ public final class AlertMailer {
         this.links = links;
     }
 
-    public MimeMessage render(Session session, Alert alert) throws MessagingException {
-        Paper paper = alert.getPaper();
-        MimeMessage message = new FixedIdMessage(session, messageId(alert));
+    public MimeMessage render(Session session, Digest digest) throws MessagingException {
+        if (digest.getAlerts().isEmpty()) {
+            throw new IllegalArgumentException("An empty digest is never sent: " + digest.getId());
+        }
+        MimeMessage message = new FixedIdMessage(session, messageId(digest));
         message.setFrom(from);
-        message.setRecipient(Message.RecipientType.TO, new InternetAddress(alert.getRecipient(), true));
-        message.setSubject("[paper-alerts] " + oneLine(paper.getTitle()), StandardCharsets.UTF_8.name());
-        message.setSentDate(Date.from(alert.getMatchedAt()));
-        message.setHeader("X-Paper-Id", oneLine(paper.getId()));
-        String unsubscribe = links.unsubscribe(alert);
-        String manage = links.manage(alert);
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(digest.getRecipient(), true));
+        message.setSubject(subject(digest), StandardCharsets.UTF_8.name());
+        message.setSentDate(Date.from(digest.getPeriodEnd()));
+        message.setHeader("X-Paper-Ids", oneLine(String.join(" ",
+                digest.getAlerts().stream().map(a -> a.getPaper().getId()).toList())));
+        String unsubscribe = links.unsubscribe(digest);
+        String manage = links.manage(digest);
         // RFC 8058 one-click unsubscribe: mail clients POST to the https link.
         message.setHeader("List-Unsubscribe", "<" + unsubscribe + ">"
                 + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>"));
         message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
 
         MimeBodyPart text = new MimeBodyPart();
-        text.setText(text(alert) + "\n-- \nYou receive this because " + alert.getRecipient()
+        text.setText(text(digest) + "-- \nYou receive this because " + digest.getRecipient()
                 + " subscribed to paper alerts.\nManage your subscriptions: " + manage + "\nUnsubscribe: " + unsubscribe
                 + "\n", StandardCharsets.UTF_8.name(), "plain");
         MimeBodyPart html = new MimeBodyPart();
-        html.setText(html(alert).replace("</body></html>", "<hr><p style=\"color:#777;font-size:smaller\">"
-                + "You receive this because " + escape(alert.getRecipient()) + " subscribed to paper alerts. "
+        html.setText(html(digest) + "<hr><p style=\"color:#777;font-size:smaller\">"
+                + "You receive this because " + escape(digest.getRecipient()) + " subscribed to paper alerts. "
                 + "<a href=\"" + escape(manage) + "\">Manage your subscriptions</a> &middot; "
-                + "<a href=\"" + escape(unsubscribe) + "\">Unsubscribe</a></p></body></html>"),
+                + "<a href=\"" + escape(unsubscribe) + "\">Unsubscribe</a></p></body></html>",
                 StandardCharsets.UTF_8.name(), "html");
-        MimeMultipart alternative = new MimeMultipart("alternative", text, html);
-        message.setContent(alternative);
+        message.setContent(new MimeMultipart("alternative", text, html));
         message.saveChanges();
         return message;
     }
 
-    /** The same alert always gets the same id, so a re-sent copy is recognisable as such. */
-    static String messageId(Alert alert) {
+    /** The same digest always gets the same id, so a re-sent copy is recognisable as such. */
+    static String messageId(Digest digest) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    (alert.getRecipient() + "\n" + alert.getPaper().getId()).getBytes(StandardCharsets.UTF_8));
-            return "<" + HexFormat.of().formatHex(digest, 0, 16) + "@paper-alerts>";
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(
+                    (digest.getRecipient() + "\n" + digest.getId()).getBytes(StandardCharsets.UTF_8));
+            return "<" + HexFormat.of().formatHex(sha, 0, 16) + "@paper-alerts>";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    static String subject(Digest digest) {
+        int papers = digest.getAlerts().size() + digest.getOmitted();
+        String first = oneLine(digest.getAlerts().get(0).getPaper().getTitle());
+        return switch (digest.getKind()) {
+            case INSTANT -> papers == 1 ? "[paper-alerts] " + first
+                    : "[paper-alerts] " + papers + " new papers: " + first + " and more";
+            case DAILY -> "[paper-alerts] Daily digest, " + localDay(digest) + ": " + count(papers);
+            case WEEKLY -> "[paper-alerts] Weekly digest, week of " + localDay(digest.getPeriodStart(), digest)
+                    + ": " + count(papers);
+            case BACKFILL -> "[paper-alerts] Papers from the last " + days(digest) + ": " + count(papers);
+        };
+    }
+
+    private static String count(int papers) {
+        return papers == 1 ? "1 paper" : papers + " papers";
+    }
+
+    private static String days(Digest digest) {
+        long days = Math.max(1, Duration.between(digest.getPeriodStart(), digest.getPeriodEnd()).toDays());
+        return days == 1 ? "day" : days + " days";
+    }
+
+    private static String localDay(Digest digest) {
+        return localDay(digest.getPeriodEnd().minusSeconds(1), digest);
+    }
+
+    private static String localDay(java.time.Instant at, Digest digest) {
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(digest.getTimezone());
+        } catch (java.time.DateTimeException e) {
+            zone = ZoneOffset.UTC;
+        }
+        return DateTimeFormatter.ISO_LOCAL_DATE.format(at.atZone(zone));
+    }
+
+    /** Papers grouped under the query of the first subscription that matched each, in digest order. */
+    private static Map<String, List<Alert>> bySubscription(Digest digest) {
+        Map<String, List<Alert>> groups = new LinkedHashMap<>();
+        for (Alert alert : digest.getAlerts()) {
+            String query = alert.getReasons().isEmpty() ? "" : alert.getReasons().get(0).getQuery();
+            groups.computeIfAbsent(query, q -> new ArrayList<>()).add(alert);
+        }
+        return groups;
+    }
+
+    private static String heading(Digest digest) {
+        int listed = digest.getAlerts().size();
+        return switch (digest.getKind()) {
+            case INSTANT -> listed == 1 ? "" : listed + " new papers match your subscriptions.";
+            case DAILY -> "Papers of " + localDay(digest) + " that match your subscriptions.";
+            case WEEKLY -> "Papers of the week of " + localDay(digest.getPeriodStart(), digest)
+                    + " that match your subscriptions.";
+            case BACKFILL -> "Papers from the last " + days(digest) + " that match your subscription.";
+        };
+    }
+
+    private static String more(Digest digest) {
+        return digest.getOmitted() == 0 ? ""
+                : "And " + digest.getOmitted() + " more matching paper" + (digest.getOmitted() == 1 ? "" : "s")
+                        + ", not listed to keep this email short.";
+    }
+
+    private static String text(Digest digest) {
+        StringBuilder out = new StringBuilder();
+        String heading = heading(digest);
+        if (!heading.isEmpty()) {
+            out.append(heading).append("\n\n");
+        }
+        Map<String, List<Alert>> groups = bySubscription(digest);
+        for (Map.Entry<String, List<Alert>> group : groups.entrySet()) {
+            if (groups.size() > 1) {
+                out.append("== ").append(oneLine(group.getKey())).append(" ==\n\n");
+            }
+            for (Alert alert : group.getValue()) {
+                text(out, alert);
+                out.append("\n");
+            }
+        }
+        String more = more(digest);
+        if (!more.isEmpty()) {
+            out.append(more).append("\n\n");
+        }
+        return out.toString();
+    }
+
+    private static void text(StringBuilder out, Alert alert) {
+        Paper paper = alert.getPaper();
+        out.append(oneLine(paper.getTitle())).append("\n");
+        if (!paper.getAuthors().isEmpty()) {
+            out.append(authors(paper.getAuthors())).append("\n");
+        }
+        String meta = meta(paper);
+        if (!meta.isEmpty()) {
+            out.append(meta).append("\n");
+        }
+        if (paper.getUrl() != null) {
+            out.append("Abstract: ").append(oneLine(paper.getUrl())).append("\n");
+        }
+        if (paper.getPdfUrl() != null) {
+            out.append("PDF: ").append(oneLine(paper.getPdfUrl())).append("\n");
+        }
+        out.append("\n").append(snippet(paper.getAbstractText())).append("\n\n");
+        out.append("Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":\n");
+        for (MatchReason reason : alert.getReasons()) {
+            out.append("  - ").append(oneLine(reason.getQuery()));
+            if (!reason.getMatchedTerms().isEmpty()) {
+                out.append("  (matched: ").append(oneLine(String.join(", ", reason.getMatchedTerms()))).append(")");
+            }
+            out.append("\n");
+            if (!reason.getSnippet().isEmpty()) {
+                out.append("    ").append(oneLine(reason.getSnippet())).append("\n");
+            }
+        }
+    }
+
+    private static String html(Digest digest) {
+        StringBuilder out = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
+                + "<body style=\"font-family:sans-serif;max-width:40em\">");
+        String heading = heading(digest);
+        if (!heading.isEmpty()) {
+            out.append("<p>").append(escape(heading)).append("</p>");
+        }
+        Map<String, List<Alert>> groups = bySubscription(digest);
+        for (Map.Entry<String, List<Alert>> group : groups.entrySet()) {
+            if (groups.size() > 1) {
+                out.append("<h3>Matches for <code>").append(escape(oneLine(group.getKey()))).append("</code></h3>");
+            }
+            for (Alert alert : group.getValue()) {
+                html(out, alert);
+            }
+        }
+        String more = more(digest);
+        if (!more.isEmpty()) {
+            out.append("<p><i>").append(escape(more)).append("</i></p>");
+        }
+        return out.toString();
+    }
+
+    private static void html(StringBuilder out, Alert alert) {
+        Paper paper = alert.getPaper();
+        String title = escape(oneLine(paper.getTitle()));
+        if (paper.getUrl() != null) {
+            out.append("<h2><a href=\"").append(escape(oneLine(paper.getUrl()))).append("\">").append(title)
+                    .append("</a></h2>");
+        } else {
+            out.append("<h2>").append(title).append("</h2>");
+        }
+        if (!paper.getAuthors().isEmpty()) {
+            out.append("<p>").append(escape(authors(paper.getAuthors()))).append("</p>");
+        }
+        String meta = meta(paper);
+        if (!meta.isEmpty()) {
+            out.append("<p style=\"color:#555\">").append(escape(meta)).append("</p>");
+        }
+        LinkedHashSet<String> matched = new LinkedHashSet<>();
+        alert.getReasons().forEach(r -> matched.addAll(r.getMatchedTerms()));
+        out.append("<p>").append(highlight(escape(snippet(paper.getAbstractText())), List.copyOf(matched)))
+                .append("</p>");
+        if (paper.getPdfUrl() != null) {
+            out.append("<p><a href=\"").append(escape(oneLine(paper.getPdfUrl()))).append("\">PDF</a></p>");
+        }
+        out.append("<p>Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":</p><ul>");
+        for (MatchReason reason : alert.getReasons()) {
+            out.append("<li><code>").append(escape(oneLine(reason.getQuery()))).append("</code>");
+            if (!reason.getMatchedTerms().isEmpty()) {
+                out.append(" matched <b>").append(escape(oneLine(String.join(", ", reason.getMatchedTerms()))))
+                        .append("</b>");
+            }
+            if (!reason.getSnippet().isEmpty()) {
+                out.append("<br><small>").append(highlight(escape(oneLine(reason.getSnippet())), reason.getMatchedTerms()))
+                        .append("</small>");
+            }
+            out.append("</li>");
+        }
+        out.append("</ul>");
+    }
+
+    static List<String> subscriptionIds(Digest digest) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        digest.getAlerts().forEach(a -> ids.addAll(a.getSubscriptionIds()));
+        return List.copyOf(ids);
     }
 
     static String oneLine(String value) {
@@ -127,75 +323,6 @@ public final class AlertMailer {
         return text.substring(0, cut > SNIPPET_CHARS / 2 ? cut : SNIPPET_CHARS) + " …";
     }
 
-    private static String text(Alert alert) {
-        Paper paper = alert.getPaper();
-        StringBuilder out = new StringBuilder();
-        out.append(oneLine(paper.getTitle())).append("\n");
-        if (!paper.getAuthors().isEmpty()) {
-            out.append(authors(paper.getAuthors())).append("\n");
-        }
-        String meta = meta(paper);
-        if (!meta.isEmpty()) {
-            out.append(meta).append("\n");
-        }
-        if (paper.getUrl() != null) {
-            out.append("Abstract: ").append(paper.getUrl()).append("\n");
-        }
-        if (paper.getPdfUrl() != null) {
-            out.append("PDF: ").append(paper.getPdfUrl()).append("\n");
-        }
-        out.append("\n").append(snippet(paper.getAbstractText())).append("\n\n");
-        out.append("Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":\n");
-        for (MatchReason reason : alert.getReasons()) {
-            out.append("  - ").append(oneLine(reason.getQuery()));
-            if (!reason.getMatchedTerms().isEmpty()) {
-                out.append("  (matched: ").append(oneLine(String.join(", ", reason.getMatchedTerms()))).append(")");
-            }
-            out.append("\n");
-            if (!reason.getSnippet().isEmpty()) {
-                out.append("    ").append(oneLine(reason.getSnippet())).append("\n");
-            }
-        }
-        return out.toString();
-    }
-
-    private static String html(Alert alert) {
-        Paper paper = alert.getPaper();
-        StringBuilder out = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
-                + "<body style=\"font-family:sans-serif;max-width:40em\">");
-        String title = escape(oneLine(paper.getTitle()));
-        if (paper.getUrl() != null) {
-            out.append("<h2><a href=\"").append(escape(paper.getUrl())).append("\">").append(title).append("</a></h2>");
-        } else {
-            out.append("<h2>").append(title).append("</h2>");
-        }
-        if (!paper.getAuthors().isEmpty()) {
-            out.append("<p>").append(escape(authors(paper.getAuthors()))).append("</p>");
-        }
-        String meta = meta(paper);
-        if (!meta.isEmpty()) {
-            out.append("<p style=\"color:#555\">").append(escape(meta)).append("</p>");
-        }
-        out.append("<p>").append(escape(snippet(paper.getAbstractText()))).append("</p>");
-        if (paper.getPdfUrl() != null) {
-            out.append("<p><a href=\"").append(escape(paper.getPdfUrl())).append("\">PDF</a></p>");
-        }
-        out.append("<p>Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":</p><ul>");
-        for (MatchReason reason : alert.getReasons()) {
-            out.append("<li><code>").append(escape(oneLine(reason.getQuery()))).append("</code>");
-            if (!reason.getMatchedTerms().isEmpty()) {
-                out.append(" matched <b>").append(escape(oneLine(String.join(", ", reason.getMatchedTerms()))))
-                        .append("</b>");
-            }
-            if (!reason.getSnippet().isEmpty()) {
-                out.append("<br><small>").append(highlight(escape(oneLine(reason.getSnippet())), reason.getMatchedTerms()))
-                        .append("</small>");
-            }
-            out.append("</li>");
-        }
-        return out.append("</ul></body></html>").toString();
-    }
-
     private static String meta(Paper paper) {
         String categories = String.join(", ", paper.getCategories());
         String date = paper.getPublished() == null ? "" : DAY.format(paper.getPublished());
@@ -209,8 +336,9 @@ public final class AlertMailer {
         if (terms.isEmpty()) {
             return escaped;
         }
-        String alternatives = String.join("|", terms.stream().map(java.util.regex.Pattern::quote).toList());
-        return escaped.replaceAll("(?<![\\w&#])(" + alternatives + ")(?![\\w;])", "<mark>$1</mark>");
+        String alternatives = String.join("|", terms.stream().map(Pattern::quote).toList());
+        return Pattern.compile("(?<![\\w&#])(" + alternatives + ")(?![\\w;])", Pattern.CASE_INSENSITIVE)
+                .matcher(escaped).replaceAll("<mark>$1</mark>");
     }
 
     static String escape(String value) {

@@ -4,16 +4,20 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.notifier.FailureClassifier.Verdict;
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.Digest;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +35,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,38 +46,52 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes alerts and emails each one. An alert's offset is committed only after the SMTP server
- * accepted its message (or after it was given up and dead-lettered), so a crash re-sends rather
- * than loses. A transient failure rewinds its partition and retries after an exponential backoff,
- * while other partitions go on; a permanent one goes to {@code deliveries.failed} with the SMTP
- * reply. Each accepted (recipient, paper) is recorded in the {@link DeliveryLog} before its offset
- * is committed, and never emailed again.
+ * Consumes digests (each one email: one or more papers for one recipient) and sends them. A
+ * digest's offset is committed only after the SMTP server accepted its message, or after it was
+ * parked or given up, so a crash re-sends rather than loses. Papers already delivered to the
+ * recipient are left out, and a digest with nothing left is not sent: the {@link DeliveryLog} in
+ * Kafka makes restarts, rebalances and replays send every paper to a recipient once.
+ *
+ * <p>Failures, as the {@link FailureClassifier} decides: when the server cannot be reached,
+ * everything waits with an exponential backoff and retries in order. When the server refuses one
+ * message for now (4xx), that message is parked on {@code digests.retry} with the time of its
+ * next attempt, and the recipients behind it go on; after {@code notifier.retry.max.attempts} it
+ * goes to {@code deliveries.failed}. A permanent refusal (5xx, malformed address) goes there at
+ * once, with the SMTP reply.
  */
 public final class AlertNotifier implements AutoCloseable {
 
     /** Told of each outcome, e.g. to print what the demo sent. */
     public interface Listener {
-        default void delivered(Alert alert, MimeMessage message) {
+        default void delivered(Digest digest, MimeMessage message) {
         }
 
         default void gaveUp(String reason) {
         }
     }
 
+    static final String ATTEMPT_HEADER = "paper-alerts.retry.attempt";
+    static final String NOT_BEFORE_HEADER = "paper-alerts.retry.not-before";
+    static final String REASON_HEADER = "paper-alerts.retry.reason";
     private static final Logger log = LoggerFactory.getLogger(AlertNotifier.class);
+
+    private enum Outcome { DONE, WAIT_FOR_SERVER }
 
     private final NotifierConfig config;
     private final Listener listener;
     private final AlertMailer mailer;
     private final SmtpMailSender sender;
     private final Consumer<String, byte[]> consumer;
-    private final Producer<byte[], byte[]> deadLetters;
+    private final Producer<byte[], byte[]> producer;
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
+    private final AtomicLong emails = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong gaveUp = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
     private final AtomicLong alreadyDelivered = new AtomicLong();
+    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
     private final DeliveryLog deliveryLog;
     private volatile Throwable crash;
 
@@ -89,11 +109,11 @@ public final class AlertNotifier implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, config.getString(NotifierConfig.GROUP_ID),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                // Alerts come from a transactional producer: never email an aborted one.
+                // Digests come from a transactional producer: never email an aborted one.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.deadLetters = new KafkaProducer<>(Map.of(
+        this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
@@ -103,20 +123,10 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private static AlertMailer.Links links(NotifierConfig config) {
-        String secret = config.getPassword(NotifierConfig.TOKEN_SECRET).value();
-        byte[] key;
-        if (secret.isEmpty()) {
-            log.warn("No {} configured: links in emails are signed with a random secret and stop working "
-                    + "after a restart", NotifierConfig.TOKEN_SECRET);
-            key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-        } else {
-            key = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        }
         return new AlertMailer.Links(config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
                 config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO),
-                new LinkTokens(key, Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)),
-                        java.time.Clock.systemUTC()));
+                new LinkTokens(NotifierConfig.tokenSecret(config),
+                        Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), java.time.Clock.systemUTC()));
     }
 
     public AlertNotifier start() {
@@ -128,22 +138,34 @@ public final class AlertNotifier implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** Emails the SMTP server accepted. */
+    public long emails() {
+        return emails.get();
+    }
+
+    /** Papers delivered, over all emails. */
     public long delivered() {
         return delivered.get();
     }
 
+    /** Digests given up for good (on {@code deliveries.failed}) or undecodable (dead-lettered). */
     public long gaveUp() {
         return gaveUp.get();
     }
 
-    /** Alerts skipped because their (recipient, paper) was delivered before. */
+    /** Papers left out because they were delivered to their recipient before. */
     public long alreadyDelivered() {
         return alreadyDelivered.get();
     }
 
-    /** Transient failures so far, each followed by a retry. */
+    /** Times everything waited for an unreachable server. */
     public long retries() {
         return retries.get();
+    }
+
+    /** Times a digest was parked on {@code digests.retry} after a 4xx reply. */
+    public long parked() {
+        return parked.get();
     }
 
     /** Set when the loop died of an unexpected error. */
@@ -154,18 +176,21 @@ public final class AlertNotifier implements AutoCloseable {
     private void run() {
         long backoff = 0;
         try {
-            consumer.subscribe(List.of(Topics.ALERTS.name()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                }
+            consumer.subscribe(List.of(Topics.DIGESTS.name(), Topics.DIGESTS_RETRY.name()),
+                    new ConsumerRebalanceListener() {
+                        @Override
+                        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                            partitions.forEach(pausedUntil::remove);
+                        }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    // Another instance may have delivered alerts of these partitions until now.
-                    deliveryLog.reload();
-                }
-            });
+                        @Override
+                        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                            // Another instance may have delivered digests of these partitions until now.
+                            deliveryLog.reload();
+                        }
+                    });
             while (stopping.getCount() > 0) {
+                resumeDue();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 boolean mustWait = deliverAll(records);
                 if (mustWait) {
@@ -183,30 +208,54 @@ public final class AlertNotifier implements AutoCloseable {
             crash = e;
             log.error("Notifier stopped: {}", e.toString(), e);
         } finally {
-            sender.close();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            deadLetters.close(Duration.ofSeconds(5));
-            deliveryLog.close();
+            closeClients();
         }
     }
 
-    /** @return whether a partition hit a transient failure and was rewound */
+    private void resumeDue() {
+        long now = System.currentTimeMillis();
+        for (Iterator<Map.Entry<TopicPartition, Long>> it = pausedUntil.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<TopicPartition, Long> paused = it.next();
+            if (paused.getValue() <= now) {
+                if (consumer.assignment().contains(paused.getKey())) {
+                    consumer.resume(Set.of(paused.getKey()));
+                }
+                it.remove();
+            }
+        }
+    }
+
+    /** @return whether the server was unreachable and everything must wait */
     private boolean deliverAll(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        boolean rewound = false;
+        boolean mustWait = false;
         for (TopicPartition partition : records.partitions()) {
             boolean complete = true;
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                if (stopping.getCount() == 0 || !deliver(record)) {
+                if (stopping.getCount() == 0 || mustWait) {
                     consumer.seek(partition, record.offset());
-                    rewound = true;
+                    complete = false;
+                    break;
+                }
+                long notBefore = longHeader(record, NOT_BEFORE_HEADER, 0);
+                if (notBefore > System.currentTimeMillis()) {
+                    // Parked digests are in order of parking: wait for this one's time, then go on.
+                    consumer.seek(partition, record.offset());
+                    consumer.pause(Set.of(partition));
+                    pausedUntil.put(partition, notBefore);
+                    complete = false;
+                    break;
+                }
+                if (deliver(record) == Outcome.WAIT_FOR_SERVER) {
+                    consumer.seek(partition, record.offset());
+                    mustWait = true;
                     complete = false;
                     break;
                 }
                 done.put(partition, new OffsetAndMetadata(record.offset() + 1));
             }
             if (complete) {
-                // The position is past any transaction marker after the last alert, so a caught-up
+                // The position is past any transaction marker after the last digest, so a caught-up
                 // notifier shows no lag.
                 done.put(partition, new OffsetAndMetadata(consumer.position(partition)));
             }
@@ -214,66 +263,117 @@ public final class AlertNotifier implements AutoCloseable {
         if (!done.isEmpty()) {
             consumer.commitSync(done);
         }
-        return rewound;
+        return mustWait;
     }
 
-    /** @return false if the record must be retried later */
-    private boolean deliver(ConsumerRecord<String, byte[]> record) {
+    private Outcome deliver(ConsumerRecord<String, byte[]> record) {
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
-        Alert alert;
+        Digest digest;
         try {
-            alert = Topics.ALERTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            digest = Topics.DIGESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
             giveUp(Topics.DEAD_LETTERS, position, e.getMessage(), record.value());
-            return true;
+            return Outcome.DONE;
         }
-        if (deliveryLog.contains(alert.getRecipient(), alert.getPaper().getId())) {
-            alreadyDelivered.incrementAndGet();
-            return true;
+        List<Alert> fresh = digest.getAlerts().stream()
+                .filter(a -> !deliveryLog.contains(digest.getRecipient(), a.getPaper().getId())).toList();
+        alreadyDelivered.addAndGet(digest.getAlerts().size() - fresh.size());
+        if (fresh.isEmpty()) {
+            return Outcome.DONE;
         }
+        Digest toSend = Digest.newBuilder(digest).setAlerts(fresh).build();
+        List<String> paperIds = fresh.stream().map(a -> a.getPaper().getId()).toList();
         MimeMessage message;
         try {
-            message = mailer.render(sender.session(), alert);
+            message = mailer.render(sender.session(), toSend);
             sender.send(message);
         } catch (MessagingException | RuntimeException e) {
-            Integer code = FailureClassifier.smtpReplyCode(e);
-            String reason = (code == null ? "" : "SMTP " + code + ": ") + e.getMessage() + " (to " + alert.getRecipient()
-                    + ", paper " + alert.getPaper().getId() + ")";
-            if (FailureClassifier.classify(e) == Verdict.RETRY) {
-                log.warn("Will retry {}: {}", position, reason);
-                retries.incrementAndGet();
-                sender.reset();
-                return false;
+            String reply = FailureClassifier.smtpReply(e);
+            String reason = (reply == null ? e.toString() : "SMTP " + reply) + " (to " + digest.getRecipient()
+                    + ", papers " + String.join(" ", paperIds) + ")";
+            switch (FailureClassifier.classify(e)) {
+                case WAIT_FOR_SERVER -> {
+                    log.warn("Will retry {}: {}", position, reason);
+                    retries.incrementAndGet();
+                    sender.reset();
+                    return Outcome.WAIT_FOR_SERVER;
+                }
+                case RETRY_LATER -> park(record, position, reason);
+                case GIVE_UP -> giveUp(Topics.DELIVERIES_FAILED, position, reason, record.value());
             }
-            giveUp(Topics.DELIVERIES_FAILED, position, reason, record.value());
-            return true;
+            return Outcome.DONE;
         }
         // Outside the try: if the record cannot be written, the loop stops before committing, and
-        // the alert is sent again after a restart rather than mislabelled as undeliverable.
-        deliveryLog.record(alert.getRecipient(), alert.getPaper().getId(), AlertMailer.messageId(alert));
-        delivered.incrementAndGet();
-        listener.delivered(alert, message);
-        return true;
+        // the digest is sent again after a restart rather than mislabelled as undeliverable.
+        deliveryLog.record(digest.getRecipient(), paperIds, AlertMailer.messageId(toSend));
+        emails.incrementAndGet();
+        delivered.addAndGet(fresh.size());
+        listener.delivered(toSend, message);
+        return Outcome.DONE;
+    }
+
+    /** Moves a digest its recipient's server refused for now out of the way of the others. */
+    private void park(ConsumerRecord<String, byte[]> record, String position, String reason) {
+        int attempt = (int) longHeader(record, ATTEMPT_HEADER, 0) + 1;
+        if (attempt >= config.getInt(NotifierConfig.RETRY_MAX_ATTEMPTS)) {
+            giveUp(Topics.DELIVERIES_FAILED, position, "Gave up after " + attempt + " attempts: " + reason, record.value());
+            return;
+        }
+        long wait = Math.min(config.getLong(NotifierConfig.RETRY_INITIAL_MS) << Math.min(attempt - 1, 30),
+                config.getLong(NotifierConfig.RETRY_MAX_MS));
+        log.warn("Parking {} for {} ms (attempt {}): {}", position, wait, attempt, reason);
+        var parkedRecord = new ProducerRecord<>(Topics.DIGESTS_RETRY.name(), null,
+                record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value());
+        parkedRecord.headers()
+                .add(ATTEMPT_HEADER, String.valueOf(attempt).getBytes(StandardCharsets.UTF_8))
+                .add(NOT_BEFORE_HEADER, String.valueOf(System.currentTimeMillis() + wait).getBytes(StandardCharsets.UTF_8))
+                .add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        sendNow(parkedRecord, position);
+        parked.incrementAndGet();
     }
 
     private void giveUp(Topic<byte[], byte[]> topic, String position, String reason, byte[] payload) {
         log.warn("Giving up {}: {}", position, reason);
-        try {
-            // Synchronously: the offset is committed next, and the dead letter must not be lost.
-            deadLetters.send(DeadLetters.record(topic, "notifier", position, reason, payload)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while dead-lettering " + position, e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot dead-letter " + position + ": " + e.getCause().getMessage(), e);
-        }
+        sendNow(DeadLetters.record(topic, "notifier", position, reason, payload), position);
         gaveUp.incrementAndGet();
         listener.gaveUp(reason);
     }
 
+    /** Synchronously: the offset is committed next, and the record must not be lost. */
+    private void sendNow(ProducerRecord<byte[], byte[]> record, String position) {
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while moving " + position + " to " + record.topic(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot move " + position + " to " + record.topic() + ": "
+                    + e.getCause().getMessage(), e);
+        }
+    }
+
+    private static long longHeader(ConsumerRecord<?, ?> record, String name, long otherwise) {
+        Header header = record.headers().lastHeader(name);
+        if (header == null) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(new String(header.value(), StandardCharsets.UTF_8));
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    private void closeClients() {
+        sender.close();
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        producer.close(Duration.ofSeconds(5));
+        deliveryLog.close();
+    }
+
     /**
-     * Stops after the alert being sent, commits what was delivered and closes. No wakeup(): it could
-     * interrupt the commit of messages already sent, which would then be sent again.
+     * Stops after the digest being sent, commits what was delivered and closes. No wakeup(): it
+     * could interrupt the commit of messages already sent, which would then be sent again.
      */
     @Override
     public void close() {
@@ -285,10 +385,7 @@ public final class AlertNotifier implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (thread.getState() == Thread.State.NEW) {
-            sender.close();
-            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            deadLetters.close(Duration.ofSeconds(5));
-            deliveryLog.close();
+            closeClients();
         }
     }
 }

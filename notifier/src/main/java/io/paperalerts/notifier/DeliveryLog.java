@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * What was delivered, kept in the compacted {@code deliveries} topic (in the spirit of an outbox
@@ -44,18 +46,24 @@ final class DeliveryLog implements AutoCloseable {
         return delivered.contains(key(recipient, paperId));
     }
 
-    /** Records a delivery durably (acks=all) before the alert's offset may be committed. */
-    void record(String recipient, String paperId, String messageId) {
-        String key = key(recipient, paperId);
+    /** Records the papers of one email durably (acks=all) before its offset may be committed. */
+    void record(String recipient, List<String> paperIds, String messageId) {
+        String value = messageId + " " + Instant.now();
+        List<Future<RecordMetadata>> sends = paperIds.stream()
+                .map(id -> producer.send(new ProducerRecord<>(Topics.DELIVERIES.name(), key(recipient, id), value)))
+                .toList();
         try {
-            producer.send(new ProducerRecord<>(Topics.DELIVERIES.name(), key, messageId + " " + Instant.now())).get();
+            for (Future<RecordMetadata> send : sends) {
+                send.get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while recording the delivery of " + key, e);
+            throw new IllegalStateException("Interrupted while recording the delivery of " + messageId, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot record the delivery of " + key + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("Cannot record the delivery of " + messageId + " to " + recipient + ": "
+                    + e.getCause().getMessage(), e);
         }
-        delivered.add(key);
+        paperIds.forEach(id -> delivered.add(key(recipient, id)));
     }
 
     /** Reads the whole record back from Kafka. */

@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.LoggerFactory;
 
 /** Configuration of the notifier: the SMTP server, the sender, and the alerts consumer. */
 public final class NotifierConfig extends AbstractConfig {
@@ -21,6 +22,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String GROUP_ID = "notifier.group.id";
     public static final String RETRY_INITIAL_MS = "notifier.retry.initial.ms";
     public static final String RETRY_MAX_MS = "notifier.retry.max.ms";
+    public static final String RETRY_MAX_ATTEMPTS = "notifier.retry.max.attempts";
     public static final String LINKS_BASE_URL = "mail.links.base.url";
     public static final String UNSUBSCRIBE_MAILTO = "mail.unsubscribe.mailto";
     public static final String TOKEN_SECRET = "mail.token.secret";
@@ -29,7 +31,23 @@ public final class NotifierConfig extends AbstractConfig {
     /** How the SMTP connection is secured. */
     public enum Security { NONE, STARTTLS, SMTPS }
 
-    public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
+    public static final ConfigDef DEFINITION = defineMail(CommonConfig.define(new ConfigDef()))
+            .define(GROUP_ID, Type.STRING, "paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Consumer group of the notifier; its committed offsets mark what was delivered")
+            .define(RETRY_INITIAL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "First wait before retrying a transient SMTP failure; doubles up to notifier.retry.max.ms")
+            .define(RETRY_MAX_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, 240_000), Importance.LOW,
+                    "Longest wait between retries (below the consumer's max.poll.interval.ms)")
+            .define(RETRY_MAX_ATTEMPTS, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Attempts at an email its recipient's server keeps refusing for now (4xx) before it goes to "
+                            + "deliveries.failed; meanwhile it waits on digests.retry, not in front of other recipients");
+
+    /**
+     * The keys of everything that sends email or signs its links (the notifier, and registration
+     * for confirmation emails): declared once, here.
+     */
+    public static ConfigDef defineMail(ConfigDef definition) {
+        return definition
             .define(SMTP_HOST, Type.STRING, "localhost", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "SMTP server host")
             .define(SMTP_PORT, Type.INT, 1025, ConfigDef.Range.between(1, 65535), Importance.HIGH,
@@ -42,28 +60,36 @@ public final class NotifierConfig extends AbstractConfig {
                     "Connect, read and write timeout of the SMTP connection")
             .define(MAIL_FROM, Type.STRING, "paper-alerts <alerts@localhost>", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "From address of every email")
-            .define(GROUP_ID, Type.STRING, "paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                    "Consumer group of the notifier; its committed offsets mark what was delivered")
-            .define(RETRY_INITIAL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "First wait before retrying a transient SMTP failure; doubles up to notifier.retry.max.ms")
-            .define(RETRY_MAX_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, 240_000), Importance.LOW,
-                    "Longest wait between retries (below the consumer's max.poll.interval.ms)")
             .define(LINKS_BASE_URL, Type.STRING, "http://localhost:8080", new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Base URL of the manage and unsubscribe links in emails (https in production)")
+                    Importance.HIGH, "Base URL of the web pages the links in emails lead to (https in production)")
             .define(UNSUBSCRIBE_MAILTO, Type.STRING, "", Importance.LOW,
                     "Address for mailto unsubscribe in List-Unsubscribe; empty for the https link only")
             .define(TOKEN_SECRET, Type.PASSWORD, "", Importance.HIGH,
-                    "Secret (16+ bytes) signing the links' tokens; empty: a random one per process, so links "
-                            + "stop working after a restart. Never commit it")
+                    "Secret (16+ bytes) signing the links' tokens, the same for every service; empty: a random one per "
+                            + "process, so links stop working after a restart. Never commit it")
             .define(TOKEN_TTL_DAYS, Type.INT, 365, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "How long the links in an email stay valid");
+                    "How long the manage and unsubscribe links in an email stay valid");
+    }
+
+    /** The links' signing secret; a random one, with a warning, when none is configured. */
+    public static byte[] tokenSecret(AbstractConfig config) {
+        String secret = config.getPassword(TOKEN_SECRET).value();
+        if (secret.isEmpty()) {
+            LoggerFactory.getLogger(NotifierConfig.class).warn("No {} configured: links in emails are signed with a "
+                    + "random secret and stop working after a restart", TOKEN_SECRET);
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            return key;
+        }
+        return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     public NotifierConfig(Map<String, ?> values) {
         super(DEFINITION, values);
     }
 
-    public Security security() {
-        return Security.valueOf(getString(SMTP_SECURITY).toUpperCase(java.util.Locale.ROOT));
+    public static Security security(AbstractConfig config) {
+        return Security.valueOf(config.getString(SMTP_SECURITY).toUpperCase(java.util.Locale.ROOT));
     }
 
     private static void requireSecurity(String name, Object value) {

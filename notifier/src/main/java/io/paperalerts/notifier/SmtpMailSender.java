@@ -5,6 +5,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * Sends messages over one SMTP connection, reused across messages (opening one costs far more
@@ -18,10 +19,14 @@ public final class SmtpMailSender implements AutoCloseable {
     private final int port;
     private final String user;
     private final String password;
-    private Transport transport;
+    private static final long IDLE_CHECK_NANOS = 5_000_000_000L;
 
-    public SmtpMailSender(NotifierConfig config) {
-        NotifierConfig.Security security = config.security();
+    private Transport transport;
+    private long lastUsed;
+
+    /** @param config any configuration with the keys of {@link NotifierConfig#defineMail} */
+    public SmtpMailSender(AbstractConfig config) {
+        NotifierConfig.Security security = NotifierConfig.security(config);
         this.protocol = security == NotifierConfig.Security.SMTPS ? "smtps" : "smtp";
         this.host = config.getString(NotifierConfig.SMTP_HOST);
         this.port = config.getInt(NotifierConfig.SMTP_PORT);
@@ -52,10 +57,14 @@ public final class SmtpMailSender implements AutoCloseable {
     }
 
     public void send(MimeMessage message) throws MessagingException {
-        if (transport == null || !transport.isConnected()) {
+        // isConnected() costs a NOOP round trip; ask it only of a connection idle long enough for
+        // the server to have dropped it. A busy connection that broke fails the send, and the
+        // notifier's retry reconnects.
+        if (transport == null || (System.nanoTime() - lastUsed > IDLE_CHECK_NANOS && !transport.isConnected())) {
             connect();
         }
         transport.sendMessage(message, message.getAllRecipients());
+        lastUsed = System.nanoTime();
     }
 
     private void connect() throws MessagingException {

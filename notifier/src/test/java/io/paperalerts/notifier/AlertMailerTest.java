@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import jakarta.mail.Message;
@@ -31,6 +33,30 @@ class AlertMailerTest {
                 .setMatchedAt(Instant.parse("2026-11-28T10:00:00Z")).setKind(AlertKind.LIVE).build();
     }
 
+    static Digest digest(DigestKind kind, int omitted, Alert... alerts) {
+        return Digest.newBuilder().setId("d-" + alerts[0].getRecipient() + "-" + alerts[0].getPaper().getId())
+                .setRecipient(alerts[0].getRecipient()).setKind(kind)
+                .setPeriodStart(Instant.parse("2026-11-27T08:00:00Z")).setPeriodEnd(Instant.parse("2026-11-28T08:00:00Z"))
+                .setTimezone("UTC").setAlerts(List.of(alerts)).setOmitted(omitted).build();
+    }
+
+    static Digest instant(Alert... alerts) {
+        return digest(DigestKind.INSTANT, 0, alerts);
+    }
+
+    static Alert alert(String recipient, Paper paper, String subscriptionId, String query, String matched) {
+        return Alert.newBuilder(alert(recipient, paper)).setSubscriptionIds(List.of(subscriptionId))
+                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId(subscriptionId).setQuery(query)
+                        .setMatchedTerms(List.of(matched)).setSnippet(paper.getTitle()).build()))
+                .build();
+    }
+
+    static Paper paper(String id, String title) {
+        Paper paper = paper(title);
+        paper.setId(id);
+        return paper;
+    }
+
     static Paper paper(String title) {
         return Paper.newBuilder().setId("2501.01234").setTitle(title).setAbstractText("An abstract.")
                 .setAuthors(List.of("Ada Lovelace")).setCategories(List.of("cs.LG"))
@@ -41,7 +67,7 @@ class AlertMailerTest {
 
     @Test
     void shouldRenderTextAndHtmlWithTitleLinkAuthorsAndQuery() throws Exception {
-        MimeMessage message = mailer.render(session, alert("ada@example.org", paper("Reward Hacking, Explained")));
+        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("Reward Hacking, Explained"))));
 
         assertThat(message.getSubject()).isEqualTo("[paper-alerts] Reward Hacking, Explained");
         assertThat(message.getFrom()[0].toString()).isEqualTo("paper-alerts <alerts@example.org>");
@@ -60,13 +86,54 @@ class AlertMailerTest {
     }
 
     @Test
+    void shouldListEveryPaperOfAnInstantWindowInOneEmail() throws Exception {
+        Digest two = instant(alert("ada@example.org", paper("p1", "Reward models")),
+                alert("ada@example.org", paper("p2", "Reward hacking")));
+
+        MimeMessage message = mailer.render(session, two);
+
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] 2 new papers: Reward models and more");
+        String text = (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
+        String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
+        assertThat(text).contains("2 new papers match your subscriptions.", "Reward models", "Reward hacking");
+        assertThat(html).contains(">Reward models</a></h2>", ">Reward hacking</a></h2>");
+        assertThat(message.getHeader("X-Paper-Ids")).containsExactly("p1 p2");
+    }
+
+    @Test
+    void shouldGroupADailyDigestBySubscriptionAndCountWhatDidNotFit() throws Exception {
+        Digest daily = digest(DigestKind.DAILY, 3,
+                alert("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
+                alert("ada@example.org", paper("p2", "Protein folding"), "s2", "protein", "Protein"),
+                alert("ada@example.org", paper("p3", "Reward hacking"), "s1", "reward", "Reward"));
+
+        MimeMessage message = mailer.render(session, daily);
+
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-28: 6 papers");
+        String text = (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
+        assertThat(text).containsSubsequence("== reward ==", "Reward models", "Reward hacking", "== protein ==",
+                "Protein folding", "And 3 more matching papers, not listed");
+        String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
+        assertThat(html).contains("<h3>Matches for <code>reward</code></h3>");
+    }
+
+    @Test
+    void shouldNameTheBackfillPeriodInTheSubject() throws Exception {
+        Digest backfill = digest(DigestKind.BACKFILL, 0, alert("ada@example.org", paper("p1", "Reward models")));
+        backfill.setPeriodStart(Instant.parse("2026-11-21T08:00:00Z"));
+
+        assertThat(mailer.render(session, backfill).getSubject())
+                .isEqualTo("[paper-alerts] Papers from the last 7 days: 1 paper");
+    }
+
+    @Test
     void shouldOfferOneClickUnsubscribeWithASignedTokenAndAFooter() throws Exception {
         LinkTokens tokens = new LinkTokens("a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
                 java.time.Duration.ofDays(30), java.time.Clock.systemUTC());
         AlertMailer withLinks = new AlertMailer("alerts@example.org",
                 new AlertMailer.Links("https://alerts.example.org", "unsubscribe@example.org", tokens));
 
-        MimeMessage message = withLinks.render(session, alert("ada@example.org", paper("T")));
+        MimeMessage message = withLinks.render(session, instant(alert("ada@example.org", paper("T"))));
 
         String header = message.getHeader("List-Unsubscribe")[0];
         assertThat(header).matches("<https://alerts\\.example\\.org/unsubscribe\\?token=[\\w.-]+>, "
@@ -96,7 +163,7 @@ class AlertMailerTest {
         String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
 
         // When it is rendered and written out as it goes on the wire
-        MimeMessage message = mailer.render(session, alert("ada@example.org", paper(hostile)));
+        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper(hostile))));
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         message.writeTo(wire);
         MimeMessage parsed = new MimeMessage(session, new java.io.ByteArrayInputStream(wire.toByteArray()));
@@ -115,17 +182,17 @@ class AlertMailerTest {
 
     @Test
     void shouldEncodeANonAsciiSubjectPerRfc2047() throws Exception {
-        MimeMessage message = mailer.render(session, alert("ada@example.org", paper("Über Belohnungen – 強化学習")));
+        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("Über Belohnungen – 強化学習"))));
 
         assertThat(message.getHeader("Subject")[0]).startsWith("=?UTF-8?");
         assertThat(message.getSubject()).isEqualTo("[paper-alerts] Über Belohnungen – 強化学習");
     }
 
     @Test
-    void shouldGiveTheSameMessageIdToTheSameAlertAndAnotherToAnotherRecipient() throws Exception {
-        var first = mailer.render(session, alert("ada@example.org", paper("T")));
-        var again = mailer.render(session, alert("ada@example.org", paper("T")));
-        var other = mailer.render(session, alert("bob@example.org", paper("T")));
+    void shouldGiveTheSameMessageIdToTheSameDigestAndAnotherToAnotherRecipient() throws Exception {
+        var first = mailer.render(session, instant(alert("ada@example.org", paper("T"))));
+        var again = mailer.render(session, instant(alert("ada@example.org", paper("T"))));
+        var other = mailer.render(session, instant(alert("bob@example.org", paper("T"))));
 
         assertThat(first.getMessageID()).matches("<[0-9a-f]{32}@paper-alerts>").isEqualTo(again.getMessageID());
         assertThat(other.getMessageID()).isNotEqualTo(first.getMessageID());

@@ -1,6 +1,7 @@
 package io.paperalerts.notifier;
 
 import static io.paperalerts.notifier.AlertMailerTest.alert;
+import static io.paperalerts.notifier.AlertMailerTest.instant;
 import static io.paperalerts.notifier.AlertMailerTest.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,9 +13,12 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.testing.ScriptedSmtpServer;
+import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,12 +33,16 @@ class AlertNotifierIntegrationTest {
     static final RealSmtp smtp = new RealSmtp();
 
     private NotifierConfig config(int smtpPort) {
+        return config(smtpPort, 50L);
+    }
+
+    private NotifierConfig config(int smtpPort, long retryInitialMs) {
         return new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 NotifierConfig.SMTP_HOST, "127.0.0.1",
                 NotifierConfig.SMTP_PORT, smtpPort,
-                NotifierConfig.RETRY_INITIAL_MS, 50L,
-                NotifierConfig.RETRY_MAX_MS, 200L));
+                NotifierConfig.RETRY_INITIAL_MS, retryInitialMs,
+                NotifierConfig.RETRY_MAX_MS, Math.max(200L, retryInitialMs)));
     }
 
     private static Alert alertFor(String recipient, String paperId, String title) {
@@ -43,32 +51,40 @@ class AlertNotifierIntegrationTest {
         return alert(recipient, paper);
     }
 
+    private void produce(String key, Alert... alerts) {
+        kafka.produce(Topics.DIGESTS, key, instant(alerts));
+    }
+
+    private void produce(Alert... alerts) {
+        produce(alerts[0].getRecipient(), alerts);
+    }
+
     @Test
-    void shouldEmailEachAlertAndCommitItsOffsetAfterTheServerAcceptedIt() throws Exception {
-        // Given three alerts for two recipients
-        kafka.produce(Topics.ALERTS, "n1-ada@example.org", alertFor("n1-ada@example.org", "p1", "First paper"));
-        kafka.produce(Topics.ALERTS, "n1-ada@example.org", alertFor("n1-ada@example.org", "p2", "Second paper"));
-        kafka.produce(Topics.ALERTS, "n1-bob@example.org", alertFor("n1-bob@example.org", "p1", "First paper"));
+    void shouldSendOneEmailPerDigestAndCommitItsOffsetAfterTheServerAcceptedIt() throws Exception {
+        // Given a digest of two papers for Ada and one of one paper for Bob
+        produce(alertFor("n1-ada@example.org", "p1", "First paper"), alertFor("n1-ada@example.org", "p2", "Second paper"));
+        produce(alertFor("n1-bob@example.org", "p1", "First paper"));
 
         // When the notifier runs
         try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 3);
 
-            // Then each recipient got their own emails, with the paper titles as subjects
+            // Then Ada got one email listing both papers, Bob one with his paper's title as subject
             assertThat(smtp.messagesTo("n1-ada@example.org")).extracting(MimeMessage::getSubject)
-                    .containsExactlyInAnyOrder("[paper-alerts] First paper", "[paper-alerts] Second paper");
+                    .containsExactly("[paper-alerts] 2 new papers: First paper and more");
             assertThat(smtp.messagesTo("n1-bob@example.org")).extracting(MimeMessage::getSubject)
                     .containsExactly("[paper-alerts] First paper");
-            // And every delivered alert is committed
+            assertThat(notifier.emails()).isEqualTo(2);
+            // And every delivered digest is committed
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.ALERTS) == 3);
+                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 2);
         }
     }
 
     @Test
     void shouldDeliverAHostileTitleEscapedOnOneSubjectLineToTheRecipientOnly() throws Exception {
         String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
-        kafka.produce(Topics.ALERTS, "n5-ada@example.org", alertFor("n5-ada@example.org", "p-hostile", hostile));
+        produce(alertFor("n5-ada@example.org", "p-hostile", hostile));
 
         try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 1);
@@ -85,63 +101,72 @@ class AlertNotifierIntegrationTest {
     }
 
     @Test
-    void shouldKeepRetryingWhileSmtpIsDownAndDeliverOnceItIsBack() throws Exception {
-        // Given an SMTP server that is down
+    void shouldDeliverEveryDigestOnceAfterTheSmtpServerWasUnreachableFor30Seconds() throws Exception {
+        // Given three digests and an SMTP server that is down
         int port = EmbeddedSmtpServer.freePort();
-        kafka.produce(Topics.ALERTS, "n2-ada@example.org", alertFor("n2-ada@example.org", "p1", "Waiting paper"));
+        for (String who : List.of("n2-ada", "n2-bob", "n2-carol")) {
+            produce(alertFor(who + "@example.org", "p-" + who, "Waiting paper for " + who));
+        }
 
         try (var notifier = new AlertNotifier(config(port), new AlertNotifier.Listener() { }).start()) {
-            // When the notifier has failed to deliver several times
-            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.retries() >= 3);
+            // When it stays unreachable for 30 seconds, the notifier keeps retrying, and nothing
+            // is committed or given up: nothing is lost
+            await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
+                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 0
+                            && notifier.gaveUp() == 0);
+            assertThat(notifier.retries()).isGreaterThanOrEqualTo(3);
 
-            // Then nothing is committed or given up: the alert is not lost
-            assertThat(kafka.committedOffsets("paper-alerts-notifier", Topics.ALERTS)).isZero();
-            assertThat(notifier.gaveUp()).isZero();
-
-            // And once the server is back, the alert is delivered
+            // Then once it is back, every digest is delivered, once
             try (var server = EmbeddedSmtpServer.start(port)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> server.receivedMessages().size() == 1);
-                assertThat(server.receivedMessages().get(0).getSubject()).isEqualTo("[paper-alerts] Waiting paper");
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.receivedMessages().size() == 3);
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.ALERTS) == 1);
+                        .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 3);
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                        .until(() -> server.receivedMessages().size() == 3);
+                assertThat(server.receivedMessages()).extracting(MimeMessage::getSubject).containsExactlyInAnyOrder(
+                        "[paper-alerts] Waiting paper for n2-ada", "[paper-alerts] Waiting paper for n2-bob",
+                        "[paper-alerts] Waiting paper for n2-carol");
             }
         }
     }
 
     @Test
     void shouldNeverEmailTheSamePaperTwiceToOneRecipientAcrossReplaysAndRestarts() throws Exception {
-        // Given an alert delivered once, and the same (recipient, paper) alerted again in the topic
+        // Given a paper delivered once, then again in a later digest beside a new paper
         Alert alert = alertFor("n4-ada@example.org", "p-once", "Only once");
-        kafka.produce(Topics.ALERTS, alert.getRecipient(), alert);
-        kafka.produce(Topics.ALERTS, alert.getRecipient(), alert);
+        produce(alert);
+        produce(alert, alertFor("n4-ada@example.org", "p-new", "New one"));
         try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() + notifier.alreadyDelivered() == 2);
-            assertThat(notifier.delivered()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() + notifier.alreadyDelivered() == 3);
+            assertThat(notifier.delivered()).isEqualTo(2);
         }
+        // Then the second email lists only the new paper
+        assertThat(smtp.messagesTo("n4-ada@example.org")).extracting(MimeMessage::getSubject)
+                .containsExactly("[paper-alerts] Only once", "[paper-alerts] New one");
 
-        // When the alerts topic is replayed from the start by a notifier with a fresh group
+        // When the digests are replayed from the start by a notifier with a fresh group
         var replay = new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 NotifierConfig.SMTP_HOST, "127.0.0.1",
                 NotifierConfig.SMTP_PORT, smtp.port(),
                 NotifierConfig.GROUP_ID, "replay"));
         try (var notifier = new AlertNotifier(replay, new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == 3);
 
-            // Then nothing is sent again: one email in all
+            // Then nothing is sent again
             assertThat(notifier.delivered()).isZero();
         }
-        assertThat(smtp.messagesTo("n4-ada@example.org")).hasSize(1);
-        assertThat(kafka.read(Topics.DELIVERIES, 1, Duration.ofSeconds(10))).extracting(r -> r.key())
-                .containsExactly("n4-ada@example.org p-once");
+        assertThat(smtp.messagesTo("n4-ada@example.org")).hasSize(2);
+        assertThat(kafka.read(Topics.DELIVERIES, 2, Duration.ofSeconds(10))).extracting(r -> r.key())
+                .containsExactlyInAnyOrder("n4-ada@example.org p-once", "n4-ada@example.org p-new");
     }
 
     @Test
     void shouldDeadLetterAnUndeliverableAlertWithTheReasonAndDeliverTheNext() throws Exception {
         // Given an alert whose recipient is not an address, then a good one on the same partition
-        kafka.produce(Topics.ALERTS, "same-key", alertFor("not an address", "p1", "Lost paper"));
-        kafka.produce(Topics.ALERTS, "same-key", alertFor("n3-ada@example.org", "p2", "Good paper"));
-        kafka.produceBytes(Topics.ALERTS, "same-key".getBytes(), new byte[] {1, 2, 3});
+        produce("same-key", alertFor("not an address", "p1", "Lost paper"));
+        produce("same-key", alertFor("n3-ada@example.org", "p2", "Good paper"));
+        kafka.produceBytes(Topics.DIGESTS, "same-key".getBytes(), new byte[] {1, 2, 3});
 
         try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
             // Then the good one is delivered and the two bad ones are dead-lettered, with reasons
@@ -152,10 +177,67 @@ class AlertNotifierIntegrationTest {
                     .contains("not an address");
             var dead = kafka.read(Topics.DEAD_LETTERS, 1, Duration.ofSeconds(10));
             assertThat(dead).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
-                    .contains("Not a valid Avro single-object encoded Alert");
+                    .contains("Not a valid Avro single-object encoded Digest");
             assertThat(dead).extracting(r -> DeadLetters.source(r.headers())).containsOnly("notifier");
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.ALERTS) == 3);
+                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 3);
+        }
+    }
+
+    @Test
+    void shouldParkARecipientRefusedFor4xxWithoutHoldingUpOthersAndGiveUpOn5xx() throws Exception {
+        // Given an SMTP server that refuses Ada for now and then for good, refuses Bob once, and
+        // takes Carol, whose digest is behind theirs on the same partition
+        try (var scripted = ScriptedSmtpServer.start()) {
+            scripted.script("n6-ada@example.org", new Reply(452, "4.2.2 Mailbox full"),
+                    new Reply(550, "5.1.1 No such user here"));
+            scripted.script("n6-bob@example.org", new Reply(451, "4.7.1 Greylisted, try again"));
+            produce("same-key", alertFor("n6-ada@example.org", "p1", "For Ada"));
+            produce("same-key", alertFor("n6-bob@example.org", "p2", "For Bob"));
+            produce("same-key", alertFor("n6-carol@example.org", "p3", "For Carol"));
+
+            // When the notifier runs, retrying after 2 seconds
+            try (var notifier = new AlertNotifier(config(scripted.port(), 2_000L), new AlertNotifier.Listener() { })
+                    .start()) {
+                // Then Carol is served while Ada and Bob wait for their retry
+                await().atMost(Duration.ofSeconds(30)).until(() -> scripted.messagesTo("n6-carol@example.org").size() == 1);
+                assertThat(scripted.messagesTo("n6-bob@example.org")).isEmpty();
+                assertThat(notifier.parked()).isEqualTo(2);
+
+                // And Bob's email goes out on the retry, while Ada's ends on deliveries.failed with the 550 reply
+                await().atMost(Duration.ofSeconds(30)).until(() -> scripted.messagesTo("n6-bob@example.org").size() == 1
+                        && notifier.gaveUp() == 1);
+                var failed = kafka.read(Topics.DELIVERIES_FAILED, 1, Duration.ofSeconds(10));
+                assertThat(failed).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
+                        .contains("SMTP 550", "No such user here", "n6-ada@example.org");
+                assertThat(scripted.attempts("n6-ada@example.org")).isEqualTo(2);
+                assertThat(scripted.messagesTo("n6-ada@example.org")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryDigestOnceWhenTheNotifierRestartsInTheMiddleOfABatch() throws Exception {
+        // Given forty digests waiting
+        int count = 40;
+        for (int i = 0; i < count; i++) {
+            produce(alertFor("n7-reader" + i + "@example.org", "p" + i, "Paper " + i));
+        }
+
+        // When a notifier stops after sending some of them and another one takes over
+        try (var first = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.emails() >= 5);
+        }
+        try (var second = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> java.util.stream.IntStream.range(0, count)
+                    .allMatch(i -> !smtp.messagesTo("n7-reader" + i + "@example.org").isEmpty()));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == count);
+        }
+
+        // Then every reader got exactly one email
+        for (int i = 0; i < count; i++) {
+            assertThat(smtp.messagesTo("n7-reader" + i + "@example.org")).as("reader %d", i).hasSize(1);
         }
     }
 }

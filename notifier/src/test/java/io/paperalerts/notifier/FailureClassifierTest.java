@@ -1,7 +1,8 @@
 package io.paperalerts.notifier;
 
 import static io.paperalerts.notifier.FailureClassifier.Verdict.GIVE_UP;
-import static io.paperalerts.notifier.FailureClassifier.Verdict.RETRY;
+import static io.paperalerts.notifier.FailureClassifier.Verdict.RETRY_LATER;
+import static io.paperalerts.notifier.FailureClassifier.Verdict.WAIT_FOR_SERVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.mail.Address;
@@ -22,19 +23,26 @@ class FailureClassifierTest {
     private static final InternetAddress ADA = address("ada@example.org");
 
     @Test
-    void shouldRetryWhenTheServerRepliesWith4xxToTheMessage() {
+    void shouldRetryTheMessageLaterWhenTheServerRepliesWith4xxToIt() {
         var failure = new SMTPSendFailedException("DATA", 451, "451 4.3.0 Try again later", null, null, null, null);
 
-        assertThat(FailureClassifier.classify(failure)).isEqualTo(RETRY);
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(RETRY_LATER);
         assertThat(FailureClassifier.smtpReplyCode(failure)).isEqualTo(451);
     }
 
     @Test
-    void shouldRetryWhenARecipientIsTemporarilyRefused() {
+    void shouldRetryTheMessageLaterWhenARecipientIsTemporarilyRefused() {
         var recipient = new SMTPAddressFailedException(ADA, "RCPT TO", 452, "452 4.2.2 Mailbox full");
         var failure = new SendFailedException("Invalid Addresses", recipient, null, null, new Address[] {ADA});
 
-        assertThat(FailureClassifier.classify(failure)).isEqualTo(RETRY);
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(RETRY_LATER);
+    }
+
+    @Test
+    void shouldWaitForTheServerWhenItIsClosingTheConnection() {
+        var failure = new SMTPSendFailedException("MAIL", 421, "421 4.3.2 Service shutting down", null, null, null, null);
+
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(WAIT_FOR_SERVER);
     }
 
     @Test
@@ -51,6 +59,7 @@ class FailureClassifierTest {
 
         assertThat(FailureClassifier.classify(failure)).isEqualTo(GIVE_UP);
         assertThat(FailureClassifier.smtpReplyCode(failure)).isEqualTo(550);
+        assertThat(FailureClassifier.smtpReply(failure)).isEqualTo("550 5.1.1 No such user");
     }
 
     @Test
@@ -59,20 +68,20 @@ class FailureClassifierTest {
     }
 
     @Test
-    void shouldRetryWhenTheServerCannotBeReached() {
+    void shouldWaitForTheServerWhenItCannotBeReached() {
         var failure = new MailConnectException(new SocketConnectException(
                 "Connection refused", new ConnectException("Connection refused"), "localhost", 1025, 10_000));
-        assertThat(FailureClassifier.classify(failure)).isEqualTo(RETRY);
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(WAIT_FOR_SERVER);
 
         var refused = new MessagingException("Could not connect", new ConnectException("Connection refused"));
-        assertThat(FailureClassifier.classify(refused)).isEqualTo(RETRY);
+        assertThat(FailureClassifier.classify(refused)).isEqualTo(WAIT_FOR_SERVER);
     }
 
     @Test
-    void shouldRetryOnATimeout() {
+    void shouldWaitForTheServerOnATimeout() {
         var failure = new MessagingException("Exception reading response", new SocketTimeoutException("Read timed out"));
 
-        assertThat(FailureClassifier.classify(failure)).isEqualTo(RETRY);
+        assertThat(FailureClassifier.classify(failure)).isEqualTo(WAIT_FOR_SERVER);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.paperalerts.topics;
 
 import io.paperalerts.avro.AvroSerde;
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import java.util.List;
@@ -26,6 +27,24 @@ public final class Topics {
     /** Alerts keyed by recipient, so one recipient's alerts stay in order on one partition. */
     public static final Topic<String, Alert> ALERTS = new Topic<>("alerts", Serdes.String(),
             AvroSerde.of(Alert.class), 6, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+
+    /**
+     * What the notifier emails: one record per email, an instant window, a day's or a week's
+     * matches or a backfill of one recipient, keyed by recipient. Built by the streams service.
+     */
+    public static final Topic<String, Digest> DIGESTS = new Topic<>("digests", Serdes.String(),
+            AvroSerde.of(Digest.class), 6, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+
+    /**
+     * Digests a recipient's mail server refused for now (SMTP 4xx), parked so they do not hold up
+     * the other recipients of their partition; the attempt and the earliest next try are in headers.
+     */
+    public static final Topic<String, Digest> DIGESTS_RETRY = new Topic<>("digests.retry", Serdes.String(),
+            AvroSerde.of(Digest.class), 1, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
 
@@ -56,13 +75,13 @@ public final class Topics {
     public static final Topic<String, String> DELIVERIES = new Topic<>("deliveries", Serdes.String(), Serdes.String(), 6,
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
-    /** Alerts the SMTP server refused for good (5xx, malformed address): the alert bytes, the SMTP reply in headers. */
+    /** Digests the SMTP server refused for good (5xx, malformed address): the digest bytes, the SMTP reply in headers. */
     public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>("deliveries.failed",
             Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
 
-    public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DEAD_LETTERS, PAPERS_REJECTED,
+    public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DIGESTS, DIGESTS_RETRY, DEAD_LETTERS, PAPERS_REJECTED,
             INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED);
 
     private Topics() {

@@ -3,6 +3,7 @@ package io.paperalerts.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import java.util.stream.Stream;
@@ -15,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaHistoryTest {
 
     static Stream<Schema> currentSchemas() {
-        return Stream.of(Paper.getClassSchema(), Subscription.getClassSchema(), Alert.getClassSchema());
+        return Stream.of(Paper.getClassSchema(), Subscription.getClassSchema(), Alert.getClassSchema(),
+                Digest.getClassSchema());
     }
 
     @ParameterizedTest

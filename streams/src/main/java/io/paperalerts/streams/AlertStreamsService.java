@@ -1,16 +1,29 @@
 package io.paperalerts.streams;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Runs the alert topology: creates missing topics, starts Kafka Streams, closes it cleanly. */
 public final class AlertStreamsService implements AutoCloseable {
@@ -19,11 +32,18 @@ public final class AlertStreamsService implements AutoCloseable {
     private final SubscriptionMatcher matcher = new SubscriptionMatcher();
 
     public AlertStreamsService(StreamsServiceConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param digestClock what time it is for digest schedules (a test moves it through a day) */
+    public AlertStreamsService(StreamsServiceConfig config, Clock digestClock) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
             TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
         }
-        this.streams = new KafkaStreams(AlertTopology.build(matcher, config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS)), config.streamsProperties());
+        this.streams = new KafkaStreams(AlertTopology.build(matcher,
+                config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock)),
+                config.streamsProperties());
     }
 
     public AlertStreamsService start() {
@@ -52,6 +72,61 @@ public final class AlertStreamsService implements AutoCloseable {
     /** Tasks this instance processes now; instances of one application share the partitions. */
     public int activeTasks() {
         return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+    }
+
+    /** Digests gathered but not yet due, on this instance (for a quiescence check; counts by iterating). */
+    public long pendingDigests() {
+        return pending(null);
+    }
+
+    /** Papers waiting in this recipient's digests on this instance. */
+    public long pendingPapers(String recipient) {
+        return pending(recipient);
+    }
+
+    private long pending(String recipient) {
+        ReadOnlyKeyValueStore<String, Digest> store = streams.store(StoreQueryParameters.fromNameAndType(
+                DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
+        long count = 0;
+        try (KeyValueIterator<String, Digest> all = store.all()) {
+            while (all.hasNext()) {
+                Digest digest = all.next().value;
+                if (recipient == null) {
+                    count++;
+                } else if (digest.getRecipient().equals(recipient)) {
+                    count += digest.getAlerts().size();
+                }
+            }
+        }
+        return count;
+    }
+
+    /** A subscription as the streams service knows it (its global store, read by interactive query). */
+    public Optional<Subscription> subscription(String id) {
+        return Optional.ofNullable(subscriptions().get(id));
+    }
+
+    /**
+     * Every subscription of one address, in any status. A scan of the store: fine for the pages
+     * people open, not for a hot path.
+     */
+    public List<Subscription> subscriptionsOf(String email) {
+        String wanted = email.strip().toLowerCase(Locale.ROOT);
+        List<Subscription> found = new ArrayList<>();
+        try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getEmail().strip().toLowerCase(Locale.ROOT).equals(wanted)) {
+                    found.add(entry.value);
+                }
+            });
+        }
+        found.sort(Comparator.comparing(Subscription::getCreated).thenComparing(Subscription::getId));
+        return found;
+    }
+
+    private ReadOnlyKeyValueStore<String, Subscription> subscriptions() {
+        return streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.SUBSCRIPTIONS_STORE,
+                QueryableStoreTypes.<String, Subscription>keyValueStore()));
     }
 
     public int activeSubscriptions() {

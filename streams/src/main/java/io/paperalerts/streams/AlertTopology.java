@@ -2,17 +2,16 @@ package io.paperalerts.streams;
 
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
-import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import io.paperalerts.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
@@ -32,12 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Matches every paper against every active subscription and emits one alert per (recipient,
- * paper), listing all of that recipient's subscriptions that matched.
+ * paper), listing all of that recipient's subscriptions that matched; then gathers each
+ * recipient's alerts into digests, one per email, emitted when due.
  *
  * <pre>
  * subscriptions (compacted) --> global store --> SubscriptionMatcher
  *                                                       |
  * papers --> match --> one alert per recipient --> alerts (key: recipient)
+ * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit) --> digests (key: recipient)
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
@@ -56,15 +57,20 @@ public final class AlertTopology {
     }
 
     public static Topology build(SubscriptionMatcher matcher) {
-        return build(matcher, false);
+        return build(matcher, false, DigestPolicy.defaults());
+    }
+
+    public static Topology build(SubscriptionMatcher matcher, DigestPolicy digests) {
+        return build(matcher, false, digests);
     }
 
     /**
      * @param alertNewVersions whether a new version of a paper alerts its subscribers again; by
      *     default a paper arriving again (re-polled, from another source, a new version) never
      *     alerts a subscription twice
+     * @param digestPolicy when the digests of each delivery mode are due
      */
-    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions) {
+    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTED_STORE),
                 Serdes.String(), stringListSerde()));
@@ -81,6 +87,18 @@ public final class AlertTopology {
         builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()))
                 .process(() -> new PaperMatcher(matcher, alertNewVersions), ALERTED_STORE)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
+
+        var digests = Topics.DIGESTS;
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFERS_STORE),
+                Serdes.String(), digests.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.DUE_STORE),
+                Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.SENT_STORE),
+                Serdes.String(), longListSerde()));
+        builder.stream(alerts.name(), Consumed.with(alerts.keySerde(), alerts.valueSerde()))
+                .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE),
+                        DigestScheduler.BUFFERS_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
+                .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         return builder.build();
     }
 
@@ -88,6 +106,12 @@ public final class AlertTopology {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Serde<List<String>> stringListSerde() {
         Serde raw = Serdes.ListSerde(ArrayList.class, Serdes.String());
+        return raw;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Serde<List<Long>> longListSerde() {
+        Serde raw = Serdes.ListSerde(ArrayList.class, Serdes.Long());
         return raw;
     }
 
@@ -170,8 +194,7 @@ public final class AlertTopology {
                     continue;
                 }
                 nowDone.add(match.subscription().getId());
-                String recipient = match.subscription().getEmail().strip().toLowerCase(Locale.ROOT);
-                byRecipient.computeIfAbsent(recipient, r -> new ArrayList<>()).add(match);
+                byRecipient.computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>()).add(match);
             }
             if (byRecipient.isEmpty()) {
                 return;
@@ -179,25 +202,8 @@ public final class AlertTopology {
             alerted.put(paperKey, nowDone);
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             byRecipient.forEach((recipient, matches) ->
-                    context.forward(record.withKey(recipient).withValue(alert(recipient, paper, matches, now))));
-        }
-
-        private static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now) {
-            List<Match> ordered = matches.stream()
-                    .sorted(Comparator.comparing(m -> m.subscription().getId())).toList();
-            return Alert.newBuilder()
-                    .setRecipient(recipient)
-                    .setSubscriptionIds(ordered.stream().map(m -> m.subscription().getId()).toList())
-                    .setPaper(paper)
-                    .setReasons(ordered.stream().map(m -> MatchReason.newBuilder()
-                            .setSubscriptionId(m.subscription().getId())
-                            .setQuery(m.subscription().getQuery())
-                            .setMatchedTerms(m.explanation().matched())
-                            .setSnippet(m.explanation().snippet())
-                            .build()).toList())
-                    .setMatchedAt(now)
-                    .setKind(AlertKind.LIVE)
-                    .build();
+                    context.forward(record.withKey(recipient).withValue(
+                            MatchAlerts.alert(recipient, paper, matches, now, AlertKind.LIVE))));
         }
     }
 }

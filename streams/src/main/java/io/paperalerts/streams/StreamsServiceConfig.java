@@ -1,13 +1,19 @@
 package io.paperalerts.streams;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.topics.Topics;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -20,6 +26,12 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String NUM_THREADS = "streams.num.threads";
     public static final String ALERT_NEW_VERSIONS = "streams.alert.new.versions";
+    public static final String INSTANT_WINDOW_MS = "digest.instant.window.ms";
+    public static final String DAILY_HOUR = "digest.daily.hour";
+    public static final String WEEKLY_DAY = "digest.weekly.day";
+    public static final String MAX_PAPERS = "digest.max.papers";
+    public static final String MAX_EMAILS_PER_HOUR = "digest.max.emails.per.hour";
+    public static final String CHECK_INTERVAL_MS = "digest.check.interval.ms";
 
     public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
             .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
@@ -31,10 +43,36 @@ public final class StreamsServiceConfig extends AbstractConfig {
             .define(NUM_THREADS, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.LOW,
                     "Stream threads in this instance")
             .define(ALERT_NEW_VERSIONS, Type.BOOLEAN, false, Importance.LOW,
-                    "Alert subscribers again when a new version of a paper they were alerted about arrives");
+                    "Alert subscribers again when a new version of a paper they were alerted about arrives")
+            .define(INSTANT_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Instant delivery: alerts of one recipient arriving this long after the first go out in one email")
+            .define(DAILY_HOUR, Type.INT, 8, ConfigDef.Range.between(0, 23), Importance.MEDIUM,
+                    "Local hour, in each recipient's time zone, at which daily and weekly digests go out")
+            .define(WEEKLY_DAY, Type.STRING, "monday", StreamsServiceConfig::requireDay, Importance.LOW,
+                    "Day of the week weekly digests go out")
+            .define(MAX_PAPERS, Type.INT, 50, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Papers listed in one email; more are counted in a note, not listed")
+            .define(MAX_EMAILS_PER_HOUR, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Emails per recipient per hour; past it, alerts wait and go out together in the next email")
+            .define(CHECK_INTERVAL_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
+                    "How often due digests are looked for");
 
     public StreamsServiceConfig(Map<String, ?> values) {
         super(DEFINITION, values);
+    }
+
+    public DigestPolicy digestPolicy() {
+        return new DigestPolicy(Duration.ofMillis(getLong(INSTANT_WINDOW_MS)), getInt(DAILY_HOUR),
+                DayOfWeek.valueOf(getString(WEEKLY_DAY).toUpperCase(Locale.ROOT)), getInt(MAX_PAPERS),
+                getInt(MAX_EMAILS_PER_HOUR), Duration.ofMillis(getLong(CHECK_INTERVAL_MS)), Clock.systemUTC());
+    }
+
+    private static void requireDay(String name, Object value) {
+        try {
+            DayOfWeek.valueOf(String.valueOf(value).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, "expected a day of the week in English, e.g. monday");
+        }
     }
 
     public Properties streamsProperties() {

@@ -90,7 +90,8 @@ class ScaleOutIntegrationTest {
             first.awaitRunning(Duration.ofSeconds(60));
             second.awaitRunning(Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(60)).until(() -> first.activeTasks() > 0 && second.activeTasks() > 0
-                    && first.activeTasks() + second.activeTasks() == Topics.PAPERS.partitions());
+                    && first.activeTasks() + second.activeTasks()
+                            == Topics.PAPERS.partitions() + Topics.ALERTS.partitions());
 
             // When the sample papers are published
             publishSamplePapers();

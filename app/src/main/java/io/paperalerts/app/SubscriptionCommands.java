@@ -1,0 +1,266 @@
+package io.paperalerts.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.Backfill;
+import io.paperalerts.streams.matching.InvalidQueryException;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.topics.CompactedTopics;
+import io.paperalerts.topics.Topics;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code subscribe}, {@code list} and {@code unsubscribe}: against a running system's API
+ * ({@code --api URL}: the address owner confirms by email, as on the web page), or, for
+ * operators, directly on the {@code subscriptions} topic (no confirmation).
+ */
+final class SubscriptionCommands {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SubscriptionCommands() {
+    }
+
+    /** Where the commands act. */
+    static final class Target {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Mixin
+        ServiceOptions service;
+
+        @Option(names = "--api", paramLabel = "URL",
+                description = "A running system's base URL, e.g. https://alerts.example.org; without it, act on the topics")
+        String api;
+
+        StreamsServiceConfig config() {
+            return new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
+        }
+
+        List<String> bootstrap() {
+            return config().getList(CommonConfig.BOOTSTRAP_SERVERS);
+        }
+
+        /** @return the exit code: 0 for 2xx, 1 otherwise (the API's reason printed) */
+        int call(String method, String path, String json) throws IOException, InterruptedException {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.replaceFirst("/+$", "") + path))
+                    .timeout(Duration.ofSeconds(30));
+            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+            if (json != null) {
+                request.header("Content-Type", "application/json");
+            }
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
+                    HttpResponse.BodyHandlers.ofString());
+            PrintWriter out = response.statusCode() < 300 ? spec.commandLine().getOut() : spec.commandLine().getErr();
+            String body = response.body();
+            try {
+                JsonNode node = body.isEmpty() ? null : JSON.readTree(body);
+                if (node != null && node.has("reason")) {
+                    out.println("Refused (" + response.statusCode() + "): "
+                            + (node.has("field") ? node.get("field").asText() + ": " : "") + node.get("reason").asText());
+                } else if (node != null && node.has("message")) {
+                    out.println(node.get("message").asText());
+                } else {
+                    out.println(response.statusCode() == 204 ? "Done." : body);
+                }
+            } catch (IOException e) {
+                out.println("HTTP " + response.statusCode() + ": " + body);
+            }
+            out.flush();
+            return response.statusCode() < 300 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "subscribe", mixinStandardHelpOptions = true,
+            description = "Subscribe an address to a query: through the API (confirmation by email) or, for operators, "
+                    + "directly on the topics (active at once).")
+    static final class Subscribe implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--email", required = true, paramLabel = "EMAIL")
+        String email;
+
+        @Option(names = "--query", required = true, paramLabel = "QUERY")
+        String query;
+
+        @Option(names = "--delivery", paramLabel = "MODE", description = "instant, daily or weekly (default: ${DEFAULT-VALUE})")
+        String delivery = "instant";
+
+        @Option(names = "--timezone", paramLabel = "ZONE", description = "For daily and weekly digests (default: ${DEFAULT-VALUE})")
+        String timezone = "UTC";
+
+        @Option(names = "--backfill-days", paramLabel = "N", description = "Also send the matching papers of the last N days")
+        int backfillDays;
+
+        @Override
+        public Integer call() throws Exception {
+            if (target.api != null) {
+                ObjectNode body = JSON.createObjectNode().put("email", email).put("query", query)
+                        .put("delivery", delivery).put("timezone", timezone).put("backfillDays", backfillDays);
+                return target.call("POST", "/api/subscriptions", JSON.writeValueAsString(body));
+            }
+            Subscription subscription = Subscription.newBuilder()
+                    .setId("s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                    .setEmail(checkedEmail()).setQuery(checkedQuery()).setDelivery(checkedDelivery())
+                    .setTimezone(timezone).setBackfillDays(backfillDays).setStatus(SubscriptionStatus.ACTIVE)
+                    .setCreated(Instant.now()).setConfirmed(Instant.now()).build();
+            StreamsServiceConfig config = target.config();
+            List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
+            write(bootstrap, subscription.getId(), subscription);
+            PrintWriter out = target.spec.commandLine().getOut();
+            out.printf("subscribed %s to \"%s\" (%s, %s), id %s%n", subscription.getEmail(), subscription.getQuery(),
+                    delivery, "active", subscription.getId());
+            if (backfillDays > 0) {
+                var result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).run(List.of(subscription),
+                        Instant.now().minus(Duration.ofDays(backfillDays)), false, (read, total, elapsed) -> { });
+                out.printf("backfill: %d papers read, %d digest(s) sent to the notifier%n", result.papersRead(),
+                        result.digests().size());
+            }
+            out.flush();
+            return 0;
+        }
+
+        private String checkedEmail() {
+            try {
+                InternetAddress address = new InternetAddress(email.strip(), true);
+                if (!address.getAddress().equals(email.strip()) || !email.contains("@")) {
+                    throw new AddressException("expected name@domain");
+                }
+            } catch (AddressException e) {
+                throw new ParameterException(target.spec.commandLine(), "--email: invalid address '" + email + "': "
+                        + e.getMessage());
+            }
+            return email.strip().toLowerCase(Locale.ROOT);
+        }
+
+        private String checkedQuery() {
+            try {
+                new SubscriptionMatcher().compile(query);
+            } catch (InvalidQueryException e) {
+                throw new ParameterException(target.spec.commandLine(), "--query: " + e.getMessage());
+            }
+            return query.strip();
+        }
+
+        private DeliveryMode checkedDelivery() {
+            try {
+                return DeliveryMode.valueOf(delivery.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(target.spec.commandLine(),
+                        "--delivery: expected instant, daily or weekly, got '" + delivery + "'");
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List an address's subscriptions (on the topics), or have the API email it a link to manage them.")
+    static final class ListSubscriptions implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--email", required = true, paramLabel = "EMAIL")
+        String email;
+
+        @Override
+        public Integer call() throws Exception {
+            if (target.api != null) {
+                // Nobody may list someone else's subscriptions: the owner gets a link by email.
+                return target.call("POST", "/api/manage-link", JSON.writeValueAsString(
+                        JSON.createObjectNode().put("email", email)));
+            }
+            PrintWriter out = target.spec.commandLine().getOut();
+            String wanted = email.strip().toLowerCase(Locale.ROOT);
+            List<Subscription> found = CompactedTopics.latest(target.bootstrap(), Topics.SUBSCRIPTIONS).values().stream()
+                    .filter(s -> s.getEmail().strip().toLowerCase(Locale.ROOT).equals(wanted))
+                    .sorted(java.util.Comparator.comparing(Subscription::getCreated)).toList();
+            for (Subscription s : found) {
+                out.printf("%s  %-9s %-7s %s%n", s.getId(), s.getStatus().name().toLowerCase(Locale.ROOT),
+                        s.getDelivery().name().toLowerCase(Locale.ROOT), s.getQuery());
+            }
+            out.printf("%d subscription(s) of %s%n", found.size(), email);
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "unsubscribe", mixinStandardHelpOptions = true,
+            description = "End a subscription: on the topics, or through the API with the token of a manage link.")
+    static final class Unsubscribe implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--id", required = true, paramLabel = "ID")
+        String id;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "With --api: the token of a manage link from an email")
+        String token;
+
+        @Override
+        public Integer call() throws Exception {
+            if (target.api != null) {
+                if (token == null) {
+                    throw new ParameterException(target.spec.commandLine(),
+                            "--token: required with --api (from a manage link; `list --email E --api URL` emails one)");
+                }
+                return target.call("DELETE", "/api/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                        + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null);
+            }
+            List<String> bootstrap = target.bootstrap();
+            Subscription current = CompactedTopics.latest(bootstrap, Topics.SUBSCRIPTIONS).get(id);
+            if (current == null) {
+                throw new ParameterException(target.spec.commandLine(), "--id: no subscription '" + id + "'");
+            }
+            write(bootstrap, id, Subscription.newBuilder(current).setStatus(SubscriptionStatus.CANCELLED).build());
+            target.spec.commandLine().getOut().printf("unsubscribed %s (%s from \"%s\")%n", id, current.getEmail(),
+                    current.getQuery());
+            target.spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    private static void write(List<String> bootstrap, String id, Subscription subscription) throws InterruptedException {
+        var topic = Topics.SUBSCRIPTIONS;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot write subscription " + id + ": " + e.getCause().getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.paperalerts.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.notifier.LinkTokens;
+import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.registration.RegistrationConfig;
+import io.paperalerts.registration.RegistrationServer;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.testing.RealKafka;
+import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.topics.CompactedTopics;
+import io.paperalerts.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code subscribe}, {@code list} and {@code unsubscribe}, on the topics and through the API. */
+class SubscriptionCommandsTest {
+
+    @RegisterExtension
+    static final RealKafka kafka = new RealKafka();
+
+    @RegisterExtension
+    static final RealSmtp smtp = new RealSmtp();
+
+    @TempDir
+    Path stateDir;
+
+    private static Map<String, Subscription> subscriptions() {
+        return CompactedTopics.latest(List.of(kafka.bootstrapServers()), Topics.SUBSCRIPTIONS);
+    }
+
+    @Test
+    void shouldSubscribeListAndUnsubscribeDirectlyOnTheTopicsForOperators() {
+        Cli subscribed = Cli.run("subscribe", "--email", "Ops-Ada@Example.org", "--query", "\"reward hacking\"",
+                "--delivery", "daily", "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(subscribed.exitCode()).as(subscribed.err()).isZero();
+        Subscription written = subscriptions().values().stream()
+                .filter(s -> s.getEmail().equals("ops-ada@example.org")).findFirst().orElseThrow();
+        assertThat(written.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+        assertThat(written.getDelivery()).isEqualTo(DeliveryMode.DAILY);
+        assertThat(subscribed.out()).contains("subscribed ops-ada@example.org", written.getId());
+
+        Cli listed = Cli.run("list", "--email", "ops-ada@example.org", "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(listed.out()).contains(written.getId(), "active", "daily", "\"reward hacking\"",
+                "1 subscription(s)");
+
+        Cli unsubscribed = Cli.run("unsubscribe", "--id", written.getId(), "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(unsubscribed.exitCode()).as(unsubscribed.err()).isZero();
+        assertThat(subscriptions().get(written.getId()).getStatus()).isEqualTo(SubscriptionStatus.CANCELLED);
+
+        Cli bad = Cli.run("subscribe", "--email", "ops@example.org", "--query", "title:(oops",
+                "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("--query: unbalanced parentheses");
+    }
+
+    @Test
+    void shouldRegisterThroughTheApiWithAConfirmationEmail() throws Exception {
+        // Given a running streams service with registration
+        int port = EmbeddedSmtpServer.freePort();
+        String secret = "a test secret, 32 bytes at least!";
+        var streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamsServiceConfig.STATE_DIR, stateDir.toString()))).start();
+        streams.awaitRunning(Duration.ofSeconds(60));
+        try (streams; var server = new RegistrationServer(new RegistrationConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                RegistrationConfig.HTTP_PORT, port,
+                NotifierConfig.SMTP_HOST, smtp.host(), NotifierConfig.SMTP_PORT, smtp.port(),
+                NotifierConfig.TOKEN_SECRET, secret,
+                NotifierConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port)), streams, 50, Clock.systemUTC()).start()) {
+            String api = "http://127.0.0.1:" + server.port();
+
+            // When an address subscribes through the API, a confirmation email goes out and it stays pending
+            Cli subscribed = Cli.run("subscribe", "--email", "api-cli@example.org", "--query", "grpo", "--api", api);
+            assertThat(subscribed.exitCode()).as(subscribed.err()).isZero();
+            assertThat(subscribed.out()).contains("Check api-cli@example.org for a confirmation link");
+            await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("api-cli@example.org").size() == 1);
+            Subscription pending = streams.subscriptionsOf("api-cli@example.org").get(0);
+            assertThat(pending.getStatus()).isEqualTo(SubscriptionStatus.PENDING);
+
+            // And a refusal is reported with its reason
+            Cli refused = Cli.run("subscribe", "--email", "api-cli@example.org", "--query", "title:(oops", "--api", api);
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("Refused (400): query: unbalanced parentheses");
+
+            // When it asks to list, the owner gets a manage link by email rather than a list on screen
+            Cli listed = Cli.run("list", "--email", "api-cli@example.org", "--api", api);
+            assertThat(listed.exitCode()).as(listed.err()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("api-cli@example.org").size() == 2);
+            assertThat(smtp.messagesTo("api-cli@example.org").get(1).getSubject())
+                    .isEqualTo("[paper-alerts] Manage your subscriptions");
+
+            // And unsubscribing through the API needs that link's token
+            Cli noToken = Cli.run("unsubscribe", "--id", pending.getId(), "--api", api);
+            assertThat(noToken.exitCode()).isNotZero();
+            String token = new LinkTokens(secret.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1), Clock.systemUTC())
+                    .sign("manage", "api-cli@example.org", List.of());
+            Cli unsubscribed = Cli.run("unsubscribe", "--id", pending.getId(), "--token", token, "--api", api);
+            assertThat(unsubscribed.exitCode()).as(unsubscribed.err()).isZero();
+            assertThat(streams.subscription(pending.getId())).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.paperalerts.registration;
+
+import io.paperalerts.notifier.SmtpMailSender;
+import io.paperalerts.schemas.Subscription;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
+
+/**
+ * Emails the confirmation link of a registration, and manage links on request. Sent from the
+ * request (not from a Streams processor): the person who asked is waiting, and a failure is
+ * answered with 503 so they can try again.
+ */
+final class ConfirmationMailer implements AutoCloseable {
+
+    private final SmtpMailSender sender;
+    private final InternetAddress from;
+
+    ConfirmationMailer(SmtpMailSender sender, String from) {
+        this.sender = sender;
+        try {
+            this.from = new InternetAddress(from, true);
+        } catch (jakarta.mail.internet.AddressException e) {
+            throw new IllegalArgumentException("Invalid sender address '" + from + "': " + e.getMessage(), e);
+        }
+    }
+
+    synchronized void sendConfirmation(Subscription subscription, String link) throws MessagingException {
+        String text = "Please confirm that " + subscription.getEmail() + " should receive paper alerts for:\n\n  "
+                + subscription.getQuery() + "\n\nConfirm: " + link
+                + "\n\nIf you did not ask for this, ignore this email: nothing is sent until you confirm.\n";
+        String html = "<p>Please confirm that " + Pages.escape(subscription.getEmail())
+                + " should receive paper alerts for <code>" + Pages.escape(subscription.getQuery()) + "</code>.</p>"
+                + "<p><a href=\"" + Pages.escape(link) + "\">Confirm the subscription</a></p>"
+                + "<p style=\"color:#777\">If you did not ask for this, ignore this email: nothing is sent until you "
+                + "confirm.</p>";
+        send(subscription.getEmail(), "[paper-alerts] Confirm your subscription", text, html);
+    }
+
+    synchronized void sendManageLink(String email, String link) throws MessagingException {
+        send(email, "[paper-alerts] Manage your subscriptions",
+                "Manage the paper-alerts subscriptions of " + email + ": " + link + "\n",
+                "<p><a href=\"" + Pages.escape(link) + "\">Manage the paper-alerts subscriptions of "
+                        + Pages.escape(email) + "</a></p>");
+    }
+
+    private void send(String to, String subject, String text, String html) throws MessagingException {
+        MimeMessage message = new MimeMessage(sender.session());
+        message.setFrom(from);
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
+        message.setSubject(subject, StandardCharsets.UTF_8.name());
+        message.setSentDate(new Date());
+        MimeBodyPart textPart = new MimeBodyPart();
+        textPart.setText(text, StandardCharsets.UTF_8.name(), "plain");
+        MimeBodyPart htmlPart = new MimeBodyPart();
+        htmlPart.setText("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">" + html + "</body></html>",
+                StandardCharsets.UTF_8.name(), "html");
+        message.setContent(new MimeMultipart("alternative", textPart, htmlPart));
+        try {
+            sender.send(message);
+        } catch (MessagingException e) {
+            // The next attempt opens a fresh connection.
+            sender.reset();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.close();
+    }
+}

@@ -1,0 +1,138 @@
+package io.paperalerts.registration;
+
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.matching.AnalyzedPaper;
+import io.paperalerts.streams.matching.Explanation;
+import io.paperalerts.streams.matching.Node;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The most recent papers on {@code papers}, analysed once and kept in memory, so a preview of a
+ * query answers at once: reads the tail of every partition at start, then follows the topic.
+ */
+final class RecentPapers implements AutoCloseable {
+
+    /** A paper a previewed query matched, and the words that matched. */
+    record Hit(Paper paper, Explanation explanation) {
+    }
+
+    private record Seen(Paper paper, AnalyzedPaper analyzed) {
+    }
+
+    private final int capacity;
+    private final SubscriptionMatcher analyzer;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private final Map<String, Seen> papers;
+    private volatile boolean running = true;
+
+    RecentPapers(List<String> bootstrapServers, int capacity, SubscriptionMatcher analyzer) {
+        this.capacity = capacity;
+        this.analyzer = analyzer;
+        this.papers = new LinkedHashMap<>(capacity * 2, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+                return size() > RecentPapers.this.capacity;
+            }
+        };
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::run, "recent-papers");
+        this.thread.setDaemon(true);
+    }
+
+    RecentPapers start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PAPERS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
+            long perPartition = (capacity + partitions.size() - 1) / Math.max(1, partitions.size());
+            for (TopicPartition partition : partitions) {
+                consumer.seek(partition, Math.max(begins.get(partition), ends.get(partition) - perPartition));
+            }
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    add(record);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void add(ConsumerRecord<String, byte[]> record) {
+        Paper paper;
+        try {
+            paper = Topics.PAPERS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            return;
+        }
+        if (paper == null) {
+            return;
+        }
+        Seen seen = new Seen(paper, analyzer.analyze(paper));
+        synchronized (papers) {
+            papers.remove(paper.getId());
+            papers.put(paper.getId(), seen);
+        }
+    }
+
+    int size() {
+        synchronized (papers) {
+            return papers.size();
+        }
+    }
+
+    /** The most recently seen papers the query matches, newest first. */
+    List<Hit> matching(Node query, int limit) {
+        List<Seen> snapshot;
+        synchronized (papers) {
+            snapshot = new ArrayList<>(papers.values());
+        }
+        List<Hit> hits = new ArrayList<>();
+        for (int i = snapshot.size() - 1; i >= 0 && hits.size() < limit; i--) {
+            Seen seen = snapshot.get(i);
+            if (query.matches(seen.analyzed())) {
+                hits.add(new Hit(seen.paper(), Explanation.of(query, seen.analyzed())));
+            }
+        }
+        return hits;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.paperalerts.registration;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.notifier.NotifierConfig;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** Configuration of registration: the web server, its limits, and the email keys for confirmations. */
+public final class RegistrationConfig extends AbstractConfig {
+
+    public static final String HTTP_PORT = "http.port";
+    public static final String CONFIRM_TTL_HOURS = "registration.confirm.ttl.hours";
+    public static final String MAX_PER_ADDRESS = "registration.max.per.address.per.hour";
+    public static final String MAX_PER_CLIENT = "registration.max.per.client.per.hour";
+    public static final String MAX_BACKFILL_DAYS = "registration.max.backfill.days";
+    public static final String PREVIEW_PAPERS = "preview.recent.papers";
+
+    public static final ConfigDef DEFINITION = NotifierConfig.defineMail(CommonConfig.define(new ConfigDef()))
+            .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.HIGH,
+                    "Port of the web pages and the REST API (0: any free port)")
+            .define(CONFIRM_TTL_HOURS, Type.INT, 48, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "How long a confirmation link stays valid")
+            .define(MAX_PER_ADDRESS, Type.INT, 5, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Registrations (and manage-link requests) per email address per hour; more get 429")
+            .define(MAX_PER_CLIENT, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Registrations (and manage-link requests) per client IP address per hour; more get 429")
+            .define(MAX_BACKFILL_DAYS, Type.INT, 30, ConfigDef.Range.between(0, 3650), Importance.LOW,
+                    "Largest backfillDays a registration may ask for")
+            .define(PREVIEW_PAPERS, Type.INT, 2_000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                    "Most recent papers kept in memory for previews of a query");
+
+    public RegistrationConfig(Map<String, ?> values) {
+        super(DEFINITION, values);
+    }
+}

@@ -1,0 +1,290 @@
+package io.paperalerts.registration;
+
+import static io.paperalerts.registration.RegistrationHarness.link;
+import static io.paperalerts.registration.RegistrationHarness.paper;
+import static io.paperalerts.registration.RegistrationHarness.unsubscribeLink;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paperalerts.notifier.LinkTokens;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.testing.RealKafka;
+import io.paperalerts.testing.RealSmtp;
+import jakarta.mail.internet.MimeMessage;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Registration through its HTTP API, on a real broker, streams service, notifier and SMTP server. */
+class RegistrationApiTest {
+
+    @RegisterExtension
+    static final RealKafka kafka = new RealKafka();
+
+    @RegisterExtension
+    static final RealSmtp smtp = new RealSmtp();
+
+    @TempDir
+    static Path stateDir;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static RegistrationHarness system;
+
+    @BeforeAll
+    static void start() throws Exception {
+        system = new RegistrationHarness(kafka, smtp, stateDir, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        system.close();
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    private static String register(String email, String query) throws Exception {
+        HttpResponse<String> response = system.postJson("/api/subscriptions",
+                "{\"email\":\"" + email + "\",\"query\":" + JSON.writeValueAsString(query) + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return json(response).get("id").asText();
+    }
+
+    private static MimeMessage awaitEmail(String to, int count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo(to).size() >= count);
+        return smtp.messagesTo(to).get(count - 1);
+    }
+
+    private static String token(String link) {
+        return link.substring(link.indexOf("token=") + 6);
+    }
+
+    private static String manageToken(String email) {
+        return new LinkTokens(RegistrationHarness.SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1),
+                Clock.systemUTC()).sign("manage", email, List.of());
+    }
+
+    @Test
+    void shouldAlertOnlyOnceTheAddressOwnerConfirmed() throws Exception {
+        // Given a registration, whose confirmation email arrives
+        String id = register("api-ada@example.org", "\"reward hacking\"");
+        MimeMessage confirmation = awaitEmail("api-ada@example.org", 1);
+        assertThat(confirmation.getSubject()).isEqualTo("[paper-alerts] Confirm your subscription");
+        String confirmLink = link(confirmation, "/confirm");
+
+        // When a matching paper arrives before confirmation, nothing is sent
+        system.publish(paper("api-p1", "Reward hacking before confirmation"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> smtp.messagesTo("api-ada@example.org").size() == 1);
+
+        // And opening the link (as a mail scanner would) changes nothing
+        HttpResponse<String> page = system.get(confirmLink);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Confirm subscription", "&quot;reward hacking&quot;");
+        assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
+                .isEqualTo(SubscriptionStatus.PENDING);
+
+        // When the button is pressed (twice)
+        HttpResponse<String> confirmed = system.send("POST", "/confirm", "application/x-www-form-urlencoded",
+                "token=" + token(confirmLink));
+        HttpResponse<String> again = system.send("POST", "/confirm", "application/x-www-form-urlencoded",
+                "token=" + token(confirmLink));
+
+        // Then it is active, and the second press says so
+        assertThat(confirmed.body()).contains("Your subscription is active");
+        assertThat(again.body()).contains("already active");
+        assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
+                .isEqualTo(SubscriptionStatus.ACTIVE);
+
+        // And the next matching paper is emailed, the earlier one is not
+        system.publish(paper("api-p2", "Reward hacking after confirmation"));
+        MimeMessage alert = awaitEmail("api-ada@example.org", 2);
+        assertThat(alert.getSubject()).isEqualTo("[paper-alerts] Reward hacking after confirmation");
+        assertThat(alert.getHeader("X-Paper-Ids")).containsExactly("api-p2");
+    }
+
+    @Test
+    void shouldSendNothingMoreAfterOneClickUnsubscribeFromAReceivedAlert() throws Exception {
+        // Given a confirmed subscription (through the API) that received an alert
+        String id = register("api-bob@example.org", "protein");
+        String confirmLink = link(awaitEmail("api-bob@example.org", 1), "/confirm");
+        HttpResponse<String> confirmed = system.send("POST", "/api/subscriptions/" + id + "/confirm?token="
+                + token(confirmLink), null, null);
+        assertThat(json(confirmed).get("alreadyActive").asBoolean()).isFalse();
+        system.publish(paper("api-p3", "Protein folding"));
+        MimeMessage alert = awaitEmail("api-bob@example.org", 2);
+
+        // When the mail client POSTs to the List-Unsubscribe link (RFC 8058)
+        HttpResponse<String> unsubscribed = system.send("POST", unsubscribeLink(alert),
+                "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click");
+
+        // Then the subscription has ended and later matching papers send nothing
+        assertThat(unsubscribed.statusCode()).isEqualTo(200);
+        assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
+                .isEqualTo(SubscriptionStatus.CANCELLED);
+        system.publish(paper("api-p4", "Protein design"));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                .until(() -> smtp.messagesTo("api-bob@example.org").size() == 2);
+    }
+
+    @Test
+    void shouldBackfillTheRequestedDaysAsOneDigestOnceConfirmed() throws Exception {
+        // Given two papers already published on a subject
+        system.publish(paper("api-q1", "Quasar spectra at high redshift"));
+        system.publish(paper("api-q2", "Quasar variability"));
+
+        // When a registration asks for the last day's papers and is confirmed
+        HttpResponse<String> response = system.postJson("/api/subscriptions",
+                "{\"email\":\"api-frank@example.org\",\"query\":\"quasar\",\"backfillDays\":1}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String confirmLink = link(awaitEmail("api-frank@example.org", 1), "/confirm");
+        system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(confirmLink));
+
+        // Then both arrive in one digest
+        MimeMessage backfill = awaitEmail("api-frank@example.org", 2);
+        assertThat(backfill.getSubject()).isEqualTo("[paper-alerts] Papers from the last day: 2 papers");
+        assertThat(backfill.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyInAnyOrder("api-q1", "api-q2");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> smtp.messagesTo("api-frank@example.org").size() == 2);
+    }
+
+    @Test
+    void shouldListChangeAndDeleteTheSubscriptionsOfTheAddressInTheManageToken() throws Exception {
+        String id = register("api-carol@example.org", "robot*");
+        String token = manageToken("api-carol@example.org");
+
+        JsonNode listed = json(system.get("/api/subscriptions?token=" + token));
+        assertThat(listed.get("subscriptions")).extracting(s -> s.get("id").asText()).containsExactly(id);
+
+        HttpResponse<String> changed = system.send("PATCH", "/api/subscriptions/" + id + "?token=" + token,
+                "application/json", "{\"query\":\"robot* OR humanoid\",\"delivery\":\"daily\"}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(system.streams.subscription(id)).get().satisfies(s -> {
+            assertThat(s.getQuery()).isEqualTo("robot* OR humanoid");
+            assertThat(s.getDelivery().name()).isEqualTo("DAILY");
+        });
+
+        assertThat(system.send("DELETE", "/api/subscriptions/" + id + "?token=" + token, null, null).statusCode())
+                .isEqualTo(204);
+        assertThat(system.streams.subscription(id)).isEmpty();
+        assertThat(json(system.get("/api/subscriptions?token=" + token)).get("subscriptions")).isEmpty();
+    }
+
+    @Test
+    void shouldPreviewTheRecentPapersAQueryMatches() throws Exception {
+        system.publishSamplePapers();
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.server.recentPapers() >= 67);
+
+        JsonNode preview = json(system.get("/api/preview?query=%22reward+hacking%22&limit=5"));
+
+        assertThat(preview.get("searched").asInt()).isGreaterThanOrEqualTo(67);
+        assertThat(preview.get("papers")).isNotEmpty().hasSizeLessThanOrEqualTo(5);
+        for (JsonNode paper : preview.get("papers")) {
+            assertThat(paper.get("title").asText() + " " + paper.get("matched")).containsIgnoringCase("reward");
+        }
+    }
+
+    @Test
+    void shouldRefuseInvalidFieldsNamingTheFieldAndTheReason() throws Exception {
+        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"not-an-address\",\"query\":\"grpo\"}"),
+                400, "email", "invalid email address");
+        assertRefused(system.postJson("/api/subscriptions", "{\"query\":\"grpo\"}"), 400, "email", "required");
+        HttpResponse<String> badQuery = system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"query\":\"title:(reward\"}");
+        assertRefused(badQuery, 400, "query", "unbalanced parentheses");
+        assertThat(json(badQuery).get("position").asInt()).isEqualTo(7);
+        assertRefused(system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"delivery\":\"hourly\"}"),
+                400, "delivery", "unknown delivery mode 'hourly'");
+        assertRefused(system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"timezone\":\"Mars/Olympus\"}"),
+                400, "timezone", "unknown time zone");
+        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"query\":\""
+                + "a".repeat(17 * 1024) + "\"}"), 400, "body", "body over 16 KiB");
+        assertRefused(system.postJson("/api/subscriptions", "{not json"), 400, "body", "not valid JSON");
+        assertRefused(system.get("/api/preview?query=*"), 400, "query", "");
+    }
+
+    @Test
+    void shouldRefuseATamperedOrExpiredTokenAndAnUnknownId() throws Exception {
+        String token = manageToken("api-dan@example.org");
+        String tampered = token.substring(0, token.indexOf('.') - 2) + "xx" + token.substring(token.indexOf('.'));
+        assertRefused(system.get("/api/subscriptions?token=" + tampered), 403, null, "");
+        assertThat(system.get("/manage?token=" + tampered).statusCode()).isEqualTo(403);
+        assertThat(system.send("POST", "/unsubscribe?token=" + tampered, null, null).statusCode()).isEqualTo(403);
+
+        String expired = new LinkTokens(RegistrationHarness.SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1),
+                Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC))
+                .sign("manage", "api-dan@example.org", List.of());
+        assertRefused(system.get("/api/subscriptions?token=" + expired), 403, null, "expired");
+
+        assertRefused(system.send("DELETE", "/api/subscriptions/no-such-id?token=" + token, null, null), 404, null,
+                "no subscription no-such-id");
+        String someoneElses = register("api-erin@example.org", "diffusion");
+        assertRefused(system.send("DELETE", "/api/subscriptions/" + someoneElses + "?token=" + token, null, null),
+                403, null, "not one of api-dan@example.org's");
+    }
+
+    @Test
+    void shouldLimitRegistrationsPerAddressAndPerClientWithRetryAfter() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            register("api-busy@example.org", "grpo");
+        }
+        HttpResponse<String> limited = system.postJson("/api/subscriptions",
+                "{\"email\":\"api-busy@example.org\",\"query\":\"grpo\"}");
+        assertRefused(limited, 429, null, "too many requests for api-busy@example.org");
+        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 3600L);
+
+        RateLimiter perClient = new RateLimiter(2, Clock.systemUTC());
+        assertThat(perClient.acquire("10.0.0.1")).isZero();
+        assertThat(perClient.acquire("10.0.0.1")).isZero();
+        assertThat(perClient.acquire("10.0.0.1")).isBetween(1L, 3600L);
+        assertThat(perClient.acquire("10.0.0.2")).isZero();
+    }
+
+    @Test
+    void shouldServeAnOpenApiDocumentWhosePathsAllExist() throws Exception {
+        HttpResponse<String> response = system.get("/openapi.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode paths = json(response).get("paths");
+        int operations = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = it.next();
+            for (String method : List.of("get", "post", "patch", "delete")) {
+                if (path.getValue().has(method)) {
+                    String url = path.getKey().replace("{id}", "some-id");
+                    int status = system.send(method.toUpperCase(java.util.Locale.ROOT), url, null, null).statusCode();
+                    assertThat(status).as(method + " " + url).isNotIn(404, 405, 500);
+                    operations++;
+                }
+            }
+        }
+        assertThat(operations).isGreaterThanOrEqualTo(12);
+        assertThat(system.get("/").body()).contains("<form id=\"subscribe-form\"");
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, String field, String reason)
+            throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode body = json(response);
+        assertThat(body.get("reason").asText()).contains(reason);
+        if (field != null) {
+            assertThat(body.get("field").asText()).isEqualTo(field);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.paperalerts.registration;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.ingest.FileIngestor;
+import io.paperalerts.ingest.IngestConfig;
+import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.notifier.AlertNotifier;
+import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.testing.RealKafka;
+import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.topics.Topics;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The whole system for registration tests: a real broker, the streams service with registration,
+ * the notifier and a real SMTP server; links in emails point at this server.
+ */
+final class RegistrationHarness implements AutoCloseable {
+
+    static final String SECRET = "a test secret, 32 bytes at least!";
+
+    final RealKafka kafka;
+    final RealSmtp smtp;
+    final int port = EmbeddedSmtpServer.freePort();
+    final AlertStreamsService streams;
+    final AlertNotifier notifier;
+    final RegistrationServer server;
+    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    RegistrationHarness(RealKafka kafka, RealSmtp smtp, Path stateDir, Map<String, Object> registrationOverrides)
+            throws Exception {
+        this.kafka = kafka;
+        this.smtp = smtp;
+        streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
+                StreamsServiceConfig.INSTANT_WINDOW_MS, 300L,
+                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L))).start();
+        notifier = new AlertNotifier(new NotifierConfig(mail()), new AlertNotifier.Listener() { }).start();
+        Map<String, Object> registration = mail();
+        registration.put(RegistrationConfig.HTTP_PORT, port);
+        registration.put(RegistrationConfig.MAX_PER_CLIENT, 1_000);
+        registration.putAll(registrationOverrides);
+        streams.awaitRunning(Duration.ofSeconds(60));
+        server = new RegistrationServer(new RegistrationConfig(registration), streams, 50, Clock.systemUTC()).start();
+    }
+
+    private Map<String, Object> mail() {
+        Map<String, Object> mail = new HashMap<>();
+        mail.put(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        mail.put(NotifierConfig.SMTP_HOST, smtp.host());
+        mail.put(NotifierConfig.SMTP_PORT, smtp.port());
+        mail.put(NotifierConfig.TOKEN_SECRET, SECRET);
+        mail.put(NotifierConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port);
+        return mail;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    HttpResponse<String> get(String pathOrUrl) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(absolute(pathOrUrl))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String pathOrUrl, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(absolute(pathOrUrl)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> postJson(String path, String json) throws Exception {
+        return send("POST", path, "application/json", json);
+    }
+
+    private String absolute(String pathOrUrl) {
+        return pathOrUrl.startsWith("http") ? pathOrUrl : url(pathOrUrl);
+    }
+
+    void publish(Paper paper) {
+        kafka.produce(Topics.PAPERS, paper.getId(), paper);
+    }
+
+    void publishSamplePapers() throws Exception {
+        try (var publisher = new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers())));
+             InputStream sample = RegistrationHarness.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
+            new FileIngestor(publisher).ingest(sample, "sample");
+        }
+    }
+
+    static Paper paper(String id, String title) {
+        return Paper.newBuilder().setId(id).setTitle(title).setAbstractText("").setSource("test").build();
+    }
+
+    /** The first link in an email's text part that starts with the given path. */
+    static String link(MimeMessage email, String path) throws Exception {
+        String text = (String) ((MimeMultipart) email.getContent()).getBodyPart(0).getContent();
+        Matcher link = Pattern.compile("http://127\\.0\\.0\\.1:\\d+" + Pattern.quote(path) + "\\?token=[\\w.%-]+")
+                .matcher(text);
+        if (!link.find()) {
+            throw new AssertionError("No " + path + " link in: " + text);
+        }
+        return link.group();
+    }
+
+    /** The https (here http) link of the List-Unsubscribe header. */
+    static String unsubscribeLink(MimeMessage email) throws Exception {
+        String header = email.getHeader("List-Unsubscribe")[0];
+        return header.substring(header.indexOf('<') + 1, header.indexOf('>'));
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        notifier.close();
+        streams.close();
+    }
+}

@@ -1,0 +1,143 @@
+package io.paperalerts.registration;
+
+import static io.paperalerts.registration.RegistrationHarness.link;
+import static io.paperalerts.registration.RegistrationHarness.paper;
+import static io.paperalerts.registration.RegistrationHarness.unsubscribeLink;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.testing.RealKafka;
+import io.paperalerts.testing.RealSmtp;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The subscribe page in a real browser (headless Chromium driven by Selenium) against the whole
+ * system: fill the form, see the preview, submit, confirm from the email, get an alert, unsubscribe.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; {@code .ci/run} installs them and
+ * sets {@code -Dpaperalerts.test.browser=required}, so CI fails rather than skips without them.
+ */
+class SubscribePageBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @RegisterExtension
+    static final RealKafka kafka = new RealKafka();
+
+    @RegisterExtension
+    static final RealSmtp smtp = new RealSmtp();
+
+    @TempDir
+    static Path stateDir;
+
+    @TempDir
+    static Path profile;
+
+    private static RegistrationHarness system;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!"required".equals(System.getProperty("paperalerts.test.browser"))) {
+            Assumptions.assumeTrue(installed, "Chromium and ChromeDriver are not installed (apt-get install chromium "
+                    + "chromium-driver); .ci/run installs them");
+        }
+        assertThat(installed).as("%s and %s must be installed", CHROMIUM, CHROMEDRIVER).isTrue();
+        system = new RegistrationHarness(kafka, smtp, stateDir, Map.of());
+        system.publishSamplePapers();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Flags for a sandboxed, offline machine: no background traffic to Google's hosts.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile);
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build(), options);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    private static String text(String css) {
+        return browser.findElement(By.cssSelector(css)).getText();
+    }
+
+    @Test
+    void shouldSubscribeConfirmReceiveAnAlertAndUnsubscribeInTheBrowser() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.server.recentPapers() >= 67);
+
+        // Given the subscribe page
+        browser.get(system.url("/"));
+        assertThat(browser.getTitle()).contains("paper-alerts");
+
+        // When a query is typed, the preview lists matching recent papers
+        browser.findElement(By.id("email")).sendKeys("web-ada@example.org");
+        browser.findElement(By.id("query")).sendKeys("\"reward hacking\"");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                !browser.findElements(By.cssSelector("#preview-list li")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("#preview-list li")))
+                .allSatisfy(item -> assertThat(item.getText()).containsIgnoringCase("reward"));
+
+        // And an invalid query is explained next to the field
+        browser.findElement(By.id("query")).sendKeys(" title:(");
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#query-error").contains("unbalanced"));
+        browser.findElement(By.id("query")).sendKeys(")");
+        browser.findElement(By.id("query")).clear();
+        browser.findElement(By.id("query")).sendKeys("\"reward hacking\"");
+        new Select(browser.findElement(By.id("delivery"))).selectByValue("instant");
+
+        // When the form is submitted
+        browser.findElement(By.id("subscribe")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#message").contains("confirmation link"));
+
+        // Then a confirmation email arrives; its link opens a page whose button confirms
+        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-ada@example.org").isEmpty());
+        browser.get(link(smtp.messagesTo("web-ada@example.org").get(0), "/confirm"));
+        browser.findElement(By.id("confirm")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#result").contains("active"));
+        List<Subscription> mine = system.streams.subscriptionsOf("web-ada@example.org");
+        assertThat(mine).singleElement().extracting(Subscription::getStatus).isEqualTo(SubscriptionStatus.ACTIVE);
+
+        // And a matching paper is emailed
+        system.publish(paper("web-p1", "Reward hacking, seen in a browser test"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("web-ada@example.org").size() == 2);
+        MimeMessage alert = smtp.messagesTo("web-ada@example.org").get(1);
+
+        // When the unsubscribe link of the alert is opened and its button pressed
+        browser.get(unsubscribeLink(alert));
+        browser.findElement(By.id("unsubscribe")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> text("#result").contains("unsubscribed"));
+
+        // Then the subscription has ended
+        assertThat(system.streams.subscription(mine.get(0).getId())).get().extracting(Subscription::getStatus)
+                .isEqualTo(SubscriptionStatus.CANCELLED);
+    }
+}

@@ -1,0 +1,41 @@
+package io.paperalerts.streams;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
+import io.paperalerts.schemas.MatchReason;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns the matches of one paper into alerts: one per recipient, naming each matching subscription. */
+public final class MatchAlerts {
+
+    private MatchAlerts() {
+    }
+
+    /** Addresses differ in case and spacing between subscriptions of one person; alerts go to one form. */
+    public static String recipient(Match match) {
+        return match.subscription().getEmail().strip().toLowerCase(Locale.ROOT);
+    }
+
+    public static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now, AlertKind kind) {
+        List<Match> ordered = matches.stream()
+                .sorted(Comparator.comparing(m -> m.subscription().getId())).toList();
+        return Alert.newBuilder()
+                .setRecipient(recipient)
+                .setSubscriptionIds(ordered.stream().map(m -> m.subscription().getId()).toList())
+                .setPaper(paper)
+                .setReasons(ordered.stream().map(m -> MatchReason.newBuilder()
+                        .setSubscriptionId(m.subscription().getId())
+                        .setQuery(m.subscription().getQuery())
+                        .setMatchedTerms(m.explanation().matched())
+                        .setSnippet(m.explanation().snippet())
+                        .build()).toList())
+                .setMatchedAt(now)
+                .setKind(kind)
+                .build();
+    }
+}

@@ -1,0 +1,229 @@
+package io.paperalerts.streams.backfill;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.DigestKind;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.digest.DigestScheduler;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
+import io.paperalerts.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Sends chosen subscriptions the papers of a past period: reads {@code papers} from the first
+ * record at or after a time, on every partition, up to where the topic ended when it started;
+ * matches each paper against those subscriptions only, and emits one {@code BACKFILL} digest per
+ * recipient to {@code digests}, where the notifier sends it like any other (leaving out what the
+ * recipient already got, so running the same backfill twice sends nothing the second time).
+ *
+ * <p>Memory stays bounded whatever the history: papers are streamed, and each recipient's digest
+ * keeps at most {@code maxPapers} papers plus the ids of papers it matched.
+ */
+public final class Backfill {
+
+    /** Told of progress now and then, for a progress bar or log lines. */
+    public interface Progress {
+        void update(long read, long total, Duration elapsed);
+    }
+
+    /** What a backfill found, per recipient (the digests it sent, or would send in a dry run). */
+    public record Result(long papersRead, Duration elapsed, List<Digest> digests) {
+        public double papersPerSecond() {
+            return papersRead / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+    }
+
+    private final List<String> bootstrapServers;
+    private final int maxPapers;
+    private final Clock clock;
+
+    public Backfill(List<String> bootstrapServers, int maxPapers, Clock clock) {
+        if (maxPapers < 1) {
+            throw new IllegalArgumentException("maxPapers must be at least 1, got " + maxPapers);
+        }
+        this.bootstrapServers = bootstrapServers;
+        this.maxPapers = maxPapers;
+        this.clock = clock;
+    }
+
+    /**
+     * @param subscriptions the subscriptions to backfill; each must be active
+     * @param dryRun find the papers but emit nothing
+     */
+    public Result run(List<Subscription> subscriptions, Instant since, boolean dryRun, Progress progress) {
+        if (subscriptions.isEmpty()) {
+            throw new IllegalArgumentException("Nothing to backfill: no subscription given");
+        }
+        SubscriptionMatcher matcher = new SubscriptionMatcher();
+        for (Subscription subscription : subscriptions) {
+            try {
+                matcher.update(subscription.getId(), subscription);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Subscription " + subscription.getId() + " cannot be backfilled: "
+                        + e.getMessage(), e);
+            }
+        }
+        Instant now = clock.instant();
+        long started = System.nanoTime();
+        Map<String, Gathered> byRecipient = new TreeMap<>();
+        long read = 0;
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PAPERS.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> query = new HashMap<>();
+            partitions.forEach(p -> query.put(p, since.toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
+            Map<TopicPartition, Long> remaining = new HashMap<>();
+            long total = 0;
+            for (TopicPartition partition : partitions) {
+                OffsetAndTimestamp start = starts.get(partition);
+                long from = start == null ? ends.get(partition) : start.offset();
+                consumer.seek(partition, from);
+                if (from < ends.get(partition)) {
+                    remaining.put(partition, ends.get(partition));
+                    total += ends.get(partition) - from;
+                }
+            }
+            consumer.pause(partitions.stream().filter(p -> !remaining.containsKey(p)).toList());
+            long lastReport = 0;
+            while (!remaining.isEmpty()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    Long end = remaining.get(partition);
+                    if (end == null || record.offset() >= end) {
+                        continue;
+                    }
+                    read++;
+                    Paper paper = decode(record);
+                    if (paper != null) {
+                        gather(byRecipient, paper, matcher.match(paper), now);
+                    }
+                }
+                for (TopicPartition partition : List.copyOf(remaining.keySet())) {
+                    // Transaction markers and aborted records take offsets too: done once past the end.
+                    if (consumer.position(partition) >= remaining.get(partition)) {
+                        remaining.remove(partition);
+                        consumer.pause(List.of(partition));
+                    }
+                }
+                long elapsed = System.nanoTime() - started;
+                if (elapsed - lastReport > 200_000_000L) {
+                    progress.update(read, total, Duration.ofNanos(elapsed));
+                    lastReport = elapsed;
+                }
+            }
+            progress.update(read, total, Duration.ofNanos(System.nanoTime() - started));
+        }
+        List<Digest> digests = new ArrayList<>();
+        byRecipient.forEach((recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since, now)));
+        if (!dryRun && !digests.isEmpty()) {
+            emit(digests);
+        }
+        return new Result(read, Duration.ofNanos(System.nanoTime() - started), digests);
+    }
+
+    private static Paper decode(ConsumerRecord<String, byte[]> record) {
+        try {
+            return Topics.PAPERS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            // The streams service dead-letters it; a backfill just skips it.
+            return null;
+        }
+    }
+
+    private void gather(Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now) {
+        Map<String, List<Match>> perRecipient = new TreeMap<>();
+        for (Match match : matches) {
+            perRecipient.computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>()).add(match);
+        }
+        perRecipient.forEach((recipient, recipientMatches) -> byRecipient
+                .computeIfAbsent(recipient, r -> new Gathered())
+                .add(MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL), maxPapers));
+    }
+
+    private void emit(List<Digest> digests) {
+        var topic = Topics.DIGESTS;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            var sends = digests.stream()
+                    .map(d -> producer.send(new ProducerRecord<>(topic.name(), d.getRecipient(), d))).toList();
+            for (var send : sends) {
+                send.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while emitting the backfill", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot emit the backfill: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    /** One recipient's papers, in topic order, at most the cap; later versions of a paper are skipped. */
+    private static final class Gathered {
+        private final List<Alert> alerts = new ArrayList<>();
+        private final Set<String> seen = new HashSet<>();
+        private int omitted;
+
+        void add(Alert alert, int cap) {
+            if (!seen.add(alert.getPaper().getId())) {
+                return;
+            }
+            if (alerts.size() < cap) {
+                alerts.add(alert);
+            } else {
+                omitted++;
+            }
+        }
+
+        Digest digest(String recipient, List<Subscription> subscriptions, Instant since, Instant now) {
+            List<String> ids = subscriptions.stream().map(Subscription::getId).sorted().toList();
+            return Digest.newBuilder()
+                    // The same backfill again makes the same digest, hence the same Message-ID.
+                    .setId(DigestScheduler.hash("backfill\n" + recipient + "\n" + String.join(",", ids) + "\n"
+                            + since.toEpochMilli()))
+                    .setRecipient(recipient)
+                    .setKind(DigestKind.BACKFILL)
+                    .setPeriodStart(since)
+                    .setPeriodEnd(now)
+                    .setTimezone(subscriptions.get(0).getTimezone())
+                    .setAlerts(alerts)
+                    .setOmitted(omitted)
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.paperalerts.streams.digest;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.DigestKind;
+import io.paperalerts.schemas.MatchReason;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gathers each recipient's alerts into digests and emits each digest when it is due: an instant
+ * window after its first alert, or the daily or weekly hour in the recipient's time zone.
+ *
+ * <p>Everything pending lives in state stores with changelogs, so a restart or a moved task
+ * loses nothing and, under exactly-once, emits nothing twice. Three stores: the open digest per
+ * (delivery mode, recipient); an index of open digests by due time, so a check reads only what
+ * is due; and the times of each recipient's recent digests, for the hourly limit. The check is a
+ * wall-clock punctuation: a daily digest goes out at its hour even when no paper arrives.
+ *
+ * <p>Each subscription is looked up when an alert arrives (for its delivery mode) and again when
+ * the digest goes out, so a subscription cancelled meanwhile sends nothing more.
+ */
+public final class DigestScheduler implements Processor<String, Alert, String, Digest> {
+
+    public static final String BUFFERS_STORE = "digest-buffers";
+    public static final String DUE_STORE = "digest-due";
+    public static final String SENT_STORE = "digest-sent";
+    /** Bounds the work of one punctuation; the rest is found by the next one. */
+    static final int MAX_DUE_PER_CHECK = 10_000;
+    private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+    private static final Logger log = LoggerFactory.getLogger(DigestScheduler.class);
+
+    private final DigestPolicy policy;
+    private final String subscriptionsStore;
+    private ProcessorContext<String, Digest> context;
+    private KeyValueStore<String, Subscription> subscriptions;
+    private KeyValueStore<String, Digest> buffers;
+    private KeyValueStore<String, String> due;
+    private KeyValueStore<String, List<Long>> sent;
+
+    public DigestScheduler(DigestPolicy policy, String subscriptionsStore) {
+        this.policy = policy;
+        this.subscriptionsStore = subscriptionsStore;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Digest> context) {
+        this.context = context;
+        this.subscriptions = context.getStateStore(subscriptionsStore);
+        this.buffers = context.getStateStore(BUFFERS_STORE);
+        this.due = context.getStateStore(DUE_STORE);
+        this.sent = context.getStateStore(SENT_STORE);
+        context.schedule(policy.checkInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDue());
+    }
+
+    @Override
+    public void process(Record<String, Alert> record) {
+        Alert alert = record.value();
+        if (alert == null) {
+            return;
+        }
+        Map<DeliveryMode, List<MatchReason>> byMode = new EnumMap<>(DeliveryMode.class);
+        Map<DeliveryMode, ZoneId> zones = new EnumMap<>(DeliveryMode.class);
+        for (MatchReason reason : alert.getReasons()) {
+            Subscription subscription = active(reason.getSubscriptionId());
+            if (subscription != null) {
+                byMode.computeIfAbsent(subscription.getDelivery(), m -> new ArrayList<>()).add(reason);
+                zones.putIfAbsent(subscription.getDelivery(), zone(subscription));
+            }
+        }
+        Instant now = policy.clock().instant();
+        byMode.forEach((mode, reasons) -> add(mode, zones.get(mode), withReasons(alert, reasons), now));
+    }
+
+    private void add(DeliveryMode mode, ZoneId zone, Alert alert, Instant now) {
+        String key = bufferKey(mode, alert.getRecipient());
+        Digest digest = buffers.get(key);
+        if (digest == null) {
+            Instant dueAt = policy.due(mode, now, zone);
+            Instant start = policy.periodStart(mode, now, dueAt, zone);
+            digest = Digest.newBuilder()
+                    .setId(digestId(alert.getRecipient(), mode, start))
+                    .setRecipient(alert.getRecipient())
+                    .setKind(DigestKind.valueOf(mode.name()))
+                    .setPeriodStart(start)
+                    .setPeriodEnd(dueAt)
+                    .setTimezone(zone.getId())
+                    .setAlerts(new ArrayList<>())
+                    .build();
+            due.put(dueKey(dueAt.toEpochMilli(), key), key);
+        }
+        List<Alert> alerts = new ArrayList<>(digest.getAlerts());
+        int same = indexOfPaper(alerts, alert.getPaper().getId());
+        if (same >= 0) {
+            alerts.set(same, merge(alerts.get(same), alert));
+        } else if (alerts.size() < policy.maxPapers()) {
+            alerts.add(alert);
+        } else {
+            digest.setOmitted(digest.getOmitted() + 1);
+        }
+        digest.setAlerts(alerts);
+        buffers.put(key, digest);
+    }
+
+    private void emitDue() {
+        long now = policy.clock().millis();
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.range(dueKey(0, ""), dueKey(now + 1, ""))) {
+            while (it.hasNext() && ready.size() < MAX_DUE_PER_CHECK) {
+                ready.add(it.next());
+            }
+        }
+        for (KeyValue<String, String> entry : ready) {
+            due.delete(entry.key);
+            Digest digest = buffers.get(entry.value);
+            if (digest != null) {
+                emit(entry.value, digest, now);
+            }
+        }
+    }
+
+    private void emit(String key, Digest digest, long now) {
+        List<Long> recent = new ArrayList<>();
+        List<Long> before = sent.get(digest.getRecipient());
+        if (before != null) {
+            before.stream().filter(t -> t > now - HOUR_MS).forEach(recent::add);
+        }
+        if (recent.size() >= policy.maxEmailsPerHour()) {
+            // Over the hourly limit: wait for the oldest of the hour's emails to age out, and keep
+            // gathering alerts into this digest until then.
+            long next = recent.get(0) + HOUR_MS;
+            digest.setPeriodEnd(Instant.ofEpochMilli(next));
+            buffers.put(key, digest);
+            due.put(dueKey(next, key), key);
+            return;
+        }
+        buffers.delete(key);
+        List<Alert> stillWanted = new ArrayList<>();
+        for (Alert alert : digest.getAlerts()) {
+            List<MatchReason> reasons = alert.getReasons().stream()
+                    .filter(r -> active(r.getSubscriptionId()) != null).toList();
+            if (!reasons.isEmpty()) {
+                stillWanted.add(withReasons(alert, reasons));
+            }
+        }
+        if (stillWanted.isEmpty()) {
+            log.debug("Digest {} dropped: its subscriptions were cancelled", digest.getId());
+            return;
+        }
+        digest.setAlerts(stillWanted);
+        recent.add(now);
+        sent.put(digest.getRecipient(), recent);
+        // Stamped with the wall clock, not the schedule's clock: brokers refuse timestamps far from their own.
+        context.forward(new Record<>(digest.getRecipient(), digest, context.currentSystemTimeMs()));
+    }
+
+    private Subscription active(String id) {
+        Subscription subscription = subscriptions.get(id);
+        return subscription != null && subscription.getStatus() == SubscriptionStatus.ACTIVE ? subscription : null;
+    }
+
+    private static ZoneId zone(Subscription subscription) {
+        try {
+            return ZoneId.of(subscription.getTimezone());
+        } catch (DateTimeException e) {
+            log.warn("Subscription {} has an unknown time zone '{}': using UTC", subscription.getId(),
+                    subscription.getTimezone());
+            return ZoneOffset.UTC;
+        }
+    }
+
+    private static Alert withReasons(Alert alert, List<MatchReason> reasons) {
+        return Alert.newBuilder(alert)
+                .setReasons(reasons)
+                .setSubscriptionIds(reasons.stream().map(MatchReason::getSubscriptionId).toList())
+                .build();
+    }
+
+    private static Alert merge(Alert older, Alert newer) {
+        Map<String, MatchReason> reasons = new java.util.TreeMap<>();
+        older.getReasons().forEach(r -> reasons.put(r.getSubscriptionId(), r));
+        newer.getReasons().forEach(r -> reasons.put(r.getSubscriptionId(), r));
+        return withReasons(older, List.copyOf(reasons.values()));
+    }
+
+    private static int indexOfPaper(List<Alert> alerts, String paperId) {
+        for (int i = 0; i < alerts.size(); i++) {
+            if (alerts.get(i).getPaper().getId().equals(paperId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static String bufferKey(DeliveryMode mode, String recipient) {
+        return mode + "|" + recipient;
+    }
+
+    /** Zero-padded, so the byte order of the keys is the order of the due times. */
+    static String dueKey(long dueMs, String bufferKey) {
+        return String.format("%019d|%s", dueMs, bufferKey);
+    }
+
+    /** The same (recipient, mode, period) always gives the same id, hence the same Message-ID. */
+    public static String digestId(String recipient, DeliveryMode mode, Instant periodStart) {
+        return hash(recipient + "\n" + mode + "\n" + periodStart.toEpochMilli());
+    }
+
+    public static String hash(String value) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.paperalerts.streams;
+
+import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.paper;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.DigestKind;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.testing.MutableClock;
+import io.paperalerts.topics.Topics;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DigestTopologyTest {
+
+    /** A Saturday, 10:00 UTC (11:00 in Paris). */
+    private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final MutableClock clock = new MutableClock(START);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Subscription> subscriptions;
+    private TestInputTopic<String, Paper> papers;
+    private TestOutputTopic<String, Digest> digests;
+
+    private void start(int maxPapers, int maxEmailsPerHour) {
+        var policy = new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, maxPapers, maxEmailsPerHour,
+                Duration.ofSeconds(1), clock);
+        var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
+                .streamsProperties();
+        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
+        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
+                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
+        papers = driver.createInputTopic(Topics.PAPERS.name(),
+                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
+        digests = driver.createOutputTopic(Topics.DIGESTS.name(),
+                Topics.DIGESTS.keySerde().deserializer(), Topics.DIGESTS.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    /** Moves both the digest clock and the driver's wall clock, which fires the punctuation. */
+    private void advance(Duration by) {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    private void advanceTo(Instant when) {
+        advance(Duration.between(clock.instant(), when));
+    }
+
+    private static Subscription subscription(String id, String email, String query, DeliveryMode mode, String zone) {
+        Subscription s = active(id, email, query);
+        s.setDelivery(mode);
+        s.setTimezone(zone);
+        return s;
+    }
+
+    private static List<String> paperIds(Digest digest) {
+        return digest.getAlerts().stream().map(a -> a.getPaper().getId()).toList();
+    }
+
+    @Test
+    void shouldSendTwoPapersArrivingWithinTheInstantWindowAsOneDigest() {
+        start(50, 10);
+        // Given an instant subscription
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.INSTANT, "UTC"));
+
+        // When two matching papers arrive 20 seconds apart
+        papers.pipeInput("p1", paper("p1", "Reward models", ""));
+        advance(Duration.ofSeconds(20));
+        papers.pipeInput("p2", paper("p2", "Reward hacking", ""));
+
+        // Then nothing goes out before the window closes
+        advance(Duration.ofSeconds(39));
+        assertThat(digests.isEmpty()).isTrue();
+
+        // And one digest lists both once it has
+        advance(Duration.ofSeconds(2));
+        var out = digests.readKeyValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).key).isEqualTo("ada@example.org");
+        Digest digest = out.get(0).value;
+        assertThat(digest.getKind()).isEqualTo(DigestKind.INSTANT);
+        assertThat(paperIds(digest)).containsExactly("p1", "p2");
+        assertThat(digest.getPeriodStart()).isEqualTo(START);
+
+        // And a paper after the window starts a new digest
+        papers.pipeInput("p3", paper("p3", "Reward shaping", ""));
+        advance(Duration.ofSeconds(61));
+        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+                .containsExactly(List.of("p3"));
+    }
+
+    @Test
+    void shouldSendOneDailyDigestAtTheHourOfTheRecipientsTimeZoneAndNoneForADayWithoutMatches() {
+        start(50, 10);
+        // Given a daily subscription in Paris (UTC+1 in November), digests at 08:00 local
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY,
+                "Europe/Paris"));
+
+        // When papers match over the day
+        papers.pipeInput("p1", paper("p1", "Reward models", ""));
+        advance(Duration.ofHours(5));
+        papers.pipeInput("p2", paper("p2", "Reward hacking", ""));
+        papers.pipeInput("p3", paper("p3", "Protein folding", ""));
+
+        // Then nothing goes out before 08:00 in Paris the next morning
+        advanceTo(Instant.parse("2026-11-29T06:59:00Z"));
+        assertThat(digests.isEmpty()).isTrue();
+
+        // And at 08:00 Paris (07:00 UTC) one digest holds the day's matches
+        advanceTo(Instant.parse("2026-11-29T07:00:01Z"));
+        List<Digest> out = digests.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getKind()).isEqualTo(DigestKind.DAILY);
+        assertThat(paperIds(out.get(0))).containsExactly("p1", "p2");
+        assertThat(out.get(0).getPeriodStart()).isEqualTo(Instant.parse("2026-11-28T07:00:00Z"));
+        assertThat(out.get(0).getPeriodEnd()).isEqualTo(Instant.parse("2026-11-29T07:00:00Z"));
+        assertThat(out.get(0).getTimezone()).isEqualTo("Europe/Paris");
+
+        // And a day without matches sends nothing
+        advance(Duration.ofDays(1));
+        assertThat(digests.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSendAWeeklyDigestOnTheConfiguredDay() {
+        start(50, 10);
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.WEEKLY, "UTC"));
+
+        papers.pipeInput("p1", paper("p1", "Reward models", ""));
+        advanceTo(Instant.parse("2026-11-30T07:59:00Z"));
+        assertThat(digests.isEmpty()).isTrue();
+
+        // Monday 08:00 UTC
+        advanceTo(Instant.parse("2026-11-30T08:00:00Z"));
+        assertThat(digests.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getKind()).isEqualTo(DigestKind.WEEKLY);
+            assertThat(paperIds(d)).containsExactly("p1");
+        });
+    }
+
+    @Test
+    void shouldListAtMostTheCapAndCountTheRest() {
+        start(2, 10);
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY, "UTC"));
+
+        for (int i = 1; i <= 5; i++) {
+            papers.pipeInput("p" + i, paper("p" + i, "Reward study " + i, ""));
+        }
+        advance(Duration.ofDays(1));
+
+        Digest digest = digests.readValue();
+        assertThat(paperIds(digest)).containsExactly("p1", "p2");
+        assertThat(digest.getOmitted()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldHoldEmailsOverTheHourlyLimitAndSendThemTogetherWhenASlotFrees() {
+        start(50, 2);
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.INSTANT, "UTC"));
+
+        // Given two emails already sent this hour
+        papers.pipeInput("p1", paper("p1", "Reward one", ""));
+        advance(Duration.ofSeconds(61));
+        papers.pipeInput("p2", paper("p2", "Reward two", ""));
+        advance(Duration.ofSeconds(61));
+        assertThat(digests.readValuesToList()).hasSize(2);
+
+        // When two more papers arrive in separate windows
+        papers.pipeInput("p3", paper("p3", "Reward three", ""));
+        advance(Duration.ofMinutes(10));
+        papers.pipeInput("p4", paper("p4", "Reward four", ""));
+        advance(Duration.ofMinutes(10));
+
+        // Then they wait
+        assertThat(digests.isEmpty()).isTrue();
+
+        // And go out together when the first email of the hour ages out
+        advanceTo(START.plus(Duration.ofHours(1)).plusSeconds(61));
+        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+                .containsExactly(List.of("p3", "p4"));
+    }
+
+    @Test
+    void shouldSendNothingForASubscriptionCancelledBeforeItsDigestWasDue() {
+        start(50, 10);
+        Subscription daily = subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY, "UTC");
+        subscriptions.pipeInput("s1", daily);
+        papers.pipeInput("p1", paper("p1", "Reward models", ""));
+
+        // When the subscription is cancelled before the digest is due
+        daily.setStatus(SubscriptionStatus.CANCELLED);
+        subscriptions.pipeInput("s1", daily);
+        advance(Duration.ofDays(1));
+
+        // Then no digest is sent
+        assertThat(digests.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldPutAPaperInTheDigestOfEachDeliveryModeThatMatchedIt() {
+        start(50, 10);
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.INSTANT, "UTC"));
+        subscriptions.pipeInput("s2", subscription("s2", "ada@example.org", "hacking", DeliveryMode.DAILY, "UTC"));
+        subscriptions.pipeInput("s3", subscription("s3", "bob@example.org", "hacking", DeliveryMode.INSTANT, "UTC"));
+
+        papers.pipeInput("p1", paper("p1", "Reward hacking", ""));
+        advance(Duration.ofSeconds(61));
+
+        // Instant digests right away, each naming only its own subscriptions
+        Map<String, Digest> instant = digests.readKeyValuesToMap();
+        assertThat(instant).containsOnlyKeys("ada@example.org", "bob@example.org");
+        assertThat(instant.get("ada@example.org").getAlerts()).extracting(Alert::getSubscriptionIds)
+                .containsExactly(List.of("s1"));
+
+        // And the daily one the next morning (the notifier skips papers already delivered)
+        advance(Duration.ofDays(1));
+        assertThat(digests.readValuesToList()).singleElement().satisfies(d -> {
+            assertThat(d.getKind()).isEqualTo(DigestKind.DAILY);
+            assertThat(d.getAlerts()).extracting(Alert::getSubscriptionIds).containsExactly(List.of("s2"));
+        });
+    }
+}
