@@ -4,17 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paperalerts.config.CommonConfig;
-import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.backfill.Backfill;
-import io.paperalerts.streams.matching.InvalidQueryException;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -134,20 +131,30 @@ final class SubscriptionCommands {
                         .put("delivery", delivery).put("timezone", timezone).put("backfillDays", backfillDays);
                 return target.call("POST", "/api/subscriptions", JSON.writeValueAsString(body));
             }
-            Subscription subscription = Subscription.newBuilder()
-                    .setId("s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
-                    .setEmail(checkedEmail()).setQuery(checkedQuery()).setDelivery(checkedDelivery())
-                    .setTimezone(timezone).setBackfillDays(backfillDays).setStatus(SubscriptionStatus.ACTIVE)
-                    .setCreated(Instant.now()).setConfirmed(Instant.now()).build();
+            Subscription subscription;
+            try {
+                subscription = Subscription.newBuilder()
+                        .setId("s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                        .setEmail(SubscriptionRules.email(email))
+                        .setQuery(SubscriptionRules.query(query, new SubscriptionMatcher()))
+                        .setDelivery(SubscriptionRules.delivery(delivery))
+                        .setTimezone(SubscriptionRules.timezone(timezone))
+                        .setBackfillDays(SubscriptionRules.backfillDays(backfillDays, 3650))
+                        .setStatus(SubscriptionStatus.ACTIVE)
+                        .setCreated(Instant.now()).setConfirmed(Instant.now()).build();
+            } catch (SubscriptionRules.Invalid e) {
+                throw new ParameterException(target.spec.commandLine(), "--" + option(e.field()) + ": " + e.getMessage());
+            }
             StreamsServiceConfig config = target.config();
             List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
             write(bootstrap, subscription.getId(), subscription);
             PrintWriter out = target.spec.commandLine().getOut();
-            out.printf("subscribed %s to \"%s\" (%s, %s), id %s%n", subscription.getEmail(), subscription.getQuery(),
-                    delivery, "active", subscription.getId());
+            out.printf("subscribed %s to \"%s\" (%s, active), id %s%n", subscription.getEmail(), subscription.getQuery(),
+                    subscription.getDelivery().name().toLowerCase(Locale.ROOT), subscription.getId());
             if (backfillDays > 0) {
-                var result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).run(List.of(subscription),
-                        Instant.now().minus(Duration.ofDays(backfillDays)), false, (read, total, elapsed) -> { });
+                var result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
+                        .run(List.of(subscription), Instant.now().minus(Duration.ofDays(backfillDays)), false,
+                                (read, total, elapsed) -> { });
                 out.printf("backfill: %d papers read, %d digest(s) sent to the notifier%n", result.papersRead(),
                         result.digests().size());
             }
@@ -155,35 +162,8 @@ final class SubscriptionCommands {
             return 0;
         }
 
-        private String checkedEmail() {
-            try {
-                InternetAddress address = new InternetAddress(email.strip(), true);
-                if (!address.getAddress().equals(email.strip()) || !email.contains("@")) {
-                    throw new AddressException("expected name@domain");
-                }
-            } catch (AddressException e) {
-                throw new ParameterException(target.spec.commandLine(), "--email: invalid address '" + email + "': "
-                        + e.getMessage());
-            }
-            return email.strip().toLowerCase(Locale.ROOT);
-        }
-
-        private String checkedQuery() {
-            try {
-                new SubscriptionMatcher().compile(query);
-            } catch (InvalidQueryException e) {
-                throw new ParameterException(target.spec.commandLine(), "--query: " + e.getMessage());
-            }
-            return query.strip();
-        }
-
-        private DeliveryMode checkedDelivery() {
-            try {
-                return DeliveryMode.valueOf(delivery.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(target.spec.commandLine(),
-                        "--delivery: expected instant, daily or weekly, got '" + delivery + "'");
-            }
+        private static String option(String field) {
+            return field.equals("backfillDays") ? "backfill-days" : field;
         }
     }
 

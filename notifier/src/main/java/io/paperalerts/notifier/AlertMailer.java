@@ -1,5 +1,7 @@
 package io.paperalerts.notifier;
 
+import static io.paperalerts.notifier.Html.escape;
+
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.MatchReason;
@@ -331,7 +333,7 @@ public final class AlertMailer {
 
     /** Marks the matched words in already escaped text, whole words only, never inside an entity. */
     static String highlight(String escaped, List<String> matched) {
-        List<String> terms = matched.stream().map(AlertMailer::escape).filter(t -> !t.isBlank())
+        List<String> terms = matched.stream().map(Html::escape).filter(t -> !t.isBlank())
                 .sorted((a, b) -> b.length() - a.length()).toList();
         if (terms.isEmpty()) {
             return escaped;
@@ -339,22 +341,6 @@ public final class AlertMailer {
         String alternatives = String.join("|", terms.stream().map(Pattern::quote).toList());
         return Pattern.compile("(?<![\\w&#])(" + alternatives + ")(?![\\w;])", Pattern.CASE_INSENSITIVE)
                 .matcher(escaped).replaceAll("<mark>$1</mark>");
-    }
-
-    static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     /** {@code saveChanges()} would replace the Message-ID with a random one; this keeps ours. */

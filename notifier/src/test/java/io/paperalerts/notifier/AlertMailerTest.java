@@ -150,7 +150,7 @@ class AlertMailerTest {
 
     @Test
     void shouldHighlightMatchedWordsButNeverInsideMarkup() {
-        String escaped = AlertMailer.escape("Reward & Rewarding: a Reward Hacking study");
+        String escaped = Html.escape("Reward & Rewarding: a Reward Hacking study");
 
         String marked = AlertMailer.highlight(escaped, List.of("Reward Hacking", "Reward", "amp"));
 

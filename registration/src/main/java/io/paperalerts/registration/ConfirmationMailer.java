@@ -1,5 +1,6 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.notifier.Html;
 import io.paperalerts.notifier.SmtpMailSender;
 import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
@@ -34,9 +35,9 @@ final class ConfirmationMailer implements AutoCloseable {
         String text = "Please confirm that " + subscription.getEmail() + " should receive paper alerts for:\n\n  "
                 + subscription.getQuery() + "\n\nConfirm: " + link
                 + "\n\nIf you did not ask for this, ignore this email: nothing is sent until you confirm.\n";
-        String html = "<p>Please confirm that " + Pages.escape(subscription.getEmail())
-                + " should receive paper alerts for <code>" + Pages.escape(subscription.getQuery()) + "</code>.</p>"
-                + "<p><a href=\"" + Pages.escape(link) + "\">Confirm the subscription</a></p>"
+        String html = "<p>Please confirm that " + Html.escape(subscription.getEmail())
+                + " should receive paper alerts for <code>" + Html.escape(subscription.getQuery()) + "</code>.</p>"
+                + "<p><a href=\"" + Html.escape(link) + "\">Confirm the subscription</a></p>"
                 + "<p style=\"color:#777\">If you did not ask for this, ignore this email: nothing is sent until you "
                 + "confirm.</p>";
         send(subscription.getEmail(), "[paper-alerts] Confirm your subscription", text, html);
@@ -45,8 +46,8 @@ final class ConfirmationMailer implements AutoCloseable {
     synchronized void sendManageLink(String email, String link) throws MessagingException {
         send(email, "[paper-alerts] Manage your subscriptions",
                 "Manage the paper-alerts subscriptions of " + email + ": " + link + "\n",
-                "<p><a href=\"" + Pages.escape(link) + "\">Manage the paper-alerts subscriptions of "
-                        + Pages.escape(email) + "</a></p>");
+                "<p><a href=\"" + Html.escape(link) + "\">Manage the paper-alerts subscriptions of "
+                        + Html.escape(email) + "</a></p>");
     }
 
     private void send(String to, String subject, String text, String html) throws MessagingException {

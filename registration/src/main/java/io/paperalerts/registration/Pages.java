@@ -1,5 +1,7 @@
 package io.paperalerts.registration;
 
+import static io.paperalerts.notifier.Html.escape;
+
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import java.net.URLEncoder;
@@ -93,20 +95,5 @@ final class Pages {
 
     static String url(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.notifier.Html;
 import io.paperalerts.notifier.LinkTokens;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.notifier.SmtpMailSender;
@@ -124,6 +125,8 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.get("/unsubscribe", this::unsubscribePage);
             c.routes.post("/unsubscribe", this::unsubscribe);
             c.routes.exception(ApiError.class, this::refuse);
+            c.routes.exception(SubscriptionRules.Invalid.class,
+                    (e, ctx) -> refuse(ApiError.invalid(e.field(), e.getMessage(), e.position()), ctx));
         });
     }
 
@@ -181,13 +184,13 @@ public final class RegistrationServer implements AutoCloseable {
         }
         Subscription changed = Subscription.newBuilder(subscription).build();
         if (body.hasNonNull("query")) {
-            changed.setQuery(SubscriptionForm.query(body.get("query").asText(), checker));
+            changed.setQuery(SubscriptionRules.query(body.get("query").asText(), checker));
         }
         if (body.hasNonNull("delivery")) {
-            changed.setDelivery(SubscriptionForm.delivery(body.get("delivery").asText()));
+            changed.setDelivery(SubscriptionRules.delivery(body.get("delivery").asText()));
         }
         if (body.hasNonNull("timezone")) {
-            changed.setTimezone(SubscriptionForm.timezone(body.get("timezone").asText()));
+            changed.setTimezone(SubscriptionRules.timezone(body.get("timezone").asText()));
         }
         writeAndAwait(changed);
         json(ctx, view(changed));
@@ -210,7 +213,7 @@ public final class RegistrationServer implements AutoCloseable {
 
     private void manageLink(Context ctx) throws MessagingException {
         JsonNode body = jsonBody(ctx);
-        String email = SubscriptionForm.email(body.hasNonNull("email") ? body.get("email").asText() : null);
+        String email = SubscriptionRules.email(body.hasNonNull("email") ? body.get("email").asText() : null);
         limit(email, ctx.ip());
         // Sent whether or not the address has subscriptions: the answer must not tell.
         try {
@@ -223,7 +226,7 @@ public final class RegistrationServer implements AutoCloseable {
     }
 
     private void preview(Context ctx) {
-        Node query = checker.compile(SubscriptionForm.query(ctx.queryParam("query"), checker));
+        Node query = checker.compile(SubscriptionRules.query(ctx.queryParam("query"), checker));
         int limit = DEFAULT_PREVIEW;
         String asked = ctx.queryParam("limit");
         if (asked != null) {
@@ -275,8 +278,8 @@ public final class RegistrationServer implements AutoCloseable {
         ctx.html(Pages.page(already ? "Already active" : "Subscription confirmed",
                 "<p id=\"result\" role=\"status\" class=\"ok\">" + (already ? "This subscription is already active."
                         : "Your subscription is active: matching papers will be emailed to "
-                                + Pages.escape(claims.recipient()) + ".") + "</p><p><a id=\"manage\" href=\""
-                        + Pages.escape(manage) + "\">Manage your subscriptions</a></p>"));
+                                + Html.escape(claims.recipient()) + ".") + "</p><p><a id=\"manage\" href=\""
+                        + Html.escape(manage) + "\">Manage your subscriptions</a></p>"));
     }
 
     private void managePage(Context ctx) {
@@ -291,8 +294,8 @@ public final class RegistrationServer implements AutoCloseable {
         String token = ctx.queryParam("token");
         Subscription subscription = owned(ctx.pathParam("id"), verify(token, "manage").recipient());
         Subscription changed = Subscription.newBuilder(subscription)
-                .setQuery(SubscriptionForm.query(ctx.formParam("query"), checker))
-                .setDelivery(SubscriptionForm.delivery(ctx.formParam("delivery"))).build();
+                .setQuery(SubscriptionRules.query(ctx.formParam("query"), checker))
+                .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"))).build();
         writeAndAwait(changed);
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +91,16 @@ class SubscribePageBrowserTest {
         return browser.findElement(By.cssSelector(css)).getText();
     }
 
+    /** Waits for the text, and says what the page showed instead if it never came. */
+    private static void awaitText(String css, String expected) {
+        try {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> text(css).contains(expected));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("'" + expected + "' never appeared in " + css + "; the page at "
+                    + browser.getCurrentUrl() + " shows:\n" + browser.findElement(By.tagName("body")).getText(), e);
+        }
+    }
+
     @Test
     void shouldSubscribeConfirmReceiveAnAlertAndUnsubscribeInTheBrowser() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> system.server.recentPapers() >= 67);
@@ -101,14 +112,14 @@ class SubscribePageBrowserTest {
         // When a query is typed, the preview lists matching recent papers
         browser.findElement(By.id("email")).sendKeys("web-ada@example.org");
         browser.findElement(By.id("query")).sendKeys("\"reward hacking\"");
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        await().atMost(Duration.ofSeconds(30)).until(() ->
                 !browser.findElements(By.cssSelector("#preview-list li")).isEmpty());
         assertThat(browser.findElements(By.cssSelector("#preview-list li")))
                 .allSatisfy(item -> assertThat(item.getText()).containsIgnoringCase("reward"));
 
         // And an invalid query is explained next to the field
         browser.findElement(By.id("query")).sendKeys(" title:(");
-        await().atMost(Duration.ofSeconds(10)).until(() -> text("#query-error").contains("unbalanced"));
+        awaitText("#query-error", "unbalanced");
         browser.findElement(By.id("query")).sendKeys(")");
         browser.findElement(By.id("query")).clear();
         browser.findElement(By.id("query")).sendKeys("\"reward hacking\"");
@@ -116,13 +127,13 @@ class SubscribePageBrowserTest {
 
         // When the form is submitted
         browser.findElement(By.id("subscribe")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> text("#message").contains("confirmation link"));
+        awaitText("#message", "confirmation link");
 
         // Then a confirmation email arrives; its link opens a page whose button confirms
         await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-ada@example.org").isEmpty());
         browser.get(link(smtp.messagesTo("web-ada@example.org").get(0), "/confirm"));
         browser.findElement(By.id("confirm")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> text("#result").contains("active"));
+        awaitText("#result", "active");
         List<Subscription> mine = system.streams.subscriptionsOf("web-ada@example.org");
         assertThat(mine).singleElement().extracting(Subscription::getStatus).isEqualTo(SubscriptionStatus.ACTIVE);
 
@@ -134,7 +145,7 @@ class SubscribePageBrowserTest {
         // When the unsubscribe link of the alert is opened and its button pressed
         browser.get(unsubscribeLink(alert));
         browser.findElement(By.id("unsubscribe")).click();
-        await().atMost(Duration.ofSeconds(10)).until(() -> text("#result").contains("unsubscribed"));
+        awaitText("#result", "unsubscribed");
 
         // Then the subscription has ended
         assertThat(system.streams.subscription(mine.get(0).getId())).get().extracting(Subscription::getStatus)

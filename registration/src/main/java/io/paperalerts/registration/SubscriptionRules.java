@@ -1,0 +1,109 @@
+package io.paperalerts.registration;
+
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.streams.matching.InvalidQueryException;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a subscription's fields must be, for every way in (the API, the pages, the command line):
+ * each check returns the normalised value or names the field and the reason.
+ */
+public final class SubscriptionRules {
+
+    /** A field that breaks a rule; the message is the reason. */
+    public static final class Invalid extends IllegalArgumentException {
+        private final String field;
+        private final Integer position;
+
+        Invalid(String field, String reason, Integer position) {
+            super(reason);
+            this.field = field;
+            this.position = position;
+        }
+
+        public String field() {
+            return field;
+        }
+
+        /** Where in the query the problem is (1-based), when known. */
+        public Integer position() {
+            return position;
+        }
+    }
+
+    private static final Pattern POSITION = Pattern.compile("position (\\d+)");
+
+    private SubscriptionRules() {
+    }
+
+    /** A bare address (no display name), lower-cased. */
+    public static String email(String raw) {
+        String email = raw == null ? "" : raw.strip();
+        if (email.isEmpty()) {
+            throw new Invalid("email", "required", null);
+        }
+        if (email.length() > 254) {
+            throw new Invalid("email", "invalid email address: longer than 254 characters", null);
+        }
+        try {
+            InternetAddress address = new InternetAddress(email, true);
+            address.validate();
+            if (!address.getAddress().equals(email) || !email.matches("[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+")) {
+                throw new AddressException("expected name@domain.tld", email);
+            }
+        } catch (AddressException e) {
+            throw new Invalid("email", "invalid email address '" + email + "': " + e.getMessage(), null);
+        }
+        return email.toLowerCase(Locale.ROOT);
+    }
+
+    public static String query(String raw, SubscriptionMatcher checker) {
+        String query = raw == null ? "" : raw.strip();
+        try {
+            checker.compile(query);
+        } catch (InvalidQueryException e) {
+            Matcher at = POSITION.matcher(e.getMessage());
+            throw new Invalid("query", e.getMessage(), at.find() ? Integer.valueOf(at.group(1)) : null);
+        }
+        return query;
+    }
+
+    /** Instant when not given. */
+    public static DeliveryMode delivery(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return DeliveryMode.INSTANT;
+        }
+        try {
+            return DeliveryMode.valueOf(raw.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("delivery", "unknown delivery mode '" + raw + "'; expected instant, daily or weekly", null);
+        }
+    }
+
+    /** UTC when not given. */
+    public static String timezone(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return "UTC";
+        }
+        try {
+            return ZoneId.of(raw.strip()).getId();
+        } catch (DateTimeException e) {
+            throw new Invalid("timezone", "unknown time zone '" + raw + "'; expected an IANA zone such as Europe/Paris",
+                    null);
+        }
+    }
+
+    public static int backfillDays(int days, int max) {
+        if (days < 0 || days > max) {
+            throw new Invalid("backfillDays", "expected 0 to " + max + " days, got " + days, null);
+        }
+        return days;
+    }
+}
