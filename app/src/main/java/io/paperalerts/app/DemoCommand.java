@@ -44,6 +44,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -233,9 +234,14 @@ final class DemoCommand implements Callable<Integer> {
             NotifierConfig notifierConfig, AlertStreamsService streams) {
         String streamsGroup = streamsConfig.getString(StreamsServiceConfig.APPLICATION_ID);
         String notifierGroup = notifierConfig.getString(NotifierConfig.GROUP_ID);
-        return progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.settled(Topics.ALERTS)
-                && progress.lag(streamsGroup, Topics.ALERTS) == 0 && streams.pendingDigests() == 0
-                && progress.settled(Topics.DIGESTS) && progress.lag(notifierGroup, Topics.DIGESTS) == 0;
+        try {
+            return progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.settled(Topics.ALERTS)
+                    && progress.lag(streamsGroup, Topics.ALERTS) == 0 && streams.pendingDigests() == 0
+                    && progress.settled(Topics.DIGESTS) && progress.lag(notifierGroup, Topics.DIGESTS) == 0;
+        } catch (InvalidStateStoreException e) {
+            // The store is between owners (a rebalance): ask again.
+            return false;
+        }
     }
 
     /** One email the SMTP server received. */

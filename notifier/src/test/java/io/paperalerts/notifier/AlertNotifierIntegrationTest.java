@@ -225,14 +225,19 @@ class AlertNotifierIntegrationTest {
         }
 
         // When a notifier stops after sending some of them and another one takes over
-        try (var first = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+        var first = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start();
+        try (first) {
             await().atMost(Duration.ofSeconds(30)).until(() -> first.emails() >= 5);
         }
+        long sentByFirst = first.emails();
+        assertThat(sentByFirst).isLessThan(count);
         try (var second = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> java.util.stream.IntStream.range(0, count)
                     .allMatch(i -> !smtp.messagesTo("n7-reader" + i + "@example.org").isEmpty()));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == count);
+            // The second one sent exactly what the first had not
+            assertThat(second.emails()).isEqualTo(count - sentByFirst);
         }
 
         // Then every reader got exactly one email

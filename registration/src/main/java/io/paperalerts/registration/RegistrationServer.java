@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,9 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.exception(ApiError.class, this::refuse);
             c.routes.exception(SubscriptionRules.Invalid.class,
                     (e, ctx) -> refuse(ApiError.invalid(e.field(), e.getMessage(), e.position()), ctx));
+            // The streams service is starting or rebalancing: its store cannot be read this instant.
+            c.routes.exception(InvalidStateStoreException.class,
+                    (e, ctx) -> refuse(ApiError.unavailable("the service is starting; please try again shortly"), ctx));
         });
     }
 

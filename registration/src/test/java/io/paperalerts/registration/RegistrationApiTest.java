@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -263,8 +262,7 @@ class RegistrationApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode paths = json(response).get("paths");
         int operations = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = it.next();
+        for (Map.Entry<String, JsonNode> path : paths.properties()) {
             for (String method : List.of("get", "post", "patch", "delete")) {
                 if (path.getValue().has(method)) {
                     String url = path.getKey().replace("{id}", "some-id");
