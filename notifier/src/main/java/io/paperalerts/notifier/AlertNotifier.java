@@ -2,7 +2,6 @@ package io.paperalerts.notifier;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
-import io.paperalerts.notifier.FailureClassifier.Verdict;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.topics.Topic;
