@@ -5,6 +5,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.topics.CompactedTopics;
@@ -13,9 +14,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,13 +103,7 @@ final class BackfillCommand implements Callable<Integer> {
             }
             return Instant.now().minus(Duration.ofDays(period.days));
         }
-        try {
-            return period.since.length() == 10 ? LocalDate.parse(period.since).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(period.since);
-        } catch (DateTimeParseException e) {
-            throw new ParameterException(spec.commandLine(), "--since: '" + period.since
-                    + "' is not a date (2026-11-21) or an instant (2026-11-21T06:00:00Z)");
-        }
+        return TimeOption.parse(spec, "--since", period.since);
     }
 
     private List<Subscription> chosen(Map<String, Subscription> all) {
@@ -127,10 +119,9 @@ final class BackfillCommand implements Callable<Integer> {
             }
             return List.of(subscription);
         }
-        String email = target.email.strip().toLowerCase(Locale.ROOT);
         List<Subscription> chosen = all.values().stream()
                 .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
-                .filter(s -> s.getEmail().strip().toLowerCase(Locale.ROOT).equals(email)).toList();
+                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), target.email)).toList();
         if (chosen.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--email: no active subscription for " + target.email);
         }

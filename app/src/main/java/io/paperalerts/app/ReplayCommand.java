@@ -5,9 +5,6 @@ import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Operators' replays: re-deliver alerts, or re-match papers, from a time on. */
@@ -38,18 +34,12 @@ final class ReplayCommand {
                 description = "From this time on: 2026-11-28T06:00:00Z or 2026-11-28 (UTC midnight)")
         String from;
 
-        Instant from() {
-            try {
-                return from.length() == 10 ? LocalDate.parse(from).atStartOfDay(ZoneOffset.UTC).toInstant()
-                        : Instant.parse(from);
-            } catch (DateTimeParseException e) {
-                throw new ParameterException(spec.commandLine(),
-                        "--from: '" + from + "' is not a date (2026-11-28) or an instant (2026-11-28T06:00:00Z)");
-            }
-        }
-
-        int rewind(String groupId, Topic<?, ?> topic, List<String> bootstrap) throws InterruptedException {
-            Instant at = from();
+        /** Moves the (stopped) streams service's group back on {@code topic}; both replays are its. */
+        int rewindStreams(Topic<?, ?> topic) throws InterruptedException {
+            var config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
+            String groupId = config.getString(StreamsServiceConfig.APPLICATION_ID);
+            List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
+            Instant at = TimeOption.parse(spec, "--from", from);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 var offsets = ConsumerGroupRewind.rewind(admin, groupId, topic, at);
                 spec.commandLine().getOut().printf("%s will read %s again from %s (%d partitions); start it to replay%n",
@@ -73,9 +63,7 @@ final class ReplayCommand {
 
         @Override
         public Integer call() throws Exception {
-            var config = new StreamsServiceConfig(options.service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
-            return options.rewind(config.getString(StreamsServiceConfig.APPLICATION_ID), Topics.ALERTS,
-                    config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+            return options.rewindStreams(Topics.ALERTS);
         }
     }
 
@@ -88,9 +76,7 @@ final class ReplayCommand {
 
         @Override
         public Integer call() throws Exception {
-            var config = new StreamsServiceConfig(options.service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
-            return options.rewind(config.getString(StreamsServiceConfig.APPLICATION_ID), Topics.PAPERS,
-                    config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+            return options.rewindStreams(Topics.PAPERS);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -184,9 +185,8 @@ final class SubscriptionCommands {
                         JSON.createObjectNode().put("email", email)));
             }
             PrintWriter out = target.spec.commandLine().getOut();
-            String wanted = email.strip().toLowerCase(Locale.ROOT);
             List<Subscription> found = CompactedTopics.latest(target.bootstrap(), Topics.SUBSCRIPTIONS).values().stream()
-                    .filter(s -> s.getEmail().strip().toLowerCase(Locale.ROOT).equals(wanted))
+                    .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), email))
                     .sorted(java.util.Comparator.comparing(Subscription::getCreated)).toList();
             for (Subscription s : found) {
                 out.printf("%s  %-9s %-7s %s%n", s.getId(), s.getStatus().name().toLowerCase(Locale.ROOT),

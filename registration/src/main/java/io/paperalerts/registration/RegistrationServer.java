@@ -14,6 +14,7 @@ import io.paperalerts.notifier.SmtpMailSender;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.streams.matching.Node;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -230,7 +231,7 @@ public final class RegistrationServer implements AutoCloseable {
     }
 
     private void preview(Context ctx) {
-        Node query = checker.compile(SubscriptionRules.query(ctx.queryParam("query"), checker));
+        Node query = SubscriptionRules.compiled(ctx.queryParam("query"), checker);
         int limit = DEFAULT_PREVIEW;
         String asked = ctx.queryParam("limit");
         if (asked != null) {
@@ -372,7 +373,7 @@ public final class RegistrationServer implements AutoCloseable {
 
     private Subscription owned(String id, String email) {
         Subscription subscription = streams.subscription(id).orElseThrow(() -> ApiError.notFound("no subscription " + id));
-        if (!subscription.getEmail().strip().equalsIgnoreCase(email)) {
+        if (!MatchAlerts.sameRecipient(subscription.getEmail(), email)) {
             throw ApiError.forbidden("subscription " + id + " is not one of " + email + "'s");
         }
         return subscription;
@@ -436,7 +437,7 @@ public final class RegistrationServer implements AutoCloseable {
         LinkTokens.Claims claims;
         try {
             claims = (action.equals("confirm") ? confirmTokens : linkTokens).verify(token);
-        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+        } catch (IllegalArgumentException e) {
             throw ApiError.forbidden(e.getMessage() == null ? "invalid token" : e.getMessage());
         }
         if (!claims.action().equals(action) || (!action.equals("manage") && claims.subscriptionIds().isEmpty())) {

@@ -2,6 +2,7 @@ package io.paperalerts.registration;
 
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.streams.matching.InvalidQueryException;
+import io.paperalerts.streams.matching.Node;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -65,14 +66,18 @@ public final class SubscriptionRules {
     }
 
     public static String query(String raw, SubscriptionMatcher checker) {
-        String query = raw == null ? "" : raw.strip();
+        compiled(raw, checker);
+        return raw.strip();
+    }
+
+    /** The query compiled, for those who match with it at once (a preview). */
+    public static Node compiled(String raw, SubscriptionMatcher checker) {
         try {
-            checker.compile(query);
+            return checker.compile(raw == null ? "" : raw.strip());
         } catch (InvalidQueryException e) {
             Matcher at = POSITION.matcher(e.getMessage());
             throw new Invalid("query", e.getMessage(), at.find() ? Integer.valueOf(at.group(1)) : null);
         }
-        return query;
     }
 
     /** Instant when not given. */

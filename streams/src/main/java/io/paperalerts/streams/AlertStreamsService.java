@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -111,11 +110,10 @@ public final class AlertStreamsService implements AutoCloseable {
      * people open, not for a hot path.
      */
     public List<Subscription> subscriptionsOf(String email) {
-        String wanted = email.strip().toLowerCase(Locale.ROOT);
         List<Subscription> found = new ArrayList<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getEmail().strip().toLowerCase(Locale.ROOT).equals(wanted)) {
+                if (MatchAlerts.sameRecipient(entry.value.getEmail(), email)) {
                     found.add(entry.value);
                 }
             });

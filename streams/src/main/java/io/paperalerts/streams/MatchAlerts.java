@@ -17,8 +17,17 @@ public final class MatchAlerts {
     }
 
     /** Addresses differ in case and spacing between subscriptions of one person; alerts go to one form. */
+    public static String recipient(String email) {
+        return email.strip().toLowerCase(Locale.ROOT);
+    }
+
     public static String recipient(Match match) {
-        return match.subscription().getEmail().strip().toLowerCase(Locale.ROOT);
+        return recipient(match.subscription().getEmail());
+    }
+
+    /** Whether two addresses are the same recipient. */
+    public static boolean sameRecipient(String email, String other) {
+        return recipient(email).equals(recipient(other));
     }
 
     public static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now, AlertKind kind) {
