@@ -1,25 +1,40 @@
 package io.paperalerts.topics;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the catalogue's topics that are missing; brokers must not auto-create them with wrong settings. */
+/**
+ * Creates the catalogue's topics that are missing (brokers must not auto-create them with wrong
+ * settings) and returns once every partition of the catalogue accepts writes.
+ */
 public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final Duration WRITABLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final long RETRY_BACKOFF_MS = 50;
 
     private TopicProvisioner() {
     }
 
-    /** @return the names of the topics this call created */
+    /**
+     * @return the names of the topics this call created
+     * @throws IllegalStateException if a topic cannot be created or does not become writable
+     */
     public static Set<String> createMissing(Admin admin, List<Topic<?, ?>> topics, short replicationFactor) {
         try {
             Set<String> existing = admin.listTopics().names().get();
@@ -44,6 +59,7 @@ public final class TopicProvisioner {
             if (!created.isEmpty()) {
                 log.info("Created topics {}", created.stream().collect(Collectors.joining(", ")));
             }
+            awaitWritable(admin, topics.stream().map(Topic::name).toList(), WRITABLE_TIMEOUT);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -51,5 +67,37 @@ public final class TopicProvisioner {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot list topics: " + e.getCause().getMessage(), e.getCause());
         }
+    }
+
+    /**
+     * Waits until the leader of every partition of {@code topicNames} answers for it. A topic is
+     * created before its leader has opened the partitions, and a write in that gap is worse than
+     * retried: an idempotent producer with several requests in flight can have a later batch
+     * appended first, then retry the earlier one with an out-of-order sequence until it expires and
+     * its records are lost (KAFKA-15591, seen here as papers missing after a fresh start). A
+     * ListOffsets request needs the same opened partition as a write, so its success is the sign.
+     */
+    static void awaitWritable(Admin admin, List<String> topicNames, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Throwable lastProblem;
+        do {
+            try {
+                Map<String, TopicDescription> descriptions = admin.describeTopics(topicNames).allTopicNames().get();
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
+                        partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("Cannot check that topics accept writes: "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+                lastProblem = e.getCause();
+            }
+            Thread.sleep(RETRY_BACKOFF_MS);
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException("Topics do not accept writes after " + timeout.toSeconds() + " s: "
+                + lastProblem.getMessage(), lastProblem);
     }
 }
