@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Papers published the moment the catalogue's topics were created all arrive. Without waiting for
  * the new partitions to open, an idempotent producer's first batch to a partition can be refused,
  * a later one accepted, and the first then retried until it expires (KAFKA-15591): seen as a
- * two-minute stall and lost papers right after a fresh start. Each repetition gets a fresh broker.
+ * two-minute stall and a failed ingest right after a fresh start. Each repetition gets a fresh broker.
  */
 class FreshTopicsPublishingIntegrationTest {
 

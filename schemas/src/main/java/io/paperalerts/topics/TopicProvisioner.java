@@ -73,8 +73,8 @@ public final class TopicProvisioner {
      * Waits until the leader of every partition of {@code topicNames} answers for it. A topic is
      * created before its leader has opened the partitions, and a write in that gap is worse than
      * retried: an idempotent producer with several requests in flight can have a later batch
-     * appended first, then retry the earlier one with an out-of-order sequence until it expires and
-     * its records are lost (KAFKA-15591, seen here as papers missing after a fresh start). A
+     * appended first, then retry the earlier one with an out-of-order sequence until it expires
+     * (KAFKA-15591; seen here as an ingest failing after a two-minute stall on a fresh broker). A
      * ListOffsets request needs the same opened partition as a write, so its success is the sign.
      */
     static void awaitWritable(Admin admin, List<String> topicNames, Duration timeout) throws InterruptedException {
