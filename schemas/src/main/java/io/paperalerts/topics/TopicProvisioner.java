@@ -77,7 +77,7 @@ public final class TopicProvisioner {
      * (KAFKA-15591; seen here as an ingest failing after a two-minute stall on a fresh broker). A
      * ListOffsets request needs the same opened partition as a write, so its success is the sign.
      */
-    static void awaitWritable(Admin admin, List<String> topicNames, Duration timeout) throws InterruptedException {
+    private static void awaitWritable(Admin admin, List<String> topicNames, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable lastProblem;
         do {
