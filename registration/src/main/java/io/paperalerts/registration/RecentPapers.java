@@ -65,9 +65,7 @@ final class RecentPapers implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.PAPERS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
+            List<TopicPartition> partitions = Topics.PAPERS.assignAll(consumer);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
             long perPartition = (capacity + partitions.size() - 1) / Math.max(1, partitions.size());

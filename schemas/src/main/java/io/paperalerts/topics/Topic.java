@@ -1,7 +1,10 @@
 package io.paperalerts.topics;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -23,6 +26,14 @@ public record Topic<K, V>(
 
     public NewTopic newTopic(short replicationFactor) {
         return new NewTopic(name, partitions, replicationFactor).configs(configs);
+    }
+
+    /** Assigns {@code consumer} every partition of this topic, to read all of it outside any group. */
+    public List<TopicPartition> assignAll(Consumer<?, ?> consumer) {
+        List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        return partitions;
     }
 
     @Override
