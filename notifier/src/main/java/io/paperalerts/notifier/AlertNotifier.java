@@ -173,7 +173,7 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private void run() {
-        long backoff = 0;
+        int waits = 0;
         try {
             consumer.subscribe(List.of(Topics.DIGESTS.name(), Topics.DIGESTS_RETRY.name()),
                     new ConsumerRebalanceListener() {
@@ -193,12 +193,11 @@ public final class AlertNotifier implements AutoCloseable {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 boolean mustWait = deliverAll(records);
                 if (mustWait) {
-                    backoff = backoff == 0 ? config.getLong(NotifierConfig.RETRY_INITIAL_MS)
-                            : Math.min(backoff * 2, config.getLong(NotifierConfig.RETRY_MAX_MS));
+                    long backoff = backoff(++waits);
                     long jittered = backoff / 2 + (long) (Math.random() * (backoff / 2 + 1));
                     stopping.await(jittered, TimeUnit.MILLISECONDS);
                 } else if (!records.isEmpty()) {
-                    backoff = 0;
+                    waits = 0;
                 }
             }
         } catch (InterruptedException e) {
@@ -318,8 +317,7 @@ public final class AlertNotifier implements AutoCloseable {
             giveUp(Topics.DELIVERIES_FAILED, position, "Gave up after " + attempt + " attempts: " + reason, record.value());
             return;
         }
-        long wait = Math.min(config.getLong(NotifierConfig.RETRY_INITIAL_MS) << Math.min(attempt - 1, 30),
-                config.getLong(NotifierConfig.RETRY_MAX_MS));
+        long wait = backoff(attempt);
         log.warn("Parking {} for {} ms (attempt {}): {}", position, wait, attempt, reason);
         var parkedRecord = new ProducerRecord<>(Topics.DIGESTS_RETRY.name(), null,
                 record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value());
@@ -329,6 +327,12 @@ public final class AlertNotifier implements AutoCloseable {
                 .add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         sendNow(parkedRecord, position);
         parked.incrementAndGet();
+    }
+
+    /** The wait before the {@code attempt}-th retry (from 1): doubling from the initial wait up to the maximum. */
+    private long backoff(int attempt) {
+        return Math.min(config.getLong(NotifierConfig.RETRY_INITIAL_MS) << Math.min(attempt - 1, 30),
+                config.getLong(NotifierConfig.RETRY_MAX_MS));
     }
 
     private void giveUp(Topic<byte[], byte[]> topic, String position, String reason, byte[] payload) {
