@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -135,7 +134,7 @@ final class SubscriptionCommands {
             Subscription subscription;
             try {
                 subscription = Subscription.newBuilder()
-                        .setId("s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                        .setId(SubscriptionRules.newId())
                         .setEmail(SubscriptionRules.email(email))
                         .setQuery(SubscriptionRules.query(query, new SubscriptionMatcher()))
                         .setDelivery(SubscriptionRules.delivery(delivery))
@@ -154,8 +153,7 @@ final class SubscriptionCommands {
                     subscription.getDelivery().name().toLowerCase(Locale.ROOT), subscription.getId());
             if (backfillDays > 0) {
                 var result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
-                        .run(List.of(subscription), Instant.now().minus(Duration.ofDays(backfillDays)), false,
-                                (read, total, elapsed) -> { });
+                        .runRequestedDays(subscription);
                 out.printf("backfill: %d papers read, %d digest(s) sent to the notifier%n", result.papersRead(),
                         result.digests().size());
             }

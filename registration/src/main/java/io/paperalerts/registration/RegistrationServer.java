@@ -25,7 +25,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -157,7 +155,7 @@ public final class RegistrationServer implements AutoCloseable {
                 config.getInt(RegistrationConfig.MAX_BACKFILL_DAYS));
         limit(form.email(), ctx.ip());
         Subscription subscription = Subscription.newBuilder()
-                .setId("s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16))
+                .setId(SubscriptionRules.newId())
                 .setEmail(form.email()).setQuery(form.query()).setDelivery(form.delivery())
                 .setTimezone(form.timezone()).setBackfillDays(form.backfillDays())
                 .setStatus(SubscriptionStatus.PENDING).setCreated(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
@@ -356,9 +354,7 @@ public final class RegistrationServer implements AutoCloseable {
 
     private void backfill(Subscription subscription) {
         try {
-            Instant since = clock.instant().minus(Duration.ofDays(subscription.getBackfillDays()));
-            var result = new Backfill(bootstrap, backfillMaxPapers, clock)
-                    .run(List.of(subscription), since, false, (read, total, elapsed) -> { });
+            var result = new Backfill(bootstrap, backfillMaxPapers, clock).runRequestedDays(subscription);
             log.info("Backfilled {} over {} days: {} papers read, {} digests", subscription.getId(),
                     subscription.getBackfillDays(), result.papersRead(), result.digests().size());
         } catch (RuntimeException e) {

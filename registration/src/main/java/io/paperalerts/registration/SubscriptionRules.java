@@ -9,6 +9,7 @@ import jakarta.mail.internet.InternetAddress;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +43,11 @@ public final class SubscriptionRules {
     private static final Pattern POSITION = Pattern.compile("position (\\d+)");
 
     private SubscriptionRules() {
+    }
+
+    /** A new subscription's id: random, so an id tells nothing about the address behind it. */
+    public static String newId() {
+        return "s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     /** A bare address (no display name), lower-cased. */

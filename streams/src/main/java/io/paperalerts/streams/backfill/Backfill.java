@@ -71,6 +71,12 @@ public final class Backfill {
         this.clock = clock;
     }
 
+    /** Sends a subscription just made active the matching papers of the days it asked for ({@code backfillDays}). */
+    public Result runRequestedDays(Subscription subscription) {
+        Instant since = clock.instant().minus(Duration.ofDays(subscription.getBackfillDays()));
+        return run(List.of(subscription), since, false, (read, total, elapsed) -> { });
+    }
+
     /**
      * @param subscriptions the subscriptions to backfill; each must be active
      * @param dryRun find the papers but emit nothing
