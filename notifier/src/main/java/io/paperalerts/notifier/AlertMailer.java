@@ -16,6 +16,7 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -28,6 +29,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * Renders one digest (one or more papers for one recipient) as a multipart text and HTML email.
@@ -43,13 +45,22 @@ public final class AlertMailer {
     /** Where the links of an email lead, with signed tokens. */
     public record Links(String baseUrl, String mailto, LinkTokens tokens) {
 
+        /** The links the {@code mail.*} keys of {@link NotifierConfig#defineMail} configure. */
+        public static Links of(AbstractConfig config, Clock clock) {
+            return new Links(config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
+                    config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO),
+                    new LinkTokens(NotifierConfig.tokenSecret(config),
+                            Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), clock));
+        }
+
         String unsubscribe(Digest digest) {
             return baseUrl + "/unsubscribe?token=" + tokens.sign("unsubscribe", digest.getRecipient(),
                     subscriptionIds(digest));
         }
 
-        String manage(Digest digest) {
-            return baseUrl + "/manage?token=" + tokens.sign("manage", digest.getRecipient(), List.of());
+        /** The page where {@code recipient} sees and changes all of its subscriptions. */
+        public String manage(String recipient) {
+            return baseUrl + "/manage?token=" + tokens.sign("manage", recipient, List.of());
         }
 
         /** For tests and tools: a random secret per process, so the links work only while it runs. */
@@ -57,7 +68,7 @@ public final class AlertMailer {
             byte[] secret = new byte[32];
             new java.security.SecureRandom().nextBytes(secret);
             return new Links("http://localhost:8080", "", new LinkTokens(secret, Duration.ofDays(365),
-                    java.time.Clock.systemUTC()));
+                    Clock.systemUTC()));
         }
     }
 
@@ -89,7 +100,7 @@ public final class AlertMailer {
         message.setHeader("X-Paper-Ids", oneLine(String.join(" ",
                 digest.getAlerts().stream().map(a -> a.getPaper().getId()).toList())));
         String unsubscribe = links.unsubscribe(digest);
-        String manage = links.manage(digest);
+        String manage = links.manage(digest.getRecipient());
         // RFC 8058 one-click unsubscribe: mail clients POST to the https link.
         message.setHeader("List-Unsubscribe", "<" + unsubscribe + ">"
                 + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>"));

@@ -10,6 +10,7 @@ import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -97,7 +98,8 @@ public final class AlertNotifier implements AutoCloseable {
     public AlertNotifier(NotifierConfig config, Listener listener) {
         this.config = config;
         this.listener = listener;
-        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM), links(config));
+        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM),
+                AlertMailer.Links.of(config, Clock.systemUTC()));
         this.sender = new SmtpMailSender(config);
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -119,13 +121,6 @@ public final class AlertNotifier implements AutoCloseable {
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.deliveryLog = new DeliveryLog(bootstrap);
         this.thread = new Thread(this::run, "alert-notifier");
-    }
-
-    private static AlertMailer.Links links(NotifierConfig config) {
-        return new AlertMailer.Links(config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
-                config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO),
-                new LinkTokens(NotifierConfig.tokenSecret(config),
-                        Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), java.time.Clock.systemUTC()));
     }
 
     public AlertNotifier start() {

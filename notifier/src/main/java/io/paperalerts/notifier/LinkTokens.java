@@ -37,6 +37,11 @@ public final class LinkTokens {
         this.clock = clock;
     }
 
+    /** Tokens with the same secret and clock that stay valid for {@code newLifetime}. */
+    public LinkTokens withLifetime(Duration newLifetime) {
+        return new LinkTokens(secret, newLifetime, clock);
+    }
+
     public String sign(String action, String recipient, List<String> subscriptionIds) {
         long expires = clock.instant().plus(lifetime).getEpochSecond();
         String payload = action + "\n" + recipient + "\n" + String.join(",", subscriptionIds) + "\n" + expires;

@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.notifier.AlertMailer;
 import io.paperalerts.notifier.Html;
 import io.paperalerts.notifier.LinkTokens;
 import io.paperalerts.notifier.NotifierConfig;
@@ -64,9 +65,8 @@ public final class RegistrationServer implements AutoCloseable {
     private final AlertStreamsService streams;
     private final Clock clock;
     private final List<String> bootstrap;
-    private final String baseUrl;
+    private final AlertMailer.Links links;
     private final LinkTokens confirmTokens;
-    private final LinkTokens linkTokens;
     private final RateLimiter perAddress;
     private final RateLimiter perClient;
     private final SubscriptionMatcher checker = new SubscriptionMatcher();
@@ -90,10 +90,8 @@ public final class RegistrationServer implements AutoCloseable {
         this.clock = clock;
         this.backfillMaxPapers = backfillMaxPapers;
         this.bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
-        this.baseUrl = config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", "");
-        byte[] secret = NotifierConfig.tokenSecret(config);
-        this.confirmTokens = new LinkTokens(secret, Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS)), clock);
-        this.linkTokens = new LinkTokens(secret, Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), clock);
+        this.links = AlertMailer.Links.of(config, clock);
+        this.confirmTokens = links.tokens().withLifetime(Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS)));
         this.perAddress = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_ADDRESS), clock);
         this.perClient = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_CLIENT), clock);
         this.recent = new RecentPapers(bootstrap, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
@@ -162,7 +160,7 @@ public final class RegistrationServer implements AutoCloseable {
         write(subscription);
         String token = confirmTokens.sign("confirm", subscription.getEmail(), List.of(subscription.getId()));
         try {
-            mailer.sendConfirmation(subscription, baseUrl + "/confirm?token=" + token);
+            mailer.sendConfirmation(subscription, links.baseUrl() + "/confirm?token=" + token);
         } catch (MessagingException e) {
             log.warn("Cannot send the confirmation of {}: {}", subscription.getId(), e.toString());
             throw ApiError.unavailable("cannot send the confirmation email now; please try again later");
@@ -220,7 +218,7 @@ public final class RegistrationServer implements AutoCloseable {
         limit(email, ctx.ip());
         // Sent whether or not the address has subscriptions: the answer must not tell.
         try {
-            mailer.sendManageLink(email, baseUrl + "/manage?token=" + linkTokens.sign("manage", email, List.of()));
+            mailer.sendManageLink(email, links.manage(email));
         } catch (MessagingException e) {
             throw ApiError.unavailable("cannot send the email now; please try again later");
         }
@@ -277,7 +275,7 @@ public final class RegistrationServer implements AutoCloseable {
             return;
         }
         boolean already = activate(claims.subscriptionIds().get(0));
-        String manage = baseUrl + "/manage?token=" + linkTokens.sign("manage", claims.recipient(), List.of());
+        String manage = links.manage(claims.recipient());
         ctx.html(Pages.page(already ? "Already active" : "Subscription confirmed",
                 "<p id=\"result\" role=\"status\" class=\"ok\">" + (already ? "This subscription is already active."
                         : "Your subscription is active: matching papers will be emailed to "
@@ -432,7 +430,7 @@ public final class RegistrationServer implements AutoCloseable {
         }
         LinkTokens.Claims claims;
         try {
-            claims = (action.equals("confirm") ? confirmTokens : linkTokens).verify(token);
+            claims = (action.equals("confirm") ? confirmTokens : links.tokens()).verify(token);
         } catch (IllegalArgumentException e) {
             throw ApiError.forbidden(e.getMessage() == null ? "invalid token" : e.getMessage());
         }
