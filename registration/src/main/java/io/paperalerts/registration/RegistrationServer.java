@@ -173,8 +173,7 @@ public final class RegistrationServer implements AutoCloseable {
     private void list(Context ctx) {
         String email = verify(ctx.queryParam("token"), "manage").recipient();
         json(ctx, Map.of("email", email, "subscriptions",
-                streams.subscriptionsOf(email).stream().filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED)
-                        .map(RegistrationServer::view).toList()));
+                shownTo(email).stream().map(RegistrationServer::view).toList()));
     }
 
     private void update(Context ctx) {
@@ -286,8 +285,7 @@ public final class RegistrationServer implements AutoCloseable {
     private void managePage(Context ctx) {
         var claims = verifyPage(ctx, ctx.queryParam("token"), "manage");
         if (claims != null) {
-            ctx.html(Pages.manage(claims.recipient(), streams.subscriptionsOf(claims.recipient()).stream()
-                    .filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).toList(), ctx.queryParam("token")));
+            ctx.html(Pages.manage(claims.recipient(), shownTo(claims.recipient()), ctx.queryParam("token")));
         }
     }
 
@@ -363,6 +361,11 @@ public final class RegistrationServer implements AutoCloseable {
     private void remove(Subscription subscription) {
         send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), subscription.getId(), null));
         awaitVisible(subscription.getId(), s -> s == null);
+    }
+
+    /** An address's subscriptions as its owner manages them: cancelled ones are gone. */
+    private List<Subscription> shownTo(String email) {
+        return streams.subscriptionsOf(email).stream().filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).toList();
     }
 
     private Subscription owned(String id, String email) {
