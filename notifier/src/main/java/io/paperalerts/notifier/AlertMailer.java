@@ -80,12 +80,17 @@ public final class AlertMailer {
     }
 
     public AlertMailer(String from, Links links) {
+        this.from = senderAddress(from);
+        this.links = links;
+    }
+
+    /** The configured {@code From}, checked strictly, for every email the system sends. */
+    public static InternetAddress senderAddress(String from) {
         try {
-            this.from = new InternetAddress(from, true);
+            return new InternetAddress(from, true);
         } catch (jakarta.mail.internet.AddressException e) {
             throw new IllegalArgumentException("Invalid sender address '" + from + "': " + e.getMessage(), e);
         }
-        this.links = links;
     }
 
     public MimeMessage render(Session session, Digest digest) throws MessagingException {

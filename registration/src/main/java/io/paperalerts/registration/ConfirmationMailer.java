@@ -1,5 +1,6 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.notifier.AlertMailer;
 import io.paperalerts.notifier.Html;
 import io.paperalerts.notifier.SmtpMailSender;
 import io.paperalerts.schemas.Subscription;
@@ -24,11 +25,7 @@ final class ConfirmationMailer implements AutoCloseable {
 
     ConfirmationMailer(SmtpMailSender sender, String from) {
         this.sender = sender;
-        try {
-            this.from = new InternetAddress(from, true);
-        } catch (jakarta.mail.internet.AddressException e) {
-            throw new IllegalArgumentException("Invalid sender address '" + from + "': " + e.getMessage(), e);
-        }
+        this.from = AlertMailer.senderAddress(from);
     }
 
     synchronized void sendConfirmation(Subscription subscription, String link) throws MessagingException {
