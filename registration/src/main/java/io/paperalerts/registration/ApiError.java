@@ -39,4 +39,8 @@ final class ApiError extends RuntimeException {
     static ApiError unavailable(String reason) {
         return new ApiError(503, null, reason, null, 0);
     }
+
+    static ApiError internal(String reason) {
+        return new ApiError(500, null, reason, null, 0);
+    }
 }

@@ -58,6 +58,8 @@ public final class RegistrationServer implements AutoCloseable {
 
     static final int MAX_BODY_BYTES = 16 * 1024;
     static final int DEFAULT_PREVIEW = 20;
+    /** How long a request waits for its write: someone is waiting for the page, so answer 503 before they give up. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RegistrationServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -100,7 +102,9 @@ public final class RegistrationServer implements AutoCloseable {
         this.producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
+                ProducerConfig.ACKS_CONFIG, "all",
+                // send() blocks while it has no metadata; bounded like the write itself.
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis()),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -128,6 +132,11 @@ public final class RegistrationServer implements AutoCloseable {
             // The streams service is starting or rebalancing: its store cannot be read this instant.
             c.routes.exception(InvalidStateStoreException.class,
                     (e, ctx) -> refuse(ApiError.unavailable("the service is starting; please try again shortly"), ctx));
+            // Anything else is our bug: still a JSON answer the page can show, and the cause in the log.
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                refuse(ApiError.internal("an internal error (" + e.getClass().getSimpleName() + "); it was logged"), ctx);
+            });
         });
     }
 
@@ -390,7 +399,7 @@ public final class RegistrationServer implements AutoCloseable {
 
     private void send(ProducerRecord<String, Subscription> record) {
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            producer.send(record).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiError.unavailable("interrupted");

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -28,6 +29,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -73,6 +76,8 @@ class SubscribePageBrowserTest {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile);
+        // The page's console (script errors, failed requests) goes into a failure's message.
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build(), options);
     }
@@ -97,7 +102,9 @@ class SubscribePageBrowserTest {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> text(css).contains(expected));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("'" + expected + "' never appeared in " + css + "; the page at "
-                    + browser.getCurrentUrl() + " shows:\n" + browser.findElement(By.tagName("body")).getText(), e);
+                    + browser.getCurrentUrl() + " shows:\n" + browser.findElement(By.tagName("body")).getText()
+                    + "\nits console:\n" + browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                            .map(LogEntry::toString).collect(Collectors.joining("\n")), e);
         }
     }
 
@@ -124,6 +131,8 @@ class SubscribePageBrowserTest {
         browser.findElement(By.id("query")).clear();
         browser.findElement(By.id("query")).sendKeys("\"reward hacking\"");
         new Select(browser.findElement(By.id("delivery"))).selectByValue("instant");
+        awaitText("#preview-status", "papers match");
+        assertThat(text("#query-error")).isEmpty();
 
         // When the form is submitted
         browser.findElement(By.id("subscribe")).click();
