@@ -58,7 +58,10 @@ public final class RegistrationServer implements AutoCloseable {
 
     static final int MAX_BODY_BYTES = 16 * 1024;
     static final int DEFAULT_PREVIEW = 20;
-    /** How long a request waits for its write: someone is waiting for the page, so answer 503 before they give up. */
+    /**
+     * How long a request waits for its write, and then for the store to show it: someone is waiting
+     * for the page, so answer before they give up.
+     */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RegistrationServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -410,7 +413,7 @@ public final class RegistrationServer implements AutoCloseable {
     }
 
     private void awaitVisible(String id, java.util.function.Predicate<Subscription> shown) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (shown.test(streams.subscription(id).orElse(null))) {
                 return;
@@ -422,7 +425,7 @@ public final class RegistrationServer implements AutoCloseable {
                 return;
             }
         }
-        log.warn("Subscription {} was written but is not visible in the store after 10 s", id);
+        log.warn("Subscription {} was written but is not visible in the store after {} s", id, WRITE_TIMEOUT.toSeconds());
     }
 
     private void limit(String email, String client) {
