@@ -1,7 +1,14 @@
 package io.paperalerts.app;
 
 import io.paperalerts.topics.Topic;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +28,60 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
 final class ConsumerGroupRewind {
 
     private ConsumerGroupRewind() {
+    }
+
+    /**
+     * Waits until no member is in the group: a stopped service leaves at once, a crashed one when
+     * its session ends. With {@code force}, removes the members instead (static ones included):
+     * for an operator who knows the processes are gone.
+     *
+     * @throws IllegalStateException if members remain after {@code wait}
+     */
+    static void awaitNoMembers(Admin admin, String groupId, Duration wait, boolean force, PrintWriter out)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        boolean told = false;
+        while (true) {
+            ConsumerGroupDescription group;
+            try {
+                group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return;
+                }
+                throw new IllegalStateException("cannot describe group '" + groupId + "': " + e.getCause().getMessage(), e);
+            }
+            if (group.members().isEmpty()) {
+                return;
+            }
+            String members = group.members().stream()
+                    .map(m -> m.groupInstanceId().map(id -> id + " ").orElse("") + m.clientId() + m.host())
+                    .collect(Collectors.joining(", "));
+            if (force) {
+                out.printf("Removing %d member(s) of group '%s' (--force): %s%n", group.members().size(), groupId, members);
+                out.flush();
+                try {
+                    admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions()).all().get();
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("cannot remove the members of '" + groupId + "': "
+                            + e.getCause().getMessage(), e);
+                }
+                force = false;
+                continue;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("consumer group '" + groupId + "' still has members after "
+                        + wait.toSeconds() + " s (" + members + "): stop the service first, or add --force if "
+                        + "these processes are gone");
+            }
+            if (!told) {
+                out.printf("Waiting up to %d s for group '%s' to have no members (%s); a crashed member's session "
+                        + "ends within group.session.timeout.ms%n", wait.toSeconds(), groupId, members);
+                out.flush();
+                told = true;
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** @return the new offset of each partition */

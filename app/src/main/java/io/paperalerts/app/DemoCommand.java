@@ -116,6 +116,7 @@ final class DemoCommand implements Callable<Integer> {
                     CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     NotifierConfig.SMTP_HOST, smtp.host(),
                     NotifierConfig.SMTP_PORT, smtp.port(),
+                    NotifierConfig.STATE_DIR, broker.dataDir().resolve("notifier-state").toString(),
                     // The demo's links lead nowhere yet: a throwaway secret, chosen on purpose.
                     NotifierConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")));
             try (AlertStreamsService streams = new AlertStreamsService(streamsConfig).start();

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -68,7 +69,12 @@ final class IngestCommand implements Callable<Integer> {
                 boolean ok = scheduler.pollOnce(source);
                 for (PaperSource s : scheduler.sources()) {
                     if (source == null || source.equals(s.name())) {
-                        parent.spec.commandLine().getOut().printf("%s: %s%n", s.name(), scheduler.metrics(s.name()));
+                        var metrics = scheduler.metrics(s.name());
+                        parent.spec.commandLine().getOut().printf("%s: %s%n", s.name(), metrics);
+                        if (metrics.lastFailure != null) {
+                            parent.spec.commandLine().getErr().printf("Error: source %s failed: %s%n", s.name(),
+                                    metrics.lastFailure);
+                        }
                     }
                 }
                 return ok ? 0 : 1;
@@ -87,15 +93,27 @@ final class IngestCommand implements Callable<Integer> {
             IngestConfig config = parent.config();
             PaperPublisher publisher = new PaperPublisher(config);
             SourceScheduler scheduler = new SourceScheduler(config, publisher);
-            CountDownLatch stopped = new CountDownLatch(1);
+            CompletableFuture<Integer> exit = new CompletableFuture<>();
+            AtomicBoolean closed = new AtomicBoolean();
+            Runnable close = () -> {
+                if (closed.compareAndSet(false, true)) {
+                    scheduler.close();
+                    publisher.close();
+                }
+            };
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                scheduler.close();
-                publisher.close();
-                stopped.countDown();
+                close.run();
+                exit.complete(0);
             }, "ingest-shutdown"));
+            scheduler.died().thenAccept(e -> {
+                parent.spec.commandLine().getErr().println("Error: polling stopped: " + e);
+                exit.complete(1);
+            });
             scheduler.start();
-            stopped.await();
-            return 0;
+            // A failed poll is retried at the source's next turn; polling that died is an exit.
+            int status = exit.get();
+            close.run();
+            return status;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.paperalerts.app;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.config.GroupMembership;
+import java.time.Duration;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
@@ -34,6 +36,10 @@ final class ReplayCommand {
                 description = "From this time on: 2026-11-28T06:00:00Z or 2026-11-28 (UTC midnight)")
         String from;
 
+        @Option(names = "--force", description = "Remove the streams group's members instead of waiting for them to "
+                + "leave: only when those processes are known to be gone (e.g. killed and not restarted)")
+        boolean force;
+
         /** Moves the (stopped) streams service's group back on {@code topic}; both replays are its. */
         int rewindStreams(Topic<?, ?> topic) throws InterruptedException {
             var config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
@@ -41,6 +47,9 @@ final class ReplayCommand {
             List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
             Instant at = TimeOption.parse(spec, "--from", from);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                // A service killed a moment ago is still a member until its session ends: wait for that.
+                Duration wait = Duration.ofMillis(config.getInt(GroupMembership.SESSION_TIMEOUT_MS)).plusSeconds(5);
+                ConsumerGroupRewind.awaitNoMembers(admin, groupId, wait, force, spec.commandLine().getOut());
                 var offsets = ConsumerGroupRewind.rewind(admin, groupId, topic, at);
                 spec.commandLine().getOut().printf("%s will read %s again from %s (%d partitions); start it to replay%n",
                         groupId, topic, at, offsets.size());

@@ -9,7 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -38,17 +39,27 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, Object> values = service.resolve(DEFINITION, Map.of());
         var config = new StreamsServiceConfig(values);
         var registrationConfig = new RegistrationConfig(values);
-        CountDownLatch stopped = new CountDownLatch(1);
         AlertStreamsService streams = new AlertStreamsService(config).start();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        streams.terminated().thenAccept(reason -> exit.complete(1));
         streams.awaitRunning(Duration.ofMinutes(5));
         RegistrationServer registration = new RegistrationServer(registrationConfig, streams,
                 config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                registration.close();
+                streams.close();
+            }
+        };
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            registration.close();
-            streams.close();
-            stopped.countDown();
+            close.run();
+            exit.complete(0);
         }, "streams-shutdown"));
-        stopped.await();
-        return 0;
+        // Either a signal (0) or Kafka Streams dying (1, see StreamsFailurePolicy): a process that
+        // can no longer match papers exits, so that its supervisor restarts it.
+        int status = exit.get();
+        close.run();
+        return status;
     }
 }

@@ -7,12 +7,14 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.MutableClock;
+import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,11 @@ class DigestEndToEndTest {
     @TempDir
     static Path stateDir;
 
+    private static final String GRACE_CONTROL =
+            Markers.addressBesides(Topics.ALERTS, "grace@example.org", "grace-control", "example.org");
+    private static final String HENRY_CONTROL =
+            Markers.addressBesides(Topics.ALERTS, "henry@example.org", "henry-control", "example.org");
+
     /** Saturday 2026-11-28, 10:00 UTC. */
     private static final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
     private static AlertStreamsService streams;
@@ -54,6 +62,10 @@ class DigestEndToEndTest {
         subscribe("d-ada", "ada@example.org", "reward", DeliveryMode.INSTANT, "UTC");
         subscribe("d-grace", "grace@example.org", "protein", DeliveryMode.DAILY, "America/New_York");
         subscribe("d-henry", "henry@example.org", "neutrino", DeliveryMode.INSTANT, "UTC");
+        // Positive controls, on the same partitions of alerts as Grace and Henry (so the same task
+        // decides their digests): a digest of theirs going out proves the check ran at that time.
+        subscribe("d-grace-control", GRACE_CONTROL, "zebrafish", DeliveryMode.DAILY, "America/Halifax");
+        subscribe("d-henry-control", HENRY_CONTROL, "axolotl", DeliveryMode.INSTANT, "UTC");
         streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 StreamsServiceConfig.STATE_DIR, stateDir.toString(),
@@ -93,6 +105,12 @@ class DigestEndToEndTest {
         return List.of(email.getHeader("X-Paper-Ids")[0].split(" "));
     }
 
+    /** The digests emitted so far for one recipient, read up to the end (read_committed). */
+    private static List<Digest> digestsTo(String recipient) {
+        return kafka.readToEnd(Topics.DIGESTS).stream().filter(r -> r.key().equals(recipient))
+                .map(ConsumerRecord::value).toList();
+    }
+
     @Test
     void shouldSendOneEmailListingBothPapersWhenTwoMatchWithinTheInstantWindow() throws Exception {
         // Given two papers for Ada arriving within the one-minute window
@@ -104,42 +122,57 @@ class DigestEndToEndTest {
         // When the window closes
         clock.advance(Duration.ofSeconds(61));
 
-        // Then one email lists both
+        // Then one email lists both: its digest is the only one emitted for her
         await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-                .until(() -> smtp.messagesTo("ada@example.org").size() == 1);
+        assertThat(digestsTo("ada@example.org")).hasSize(1);
         MimeMessage email = smtp.messagesTo("ada@example.org").get(0);
         assertThat(email.getSubject()).isEqualTo("[paper-alerts] 2 new papers: Reward models at scale and more");
         assertThat(paperIds(email)).containsExactly("i-1", "i-2");
     }
 
     @Test
-    void shouldSendOneDailyDigestAtTheConfiguredHourAndNoneForADayWithoutMatches() throws Exception {
-        // Given papers for Grace's daily subscription over her day (New York, digests at 08:00),
-        // from 05:00 there (the clock only moves forward, whatever the other tests did)
+    void shouldSendAPaperBeforeTheDailyHourTheSameDayAndOneAfterItTheNextDay() throws Exception {
+        // Given a paper for Grace (New York, digests at 08:00 = 13:00 UTC) at 05:00 her time, and
+        // one for her control (Halifax, digests at 08:00 there = 12:00 UTC)
         clock.set(Instant.parse("2026-11-29T10:00:00Z"));
         publish("d-1", "Protein folding with diffusion");
-        clock.advance(Duration.ofHours(3));
+        publish("c-1", "Zebrafish regeneration");
+        awaitGathered("grace@example.org", 1);
+        awaitGathered(GRACE_CONTROL, 1);
+
+        // When it is 07:59 in New York: the control's digest goes out, Grace's does not
+        clock.set(Instant.parse("2026-11-29T12:59:00Z"));
+        awaitEmails(GRACE_CONTROL, 1);
+        assertThat(digestsTo("grace@example.org")).isEmpty();
+
+        // Then at 08:00 the same day her digest holds the paper of 05:00
+        clock.set(Instant.parse("2026-11-29T13:00:01Z"));
+        awaitEmails("grace@example.org", 1);
+        MimeMessage today = smtp.messagesTo("grace@example.org").get(0);
+        assertThat(today.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-29: 1 paper");
+        assertThat(paperIds(today)).containsExactly("d-1");
+
+        // When a paper arrives just after 08:00, it waits for the next day's digest
         publish("d-2", "Protein design benchmarks");
-        awaitGathered("grace@example.org", 2);
+        publish("c-2", "Zebrafish fins");
+        awaitGathered("grace@example.org", 1);
+        awaitGathered(GRACE_CONTROL, 1);
+        clock.set(Instant.parse("2026-11-30T12:59:00Z"));
+        awaitEmails(GRACE_CONTROL, 2);
+        assertThat(digestsTo("grace@example.org")).hasSize(1);
+        clock.set(Instant.parse("2026-11-30T13:00:01Z"));
+        awaitEmails("grace@example.org", 2);
+        MimeMessage tomorrow = smtp.messagesTo("grace@example.org").get(1);
+        assertThat(tomorrow.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-30: 1 paper");
+        assertThat(paperIds(tomorrow)).containsExactly("d-2");
 
-        // When the clock reaches 07:59 in New York the next day, nothing has been sent
-        Instant eightInNewYork = Instant.parse("2026-11-30T13:00:00Z");
-        clock.set(eightInNewYork.minusSeconds(60));
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-                .until(() -> smtp.messagesTo("grace@example.org").isEmpty());
-
-        // Then at 08:00 one digest holds the day's two papers
-        clock.set(eightInNewYork.plusSeconds(1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("grace@example.org").isEmpty());
-        MimeMessage digest = smtp.messagesTo("grace@example.org").get(0);
-        assertThat(digest.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-30: 2 papers");
-        assertThat(paperIds(digest)).containsExactly("d-1", "d-2");
-
-        // And a day without matches sends nothing
-        clock.advance(Duration.ofDays(1));
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> smtp.messagesTo("grace@example.org").size() == 1);
+        // And a day without matches sends her nothing, while the control's day does
+        publish("c-3", "Zebrafish hearts");
+        awaitGathered(GRACE_CONTROL, 1);
+        clock.set(Instant.parse("2026-12-01T13:00:01Z"));
+        awaitEmails(GRACE_CONTROL, 3);
+        assertThat(digestsTo("grace@example.org")).hasSize(2);
+        assertThat(smtp.messagesTo("grace@example.org")).hasSize(2);
     }
 
     @Test
@@ -149,8 +182,7 @@ class DigestEndToEndTest {
             publish("h-" + i, "Neutrino masses, part " + i);
             awaitGathered("henry@example.org", 1);
             clock.advance(Duration.ofSeconds(61));
-            int sent = i;
-            await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("henry@example.org").size() == sent);
+            awaitEmails("henry@example.org", i);
         }
 
         // When two more papers arrive in separate windows within the hour
@@ -161,13 +193,22 @@ class DigestEndToEndTest {
         awaitGathered("henry@example.org", 2);
         clock.advance(Duration.ofSeconds(61));
 
-        // Then they wait
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> smtp.messagesTo("henry@example.org").size() == 2);
+        // Then they wait, while his control's window, closed after theirs, goes out
+        int controlBefore = smtp.messagesTo(HENRY_CONTROL).size();
+        publish("hc-" + controlBefore, "Axolotl limbs");
+        awaitGathered(HENRY_CONTROL, 1);
+        clock.advance(Duration.ofSeconds(61));
+        awaitEmails(HENRY_CONTROL, controlBefore + 1);
+        assertThat(digestsTo("henry@example.org")).hasSize(2);
 
         // And go out in one email once the hour has passed
         clock.advance(Duration.ofHours(1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("henry@example.org").size() == 3);
+        awaitEmails("henry@example.org", 3);
         assertThat(paperIds(smtp.messagesTo("henry@example.org").get(2))).containsExactly("h-3", "h-4");
+    }
+
+    private static void awaitEmails(String recipient, int count) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo(recipient).size() >= count);
+        assertThat(smtp.messagesTo(recipient)).hasSize(count);
     }
 }

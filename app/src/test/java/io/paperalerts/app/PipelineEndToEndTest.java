@@ -16,6 +16,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -57,6 +58,7 @@ class PipelineEndToEndTest {
     @BeforeAll
     static void startServices() throws Exception {
         subscribe("s-ada", "ada@example.org", "reward hacking");
+        subscribe("s-carol", "carol@example.org", "quantum gravity");
         subscribe("s-bob", "bob@example.org", "protein folding");
         streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
@@ -101,14 +103,33 @@ class PipelineEndToEndTest {
         assertThat(report.published()).isEqualTo(2);
         assertThat(report.rejections()).singleElement().asString().contains("line 3").contains("malformed JSON");
 
-        // And Ada, and only Ada, receives an email with the paper's title in the subject
+        // And Ada receives an email with the paper's title in the subject
         await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
         MimeMessage email = smtp.messagesTo("ada@example.org").get(0);
         assertThat(email.getSubject()).isEqualTo("[paper-alerts] Understanding Reward Hacking in Text-to-Image RL");
         String html = (String) ((MimeMultipart) email.getContent()).getBodyPart(1).getContent();
         assertThat(html).contains("https://example.org/abs/e2e-1", "Ada Lovelace, Alan Turing", "We study it.");
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> smtp.messagesTo("ada@example.org").size() == 1 && smtp.messagesTo("bob@example.org").isEmpty());
+
+        // And only Ada: markers published behind each paper (same partition, so matched after it)
+        // alert Carol; once they have, every alert the two papers gave is on the alerts topic
+        String behindFirst = Markers.besides(Topics.PAPERS, "e2e-1", "e2e-marker-a");
+        String behindSecond = Markers.besides(Topics.PAPERS, "e2e-2", "e2e-marker-b");
+        publisher.publish(marker(behindFirst));
+        publisher.publish(marker(behindSecond));
+        publisher.flush();
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.ALERTS).stream()
+                .filter(a -> a.key().equals("carol@example.org")).count() == 2);
+        // (Bob's alerts belong to the other test, which may have run first)
+        assertThat(kafka.readToEnd(Topics.ALERTS)).filteredOn(a -> !a.key().equals("bob@example.org"))
+                .extracting(a -> a.key() + " " + a.value().getPaper().getId())
+                .containsExactlyInAnyOrder("ada@example.org e2e-1", "carol@example.org " + behindFirst,
+                        "carol@example.org " + behindSecond);
+        assertThat(smtp.messagesTo("ada@example.org")).hasSize(1);
+    }
+
+    private static Paper marker(String id) {
+        return Paper.newBuilder().setId(id).setTitle("Quantum gravity, a marker").setAbstractText("")
+                .setSource("test").build();
     }
 
     @Test

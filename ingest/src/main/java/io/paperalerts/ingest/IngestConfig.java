@@ -28,6 +28,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String HTTP_RETRIES = "ingest.http.retries";
     public static final String HTTP_BACKOFF_INITIAL_MS = "ingest.http.backoff.initial.ms";
     public static final String HTTP_BACKOFF_MAX_MS = "ingest.http.backoff.max.ms";
+    public static final String DELIVERY_TIMEOUT_MS = "ingest.delivery.timeout.ms";
 
     public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
             .define(CLIENT_ID, Type.STRING, "paper-alerts-ingest", new ConfigDef.NonEmptyString(),
@@ -43,17 +44,17 @@ public final class IngestConfig extends AbstractConfig {
                     "Entries per arXiv API page")
             .define(ARXIV_API_MAX_PAGES, Type.INT, 5, ConfigDef.Range.between(1, 100), Importance.LOW,
                     "Pages per poll at most; paging stops earlier at papers already published")
-            .define(ARXIV_API_INTERVAL_MS, Type.LONG, 6 * 3600_000L, ConfigDef.Range.atLeast(60_000), Importance.MEDIUM,
+            .define(ARXIV_API_INTERVAL_MS, Type.LONG, 6 * 3600_000L, ConfigDef.Range.atLeast(1_000), Importance.MEDIUM,
                     "How often 'ingest run' polls the arXiv API")
             .define(ARXIV_RSS_URL, Type.STRING, "https://rss.arxiv.org/rss", Importance.LOW,
                     "arXiv RSS base URL; the categories are appended, joined by +")
             .define(ARXIV_RSS_CATEGORIES, Type.LIST, "cs.LG,cs.AI,cs.CL", Importance.HIGH,
                     "arXiv categories of the RSS feed")
-            .define(ARXIV_RSS_INTERVAL_MS, Type.LONG, 3600_000L, ConfigDef.Range.atLeast(60_000), Importance.MEDIUM,
+            .define(ARXIV_RSS_INTERVAL_MS, Type.LONG, 3600_000L, ConfigDef.Range.atLeast(1_000), Importance.MEDIUM,
                     "How often 'ingest run' polls the arXiv RSS feed")
             .define(HF_URL, Type.STRING, "https://huggingface.co/api/daily_papers", Importance.LOW,
                     "Hugging Face Daily Papers API (add ?date=YYYY-MM-DD for one day)")
-            .define(HF_INTERVAL_MS, Type.LONG, 3600_000L, ConfigDef.Range.atLeast(60_000), Importance.MEDIUM,
+            .define(HF_INTERVAL_MS, Type.LONG, 3600_000L, ConfigDef.Range.atLeast(1_000), Importance.MEDIUM,
                     "How often 'ingest run' polls Hugging Face Daily Papers")
             .define(ARXIV_MIN_INTERVAL_MS, Type.LONG, 3000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "Least time between two requests to an arXiv host (arXiv asks for 3 s)")
@@ -67,7 +68,10 @@ public final class IngestConfig extends AbstractConfig {
             .define(HTTP_BACKOFF_INITIAL_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "First wait before a retry (without Retry-After); doubles, with jitter")
             .define(HTTP_BACKOFF_MAX_MS, Type.LONG, 120_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "Longest wait before a retry, Retry-After included");
+                    "Longest wait before a retry, Retry-After included")
+            .define(DELIVERY_TIMEOUT_MS, Type.INT, 120_000, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+                    "How long the producer tries to publish a poll's papers while the cluster is unreachable; "
+                            + "then that poll fails, nothing is checkpointed, and the next poll publishes them");
 
     public IngestConfig(Map<String, ?> values) {
         super(DEFINITION, values);

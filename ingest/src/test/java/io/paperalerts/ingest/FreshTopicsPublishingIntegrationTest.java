@@ -40,7 +40,7 @@ class FreshTopicsPublishingIntegrationTest {
 
         // When the sample papers are published at once
         FileIngestor.Report report;
-        try (var publisher = new PaperPublisher(producer);
+        try (var publisher = new PaperPublisher(() -> producer);
              InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             report = new FileIngestor(publisher).ingest(sample, "sample");
         }

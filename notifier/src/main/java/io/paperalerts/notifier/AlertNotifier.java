@@ -1,6 +1,7 @@
 package io.paperalerts.notifier;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.config.GroupMembership;
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
@@ -14,10 +15,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +35,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -49,13 +54,15 @@ import org.slf4j.LoggerFactory;
  * Consumes digests (each one email: one or more papers for one recipient) and sends them. A
  * digest's offset is committed only after the SMTP server accepted its message, or after it was
  * parked or given up, so a crash re-sends rather than loses. Papers already delivered to the
- * recipient are left out, and a digest with nothing left is not sent: the {@link DeliveryLog} in
- * Kafka makes restarts, rebalances and replays send every paper to a recipient once.
+ * recipient are left out, and a digest with nothing left is not sent: the {@link DeliveryStore}
+ * makes restarts, rebalances and replays send every paper to a recipient once. Instances share
+ * the work by partition: digests, parked digests and the delivery record are partitioned alike.
  *
  * <p>Failures, as the {@link FailureClassifier} decides: when the server cannot be reached,
  * everything waits with an exponential backoff and retries in order. When the server refuses one
  * message for now (4xx), that message is parked on {@code digests.retry} with the time of its
- * next attempt, and the recipients behind it go on; after {@code notifier.retry.max.attempts} it
+ * next attempt, and the recipients behind it go on (a parked digest waiting for its time waits
+ * aside, not in front of the parked ones behind it); after {@code notifier.retry.max.attempts} it
  * goes to {@code deliveries.failed}. A permanent refusal (5xx, malformed address) goes there at
  * once, with the SMTP reply.
  */
@@ -91,8 +98,10 @@ public final class AlertNotifier implements AutoCloseable {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong parked = new AtomicLong();
     private final AtomicLong alreadyDelivered = new AtomicLong();
-    private final Map<TopicPartition, Long> pausedUntil = new HashMap<>();
-    private final DeliveryLog deliveryLog;
+    /** Parked digests read but not yet due, by partition and offset: the commit of their partition stays before them. */
+    private final Map<TopicPartition, TreeMap<Long, ConsumerRecord<String, byte[]>>> parkedWaiting = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+    private final DeliveryStore deliveryStore;
     private volatile Throwable crash;
 
     public AlertNotifier(NotifierConfig config, Listener listener) {
@@ -102,24 +111,31 @@ public final class AlertNotifier implements AutoCloseable {
                 AlertMailer.Links.of(config, Clock.systemUTC()));
         this.sender = new SmtpMailSender(config);
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
+        Uuid deliveriesTopicId;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
+            TopicProvisioner.requireSamePartitions(admin, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES);
+            deliveriesTopicId = TopicProvisioner.topicId(admin, Topics.DELIVERIES);
         }
-        this.consumer = new KafkaConsumer<>(Map.of(
+        Map<Object, Object> consumerProperties = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, config.getString(NotifierConfig.GROUP_ID),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 // Digests come from a transactional producer: never email an aborted one.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
+                // Partition n of digests and of digests.retry go to the same instance, which then
+                // needs partition n of the delivery record only.
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName()));
+        GroupMembership.of(config).configure(consumerProperties, "");
+        this.consumer = new KafkaConsumer<>(toStringKeys(consumerProperties), new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.deliveryLog = new DeliveryLog(bootstrap);
+        this.deliveryStore = new DeliveryStore(bootstrap, Path.of(config.getString(NotifierConfig.STATE_DIR)), deliveriesTopicId);
         this.thread = new Thread(this::run, "alert-notifier");
     }
 
@@ -174,19 +190,21 @@ public final class AlertNotifier implements AutoCloseable {
                     new ConsumerRebalanceListener() {
                         @Override
                         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                            partitions.forEach(pausedUntil::remove);
+                            partitions.forEach(parkedWaiting::remove);
+                            partitions.forEach(committed::remove);
+                            deliveryStore.revoke(numbers(partitions));
                         }
 
                         @Override
                         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                             // Another instance may have delivered digests of these partitions until now.
-                            deliveryLog.reload();
+                            deliveryStore.assign(numbers(partitions));
                         }
                     });
             while (stopping.getCount() > 0) {
-                resumeDue();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                boolean mustWait = deliverAll(records);
+                boolean mustWait = deliverAll(records) || deliverDueParked();
+                commit();
                 if (mustWait) {
                     long backoff = backoff(++waits);
                     long jittered = backoff / 2 + (long) (Math.random() * (backoff / 2 + 1));
@@ -205,58 +223,83 @@ public final class AlertNotifier implements AutoCloseable {
         }
     }
 
-    private void resumeDue() {
-        long now = System.currentTimeMillis();
-        for (Iterator<Map.Entry<TopicPartition, Long>> it = pausedUntil.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<TopicPartition, Long> paused = it.next();
-            if (paused.getValue() <= now) {
-                if (consumer.assignment().contains(paused.getKey())) {
-                    consumer.resume(Set.of(paused.getKey()));
-                }
-                it.remove();
-            }
-        }
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     }
 
     /** @return whether the server was unreachable and everything must wait */
     private boolean deliverAll(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-        boolean mustWait = false;
         for (TopicPartition partition : records.partitions()) {
-            boolean complete = true;
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                if (stopping.getCount() == 0 || mustWait) {
+                if (stopping.getCount() == 0) {
                     consumer.seek(partition, record.offset());
-                    complete = false;
                     break;
                 }
-                long notBefore = longHeader(record, NOT_BEFORE_HEADER, 0);
-                if (notBefore > System.currentTimeMillis()) {
-                    // Parked digests are in order of parking: wait for this one's time, then go on.
-                    consumer.seek(partition, record.offset());
-                    consumer.pause(Set.of(partition));
-                    pausedUntil.put(partition, notBefore);
-                    complete = false;
-                    break;
+                if (longHeader(record, NOT_BEFORE_HEADER, 0) > System.currentTimeMillis()) {
+                    // Not due yet: it waits aside, and the records behind it go on.
+                    parkedWaiting.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), record);
+                    continue;
                 }
                 if (deliver(record) == Outcome.WAIT_FOR_SERVER) {
                     consumer.seek(partition, record.offset());
-                    mustWait = true;
-                    complete = false;
-                    break;
+                    seekBackOthers(records, partition);
+                    return true;
                 }
-                done.put(partition, new OffsetAndMetadata(record.offset() + 1));
-            }
-            if (complete) {
-                // The position is past any transaction marker after the last digest, so a caught-up
-                // notifier shows no lag.
-                done.put(partition, new OffsetAndMetadata(consumer.position(partition)));
             }
         }
-        if (!done.isEmpty()) {
-            consumer.commitSync(done);
+        return false;
+    }
+
+    /** After a stop for an unreachable server, every partition not yet handled reads its records again. */
+    private void seekBackOthers(ConsumerRecords<String, byte[]> records, TopicPartition stoppedAt) {
+        boolean after = false;
+        for (TopicPartition partition : records.partitions()) {
+            if (after) {
+                consumer.seek(partition, records.records(partition).get(0).offset());
+            }
+            after |= partition.equals(stoppedAt);
         }
-        return mustWait;
+    }
+
+    /** Delivers the parked digests whose time has come. @return whether the server was unreachable */
+    private boolean deliverDueParked() {
+        long now = System.currentTimeMillis();
+        for (TreeMap<Long, ConsumerRecord<String, byte[]>> waiting : parkedWaiting.values()) {
+            for (var it = waiting.values().iterator(); it.hasNext() && stopping.getCount() > 0; ) {
+                ConsumerRecord<String, byte[]> record = it.next();
+                if (longHeader(record, NOT_BEFORE_HEADER, 0) > now) {
+                    continue;
+                }
+                if (deliver(record) == Outcome.WAIT_FOR_SERVER) {
+                    return true;
+                }
+                it.remove();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Commits how far each partition is done: its position (past any transaction marker, so a
+     * caught-up notifier shows no lag), but never past a parked digest still waiting for its time.
+     */
+    private void commit() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            long done = consumer.position(partition);
+            TreeMap<Long, ConsumerRecord<String, byte[]>> waiting = parkedWaiting.get(partition);
+            if (waiting != null && !waiting.isEmpty()) {
+                done = Math.min(done, waiting.firstKey());
+            }
+            OffsetAndMetadata offset = new OffsetAndMetadata(done);
+            if (!offset.equals(committed.get(partition))) {
+                offsets.put(partition, offset);
+            }
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+            committed.putAll(offsets);
+        }
     }
 
     private Outcome deliver(ConsumerRecord<String, byte[]> record) {
@@ -269,7 +312,7 @@ public final class AlertNotifier implements AutoCloseable {
             return Outcome.DONE;
         }
         List<Alert> fresh = digest.getAlerts().stream()
-                .filter(a -> !deliveryLog.contains(digest.getRecipient(), a.getPaper().getId())).toList();
+                .filter(a -> !deliveryStore.contains(digest.getRecipient(), a.getPaper().getId())).toList();
         alreadyDelivered.addAndGet(digest.getAlerts().size() - fresh.size());
         if (fresh.isEmpty()) {
             return Outcome.DONE;
@@ -298,7 +341,7 @@ public final class AlertNotifier implements AutoCloseable {
         }
         // Outside the try: if the record cannot be written, the loop stops before committing, and
         // the digest is sent again after a restart rather than mislabelled as undeliverable.
-        deliveryLog.record(digest.getRecipient(), paperIds, AlertMailer.messageId(toSend));
+        deliveryStore.record(digest.getRecipient(), paperIds, AlertMailer.messageId(toSend));
         emails.incrementAndGet();
         delivered.addAndGet(fresh.size());
         listener.delivered(toSend, message);
@@ -350,6 +393,12 @@ public final class AlertNotifier implements AutoCloseable {
         }
     }
 
+    private static Map<String, Object> toStringKeys(Map<Object, Object> properties) {
+        Map<String, Object> result = new HashMap<>();
+        properties.forEach((k, v) -> result.put(String.valueOf(k), v));
+        return result;
+    }
+
     private static long longHeader(ConsumerRecord<?, ?> record, String name, long otherwise) {
         Header header = record.headers().lastHeader(name);
         if (header == null) {
@@ -364,9 +413,11 @@ public final class AlertNotifier implements AutoCloseable {
 
     private void closeClients() {
         sender.close();
-        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        // A clean stop leaves the group, static member or not, so the others take over at once.
+        consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(5)));
         producer.close(Duration.ofSeconds(5));
-        deliveryLog.close();
+        deliveryStore.close();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.paperalerts.notifier;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.config.GroupMembership;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -20,6 +21,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String SMTP_TIMEOUT_MS = "smtp.timeout.ms";
     public static final String MAIL_FROM = "mail.from";
     public static final String GROUP_ID = "notifier.group.id";
+    public static final String STATE_DIR = "notifier.state.dir";
     public static final String RETRY_INITIAL_MS = "notifier.retry.initial.ms";
     public static final String RETRY_MAX_MS = "notifier.retry.max.ms";
     public static final String RETRY_MAX_ATTEMPTS = "notifier.retry.max.attempts";
@@ -31,9 +33,12 @@ public final class NotifierConfig extends AbstractConfig {
     /** How the SMTP connection is secured. */
     public enum Security { NONE, STARTTLS, SMTPS }
 
-    public static final ConfigDef DEFINITION = defineMail(CommonConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = GroupMembership.define(defineMail(CommonConfig.define(new ConfigDef())))
             .define(GROUP_ID, Type.STRING, "paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Consumer group of the notifier; its committed offsets mark what was delivered")
+            .define(STATE_DIR, Type.STRING, "/tmp/paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Folder of this instance's copy of the delivery record (RocksDB, one per partition it owns; "
+                            + "read again from the deliveries topic when missing); one folder per instance")
             .define(RETRY_INITIAL_MS, Type.LONG, 500L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "First wait before retrying a transient SMTP failure; doubles up to notifier.retry.max.ms")
             .define(RETRY_MAX_MS, Type.LONG, 60_000L, ConfigDef.Range.between(1, 240_000), Importance.LOW,

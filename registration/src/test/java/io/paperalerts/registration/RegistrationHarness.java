@@ -7,9 +7,13 @@ import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -23,10 +27,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * The whole system for registration tests: a real broker, the streams service with registration,
@@ -101,6 +107,34 @@ final class RegistrationHarness implements AutoCloseable {
     void publish(Paper paper) {
         kafka.produce(Topics.PAPERS, paper.getId(), paper);
     }
+
+    /**
+     * Positive control for "this paper alerted nobody (more)": publishes a marker paper on the same
+     * partition of papers (so the same task matches it afterwards) for an active control
+     * subscription, and returns once its alert is committed. Every alert the paper gave is then
+     * on the alerts topic.
+     */
+    void awaitMatched(String paperId) {
+        if (streams.subscription(CONTROL_ID).isEmpty()) {
+            kafka.produce(Topics.SUBSCRIPTIONS, CONTROL_ID, Subscription.newBuilder().setId(CONTROL_ID)
+                    .setEmail(CONTROL_EMAIL).setQuery("xqzmarker").setDelivery(DeliveryMode.INSTANT)
+                    .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build());
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> streams.subscription(CONTROL_ID).isPresent());
+        }
+        String marker = Markers.besides(Topics.PAPERS, paperId, paperId + "-marker-");
+        publish(paper(marker, "Xqzmarker"));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.ALERTS).stream()
+                .anyMatch(a -> a.key().equals(CONTROL_EMAIL) && a.value().getPaper().getId().equals(marker)));
+    }
+
+    /** Papers alerted to a recipient so far (committed). */
+    java.util.List<String> alertedTo(String recipient) {
+        return kafka.readToEnd(Topics.ALERTS).stream().filter(a -> a.key().equals(recipient))
+                .map(a -> a.value().getPaper().getId()).toList();
+    }
+
+    private static final String CONTROL_ID = "control-subscription";
+    private static final String CONTROL_EMAIL = "control@example.org";
 
     void publishSamplePapers() throws Exception {
         try (var publisher = new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS,

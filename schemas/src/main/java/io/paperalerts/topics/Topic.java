@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * One topic of the catalogue: its name, the serdes of its keys and values, and how it is created.
@@ -34,6 +35,14 @@ public record Topic<K, V>(
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);
         return partitions;
+    }
+
+    /**
+     * The partition Kafka's default partitioner gives {@code key} in this topic (murmur2 of the
+     * serialized key): what a topic co-partitioned with this one uses for records it keys otherwise.
+     */
+    public int partitionOf(K key) {
+        return Utils.toPositive(Utils.murmur2(keySerde.serializer().serialize(name, key))) % partitions;
     }
 
     @Override

@@ -69,6 +69,42 @@ public final class TopicProvisioner {
         }
     }
 
+    /** The id of a topic: it changes when the topic is deleted and created again. */
+    public static org.apache.kafka.common.Uuid topicId(Admin admin, Topic<?, ?> topic) {
+        try {
+            return admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name()).topicId();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Checks that topics meant to be co-partitioned have as many partitions each, as the catalogue
+     * creates them; a cluster whose topics were made otherwise is refused with what to fix.
+     *
+     * @throws IllegalStateException naming each topic and its partition count
+     */
+    public static void requireSamePartitions(Admin admin, Topic<?, ?>... topics) {
+        List<String> names = java.util.Arrays.stream(topics).map(Topic::name).toList();
+        try {
+            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
+            if (counts.values().stream().distinct().count() > 1) {
+                throw new IllegalStateException("Topics " + names + " must have as many partitions each (they are "
+                        + "partitioned alike), but have " + counts + ": add partitions so they match");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while describing topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     /**
      * Waits until the leader of every partition of {@code topicNames} answers for it. A topic is
      * created before its leader has opened the partitions, and a write in that gap is worse than

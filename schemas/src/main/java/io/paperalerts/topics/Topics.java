@@ -42,9 +42,11 @@ public final class Topics {
     /**
      * Digests a recipient's mail server refused for now (SMTP 4xx), parked so they do not hold up
      * the other recipients of their partition; the attempt and the earliest next try are in headers.
+     * Keyed and partitioned like {@link #DIGESTS}, so the notifier that owns a recipient's digests
+     * owns its parked ones too.
      */
     public static final Topic<String, Digest> DIGESTS_RETRY = new Topic<>("digests.retry", Serdes.String(),
-            AvroSerde.of(Digest.class), 1, Map.of(
+            AvroSerde.of(Digest.class), DIGESTS.partitions(), Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
 
@@ -71,9 +73,11 @@ public final class Topics {
     /**
      * The delivery record: one entry per (recipient, paper) an email was accepted for, key
      * {@code recipient paper-id}, value the Message-ID and time. Compacted, so it keeps every pair.
+     * Partitioned like {@link #DIGESTS}: each record goes to {@code DIGESTS.partitionOf(recipient)},
+     * so the notifier that owns a partition of digests needs that partition of the record only.
      */
-    public static final Topic<String, String> DELIVERIES = new Topic<>("deliveries", Serdes.String(), Serdes.String(), 6,
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> DELIVERIES = new Topic<>("deliveries", Serdes.String(), Serdes.String(),
+            DIGESTS.partitions(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
     /** Digests the SMTP server refused for good (5xx, malformed address): the digest bytes, the SMTP reply in headers. */
     public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>("deliveries.failed",

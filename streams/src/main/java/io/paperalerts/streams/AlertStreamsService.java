@@ -4,6 +4,7 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.digest.DigestScheduler;
+import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
@@ -14,6 +15,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -28,7 +31,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class AlertStreamsService implements AutoCloseable {
 
     private final KafkaStreams streams;
-    private final SubscriptionMatcher matcher = new SubscriptionMatcher();
+    private final SubscriptionMatcher matcher;
+    private final StreamsFailurePolicy failurePolicy;
 
     public AlertStreamsService(StreamsServiceConfig config) {
         this(config, Clock.systemUTC());
@@ -36,13 +40,31 @@ public final class AlertStreamsService implements AutoCloseable {
 
     /** @param digestClock what time it is for digest schedules (a test moves it through a day) */
     public AlertStreamsService(StreamsServiceConfig config, Clock digestClock) {
+        this(config, digestClock, new SubscriptionMatcher());
+    }
+
+    /** @param matcher the matcher the topology uses (a fault test gives one that throws) */
+    public AlertStreamsService(StreamsServiceConfig config, Clock digestClock, SubscriptionMatcher matcher) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
             TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
         }
+        this.matcher = matcher;
+        this.failurePolicy = config.failurePolicy();
+        Properties properties = config.streamsProperties();
+        failurePolicy.configure(properties);
         this.streams = new KafkaStreams(AlertTopology.build(matcher,
                 config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock)),
-                config.streamsProperties());
+                properties);
+        failurePolicy.attach(streams);
+    }
+
+    /**
+     * Completes with the reason once this service can no longer work (Kafka Streams in ERROR or
+     * stopped by itself): the process must then exit non-zero. See {@link StreamsFailurePolicy}.
+     */
+    public CompletableFuture<String> terminated() {
+        return failurePolicy.terminated();
     }
 
     public AlertStreamsService start() {
@@ -137,6 +159,7 @@ public final class AlertStreamsService implements AutoCloseable {
      */
     @Override
     public void close() {
+        failurePolicy.closing();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

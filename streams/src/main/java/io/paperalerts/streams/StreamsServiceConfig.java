@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.config.GroupMembership;
+import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
@@ -16,7 +18,6 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /** Configuration of the streams service, and the Kafka Streams properties derived from it. */
 public final class StreamsServiceConfig extends AbstractConfig {
@@ -32,8 +33,11 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String MAX_PAPERS = "digest.max.papers";
     public static final String MAX_EMAILS_PER_HOUR = "digest.max.emails.per.hour";
     public static final String CHECK_INTERVAL_MS = "digest.check.interval.ms";
+    public static final String FAILED_RECORDS_MAX = "streams.failed.records.max";
+    public static final String THREAD_REPLACEMENTS_MAX = "streams.thread.replacements.max";
+    public static final String FAILURE_WINDOW_MS = "streams.failure.window.ms";
 
-    public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
+    public static final ConfigDef DEFINITION = GroupMembership.define(CommonConfig.define(new ConfigDef()))
             .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
                     Importance.HIGH, "Kafka Streams application id: the consumer group and the prefix of internal topics")
             .define(STATE_DIR, Type.STRING, "/tmp/paper-alerts-streams", new ConfigDef.NonEmptyString(),
@@ -55,7 +59,15 @@ public final class StreamsServiceConfig extends AbstractConfig {
             .define(MAX_EMAILS_PER_HOUR, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Emails per recipient per hour; past it, alerts wait and go out together in the next email")
             .define(CHECK_INTERVAL_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
-                    "How often due digests are looked for");
+                    "How often due digests are looked for")
+            .define(FAILED_RECORDS_MAX, Type.INT, 100, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "Records whose processing throws are dead-lettered and skipped; more than this many within "
+                            + "streams.failure.window.ms stop the service with a non-zero exit (a fault, not a bad record)")
+            .define(THREAD_REPLACEMENTS_MAX, Type.INT, 3, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "A stream thread that dies of an unexpected exception is replaced; more than this many within "
+                            + "streams.failure.window.ms stop the service with a non-zero exit")
+            .define(FAILURE_WINDOW_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "The window of streams.failed.records.max and streams.thread.replacements.max");
 
     public StreamsServiceConfig(Map<String, ?> values) {
         super(DEFINITION, values);
@@ -75,6 +87,11 @@ public final class StreamsServiceConfig extends AbstractConfig {
         }
     }
 
+    public StreamsFailurePolicy failurePolicy() {
+        return new StreamsFailurePolicy(getInt(FAILED_RECORDS_MAX), getInt(THREAD_REPLACEMENTS_MAX),
+                Duration.ofMillis(getLong(FAILURE_WINDOW_MS)), Clock.systemUTC());
+    }
+
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
@@ -85,10 +102,10 @@ public final class StreamsServiceConfig extends AbstractConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(CommonConfig.REPLICATION_FACTOR));
         // A poison record is written to the dead-letter topic with the exception in its headers,
-        // and processing goes on (KIP-1034).
+        // and processing goes on (KIP-1034); records whose processing throws: see StreamsFailurePolicy.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
+        GroupMembership.of(this).configure(p, StreamsConfig.MAIN_CONSUMER_PREFIX);
         return p;
     }
 }

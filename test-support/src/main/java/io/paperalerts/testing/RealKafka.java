@@ -153,6 +153,50 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
         return records;
     }
 
+    /**
+     * Everything on {@code topic} up to its end at the time of the call, {@code read_committed}: no
+     * waiting, so "nothing more" is checked exactly once the writer has finished (a producer that
+     * returned, a backfill command that exited, a consumer group that committed past a marker).
+     */
+    public <K, V> List<ConsumerRecord<K, V>> readToEnd(Topic<K, V> topic) {
+        return readToEnd(bootstrapServers, topic);
+    }
+
+    /** {@link #readToEnd(Topic)} on any cluster. */
+    public static <K, V> List<ConsumerRecord<K, V>> readToEnd(String bootstrapServers, Topic<K, V> topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = topic.assignAll(consumer);
+            consumer.seekToBeginning(partitions);
+            var ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+                        records.add(r);
+                    }
+                });
+            }
+        }
+        return records;
+    }
+
+    /** Sum over partitions of a topic's end offsets (transaction markers included): where a caught-up group commits. */
+    public long endOffsets(Topic<?, ?> topic) {
+        try {
+            var partitions = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name())
+                    .partitions().stream()
+                    .collect(java.util.stream.Collectors.toMap(p -> new TopicPartition(topic.name(), p.partition()),
+                            p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("Cannot read the end offsets of " + topic, e);
+        }
+    }
+
     /** Sum over partitions of the offsets a consumer group committed on a topic (0 if none). */
     public long committedOffsets(String groupId, Topic<?, ?> topic) {
         try {

@@ -36,6 +36,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final List<MimeMessage> received = Collections.synchronizedList(new ArrayList<>());
+    private final List<java.time.Instant> receivedAt = Collections.synchronizedList(new ArrayList<>());
+    private volatile java.time.Instant refuseAllUntil = java.time.Instant.MIN;
+    private volatile Reply refuseAllWith;
     private final Session session = Session.getInstance(new Properties());
     private final SMTPServer server;
 
@@ -60,6 +63,27 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     public ScriptedSmtpServer script(String recipient, Reply... replies) {
         scripts.computeIfAbsent(recipient.toLowerCase(), r -> new ArrayDeque<>()).addAll(List.of(replies));
         return this;
+    }
+
+    /** Every recipient gets {@code reply} until {@code duration} has passed, e.g. 421 for a server in maintenance. */
+    public ScriptedSmtpServer refuseEverythingFor(java.time.Duration duration, Reply reply) {
+        refuseAllWith = reply;
+        refuseAllUntil = java.time.Instant.now().plus(duration);
+        return this;
+    }
+
+    /** Every message accepted so far, in order of arrival. */
+    public List<MimeMessage> messages() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** When each message of {@link #messages()} was accepted. */
+    public List<java.time.Instant> acceptedAt() {
+        synchronized (received) {
+            return List.copyOf(receivedAt);
+        }
     }
 
     public int port() {
@@ -95,6 +119,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             public void recipient(String recipient) throws RejectException {
                 String key = recipient.toLowerCase();
                 attempts.computeIfAbsent(key, r -> new AtomicInteger()).incrementAndGet();
+                if (java.time.Instant.now().isBefore(refuseAllUntil)) {
+                    throw new RejectException(refuseAllWith.code(), refuseAllWith.text());
+                }
                 Deque<Reply> script = scripts.get(key);
                 Reply reply = script == null ? null : script.poll();
                 if (reply != null) {
@@ -105,7 +132,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             @Override
             public String data(InputStream data) throws IOException {
                 try {
-                    received.add(new MimeMessage(session, data));
+                    MimeMessage message = new MimeMessage(session, data);
+                    synchronized (received) {
+                        received.add(message);
+                        receivedAt.add(java.time.Instant.now());
+                    }
                 } catch (MessagingException e) {
                     throw new IOException("Unreadable message: " + e.getMessage(), e);
                 }

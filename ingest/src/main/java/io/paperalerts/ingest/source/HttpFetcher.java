@@ -17,12 +17,34 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Polite HTTP GETs: connect and read timeouts, a descriptive User-Agent, a minimum pause
  * between the end of one request to a host and the start of the next (arXiv asks for 3 s), and retries with exponential backoff and
- * jitter on 5xx, 429 and I/O errors, honouring {@code Retry-After}.
+ * jitter on 5xx, 429 and I/O errors, honouring {@code Retry-After}. Any other answer but 2xx fails
+ * at once: a source that answers 404 is broken, not empty.
  */
 public final class HttpFetcher {
 
-    /** A response worth reading: 2xx, or a 4xx whose body may explain (arXiv's 400 is an Atom feed). */
+    /** A successful (2xx) response. */
     public record Response(int status, byte[] body) {
+    }
+
+    /** An answer other than 2xx that retrying will not change (4xx but 429): the poll fails, saying why. */
+    public static final class StatusException extends IOException {
+        private final int status;
+
+        StatusException(URI uri, int status, byte[] body) {
+            super("GET " + uri + " answered HTTP " + status + explanation(body));
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The start of the body, on one line: arXiv's 400 is an Atom feed naming the mistake. */
+        private static String explanation(byte[] body) {
+            String text = new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "").strip();
+            return text.isEmpty() ? "" : ": " + text;
+        }
     }
 
     private final HttpClient client;
@@ -56,11 +78,16 @@ public final class HttpFetcher {
                         .header("User-Agent", userAgent).header("Accept-Encoding", "identity").GET().build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
-                if (status < 400 || status < 500 && status != 429) {
+                if (status >= 200 && status < 300) {
                     return new Response(status, response.body());
+                }
+                if (status < 500 && status != 429) {
+                    throw new StatusException(uri, status, response.body());
                 }
                 failure = "HTTP " + status;
                 wait = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+            } catch (StatusException e) {
+                throw e;
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 wait = null;

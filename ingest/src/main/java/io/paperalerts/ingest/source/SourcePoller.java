@@ -33,11 +33,14 @@ public final class SourcePoller {
         public final AtomicLong rejected = new AtomicLong();
         public final AtomicLong failures = new AtomicLong();
         public volatile Instant lastSuccess;
+        /** Why the last poll failed; {@code null} after a success. */
+        public volatile String lastFailure;
 
         @Override
         public String toString() {
             return "fetched " + fetched + ", published " + published + ", duplicates " + duplicates + ", rejected "
-                    + rejected + ", failures " + failures + ", last success " + (lastSuccess == null ? "never" : lastSuccess);
+                    + rejected + ", failures " + failures + ", last success " + (lastSuccess == null ? "never" : lastSuccess)
+                    + (lastFailure == null ? "" : ", last failure: " + lastFailure);
         }
     }
 
@@ -68,6 +71,7 @@ public final class SourcePoller {
         Metrics counters = metrics(source.name());
         LinkedHashSet<String> seen = checkpoints.computeIfAbsent(source.name(), s -> new LinkedHashSet<>());
         Set<String> fresh = new LinkedHashSet<>();
+        PaperPublisher.Batch batch = publisher.batch();
         try {
             for (PaperSource.Fetched fetched : source.fetch(http, seen::contains)) {
                 for (PaperEntry entry : fetched.entries()) {
@@ -77,32 +81,40 @@ public final class SourcePoller {
                         if (seen.contains(key) || !fresh.add(key)) {
                             counters.duplicates.incrementAndGet();
                         } else {
-                            publisher.publish(parsed.paper());
+                            batch.publish(parsed.paper());
                             counters.published.incrementAndGet();
                         }
                     } else if (entry instanceof PaperEntry.Rejected rejected) {
                         counters.rejected.incrementAndGet();
-                        publisher.reject(source.name() + " " + fetched.url(), rejected.position(), rejected.reason(),
+                        batch.reject(source.name() + " " + fetched.url(), rejected.position(), rejected.reason(),
                                 rejected.raw());
                     }
                 }
             }
             // Papers first, then the checkpoint: a crash in between republishes, never loses.
-            publisher.flush();
-            seen.addAll(fresh);
-            while (seen.size() > CHECKPOINT_KEYS) {
-                seen.remove(seen.iterator().next());
+            batch.await();
+            LinkedHashSet<String> next = new LinkedHashSet<>(seen);
+            next.addAll(fresh);
+            while (next.size() > CHECKPOINT_KEYS) {
+                next.remove(next.iterator().next());
             }
-            publisher.checkpoint(source.name(), String.join("\n", seen));
-            publisher.flush();
+            PaperPublisher.Batch checkpoint = publisher.batch();
+            checkpoint.checkpoint(source.name(), String.join("\n", next));
+            checkpoint.await();
+            // Only now: had the checkpoint failed, the next poll would still publish these papers,
+            // and a restart would too (it reads the checkpoint topic).
+            checkpoints.put(source.name(), next);
             counters.lastSuccess = Instant.now();
+            counters.lastFailure = null;
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (Exception e) {
             counters.failures.incrementAndGet();
-            log.warn("Polling {} failed, will retry at its next turn: {}", source.name(), e.getMessage());
+            counters.lastFailure = e.getMessage();
+            log.warn("Polling {} failed, will retry at its next turn in {} s: {}", source.name(),
+                    source.interval().toSeconds(), e.getMessage());
             return false;
         }
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ public final class SourceScheduler implements AutoCloseable {
     private final List<PaperSource> sources;
     private final SourcePoller poller;
     private ScheduledExecutorService executor;
+    private final CompletableFuture<Throwable> died = new CompletableFuture<>();
 
     public SourceScheduler(IngestConfig config, PaperPublisher publisher) {
         this.sources = sources(config);
@@ -87,9 +89,22 @@ public final class SourceScheduler implements AutoCloseable {
     public void start() {
         executor = Executors.newScheduledThreadPool(Math.max(1, sources.size()));
         for (PaperSource source : sources) {
-            executor.scheduleWithFixedDelay(() -> poller.poll(source), 0, source.interval().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            executor.scheduleWithFixedDelay(() -> {
+                try {
+                    poller.poll(source);
+                } catch (RuntimeException | Error e) {
+                    // A failed poll is handled inside poll(); anything escaping it would silently
+                    // end this source's schedule, leaving a process that polls nothing.
+                    died.complete(e);
+                    throw e;
+                }
+            }, 0, source.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Completes if a source's polling died of something a poll does not handle: the process must exit. */
+    public CompletableFuture<Throwable> died() {
+        return died;
     }
 
     @Override

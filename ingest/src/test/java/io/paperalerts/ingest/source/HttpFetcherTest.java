@@ -81,13 +81,12 @@ class HttpFetcherTest {
     }
 
     @Test
-    void shouldReturnA4xxBodyWithoutRetrying() throws Exception {
-        statuses.add(400);
+    void shouldFailAt404WithoutRetryingNamingTheUrlTheStatusAndTheBody() {
+        statuses.add(404);
 
-        HttpFetcher.Response response = fetcher(3, Map.of()).get(uri());
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo("status 400");
+        assertThatThrownBy(() -> fetcher(3, Map.of()).get(uri()))
+                .isInstanceOf(HttpFetcher.StatusException.class)
+                .hasMessage("GET " + uri() + " answered HTTP 404: status 404");
         assertThat(arrivals).hasSize(1);
     }
 

@@ -35,9 +35,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Sends chosen subscriptions the papers of a past period: reads {@code papers} from the first
- * record at or after a time, on every partition, up to where the topic ended when it started;
- * matches each paper against those subscriptions only, and emits one {@code BACKFILL} digest per
+ * Sends chosen subscriptions the papers of a past period, by each paper's own date (its
+ * publication date, else when it was ingested): reads {@code papers} from the first record
+ * written a day before the period, on every partition, up to where the topic ended when it
+ * started; keeps the papers dated in the period, matches each against those subscriptions only, and emits one {@code BACKFILL} digest per
  * recipient to {@code digests}, where the notifier sends it like any other (leaving out what the
  * recipient already got, so running the same backfill twice sends nothing the second time).
  *
@@ -57,6 +58,8 @@ public final class Backfill {
             return papersRead / Math.max(1e-9, elapsed.toNanos() / 1e9);
         }
     }
+
+    private static final Duration CLOCK_SKEW = Duration.ofDays(1);
 
     private final List<String> bootstrapServers;
     private final int maxPapers;
@@ -107,7 +110,9 @@ public final class Backfill {
             List<TopicPartition> partitions = Topics.PAPERS.assignAll(consumer);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(p -> query.put(p, since.toEpochMilli()));
+            // A paper is written to Kafka after it appeared, so the records of papers dated since
+            // `since` were written since then too; a day earlier covers clocks that disagree.
+            partitions.forEach(p -> query.put(p, since.minus(CLOCK_SKEW).toEpochMilli()));
             Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(query);
             Map<TopicPartition, Long> remaining = new HashMap<>();
             long total = 0;
@@ -131,7 +136,7 @@ public final class Backfill {
                     }
                     read++;
                     Paper paper = decode(record);
-                    if (paper != null) {
+                    if (paper != null && !dateOf(paper, record).isBefore(since)) {
                         gather(byRecipient, paper, matcher.match(paper), now);
                     }
                 }
@@ -156,6 +161,15 @@ public final class Backfill {
             emit(digests);
         }
         return new Result(read, Duration.ofNanos(System.nanoTime() - started), digests);
+    }
+
+    /**
+     * When a paper appeared: its publication date at its source, or, for a paper without one, when
+     * it was written to Kafka. Not the write time alone: a year of history loaded today is not
+     * "the last 7 days".
+     */
+    static Instant dateOf(Paper paper, ConsumerRecord<?, ?> record) {
+        return paper.getPublished() != null ? paper.getPublished() : Instant.ofEpochMilli(record.timestamp());
     }
 
     private static Paper decode(ConsumerRecord<String, byte[]> record) {

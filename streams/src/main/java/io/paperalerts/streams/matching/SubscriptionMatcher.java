@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * from the subscriptions topic (the global store's processor calls {@link #update}); read by the
  * stream threads. The same matcher serves {@code paper-alerts match}.
  */
-public final class SubscriptionMatcher {
+public class SubscriptionMatcher {
 
     /** One subscription that matched, and why. */
     public record Match(Subscription subscription, Explanation explanation) {

@@ -1,0 +1,324 @@
+package io.paperalerts.notifier;
+
+import io.paperalerts.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What was delivered (in the spirit of an outbox message log): every (recipient, paper) an SMTP
+ * server accepted, checked before sending so that restarts, rebalances and replays never email a
+ * paper twice.
+ *
+ * <p>The durable copy is the compacted {@code deliveries} topic, partitioned like {@code digests}.
+ * Each instance keeps only the partitions it owns, each in a local RocksDB (off the heap, on
+ * disk) with the offset it has read up to, stored in the same write: when a partition is
+ * assigned, only what was added since is read, so a restart with ten million pairs resumes in
+ * seconds. A partition whose local copy is missing or belongs to another incarnation of the topic
+ * is read in full.
+ */
+final class DeliveryStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryStore.class);
+    /** Not a pair key: pair keys start with an address. */
+    private static final byte[] POSITION_KEY = "\u0000position".getBytes(StandardCharsets.UTF_8);
+    /** The id of the topic incarnation the copy was read from: a recreated topic or another cluster has another. */
+    private static final byte[] TOPIC_ID_KEY = "\u0000topic-id".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PRESENT = new byte[0];
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final List<String> bootstrapServers;
+    private final Path directory;
+    private final byte[] topicId;
+    private final Producer<String, String> producer;
+    private final Map<Integer, Partition> open = new ConcurrentHashMap<>();
+
+    /** One partition's local copy: the pairs, and the next offset of {@code deliveries} to read. */
+    private static final class Partition implements AutoCloseable {
+        final int number;
+        final RocksDB db;
+        final Options options;
+        long position;
+
+        Partition(int number, RocksDB db, Options options, long position) {
+            this.number = number;
+            this.db = db;
+            this.options = options;
+            this.position = position;
+        }
+
+        @Override
+        public void close() {
+            db.close();
+            options.close();
+        }
+    }
+
+    /** @param topicId the id of the {@code deliveries} topic in this cluster */
+    DeliveryStore(List<String> bootstrapServers, Path directory, Uuid topicId) {
+        this.bootstrapServers = bootstrapServers;
+        this.directory = directory;
+        this.topicId = bytes(topicId.toString());
+        var topic = Topics.DELIVERIES;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    static String key(String recipient, String paperId) {
+        return recipient + " " + paperId;
+    }
+
+    /** The partition of the record (and of {@code digests}) that holds a recipient's pairs. */
+    static int partitionOf(String recipient) {
+        return Topics.DIGESTS.partitionOf(recipient);
+    }
+
+    /** Opens the local copies of these partitions and brings each up to the end of the topic. */
+    void assign(Collection<Integer> partitions) {
+        for (int number : partitions) {
+            open.computeIfAbsent(number, this::openPartition);
+        }
+        catchUp(partitions.stream().map(open::get).toList());
+    }
+
+    /** Closes the local copies of partitions this instance no longer owns; their files stay for next time. */
+    void revoke(Collection<Integer> partitions) {
+        for (int number : partitions) {
+            Partition partition = open.remove(number);
+            if (partition != null) {
+                partition.close();
+            }
+        }
+    }
+
+    boolean contains(String recipient, String paperId) {
+        Partition partition = partitionFor(recipient);
+        try {
+            return partition.db.get(bytes(key(recipient, paperId))) != null;
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the delivery record of partition " + partition.number, e);
+        }
+    }
+
+    /** Records the papers of one email durably (acks=all) before its offset may be committed. */
+    void record(String recipient, List<String> paperIds, String messageId) {
+        Partition partition = partitionFor(recipient);
+        String value = messageId + " " + Instant.now();
+        List<Future<RecordMetadata>> sends = paperIds.stream()
+                .map(id -> producer.send(new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number,
+                        key(recipient, id), value)))
+                .toList();
+        List<RecordMetadata> written = new ArrayList<>();
+        try {
+            for (Future<RecordMetadata> send : sends) {
+                written.add(send.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while recording the delivery of " + messageId, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot record the delivery of " + messageId + " to " + recipient + ": "
+                    + e.getCause().getMessage(), e);
+        }
+        try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
+            for (String id : paperIds) {
+                batch.put(bytes(key(recipient, id)), PRESENT);
+            }
+            // The local position moves past our own records only while nobody else wrote between
+            // (another instance during a rebalance): otherwise the next catch-up reads them.
+            long next = partition.position;
+            for (RecordMetadata metadata : written.stream().sorted(Comparator.comparingLong(RecordMetadata::offset)).toList()) {
+                if (metadata.offset() == next) {
+                    next++;
+                }
+            }
+            partition.position = next;
+            batch.put(POSITION_KEY, longBytes(next));
+            partition.db.write(options, batch);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot write the delivery record of partition " + partition.number, e);
+        }
+    }
+
+    /** Pairs held locally (RocksDB's estimate), for logs and benchmarks. */
+    long estimatedPairs() {
+        long pairs = 0;
+        for (Partition partition : open.values()) {
+            try {
+                pairs += partition.db.getLongProperty("rocksdb.estimate-num-keys");
+            } catch (RocksDBException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return pairs;
+    }
+
+    private Partition partitionFor(String recipient) {
+        int number = partitionOf(recipient);
+        Partition partition = open.get(number);
+        if (partition == null) {
+            // A digest of a partition this instance was not given (a replayed or misrouted record):
+            // read that part of the record as well rather than guess.
+            assign(List.of(number));
+            partition = open.get(number);
+        }
+        return partition;
+    }
+
+    private Partition openPartition(int number) {
+        Path folder = directory.resolve(Topics.DELIVERIES.name() + "-" + number);
+        // Small write buffers: a notifier holds up to a few of these stores, and their memory is
+        // outside the heap limit an operator sets.
+        Options options = new Options().setCreateIfMissing(true)
+                .setWriteBufferSize(16L * 1024 * 1024).setMaxWriteBufferNumber(2);
+        try {
+            Files.createDirectories(folder);
+            RocksDB db = RocksDB.open(options, folder.toString());
+            byte[] position = db.get(POSITION_KEY);
+            Partition partition = new Partition(number, db, options, position == null ? 0 : ByteBuffer.wrap(position).getLong());
+            if (!java.util.Arrays.equals(db.get(TOPIC_ID_KEY), topicId)) {
+                if (position != null) {
+                    log.warn("Local delivery record of partition {} is of another deliveries topic; reading it in full",
+                            number);
+                }
+                wipe(partition);
+                db.put(TOPIC_ID_KEY, topicId);
+            }
+            return partition;
+        } catch (IOException e) {
+            options.close();
+            throw new UncheckedIOException("Cannot create " + folder, e);
+        } catch (RocksDBException e) {
+            options.close();
+            throw new IllegalStateException("Cannot open the delivery record in " + folder + ": " + e.getMessage()
+                    + " (is another notifier using the same notifier.state.dir?)", e);
+        }
+    }
+
+    /** Reads each partition from its local position to the end of the topic as it is now. */
+    private void catchUp(List<Partition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long read = 0;
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             WriteOptions writeOptions = new WriteOptions().setDisableWAL(false)) {
+            Map<TopicPartition, Partition> byTopicPartition = new java.util.HashMap<>();
+            partitions.forEach(p -> byTopicPartition.put(new TopicPartition(Topics.DELIVERIES.name(), p.number), p));
+            consumer.assign(byTopicPartition.keySet());
+            Map<TopicPartition, Long> ends = consumer.endOffsets(byTopicPartition.keySet());
+            Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(byTopicPartition.keySet());
+            for (var entry : byTopicPartition.entrySet()) {
+                Partition partition = entry.getValue();
+                if (partition.position > ends.get(entry.getKey())) {
+                    // The topic was recreated: this copy is of another incarnation.
+                    log.warn("Local delivery record of partition {} is ahead of the topic; reading it in full",
+                            partition.number);
+                    wipe(partition);
+                }
+                consumer.seek(entry.getKey(), Math.max(partition.position, beginnings.get(entry.getKey())));
+            }
+            while (byTopicPartition.keySet().stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                for (TopicPartition tp : records.partitions()) {
+                    Partition partition = byTopicPartition.get(tp);
+                    try (WriteBatch batch = new WriteBatch()) {
+                        for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                            if (record.key() == null) {
+                                continue;
+                            }
+                            if (record.value() == null) {
+                                batch.delete(record.key());
+                            } else {
+                                batch.put(record.key(), PRESENT);
+                            }
+                            read++;
+                        }
+                        partition.position = consumer.position(tp);
+                        batch.put(POSITION_KEY, longBytes(partition.position));
+                        partition.db.write(writeOptions, batch);
+                    }
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot restore the delivery record: " + e.getMessage(), e);
+        }
+        log.info("Delivery record of partitions {} up to date: {} records read in {} ms",
+                partitions.stream().map(p -> p.number).toList(), read, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void wipe(Partition partition) throws RocksDBException {
+        try (var iterator = partition.db.newIterator()) {
+            byte[] first = null;
+            byte[] last = null;
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
+                if (first == null) {
+                    first = iterator.key();
+                }
+                last = iterator.key();
+            }
+            if (first != null) {
+                partition.db.deleteRange(first, last);
+                partition.db.delete(last);
+            }
+        }
+        partition.position = 0;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        revoke(List.copyOf(open.keySet()));
+    }
+}
