@@ -85,6 +85,16 @@ public final class DeliveryRecordBenchmark {
             } finally {
                 notifier.stop(Duration.ofSeconds(10));
             }
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws java.io.IOException {
+        try (var files = Files.walk(folder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
