@@ -33,6 +33,7 @@ final class NotifierCommand implements Callable<Integer> {
             overrides.put(NotifierConfig.SMTP_PORT, smtpPort);
         }
         var config = new NotifierConfig(service.resolve(NotifierConfig.DEFINITION, overrides));
+        NotifierConfig.requireTokenSecret(config);
         AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() { });
         Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
         notifier.start();

@@ -1,5 +1,6 @@
 package io.paperalerts.app;
 
+import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.streams.AlertStreamsService;
@@ -39,6 +40,7 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, Object> values = service.resolve(DEFINITION, Map.of());
         var config = new StreamsServiceConfig(values);
         var registrationConfig = new RegistrationConfig(values);
+        NotifierConfig.requireTokenSecret(registrationConfig);
         AlertStreamsService streams = new AlertStreamsService(config).start();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         streams.terminated().thenAccept(reason -> exit.complete(1));

@@ -205,16 +205,25 @@ final class SubscriptionCommands {
         @Option(names = "--id", required = true, paramLabel = "ID")
         String id;
 
-        @Option(names = "--token", paramLabel = "TOKEN", description = "With --api: the token of a manage link from an email")
-        String token;
+        /** Where the token of a manage link comes from: never the command line, which others can read in ps. */
+        static final String TOKEN_ENV = "PAPER_ALERTS_MANAGE_TOKEN";
+
+        @Option(names = "--token-stdin", description = "With --api: read the token of a manage link (from an email) "
+                + "from the first line of standard input; otherwise from the environment variable " + TOKEN_ENV)
+        boolean tokenFromStdin;
 
         @Override
         public Integer call() throws Exception {
             if (target.api != null) {
-                if (token == null) {
-                    throw new ParameterException(target.spec.commandLine(),
-                            "--token: required with --api (from a manage link; `list --email E --api URL` emails one)");
+                String token = tokenFromStdin
+                        ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
+                        : System.getenv(TOKEN_ENV);
+                if (token == null || token.isBlank()) {
+                    throw new ParameterException(target.spec.commandLine(), "a manage token is required with --api: "
+                            + "give it on standard input with --token-stdin, or in " + TOKEN_ENV
+                            + " (from a manage link; `list --email E --api URL` emails one)");
                 }
+                token = token.strip();
                 return target.call("DELETE", "/api/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
                         + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null);
             }

@@ -59,6 +59,17 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldPublishEveryPortOnThisHostOnly() {
+        List<String> published = new ArrayList<>();
+        compose.get("services").properties().forEach(e -> {
+            if (e.getValue().has("ports")) {
+                e.getValue().get("ports").forEach(port -> published.add(e.getKey() + " " + port.asText()));
+            }
+        });
+        assertThat(published).isNotEmpty().allSatisfy(port -> assertThat(port).contains(" 127.0.0.1:"));
+    }
+
+    @Test
     void shouldOnlySetEnvironmentKeysTheServiceActuallyReads() {
         for (String name : builtServices()) {
             JsonNode service = compose.get("services").get(name);

@@ -109,9 +109,18 @@ class SubscriptionCommandsTest {
             // And unsubscribing through the API needs that link's token
             Cli noToken = Cli.run("unsubscribe", "--id", pending.getId(), "--api", api);
             assertThat(noToken.exitCode()).isNotZero();
+            assertThat(noToken.err()).contains("a manage token is required with --api", "--token-stdin");
             String token = new LinkTokens(secret.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1), Clock.systemUTC())
                     .sign("manage", "api-cli@example.org", List.of());
-            Cli unsubscribed = Cli.run("unsubscribe", "--id", pending.getId(), "--token", token, "--api", api);
+            // The token on standard input, not on the command line where ps shows it
+            java.io.InputStream stdin = System.in;
+            Cli unsubscribed;
+            try {
+                System.setIn(new java.io.ByteArrayInputStream((token + "\n").getBytes(StandardCharsets.UTF_8)));
+                unsubscribed = Cli.run("unsubscribe", "--id", pending.getId(), "--token-stdin", "--api", api);
+            } finally {
+                System.setIn(stdin);
+            }
             assertThat(unsubscribed.exitCode()).as(unsubscribed.err()).isZero();
             assertThat(streams.subscription(pending.getId())).isEmpty();
         }

@@ -2,6 +2,7 @@ package io.paperalerts.notifier;
 
 import static io.paperalerts.notifier.Html.escape;
 
+import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.MatchReason;
@@ -13,6 +14,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,6 +42,8 @@ public final class AlertMailer {
 
     static final int MAX_AUTHORS = 5;
     static final int SNIPPET_CHARS = 500;
+    /** More subscriptions in one email unsubscribe all of the recipient's (an empty list in the token). */
+    public static final int MAX_UNSUBSCRIBE_IDS = 10;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     /** Where the links of an email lead, with signed tokens. */
@@ -53,9 +57,21 @@ public final class AlertMailer {
                             Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), clock));
         }
 
+        /**
+         * Signed for the subscriptions the email is about; for an email about more than
+         * {@link #MAX_UNSUBSCRIBE_IDS} of them, for all of the recipient's, which keeps the link
+         * (and the {@code List-Unsubscribe} line) short.
+         */
         String unsubscribe(Digest digest) {
+            List<String> ids = subscriptionIds(digest);
             return baseUrl + "/unsubscribe?token=" + tokens.sign("unsubscribe", digest.getRecipient(),
-                    subscriptionIds(digest));
+                    ids.size() > MAX_UNSUBSCRIBE_IDS ? List.of() : ids);
+        }
+
+        /** Where requests from our own pages come from: the scheme, host and port of the base URL. */
+        public String origin() {
+            java.net.URI uri = java.net.URI.create(baseUrl);
+            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         }
 
         /** The page where {@code recipient} sees and changes all of its subscriptions. */
@@ -107,8 +123,9 @@ public final class AlertMailer {
         String unsubscribe = links.unsubscribe(digest);
         String manage = links.manage(digest.getRecipient());
         // RFC 8058 one-click unsubscribe: mail clients POST to the https link.
-        message.setHeader("List-Unsubscribe", "<" + unsubscribe + ">"
-                + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>"));
+        // Folded: with many subscriptions the signed link makes a line longer than SMTP allows (998).
+        message.setHeader("List-Unsubscribe", MimeUtility.fold("List-Unsubscribe: ".length(), "<" + unsubscribe + ">"
+                + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>")));
         message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
 
         MimeBodyPart text = new MimeBodyPart();
@@ -233,11 +250,13 @@ public final class AlertMailer {
         if (!meta.isEmpty()) {
             out.append(meta).append("\n");
         }
-        if (paper.getUrl() != null) {
-            out.append("Abstract: ").append(oneLine(paper.getUrl())).append("\n");
+        String url = PaperUrls.httpOrNull(paper.getUrl());
+        String pdf = PaperUrls.httpOrNull(paper.getPdfUrl());
+        if (url != null) {
+            out.append("Abstract: ").append(url).append("\n");
         }
-        if (paper.getPdfUrl() != null) {
-            out.append("PDF: ").append(oneLine(paper.getPdfUrl())).append("\n");
+        if (pdf != null) {
+            out.append("PDF: ").append(pdf).append("\n");
         }
         out.append("\n").append(snippet(paper.getAbstractText())).append("\n\n");
         out.append("Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":\n");
@@ -279,8 +298,10 @@ public final class AlertMailer {
     private static void html(StringBuilder out, Alert alert) {
         Paper paper = alert.getPaper();
         String title = escape(oneLine(paper.getTitle()));
-        if (paper.getUrl() != null) {
-            out.append("<h2><a href=\"").append(escape(oneLine(paper.getUrl()))).append("\">").append(title)
+        String url = PaperUrls.httpOrNull(paper.getUrl());
+        String pdf = PaperUrls.httpOrNull(paper.getPdfUrl());
+        if (url != null) {
+            out.append("<h2><a href=\"").append(escape(url)).append("\">").append(title)
                     .append("</a></h2>");
         } else {
             out.append("<h2>").append(title).append("</h2>");
@@ -296,8 +317,8 @@ public final class AlertMailer {
         alert.getReasons().forEach(r -> matched.addAll(r.getMatchedTerms()));
         out.append("<p>").append(highlight(escape(snippet(paper.getAbstractText())), List.copyOf(matched)))
                 .append("</p>");
-        if (paper.getPdfUrl() != null) {
-            out.append("<p><a href=\"").append(escape(oneLine(paper.getPdfUrl()))).append("\">PDF</a></p>");
+        if (pdf != null) {
+            out.append("<p><a href=\"").append(escape(pdf)).append("\">PDF</a></p>");
         }
         out.append("<p>Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":</p><ul>");
         for (MatchReason reason : alert.getReasons()) {

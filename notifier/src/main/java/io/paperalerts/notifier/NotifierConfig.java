@@ -76,7 +76,22 @@ public final class NotifierConfig extends AbstractConfig {
                     "How long the manage and unsubscribe links in an email stay valid");
     }
 
-    /** The links' signing secret; a random one, with a warning, when none is configured. */
+    /**
+     * Refuses a service that signs or checks links without a configured secret: each process would
+     * make its own, and the links one signs would fail in the other from the first email.
+     *
+     * @throws ConfigException saying how to set it
+     */
+    public static void requireTokenSecret(AbstractConfig config) {
+        String secret = config.getPassword(TOKEN_SECRET).value();
+        if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+            throw new ConfigException(TOKEN_SECRET + " is " + (secret.isEmpty() ? "not set" : "shorter than 16 bytes")
+                    + ": set it (or PAPER_ALERTS_MAIL_TOKEN_SECRET) to the same 16+ random characters for every "
+                    + "service, e.g. the output of 'openssl rand -base64 32'");
+        }
+    }
+
+    /** The links' signing secret; a random one, with a warning, when none is configured (tests, the demo). */
     public static byte[] tokenSecret(AbstractConfig config) {
         String secret = config.getPassword(TOKEN_SECRET).value();
         if (secret.isEmpty()) {

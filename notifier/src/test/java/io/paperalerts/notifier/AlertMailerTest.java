@@ -135,7 +135,8 @@ class AlertMailerTest {
 
         MimeMessage message = withLinks.render(session, instant(alert("ada@example.org", paper("T"))));
 
-        String header = message.getHeader("List-Unsubscribe")[0];
+        // Folded onto lines SMTP allows; read unfolded
+        String header = jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe")[0]);
         assertThat(header).matches("<https://alerts\\.example\\.org/unsubscribe\\?token=[\\w.-]+>, "
                 + "<mailto:unsubscribe@example\\.org\\?subject=unsubscribe>");
         assertThat(message.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
@@ -215,5 +216,30 @@ class AlertMailerTest {
 
         assertThat(snippet).endsWith("word …").hasSizeLessThanOrEqualTo(AlertMailer.SNIPPET_CHARS + 2);
         assertThat(snippet.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(AlertMailer.SNIPPET_CHARS / 2);
+    }
+
+    @Test
+    void shouldKeepEveryHeaderLineShortWithFortySubscriptionsAndLinksOnlyToHttpUrls() throws Exception {
+        // Given a digest whose papers matched forty subscriptions, one paper with a javascript: link
+        List<Alert> alerts = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Paper paper = paper("2501.0" + (1000 + i), "Paper " + i);
+            if (i == 0) {
+                paper.setUrl("javascript:alert(document.cookie)");
+                paper.setPdfUrl("data:text/html,<script>alert(1)</script>");
+            }
+            alerts.add(alert("many@example.org", paper, "s-" + "0123456789abcdef".substring(0, 14) + (10 + i),
+                    "paper", "Paper"));
+        }
+        MimeMessage message = new AlertMailer("paper-alerts <alerts@example.org>")
+                .render(jakarta.mail.Session.getInstance(new java.util.Properties()), instant(alerts.toArray(new Alert[0])));
+
+        // Then no line of the message is longer than SMTP allows
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        message.writeTo(raw);
+        assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8).split("\r\n"))
+                .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
+        // And the hostile links are nowhere, in either part
+        assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("javascript:", "data:text");
     }
 }

@@ -28,6 +28,19 @@ final class ApiError extends RuntimeException {
         return new ApiError(403, null, reason, null, 0);
     }
 
+    /** Any other refusal, by its status. */
+    static ApiError of(int status, String reason) {
+        return new ApiError(status, null, reason, null, 0);
+    }
+
+    static ApiError tooLarge(String reason) {
+        return new ApiError(413, "body", reason, null, 0);
+    }
+
+    static ApiError unsupportedMediaType(String reason) {
+        return new ApiError(415, "Content-Type", reason, null, 0);
+    }
+
     static ApiError notFound(String reason) {
         return new ApiError(404, null, reason, null, 0);
     }

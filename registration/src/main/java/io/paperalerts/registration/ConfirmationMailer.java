@@ -29,15 +29,27 @@ final class ConfirmationMailer implements AutoCloseable {
     }
 
     synchronized void sendConfirmation(Subscription subscription, String link) throws MessagingException {
-        String text = "Please confirm that " + subscription.getEmail() + " should receive paper alerts for:\n\n  "
-                + subscription.getQuery() + "\n\nConfirm: " + link
+        String query = quoted(subscription.getQuery());
+        String text = "Please confirm that " + subscription.getEmail() + " should receive paper alerts for the query "
+                + query + ".\n\nConfirm: " + link
                 + "\n\nIf you did not ask for this, ignore this email: nothing is sent until you confirm.\n";
         String html = "<p>Please confirm that " + Html.escape(subscription.getEmail())
-                + " should receive paper alerts for <code>" + Html.escape(subscription.getQuery()) + "</code>.</p>"
+                + " should receive paper alerts for the query <code>" + Html.escape(query) + "</code>.</p>"
                 + "<p><a href=\"" + Html.escape(link) + "\">Confirm the subscription</a></p>"
                 + "<p style=\"color:#777\">If you did not ask for this, ignore this email: nothing is sent until you "
                 + "confirm.</p>";
         send(subscription.getEmail(), "[paper-alerts] Confirm your subscription", text, html);
+    }
+
+    /**
+     * The query as the email shows it: quoted and short, so that whoever registered someone else's
+     * address cannot write that person a message (the rules already refuse control characters).
+     */
+    static String quoted(String query) {
+        int max = 80;
+        String shown = query.codePointCount(0, query.length()) <= max ? query
+                : query.substring(0, query.offsetByCodePoints(0, max - 1)) + "\u2026";
+        return "\u201c" + shown + "\u201d";
     }
 
     synchronized void sendManageLink(String email, String link) throws MessagingException {

@@ -12,25 +12,14 @@ import java.util.Locale;
 /** The server-rendered pages (confirm, manage, unsubscribe): small, accessible, everything escaped. */
 final class Pages {
 
-    static final String STYLE = """
-            body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:42rem;margin:2rem auto;
-            padding:0 1rem;line-height:1.5;color:#1d2330}h1{font-size:1.6rem}a{color:#1a56db}
-            label{display:block;font-weight:600;margin-top:1rem}input,select,textarea{font:inherit;padding:.45rem;
-            width:100%;box-sizing:border-box;border:1px solid #9aa3b5;border-radius:6px}
-            button{font:inherit;margin-top:1rem;padding:.5rem 1.1rem;border:0;border-radius:6px;background:#1a56db;
-            color:#fff;cursor:pointer}button.secondary{background:#6b7280}button:focus,input:focus,select:focus,
-            textarea:focus{outline:3px solid #93c5fd}.card{border:1px solid #d8dce6;border-radius:8px;padding:1rem;
-            margin:1rem 0}.muted{color:#5b6475}.error{color:#b42318}.ok{color:#067647}code{background:#f1f3f7;
-            padding:0 .25rem;border-radius:4px}
-            """;
-
     private Pages() {
     }
 
     static String page(String title, String body) {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>" + escape(title)
-                + " · paper-alerts</title><style>" + STYLE + "</style></head><body><main><h1>" + escape(title) + "</h1>"
+                + " · paper-alerts</title><link rel=\"stylesheet\" href=\"/assets/pages.css\"></head><body><main><h1>"
+                + escape(title) + "</h1>"
                 + body + "</main><p class=\"muted\"><a href=\"/\">paper-alerts</a></p></body></html>";
     }
 

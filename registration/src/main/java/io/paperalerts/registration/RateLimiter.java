@@ -1,39 +1,67 @@
 package io.paperalerts.registration;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** At most N events per key in any sliding hour; says how long until the next one is allowed. */
+/**
+ * At most N events per key in any sliding window; says how long until the next one is allowed.
+ * Keys live in a bounded cache that forgets a key idle for a window: a flood of distinct keys
+ * (addresses, clients) costs a fixed amount of memory, and forgetting a key only ever lets its
+ * owner in earlier.
+ */
 final class RateLimiter {
 
-    private static final long WINDOW_MS = Duration.ofHours(1).toMillis();
+    static final int MAX_KEYS = 100_000;
 
     private final int limit;
+    private final Duration window;
     private final Clock clock;
-    private final Map<String, Deque<Long>> events = new ConcurrentHashMap<>();
+    private final Cache<String, Deque<Long>> events;
 
-    RateLimiter(int limit, Clock clock) {
+    RateLimiter(int limit, Duration window, Clock clock) {
         this.limit = limit;
+        this.window = window;
         this.clock = clock;
+        this.events = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(window)
+                .ticker(() -> clock.millis() * 1_000_000L).build();
     }
 
-    /** @return 0 if allowed (and counted), else the seconds to wait */
-    long acquire(String key) {
-        long now = clock.millis();
-        Deque<Long> times = events.computeIfAbsent(key, k -> new ArrayDeque<>());
+    /** @return 0 if one more event is allowed now (not counted), else the seconds to wait */
+    long waitSeconds(String key) {
+        Deque<Long> times = events.getIfPresent(key);
+        if (times == null) {
+            return limit > 0 ? 0 : window.toSeconds();
+        }
         synchronized (times) {
-            while (!times.isEmpty() && times.peekFirst() <= now - WINDOW_MS) {
-                times.pollFirst();
-            }
-            if (times.size() >= limit) {
-                return Math.max(1, (times.peekFirst() + WINDOW_MS - now + 999) / 1000);
-            }
+            long now = clock.millis();
+            expire(times, now);
+            return times.size() < limit ? 0 : Math.max(1, (times.peekFirst() + window.toMillis() - now + 999) / 1000);
+        }
+    }
+
+    /** Counts one event. */
+    void spend(String key) {
+        Deque<Long> times = events.get(key, k -> new ArrayDeque<>());
+        synchronized (times) {
+            long now = clock.millis();
+            expire(times, now);
             times.addLast(now);
-            return 0;
+        }
+    }
+
+    /** Keys held now (after pending evictions), for tests. */
+    long keys() {
+        events.cleanUp();
+        return events.estimatedSize();
+    }
+
+    private void expire(Deque<Long> times, long now) {
+        while (!times.isEmpty() && times.peekFirst() <= now - window.toMillis()) {
+            times.pollFirst();
         }
     }
 }

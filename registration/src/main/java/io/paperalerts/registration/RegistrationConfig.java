@@ -15,6 +15,10 @@ public final class RegistrationConfig extends AbstractConfig {
     public static final String CONFIRM_TTL_HOURS = "registration.confirm.ttl.hours";
     public static final String MAX_PER_ADDRESS = "registration.max.per.address.per.hour";
     public static final String MAX_PER_CLIENT = "registration.max.per.client.per.hour";
+    public static final String MAX_PER_ADDRESS_ALL_CLIENTS = "registration.max.per.address.all.clients.per.hour";
+    public static final String MAX_EMAILS_PER_HOUR = "registration.max.emails.per.hour";
+    public static final String MAX_ACTIONS_PER_CLIENT_PER_MINUTE = "registration.max.actions.per.client.per.minute";
+    public static final String TRUSTED_PROXIES = "http.trusted.proxies";
     public static final String MAX_BACKFILL_DAYS = "registration.max.backfill.days";
     public static final String PREVIEW_PAPERS = "preview.recent.papers";
 
@@ -24,7 +28,17 @@ public final class RegistrationConfig extends AbstractConfig {
             .define(CONFIRM_TTL_HOURS, Type.INT, 48, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How long a confirmation link stays valid")
             .define(MAX_PER_ADDRESS, Type.INT, 5, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Registrations (and manage-link requests) per email address per hour; more get 429")
+                    "Registrations (and manage-link requests) per email address per hour from one client; more get 429")
+            .define(MAX_PER_ADDRESS_ALL_CLIENTS, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Registrations (and manage-link requests) per email address per hour from all clients together")
+            .define(MAX_EMAILS_PER_HOUR, Type.INT, 1_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Confirmation and manage-link emails per hour in all: a ceiling on what registration can send")
+            .define(MAX_ACTIONS_PER_CLIENT_PER_MINUTE, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "Other state-changing requests (confirm, change, delete, unsubscribe) and previews per client "
+                            + "per minute")
+            .define(TRUSTED_PROXIES, Type.LIST, "", Importance.MEDIUM,
+                    "Addresses of reverse proxies in front of the service: behind one, the client is the nearest "
+                            + "X-Forwarded-For entry that is not a trusted proxy; empty: X-Forwarded-For is ignored")
             .define(MAX_PER_CLIENT, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Registrations (and manage-link requests) per client IP address per hour; more get 429")
             .define(MAX_BACKFILL_DAYS, Type.INT, 30, ConfigDef.Range.between(0, 3650), Importance.LOW,

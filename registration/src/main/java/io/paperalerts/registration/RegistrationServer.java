@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.notifier.AlertMailer;
@@ -12,6 +13,7 @@ import io.paperalerts.notifier.Html;
 import io.paperalerts.notifier.LinkTokens;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.notifier.SmtpMailSender;
+import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
@@ -72,8 +74,8 @@ public final class RegistrationServer implements AutoCloseable {
     private final List<String> bootstrap;
     private final AlertMailer.Links links;
     private final LinkTokens confirmTokens;
-    private final RateLimiter perAddress;
-    private final RateLimiter perClient;
+    private final RateLimits limits;
+    private final ClientAddress clients;
     private final SubscriptionMatcher checker = new SubscriptionMatcher();
     private final RecentPapers recent;
     private final ConfirmationMailer mailer;
@@ -97,8 +99,8 @@ public final class RegistrationServer implements AutoCloseable {
         this.bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         this.links = AlertMailer.Links.of(config, clock);
         this.confirmTokens = links.tokens().withLifetime(Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS)));
-        this.perAddress = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_ADDRESS), clock);
-        this.perClient = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_CLIENT), clock);
+        this.limits = new RateLimits(config, clock);
+        this.clients = new ClientAddress(config.getList(RegistrationConfig.TRUSTED_PROXIES));
         this.recent = new RecentPapers(bootstrap, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
         this.mailer = new ConfirmationMailer(new SmtpMailSender(config), config.getString(NotifierConfig.MAIL_FROM));
         var topic = Topics.SUBSCRIPTIONS;
@@ -113,8 +115,16 @@ public final class RegistrationServer implements AutoCloseable {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
             c.jetty.port = config.getInt(RegistrationConfig.HTTP_PORT);
+            // Refused from the Content-Length, before anything is read into memory.
+            c.http.maxRequestSize = MAX_BODY_BYTES;
+            c.routes.before(this::refuseCrossSite);
+            c.routes.before(this::limitActions);
+            c.routes.after(SecurityHeaders::add);
             c.routes.get("/", ctx -> ctx.html(resource("index.html")));
             c.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("openapi.json")));
+            c.routes.get("/assets/subscribe.js", ctx -> ctx.contentType("text/javascript").result(resource("subscribe.js")));
+            c.routes.get("/assets/subscribe.css", ctx -> ctx.contentType("text/css").result(resource("subscribe.css")));
+            c.routes.get("/assets/pages.css", ctx -> ctx.contentType("text/css").result(resource("pages.css")));
             c.routes.post("/api/subscriptions", this::register);
             c.routes.get("/api/subscriptions", this::list);
             c.routes.patch("/api/subscriptions/{id}", this::update);
@@ -130,6 +140,11 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.get("/unsubscribe", this::unsubscribePage);
             c.routes.post("/unsubscribe", this::unsubscribe);
             c.routes.exception(ApiError.class, this::refuse);
+            // Javalin stops reading a body at maxRequestSize and says so with a 413.
+            c.routes.exception(HttpResponseException.class, (e, ctx) -> refuse(e.getStatus() == 413
+                    ? ApiError.tooLarge("body over 16 KiB" + (ctx.contentLength() > 0 ? " (" + ctx.contentLength()
+                            + " bytes)" : ""))
+                    : ApiError.of(e.getStatus(), e.getMessage()), ctx));
             c.routes.exception(SubscriptionRules.Invalid.class,
                     (e, ctx) -> refuse(ApiError.invalid(e.field(), e.getMessage(), e.position()), ctx));
             // The streams service is starting or rebalancing: its store cannot be read this instant.
@@ -163,7 +178,7 @@ public final class RegistrationServer implements AutoCloseable {
     private void register(Context ctx) throws MessagingException {
         SubscriptionForm form = SubscriptionForm.parse(jsonBody(ctx), checker,
                 config.getInt(RegistrationConfig.MAX_BACKFILL_DAYS));
-        limit(form.email(), ctx.ip());
+        limits.email(form.email(), client(ctx));
         Subscription subscription = Subscription.newBuilder()
                 .setId(SubscriptionRules.newId())
                 .setEmail(form.email()).setQuery(form.query()).setDelivery(form.delivery())
@@ -226,7 +241,7 @@ public final class RegistrationServer implements AutoCloseable {
     private void manageLink(Context ctx) throws MessagingException {
         JsonNode body = jsonBody(ctx);
         String email = SubscriptionRules.email(body.hasNonNull("email") ? body.get("email").asText() : null);
-        limit(email, ctx.ip());
+        limits.email(email, client(ctx));
         // Sent whether or not the address has subscriptions: the answer must not tell.
         try {
             mailer.sendManageLink(email, links.manage(email));
@@ -253,12 +268,13 @@ public final class RegistrationServer implements AutoCloseable {
         }
         List<Map<String, Object>> papers = new ArrayList<>();
         for (RecentPapers.Hit hit : recent.matching(query, limit)) {
+            // Papers published before links were checked at ingest may still carry any URL.
             Map<String, Object> paper = new LinkedHashMap<>();
             paper.put("id", hit.paper().getId());
             paper.put("title", hit.paper().getTitle());
             paper.put("authors", hit.paper().getAuthors());
             paper.put("published", hit.paper().getPublished() == null ? null : hit.paper().getPublished().toString());
-            paper.put("url", hit.paper().getUrl());
+            paper.put("url", PaperUrls.httpOrNull(hit.paper().getUrl()));
             paper.put("matched", hit.explanation().matched());
             papers.add(paper);
         }
@@ -320,8 +336,7 @@ public final class RegistrationServer implements AutoCloseable {
     private void unsubscribePage(Context ctx) {
         var claims = verifyPage(ctx, ctx.queryParam("token"), "unsubscribe");
         if (claims != null) {
-            ctx.html(Pages.unsubscribe(claims.subscriptionIds().stream().map(streams::subscription)
-                    .flatMap(Optional::stream).toList(), ctx.queryParam("token")));
+            ctx.html(Pages.unsubscribe(unsubscribed(claims), ctx.queryParam("token")));
         }
     }
 
@@ -331,15 +346,25 @@ public final class RegistrationServer implements AutoCloseable {
         if (claims == null) {
             return;
         }
-        for (String id : claims.subscriptionIds()) {
-            streams.subscription(id).filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).ifPresent(s ->
-                    writeAndAwait(Subscription.newBuilder(s).setStatus(SubscriptionStatus.CANCELLED).build()));
+        for (Subscription s : unsubscribed(claims)) {
+            if (s.getStatus() != SubscriptionStatus.CANCELLED) {
+                writeAndAwait(Subscription.newBuilder(s).setStatus(SubscriptionStatus.CANCELLED).build());
+            }
         }
         ctx.html(Pages.message("Unsubscribed", "You are unsubscribed: these alerts will not be sent to "
                 + claims.recipient() + " any more.", true));
     }
 
     // --- the work -------------------------------------------------------------------------------
+
+    /** What an unsubscribe link stops: its subscriptions, or, when it names none, all of its address's. */
+    private List<Subscription> unsubscribed(LinkTokens.Claims claims) {
+        if (claims.subscriptionIds().isEmpty()) {
+            return shownTo(claims.recipient());
+        }
+        return claims.subscriptionIds().stream().map(streams::subscription).flatMap(Optional::stream)
+                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), claims.recipient())).toList();
+    }
 
     /** @return whether it was active already */
     private boolean activate(String id) {
@@ -428,14 +453,16 @@ public final class RegistrationServer implements AutoCloseable {
         log.warn("Subscription {} was written but is not visible in the store after {} s", id, WRITE_TIMEOUT.toSeconds());
     }
 
-    private void limit(String email, String client) {
-        long byAddress = perAddress.acquire(email);
-        if (byAddress > 0) {
-            throw ApiError.tooMany("too many requests for " + email + "; try again later", byAddress);
-        }
-        long byClient = perClient.acquire(client);
-        if (byClient > 0) {
-            throw ApiError.tooMany("too many requests from this client; try again later", byClient);
+    private String client(Context ctx) {
+        return clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    }
+
+    /** Every state-changing request and every preview counts against its client's per-minute limit. */
+    private void limitActions(Context ctx) {
+        String method = ctx.method().name();
+        if (!(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"))
+                || ctx.path().equals("/api/preview")) {
+            limits.action(client(ctx));
         }
     }
 
@@ -449,7 +476,7 @@ public final class RegistrationServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw ApiError.forbidden(e.getMessage() == null ? "invalid token" : e.getMessage());
         }
-        if (!claims.action().equals(action) || (!action.equals("manage") && claims.subscriptionIds().isEmpty())) {
+        if (!claims.action().equals(action) || (action.equals("confirm") && claims.subscriptionIds().isEmpty())) {
             throw ApiError.forbidden("this token is not for " + action);
         }
         return claims;
@@ -466,7 +493,38 @@ public final class RegistrationServer implements AutoCloseable {
         }
     }
 
+    /**
+     * State-changing requests only from our own pages, mail clients (one-click unsubscribe) and
+     * scripts: a browser sending one from another site (a hostile page's form or no-cors fetch)
+     * says so in {@code Sec-Fetch-Site} or {@code Origin}.
+     */
+    private void refuseCrossSite(Context ctx) {
+        String method = ctx.method().name();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            return;
+        }
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null) {
+            // Browsers that send it say exactly where the request comes from ("none": typed or bookmarked).
+            if (site.equalsIgnoreCase("cross-site")) {
+                throw ApiError.forbidden("cross-site requests are refused");
+            }
+            return;
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equalsIgnoreCase(ctx.scheme() + "://" + ctx.host())
+                && !origin.equalsIgnoreCase(links.origin())) {
+            throw ApiError.forbidden("requests from " + origin + " are refused");
+        }
+    }
+
     private static JsonNode jsonBody(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
+        if (!type.equalsIgnoreCase("application/json")) {
+            // A form or text/plain body is what a hostile page can send without a CORS preflight.
+            throw ApiError.unsupportedMediaType("expected Content-Type application/json, got '"
+                    + (type.isEmpty() ? "none" : type) + "'");
+        }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_BODY_BYTES) {
             throw ApiError.invalid("body", "body over 16 KiB (" + body.length + " bytes)");

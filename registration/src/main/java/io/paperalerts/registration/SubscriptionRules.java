@@ -78,11 +78,38 @@ public final class SubscriptionRules {
 
     /** The query compiled, for those who match with it at once (a preview). */
     public static Node compiled(String raw, SubscriptionMatcher checker) {
+        requirePrintable(raw);
         try {
             return checker.compile(raw == null ? "" : raw.strip());
         } catch (InvalidQueryException e) {
             Matcher at = POSITION.matcher(e.getMessage());
             throw new Invalid("query", e.getMessage(), at.find() ? Integer.valueOf(at.group(1)) : null);
+        }
+    }
+
+    /**
+     * A query is one line of visible text: control, line-break and formatting characters (the
+     * bidirectional overrides among them) could make a confirmation email say something else than
+     * what was subscribed to, and no query needs them.
+     */
+    private static void requirePrintable(String raw) {
+        if (raw == null) {
+            return;
+        }
+        for (int i = 0; i < raw.length(); ) {
+            int c = raw.codePointAt(i);
+            String kind = switch (Character.getType(c)) {
+                case Character.CONTROL -> c == '\n' || c == '\r' || c == 0x85 ? "a line break" : "a control character";
+                case Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> "a line break";
+                case Character.FORMAT -> "a formatting character (such as a bidirectional override)";
+                case Character.UNASSIGNED, Character.PRIVATE_USE, Character.SURROGATE -> "a character with no meaning";
+                default -> null;
+            };
+            if (kind != null) {
+                throw new Invalid("query", "contains " + kind + String.format(" (U+%04X)", c) + " at position " + (i + 1)
+                        + "; write the query as one line of visible text", i + 1);
+            }
+            i += Character.charCount(c);
         }
     }
 

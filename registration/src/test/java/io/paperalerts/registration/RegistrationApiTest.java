@@ -84,6 +84,8 @@ class RegistrationApiTest {
         String id = register("api-ada@example.org", "\"reward hacking\"");
         MimeMessage confirmation = awaitEmail("api-ada@example.org", 1);
         assertThat(confirmation.getSubject()).isEqualTo("[paper-alerts] Confirm your subscription");
+        assertThat((String) ((jakarta.mail.internet.MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
+                .contains("for the query \u201c\"reward hacking\"\u201d.");
         String confirmLink = link(confirmation, "/confirm");
 
         // When a matching paper arrives before confirmation, nothing is sent
@@ -218,8 +220,16 @@ class RegistrationApiTest {
                 "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"timezone\":\"Mars/Olympus\"}"),
                 400, "timezone", "unknown time zone");
         assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"query\":\""
-                + "a".repeat(17 * 1024) + "\"}"), 400, "body", "body over 16 KiB");
+                + "a".repeat(17 * 1024) + "\"}"), 413, "body", "body over 16 KiB");
         assertRefused(system.postJson("/api/subscriptions", "{not json"), 400, "body", "not valid JSON");
+        HttpResponse<String> lineBreak = system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"query\":\"grpo\\nClick https://evil.test to keep your account\"}");
+        assertRefused(lineBreak, 400, "query", "contains a line break (U+000A) at position 5");
+        assertThat(json(lineBreak).get("position").asInt()).isEqualTo(5);
+        assertRefused(system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"query\":\"grpo \\u202Emoc.live\"}"),
+                400, "query", "contains a formatting character (such as a bidirectional override) (U+202E) at position 6");
+        assertRefused(system.get("/api/preview?query=a%0Db"), 400, "query", "contains a line break (U+000D)");
         assertRefused(system.get("/api/preview?query=*"), 400, "query", "");
     }
 
@@ -252,12 +262,28 @@ class RegistrationApiTest {
                 "{\"email\":\"api-busy@example.org\",\"query\":\"grpo\"}");
         assertRefused(limited, 429, null, "too many requests for api-busy@example.org");
         assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 3600L);
+    }
 
-        RateLimiter perClient = new RateLimiter(2, Clock.systemUTC());
-        assertThat(perClient.acquire("10.0.0.1")).isZero();
-        assertThat(perClient.acquire("10.0.0.1")).isZero();
-        assertThat(perClient.acquire("10.0.0.1")).isBetween(1L, 3600L);
-        assertThat(perClient.acquire("10.0.0.2")).isZero();
+    @Test
+    void shouldLetTheVictimRegisterAfterAnAttackerFloodedItsAddress() throws Exception {
+        // Given an attacker (behind the trusted proxy, as every client here) flooding the victim's address
+        String body = "{\"email\":\"api-victim@example.org\",\"query\":\"grpo\"}";
+        int accepted = 0;
+        for (int i = 0; i < 40; i++) {
+            int status = system.send("POST", "/api/subscriptions", "application/json", body,
+                    Map.of("X-Forwarded-For", "203.0.113.7")).statusCode();
+            accepted += status == 202 ? 1 : 0;
+            assertThat(status).isIn(202, 429);
+        }
+        assertThat(accepted).isEqualTo(5);
+
+        // When the owner of the address registers from its own client
+        HttpResponse<String> own = system.send("POST", "/api/subscriptions", "application/json",
+                "{\"email\":\"api-victim@example.org\",\"query\":\"diffusion\"}",
+                Map.of("X-Forwarded-For", "198.51.100.9"));
+
+        // Then it is accepted: the flood spent only the attacker's own allowance
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
     }
 
     @Test
@@ -278,6 +304,69 @@ class RegistrationApiTest {
         }
         assertThat(operations).isGreaterThanOrEqualTo(12);
         assertThat(system.get("/").body()).contains("<form id=\"subscribe-form\"");
+    }
+
+    @Test
+    void shouldRefuseJsonInAnotherContentTypeAndWritesFromAnotherSite() throws Exception {
+        String body = "{\"email\":\"api-csrf@example.org\",\"query\":\"grpo\"}";
+
+        // What a hostile page can send without a CORS preflight: text/plain, or a form
+        assertRefused(system.send("POST", "/api/subscriptions", "text/plain;charset=UTF-8", body), 415, "Content-Type",
+                "expected Content-Type application/json, got 'text/plain'");
+        assertRefused(system.send("POST", "/api/subscriptions", "application/x-www-form-urlencoded", "email=x"), 415,
+                "Content-Type", "got 'application/x-www-form-urlencoded'");
+        assertRefused(system.send("POST", "/api/manage-link", null, body), 415, "Content-Type", "got 'none'");
+        // What a browser says on another site's page, whatever the body
+        assertRefused(system.send("POST", "/api/subscriptions", "application/json", body,
+                Map.of("Origin", "https://evil.test")), 403, null, "requests from https://evil.test are refused");
+        assertRefused(system.send("POST", "/api/subscriptions", "application/json", body,
+                Map.of("Sec-Fetch-Site", "cross-site")), 403, null, "cross-site requests are refused");
+        assertThat(system.send("POST", "/unsubscribe?token=x", "application/x-www-form-urlencoded",
+                "List-Unsubscribe=One-Click", Map.of("Origin", "https://evil.test")).statusCode()).isEqualTo(403);
+        // None of it was saved
+        assertThat(system.kafka.readToEnd(io.paperalerts.topics.Topics.SUBSCRIPTIONS))
+                .noneMatch(r -> r.value() != null && r.value().getEmail().equals("api-csrf@example.org"));
+
+        // While our own page (same origin) still registers
+        HttpResponse<String> own = system.send("POST", "/api/subscriptions", "application/json", body,
+                Map.of("Origin", system.url(""), "Sec-Fetch-Site", "same-origin"));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
+    }
+
+    @Test
+    void shouldSendTheSecurityHeadersOnEveryPageAndAnswer() throws Exception {
+        String manage = manageToken("api-headers@example.org");
+        for (String path : List.of("/", "/openapi.json", "/assets/subscribe.js", "/assets/subscribe.css",
+                "/assets/pages.css", "/api/preview?query=grpo", "/api/preview?query=*", "/confirm?token=bad",
+                "/manage?token=" + manage, "/unsubscribe?token=bad", "/no-such-page")) {
+            HttpResponse<String> response = system.get(path);
+            assertThat(response.headers().firstValue("Content-Security-Policy")).as(path)
+                    .hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+            assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("same-origin");
+            assertThat(response.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
+        }
+        // The policy allows no inline script or style: the pages have none
+        for (String path : List.of("/", "/manage?token=" + manage)) {
+            String page = system.get(path).body();
+            assertThat(page).as(path).doesNotContain("<style", " style=", " onclick=", " onsubmit=")
+                    .doesNotContainPattern("<script>[^<]");
+        }
+    }
+
+    @Test
+    void shouldNeverOfferALinkThatIsNotHttpInAPreview() throws Exception {
+        // A paper written straight to the topic (not through ingest, which drops such links)
+        system.publish(io.paperalerts.schemas.Paper.newBuilder(paper("api-xss", "Quokka behaviour"))
+                .setUrl("javascript:alert(document.cookie)").build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(system.get("/api/preview?query=quokka"))
+                .get("papers").size() == 1);
+
+        JsonNode shown = json(system.get("/api/preview?query=quokka")).get("papers").get(0);
+
+        assertThat(shown.get("title").asText()).isEqualTo("Quokka behaviour");
+        assertThat(shown.get("url").isNull()).isTrue();
     }
 
     private static void assertRefused(HttpResponse<String> response, int status, String field, String reason)

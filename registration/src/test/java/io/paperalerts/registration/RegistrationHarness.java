@@ -63,6 +63,9 @@ final class RegistrationHarness implements AutoCloseable {
         Map<String, Object> registration = mail();
         registration.put(RegistrationConfig.HTTP_PORT, port);
         registration.put(RegistrationConfig.MAX_PER_CLIENT, 1_000);
+        registration.put(RegistrationConfig.MAX_ACTIONS_PER_CLIENT_PER_MINUTE, 10_000);
+        // The tests' requests come through "a proxy" on loopback, so each can say which client it is
+        registration.put(RegistrationConfig.TRUSTED_PROXIES, "127.0.0.1");
         registration.putAll(registrationOverrides);
         streams.awaitRunning(Duration.ofSeconds(60));
         server = new RegistrationServer(new RegistrationConfig(registration), streams, 50, Clock.systemUTC()).start();
@@ -93,6 +96,18 @@ final class RegistrationHarness implements AutoCloseable {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with extra headers, e.g. what a browser adds on another site's page. */
+    HttpResponse<String> send(String method, String path, String contentType, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(absolute(path)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 

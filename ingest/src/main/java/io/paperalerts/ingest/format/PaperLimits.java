@@ -1,5 +1,6 @@
 package io.paperalerts.ingest.format;
 
+import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Paper;
 
 /** Sizes no real paper reaches: such records are rejected rather than published. */
@@ -26,12 +27,18 @@ public final class PaperLimits {
         return null;
     }
 
-    /** @throws IllegalArgumentException naming the paper and the problem, if it has one */
+    /**
+     * @return the paper, its links kept only if they are absolute http(s) URLs (a
+     *     {@code javascript:} link is dropped, the paper is not)
+     * @throws IllegalArgumentException naming the paper and the problem, if it has one
+     */
     public static Paper check(Paper paper) {
         String problem = problem(paper);
         if (problem != null) {
             throw new IllegalArgumentException("paper " + paper.getId() + " has " + problem);
         }
+        paper.setUrl(PaperUrls.httpOrNull(paper.getUrl()));
+        paper.setPdfUrl(PaperUrls.httpOrNull(paper.getPdfUrl()));
         return paper;
     }
 

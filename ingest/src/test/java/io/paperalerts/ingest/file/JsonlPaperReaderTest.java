@@ -94,4 +94,21 @@ class JsonlPaperReaderTest {
         assertThat(rejected.reason()).isEqualTo("line 2: not valid UTF-8");
         assertThat(rejected.raw()).isEqualTo(bad);
     }
+
+    @Test
+    void shouldDropLinksThatAreNotHttpAndKeepThePaper() throws Exception {
+        List<PaperEntry> entries = read("""
+                {"id":"x-1","title":"Hostile links","url":"javascript:alert(document.cookie)","pdfUrl":"data:text/html,x"}
+                {"id":"x-2","title":"Fine links","url":"https://arxiv.org/abs/2501.01234","pdfUrl":"http://arxiv.org/pdf/2501.01234"}
+                """);
+
+        assertThat(entries).hasSize(2).allMatch(e -> e instanceof Parsed);
+        Paper hostile = ((Parsed) entries.get(0)).paper();
+        assertThat(hostile.getTitle()).isEqualTo("Hostile links");
+        assertThat(hostile.getUrl()).isNull();
+        assertThat(hostile.getPdfUrl()).isNull();
+        Paper fine = ((Parsed) entries.get(1)).paper();
+        assertThat(fine.getUrl()).isEqualTo("https://arxiv.org/abs/2501.01234");
+        assertThat(fine.getPdfUrl()).isEqualTo("http://arxiv.org/pdf/2501.01234");
+    }
 }
