@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.local.EmbeddedSmtpServer;
-import io.paperalerts.notifier.LinkTokens;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
@@ -110,8 +109,12 @@ class SubscriptionCommandsTest {
             Cli noToken = Cli.run("unsubscribe", "--id", pending.getId(), "--api", api);
             assertThat(noToken.exitCode()).isNotZero();
             assertThat(noToken.err()).contains("a manage token is required with --api", "--token-stdin");
-            String token = new LinkTokens(secret.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1), Clock.systemUTC())
-                    .sign("manage", "api-cli@example.org", List.of());
+            // (the emailed link: asking for it revoked any older one)
+            String emailed = (String) ((jakarta.mail.internet.MimeMultipart) smtp.messagesTo("api-cli@example.org").get(1)
+                    .getContent()).getBodyPart(0).getContent();
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("/manage\\?token=([\\w.%-]+)").matcher(emailed);
+            assertThat(link.find()).as(emailed).isTrue();
+            String token = java.net.URLDecoder.decode(link.group(1), StandardCharsets.UTF_8);
             // The token on standard input, not on the command line where ps shows it
             java.io.InputStream stdin = System.in;
             Cli unsubscribed;

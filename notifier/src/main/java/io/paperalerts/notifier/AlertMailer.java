@@ -46,15 +46,26 @@ public final class AlertMailer {
     public static final int MAX_UNSUBSCRIBE_IDS = 10;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
-    /** Where the links of an email lead, with signed tokens. */
-    public record Links(String baseUrl, String mailto, LinkTokens tokens) {
+    /**
+     * Where the links of an email lead, with signed tokens: unsubscribe links long-lived
+     * ({@code tokens}), manage links short-lived ({@code manageTokens}) and of the address's
+     * current generation, so that asking for a new one revokes the older ones.
+     */
+    public record Links(String baseUrl, String mailto, LinkTokens tokens, LinkTokens manageTokens,
+            ManageGenerations generations) {
+
+        /** Links with one lifetime for both kinds and no revocation (tests and tools). */
+        public Links(String baseUrl, String mailto, LinkTokens tokens) {
+            this(baseUrl, mailto, tokens, tokens, ManageGenerations.none());
+        }
 
         /** The links the {@code mail.*} keys of {@link NotifierConfig#defineMail} configure. */
-        public static Links of(AbstractConfig config, Clock clock) {
+        public static Links of(AbstractConfig config, Clock clock, ManageGenerations generations) {
+            LinkTokens tokens = new LinkTokens(NotifierConfig.tokenSecret(config),
+                    Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), clock);
             return new Links(config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
-                    config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO),
-                    new LinkTokens(NotifierConfig.tokenSecret(config),
-                            Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), clock));
+                    config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO), tokens,
+                    tokens.withLifetime(Duration.ofDays(config.getInt(NotifierConfig.MANAGE_TTL_DAYS))), generations);
         }
 
         /**
@@ -76,7 +87,8 @@ public final class AlertMailer {
 
         /** The page where {@code recipient} sees and changes all of its subscriptions. */
         public String manage(String recipient) {
-            return baseUrl + "/manage?token=" + tokens.sign("manage", recipient, List.of());
+            return baseUrl + "/manage?token=" + manageTokens.sign("manage", recipient, List.of(),
+                    generations.current(recipient));
         }
 
         /** For tests and tools: a random secret per process, so the links work only while it runs. */

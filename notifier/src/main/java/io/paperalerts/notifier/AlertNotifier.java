@@ -102,13 +102,12 @@ public final class AlertNotifier implements AutoCloseable {
     private final Map<TopicPartition, TreeMap<Long, ConsumerRecord<String, byte[]>>> parkedWaiting = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     private final DeliveryStore deliveryStore;
+    private final ManageGenerations generations;
     private volatile Throwable crash;
 
     public AlertNotifier(NotifierConfig config, Listener listener) {
         this.config = config;
         this.listener = listener;
-        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM),
-                AlertMailer.Links.of(config, Clock.systemUTC()));
         this.sender = new SmtpMailSender(config);
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         Uuid deliveriesTopicId;
@@ -117,6 +116,9 @@ public final class AlertNotifier implements AutoCloseable {
             TopicProvisioner.requireSamePartitions(admin, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES);
             deliveriesTopicId = TopicProvisioner.topicId(admin, Topics.DELIVERIES);
         }
+        this.generations = ManageGenerations.follow(bootstrap);
+        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM),
+                AlertMailer.Links.of(config, Clock.systemUTC(), generations));
         Map<Object, Object> consumerProperties = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, config.getString(NotifierConfig.GROUP_ID),
@@ -418,6 +420,7 @@ public final class AlertNotifier implements AutoCloseable {
                 .withTimeout(Duration.ofSeconds(5)));
         producer.close(Duration.ofSeconds(5));
         deliveryStore.close();
+        generations.close();
     }
 
     /**

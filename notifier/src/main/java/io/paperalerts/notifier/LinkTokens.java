@@ -17,8 +17,14 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class LinkTokens {
 
-    /** What a valid token says. */
-    public record Claims(String action, String recipient, List<String> subscriptionIds, long expiresEpochSecond) {
+    /**
+     * What a valid token says.
+     *
+     * @param generation for a manage link, the address's link generation it was signed for: a
+     *     newer generation revokes every older link (0 in tokens that carry none)
+     */
+    public record Claims(String action, String recipient, List<String> subscriptionIds, long expiresEpochSecond,
+            long generation) {
     }
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -43,8 +49,14 @@ public final class LinkTokens {
     }
 
     public String sign(String action, String recipient, List<String> subscriptionIds) {
+        return sign(action, recipient, subscriptionIds, 0);
+    }
+
+    /** A token that names the link generation it belongs to (manage links). */
+    public String sign(String action, String recipient, List<String> subscriptionIds, long generation) {
         long expires = clock.instant().plus(lifetime).getEpochSecond();
-        String payload = action + "\n" + recipient + "\n" + String.join(",", subscriptionIds) + "\n" + expires;
+        String payload = action + "\n" + recipient + "\n" + String.join(",", subscriptionIds) + "\n" + expires
+                + (generation == 0 ? "" : "\n" + generation);
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(mac(bytes));
     }
@@ -67,14 +79,22 @@ public final class LinkTokens {
             throw new IllegalArgumentException("invalid token signature");
         }
         String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-        if (fields.length != 4) {
+        if (fields.length != 4 && fields.length != 5) {
             throw new IllegalArgumentException("malformed token");
         }
-        long expires = Long.parseLong(fields[3]);
+        long expires;
+        long generation;
+        try {
+            expires = Long.parseLong(fields[3]);
+            generation = fields.length == 5 ? Long.parseLong(fields[4]) : 0;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("malformed token");
+        }
         if (clock.instant().getEpochSecond() > expires) {
             throw new IllegalArgumentException("expired token");
         }
-        return new Claims(fields[0], fields[1], fields[2].isEmpty() ? List.of() : List.of(fields[2].split(",")), expires);
+        return new Claims(fields[0], fields[1], fields[2].isEmpty() ? List.of() : List.of(fields[2].split(",")), expires,
+                generation);
     }
 
     private byte[] mac(byte[] payload) {

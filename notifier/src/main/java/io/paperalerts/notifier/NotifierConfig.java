@@ -29,6 +29,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String UNSUBSCRIBE_MAILTO = "mail.unsubscribe.mailto";
     public static final String TOKEN_SECRET = "mail.token.secret";
     public static final String TOKEN_TTL_DAYS = "mail.token.ttl.days";
+    public static final String MANAGE_TTL_DAYS = "mail.manage.ttl.days";
 
     /** How the SMTP connection is secured. */
     public enum Security { NONE, STARTTLS, SMTPS }
@@ -73,7 +74,10 @@ public final class NotifierConfig extends AbstractConfig {
                     "Secret (16+ bytes) signing the links' tokens, the same for every service; empty: a random one per "
                             + "process, so links stop working after a restart. Never commit it")
             .define(TOKEN_TTL_DAYS, Type.INT, 365, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "How long the manage and unsubscribe links in an email stay valid");
+                    "How long the unsubscribe link in an email stays valid")
+            .define(MANAGE_TTL_DAYS, Type.INT, 7, ConfigDef.Range.between(1, 365), Importance.LOW,
+                    "How long a manage link (every subscription of the address) stays valid; asking for a new one "
+                            + "revokes the older ones");
     }
 
     /**

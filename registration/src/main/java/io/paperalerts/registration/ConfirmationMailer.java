@@ -16,19 +16,21 @@ import java.util.Date;
 /**
  * Emails the confirmation link of a registration, and manage links on request. Sent from the
  * request (not from a Streams processor): the person who asked is waiting, and a failure is
- * answered with 503 so they can try again.
+ * answered with 503 so they can try again. Each email has a connection of its own, so a slow
+ * server delays the request that waits for it, not every registration behind it; the rate limits
+ * bound how many there are.
  */
-final class ConfirmationMailer implements AutoCloseable {
+final class ConfirmationMailer {
 
-    private final SmtpMailSender sender;
+    private final java.util.function.Supplier<SmtpMailSender> senders;
     private final InternetAddress from;
 
-    ConfirmationMailer(SmtpMailSender sender, String from) {
-        this.sender = sender;
+    ConfirmationMailer(java.util.function.Supplier<SmtpMailSender> senders, String from) {
+        this.senders = senders;
         this.from = AlertMailer.senderAddress(from);
     }
 
-    synchronized void sendConfirmation(Subscription subscription, String link) throws MessagingException {
+    void sendConfirmation(Subscription subscription, String link) throws MessagingException {
         String query = quoted(subscription.getQuery());
         String text = "Please confirm that " + subscription.getEmail() + " should receive paper alerts for the query "
                 + query + ".\n\nConfirm: " + link
@@ -52,7 +54,7 @@ final class ConfirmationMailer implements AutoCloseable {
         return "\u201c" + shown + "\u201d";
     }
 
-    synchronized void sendManageLink(String email, String link) throws MessagingException {
+    void sendManageLink(String email, String link) throws MessagingException {
         send(email, "[paper-alerts] Manage your subscriptions",
                 "Manage the paper-alerts subscriptions of " + email + ": " + link + "\n",
                 "<p><a href=\"" + Html.escape(link) + "\">Manage the paper-alerts subscriptions of "
@@ -60,28 +62,20 @@ final class ConfirmationMailer implements AutoCloseable {
     }
 
     private void send(String to, String subject, String text, String html) throws MessagingException {
-        MimeMessage message = new MimeMessage(sender.session());
-        message.setFrom(from);
-        message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
-        message.setSubject(subject, StandardCharsets.UTF_8.name());
-        message.setSentDate(new Date());
-        MimeBodyPart textPart = new MimeBodyPart();
-        textPart.setText(text, StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart htmlPart = new MimeBodyPart();
-        htmlPart.setText("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">" + html + "</body></html>",
-                StandardCharsets.UTF_8.name(), "html");
-        message.setContent(new MimeMultipart("alternative", textPart, htmlPart));
-        try {
+        try (SmtpMailSender sender = senders.get()) {
+            MimeMessage message = new MimeMessage(sender.session());
+            message.setFrom(from);
+            message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
+            message.setSubject(subject, StandardCharsets.UTF_8.name());
+            message.setSentDate(new Date());
+            MimeBodyPart textPart = new MimeBodyPart();
+            textPart.setText(text, StandardCharsets.UTF_8.name(), "plain");
+            MimeBodyPart htmlPart = new MimeBodyPart();
+            htmlPart.setText("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">" + html + "</body></html>",
+                    StandardCharsets.UTF_8.name(), "html");
+            message.setContent(new MimeMultipart("alternative", textPart, htmlPart));
             sender.send(message);
-        } catch (MessagingException e) {
-            // The next attempt opens a fresh connection.
-            sender.reset();
-            throw e;
         }
     }
 
-    @Override
-    public void close() {
-        sender.close();
-    }
 }

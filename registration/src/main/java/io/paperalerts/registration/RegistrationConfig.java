@@ -19,6 +19,7 @@ public final class RegistrationConfig extends AbstractConfig {
     public static final String MAX_EMAILS_PER_HOUR = "registration.max.emails.per.hour";
     public static final String MAX_ACTIONS_PER_CLIENT_PER_MINUTE = "registration.max.actions.per.client.per.minute";
     public static final String TRUSTED_PROXIES = "http.trusted.proxies";
+    public static final String BACKFILL_GROUP_ID = "registration.backfill.group.id";
     public static final String MAX_BACKFILL_DAYS = "registration.max.backfill.days";
     public static final String PREVIEW_PAPERS = "preview.recent.papers";
 
@@ -36,6 +37,9 @@ public final class RegistrationConfig extends AbstractConfig {
             .define(MAX_ACTIONS_PER_CLIENT_PER_MINUTE, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Other state-changing requests (confirm, change, delete, unsubscribe) and previews per client "
                             + "per minute")
+            .define(BACKFILL_GROUP_ID, Type.STRING, "paper-alerts-backfills", new ConfigDef.NonEmptyString(),
+                    Importance.LOW, "Consumer group that works through backfill.requests (the backfills confirmed "
+                            + "registrations asked for); its committed offsets mark what was done")
             .define(TRUSTED_PROXIES, Type.LIST, "", Importance.MEDIUM,
                     "Addresses of reverse proxies in front of the service: behind one, the client is the nearest "
                             + "X-Forwarded-For entry that is not a trusted proxy; empty: X-Forwarded-For is ignored")

@@ -11,6 +11,7 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.notifier.AlertMailer;
 import io.paperalerts.notifier.Html;
 import io.paperalerts.notifier.LinkTokens;
+import io.paperalerts.notifier.ManageGenerations;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.notifier.SmtpMailSender;
 import io.paperalerts.papers.PaperUrls;
@@ -19,6 +20,7 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.backfill.Backfill;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.streams.matching.Node;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.topics.Topics;
@@ -36,7 +38,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -73,6 +74,7 @@ public final class RegistrationServer implements AutoCloseable {
     private final Clock clock;
     private final List<String> bootstrap;
     private final AlertMailer.Links links;
+    private final ManageGenerations generations;
     private final LinkTokens confirmTokens;
     private final RateLimits limits;
     private final ClientAddress clients;
@@ -80,12 +82,13 @@ public final class RegistrationServer implements AutoCloseable {
     private final RecentPapers recent;
     private final ConfirmationMailer mailer;
     private final KafkaProducer<String, Subscription> producer;
-    private final ExecutorService backfills = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "backfill-on-confirm");
+    private final BackfillRequests backfills;
+    private final Duration confirmTtl;
+    private final java.util.concurrent.ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "pending-sweeper");
         thread.setDaemon(true);
         return thread;
     });
-    private final int backfillMaxPapers;
     private final Javalin app;
 
     /**
@@ -95,14 +98,15 @@ public final class RegistrationServer implements AutoCloseable {
         this.config = config;
         this.streams = streams;
         this.clock = clock;
-        this.backfillMaxPapers = backfillMaxPapers;
         this.bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
-        this.links = AlertMailer.Links.of(config, clock);
-        this.confirmTokens = links.tokens().withLifetime(Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS)));
+        this.generations = ManageGenerations.follow(bootstrap);
+        this.links = AlertMailer.Links.of(config, clock, generations);
+        this.confirmTtl = Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS));
+        this.confirmTokens = links.tokens().withLifetime(confirmTtl);
         this.limits = new RateLimits(config, clock);
         this.clients = new ClientAddress(config.getList(RegistrationConfig.TRUSTED_PROXIES));
         this.recent = new RecentPapers(bootstrap, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
-        this.mailer = new ConfirmationMailer(new SmtpMailSender(config), config.getString(NotifierConfig.MAIL_FROM));
+        this.mailer = new ConfirmationMailer(() -> new SmtpMailSender(config), config.getString(NotifierConfig.MAIL_FROM));
         var topic = Topics.SUBSCRIPTIONS;
         this.producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -111,6 +115,8 @@ public final class RegistrationServer implements AutoCloseable {
                 // send() blocks while it has no metadata; bounded like the write itself.
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis()),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.backfills = new BackfillRequests(bootstrap, config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
+                new Backfill(bootstrap, backfillMaxPapers, clock));
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -160,8 +166,34 @@ public final class RegistrationServer implements AutoCloseable {
 
     public RegistrationServer start() {
         recent.start();
+        backfills.start();
         app.start();
+        Duration every = Duration.ofMinutes(10);
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                expirePending(clock.instant());
+            } catch (RuntimeException e) {
+                // The store may be rebalancing; the next sweep tries again.
+                log.warn("Cannot remove expired pending subscriptions now: {}", e.toString());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Removes the subscriptions whose confirmation link has expired: they can never be confirmed,
+     * and an address that never confirmed must not stay on file. Every instance sweeps; the
+     * removals are tombstones, the same whoever writes them.
+     *
+     * @return how many were removed
+     */
+    int expirePending(java.time.Instant now) {
+        List<Subscription> expired = streams.pendingCreatedBefore(now.minus(confirmTtl));
+        expired.forEach(s -> send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), s.getId(), null)));
+        if (!expired.isEmpty()) {
+            log.info("Removed {} pending subscriptions never confirmed", expired.size());
+        }
+        return expired.size();
     }
 
     public int port() {
@@ -184,6 +216,13 @@ public final class RegistrationServer implements AutoCloseable {
                 .setEmail(form.email()).setQuery(form.query()).setDelivery(form.delivery())
                 .setTimezone(form.timezone()).setBackfillDays(form.backfillDays())
                 .setStatus(SubscriptionStatus.PENDING).setCreated(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+        // One pending confirmation per address: a new registration replaces the ones not yet
+        // confirmed, so the inbox holds one live link, and an unconfirmed address collects nothing.
+        for (Subscription earlier : streams.subscriptionsOf(form.email())) {
+            if (earlier.getStatus() == SubscriptionStatus.PENDING) {
+                send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), earlier.getId(), null));
+            }
+        }
         write(subscription);
         String token = confirmTokens.sign("confirm", subscription.getEmail(), List.of(subscription.getId()));
         try {
@@ -242,7 +281,9 @@ public final class RegistrationServer implements AutoCloseable {
         JsonNode body = jsonBody(ctx);
         String email = SubscriptionRules.email(body.hasNonNull("email") ? body.get("email").asText() : null);
         limits.email(email, client(ctx));
-        // Sent whether or not the address has subscriptions: the answer must not tell.
+        // Sent whether or not the address has subscriptions: the answer must not tell. A new link
+        // revokes the older ones (a link forwarded or leaked stops working once its owner asks again).
+        generations.revoke(email);
         try {
             mailer.sendManageLink(email, links.manage(email));
         } catch (MessagingException e) {
@@ -378,21 +419,14 @@ public final class RegistrationServer implements AutoCloseable {
         }
         Subscription active = Subscription.newBuilder(subscription).setStatus(SubscriptionStatus.ACTIVE)
                 .setConfirmed(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
-        writeAndAwait(active);
         if (active.getBackfillDays() > 0) {
-            backfills.submit(() -> backfill(active));
+            // Asked for durably before the confirmation is saved: a crash in between leaves a
+            // request that runs once a service is back (and again if confirmed again: the delivery
+            // record keeps it from sending twice), never a confirmed subscription without its backfill.
+            send(new ProducerRecord<>(Topics.BACKFILL_REQUESTS.name(), active.getId(), active));
         }
+        writeAndAwait(active);
         return false;
-    }
-
-    private void backfill(Subscription subscription) {
-        try {
-            var result = new Backfill(bootstrap, backfillMaxPapers, clock).runRequestedDays(subscription);
-            log.info("Backfilled {} over {} days: {} papers read, {} digests", subscription.getId(),
-                    subscription.getBackfillDays(), result.papersRead(), result.digests().size());
-        } catch (RuntimeException e) {
-            log.error("Backfill of {} failed: {}", subscription.getId(), e.toString(), e);
-        }
     }
 
     private void remove(Subscription subscription) {
@@ -467,17 +501,25 @@ public final class RegistrationServer implements AutoCloseable {
     }
 
     private LinkTokens.Claims verify(String token, String action) {
+        return verify(token, action, action.equals("confirm") ? confirmTokens
+                : action.equals("manage") ? links.manageTokens() : links.tokens());
+    }
+
+    private LinkTokens.Claims verify(String token, String action, LinkTokens tokens) {
         if (token == null || token.isBlank()) {
             throw ApiError.forbidden("missing token");
         }
         LinkTokens.Claims claims;
         try {
-            claims = (action.equals("confirm") ? confirmTokens : links.tokens()).verify(token);
+            claims = tokens.verify(token);
         } catch (IllegalArgumentException e) {
             throw ApiError.forbidden(e.getMessage() == null ? "invalid token" : e.getMessage());
         }
         if (!claims.action().equals(action) || (action.equals("confirm") && claims.subscriptionIds().isEmpty())) {
             throw ApiError.forbidden("this token is not for " + action);
+        }
+        if (action.equals("manage") && claims.generation() != generations.current(claims.recipient())) {
+            throw ApiError.forbidden("this manage link was replaced by a newer one; use the link of the latest email");
         }
         return claims;
     }
@@ -591,14 +633,10 @@ public final class RegistrationServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        sweeper.shutdownNow();
         recent.close();
-        backfills.shutdown();
-        try {
-            backfills.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        backfills.close();
         producer.close(Duration.ofSeconds(5));
-        mailer.close();
+        generations.close();
     }
 }

@@ -369,6 +369,48 @@ class RegistrationApiTest {
         assertThat(shown.get("url").isNull()).isTrue();
     }
 
+    @Test
+    void shouldKeepOnePendingConfirmationPerAddressAndForgetItOnceItsLinkExpired() throws Exception {
+        // Given two registrations of one address, neither confirmed
+        String first = register("api-pending@example.org", "grpo");
+        String firstLink = link(awaitEmail("api-pending@example.org", 1), "/confirm");
+        String second = register("api-pending@example.org", "diffusion");
+
+        // Then only the second is on file: the first link now leads nowhere
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription(first).isEmpty());
+        assertThat(system.streams.subscription(second)).get().extracting(s -> s.getStatus())
+                .isEqualTo(SubscriptionStatus.PENDING);
+        assertThat(system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(firstLink))
+                .statusCode()).isEqualTo(404);
+
+        // When its confirmation link has expired (48 h), the sweep removes it
+        assertThat(system.server.expirePending(Instant.now().plus(Duration.ofHours(47)))).isZero();
+        assertThat(system.server.expirePending(Instant.now().plus(Duration.ofHours(49)))).isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription(second).isEmpty());
+    }
+
+    @Test
+    void shouldRefuseAnOldManageLinkOnceANewerOneWasIssued() throws Exception {
+        // Given a manage link asked for, from its email
+        register("api-revoke@example.org", "grpo");
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}").statusCode()).isEqualTo(202);
+        String older = link(awaitEmail("api-revoke@example.org", 2), "/manage");
+        assertThat(system.get(older).statusCode()).isEqualTo(200);
+
+        // When the owner asks for a new one
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}").statusCode()).isEqualTo(202);
+        String newer = link(awaitEmail("api-revoke@example.org", 3), "/manage");
+
+        // Then the older one is refused, on the page and in the API, and the newer one works
+        HttpResponse<String> refused = system.get(older);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("replaced by a newer one");
+        assertRefused(system.get("/api/subscriptions?token=" + token(older)), 403, null, "replaced by a newer one");
+        assertThat(system.get(newer).statusCode()).isEqualTo(200);
+        assertThat(json(system.get("/api/subscriptions?token=" + token(newer))).get("email").asText())
+                .isEqualTo("api-revoke@example.org");
+    }
+
     private static void assertRefused(HttpResponse<String> response, int status, String field, String reason)
             throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -85,8 +85,27 @@ public final class Topics {
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
 
+    /**
+     * Backfills asked for by confirmed registrations (key: subscription id, value: the subscription
+     * as confirmed), worked through by the streams service: a crash between the confirmation and
+     * the backfill loses nothing, and the delivery record keeps a backfill run twice from sending
+     * twice.
+     */
+    public static final Topic<String, Subscription> BACKFILL_REQUESTS = new Topic<>("backfill.requests", Serdes.String(),
+            AvroSerde.of(Subscription.class), 1, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(7L * 24 * 3600 * 1000)));
+
+    /**
+     * Per address that asked for a new manage link (key: the address), the generation of its manage
+     * links: links of an older generation are refused. Compacted; addresses that never asked have
+     * none (generation 0).
+     */
+    public static final Topic<String, String> MANAGE_GENERATIONS = new Topic<>("manage.generations", Serdes.String(),
+            Serdes.String(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+
     public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DIGESTS, DIGESTS_RETRY, DEAD_LETTERS, PAPERS_REJECTED,
-            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED);
+            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED, BACKFILL_REQUESTS, MANAGE_GENERATIONS);
 
     private Topics() {
     }

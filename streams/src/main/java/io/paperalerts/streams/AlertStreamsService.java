@@ -144,6 +144,20 @@ public final class AlertStreamsService implements AutoCloseable {
         return found;
     }
 
+    /** Subscriptions still pending that were created before {@code created}: a scan, for a periodic sweep. */
+    public List<Subscription> pendingCreatedBefore(java.time.Instant created) {
+        List<Subscription> found = new ArrayList<>();
+        try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {
+            all.forEachRemaining(entry -> {
+                if (entry.value.getStatus() == io.paperalerts.schemas.SubscriptionStatus.PENDING
+                        && entry.value.getCreated().isBefore(created)) {
+                    found.add(entry.value);
+                }
+            });
+        }
+        return found;
+    }
+
     private ReadOnlyKeyValueStore<String, Subscription> subscriptions() {
         return streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.SUBSCRIPTIONS_STORE,
                 QueryableStoreTypes.<String, Subscription>keyValueStore()));

@@ -1,0 +1,146 @@
+package io.paperalerts.notifier;
+
+import io.paperalerts.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The generation of each address's manage links, from the compacted {@code manage.generations}
+ * topic: a manage link is a bearer credential for all of an address's subscriptions, so asking for
+ * a new one revokes every older one. Every service that signs or checks manage links keeps the
+ * topic in memory (one entry per address that ever asked) with a reader that follows it.
+ */
+public final class ManageGenerations implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ManageGenerations.class);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private final List<String> bootstrapServers;
+    private final Thread reader;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile RuntimeException failure;
+
+    private ManageGenerations(List<String> bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+        this.reader = bootstrapServers == null ? null : new Thread(this::follow, "manage-generations");
+    }
+
+    /** Follows the topic; returns once it has read what was there when it started. */
+    public static ManageGenerations follow(List<String> bootstrapServers) {
+        ManageGenerations generations = new ManageGenerations(bootstrapServers);
+        generations.reader.setDaemon(true);
+        generations.reader.start();
+        try {
+            if (!generations.caughtUp.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("Cannot read " + Topics.MANAGE_GENERATIONS + " within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading " + Topics.MANAGE_GENERATIONS, e);
+        }
+        return generations;
+    }
+
+    /** No revocations (tools and tests without a cluster): every address at generation 0. */
+    public static ManageGenerations none() {
+        return new ManageGenerations(null);
+    }
+
+    public long current(String address) {
+        if (failure != null) {
+            // Guessing 0 would make revoked links valid again.
+            throw new IllegalStateException("The manage link generations are unknown: " + failure, failure);
+        }
+        return generations.getOrDefault(address, 0L);
+    }
+
+    /** Starts a new generation for the address, revoking its older manage links. @return the new generation */
+    public long revoke(String address) {
+        if (reader == null) {
+            throw new IllegalStateException("manage links cannot be revoked without a cluster");
+        }
+        long next = current(address) + 1;
+        var topic = Topics.MANAGE_GENERATIONS;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WAIT.toMillis()),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), address, String.valueOf(next)))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while revoking manage links", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Cannot revoke the manage links of " + address + ": " + e, e);
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (current(address) < next && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return next;
+    }
+
+    private void follow() {
+        var topic = Topics.MANAGE_GENERATIONS;
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            var partitions = topic.assignAll(consumer);
+            consumer.seekToBeginning(partitions);
+            var ends = consumer.endOffsets(partitions);
+            while (!stopping) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        generations.remove(record.key());
+                    } else {
+                        try {
+                            generations.merge(record.key(), Long.parseLong(record.value()), Math::max);
+                        } catch (NumberFormatException e) {
+                            log.warn("Ignoring a manage generation that is not a number: {}", record.value());
+                        }
+                    }
+                }
+                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p))) {
+                    caughtUp.countDown();
+                }
+            }
+        } catch (RuntimeException e) {
+            // Without it, revoked links would work again: stop signing and checking manage links.
+            log.error("Stopped following {}: {}", topic, e.toString(), e);
+            failure = e;
+            caughtUp.countDown();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        if (reader != null) {
+            try {
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.paperalerts.registration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.notifier.AlertNotifier;
+import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.backfill.Backfill;
+import io.paperalerts.streams.backfill.BackfillRequests;
+import io.paperalerts.testing.RealKafka;
+import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.topics.Topics;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backfill a confirmation asks for survives the service dying before it ran, and running it
+ * twice (a commit lost in a crash) sends nothing twice.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class DurableBackfillTest {
+
+    @RegisterExtension
+    static final RealKafka kafka = new RealKafka();
+
+    @RegisterExtension
+    static final RealSmtp smtp = new RealSmtp();
+
+    @TempDir
+    Path notifierState;
+
+    @Test
+    void shouldDeliverTheBackfillOfAConfirmationOnceThoughTheServiceDiedBeforeItRan() throws Exception {
+        // Given two matching papers, and a confirmation whose backfill request was written just
+        // before the service was killed (nothing worked through it yet)
+        kafka.produce(Topics.PAPERS, "dq-1", RegistrationHarness.paper("dq-1", "Quasar spectra"));
+        kafka.produce(Topics.PAPERS, "dq-2", RegistrationHarness.paper("dq-2", "Quasar variability"));
+        Subscription confirmed = Subscription.newBuilder().setId("s-durable").setEmail("durable@example.org")
+                .setQuery("quasar").setDelivery(DeliveryMode.INSTANT).setBackfillDays(1)
+                .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).setConfirmed(Instant.now()).build();
+        kafka.produce(Topics.SUBSCRIPTIONS, confirmed.getId(), confirmed);
+        kafka.produce(Topics.BACKFILL_REQUESTS, confirmed.getId(), confirmed);
+        List<String> bootstrap = List.of(kafka.bootstrapServers());
+        Backfill backfill = new Backfill(bootstrap, 50, Clock.systemUTC());
+
+        try (var notifier = new AlertNotifier(new NotifierConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                NotifierConfig.SMTP_HOST, smtp.host(), NotifierConfig.SMTP_PORT, smtp.port(),
+                NotifierConfig.STATE_DIR, notifierState.toString())), new AlertNotifier.Listener() { }).start()) {
+            // When the service is back and works through the requests
+            try (var restarted = new BackfillRequests(bootstrap, "backfills", backfill).start()) {
+                // Then the backfill arrives, as one email with both papers
+                await().atMost(Duration.ofSeconds(60)).until(() -> smtp.messagesTo("durable@example.org").size() == 1);
+                assertThat(smtp.messagesTo("durable@example.org").get(0).getHeader("X-Paper-Ids")[0].split(" "))
+                        .containsExactlyInAnyOrder("dq-1", "dq-2");
+                await().atMost(Duration.ofSeconds(30)).until(() -> restarted.done() == 1);
+            }
+
+            // And when the same request is worked through again (its commit lost in another crash)
+            long skipped = notifier.alreadyDelivered();
+            try (var again = new BackfillRequests(bootstrap, "backfills-after-a-lost-commit", backfill).start()) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> again.done() == 1);
+                // Then the notifier sees the same digest and leaves out both papers: nothing is sent twice
+                await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == skipped + 2);
+            }
+            assertThat(smtp.messagesTo("durable@example.org")).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.paperalerts.streams.backfill;
+
+import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.topics.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works through {@code backfill.requests}: runs each request's backfill, then commits it. A
+ * process killed before the commit runs it again when it restarts; the backfill's digests are the
+ * same each time and the notifier's delivery record sends their papers once. A backfill that fails
+ * (the cluster away) is retried with a backoff, an undecodable request is dead-lettered.
+ */
+public final class BackfillRequests implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillRequests.class);
+
+    private final List<String> bootstrapServers;
+    private final String groupId;
+    private final Backfill backfill;
+    private final Thread thread;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile long done;
+
+    public BackfillRequests(List<String> bootstrapServers, String groupId, Backfill backfill) {
+        this.bootstrapServers = bootstrapServers;
+        this.groupId = groupId;
+        this.backfill = backfill;
+        this.thread = new Thread(this::run, "backfill-requests");
+        this.thread.setDaemon(true);
+    }
+
+    public BackfillRequests start() {
+        thread.start();
+        return this;
+    }
+
+    /** Requests whose backfill ran and was committed. */
+    public long done() {
+        return done;
+    }
+
+    private void run() {
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, groupId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.BACKFILL_REQUESTS.name()));
+            int failures = 0;
+            while (stopping.getCount() > 0) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    try {
+                        handle(record);
+                        consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+                        done++;
+                        failures = 0;
+                    } catch (RuntimeException e) {
+                        long wait = Math.min(60_000L, 500L << Math.min(failures++, 7));
+                        log.warn("Backfill of {} failed, will retry in {} ms: {}", record.key(), wait, e.toString());
+                        consumer.seek(partition, record.offset());
+                        stopping.await(wait, TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("Backfill requests stopped: {}", e.toString(), e);
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        Subscription subscription;
+        try {
+            subscription = Topics.BACKFILL_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                producer.send(DeadLetters.record("backfill-requests", record.topic() + "-" + record.partition() + "@"
+                        + record.offset(), e.getMessage(), record.value())).get();
+            } catch (java.util.concurrent.ExecutionException | InterruptedException failed) {
+                throw new IllegalStateException("Cannot dead-letter a bad backfill request", failed);
+            }
+            return;
+        }
+        var result = backfill.runRequestedDays(subscription);
+        log.info("Backfilled {} over {} days: {} papers read, {} digests", subscription.getId(),
+                subscription.getBackfillDays(), result.papersRead(), result.digests().size());
+    }
+
+    @Override
+    public void close() {
+        stopping.countDown();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
