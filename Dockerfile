@@ -8,6 +8,7 @@ COPY local-cluster local-cluster
 COPY test-support test-support
 COPY ingest ingest
 COPY streams streams
+COPY mail mail
 COPY notifier notifier
 COPY registration registration
 COPY app app

@@ -6,6 +6,7 @@ import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
@@ -114,11 +115,11 @@ final class DemoCommand implements Callable<Integer> {
                     StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
             var notifierConfig = new NotifierConfig(Map.of(
                     CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-                    NotifierConfig.SMTP_HOST, smtp.host(),
-                    NotifierConfig.SMTP_PORT, smtp.port(),
+                    MailConfig.SMTP_HOST, smtp.host(),
+                    MailConfig.SMTP_PORT, smtp.port(),
                     NotifierConfig.STATE_DIR, broker.dataDir().resolve("notifier-state").toString(),
                     // The demo's links lead nowhere yet: a throwaway secret, chosen on purpose.
-                    NotifierConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")));
+                    MailConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")));
             try (AlertStreamsService streams = new AlertStreamsService(streamsConfig).start();
                  AlertNotifier notifier = new AlertNotifier(notifierConfig, new AlertNotifier.Listener() { }).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));

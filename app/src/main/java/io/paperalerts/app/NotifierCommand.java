@@ -1,5 +1,6 @@
 package io.paperalerts.app;
 
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import java.util.HashMap;
@@ -27,13 +28,13 @@ final class NotifierCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> overrides = new HashMap<>();
         if (smtpHost != null) {
-            overrides.put(NotifierConfig.SMTP_HOST, smtpHost);
+            overrides.put(MailConfig.SMTP_HOST, smtpHost);
         }
         if (smtpPort != null) {
-            overrides.put(NotifierConfig.SMTP_PORT, smtpPort);
+            overrides.put(MailConfig.SMTP_PORT, smtpPort);
         }
         var config = new NotifierConfig(service.resolve(NotifierConfig.DEFINITION, overrides));
-        NotifierConfig.requireTokenSecret(config);
+        MailConfig.requireTokenSecret(config);
         AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() { });
         Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
         notifier.start();

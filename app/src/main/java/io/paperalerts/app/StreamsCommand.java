@@ -1,6 +1,6 @@
 package io.paperalerts.app;
 
-import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.streams.AlertStreamsService;
@@ -8,10 +8,10 @@ import io.paperalerts.streams.StreamsServiceConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.common.config.ConfigDef;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -40,7 +40,7 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, Object> values = service.resolve(DEFINITION, Map.of());
         var config = new StreamsServiceConfig(values);
         var registrationConfig = new RegistrationConfig(values);
-        NotifierConfig.requireTokenSecret(registrationConfig);
+        MailConfig.requireTokenSecret(registrationConfig);
         AlertStreamsService streams = new AlertStreamsService(config).start();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         streams.terminated().thenAccept(reason -> exit.complete(1));

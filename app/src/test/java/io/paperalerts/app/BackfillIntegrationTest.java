@@ -9,6 +9,7 @@ import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.file.JsonlPaperReader;
 import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
@@ -54,8 +55,8 @@ class BackfillIntegrationTest {
         subscribe("bf-pending", "pending@example.org", SubscriptionStatus.PENDING);
         notifier = new AlertNotifier(new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, smtp.host(),
-                NotifierConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+                MailConfig.SMTP_HOST, smtp.host(),
+                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
     }
 
     @AfterAll

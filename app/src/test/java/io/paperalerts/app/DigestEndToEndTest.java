@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
@@ -13,8 +14,8 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
-import io.paperalerts.testing.MutableClock;
 import io.paperalerts.testing.Markers;
+import io.paperalerts.testing.MutableClock;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -74,8 +75,8 @@ class DigestEndToEndTest {
                 StreamsServiceConfig.CHECK_INTERVAL_MS, 100L)), clock).start();
         notifier = new AlertNotifier(new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, smtp.host(),
-                NotifierConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+                MailConfig.SMTP_HOST, smtp.host(),
+                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
         streams.awaitRunning(Duration.ofSeconds(60));
     }
 

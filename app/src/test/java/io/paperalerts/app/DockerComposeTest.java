@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.Settings;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.NotifierConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,8 +110,8 @@ class DockerComposeTest {
         var config = new NotifierConfig(Settings.resolve(NotifierConfig.DEFINITION, null, textValues(environment),
                 Map.of()));
 
-        assertThat(compose.get("services").has(config.getString(NotifierConfig.SMTP_HOST))).isTrue();
-        assertThat(compose.at("/services/mailpit/ports").toString()).contains(":" + config.getInt(NotifierConfig.SMTP_PORT));
+        assertThat(compose.get("services").has(config.getString(MailConfig.SMTP_HOST))).isTrue();
+        assertThat(compose.at("/services/mailpit/ports").toString()).contains(":" + config.getInt(MailConfig.SMTP_PORT));
     }
 
     private static Map<String, String> textValues(JsonNode environment) {

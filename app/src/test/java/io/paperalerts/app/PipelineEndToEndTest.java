@@ -8,6 +8,7 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
@@ -67,8 +68,8 @@ class PipelineEndToEndTest {
                 StreamsServiceConfig.CHECK_INTERVAL_MS, 100L))).start();
         notifier = new AlertNotifier(new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, smtp.host(),
-                NotifierConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+                MailConfig.SMTP_HOST, smtp.host(),
+                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
         publisher = new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
         streams.awaitRunning(Duration.ofSeconds(60));
     }

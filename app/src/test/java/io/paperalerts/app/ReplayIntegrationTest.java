@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.Alert;
@@ -15,8 +16,8 @@ import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
-import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.testing.ScriptedSmtpServer.Reply;
+import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class ReplayIntegrationTest {
 
     private NotifierConfig notifierConfig(int smtpPort) {
         return new NotifierConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, "127.0.0.1", NotifierConfig.SMTP_PORT, smtpPort));
+                MailConfig.SMTP_HOST, "127.0.0.1", MailConfig.SMTP_PORT, smtpPort));
     }
 
     /** A two-second window: papers produced together share one email. */

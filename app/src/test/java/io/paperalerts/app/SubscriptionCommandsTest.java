@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.local.EmbeddedSmtpServer;
-import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.schemas.DeliveryMode;
@@ -80,9 +80,9 @@ class SubscriptionCommandsTest {
         try (streams; var server = new RegistrationServer(new RegistrationConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 RegistrationConfig.HTTP_PORT, port,
-                NotifierConfig.SMTP_HOST, smtp.host(), NotifierConfig.SMTP_PORT, smtp.port(),
-                NotifierConfig.TOKEN_SECRET, secret,
-                NotifierConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port)), streams, 50, Clock.systemUTC()).start()) {
+                MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
+                MailConfig.TOKEN_SECRET, secret,
+                MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port)), streams, 50, Clock.systemUTC()).start()) {
             String api = "http://127.0.0.1:" + server.port();
 
             // When an address subscribes through the API, a confirmation email goes out and it stays pending

@@ -1,9 +1,10 @@
 package io.paperalerts.bench;
 
 import io.paperalerts.local.EmbeddedSmtpServer;
-import io.paperalerts.notifier.AlertMailer;
+import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.MailConfig;
+import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.notifier.NotifierConfig;
-import io.paperalerts.notifier.SmtpMailSender;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
@@ -44,7 +45,7 @@ public final class MailBenchmark {
         AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>");
         try (EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
              SmtpMailSender sender = new SmtpMailSender(new NotifierConfig(Map.of(
-                     NotifierConfig.SMTP_HOST, smtp.host(), NotifierConfig.SMTP_PORT, smtp.port())))) {
+                     MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port())))) {
             // Warm up both paths: class loading, JIT, the server's threads.
             run(mailer, sender, digests, 2, true, smtp);
             run(mailer, sender, digests, 2, false, smtp);

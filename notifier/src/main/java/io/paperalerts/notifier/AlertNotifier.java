@@ -3,6 +3,10 @@ package io.paperalerts.notifier;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
 import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.MailConfig;
+import io.paperalerts.mail.ManageGenerations;
+import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.topics.Topic;
@@ -11,6 +15,7 @@ import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,12 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -40,10 +44,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -117,7 +121,7 @@ public final class AlertNotifier implements AutoCloseable {
             deliveriesTopicId = TopicProvisioner.topicId(admin, Topics.DELIVERIES);
         }
         this.generations = ManageGenerations.follow(bootstrap);
-        this.mailer = new AlertMailer(config.getString(NotifierConfig.MAIL_FROM),
+        this.mailer = new AlertMailer(config.getString(MailConfig.MAIL_FROM),
                 AlertMailer.Links.of(config, Clock.systemUTC(), generations));
         Map<Object, Object> consumerProperties = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

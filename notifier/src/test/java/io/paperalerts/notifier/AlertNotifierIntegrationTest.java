@@ -1,21 +1,22 @@
 package io.paperalerts.notifier;
 
-import static io.paperalerts.notifier.AlertMailerTest.alert;
-import static io.paperalerts.notifier.AlertMailerTest.instant;
-import static io.paperalerts.notifier.AlertMailerTest.paper;
+import static io.paperalerts.testing.TestDigests.alert;
+import static io.paperalerts.testing.TestDigests.instant;
+import static io.paperalerts.testing.TestDigests.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
-import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.testing.ScriptedSmtpServer.Reply;
+import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +45,8 @@ class AlertNotifierIntegrationTest {
     private NotifierConfig config(int smtpPort, long retryInitialMs) {
         return new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, "127.0.0.1",
-                NotifierConfig.SMTP_PORT, smtpPort,
+                MailConfig.SMTP_HOST, "127.0.0.1",
+                MailConfig.SMTP_PORT, smtpPort,
                 NotifierConfig.RETRY_INITIAL_MS, retryInitialMs,
                 NotifierConfig.RETRY_MAX_MS, Math.max(200L, retryInitialMs)));
     }
@@ -152,8 +153,8 @@ class AlertNotifierIntegrationTest {
         // When the digests are replayed from the start by a notifier with a fresh group
         var replay = new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, "127.0.0.1",
-                NotifierConfig.SMTP_PORT, smtp.port(),
+                MailConfig.SMTP_HOST, "127.0.0.1",
+                MailConfig.SMTP_PORT, smtp.port(),
                 NotifierConfig.GROUP_ID, "replay"));
         try (var notifier = new AlertNotifier(replay, new AlertNotifier.Listener() { }).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == 3);
@@ -224,7 +225,7 @@ class AlertNotifierIntegrationTest {
     @Test
     void shouldNotHoldBackAParkedDigestBehindOneWaitingLonger() throws Exception {
         // Given Ada's digest parked on digests.retry until two minutes from now
-        Digest forAda = AlertMailerTest.instant(alertFor("n8-ada@example.org", "p1", "For Ada"));
+        Digest forAda = io.paperalerts.testing.TestDigests.instant(alertFor("n8-ada@example.org", "p1", "For Ada"));
         var retry = Topics.DIGESTS_RETRY;
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),

@@ -1,8 +1,8 @@
 package io.paperalerts.registration;
 
-import io.paperalerts.notifier.AlertMailer;
-import io.paperalerts.notifier.Html;
-import io.paperalerts.notifier.SmtpMailSender;
+import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.Html;
+import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

@@ -1,6 +1,6 @@
 package io.paperalerts.registration;
 
-import static io.paperalerts.notifier.Html.escape;
+import static io.paperalerts.mail.Html.escape;
 
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;

@@ -1,12 +1,12 @@
 package io.paperalerts.registration;
 
 import io.paperalerts.config.CommonConfig;
-import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.mail.MailConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 
 /** Configuration of registration: the web server, its limits, and the email keys for confirmations. */
 public final class RegistrationConfig extends AbstractConfig {
@@ -23,7 +23,7 @@ public final class RegistrationConfig extends AbstractConfig {
     public static final String MAX_BACKFILL_DAYS = "registration.max.backfill.days";
     public static final String PREVIEW_PAPERS = "preview.recent.papers";
 
-    public static final ConfigDef DEFINITION = NotifierConfig.defineMail(CommonConfig.define(new ConfigDef()))
+    public static final ConfigDef DEFINITION = MailConfig.define(CommonConfig.define(new ConfigDef()))
             .define(HTTP_PORT, Type.INT, 8080, ConfigDef.Range.between(0, 65535), Importance.HIGH,
                     "Port of the web pages and the REST API (0: any free port)")
             .define(CONFIRM_TTL_HOURS, Type.INT, 48, ConfigDef.Range.atLeast(1), Importance.LOW,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
@@ -58,7 +59,7 @@ class DurableBackfillTest {
 
         try (var notifier = new AlertNotifier(new NotifierConfig(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                NotifierConfig.SMTP_HOST, smtp.host(), NotifierConfig.SMTP_PORT, smtp.port(),
+                MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
                 NotifierConfig.STATE_DIR, notifierState.toString())), new AlertNotifier.Listener() { }).start()) {
             // When the service is back and works through the requests
             try (var restarted = new BackfillRequests(bootstrap, "backfills", backfill).start()) {

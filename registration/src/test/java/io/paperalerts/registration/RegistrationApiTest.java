@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.paperalerts.notifier.LinkTokens;
+import io.paperalerts.mail.LinkTokens;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;

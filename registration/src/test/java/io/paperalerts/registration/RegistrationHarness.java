@@ -5,6 +5,7 @@ import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
@@ -74,10 +75,10 @@ final class RegistrationHarness implements AutoCloseable {
     private Map<String, Object> mail() {
         Map<String, Object> mail = new HashMap<>();
         mail.put(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        mail.put(NotifierConfig.SMTP_HOST, smtp.host());
-        mail.put(NotifierConfig.SMTP_PORT, smtp.port());
-        mail.put(NotifierConfig.TOKEN_SECRET, SECRET);
-        mail.put(NotifierConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port);
+        mail.put(MailConfig.SMTP_HOST, smtp.host());
+        mail.put(MailConfig.SMTP_PORT, smtp.port());
+        mail.put(MailConfig.TOKEN_SECRET, SECRET);
+        mail.put(MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port);
         return mail;
     }
 

@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Runs the alert topology: creates missing topics, starts Kafka Streams, closes it cleanly. */
-public final class AlertStreamsService implements AutoCloseable {
+public final class AlertStreamsService implements SubscriptionDirectory, AutoCloseable {
 
     private final KafkaStreams streams;
     private final SubscriptionMatcher matcher;
@@ -123,6 +123,7 @@ public final class AlertStreamsService implements AutoCloseable {
     }
 
     /** A subscription as the streams service knows it (its global store, read by interactive query). */
+    @Override
     public Optional<Subscription> subscription(String id) {
         return Optional.ofNullable(subscriptions().get(id));
     }
@@ -131,6 +132,7 @@ public final class AlertStreamsService implements AutoCloseable {
      * Every subscription of one address, in any status. A scan of the store: fine for the pages
      * people open, not for a hot path.
      */
+    @Override
     public List<Subscription> subscriptionsOf(String email) {
         List<Subscription> found = new ArrayList<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {
@@ -145,6 +147,7 @@ public final class AlertStreamsService implements AutoCloseable {
     }
 
     /** Subscriptions still pending that were created before {@code created}: a scan, for a periodic sweep. */
+    @Override
     public List<Subscription> pendingCreatedBefore(java.time.Instant created) {
         List<Subscription> found = new ArrayList<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {

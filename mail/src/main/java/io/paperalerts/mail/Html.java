@@ -1,4 +1,4 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
 /** HTML escaping of outside text (paper data, addresses, queries) for emails and pages. */
 public final class Html {

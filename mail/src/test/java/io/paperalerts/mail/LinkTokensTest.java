@@ -1,4 +1,4 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

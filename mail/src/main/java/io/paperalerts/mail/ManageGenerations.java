@@ -1,4 +1,4 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
 import io.paperalerts.topics.Topics;
 import java.time.Duration;

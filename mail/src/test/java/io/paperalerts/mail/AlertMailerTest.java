@@ -1,5 +1,9 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
+import static io.paperalerts.testing.TestDigests.alert;
+import static io.paperalerts.testing.TestDigests.digest;
+import static io.paperalerts.testing.TestDigests.instant;
+import static io.paperalerts.testing.TestDigests.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.Alert;
@@ -23,47 +27,9 @@ import org.junit.jupiter.api.Test;
 
 class AlertMailerTest {
 
+
     private final AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>");
     private final Session session = Session.getInstance(new Properties());
-
-    static Alert alert(String recipient, Paper paper) {
-        return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s1")).setPaper(paper)
-                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1").setQuery("reward hacking")
-                        .setMatchedTerms(List.of("Reward Hacking")).setSnippet("… on Reward Hacking, Explained").build()))
-                .setMatchedAt(Instant.parse("2026-11-28T10:00:00Z")).setKind(AlertKind.LIVE).build();
-    }
-
-    static Digest digest(DigestKind kind, int omitted, Alert... alerts) {
-        return Digest.newBuilder().setId("d-" + alerts[0].getRecipient() + "-" + alerts[0].getPaper().getId())
-                .setRecipient(alerts[0].getRecipient()).setKind(kind)
-                .setPeriodStart(Instant.parse("2026-11-27T08:00:00Z")).setPeriodEnd(Instant.parse("2026-11-28T08:00:00Z"))
-                .setTimezone("UTC").setAlerts(List.of(alerts)).setOmitted(omitted).build();
-    }
-
-    static Digest instant(Alert... alerts) {
-        return digest(DigestKind.INSTANT, 0, alerts);
-    }
-
-    static Alert alert(String recipient, Paper paper, String subscriptionId, String query, String matched) {
-        return Alert.newBuilder(alert(recipient, paper)).setSubscriptionIds(List.of(subscriptionId))
-                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId(subscriptionId).setQuery(query)
-                        .setMatchedTerms(List.of(matched)).setSnippet(paper.getTitle()).build()))
-                .build();
-    }
-
-    static Paper paper(String id, String title) {
-        Paper paper = paper(title);
-        paper.setId(id);
-        return paper;
-    }
-
-    static Paper paper(String title) {
-        return Paper.newBuilder().setId("2501.01234").setTitle(title).setAbstractText("An abstract.")
-                .setAuthors(List.of("Ada Lovelace")).setCategories(List.of("cs.LG"))
-                .setPublished(Instant.parse("2025-01-02T00:00:00Z"))
-                .setUrl("https://arxiv.org/abs/2501.01234").setPdfUrl("https://arxiv.org/pdf/2501.01234")
-                .setSource("test").build();
-    }
 
     @Test
     void shouldRenderTextAndHtmlWithTitleLinkAuthorsAndQuery() throws Exception {

@@ -1,4 +1,4 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

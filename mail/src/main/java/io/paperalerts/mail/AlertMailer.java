@@ -1,6 +1,6 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
-import static io.paperalerts.notifier.Html.escape;
+import static io.paperalerts.mail.Html.escape;
 
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Alert;
@@ -59,13 +59,13 @@ public final class AlertMailer {
             this(baseUrl, mailto, tokens, tokens, ManageGenerations.none());
         }
 
-        /** The links the {@code mail.*} keys of {@link NotifierConfig#defineMail} configure. */
+        /** The links the {@code mail.*} keys of {@link MailConfig#define} configure. */
         public static Links of(AbstractConfig config, Clock clock, ManageGenerations generations) {
-            LinkTokens tokens = new LinkTokens(NotifierConfig.tokenSecret(config),
-                    Duration.ofDays(config.getInt(NotifierConfig.TOKEN_TTL_DAYS)), clock);
-            return new Links(config.getString(NotifierConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
-                    config.getString(NotifierConfig.UNSUBSCRIBE_MAILTO), tokens,
-                    tokens.withLifetime(Duration.ofDays(config.getInt(NotifierConfig.MANAGE_TTL_DAYS))), generations);
+            LinkTokens tokens = new LinkTokens(MailConfig.tokenSecret(config),
+                    Duration.ofDays(config.getInt(MailConfig.TOKEN_TTL_DAYS)), clock);
+            return new Links(config.getString(MailConfig.LINKS_BASE_URL).replaceFirst("/+$", ""),
+                    config.getString(MailConfig.UNSUBSCRIBE_MAILTO), tokens,
+                    tokens.withLifetime(Duration.ofDays(config.getInt(MailConfig.MANAGE_TTL_DAYS))), generations);
         }
 
         /**
@@ -156,7 +156,7 @@ public final class AlertMailer {
     }
 
     /** The same digest always gets the same id, so a re-sent copy is recognisable as such. */
-    static String messageId(Digest digest) {
+    public static String messageId(Digest digest) {
         try {
             byte[] sha = MessageDigest.getInstance("SHA-256").digest(
                     (digest.getRecipient() + "\n" + digest.getId()).getBytes(StandardCharsets.UTF_8));

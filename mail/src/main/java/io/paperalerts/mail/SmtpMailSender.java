@@ -1,4 +1,4 @@
-package io.paperalerts.notifier;
+package io.paperalerts.mail;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -24,15 +24,15 @@ public final class SmtpMailSender implements AutoCloseable {
     private Transport transport;
     private long lastUsed;
 
-    /** @param config any configuration with the keys of {@link NotifierConfig#defineMail} */
+    /** @param config any configuration with the keys of {@link MailConfig#define} */
     public SmtpMailSender(AbstractConfig config) {
-        NotifierConfig.Security security = NotifierConfig.security(config);
-        this.protocol = security == NotifierConfig.Security.SMTPS ? "smtps" : "smtp";
-        this.host = config.getString(NotifierConfig.SMTP_HOST);
-        this.port = config.getInt(NotifierConfig.SMTP_PORT);
-        this.user = config.getString(NotifierConfig.SMTP_USER);
-        this.password = config.getPassword(NotifierConfig.SMTP_PASSWORD).value();
-        String timeout = String.valueOf(config.getInt(NotifierConfig.SMTP_TIMEOUT_MS));
+        MailConfig.Security security = MailConfig.security(config);
+        this.protocol = security == MailConfig.Security.SMTPS ? "smtps" : "smtp";
+        this.host = config.getString(MailConfig.SMTP_HOST);
+        this.port = config.getInt(MailConfig.SMTP_PORT);
+        this.user = config.getString(MailConfig.SMTP_USER);
+        this.password = config.getPassword(MailConfig.SMTP_PASSWORD).value();
+        String timeout = String.valueOf(config.getInt(MailConfig.SMTP_TIMEOUT_MS));
         Properties props = new Properties();
         String prefix = "mail." + protocol + ".";
         props.put("mail.transport.protocol", protocol);
@@ -42,11 +42,11 @@ public final class SmtpMailSender implements AutoCloseable {
         props.put(prefix + "timeout", timeout);
         props.put(prefix + "writetimeout", timeout);
         props.put(prefix + "auth", String.valueOf(!user.isEmpty()));
-        if (security == NotifierConfig.Security.STARTTLS) {
+        if (security == MailConfig.Security.STARTTLS) {
             props.put(prefix + "starttls.enable", "true");
             props.put(prefix + "starttls.required", "true");
         }
-        if (security != NotifierConfig.Security.NONE) {
+        if (security != MailConfig.Security.NONE) {
             props.put(prefix + "ssl.checkserveridentity", "true");
         }
         this.session = Session.getInstance(props);

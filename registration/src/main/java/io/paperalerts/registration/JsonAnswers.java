@@ -1,0 +1,80 @@
+package io.paperalerts.registration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.paperalerts.schemas.Subscription;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** The API's JSON both ways: request bodies read strictly, answers and refusals written alike. */
+final class JsonAnswers {
+
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonAnswers() {
+    }
+
+    static JsonNode jsonBody(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
+        if (!type.equalsIgnoreCase("application/json")) {
+            // A form or text/plain body is what a hostile page can send without a CORS preflight.
+            throw ApiError.unsupportedMediaType("expected Content-Type application/json, got '"
+                    + (type.isEmpty() ? "none" : type) + "'");
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length > MAX_BODY_BYTES) {
+            throw ApiError.invalid("body", "body over 16 KiB (" + body.length + " bytes)");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null) {
+                throw ApiError.invalid("body", "empty body; expected a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw ApiError.invalid("body", "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    static void refuse(ApiError e, Context ctx) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", e.status);
+        if (e.field != null) {
+            body.put("field", e.field);
+        }
+        body.put("reason", e.getMessage());
+        if (e.position != null) {
+            body.put("position", e.position);
+        }
+        if (e.retryAfterSeconds > 0) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds));
+        }
+        json(ctx.status(e.status), body);
+    }
+
+    static Map<String, Object> view(Subscription s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", s.getId());
+        view.put("email", s.getEmail());
+        view.put("query", s.getQuery());
+        view.put("delivery", s.getDelivery().name().toLowerCase(Locale.ROOT));
+        view.put("status", s.getStatus().name().toLowerCase(Locale.ROOT));
+        view.put("timezone", s.getTimezone());
+        view.put("backfillDays", s.getBackfillDays());
+        view.put("created", s.getCreated().toString());
+        return view;
+    }
+
+    static void json(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

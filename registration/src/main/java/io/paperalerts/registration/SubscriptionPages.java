@@ -1,0 +1,101 @@
+package io.paperalerts.registration;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.Html;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import java.util.Optional;
+
+/**
+ * The pages the links in emails lead to (confirm, manage, unsubscribe). A GET never changes
+ * anything (mail scanners follow links); a button POSTs.
+ */
+final class SubscriptionPages {
+
+    private final Subscriptions subscriptions;
+    private final LinkChecks checks;
+    private final AlertMailer.Links links;
+    private final SubscriptionMatcher checker;
+
+    SubscriptionPages(Subscriptions subscriptions, LinkChecks checks, SubscriptionMatcher checker) {
+        this.subscriptions = subscriptions;
+        this.checks = checks;
+        this.links = checks.links();
+        this.checker = checker;
+    }
+
+    void confirmPage(Context ctx) {
+        var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "confirm");
+        if (claims == null) {
+            return;
+        }
+        Optional<Subscription> subscription = subscriptions.find(claims.subscriptionIds().get(0));
+        if (subscription.isEmpty()) {
+            ctx.status(HttpStatus.NOT_FOUND).html(Pages.message("Not found", "This subscription no longer exists.", false));
+            return;
+        }
+        ctx.html(Pages.confirm(subscription.get(), ctx.queryParam("token")));
+    }
+
+    void confirmForm(Context ctx) {
+        var claims = checks.verifyPage(ctx, ctx.formParam("token"), "confirm");
+        if (claims == null) {
+            return;
+        }
+        boolean already = subscriptions.activate(claims.subscriptionIds().get(0));
+        String manage = links.manage(claims.recipient());
+        ctx.html(Pages.page(already ? "Already active" : "Subscription confirmed",
+                "<p id=\"result\" role=\"status\" class=\"ok\">" + (already ? "This subscription is already active."
+                        : "Your subscription is active: matching papers will be emailed to "
+                                + Html.escape(claims.recipient()) + ".") + "</p><p><a id=\"manage\" href=\""
+                        + Html.escape(manage) + "\">Manage your subscriptions</a></p>"));
+    }
+
+    void managePage(Context ctx) {
+        var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "manage");
+        if (claims != null) {
+            ctx.html(Pages.manage(claims.recipient(), subscriptions.shownTo(claims.recipient()), ctx.queryParam("token")));
+        }
+    }
+
+    void manageUpdate(Context ctx) {
+        String token = ctx.queryParam("token");
+        Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient());
+        Subscription changed = Subscription.newBuilder(subscription)
+                .setQuery(SubscriptionRules.query(ctx.formParam("query"), checker))
+                .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"))).build();
+        subscriptions.writeAndAwait(changed);
+        ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
+    }
+
+    void manageDelete(Context ctx) {
+        String token = ctx.queryParam("token");
+        subscriptions.remove(subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient()));
+        ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
+    }
+
+    void unsubscribePage(Context ctx) {
+        var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "unsubscribe");
+        if (claims != null) {
+            ctx.html(Pages.unsubscribe(subscriptions.unsubscribed(claims), ctx.queryParam("token")));
+        }
+    }
+
+    /** RFC 8058 one-click: the mail client POSTs {@code List-Unsubscribe=One-Click} to the link. */
+    void unsubscribe(Context ctx) {
+        var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "unsubscribe");
+        if (claims == null) {
+            return;
+        }
+        for (Subscription s : subscriptions.unsubscribed(claims)) {
+            if (s.getStatus() != SubscriptionStatus.CANCELLED) {
+                subscriptions.writeAndAwait(Subscription.newBuilder(s).setStatus(SubscriptionStatus.CANCELLED).build());
+            }
+        }
+        ctx.html(Pages.message("Unsubscribed", "You are unsubscribed: these alerts will not be sent to "
+                + claims.recipient() + " any more.", true));
+    }
+}
