@@ -92,6 +92,10 @@ public final class QueryCompiler {
                     + (found.isEmpty() ? ": the query ends too early" : ""));
         } catch (TokenMgrError e) {
             throw new InvalidQueryException("invalid query: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // Lucene builds some queries while parsing (a /regular expression/) and refuses bad ones
+            // this way; found by QueryParserFuzzTest with /\/.
+            throw new InvalidQueryException("invalid query: " + e.getMessage());
         }
     }
 

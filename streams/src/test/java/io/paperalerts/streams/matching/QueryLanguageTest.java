@@ -156,6 +156,8 @@ class QueryLanguageTest {
         assertRejected(String.join(" ", java.util.Collections.nCopies(33, "reward")), "query has 33 clauses; at most 32");
         assertRejected("reward AND", "invalid query");
         assertRejected("\"!!!\"", "query has no words to match");
+        // Found by QueryParserFuzzTest: a broken regular expression was an IllegalArgumentException
+        assertRejected("/\\/", "invalid query");
     }
 
     private void assertRejected(String query, String message) {

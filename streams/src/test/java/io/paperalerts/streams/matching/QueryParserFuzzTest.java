@@ -19,6 +19,9 @@ import net.jqwik.api.constraints.StringLength;
  * The query parser on random and hostile input: it compiles a query or refuses it with an
  * {@link InvalidQueryException} (which the API answers as a 400 naming the field), never anything
  * else, and never takes long, whatever the input.
+ *
+ * <p>The seeds are fixed so that the build is repeatable; to explore further, raise the tries and
+ * drop the seed for a run (50,000 tries found nothing more after the /\/ fix).
  */
 class QueryParserFuzzTest {
 
@@ -26,17 +29,17 @@ class QueryParserFuzzTest {
     private static final Paper PAPER = Paper.newBuilder().setId("2501.01234").setTitle("Reward hacking in GRPO")
             .setAbstractText("A diffusion model study.").setSource("test").build();
 
-    @Property(tries = 500)
+    @Property(tries = 500, seed = "20261202")
     void shouldCompileOrRefuseAnyString(@ForAll @StringLength(max = 400) String query) {
         compileOrRefuseQuickly(query);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, seed = "20261202")
     void shouldCompileOrRefuseQueriesMadeOfTheLanguagesOwnPieces(@ForAll("queryish") String query) {
         compileOrRefuseQuickly(query);
     }
 
-    @Property(tries = 30)
+    @Property(tries = 30, seed = "20261202")
     void shouldRefuseOrCompileDeeplyNestedAndHugeQueriesQuickly(@ForAll("hostile") String query) {
         compileOrRefuseQuickly(query);
     }
