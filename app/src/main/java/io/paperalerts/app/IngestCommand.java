@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
@@ -93,27 +91,13 @@ final class IngestCommand implements Callable<Integer> {
             IngestConfig config = parent.config();
             PaperPublisher publisher = new PaperPublisher(config);
             SourceScheduler scheduler = new SourceScheduler(config, publisher);
-            CompletableFuture<Integer> exit = new CompletableFuture<>();
-            AtomicBoolean closed = new AtomicBoolean();
-            Runnable close = () -> {
-                if (closed.compareAndSet(false, true)) {
-                    scheduler.close();
-                    publisher.close();
-                }
-            };
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                close.run();
-                exit.complete(0);
-            }, "ingest-shutdown"));
-            scheduler.died().thenAccept(e -> {
-                parent.spec.commandLine().getErr().println("Error: polling stopped: " + e);
-                exit.complete(1);
-            });
+            scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: " + e));
             scheduler.start();
             // A failed poll is retried at the source's next turn; polling that died is an exit.
-            int status = exit.get();
-            close.run();
-            return status;
+            return UntilStopped.await("ingest", scheduler.died(), () -> {
+                scheduler.close();
+                publisher.close();
+            });
         }
     }
 

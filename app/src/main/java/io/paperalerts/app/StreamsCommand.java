@@ -9,8 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,26 +40,14 @@ final class StreamsCommand implements Callable<Integer> {
         var registrationConfig = new RegistrationConfig(values);
         MailConfig.requireTokenSecret(registrationConfig);
         AlertStreamsService streams = new AlertStreamsService(config).start();
-        CompletableFuture<Integer> exit = new CompletableFuture<>();
-        streams.terminated().thenAccept(reason -> exit.complete(1));
         streams.awaitRunning(Duration.ofMinutes(5));
         RegistrationServer registration = new RegistrationServer(registrationConfig, streams,
                 config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
-        AtomicBoolean closed = new AtomicBoolean();
-        Runnable close = () -> {
-            if (closed.compareAndSet(false, true)) {
-                registration.close();
-                streams.close();
-            }
-        };
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            close.run();
-            exit.complete(0);
-        }, "streams-shutdown"));
-        // Either a signal (0) or Kafka Streams dying (1, see StreamsFailurePolicy): a process that
-        // can no longer match papers exits, so that its supervisor restarts it.
-        int status = exit.get();
-        close.run();
-        return status;
+        // Kafka Streams dying (see StreamsFailurePolicy) is an exit: a process that can no longer
+        // match papers must be restarted by its supervisor.
+        return UntilStopped.await("streams", streams.terminated(), () -> {
+            registration.close();
+            streams.close();
+        });
     }
 }

@@ -123,7 +123,7 @@ public final class AlertNotifier implements AutoCloseable {
         this.generations = ManageGenerations.follow(bootstrap);
         this.mailer = new AlertMailer(config.getString(MailConfig.MAIL_FROM),
                 AlertMailer.Links.of(config, Clock.systemUTC(), generations));
-        Map<Object, Object> consumerProperties = new HashMap<>(Map.of(
+        Map<String, Object> consumerProperties = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, config.getString(NotifierConfig.GROUP_ID),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -135,7 +135,7 @@ public final class AlertNotifier implements AutoCloseable {
                 // needs partition n of the delivery record only.
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName()));
         GroupMembership.of(config).configure(consumerProperties, "");
-        this.consumer = new KafkaConsumer<>(toStringKeys(consumerProperties), new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -397,12 +397,6 @@ public final class AlertNotifier implements AutoCloseable {
             throw new IllegalStateException("Cannot move " + position + " to " + record.topic() + ": "
                     + e.getCause().getMessage(), e);
         }
-    }
-
-    private static Map<String, Object> toStringKeys(Map<Object, Object> properties) {
-        Map<String, Object> result = new HashMap<>();
-        properties.forEach((k, v) -> result.put(String.valueOf(k), v));
-        return result;
     }
 
     private static long longHeader(ConsumerRecord<?, ?> record, String name, long otherwise) {

@@ -37,7 +37,7 @@ public record GroupMembership(int sessionTimeoutMs, String instanceId) {
     }
 
     /** Adds the consumer settings, each key behind {@code prefix} (empty for a plain consumer). */
-    public void configure(Map<Object, Object> consumerProperties, String prefix) {
+    public void configure(Map<? super String, Object> consumerProperties, String prefix) {
         consumerProperties.put(prefix + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
         // A third of the session, as Kafka advises: two lost heartbeats do not end it.
         consumerProperties.put(prefix + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1_000, sessionTimeoutMs / 3));

@@ -12,6 +12,7 @@ import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.topics.Topics;
 import java.io.InputStream;
@@ -86,13 +87,7 @@ class ScaleOutIntegrationTest {
         round++;
         List<String> markers = new ArrayList<>();
         for (int p = 0; p < Topics.PAPERS.partitions(); p++) {
-            String marker = null;
-            for (int n = 0; marker == null; n++) {
-                String candidate = "marker-" + round + "-" + n;
-                if (Topics.PAPERS.partitionOf(candidate) == p) {
-                    marker = candidate;
-                }
-            }
+            String marker = Markers.onPartition(Topics.PAPERS, p, "marker-" + round + "-");
             markers.add(marker);
             kafka.produce(Topics.PAPERS, marker, paper(marker, "Xqzmarker", ""));
         }

@@ -14,7 +14,11 @@ public final class Markers {
 
     /** The first {@code prefix + n} (n = 0, 1, ...) that Kafka's default partitioner puts beside {@code key} in {@code topic}. */
     public static String besides(Topic<String, ?> topic, String key, String prefix) {
-        int partition = topic.partitionOf(key);
+        return onPartition(topic, topic.partitionOf(key), prefix);
+    }
+
+    /** The first {@code prefix + n} (n = 0, 1, ...) that Kafka's default partitioner puts on {@code partition}. */
+    public static String onPartition(Topic<String, ?> topic, int partition, String prefix) {
         for (int n = 0; ; n++) {
             String candidate = prefix + n;
             if (topic.partitionOf(candidate) == partition) {

@@ -72,6 +72,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Whether the server still refuses everyone (see {@link #refuseEverythingFor}). */
+    public boolean refusingEverything() {
+        return java.time.Instant.now().isBefore(refuseAllUntil);
+    }
+
     /** Every message accepted so far, in order of arrival. */
     public List<MimeMessage> messages() {
         synchronized (received) {

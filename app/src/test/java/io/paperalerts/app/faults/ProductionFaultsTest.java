@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,6 +70,8 @@ class ProductionFaultsTest {
     Path dir;
 
     private final List<Paper> feed = new CopyOnWriteArrayList<>();
+    /** The source's new papers, one every {@link #PAPER_EVERY}. */
+    private final ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor();
     private final Map<String, Instant> events = new LinkedHashMap<>();
     private final Map<String, Duration> recoveries = new LinkedHashMap<>();
 
@@ -86,48 +90,50 @@ class ProductionFaultsTest {
             services.forEach(JavaProcess::start);
             try {
                 // When papers keep coming while faults are injected
-                addPaper();
+                source.scheduleAtFixedRate(this::addPaper, 0, PAPER_EVERY.toMillis(), TimeUnit.MILLISECONDS);
                 await("the first email").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                         .failFast(() -> services.stream().anyMatch(s -> !s.isAlive()))
-                        .until(() -> { addPaperIfDue(); return !smtp.messages().isEmpty(); });
+                        .until(() -> !smtp.messages().isEmpty());
                 Instant start = Instant.now();
-                runFor(Duration.ofSeconds(6));
+                awaitPapersFor(Duration.ofSeconds(6));
 
                 TopicPartition papers0 = new TopicPartition(Topics.PAPERS.name(), 0);
                 BrokerProcessCluster.Node leader = kafka.leaderOf(papers0);
                 mark("kill broker " + leader.id() + " (leader of papers-0)");
                 leader.process().kill();
-                runFor(Duration.ofSeconds(5));
+                awaitPapersFor(Duration.ofSeconds(5));
                 leader.process().start();
                 mark("restart broker " + leader.id());
-                runFor(Duration.ofSeconds(6));
+                awaitPapersFor(Duration.ofSeconds(6));
 
                 Set<String> notifier1Recipients = recipientsOf(kafka, "notifier-1");
                 mark("kill streams");
                 streams.kill();
                 streams.start();
-                runFor(Duration.ofSeconds(12));
+                awaitPapersFor(Duration.ofSeconds(12));
 
                 mark("kill notifier-1");
                 notifier1.kill();
                 notifier1.start();
-                runFor(Duration.ofSeconds(12));
+                awaitPapersFor(Duration.ofSeconds(12));
 
                 mark("kill ingest");
                 ingest.kill();
                 ingest.start();
-                runFor(Duration.ofSeconds(10));
+                awaitPapersFor(Duration.ofSeconds(10));
 
                 mark("SMTP answers 421 for 30 s");
                 smtp.refuseEverythingFor(Duration.ofSeconds(30), new ScriptedSmtpServer.Reply(421, "4.3.2 Service shutting down"));
-                runFor(Duration.ofSeconds(30));
+                await("the SMTP server answering again").atMost(Duration.ofSeconds(40)).until(() -> !smtp.refusingEverything());
                 mark("SMTP answers again");
-                runFor(Duration.ofSeconds(6));
+                awaitPapersFor(Duration.ofSeconds(6));
 
                 Set<String> notifier2Recipients = recipientsOf(kafka, "notifier-2");
                 mark("kill notifier-2 for good");
                 notifier2.kill();
-                runFor(Duration.ofSeconds(16));
+                awaitPapersFor(Duration.ofSeconds(16));
+                source.shutdownNow();
+                assertThat(source.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
                 Instant lastPaper = Instant.now();
 
                 // Then every paper of the feed is published (the last ones by the next poll) ...
@@ -175,6 +181,7 @@ class ProductionFaultsTest {
                 services.forEach(s -> logs.append(s.tail(40)).append('\n'));
                 throw new AssertionError(e.getMessage() + "\n" + logs + kafka.logs(20), e);
             } finally {
+                source.shutdownNow();
                 services.forEach(s -> s.stop(Duration.ofSeconds(10)));
             }
         } finally {
@@ -189,14 +196,6 @@ class ProductionFaultsTest {
         System.out.printf("%s %s%n", Instant.now(), event);
     }
 
-    private Instant nextPaperAt = Instant.EPOCH;
-
-    private void addPaperIfDue() {
-        if (Instant.now().isAfter(nextPaperAt)) {
-            addPaper();
-        }
-    }
-
     /** A paper whose title names two of the words, so each paper matches four subscribers. */
     private void addPaper() {
         int i = feed.size();
@@ -204,15 +203,12 @@ class ProductionFaultsTest {
                 + " problem";
         feed.add(Paper.newBuilder().setId(String.format("2612.%05d", i + 1)).setTitle(title)
                 .setAbstractText("A steady stream of papers.").setSource("hf-daily").build());
-        nextPaperAt = Instant.now().plus(PAPER_EVERY);
     }
 
-    private void runFor(Duration duration) throws InterruptedException {
-        Instant until = Instant.now().plus(duration);
-        while (Instant.now().isBefore(until)) {
-            addPaperIfDue();
-            Thread.sleep(50);
-        }
+    /** Lets the papers of {@code span} appear (one every {@link #PAPER_EVERY}) while the system copes. */
+    private void awaitPapersFor(Duration span) {
+        int target = feed.size() + (int) (span.toMillis() / PAPER_EVERY.toMillis());
+        await().atMost(span.multipliedBy(2)).pollInterval(Duration.ofMillis(100)).until(() -> feed.size() >= target);
     }
 
     private Map<String, Subscription> subscribe(BrokerProcessCluster kafka) throws Exception {
