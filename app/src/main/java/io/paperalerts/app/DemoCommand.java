@@ -9,6 +9,7 @@ import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -199,6 +200,7 @@ final class DemoCommand implements Callable<Integer> {
                 String email = entry.getKey().substring(0, entry.getKey().indexOf('='));
                 String id = "demo-" + shortHash(email.toLowerCase(Locale.ROOT) + "\n" + entry.getValue());
                 Subscription subscription = Subscription.newBuilder().setId(id).setEmail(email)
+                        .setArchiveToken(SubscriptionRules.newArchiveToken())
                         .setQuery(entry.getValue()).setDelivery(DeliveryMode.INSTANT)
                         .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
                 producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();

@@ -41,7 +41,7 @@ final class StreamsCommand implements Callable<Integer> {
         MailConfig.requireTokenSecret(registrationConfig);
         AlertStreamsService streams = new AlertStreamsService(config).start();
         streams.awaitRunning(Duration.ofMinutes(5));
-        RegistrationServer registration = new RegistrationServer(registrationConfig, streams,
+        RegistrationServer registration = new RegistrationServer(registrationConfig, streams, streams,
                 config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
         // Kafka Streams dying (see StreamsFailurePolicy) is an exit: a process that can no longer
         // match papers must be restarted by its supervisor.

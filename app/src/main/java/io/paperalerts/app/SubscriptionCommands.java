@@ -135,6 +135,7 @@ final class SubscriptionCommands {
             try {
                 subscription = Subscription.newBuilder()
                         .setId(SubscriptionRules.newId())
+                        .setArchiveToken(SubscriptionRules.newArchiveToken())
                         .setEmail(SubscriptionRules.email(email))
                         .setQuery(SubscriptionRules.query(query, new SubscriptionMatcher()))
                         .setDelivery(SubscriptionRules.delivery(delivery))

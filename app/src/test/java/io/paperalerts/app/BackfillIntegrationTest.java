@@ -105,7 +105,7 @@ class BackfillIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("newcomer@example.org").isEmpty());
         MimeMessage email = smtp.messagesTo("newcomer@example.org").get(0);
         assertThat(paperIds(email)).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(email.getSubject()).isEqualTo("[paper-alerts] Papers from the last 1500 days: " + expected.size() + " papers");
+        assertThat(email.getSubject()).isEqualTo("[paper-alerts] " + expected.size() + " papers from the last 1500 days for \u201c" + QUERY + "\u201d");
 
         // When the same backfill runs again
         long skippedBefore = notifier.alreadyDelivered();

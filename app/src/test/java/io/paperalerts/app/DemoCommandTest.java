@@ -40,11 +40,11 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<MimeMessage> emails = readEmails(out);
         assertThat(emails).singleElement().satisfies(email -> {
-            assertThat(email.getSubject()).startsWith("[paper-alerts] 2 new papers: ").endsWith(" and more");
+            assertThat(email.getSubject()).isEqualTo("[paper-alerts] 2 new papers for \u201creward hacking\u201d");
             assertThat(email.getAllRecipients()).extracting(Object::toString).containsExactly("me@example.org");
             assertThat(paperIds(email)).containsExactlyInAnyOrder("mine-1", "mine-2");
         });
-        assertThat(run.out()).contains("me@example.org", "[paper-alerts] 2 new papers: ")
+        assertThat(run.out()).contains("me@example.org", "[paper-alerts] 2 new papers for ")
                 .contains("3 papers ingested, 1 rejected, 2 matched; 1 emails sent")
                 .contains("line 4: malformed JSON");
     }

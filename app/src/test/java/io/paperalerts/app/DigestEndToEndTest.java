@@ -127,7 +127,7 @@ class DigestEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
         assertThat(digestsTo("ada@example.org")).hasSize(1);
         MimeMessage email = smtp.messagesTo("ada@example.org").get(0);
-        assertThat(email.getSubject()).isEqualTo("[paper-alerts] 2 new papers: Reward models at scale and more");
+        assertThat(email.getSubject()).isEqualTo("[paper-alerts] 2 new papers for \u201creward\u201d");
         assertThat(paperIds(email)).containsExactly("i-1", "i-2");
     }
 
@@ -150,7 +150,7 @@ class DigestEndToEndTest {
         clock.set(Instant.parse("2026-11-29T13:00:01Z"));
         awaitEmails("grace@example.org", 1);
         MimeMessage today = smtp.messagesTo("grace@example.org").get(0);
-        assertThat(today.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-29: 1 paper");
+        assertThat(today.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-29: 1 paper for \u201cprotein\u201d");
         assertThat(paperIds(today)).containsExactly("d-1");
 
         // When a paper arrives just after 08:00, it waits for the next day's digest
@@ -164,7 +164,7 @@ class DigestEndToEndTest {
         clock.set(Instant.parse("2026-11-30T13:00:01Z"));
         awaitEmails("grace@example.org", 2);
         MimeMessage tomorrow = smtp.messagesTo("grace@example.org").get(1);
-        assertThat(tomorrow.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-30: 1 paper");
+        assertThat(tomorrow.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-30: 1 paper for \u201cprotein\u201d");
         assertThat(paperIds(tomorrow)).containsExactly("d-2");
 
         // And a day without matches sends her nothing, while the control's day does

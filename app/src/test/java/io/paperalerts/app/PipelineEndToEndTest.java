@@ -107,7 +107,7 @@ class PipelineEndToEndTest {
         // And Ada receives an email with the paper's title in the subject
         await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
         MimeMessage email = smtp.messagesTo("ada@example.org").get(0);
-        assertThat(email.getSubject()).isEqualTo("[paper-alerts] Understanding Reward Hacking in Text-to-Image RL");
+        assertThat(email.getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Understanding Reward Hacking in Text-to-Image RL");
         String html = (String) ((MimeMultipart) email.getContent()).getBodyPart(1).getContent();
         assertThat(html).contains("https://example.org/abs/e2e-1", "Ada Lovelace, Alan Turing", "We study it.");
 
@@ -151,6 +151,6 @@ class PipelineEndToEndTest {
         // Then the current pipeline reads it and Bob is alerted
         await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo("bob@example.org").isEmpty());
         assertThat(smtp.messagesTo("bob@example.org")).extracting(MimeMessage::getSubject)
-                .containsExactly("[paper-alerts] Protein Folding from an Old Producer");
+                .containsExactly("[paper-alerts] New paper for \u201cprotein folding\u201d: Protein Folding from an Old Producer");
     }
 }

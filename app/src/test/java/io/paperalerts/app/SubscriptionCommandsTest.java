@@ -82,7 +82,7 @@ class SubscriptionCommandsTest {
                 RegistrationConfig.HTTP_PORT, port,
                 MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
                 MailConfig.TOKEN_SECRET, secret,
-                MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port)), streams, 50, Clock.systemUTC()).start()) {
+                MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port)), streams, streams, 50, Clock.systemUTC()).start()) {
             String api = "http://127.0.0.1:" + server.port();
 
             // When an address subscribes through the API, a confirmation email goes out and it stays pending

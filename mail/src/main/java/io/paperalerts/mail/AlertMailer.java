@@ -1,7 +1,5 @@
 package io.paperalerts.mail;
 
-import static io.paperalerts.mail.Html.escape;
-
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
@@ -30,13 +28,16 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 
 /**
- * Renders one digest (one or more papers for one recipient) as a multipart text and HTML email.
- * Papers are grouped under the subscription that first matched them. Paper data comes from the
- * outside world, so it is escaped in HTML and stripped of line breaks wherever it reaches a header.
+ * Renders one digest (one or more papers for one recipient) as a multipart text and HTML email,
+ * compact like a Scholar alert: per paper a linked title, five authors, one highlighted snippet,
+ * which subscription matched and why, and its links. Papers are grouped under the subscription
+ * that first matched them; each group links to its archive page. Paper data comes from the outside
+ * world: the templates escape it, and it is made one line (no controls, no bidi overrides) before.
  */
 public final class AlertMailer {
 
@@ -77,6 +78,19 @@ public final class AlertMailer {
             List<String> ids = subscriptionIds(digest);
             return baseUrl + "/unsubscribe?token=" + tokens.sign("unsubscribe", digest.getRecipient(),
                     ids.size() > MAX_UNSUBSCRIBE_IDS ? List.of() : ids);
+        }
+
+        /**
+         * The archive page of a subscription; its feeds are below it ({@code /atom}, {@code /json}).
+         * The token is the subscription's own secret ({@code archiveToken}), not a signature: the
+         * owner revokes it by asking for a new one, and a feed reader's link never expires.
+         */
+        public String archive(String subscriptionId, String archiveToken) {
+            return baseUrl + "/archive/" + urlPart(subscriptionId) + "/" + urlPart(archiveToken);
+        }
+
+        private static String urlPart(String value) {
+            return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
         }
 
         /** Where requests from our own pages come from: the scheme, host and port of the base URL. */
@@ -125,34 +139,32 @@ public final class AlertMailer {
         if (digest.getAlerts().isEmpty()) {
             throw new IllegalArgumentException("An empty digest is never sent: " + digest.getId());
         }
+        DigestView view = view(digest);
         MimeMessage message = new FixedIdMessage(session, messageId(digest));
         message.setFrom(from);
         message.setRecipient(Message.RecipientType.TO, new InternetAddress(digest.getRecipient(), true));
-        message.setSubject(subject(digest), StandardCharsets.UTF_8.name());
+        message.setSubject(subject(view), StandardCharsets.UTF_8.name());
         message.setSentDate(Date.from(digest.getPeriodEnd()));
         message.setHeader("X-Paper-Ids", oneLine(String.join(" ",
                 digest.getAlerts().stream().map(a -> a.getPaper().getId()).toList())));
-        String unsubscribe = links.unsubscribe(digest);
-        String manage = links.manage(digest.getRecipient());
         // RFC 8058 one-click unsubscribe: mail clients POST to the https link.
         // Folded: with many subscriptions the signed link makes a line longer than SMTP allows (998).
-        message.setHeader("List-Unsubscribe", MimeUtility.fold("List-Unsubscribe: ".length(), "<" + unsubscribe + ">"
-                + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>")));
+        message.setHeader("List-Unsubscribe", MimeUtility.fold("List-Unsubscribe: ".length(),
+                "<" + view.unsubscribeUrl() + ">"
+                        + (links.mailto().isEmpty() ? "" : ", <mailto:" + links.mailto() + "?subject=unsubscribe>")));
         message.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(text(digest) + "-- \nYou receive this because " + digest.getRecipient()
-                + " subscribed to paper alerts.\nManage your subscriptions: " + manage + "\nUnsubscribe: " + unsubscribe
-                + "\n", StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(html(digest) + "<hr><p style=\"color:#777;font-size:smaller\">"
-                + "You receive this because " + escape(digest.getRecipient()) + " subscribed to paper alerts. "
-                + "<a href=\"" + escape(manage) + "\">Manage your subscriptions</a> &middot; "
-                + "<a href=\"" + escape(unsubscribe) + "\">Unsubscribe</a></p></body></html>",
-                StandardCharsets.UTF_8.name(), "html");
-        message.setContent(new MimeMultipart("alternative", text, html));
+        message.setContent(alternative(MailTemplates.text("digest", view), MailTemplates.html("digest", view)));
         message.saveChanges();
         return message;
+    }
+
+    /** A text part and an HTML part of the same email, UTF-8. */
+    public static MimeMultipart alternative(String text, String html) throws MessagingException {
+        MimeBodyPart textPart = new MimeBodyPart();
+        textPart.setText(text, StandardCharsets.UTF_8.name(), "plain");
+        MimeBodyPart htmlPart = new MimeBodyPart();
+        htmlPart.setText(html, StandardCharsets.UTF_8.name(), "html");
+        return new MimeMultipart("alternative", textPart, htmlPart);
     }
 
     /** The same digest always gets the same id, so a re-sent copy is recognisable as such. */
@@ -166,17 +178,78 @@ public final class AlertMailer {
         }
     }
 
-    static String subject(Digest digest) {
+    /** The subject is the first line of the email, so the two always agree. */
+    static String subject(DigestView view) {
+        return "[paper-alerts] " + view.headline();
+    }
+
+    /** What the email says, for both of its parts. */
+    DigestView view(Digest digest) {
+        Map<String, List<Alert>> groups = bySubscription(digest);
         int papers = digest.getAlerts().size() + digest.getOmitted();
-        String first = oneLine(digest.getAlerts().get(0).getPaper().getTitle());
+        String unsubscribe = links.unsubscribe(digest);
+        String manage = links.manage(digest.getRecipient());
+        List<DigestView.Group> shown = new ArrayList<>();
+        boolean several = groups.size() > 1;
+        for (List<Alert> alerts : groups.values()) {
+            MatchReason reason = alerts.get(0).getReasons().get(0);
+            String archive = archiveUrl(reason);
+            // One subscription whose email left papers out links its archive in the notes already.
+            boolean linked = several || digest.getOmitted() == 0;
+            shown.add(new DigestView.Group(several ? quoted(reason.getQuery()) : null,
+                    several ? "See all matches of " + quoted(reason.getQuery()) : "See all matches on the archive page",
+                    linked ? archive : null, alerts.stream().map(AlertMailer::item).toList()));
+        }
+        String seeAllUrl = several ? null : archiveUrl(groups.values().iterator().next().get(0).getReasons().get(0));
+        String listedNote = null;
+        String omittedNote = null;
+        if (digest.getOmitted() > 0) {
+            listedNote = "The first " + digest.getAlerts().size() + " are listed below"
+                    + (several ? "; each subscription's archive page has all of its matches." : ".");
+            omittedNote = "And " + digest.getOmitted() + " more matching paper" + (digest.getOmitted() == 1 ? "" : "s")
+                    + ", not listed to keep this email short.";
+        }
+        return new DigestView(headline(digest, papers), listedNote, "See all " + papers + " on the archive page",
+                seeAllUrl, shown, omittedNote, oneLine(digest.getRecipient()), manage, unsubscribe);
+    }
+
+    private String archiveUrl(MatchReason reason) {
+        return reason.getArchiveToken() == null || reason.getArchiveToken().isEmpty() ? null
+                : links.archive(reason.getSubscriptionId(), reason.getArchiveToken());
+    }
+
+    static String headline(Digest digest, int papers) {
+        String whom = whom(digest);
         return switch (digest.getKind()) {
-            case INSTANT -> papers == 1 ? "[paper-alerts] " + first
-                    : "[paper-alerts] " + papers + " new papers: " + first + " and more";
-            case DAILY -> "[paper-alerts] Daily digest, " + localDay(digest) + ": " + count(papers);
-            case WEEKLY -> "[paper-alerts] Weekly digest, week of " + localDay(digest.getPeriodStart(), digest)
-                    + ": " + count(papers);
-            case BACKFILL -> "[paper-alerts] Papers from the last " + days(digest) + ": " + count(papers);
+            case INSTANT -> papers == 1
+                    ? "New paper for " + whom + ": " + oneLine(digest.getAlerts().get(0).getPaper().getTitle())
+                    : papers + " new papers for " + whom;
+            case DAILY -> "Daily digest, " + localDay(digest) + ": " + count(papers) + " for " + whom;
+            case WEEKLY -> "Weekly digest, week of " + localDay(digest.getPeriodStart(), digest) + ": " + count(papers)
+                    + " for " + whom;
+            case BACKFILL -> count(papers) + " from the last " + days(digest) + " for " + whom;
         };
+    }
+
+    /** The one subscription the email is about, quoted, or how many there are. */
+    private static String whom(Digest digest) {
+        Map<String, String> queries = new LinkedHashMap<>();
+        digest.getAlerts().forEach(a -> a.getReasons().forEach(r -> queries.putIfAbsent(r.getSubscriptionId(),
+                r.getQuery())));
+        return queries.size() == 1 ? quoted(queries.values().iterator().next())
+                : "your " + queries.size() + " subscriptions";
+    }
+
+    /**
+     * A query as emails show it: quoted and short, so that a long query cannot make a subject or
+     * heading of its own.
+     */
+    public static String quoted(String query) {
+        String text = oneLine(query);
+        int max = 60;
+        String shown = text.codePointCount(0, text.length()) <= max ? text
+                : text.substring(0, text.offsetByCodePoints(0, max - 1)) + "\u2026";
+        return "\u201c" + shown + "\u201d";
     }
 
     private static String count(int papers) {
@@ -202,150 +275,30 @@ public final class AlertMailer {
         return DateTimeFormatter.ISO_LOCAL_DATE.format(at.atZone(zone));
     }
 
-    /** Papers grouped under the query of the first subscription that matched each, in digest order. */
+    /** Papers grouped under the first subscription that matched each, in digest order. */
     private static Map<String, List<Alert>> bySubscription(Digest digest) {
         Map<String, List<Alert>> groups = new LinkedHashMap<>();
         for (Alert alert : digest.getAlerts()) {
-            String query = alert.getReasons().isEmpty() ? "" : alert.getReasons().get(0).getQuery();
-            groups.computeIfAbsent(query, q -> new ArrayList<>()).add(alert);
+            String id = alert.getReasons().isEmpty() ? "" : alert.getReasons().get(0).getSubscriptionId();
+            groups.computeIfAbsent(id, q -> new ArrayList<>()).add(alert);
         }
         return groups;
     }
 
-    private static String heading(Digest digest) {
-        int listed = digest.getAlerts().size();
-        return switch (digest.getKind()) {
-            case INSTANT -> listed == 1 ? "" : listed + " new papers match your subscriptions.";
-            case DAILY -> "Papers of " + localDay(digest) + " that match your subscriptions.";
-            case WEEKLY -> "Papers of the week of " + localDay(digest.getPeriodStart(), digest)
-                    + " that match your subscriptions.";
-            case BACKFILL -> "Papers from the last " + days(digest) + " that match your subscription.";
-        };
-    }
-
-    private static String more(Digest digest) {
-        return digest.getOmitted() == 0 ? ""
-                : "And " + digest.getOmitted() + " more matching paper" + (digest.getOmitted() == 1 ? "" : "s")
-                        + ", not listed to keep this email short.";
-    }
-
-    private static String text(Digest digest) {
-        StringBuilder out = new StringBuilder();
-        String heading = heading(digest);
-        if (!heading.isEmpty()) {
-            out.append(heading).append("\n\n");
-        }
-        Map<String, List<Alert>> groups = bySubscription(digest);
-        for (Map.Entry<String, List<Alert>> group : groups.entrySet()) {
-            if (groups.size() > 1) {
-                out.append("== ").append(oneLine(group.getKey())).append(" ==\n\n");
-            }
-            for (Alert alert : group.getValue()) {
-                text(out, alert);
-                out.append("\n");
-            }
-        }
-        String more = more(digest);
-        if (!more.isEmpty()) {
-            out.append(more).append("\n\n");
-        }
-        return out.toString();
-    }
-
-    private static void text(StringBuilder out, Alert alert) {
+    /** One paper as a digest and an archive page list it. */
+    public static DigestView.Item item(Alert alert) {
         Paper paper = alert.getPaper();
-        out.append(oneLine(paper.getTitle())).append("\n");
-        if (!paper.getAuthors().isEmpty()) {
-            out.append(authors(paper.getAuthors())).append("\n");
-        }
-        String meta = meta(paper);
-        if (!meta.isEmpty()) {
-            out.append(meta).append("\n");
-        }
-        String url = PaperUrls.httpOrNull(paper.getUrl());
-        String pdf = PaperUrls.httpOrNull(paper.getPdfUrl());
-        if (url != null) {
-            out.append("Abstract: ").append(url).append("\n");
-        }
-        if (pdf != null) {
-            out.append("PDF: ").append(pdf).append("\n");
-        }
-        out.append("\n").append(snippet(paper.getAbstractText())).append("\n\n");
-        out.append("Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":\n");
-        for (MatchReason reason : alert.getReasons()) {
-            out.append("  - ").append(oneLine(reason.getQuery()));
-            if (!reason.getMatchedTerms().isEmpty()) {
-                out.append("  (matched: ").append(oneLine(String.join(", ", reason.getMatchedTerms()))).append(")");
-            }
-            out.append("\n");
-            if (!reason.getSnippet().isEmpty()) {
-                out.append("    ").append(oneLine(reason.getSnippet())).append("\n");
-            }
-        }
-    }
-
-    private static String html(Digest digest) {
-        StringBuilder out = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>"
-                + "<body style=\"font-family:sans-serif;max-width:40em\">");
-        String heading = heading(digest);
-        if (!heading.isEmpty()) {
-            out.append("<p>").append(escape(heading)).append("</p>");
-        }
-        Map<String, List<Alert>> groups = bySubscription(digest);
-        for (Map.Entry<String, List<Alert>> group : groups.entrySet()) {
-            if (groups.size() > 1) {
-                out.append("<h3>Matches for <code>").append(escape(oneLine(group.getKey()))).append("</code></h3>");
-            }
-            for (Alert alert : group.getValue()) {
-                html(out, alert);
-            }
-        }
-        String more = more(digest);
-        if (!more.isEmpty()) {
-            out.append("<p><i>").append(escape(more)).append("</i></p>");
-        }
-        return out.toString();
-    }
-
-    private static void html(StringBuilder out, Alert alert) {
-        Paper paper = alert.getPaper();
-        String title = escape(oneLine(paper.getTitle()));
-        String url = PaperUrls.httpOrNull(paper.getUrl());
-        String pdf = PaperUrls.httpOrNull(paper.getPdfUrl());
-        if (url != null) {
-            out.append("<h2><a href=\"").append(escape(url)).append("\">").append(title)
-                    .append("</a></h2>");
-        } else {
-            out.append("<h2>").append(title).append("</h2>");
-        }
-        if (!paper.getAuthors().isEmpty()) {
-            out.append("<p>").append(escape(authors(paper.getAuthors()))).append("</p>");
-        }
-        String meta = meta(paper);
-        if (!meta.isEmpty()) {
-            out.append("<p style=\"color:#555\">").append(escape(meta)).append("</p>");
-        }
+        String title = oneLine(paper.getTitle());
         LinkedHashSet<String> matched = new LinkedHashSet<>();
-        alert.getReasons().forEach(r -> matched.addAll(r.getMatchedTerms()));
-        out.append("<p>").append(highlight(escape(snippet(paper.getAbstractText())), List.copyOf(matched)))
-                .append("</p>");
-        if (pdf != null) {
-            out.append("<p><a href=\"").append(escape(pdf)).append("\">PDF</a></p>");
-        }
-        out.append("<p>Matched your subscription").append(alert.getReasons().size() > 1 ? "s" : "").append(":</p><ul>");
-        for (MatchReason reason : alert.getReasons()) {
-            out.append("<li><code>").append(escape(oneLine(reason.getQuery()))).append("</code>");
-            if (!reason.getMatchedTerms().isEmpty()) {
-                out.append(" matched <b>").append(escape(oneLine(String.join(", ", reason.getMatchedTerms()))))
-                        .append("</b>");
-            }
-            if (!reason.getSnippet().isEmpty()) {
-                out.append("<br><small>").append(highlight(escape(oneLine(reason.getSnippet())), reason.getMatchedTerms()))
-                        .append("</small>");
-            }
-            out.append("</li>");
-        }
-        out.append("</ul>");
+        alert.getReasons().forEach(r -> r.getMatchedTerms().forEach(t -> matched.add(oneLine(t))));
+        String reasonSnippet = alert.getReasons().isEmpty() ? "" : oneLine(alert.getReasons().get(0).getSnippet());
+        // One snippet: the words around the first match, unless that was the title, shown already.
+        String snippet = reasonSnippet.isEmpty() || reasonSnippet.equals(title) ? snippet(paper.getAbstractText())
+                : reasonSnippet;
+        return new DigestView.Item(title, PaperUrls.httpOrNull(paper.getUrl()), PaperUrls.httpOrNull(paper.getPdfUrl()),
+                authors(paper.getAuthors()), details(paper), highlight(snippet, List.copyOf(matched)),
+                alert.getReasons().stream().map(r -> new DigestView.Why(quoted(r.getQuery()),
+                        oneLine(String.join(", ", r.getMatchedTerms())))).toList());
     }
 
     static List<String> subscriptionIds(Digest digest) {
@@ -354,15 +307,23 @@ public final class AlertMailer {
         return List.copyOf(ids);
     }
 
-    static String oneLine(String value) {
-        return value == null ? "" : value.replaceAll("[\\r\\n\\t\\u0085\\u2028\\u2029]+", " ").replaceAll(" {2,}", " ").strip();
+    /**
+     * Outside text made fit for one line of an email or page: line breaks become spaces; control
+     * characters and the bidirectional overrides (which could make a title reverse the text after
+     * it) are dropped. Right-to-left scripts themselves are kept.
+     */
+    public static String oneLine(String value) {
+        return value == null ? "" : value.replaceAll("[\\r\\n\\t\\u0085\\u2028\\u2029]+", " ")
+                .replaceAll("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]", "")
+                .replaceAll(" {2,}", " ").strip();
     }
 
     static String authors(List<String> authors) {
-        if (authors.size() <= MAX_AUTHORS) {
-            return String.join(", ", authors);
+        List<String> names = authors.stream().map(AlertMailer::oneLine).filter(a -> !a.isEmpty()).toList();
+        if (names.size() <= MAX_AUTHORS) {
+            return String.join(", ", names);
         }
-        return String.join(", ", authors.subList(0, MAX_AUTHORS)) + " et al.";
+        return String.join(", ", names.subList(0, MAX_AUTHORS)) + " et al.";
     }
 
     static String snippet(String abstractText) {
@@ -371,25 +332,52 @@ public final class AlertMailer {
             return text;
         }
         int cut = text.lastIndexOf(' ', SNIPPET_CHARS);
-        return text.substring(0, cut > SNIPPET_CHARS / 2 ? cut : SNIPPET_CHARS) + " …";
+        return text.substring(0, cut > SNIPPET_CHARS / 2 ? cut : SNIPPET_CHARS) + " \u2026";
     }
 
-    private static String meta(Paper paper) {
-        String categories = String.join(", ", paper.getCategories());
-        String date = paper.getPublished() == null ? "" : DAY.format(paper.getPublished());
-        return oneLine(categories + (categories.isEmpty() || date.isEmpty() ? "" : " · ") + date);
+    /** Categories, date and upvotes, those the paper has. */
+    static String details(Paper paper) {
+        List<String> parts = new ArrayList<>();
+        List<String> categories = paper.getCategories().stream().map(AlertMailer::oneLine).filter(c -> !c.isEmpty())
+                .limit(3).toList();
+        if (!categories.isEmpty()) {
+            parts.add(String.join(", ", categories));
+        }
+        if (paper.getPublished() != null) {
+            parts.add(DAY.format(paper.getPublished()));
+        }
+        if (paper.getUpvotes() != null && paper.getUpvotes() > 0) {
+            parts.add(paper.getUpvotes() == 1 ? "1 upvote" : paper.getUpvotes() + " upvotes");
+        }
+        return String.join(" \u00b7 ", parts);
     }
 
-    /** Marks the matched words in already escaped text, whole words only, never inside an entity. */
-    static String highlight(String escaped, List<String> matched) {
-        List<String> terms = matched.stream().map(Html::escape).filter(t -> !t.isBlank())
-                .sorted((a, b) -> b.length() - a.length()).toList();
+    /** Splits the text so that the matched words, whole words in any case, are marked. */
+    static List<DigestView.Part> highlight(String text, List<String> matched) {
+        List<String> terms = matched.stream().filter(t -> !t.isBlank()).sorted((a, b) -> b.length() - a.length())
+                .toList();
+        if (text.isEmpty()) {
+            return List.of();
+        }
         if (terms.isEmpty()) {
-            return escaped;
+            return List.of(new DigestView.Part(text, false));
         }
         String alternatives = String.join("|", terms.stream().map(Pattern::quote).toList());
-        return Pattern.compile("(?<![\\w&#])(" + alternatives + ")(?![\\w;])", Pattern.CASE_INSENSITIVE)
-                .matcher(escaped).replaceAll("<mark>$1</mark>");
+        Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])(" + alternatives + ")(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text);
+        List<DigestView.Part> parts = new ArrayList<>();
+        int at = 0;
+        while (m.find()) {
+            if (m.start() > at) {
+                parts.add(new DigestView.Part(text.substring(at, m.start()), false));
+            }
+            parts.add(new DigestView.Part(m.group(), true));
+            at = m.end();
+        }
+        if (at < text.length()) {
+            parts.add(new DigestView.Part(text.substring(at), false));
+        }
+        return parts;
     }
 
     /** {@code saveChanges()} would replace the Message-ID with a random one; this keeps ours. */

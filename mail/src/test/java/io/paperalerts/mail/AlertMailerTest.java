@@ -7,80 +7,151 @@ import static io.paperalerts.testing.TestDigests.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.Alert;
-import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.IntStream;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class AlertMailerTest {
 
-
-    private final AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>");
+    private static final LinkTokens TOKENS = new LinkTokens(
+            "a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8), Duration.ofDays(30), Clock.systemUTC());
+    private final AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>",
+            new AlertMailer.Links("https://alerts.example.org", "unsubscribe@example.org", TOKENS));
     private final Session session = Session.getInstance(new Properties());
 
-    @Test
-    void shouldRenderTextAndHtmlWithTitleLinkAuthorsAndQuery() throws Exception {
-        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("Reward Hacking, Explained"))));
+    static String text(MimeMessage message) throws Exception {
+        return (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
+    }
 
-        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Reward Hacking, Explained");
-        assertThat(message.getFrom()[0].toString()).isEqualTo("paper-alerts <alerts@example.org>");
-        MimeMultipart parts = (MimeMultipart) message.getContent();
-        assertThat(parts.getContentType()).startsWith("multipart/alternative");
-        String text = (String) parts.getBodyPart(0).getContent();
-        String html = (String) parts.getBodyPart(1).getContent();
-        assertThat(parts.getBodyPart(0).getContentType()).contains("text/plain").contains("UTF-8");
-        assertThat(parts.getBodyPart(1).getContentType()).contains("text/html").contains("UTF-8");
-        assertThat(text).contains("Reward Hacking, Explained", "Ada Lovelace", "cs.LG · 2025-01-02",
-                "https://arxiv.org/abs/2501.01234", "An abstract.", "reward hacking");
-        assertThat(html).contains("<a href=\"https://arxiv.org/abs/2501.01234\">Reward Hacking, Explained</a>",
-                "https://arxiv.org/pdf/2501.01234", "<code>reward hacking</code> matched <b>Reward Hacking</b>",
-                "<small>… on <mark>Reward Hacking</mark>, Explained</small>");
-        assertThat(text).contains("  - reward hacking  (matched: Reward Hacking)\n    … on Reward Hacking, Explained\n");
+    static Document html(MimeMessage message) throws Exception {
+        return Jsoup.parse((String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent());
+    }
+
+    /** A subscription's match whose archive has a token, as the streams service emits it. */
+    static Alert archived(String recipient, Paper paper, String subscriptionId, String query, String matched) {
+        Alert alert = alert(recipient, paper, subscriptionId, query, matched);
+        alert.getReasons().forEach(r -> r.setArchiveToken("tok-" + subscriptionId));
+        return alert;
     }
 
     @Test
-    void shouldListEveryPaperOfAnInstantWindowInOneEmail() throws Exception {
-        Digest two = instant(alert("ada@example.org", paper("p1", "Reward models")),
-                alert("ada@example.org", paper("p2", "Reward hacking")));
+    void shouldShowAPaperCompactlyWithOneHighlightedSnippetAndWhyItMatched() throws Exception {
+        // Given a paper with seven authors and upvotes
+        Paper paper = paper("Reward Hacking, Explained");
+        paper.setAuthors(IntStream.rangeClosed(1, 7).mapToObj(i -> "Author " + i).toList());
+        paper.setUpvotes(42);
+        paper.setAbstractText("We study reward hacking in RL. Reward hacking is common.");
+        Alert alert = alert("ada@example.org", paper);
+        alert.getReasons().get(0).setSnippet("We study reward hacking in RL.");
 
-        MimeMessage message = mailer.render(session, two);
+        // When it is emailed
+        MimeMessage message = mailer.render(session, instant(alert));
 
-        assertThat(message.getSubject()).isEqualTo("[paper-alerts] 2 new papers: Reward models and more");
-        String text = (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
-        String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
-        assertThat(text).contains("2 new papers match your subscriptions.", "Reward models", "Reward hacking");
-        assertThat(html).contains(">Reward models</a></h2>", ">Reward hacking</a></h2>");
-        assertThat(message.getHeader("X-Paper-Ids")).containsExactly("p1 p2");
+        // Then the HTML part has the linked title, five authors, one snippet with the words marked, why, the links
+        Document html = html(message);
+        Element entry = html.selectFirst(".paper");
+        assertThat(entry.selectFirst(".title a").attr("href")).isEqualTo("https://arxiv.org/abs/2501.01234");
+        assertThat(entry.selectFirst(".title").text()).isEqualTo("Reward Hacking, Explained");
+        assertThat(entry.selectFirst(".authors").text())
+                .isEqualTo("Author 1, Author 2, Author 3, Author 4, Author 5 et al.");
+        assertThat(entry.select(".snippet")).hasSize(1);
+        assertThat(entry.selectFirst(".snippet").text()).isEqualTo("We study reward hacking in RL.");
+        assertThat(entry.select(".snippet mark")).extracting(Element::text).containsExactly("reward hacking");
+        assertThat(entry.selectFirst(".why").text()).contains("Matched \u201creward hacking\u201d: Reward Hacking",
+                "cs.LG \u00b7 2025-01-02 \u00b7 42 upvotes", "Abstract", "PDF");
+        assertThat(entry.select(".why a")).extracting(e -> e.attr("href"))
+                .containsExactly("https://arxiv.org/abs/2501.01234", "https://arxiv.org/pdf/2501.01234");
+        // And no abstract text twice (the old email repeated the snippet)
+        assertThat(html.body().text().split("We study reward hacking", -1)).hasSize(2);
+        // And the text part says the same
+        assertThat(text(message)).contains("Reward Hacking, Explained\nAuthor 1, Author 2, Author 3, Author 4, "
+                + "Author 5 et al.\nWe study reward hacking in RL.\nMatched \u201creward hacking\u201d: Reward Hacking\n"
+                + "cs.LG \u00b7 2025-01-02 \u00b7 42 upvotes\nAbstract: https://arxiv.org/abs/2501.01234\n"
+                + "PDF: https://arxiv.org/pdf/2501.01234\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(DigestKind.class)
+    void shouldMakeTheSubjectTheFirstLineOfBothParts(DigestKind kind) throws Exception {
+        // Given a digest of this kind that did not fit: 50 listed, 19 left out
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            alerts.add(archived("ada@example.org", paper("p" + i, "Paper " + i), "s1", "reward hacking", "reward"));
+        }
+        Digest digest = digest(kind, 19, alerts.toArray(new Alert[0]));
+
+        // When it is emailed
+        MimeMessage message = mailer.render(session, digest);
+
+        // Then subject and first lines agree, and count every matching paper
+        String headline = message.getSubject().substring("[paper-alerts] ".length());
+        assertThat(text(message).lines().findFirst()).contains(headline);
+        assertThat(html(message).body().selectFirst("p").text()).isEqualTo(headline);
+        assertThat(headline).contains("69").contains("\u201creward hacking\u201d");
     }
 
     @Test
-    void shouldGroupADailyDigestBySubscriptionAndCountWhatDidNotFit() throws Exception {
+    void shouldLinkTheArchivePageFromTheNoteOfADigestThatDidNotFit() throws Exception {
+        // Given an instant digest of 50 papers with 19 more left out
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            alerts.add(archived("ada@example.org", paper("p" + i, "Paper " + i), "s1", "reward hacking", "reward"));
+        }
+
+        // When it is emailed
+        MimeMessage message = mailer.render(session, digest(DigestKind.INSTANT, 19, alerts.toArray(new Alert[0])));
+
+        // Then it says how many are listed and links every one of them
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] 69 new papers for \u201creward hacking\u201d");
+        Document html = html(message);
+        assertThat(html.select(".note")).extracting(Element::text).containsExactly(
+                "The first 50 are listed below. See all 69 on the archive page",
+                "And 19 more matching papers, not listed to keep this email short. See all 69 on the archive page");
+        assertThat(html.select("a.see-all")).extracting(e -> e.attr("href"))
+                .containsOnly("https://alerts.example.org/archive/s1/tok-s1");
+        assertThat(text(message)).contains("And 19 more matching papers, not listed to keep this email short. "
+                + "See all 69 on the archive page: https://alerts.example.org/archive/s1/tok-s1");
+        assertThat(html.select(".paper")).hasSize(50);
+    }
+
+    @Test
+    void shouldGroupByTheSubscriptionThatMatchedWithALinkToEachArchive() throws Exception {
         Digest daily = digest(DigestKind.DAILY, 3,
-                alert("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
-                alert("ada@example.org", paper("p2", "Protein folding"), "s2", "protein", "Protein"),
-                alert("ada@example.org", paper("p3", "Reward hacking"), "s1", "reward", "Reward"));
+                archived("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
+                archived("ada@example.org", paper("p2", "Protein folding"), "s2", "protein", "Protein"),
+                archived("ada@example.org", paper("p3", "Reward hacking"), "s1", "reward", "Reward"));
 
         MimeMessage message = mailer.render(session, daily);
 
-        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-28: 6 papers");
-        String text = (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
-        assertThat(text).containsSubsequence("== reward ==", "Reward models", "Reward hacking", "== protein ==",
-                "Protein folding", "And 3 more matching papers, not listed");
-        String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
-        assertThat(html).contains("<h3>Matches for <code>reward</code></h3>");
+        assertThat(message.getSubject())
+                .isEqualTo("[paper-alerts] Daily digest, 2026-11-28: 6 papers for your 2 subscriptions");
+        assertThat(text(message)).containsSubsequence("== \u201creward\u201d ==", "Reward models", "Reward hacking",
+                "See all matches of \u201creward\u201d: https://alerts.example.org/archive/s1/tok-s1",
+                "== \u201cprotein\u201d ==", "Protein folding", "And 3 more matching papers, not listed");
+        Document html = html(message);
+        assertThat(html.select("h2.group")).extracting(Element::text)
+                .containsExactly("\u201creward\u201d", "\u201cprotein\u201d");
+        assertThat(html.select("a.archive")).extracting(e -> e.attr("href")).containsExactly(
+                "https://alerts.example.org/archive/s1/tok-s1", "https://alerts.example.org/archive/s2/tok-s2");
     }
 
     @Test
@@ -89,17 +160,29 @@ class AlertMailerTest {
         backfill.setPeriodStart(Instant.parse("2026-11-21T08:00:00Z"));
 
         assertThat(mailer.render(session, backfill).getSubject())
-                .isEqualTo("[paper-alerts] Papers from the last 7 days: 1 paper");
+                .isEqualTo("[paper-alerts] 1 paper from the last 7 days for \u201creward hacking\u201d");
+    }
+
+    @Test
+    void shouldNameASinglePaperInTheSubject() throws Exception {
+        assertThat(mailer.render(session, instant(alert("ada@example.org", paper("Reward Hacking, Explained"))))
+                .getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Reward Hacking, Explained");
+    }
+
+    @Test
+    void shouldInlineTheStylesheetAndKeepDarkModeRulesForClientsThatReadThem() throws Exception {
+        Document html = html(mailer.render(session, instant(alert("ada@example.org", paper("T")))));
+
+        assertThat(html.selectFirst(".paper .title").attr("style")).contains("font-weight:bold");
+        assertThat(html.body().attr("style")).contains("background-color");
+        assertThat(html.selectFirst("meta[name=color-scheme]").attr("content")).isEqualTo("light dark");
+        assertThat(html.head().select("style").html()).contains("prefers-color-scheme: dark");
+        assertThat(html.selectFirst("meta[name=viewport]").attr("content")).contains("width=device-width");
     }
 
     @Test
     void shouldOfferOneClickUnsubscribeWithASignedTokenAndAFooter() throws Exception {
-        LinkTokens tokens = new LinkTokens("a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
-                java.time.Duration.ofDays(30), java.time.Clock.systemUTC());
-        AlertMailer withLinks = new AlertMailer("alerts@example.org",
-                new AlertMailer.Links("https://alerts.example.org", "unsubscribe@example.org", tokens));
-
-        MimeMessage message = withLinks.render(session, instant(alert("ada@example.org", paper("T"))));
+        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("T"))));
 
         // Folded onto lines SMTP allows; read unfolded
         String header = jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe")[0]);
@@ -107,44 +190,21 @@ class AlertMailerTest {
                 + "<mailto:unsubscribe@example\\.org\\?subject=unsubscribe>");
         assertThat(message.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
         String token = header.substring(header.indexOf("token=") + 6, header.indexOf('>'));
-        assertThat(tokens.verify(token).subscriptionIds()).containsExactly("s1");
-        String text = (String) ((MimeMultipart) message.getContent()).getBodyPart(0).getContent();
-        String html = (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent();
-        assertThat(text).contains("Unsubscribe: https://alerts.example.org/unsubscribe?token=" + token,
+        assertThat(TOKENS.verify(token).subscriptionIds()).containsExactly("s1");
+        assertThat(text(message)).contains("Unsubscribe: https://alerts.example.org/unsubscribe?token=" + token,
                 "Manage your subscriptions: https://alerts.example.org/manage?token=");
-        assertThat(html).contains(">Unsubscribe</a>", ">Manage your subscriptions</a>");
+        assertThat(html(message).select(".footer a")).extracting(Element::text)
+                .containsExactly("Manage your subscriptions", "Unsubscribe");
     }
 
     @Test
-    void shouldHighlightMatchedWordsButNeverInsideMarkup() {
-        String escaped = Html.escape("Reward & Rewarding: a Reward Hacking study");
+    void shouldMarkWholeWordsInAnyCase() {
+        List<DigestView.Part> parts = AlertMailer.highlight("Reward & Rewarding: a reward hacking study",
+                List.of("Reward Hacking", "Reward"));
 
-        String marked = AlertMailer.highlight(escaped, List.of("Reward Hacking", "Reward", "amp"));
-
-        assertThat(marked).isEqualTo("<mark>Reward</mark> &amp; Rewarding: a <mark>Reward Hacking</mark> study");
-    }
-
-    @Test
-    void shouldEscapeHostilePaperDataAndKeepItOutOfTheHeaders() throws Exception {
-        // Given a title trying script injection and header injection
-        String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
-
-        // When it is rendered and written out as it goes on the wire
-        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper(hostile))));
-        ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        message.writeTo(wire);
-        MimeMessage parsed = new MimeMessage(session, new java.io.ByteArrayInputStream(wire.toByteArray()));
-
-        // Then the subject is one line, no header was added, the only recipient is Ada
-        assertThat(parsed.getSubject())
-                .isEqualTo("[paper-alerts] <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
-        assertThat(parsed.getHeader("Bcc")).isNull();
-        assertThat(parsed.getAllRecipients()).extracting(Object::toString).containsExactly("ada@example.org");
-        assertThat(parsed.getRecipients(Message.RecipientType.TO)).hasSize(1);
-        // And the HTML part carries the title escaped, never as markup
-        String html = (String) ((MimeMultipart) parsed.getContent()).getBodyPart(1).getContent();
-        assertThat(html).doesNotContain("<script>")
-                .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Rewards&quot; Bcc: x@evil.test");
+        assertThat(parts).containsExactly(new DigestView.Part("Reward", true),
+                new DigestView.Part(" & Rewarding: a ", false), new DigestView.Part("reward hacking", true),
+                new DigestView.Part(" study", false));
     }
 
     @Test
@@ -152,7 +212,7 @@ class AlertMailerTest {
         MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("Über Belohnungen – 強化学習"))));
 
         assertThat(message.getHeader("Subject")[0]).startsWith("=?UTF-8?");
-        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Über Belohnungen – 強化学習");
+        assertThat(message.getSubject()).endsWith(": Über Belohnungen – 強化学習");
     }
 
     @Test
@@ -166,15 +226,6 @@ class AlertMailerTest {
     }
 
     @Test
-    void shouldListTheFirstFiveAuthorsThenEtAl() {
-        List<String> authors = IntStream.rangeClosed(1, 7).mapToObj(i -> "Author " + i).toList();
-
-        assertThat(AlertMailer.authors(authors))
-                .isEqualTo("Author 1, Author 2, Author 3, Author 4, Author 5 et al.");
-        assertThat(AlertMailer.authors(authors.subList(0, 2))).isEqualTo("Author 1, Author 2");
-    }
-
-    @Test
     void shouldCutALongAbstractAtAWordBoundary() {
         String longAbstract = String.join(" ", Collections.nCopies(200, "word"));
 
@@ -185,27 +236,62 @@ class AlertMailerTest {
     }
 
     @Test
-    void shouldKeepEveryHeaderLineShortWithFortySubscriptionsAndLinksOnlyToHttpUrls() throws Exception {
-        // Given a digest whose papers matched forty subscriptions, one paper with a javascript: link
-        List<Alert> alerts = new java.util.ArrayList<>();
+    void shouldKeepEveryHeaderLineShortWithFortySubscriptions() throws Exception {
+        // Given a digest whose papers matched forty subscriptions
+        List<Alert> alerts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            Paper paper = paper("2501.0" + (1000 + i), "Paper " + i);
-            if (i == 0) {
-                paper.setUrl("javascript:alert(document.cookie)");
-                paper.setPdfUrl("data:text/html,<script>alert(1)</script>");
-            }
-            alerts.add(alert("many@example.org", paper, "s-" + "0123456789abcdef".substring(0, 14) + (10 + i),
-                    "paper", "Paper"));
+            alerts.add(alert("many@example.org", paper("2501.0" + (1000 + i), "Paper " + i),
+                    "s-" + "0123456789abcdef".substring(0, 14) + (10 + i), "paper", "Paper"));
         }
-        MimeMessage message = new AlertMailer("paper-alerts <alerts@example.org>")
-                .render(jakarta.mail.Session.getInstance(new java.util.Properties()), instant(alerts.toArray(new Alert[0])));
+        MimeMessage message = mailer.render(session, instant(alerts.toArray(new Alert[0])));
 
         // Then no line of the message is longer than SMTP allows
         java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
         message.writeTo(raw);
-        assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8).split("\r\n"))
+        assertThat(raw.toString(StandardCharsets.UTF_8).split("\r\n"))
                 .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
-        // And the hostile links are nowhere, in either part
-        assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("javascript:", "data:text");
+    }
+
+    @Test
+    void shouldLeaveTheArchiveLinkOutForASubscriptionWithoutAToken() throws Exception {
+        MatchReason reason = alert("ada@example.org", paper("T")).getReasons().get(0);
+        assertThat(reason.getArchiveToken()).isNull();
+
+        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("T"))));
+
+        assertThat(html(message).select("a.archive, a.see-all")).isEmpty();
+        assertThat(text(message)).doesNotContain("/archive/");
+    }
+
+    @Test
+    void shouldQuoteAQueryAndShortenALongOneSoItCannotWriteAMessageOfItsOwn() {
+        assertThat(AlertMailer.quoted("grpo")).isEqualTo("\u201cgrpo\u201d");
+        String long60 = "x".repeat(60);
+        assertThat(AlertMailer.quoted(long60)).isEqualTo("\u201c" + long60 + "\u201d");
+        String shown = AlertMailer.quoted("Your account is locked. Call +1 555 0100 now, " + "y".repeat(100));
+        assertThat(shown).hasSize(62).endsWith("\u2026\u201d").startsWith("\u201cYour account is locked.");
+    }
+
+    @Test
+    void shouldSayInTheTextPartEverythingTheHtmlPartSays() throws Exception {
+        // Given a digest of two subscriptions that did not fit
+        Paper upvoted = paper("p2", "Protein folding");
+        upvoted.setUpvotes(7);
+        MimeMessage message = mailer.render(session, digest(DigestKind.WEEKLY, 4,
+                archived("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
+                archived("ada@example.org", upvoted, "s2", "protein", "Protein")));
+
+        // Then every text of the HTML part's blocks, and every link, is in the text part
+        String text = text(message);
+        Document html = html(message);
+        for (Element block : html.select(".headline, .note, .group, .paper .title, .authors, .snippet, .why .match, "
+                + ".more, .footer")) {
+            String said = block.text().replace(" Manage your subscriptions \u00b7 Unsubscribe", "");
+            assertThat(text).as("the text part says %s", said).contains(said);
+        }
+        for (Element link : html.select("a[href]")) {
+            assertThat(text).as("the text part links %s", link.text()).contains(link.attr("href"));
+        }
+        assertThat(text).contains("7 upvotes");
     }
 }

@@ -77,9 +77,9 @@ class AlertNotifierIntegrationTest {
 
             // Then Ada got one email listing both papers, Bob one with his paper's title as subject
             assertThat(smtp.messagesTo("n1-ada@example.org")).extracting(MimeMessage::getSubject)
-                    .containsExactly("[paper-alerts] 2 new papers: First paper and more");
+                    .containsExactly("[paper-alerts] 2 new papers for \u201creward hacking\u201d");
             assertThat(smtp.messagesTo("n1-bob@example.org")).extracting(MimeMessage::getSubject)
-                    .containsExactly("[paper-alerts] First paper");
+                    .containsExactly("[paper-alerts] New paper for \u201creward hacking\u201d: First paper");
             assertThat(notifier.emails()).isEqualTo(2);
             // And every delivered digest is committed
             await().atMost(Duration.ofSeconds(10))
@@ -97,12 +97,12 @@ class AlertNotifierIntegrationTest {
         }
 
         MimeMessage received = smtp.messagesTo("n5-ada@example.org").get(0);
-        assertThat(received.getSubject()).isEqualTo("[paper-alerts] <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
+        assertThat(received.getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
         assertThat(received.getHeader("Bcc")).isNull();
         assertThat(received.getAllRecipients()).extracting(Object::toString).containsExactly("n5-ada@example.org");
         assertThat(smtp.messagesTo("x@evil.test")).isEmpty();
         String html = (String) ((jakarta.mail.internet.MimeMultipart) received.getContent()).getBodyPart(1).getContent();
-        assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Rewards&quot;");
+        assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Rewards\"");
         assertThat(received.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
     }
 
@@ -130,8 +130,8 @@ class AlertNotifierIntegrationTest {
                 // Committed after sending: nothing of these three can come again
                 assertThat(server.receivedMessages()).hasSize(3);
                 assertThat(server.receivedMessages()).extracting(MimeMessage::getSubject).containsExactlyInAnyOrder(
-                        "[paper-alerts] Waiting paper for n2-ada", "[paper-alerts] Waiting paper for n2-bob",
-                        "[paper-alerts] Waiting paper for n2-carol");
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-ada", "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-bob",
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-carol");
             }
         }
     }
@@ -148,7 +148,7 @@ class AlertNotifierIntegrationTest {
         }
         // Then the second email lists only the new paper
         assertThat(smtp.messagesTo("n4-ada@example.org")).extracting(MimeMessage::getSubject)
-                .containsExactly("[paper-alerts] Only once", "[paper-alerts] New one");
+                .containsExactly("[paper-alerts] New paper for \u201creward hacking\u201d: Only once", "[paper-alerts] New paper for \u201creward hacking\u201d: New one");
 
         // When the digests are replayed from the start by a notifier with a fresh group
         var replay = new NotifierConfig(Map.of(

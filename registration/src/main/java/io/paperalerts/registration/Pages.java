@@ -1,77 +1,69 @@
 package io.paperalerts.registration;
 
-import static io.paperalerts.mail.Html.escape;
-
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** The server-rendered pages (confirm, manage, unsubscribe): small, accessible, everything escaped. */
+/**
+ * The server-rendered pages (confirm, manage, unsubscribe, archive), from the JTE templates in
+ * {@code src/main/jte}, compiled at build time: they escape everything they print by its context,
+ * so outside text (queries, addresses, paper data) can never become markup.
+ */
 final class Pages {
+
+    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
+            "io.paperalerts.registration.templates");
+    private static final List<String> MODES = Arrays.stream(DeliveryMode.values())
+            .map(m -> m.name().toLowerCase(Locale.ROOT)).toList();
 
     private Pages() {
     }
 
-    static String page(String title, String body) {
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>" + escape(title)
-                + " · paper-alerts</title><link rel=\"stylesheet\" href=\"/assets/pages.css\"></head><body><main><h1>"
-                + escape(title) + "</h1>"
-                + body + "</main><p class=\"muted\"><a href=\"/\">paper-alerts</a></p></body></html>";
+    private static String render(String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        TEMPLATES.render(template + ".jte", params, out);
+        return out.toString();
     }
 
     static String message(String title, String text, boolean ok) {
-        return page(title, "<p id=\"result\" role=\"status\" class=\"" + (ok ? "ok" : "error") + "\">" + escape(text)
-                + "</p>");
+        return message(title, text, ok, null);
+    }
+
+    /** A message, with a link to the manage page when {@code manageUrl} is not null. */
+    static String message(String title, String text, boolean ok, String manageUrl) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("title", title);
+        params.put("text", text);
+        params.put("ok", ok);
+        params.put("manageUrl", manageUrl);
+        return render("message", params);
     }
 
     static String confirm(Subscription subscription, String token) {
-        return page("Confirm your subscription", "<p>Send papers matching <code>" + escape(subscription.getQuery())
-                + "</code> to <b>" + escape(subscription.getEmail()) + "</b>, delivered "
-                + mode(subscription.getDelivery()) + "?</p>"
-                + "<form method=\"post\" action=\"/confirm\"><input type=\"hidden\" name=\"token\" value=\""
-                + escape(token) + "\"><button id=\"confirm\" type=\"submit\">Confirm subscription</button></form>");
+        return render("confirm", Map.of("query", subscription.getQuery(), "email", subscription.getEmail(),
+                "delivery", mode(subscription.getDelivery()), "token", token));
     }
 
     static String unsubscribe(List<Subscription> subscriptions, String token) {
-        StringBuilder list = new StringBuilder("<ul>");
-        subscriptions.forEach(s -> list.append("<li><code>").append(escape(s.getQuery())).append("</code></li>"));
-        list.append("</ul>");
-        return page("Unsubscribe", "<p>Stop these alerts?</p>" + list
-                + "<form method=\"post\" action=\"/unsubscribe?token=" + url(token) + "\">"
-                + "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">"
-                + "<button id=\"unsubscribe\" type=\"submit\">Unsubscribe</button></form>");
+        return render("unsubscribe", Map.of("queries", subscriptions.stream().map(Subscription::getQuery).toList(),
+                "action", "/unsubscribe?token=" + url(token)));
     }
 
-    static String manage(String email, List<Subscription> subscriptions, String token) {
-        StringBuilder body = new StringBuilder("<p>Subscriptions of <b>").append(escape(email)).append("</b></p>");
-        if (subscriptions.isEmpty()) {
-            body.append("<p id=\"none\">No subscriptions. <a href=\"/\">Subscribe</a></p>");
-        }
-        for (Subscription s : subscriptions) {
-            String id = escape(s.getId());
-            String action = "/manage/" + url(s.getId()) + "?token=" + url(token);
-            body.append("<div class=\"card\" id=\"sub-").append(id).append("\"><p class=\"muted\">")
-                    .append(escape(s.getStatus().name().toLowerCase(Locale.ROOT))).append("</p>")
-                    .append("<form method=\"post\" action=\"").append(escape(action)).append("\">")
-                    .append("<label for=\"q-").append(id).append("\">Query</label><input id=\"q-").append(id)
-                    .append("\" name=\"query\" value=\"").append(escape(s.getQuery())).append("\">")
-                    .append("<label for=\"d-").append(id).append("\">Delivery</label><select id=\"d-").append(id)
-                    .append("\" name=\"delivery\">");
-            for (DeliveryMode mode : DeliveryMode.values()) {
-                String value = mode.name().toLowerCase(Locale.ROOT);
-                body.append("<option value=\"").append(value).append("\"")
-                        .append(mode == s.getDelivery() ? " selected" : "").append(">").append(value).append("</option>");
-            }
-            body.append("</select><button type=\"submit\">Save</button></form>")
-                    .append("<form method=\"post\" action=\"").append(escape("/manage/" + url(s.getId())
-                            + "/delete?token=" + url(token))).append("\">")
-                    .append("<button class=\"secondary\" type=\"submit\">Delete</button></form></div>");
-        }
-        return page("Your subscriptions", body.toString());
+    static String manage(String email, List<ManagedSubscription> subscriptions) {
+        return render("manage", Map.of("email", email, "subscriptions", subscriptions, "modes", MODES));
+    }
+
+    static String archive(ArchiveView view) {
+        return render("archive", Map.of("view", view));
     }
 
     private static String mode(DeliveryMode mode) {

@@ -8,6 +8,7 @@ import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.streams.SubscriptionDirectory;
+import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * subscribe page at {@code /}, and the confirm, manage and unsubscribe pages the links in emails
  * lead to ({@link SubscriptionPages}). Runs in the streams service: the compacted
  * {@code subscriptions} topic is the source of truth, writes go to it, reads come from the streams
- * service's store ({@link SubscriptionDirectory}). This class wires the parts together and runs
+ * service's store ({@link SubscriptionDirectory}). Each subscription's archive page and feeds
+ * ({@link ArchivePages}) read the streams service's archive store ({@link MatchArchive}). This class wires the parts together and runs
  * what runs in the background: previews' recent papers, the backfill requests, the sweep of
  * expired pending subscriptions.
  *
@@ -55,10 +57,11 @@ public final class RegistrationServer implements AutoCloseable {
     private final Javalin app;
 
     /**
+     * @param archive where the archive pages and feeds read matches from
      * @param backfillMaxPapers cap of the digest a confirmed registration's backfill sends
      */
-    public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, int backfillMaxPapers,
-            Clock clock) {
+    public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
+            int backfillMaxPapers, Clock clock) {
         this.clock = clock;
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         this.generations = ManageGenerations.follow(bootstrap);
@@ -78,6 +81,7 @@ public final class RegistrationServer implements AutoCloseable {
         SubscriptionApi api = new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker,
                 clock);
         SubscriptionPages pages = new SubscriptionPages(subscriptions, checks, checker);
+        ArchivePages archives = new ArchivePages(directory, archive, links, new ArchiveForwarding());
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -104,6 +108,10 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.get("/manage", pages::managePage);
             c.routes.post("/manage/{id}", pages::manageUpdate);
             c.routes.post("/manage/{id}/delete", pages::manageDelete);
+            c.routes.post("/manage/{id}/archive-address", pages::manageRenewArchive);
+            c.routes.get("/archive/{id}/{token}", archives::page);
+            c.routes.get("/archive/{id}/{token}" + ArchivePages.ATOM, archives::atom);
+            c.routes.get("/archive/{id}/{token}" + ArchivePages.JSON, archives::json);
             c.routes.get("/unsubscribe", pages::unsubscribePage);
             c.routes.post("/unsubscribe", pages::unsubscribe);
             c.routes.exception(ApiError.class, JsonAnswers::refuse);

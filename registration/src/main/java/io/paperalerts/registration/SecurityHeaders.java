@@ -22,7 +22,10 @@ final class SecurityHeaders {
         ctx.header("X-Frame-Options", "DENY");
         // Not no-referrer: with it, browsers send "Origin: null" on our own forms.
         ctx.header("Referrer-Policy", "same-origin");
-        ctx.header("Cache-Control", "no-store");
+        if (ctx.res().getHeader("Cache-Control") == null) {
+            // Archive pages and feeds say otherwise: they revalidate with their ETag.
+            ctx.header("Cache-Control", "no-store");
+        }
         ctx.header("Cross-Origin-Opener-Policy", "same-origin");
     }
 }

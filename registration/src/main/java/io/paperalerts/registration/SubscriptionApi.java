@@ -62,6 +62,7 @@ final class SubscriptionApi {
         limits.email(form.email(), guards.client(ctx));
         Subscription subscription = Subscription.newBuilder()
                 .setId(SubscriptionRules.newId())
+                .setArchiveToken(SubscriptionRules.newArchiveToken())
                 .setEmail(form.email()).setQuery(form.query()).setDelivery(form.delivery())
                 .setTimezone(form.timezone()).setBackfillDays(form.backfillDays())
                 .setStatus(SubscriptionStatus.PENDING).setCreated(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
@@ -81,8 +82,15 @@ final class SubscriptionApi {
 
     void list(Context ctx) {
         String email = checks.verify(ctx.queryParam("token"), "manage").recipient();
-        JsonAnswers.json(ctx, Map.of("email", email, "subscriptions",
-                subscriptions.shownTo(email).stream().map(JsonAnswers::view).toList()));
+        // The archive address only here, to the owner: never in the answer to a registration,
+        // which anyone may make for any address.
+        JsonAnswers.json(ctx, Map.of("email", email, "subscriptions", subscriptions.shownTo(email).stream().map(s -> {
+            Map<String, Object> view = JsonAnswers.view(s);
+            if (s.getArchiveToken() != null) {
+                view.put("archive", links.archive(s.getId(), s.getArchiveToken()));
+            }
+            return view;
+        }).toList()));
     }
 
     void update(Context ctx) {

@@ -3,10 +3,10 @@ package io.paperalerts.registration;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
-import io.paperalerts.mail.Html;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -46,19 +46,38 @@ final class SubscriptionPages {
             return;
         }
         boolean already = subscriptions.activate(claims.subscriptionIds().get(0));
-        String manage = links.manage(claims.recipient());
-        ctx.html(Pages.page(already ? "Already active" : "Subscription confirmed",
-                "<p id=\"result\" role=\"status\" class=\"ok\">" + (already ? "This subscription is already active."
-                        : "Your subscription is active: matching papers will be emailed to "
-                                + Html.escape(claims.recipient()) + ".") + "</p><p><a id=\"manage\" href=\""
-                        + Html.escape(manage) + "\">Manage your subscriptions</a></p>"));
+        ctx.html(Pages.message(already ? "Already active" : "Subscription confirmed", already
+                ? "This subscription is already active."
+                : "Your subscription is active: matching papers will be emailed to " + claims.recipient() + ".", true,
+                links.manage(claims.recipient())));
     }
 
     void managePage(Context ctx) {
         var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "manage");
         if (claims != null) {
-            ctx.html(Pages.manage(claims.recipient(), subscriptions.shownTo(claims.recipient()), ctx.queryParam("token")));
+            String token = ctx.queryParam("token");
+            ctx.html(Pages.manage(claims.recipient(), subscriptions.shownTo(claims.recipient()).stream()
+                    .map(s -> managed(s, token)).toList()));
         }
+    }
+
+    private ManagedSubscription managed(Subscription s, String token) {
+        String id = Pages.url(s.getId());
+        String query = "?token=" + Pages.url(token);
+        String archive = s.getArchiveToken() == null ? null : links.archive(s.getId(), s.getArchiveToken());
+        return new ManagedSubscription(s.getId(), s.getQuery(), s.getStatus().name().toLowerCase(Locale.ROOT),
+                s.getDelivery().name().toLowerCase(Locale.ROOT), "/manage/" + id + query,
+                "/manage/" + id + "/archive-address" + query, "/manage/" + id + "/delete" + query, archive,
+                archive == null ? null : archive + ArchivePages.ATOM, archive == null ? null : archive + ArchivePages.JSON);
+    }
+
+    /** A new secret for the archive page and feeds: the old addresses answer 404 from now on. */
+    void manageRenewArchive(Context ctx) {
+        String token = ctx.queryParam("token");
+        Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient());
+        subscriptions.writeAndAwait(Subscription.newBuilder(subscription)
+                .setArchiveToken(SubscriptionRules.newArchiveToken()).build());
+        ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }
 
     void manageUpdate(Context ctx) {

@@ -50,6 +50,18 @@ public final class SubscriptionRules {
         return "s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /**
+     * A new secret for the addresses of a subscription's archive page and feeds: 128 random bits,
+     * unguessable, and replaced (not expired) to revoke them, so feed readers' links keep working.
+     */
+    public static String newArchiveToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /** A bare address (no display name), lower-cased. */
     public static String email(String raw) {
         String email = raw == null ? "" : raw.strip();

@@ -127,7 +127,8 @@ final class Subscriptions implements AutoCloseable {
         write(subscription);
         awaitVisible(subscription.getId(), shown -> shown != null && shown.getStatus() == subscription.getStatus()
                 && shown.getQuery().equals(subscription.getQuery()) && shown.getDelivery() == subscription.getDelivery()
-                && shown.getTimezone().equals(subscription.getTimezone()));
+                && shown.getTimezone().equals(subscription.getTimezone())
+                && java.util.Objects.equals(shown.getArchiveToken(), subscription.getArchiveToken()));
     }
 
     void send(ProducerRecord<String, Subscription> record) {

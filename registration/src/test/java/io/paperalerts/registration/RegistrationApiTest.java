@@ -61,6 +61,7 @@ class RegistrationApiTest {
         HttpResponse<String> response = system.postJson("/api/subscriptions",
                 "{\"email\":\"" + email + "\",\"query\":" + JSON.writeValueAsString(query) + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).has("archive")).as("the archive address in an answer to anyone").isFalse();
         return json(response).get("id").asText();
     }
 
@@ -97,7 +98,7 @@ class RegistrationApiTest {
         // And opening the link (as a mail scanner would) changes nothing
         HttpResponse<String> page = system.get(confirmLink);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Confirm subscription", "&quot;reward hacking&quot;");
+        assertThat(org.jsoup.Jsoup.parse(page.body()).text()).contains("Confirm subscription", "\"reward hacking\"");
         assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.PENDING);
 
@@ -116,7 +117,7 @@ class RegistrationApiTest {
         // And the next matching paper is emailed, the earlier one is not
         system.publish(paper("api-p2", "Reward hacking after confirmation"));
         MimeMessage alert = awaitEmail("api-ada@example.org", 2);
-        assertThat(alert.getSubject()).isEqualTo("[paper-alerts] Reward hacking after confirmation");
+        assertThat(alert.getSubject()).isEqualTo("[paper-alerts] New paper for \u201c\"reward hacking\"\u201d: Reward hacking after confirmation");
         assertThat(alert.getHeader("X-Paper-Ids")).containsExactly("api-p2");
     }
 
@@ -160,7 +161,7 @@ class RegistrationApiTest {
 
         // Then both arrive in one digest
         MimeMessage backfill = awaitEmail("api-frank@example.org", 2);
-        assertThat(backfill.getSubject()).isEqualTo("[paper-alerts] Papers from the last day: 2 papers");
+        assertThat(backfill.getSubject()).isEqualTo("[paper-alerts] 2 papers from the last day for \u201cquasar\u201d");
         assertThat(backfill.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyInAnyOrder("api-q1", "api-q2");
         // One backfill digest: the confirmation started one backfill, which has written all it will
         assertThat(system.kafka.readToEnd(io.paperalerts.topics.Topics.DIGESTS))
@@ -175,6 +176,10 @@ class RegistrationApiTest {
 
         JsonNode listed = json(system.get("/api/subscriptions?token=" + token));
         assertThat(listed.get("subscriptions")).extracting(s -> s.get("id").asText()).containsExactly(id);
+        // The owner sees its archive address; whoever registered it did not (the answer had none)
+        String archive = system.streams.subscription(id).orElseThrow().getArchiveToken();
+        assertThat(listed.get("subscriptions").get(0).get("archive").asText())
+                .isEqualTo(system.url("/archive/" + id + "/" + archive));
 
         HttpResponse<String> changed = system.send("PATCH", "/api/subscriptions/" + id + "?token=" + token,
                 "application/json", "{\"query\":\"robot* OR humanoid\",\"delivery\":\"daily\"}");

@@ -53,13 +53,20 @@ final class RegistrationHarness implements AutoCloseable {
 
     RegistrationHarness(RealKafka kafka, RealSmtp smtp, Path stateDir, Map<String, Object> registrationOverrides)
             throws Exception {
+        this(kafka, smtp, stateDir, registrationOverrides, Map.of());
+    }
+
+    RegistrationHarness(RealKafka kafka, RealSmtp smtp, Path stateDir, Map<String, Object> registrationOverrides,
+            Map<String, Object> streamsOverrides) throws Exception {
         this.kafka = kafka;
         this.smtp = smtp;
-        streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
+        Map<String, Object> streamsConfig = new HashMap<>(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                 StreamsServiceConfig.STATE_DIR, stateDir.toString(),
                 StreamsServiceConfig.INSTANT_WINDOW_MS, 300L,
-                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L))).start();
+                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
+        streamsConfig.putAll(streamsOverrides);
+        streams = new AlertStreamsService(new StreamsServiceConfig(streamsConfig)).start();
         notifier = new AlertNotifier(new NotifierConfig(mail()), new AlertNotifier.Listener() { }).start();
         Map<String, Object> registration = mail();
         registration.put(RegistrationConfig.HTTP_PORT, port);
@@ -69,7 +76,7 @@ final class RegistrationHarness implements AutoCloseable {
         registration.put(RegistrationConfig.TRUSTED_PROXIES, "127.0.0.1");
         registration.putAll(registrationOverrides);
         streams.awaitRunning(Duration.ofSeconds(60));
-        server = new RegistrationServer(new RegistrationConfig(registration), streams, 50, Clock.systemUTC()).start();
+        server = new RegistrationServer(new RegistrationConfig(registration), streams, streams, 50, Clock.systemUTC()).start();
     }
 
     private Map<String, Object> mail() {

@@ -11,7 +11,6 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,16 +18,12 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
@@ -37,13 +32,9 @@ import org.openqa.selenium.support.ui.Select;
  * The subscribe page in a real browser (headless Chromium driven by Selenium) against the whole
  * system: fill the form, see the preview, submit, confirm from the email, get an alert, unsubscribe.
  *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver}; {@code .ci/run} installs them and
- * sets {@code -Dpaperalerts.test.browser=required}, so CI fails rather than skips without them.
+ * <p>Needs Chromium: see {@link Chromium}.
  */
 class SubscribePageBrowserTest {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @RegisterExtension
     static final RealKafka kafka = new RealKafka();
@@ -62,24 +53,10 @@ class SubscribePageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!"required".equals(System.getProperty("paperalerts.test.browser"))) {
-            Assumptions.assumeTrue(installed, "Chromium and ChromeDriver are not installed (apt-get install chromium "
-                    + "chromium-driver); .ci/run installs them");
-        }
-        assertThat(installed).as("%s and %s must be installed", CHROMIUM, CHROMEDRIVER).isTrue();
+        Chromium.assumeInstalled();
         system = new RegistrationHarness(kafka, smtp, stateDir, Map.of());
         system.publishSamplePapers();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // Flags for a sandboxed, offline machine: no background traffic to Google's hosts.
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile);
-        // The page's console (script errors, failed requests) goes into a failure's message.
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build(), options);
+        browser = Chromium.start(profile);
     }
 
     @AfterAll

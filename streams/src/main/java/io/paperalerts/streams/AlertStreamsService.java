@@ -3,6 +3,10 @@ package io.paperalerts.streams;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.streams.archive.ArchiveKeys;
+import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -20,15 +24,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Runs the alert topology: creates missing topics, starts Kafka Streams, closes it cleanly. */
-public final class AlertStreamsService implements SubscriptionDirectory, AutoCloseable {
+public final class AlertStreamsService implements SubscriptionDirectory, MatchArchive, AutoCloseable {
 
     private final KafkaStreams streams;
     private final SubscriptionMatcher matcher;
@@ -54,8 +62,8 @@ public final class AlertStreamsService implements SubscriptionDirectory, AutoClo
         Properties properties = config.streamsProperties();
         failurePolicy.configure(properties);
         this.streams = new KafkaStreams(AlertTopology.build(matcher,
-                config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock)),
-                properties);
+                config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock),
+                config.archivePolicy()), properties);
         failurePolicy.attach(streams);
     }
 
@@ -164,6 +172,49 @@ public final class AlertStreamsService implements SubscriptionDirectory, AutoClo
     private ReadOnlyKeyValueStore<String, Subscription> subscriptions() {
         return streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.SUBSCRIPTIONS_STORE,
                 QueryableStoreTypes.<String, Subscription>keyValueStore()));
+    }
+
+    @Override
+    public Location locate(String recipient) {
+        // The store is partitioned like alerts: whoever processes that partition of alerts holds it.
+        TopicPartition partition = new TopicPartition(Topics.ALERTS.name(), Topics.ALERTS.partitionOf(recipient));
+        boolean here = streams.metadataForLocalThreads().stream()
+                .flatMap(thread -> thread.activeTasks().stream())
+                .anyMatch(task -> task.topicPartitions().contains(partition));
+        if (here) {
+            return new Here();
+        }
+        KeyQueryMetadata owner = streams.queryMetadataForKey(ArchiveWriter.STORE, recipient, new StringSerializer());
+        if (streams.state() != KafkaStreams.State.RUNNING || owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)
+                || HostInfo.unavailable().equals(owner.activeHost())) {
+            return new Unavailable(streams.state() == KafkaStreams.State.RUNNING
+                    ? "another instance holds it and streams.application.server is not set"
+                    : "the service is " + streams.state().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return new Elsewhere(owner.activeHost().host(), owner.activeHost().port());
+    }
+
+    @Override
+    public Page read(String recipient, String subscriptionId, int offset, int limit) {
+        List<Alert> entries = new ArrayList<>();
+        int total = 0;
+        try (KeyValueIterator<String, Alert> matches = archive(recipient)
+                .prefixScan(ArchiveKeys.prefix(recipient, subscriptionId), new StringSerializer())) {
+            while (matches.hasNext()) {
+                Alert entry = matches.next().value;
+                if (total >= offset && entries.size() < limit) {
+                    entries.add(entry);
+                }
+                total++;
+            }
+        }
+        return new Page(entries, total);
+    }
+
+    /** The partition of the archive store holding this recipient, if this instance is its active owner. */
+    private ReadOnlyKeyValueStore<String, Alert> archive(String recipient) {
+        return streams.store(StoreQueryParameters.fromNameAndType(ArchiveWriter.STORE,
+                QueryableStoreTypes.<String, Alert>keyValueStore()).withPartition(Topics.ALERTS.partitionOf(recipient)));
     }
 
     public int activeSubscriptions() {

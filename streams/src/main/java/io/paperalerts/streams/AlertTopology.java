@@ -4,6 +4,8 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.archive.ArchivePolicy;
+import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -39,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *                                                       |
  * papers --> match --> one alert per recipient --> alerts (key: recipient)
  * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit) --> digests (key: recipient)
+ *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
@@ -71,6 +75,12 @@ public final class AlertTopology {
      * @param digestPolicy when the digests of each delivery mode are due
      */
     public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy) {
+        return build(matcher, alertNewVersions, digestPolicy, ArchivePolicy.defaults());
+    }
+
+    /** @param archivePolicy how long each subscription's matches stay on its archive page and feeds */
+    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy,
+            ArchivePolicy archivePolicy) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTED_STORE),
                 Serdes.String(), stringListSerde()));
@@ -95,7 +105,12 @@ public final class AlertTopology {
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.SENT_STORE),
                 Serdes.String(), longListSerde()));
-        builder.stream(alerts.name(), Consumed.with(alerts.keySerde(), alerts.valueSerde()))
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ArchiveWriter.STORE),
+                Serdes.String(), alerts.valueSerde()));
+        KStream<String, Alert> alertStream = builder.stream(alerts.name(),
+                Consumed.with(alerts.keySerde(), alerts.valueSerde()));
+        alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
+        alertStream
                 .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE),
                         DigestScheduler.BUFFERS_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));

@@ -42,6 +42,7 @@ public final class MatchAlerts {
                         .setQuery(m.subscription().getQuery())
                         .setMatchedTerms(m.explanation().matched())
                         .setSnippet(m.explanation().snippet())
+                        .setArchiveToken(m.subscription().getArchiveToken())
                         .build()).toList())
                 .setMatchedAt(now)
                 .setKind(kind)

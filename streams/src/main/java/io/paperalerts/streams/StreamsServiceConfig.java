@@ -2,6 +2,7 @@ package io.paperalerts.streams;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
+import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.topics.Topics;
@@ -36,6 +37,9 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String FAILED_RECORDS_MAX = "streams.failed.records.max";
     public static final String THREAD_REPLACEMENTS_MAX = "streams.thread.replacements.max";
     public static final String FAILURE_WINDOW_MS = "streams.failure.window.ms";
+    public static final String APPLICATION_SERVER = "streams.application.server";
+    public static final String ARCHIVE_MIN_ENTRIES = "archive.min.entries";
+    public static final String ARCHIVE_RETENTION_DAYS = "archive.retention.days";
 
     public static final ConfigDef DEFINITION = GroupMembership.define(CommonConfig.define(new ConfigDef()))
             .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
@@ -67,7 +71,15 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     "A stream thread that dies of an unexpected exception is replaced; more than this many within "
                             + "streams.failure.window.ms stop the service with a non-zero exit")
             .define(FAILURE_WINDOW_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "The window of streams.failed.records.max and streams.thread.replacements.max");
+                    "The window of streams.failed.records.max and streams.thread.replacements.max")
+            .define(APPLICATION_SERVER, Type.STRING, "", StreamsServiceConfig::requireHostAndPort, Importance.MEDIUM,
+                    "host:port at which the other streams instances reach this one's web server; archive pages and "
+                            + "feeds asked of an instance that does not hold them are forwarded there. Needed with more "
+                            + "than one instance; empty: none")
+            .define(ARCHIVE_MIN_ENTRIES, Type.INT, 1_000, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "The archive keeps at least this many newest matches of each subscription, whatever their age")
+            .define(ARCHIVE_RETENTION_DAYS, Type.INT, 90, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    "The archive keeps every match of this many past days (by paper date)");
 
     public StreamsServiceConfig(Map<String, ?> values) {
         super(DEFINITION, values);
@@ -85,6 +97,17 @@ public final class StreamsServiceConfig extends AbstractConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, "expected a day of the week in English, e.g. monday");
         }
+    }
+
+    private static void requireHostAndPort(String name, Object value) {
+        String text = String.valueOf(value);
+        if (!text.isEmpty() && !text.matches("[^:\\s]+:\\d{1,5}")) {
+            throw new ConfigException(name, value, "expected host:port, e.g. streams-1:8080, or nothing");
+        }
+    }
+
+    public ArchivePolicy archivePolicy() {
+        return new ArchivePolicy(getInt(ARCHIVE_MIN_ENTRIES), Duration.ofDays(getInt(ARCHIVE_RETENTION_DAYS)));
     }
 
     public StreamsFailurePolicy failurePolicy() {
@@ -105,6 +128,9 @@ public final class StreamsServiceConfig extends AbstractConfig {
         // and processing goes on (KIP-1034); records whose processing throws: see StreamsFailurePolicy.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
+        if (!getString(APPLICATION_SERVER).isEmpty()) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, getString(APPLICATION_SERVER));
+        }
         GroupMembership.of(this).configure(p, StreamsConfig.MAIN_CONSUMER_PREFIX);
         return p;
     }

@@ -12,8 +12,40 @@ import java.util.List;
 /** Papers, alerts and digests as tests of emails and of their delivery need them. */
 public final class TestDigests {
 
+    public static final String RIGHT_TO_LEFT_OVERRIDE = "\u202E";
+    public static final String RIGHT_TO_LEFT_ISOLATE = "\u2067";
+    public static final String HEBREW = "\u05e9\u05dc\u05d5\u05dd";
+
     private TestDigests() {
     }
+
+    /** A paper whose every field is hostile: markup, line breaks, bidi overrides, script links. */
+    public static Paper hostilePaper() {
+        return Paper.newBuilder().setId("2501.06666")
+                .setTitle("<img src=x onerror=alert(1)>Reward\r\nBcc: x@evil.test " + RIGHT_TO_LEFT_OVERRIDE
+                        + "gnikcah " + HEBREW)
+                .setAbstractText("<script>alert(1)</script> reward hacking " + RIGHT_TO_LEFT_ISOLATE + "evil\u0000")
+                .setAuthors(List.of("<b>Mallory</b>", "\"Eve\" <eve@evil.test>\r\nX-Evil: 1"))
+                .setCategories(List.of("cs.LG<svg onload=alert(1)>"))
+                .setPublished(Instant.parse("2026-11-30T00:00:00Z"))
+                .setUrl("javascript:alert(document.cookie)")
+                .setPdfUrl("data:text/html,<script>alert(1)</script>")
+                .setUpvotes(3)
+                .setSource("test").build();
+    }
+
+    /** An alert of {@link #hostilePaper()} with a hostile query, matched words, snippet and archive token. */
+    public static Alert hostileAlert() {
+        return Alert.newBuilder().setRecipient("ada@example.org").setSubscriptionIds(List.of("s1"))
+                .setPaper(hostilePaper())
+                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1")
+                        .setQuery("reward <i onclick=alert(1)>hacking</i>\r\n" + RIGHT_TO_LEFT_OVERRIDE)
+                        .setMatchedTerms(List.of("<script>", "reward hacking"))
+                        .setSnippet("\u2026 <iframe src=//evil.test></iframe> reward hacking \u2026")
+                        .setArchiveToken("\"><script>alert(1)</script>").build()))
+                .setMatchedAt(Instant.parse("2026-11-30T10:00:00Z")).setKind(AlertKind.LIVE).build();
+    }
+
 
     public static Alert alert(String recipient, Paper paper) {
         return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s1")).setPaper(paper)

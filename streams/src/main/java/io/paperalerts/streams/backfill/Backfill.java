@@ -10,6 +10,7 @@ import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
+import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,8 +32,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends chosen subscriptions the papers of a past period, by each paper's own date (its
@@ -40,7 +44,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * written a day before the period, on every partition, up to where the topic ended when it
  * started; keeps the papers dated in the period, matches each against those subscriptions only, and emits one {@code BACKFILL} digest per
  * recipient to {@code digests}, where the notifier sends it like any other (leaving out what the
- * recipient already got, so running the same backfill twice sends nothing the second time).
+ * recipient already got, so running the same backfill twice sends nothing the second time). Every
+ * match also goes to {@code alerts} as a {@code BACKFILL} alert, for the subscriptions' archive
+ * pages (the digest lists at most {@code maxPapers}); the digest scheduler leaves those alone.
  *
  * <p>Memory stays bounded whatever the history: papers are streamed, and each recipient's digest
  * keeps at most {@code maxPapers} papers plus the ids of papers it matched.
@@ -101,7 +107,15 @@ public final class Backfill {
         long started = System.nanoTime();
         Map<String, Gathered> byRecipient = new TreeMap<>();
         long read = 0;
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+        // Memory stays bounded: no future per record, the first failure is kept and thrown at the end.
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback onFailure = (metadata, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
+        try (var producer = dryRun ? null : producer();
+                var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -137,7 +151,11 @@ public final class Backfill {
                     read++;
                     Paper paper = decode(record);
                     if (paper != null && !dateOf(paper, record).isBefore(since)) {
-                        gather(byRecipient, paper, matcher.match(paper), now);
+                        for (Alert alert : gather(byRecipient, paper, matcher.match(paper), now)) {
+                            if (producer != null) {
+                                producer.send(record(Topics.ALERTS, alert.getRecipient(), alert), onFailure);
+                            }
+                        }
                     }
                 }
                 for (TopicPartition partition : List.copyOf(remaining.keySet())) {
@@ -154,13 +172,18 @@ public final class Backfill {
                 }
             }
             progress.update(read, total, Duration.ofNanos(System.nanoTime() - started));
+            List<Digest> digests = new ArrayList<>();
+            byRecipient.forEach((recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since,
+                    now)));
+            if (producer != null) {
+                digests.forEach(d -> producer.send(record(Topics.DIGESTS, d.getRecipient(), d), onFailure));
+                producer.flush();
+                if (failed.get() != null) {
+                    throw new IllegalStateException("Cannot emit the backfill: " + failed.get().getMessage(), failed.get());
+                }
+            }
+            return new Result(read, Duration.ofNanos(System.nanoTime() - started), digests);
         }
-        List<Digest> digests = new ArrayList<>();
-        byRecipient.forEach((recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since, now)));
-        if (!dryRun && !digests.isEmpty()) {
-            emit(digests);
-        }
-        return new Result(read, Duration.ofNanos(System.nanoTime() - started), digests);
     }
 
     /**
@@ -181,34 +204,30 @@ public final class Backfill {
         }
     }
 
-    private void gather(Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now) {
+    private List<Alert> gather(Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now) {
         Map<String, List<Match>> perRecipient = new TreeMap<>();
         for (Match match : matches) {
             perRecipient.computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>()).add(match);
         }
-        perRecipient.forEach((recipient, recipientMatches) -> byRecipient
-                .computeIfAbsent(recipient, r -> new Gathered())
-                .add(MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL), maxPapers));
+        List<Alert> alerts = new ArrayList<>();
+        perRecipient.forEach((recipient, recipientMatches) -> {
+            Alert alert = MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL);
+            alerts.add(alert);
+            byRecipient.computeIfAbsent(recipient, r -> new Gathered()).add(alert, maxPapers);
+        });
+        return alerts;
     }
 
-    private void emit(List<Digest> digests) {
-        var topic = Topics.DIGESTS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            var sends = digests.stream()
-                    .map(d -> producer.send(new ProducerRecord<>(topic.name(), d.getRecipient(), d))).toList();
-            for (var send : sends) {
-                send.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while emitting the backfill", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot emit the backfill: " + e.getCause().getMessage(), e);
-        }
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static <V> ProducerRecord<String, byte[]> record(Topic<String, V> topic, String key, V value) {
+        return new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
     }
 
     /** One recipient's papers, in topic order, at most the cap; later versions of a paper are skipped. */

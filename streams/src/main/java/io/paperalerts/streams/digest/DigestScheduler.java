@@ -1,6 +1,7 @@
 package io.paperalerts.streams.digest;
 
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
@@ -79,7 +80,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     @Override
     public void process(Record<String, Alert> record) {
         Alert alert = record.value();
-        if (alert == null) {
+        // A backfill's alerts are for the archive: the backfill sent them in a digest of its own.
+        if (alert == null || alert.getKind() == AlertKind.BACKFILL) {
             return;
         }
         Map<DeliveryMode, List<MatchReason>> byMode = new EnumMap<>(DeliveryMode.class);

@@ -1,0 +1,38 @@
+package io.paperalerts.mail;
+
+/**
+ * The emails about an address's subscriptions themselves (not papers): the confirmation of a new
+ * subscription and the manage link asked for. Rendered by the templates {@code account.jte}.
+ *
+ * @param subject also the first line of both parts
+ * @param lead what the email asks or offers, before the link
+ * @param action the link's text
+ * @param url where it leads (our own https link)
+ * @param after what to do if the email was not expected
+ */
+public record AccountEmail(String subject, String lead, String action, String url, String after) {
+
+    public static AccountEmail confirmation(String email, String query, String url) {
+        return new AccountEmail("Confirm your subscription",
+                "Please confirm that " + AlertMailer.oneLine(email) + " should receive paper alerts for the query "
+                        + AlertMailer.quoted(query) + ".",
+                "Confirm the subscription", url,
+                "If you did not ask for this, ignore this email: nothing is sent until you confirm.");
+    }
+
+    public static AccountEmail manageLink(String email, String url) {
+        return new AccountEmail("Manage your subscriptions",
+                "Here is the link to see and change the paper-alerts subscriptions of " + AlertMailer.oneLine(email)
+                        + ". It works for a few days; asking for a new one ends it.",
+                "Manage your subscriptions", url,
+                "If you did not ask for this, ignore this email: nothing changes.");
+    }
+
+    public String text() {
+        return MailTemplates.text("account", this);
+    }
+
+    public String html() {
+        return MailTemplates.html("account", this);
+    }
+}

@@ -1,0 +1,49 @@
+package io.paperalerts.mail;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What a digest email says, worked out once and rendered twice, as HTML and as text, by the
+ * templates {@code digest.jte}: so the two parts cannot say different things. Every string is
+ * plain text (the HTML template escapes it); URLs are http(s) or absent (null).
+ *
+ * @param headline the first line of both parts, and the subject after "[paper-alerts] "
+ * @param listedNote when papers were left out: how many are listed, else null
+ * @param seeAllUrl the one archive page that has every paper of the email, if there is one
+ */
+public record DigestView(String headline, String listedNote, String seeAllText, String seeAllUrl, List<Group> groups,
+        String omittedNote, String recipient, String manageUrl, String unsubscribeUrl) {
+
+    /**
+     * Papers of one subscription, under its query when the email has several.
+     *
+     * @param heading the quoted query, or null when the email is about one subscription only
+     */
+    public record Group(String heading, String archiveText, String archiveUrl, List<Item> items) {
+    }
+
+    /**
+     * @param authors at most five, then "et al."
+     * @param details categories, date and upvotes, those known
+     */
+    public record Item(String title, String url, String pdfUrl, String authors, String details, List<Part> snippet,
+            List<Why> why) {
+
+        public String snippetText() {
+            return snippet.stream().map(Part::text).collect(Collectors.joining());
+        }
+    }
+
+    /** A piece of the snippet, marked when it is a matched word. */
+    public record Part(String text, boolean marked) {
+    }
+
+    /** One subscription that matched the paper: its quoted query and the words that matched. */
+    public record Why(String query, String matched) {
+
+        public String sentence() {
+            return "Matched " + query + (matched.isEmpty() ? "" : ": " + matched);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.paperalerts.registration;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Entity tags (RFC 9110 section 8.8.3) for answers built per request, and {@code If-None-Match}. */
+final class ConditionalGet {
+
+    private ConditionalGet() {
+    }
+
+    /** A strong tag of these exact bytes. */
+    static String etag(byte[] body) {
+        try {
+            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Whether {@code If-None-Match} names this tag: {@code *}, or one of a comma-separated list,
+     * compared weakly as the RFC says for GET ({@code W/"x"} matches {@code "x"}).
+     */
+    static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null || ifNoneMatch.isBlank()) {
+            return false;
+        }
+        for (String candidate : ifNoneMatch.split(",")) {
+            String tag = candidate.strip();
+            if (tag.equals("*")) {
+                return true;
+            }
+            if (tag.startsWith("W/")) {
+                tag = tag.substring(2);
+            }
+            if (tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

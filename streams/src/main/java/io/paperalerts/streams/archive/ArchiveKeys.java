@@ -1,0 +1,45 @@
+package io.paperalerts.streams.archive;
+
+import io.paperalerts.schemas.Alert;
+import java.time.Instant;
+
+/**
+ * Keys of the archive store: {@code recipient NUL subscription NUL inverted-date NUL paper}. The
+ * recipient comes first because the store is partitioned like {@code alerts}, by recipient; within
+ * one subscription the inverted date (hex, fixed width) makes a prefix scan return newest first.
+ * Addresses and ids never contain NUL (registration refuses control characters).
+ */
+public final class ArchiveKeys {
+
+    private static final char SEP = '\u0000';
+
+    private ArchiveKeys() {
+    }
+
+    /** Every entry of one subscription starts with this. */
+    public static String prefix(String recipient, String subscriptionId) {
+        return recipient + SEP + subscriptionId + SEP;
+    }
+
+    public static String key(String recipient, String subscriptionId, Instant date, String paperId) {
+        return prefix(recipient, subscriptionId) + String.format("%016x", Long.MAX_VALUE - date.toEpochMilli()) + SEP
+                + paperId;
+    }
+
+    /** The date an entry is ordered by: the paper's publication, else when it matched. */
+    public static Instant date(Alert alert) {
+        return alert.getPaper().getPublished() != null ? alert.getPaper().getPublished() : alert.getMatchedAt();
+    }
+
+    /** The recipient-and-subscription part of a key, i.e. which list the entry belongs to. */
+    static String owner(String key) {
+        int first = key.indexOf(SEP);
+        return key.substring(0, key.indexOf(SEP, first + 1) + 1);
+    }
+
+    /** The subscription id of a key. */
+    static String subscriptionId(String key) {
+        int first = key.indexOf(SEP);
+        return key.substring(first + 1, key.indexOf(SEP, first + 1));
+    }
+}
