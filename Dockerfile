@@ -8,6 +8,7 @@ COPY local-cluster local-cluster
 COPY test-support test-support
 COPY ingest ingest
 COPY streams streams
+COPY operations operations
 COPY mail mail
 COPY notifier notifier
 COPY registration registration
@@ -23,5 +24,9 @@ COPY --from=build /src/app/target/lib lib
 COPY --from=build /src/app/target/paper-alerts.jar paper-alerts.jar
 COPY app/src/main/resources/io/paperalerts/app/samples/hf-papers-page.jsonl samples/hf-papers-page.jsonl
 USER paper-alerts
-EXPOSE 8080
+EXPOSE 8080 9401 9402
+# Ready = the service can do its job now (GET /health/ready); the streams service's web port by
+# default, HEALTH_URL for the others (docker-compose.yml probes each on its own port).
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=4 \
+    CMD java -jar /opt/paper-alerts/paper-alerts.jar probe "${HEALTH_URL:-http://localhost:8080/health/ready}"
 ENTRYPOINT ["java", "-jar", "/opt/paper-alerts/paper-alerts.jar"]

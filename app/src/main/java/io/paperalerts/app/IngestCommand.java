@@ -1,11 +1,15 @@
 package io.paperalerts.app;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.source.PaperSource;
 import io.paperalerts.ingest.source.SourceScheduler;
+import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.OperationsServer;
+import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.io.PrintWriter;
@@ -20,8 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** Publishes papers from files (or standard input) to an existing cluster. */
@@ -91,12 +95,22 @@ final class IngestCommand implements Callable<Integer> {
             IngestConfig config = parent.config();
             PaperPublisher publisher = new PaperPublisher(config);
             SourceScheduler scheduler = new SourceScheduler(config, publisher);
+            PrometheusMeterRegistry metrics = ServiceMetrics.create("ingest");
+            scheduler.bindTo(metrics);
+            publisher.bindTo(metrics);
+            BrokerCheck broker = new BrokerCheck(config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+            OperationsServer operations = OperationsServer.start(config.getInt(IngestConfig.METRICS_PORT), metrics,
+                    scheduler.health(broker));
             scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: " + e));
             scheduler.start();
             // A failed poll is retried at the source's next turn; polling that died is an exit.
             return UntilStopped.await("ingest", scheduler.died(), () -> {
+                if (operations != null) {
+                    operations.close();
+                }
                 scheduler.close();
                 publisher.close();
+                broker.close();
             });
         }
     }

@@ -1,8 +1,13 @@
 package io.paperalerts.app;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paperalerts.config.CommonConfig;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.OperationsServer;
+import io.paperalerts.operations.ServiceMetrics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,11 +41,20 @@ final class NotifierCommand implements Callable<Integer> {
         var config = new NotifierConfig(service.resolve(NotifierConfig.DEFINITION, overrides));
         MailConfig.requireTokenSecret(config);
         AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() { });
+        PrometheusMeterRegistry metrics = ServiceMetrics.create("notifier");
+        notifier.bindTo(metrics);
+        BrokerCheck broker = new BrokerCheck(config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+        OperationsServer operations = OperationsServer.start(config.getInt(NotifierConfig.METRICS_PORT), metrics,
+                notifier.health(broker));
         Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
         notifier.start();
         while (notifier.isRunning()) {
             Thread.sleep(500);
         }
+        if (operations != null) {
+            operations.close();
+        }
+        broker.close();
         return notifier.crash() == null ? 0 : 1;
     }
 }

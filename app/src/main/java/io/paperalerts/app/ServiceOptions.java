@@ -24,6 +24,10 @@ final class ServiceOptions {
         if (bootstrapServers != null) {
             overrides.put(CommonConfig.BOOTSTRAP_SERVERS, bootstrapServers);
         }
-        return Settings.resolve(definition, configFile, System.getenv(), overrides);
+        Map<String, Object> resolved = Settings.resolve(definition, configFile, System.getenv(), overrides);
+        if ("json".equals(String.valueOf(resolved.get(CommonConfig.LOG_FORMAT)))) {
+            LogFormat.json();
+        }
+        return resolved;
     }
 }

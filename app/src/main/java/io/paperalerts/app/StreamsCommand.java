@@ -1,6 +1,10 @@
 package io.paperalerts.app;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paperalerts.config.CommonConfig;
 import io.paperalerts.mail.MailConfig;
+import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.streams.AlertStreamsService;
@@ -40,14 +44,18 @@ final class StreamsCommand implements Callable<Integer> {
         var registrationConfig = new RegistrationConfig(values);
         MailConfig.requireTokenSecret(registrationConfig);
         AlertStreamsService streams = new AlertStreamsService(config).start();
+        PrometheusMeterRegistry metrics = ServiceMetrics.create("streams");
+        streams.bindTo(metrics);
+        BrokerCheck broker = new BrokerCheck(config.getList(CommonConfig.BOOTSTRAP_SERVERS));
         streams.awaitRunning(Duration.ofMinutes(5));
         RegistrationServer registration = new RegistrationServer(registrationConfig, streams, streams,
-                config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
+                config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC(), metrics, streams.health(broker)).start();
         // Kafka Streams dying (see StreamsFailurePolicy) is an exit: a process that can no longer
         // match papers must be restarted by its supervisor.
         return UntilStopped.await("streams", streams.terminated(), () -> {
             registration.close();
             streams.close();
+            broker.close();
         });
     }
 }

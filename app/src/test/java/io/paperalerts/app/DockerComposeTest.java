@@ -52,6 +52,27 @@ class DockerComposeTest {
     }
 
     @Test
+    void shouldProbeEachLongRunningServiceAndScrapeItWhereItServesMetrics() throws Exception {
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(
+                Files.readString(ROOT.resolve("ops/prometheus/prometheus.yml")));
+        List<String> targets = new ArrayList<>();
+        prometheus.get("scrape_configs").forEach(job -> job.get("static_configs")
+                .forEach(c -> c.get("targets").forEach(t -> targets.add(t.asText()))));
+        Map<String, String> ports = Map.of("streams", "PAPER_ALERTS_HTTP_PORT", "notifier",
+                "PAPER_ALERTS_NOTIFIER_METRICS_PORT", "ingest", "PAPER_ALERTS_INGEST_METRICS_PORT");
+        ports.forEach((name, portVariable) -> {
+            JsonNode service = compose.at("/services/" + name);
+            String port = service.at("/environment/" + portVariable).asText();
+            assertThat(port).as("%s sets %s", name, portVariable).isNotEmpty();
+            assertThat(targets).as("prometheus scrapes %s", name).contains(name + ":" + port);
+            assertThat(service.at("/healthcheck/test").toString()).as("%s is probed", name)
+                    .contains("probe", "http://localhost:" + port + "/health/ready");
+        });
+        assertThat(compose.at("/services/grafana/volumes").toString()).contains("./ops/grafana/dashboards");
+        assertThat(Files.exists(ROOT.resolve("ops/grafana/dashboards/paper-alerts.json"))).isTrue();
+    }
+
+    @Test
     void shouldRunEveryServiceOfTheRepositoryWithAKafkaAndAnSmtpServer() {
         assertThat(builtServices()).contains("ingest", "streams", "notifier", "topics");
         assertThat(compose.at("/services/kafka/image").asText()).startsWith("apache/kafka:");

@@ -29,6 +29,7 @@ public final class IngestConfig extends AbstractConfig {
     public static final String HTTP_BACKOFF_INITIAL_MS = "ingest.http.backoff.initial.ms";
     public static final String HTTP_BACKOFF_MAX_MS = "ingest.http.backoff.max.ms";
     public static final String DELIVERY_TIMEOUT_MS = "ingest.delivery.timeout.ms";
+    public static final String METRICS_PORT = "ingest.metrics.port";
 
     public static final ConfigDef DEFINITION = CommonConfig.define(new ConfigDef())
             .define(CLIENT_ID, Type.STRING, "paper-alerts-ingest", new ConfigDef.NonEmptyString(),
@@ -71,7 +72,9 @@ public final class IngestConfig extends AbstractConfig {
                     "Longest wait before a retry, Retry-After included")
             .define(DELIVERY_TIMEOUT_MS, Type.INT, 120_000, ConfigDef.Range.atLeast(1_000), Importance.LOW,
                     "How long the producer tries to publish a poll's papers while the cluster is unreachable; "
-                            + "then that poll fails, nothing is checkpointed, and the next poll publishes them");
+                            + "then that poll fails, nothing is checkpointed, and the next poll publishes them")
+            .define(METRICS_PORT, Type.INT, 9401, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of GET /metrics (Prometheus), /health/live and /health/ready of ingest run; 0: none");
 
     public IngestConfig(Map<String, ?> values) {
         super(DEFINITION, values);

@@ -1,5 +1,8 @@
 package io.paperalerts.ingest;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.schemas.Paper;
@@ -40,6 +43,8 @@ public final class PaperPublisher implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong renewals = new AtomicLong();
     private Batch current;
+    private MeterRegistry registry;
+    private KafkaClientMetrics clientMetrics;
 
     public PaperPublisher(IngestConfig config) {
         this(() -> new KafkaProducer<>(Map.of(
@@ -104,6 +109,25 @@ public final class PaperPublisher implements AutoCloseable {
         return renewals.get();
     }
 
+    /** The producer's own metrics (of whichever producer is current) and its renewals, in the service's registry. */
+    public synchronized void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        FunctionCounter.builder("paper.alerts.producer.renewals", renewals, AtomicLong::get)
+                .description("Producers replaced after a fatal error").register(registry);
+        bindClientMetrics();
+    }
+
+    private void bindClientMetrics() {
+        if (registry == null) {
+            return;
+        }
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
+        clientMetrics = new KafkaClientMetrics(producer.get());
+        clientMetrics.bindTo(registry);
+    }
+
     private synchronized void renew(Producer<byte[], byte[]> broken, Exception cause) {
         if (producer.get() != broken) {
             return;
@@ -112,6 +136,7 @@ public final class PaperPublisher implements AutoCloseable {
         producer.set(producers.get());
         renewals.incrementAndGet();
         broken.close(Duration.ZERO);
+        bindClientMetrics();
     }
 
     private static boolean fatal(Exception e) {
@@ -119,7 +144,10 @@ public final class PaperPublisher implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (clientMetrics != null) {
+            clientMetrics.close();
+        }
         producer.get().close();
     }
 

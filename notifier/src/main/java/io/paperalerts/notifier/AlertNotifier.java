@@ -1,5 +1,10 @@
 package io.paperalerts.notifier;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
 import io.paperalerts.deadletter.DeadLetters;
@@ -7,6 +12,9 @@ import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
+import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.topics.Topic;
@@ -18,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +62,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Consumes digests (each one email: one or more papers for one recipient) and sends them. A
@@ -108,6 +118,19 @@ public final class AlertNotifier implements AutoCloseable {
     private final DeliveryStore deliveryStore;
     private final ManageGenerations generations;
     private volatile Throwable crash;
+    /** Partitions of digests this instance owns now (read by the readiness check). */
+    private volatile int assigned;
+    /** Null while the SMTP server answers; else why it cannot be reached. */
+    private volatile String smtpUnreachable;
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    private final Timer smtpSend = Timer.builder(ServiceMetrics.PREFIX + "smtp.send")
+            .description("Time the SMTP server took to accept an email").publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2)).register(meters);
+    private final Timer endToEnd = Timer.builder(ServiceMetrics.PREFIX + "end.to.end.latency")
+            .description("From the oldest paper of an email reaching the papers topic to the SMTP server accepting "
+                    + "the email; one sample per email")
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(100))
+            .maximumExpectedValue(Duration.ofDays(8)).register(meters);
 
     public AlertNotifier(NotifierConfig config, Listener listener) {
         this.config = config;
@@ -184,6 +207,51 @@ public final class AlertNotifier implements AutoCloseable {
         return parked.get();
     }
 
+    /**
+     * Its counters, SMTP timings and end-to-end latency, and its Kafka clients' metrics, in the
+     * service's registry.
+     */
+    public void bindTo(MeterRegistry registry) {
+        meters.add(registry);
+        counter(registry, "emails.sent", emails, "Emails the SMTP server accepted");
+        counter(registry, "papers.delivered", delivered, "Papers in the emails the SMTP server accepted");
+        counter(registry, "emails.retried", retries, "Sends retried because the SMTP server could not be reached");
+        counter(registry, "emails.parked", parked, "Emails parked on digests.retry after a 4xx reply");
+        counter(registry, "emails.failed", gaveUp, "Emails given up for good (5xx, bad address, too many attempts)");
+        counter(registry, "papers.already.delivered", alreadyDelivered,
+                "Papers left out of an email because the recipient already got them");
+        new KafkaClientMetrics(consumer).bindTo(registry);
+        new KafkaClientMetrics(producer).bindTo(registry);
+    }
+
+    private static void counter(MeterRegistry registry, String name, AtomicLong value, String description) {
+        FunctionCounter.builder(ServiceMetrics.PREFIX + name, value, AtomicLong::get).description(description)
+                .register(registry);
+    }
+
+    /**
+     * Live while its loop runs; ready when it also owns partitions of digests, its SMTP server
+     * answered the last time it was asked, and the cluster answers ({@code broker}).
+     */
+    public Health health(BrokerCheck broker) {
+        return new Health() {
+            @Override
+            public Status live() {
+                return crash != null ? Status.down("the notifier stopped: " + crash)
+                        : thread.isAlive() ? Status.up() : Status.down("the notifier is not running");
+            }
+
+            @Override
+            public Status ready() {
+                return live().and(() -> assigned > 0 ? Status.up()
+                        : Status.down("no partition of digests is assigned to this instance"))
+                        .and(() -> smtpUnreachable == null ? Status.up()
+                                : Status.down("the SMTP server cannot be reached: " + smtpUnreachable))
+                        .and(broker::status);
+            }
+        };
+    }
+
     /** Set when the loop died of an unexpected error. */
     public Throwable crash() {
         return crash;
@@ -196,6 +264,7 @@ public final class AlertNotifier implements AutoCloseable {
                     new ConsumerRebalanceListener() {
                         @Override
                         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                            assigned = consumer.assignment().size() - partitions.size();
                             partitions.forEach(parkedWaiting::remove);
                             partitions.forEach(committed::remove);
                             deliveryStore.revoke(numbers(partitions));
@@ -203,6 +272,7 @@ public final class AlertNotifier implements AutoCloseable {
 
                         @Override
                         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                            assigned = consumer.assignment().size();
                             // Another instance may have delivered digests of these partitions until now.
                             deliveryStore.assign(numbers(partitions));
                         }
@@ -309,6 +379,23 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private Outcome deliver(ConsumerRecord<String, byte[]> record) {
+        // Log lines about this email say whose it is without saying the address (log.format=json: a label).
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("recipient.hash", recipientHash(record.key()))) {
+            return deliverLogged(record);
+        }
+    }
+
+    static String recipientHash(String recipient) {
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(recipient).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Outcome deliverLogged(ConsumerRecord<String, byte[]> record) {
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         Digest digest;
         try {
@@ -328,7 +415,10 @@ public final class AlertNotifier implements AutoCloseable {
         MimeMessage message;
         try {
             message = mailer.render(sender.session(), toSend);
+            long sending = System.nanoTime();
             sender.send(message);
+            smtpSend.record(Duration.ofNanos(System.nanoTime() - sending));
+            smtpUnreachable = null;
         } catch (MessagingException | RuntimeException e) {
             String reply = FailureClassifier.smtpReply(e);
             String reason = (reply == null ? e.toString() : "SMTP " + reply) + " (to " + digest.getRecipient()
@@ -336,6 +426,7 @@ public final class AlertNotifier implements AutoCloseable {
             switch (FailureClassifier.classify(e)) {
                 case WAIT_FOR_SERVER -> {
                     log.warn("Will retry {}: {}", position, reason);
+                    smtpUnreachable = reply == null ? e.toString() : "SMTP " + reply;
                     retries.incrementAndGet();
                     sender.reset();
                     return Outcome.WAIT_FOR_SERVER;
@@ -350,6 +441,8 @@ public final class AlertNotifier implements AutoCloseable {
         deliveryStore.record(digest.getRecipient(), paperIds, AlertMailer.messageId(toSend));
         emails.incrementAndGet();
         delivered.addAndGet(fresh.size());
+        fresh.stream().map(Alert::getPaperTimestamp).filter(java.util.Objects::nonNull).min(Instant::compareTo)
+                .ifPresent(oldest -> endToEnd.record(Duration.between(oldest, Instant.now())));
         listener.delivered(toSend, message);
         return Outcome.DONE;
     }

@@ -5,9 +5,9 @@ import io.paperalerts.config.GroupMembership;
 import io.paperalerts.mail.MailConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef;
 
 /** Configuration of the notifier: the mail keys ({@link MailConfig}) and the digests consumer. */
 public final class NotifierConfig extends AbstractConfig {
@@ -17,6 +17,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String RETRY_INITIAL_MS = "notifier.retry.initial.ms";
     public static final String RETRY_MAX_MS = "notifier.retry.max.ms";
     public static final String RETRY_MAX_ATTEMPTS = "notifier.retry.max.attempts";
+    public static final String METRICS_PORT = "notifier.metrics.port";
 
     public static final ConfigDef DEFINITION = GroupMembership.define(MailConfig.define(CommonConfig.define(new ConfigDef())))
             .define(GROUP_ID, Type.STRING, "paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -30,7 +31,9 @@ public final class NotifierConfig extends AbstractConfig {
                     "Longest wait between retries (below the consumer's max.poll.interval.ms)")
             .define(RETRY_MAX_ATTEMPTS, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Attempts at an email its recipient's server keeps refusing for now (4xx) before it goes to "
-                            + "deliveries.failed; meanwhile it waits on digests.retry, not in front of other recipients");
+                            + "deliveries.failed; meanwhile it waits on digests.retry, not in front of other recipients")
+            .define(METRICS_PORT, Type.INT, 9402, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of GET /metrics (Prometheus), /health/live and /health/ready of the notifier; 0: none");
 
     public NotifierConfig(Map<String, ?> values) {
         super(DEFINITION, values);

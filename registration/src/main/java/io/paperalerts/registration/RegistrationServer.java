@@ -2,11 +2,14 @@ package io.paperalerts.registration;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.OperationsServer;
 import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.backfill.Backfill;
@@ -62,6 +65,15 @@ public final class RegistrationServer implements AutoCloseable {
      */
     public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
             int backfillMaxPapers, Clock clock) {
+        this(config, directory, archive, backfillMaxPapers, clock, null, null);
+    }
+
+    /**
+     * @param metrics served at {@code /metrics}, with {@code health} at {@code /health/live} and
+     *     {@code /health/ready} (both null: not served)
+     */
+    public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
+            int backfillMaxPapers, Clock clock, PrometheusMeterRegistry metrics, Health health) {
         this.clock = clock;
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         this.generations = ManageGenerations.follow(bootstrap);
@@ -96,6 +108,14 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.get("/assets/subscribe.js", ctx -> ctx.contentType("text/javascript").result(resource("subscribe.js")));
             c.routes.get("/assets/subscribe.css", ctx -> ctx.contentType("text/css").result(resource("subscribe.css")));
             c.routes.get("/assets/pages.css", ctx -> ctx.contentType("text/css").result(resource("pages.css")));
+            if (metrics != null) {
+                for (String path : List.of(OperationsServer.METRICS, OperationsServer.LIVE, OperationsServer.READY)) {
+                    c.routes.get(path, ctx -> {
+                        OperationsServer.Answer answer = OperationsServer.answer(path, metrics, health);
+                        ctx.status(answer.status()).contentType(answer.contentType()).result(answer.body());
+                    });
+                }
+            }
             c.routes.post("/api/subscriptions", api::register);
             c.routes.get("/api/subscriptions", api::list);
             c.routes.patch("/api/subscriptions/{id}", api::update);

@@ -9,6 +9,7 @@ public final class CommonConfig {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String REPLICATION_FACTOR = "topics.replication.factor";
+    public static final String LOG_FORMAT = "log.format";
 
     private CommonConfig() {
     }
@@ -26,6 +27,9 @@ public final class CommonConfig {
                         Importance.HIGH, "Kafka bootstrap servers, host:port[,host:port...]")
                 .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, ConfigDef.Range.atLeast(1),
                         Importance.MEDIUM, "Replication factor of the topics created at start-up when missing "
-                                + "(use 3 on a production cluster)");
+                                + "(use 3 on a production cluster)")
+                .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
+                        "Log lines as text, or as one JSON object per line (ECS fields; the notifier's lines about "
+                                + "one email carry recipient.hash) for a log collector");
     }
 }

@@ -1,9 +1,16 @@
 package io.paperalerts.streams;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.ServiceMetrics;
+import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
-import io.paperalerts.schemas.Alert;
 import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.archive.MatchArchive;
@@ -22,6 +29,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -30,6 +38,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -41,6 +50,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     private final KafkaStreams streams;
     private final SubscriptionMatcher matcher;
     private final StreamsFailurePolicy failurePolicy;
+    private final TopologyCounters counters = new TopologyCounters();
 
     public AlertStreamsService(StreamsServiceConfig config) {
         this(config, Clock.systemUTC());
@@ -63,7 +73,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
         failurePolicy.configure(properties);
         this.streams = new KafkaStreams(AlertTopology.build(matcher,
                 config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock),
-                config.archivePolicy()), properties);
+                config.archivePolicy(), counters), properties);
         failurePolicy.attach(streams);
     }
 
@@ -215,6 +225,53 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     private ReadOnlyKeyValueStore<String, Alert> archive(String recipient) {
         return streams.store(StoreQueryParameters.fromNameAndType(ArchiveWriter.STORE,
                 QueryableStoreTypes.<String, Alert>keyValueStore()).withPartition(Topics.ALERTS.partitionOf(recipient)));
+    }
+
+    /** Kafka Streams' own metrics (its clients' included) and what the topology did, in the service's registry. */
+    public void bindTo(MeterRegistry registry) {
+        new KafkaStreamsMetrics(streams).bindTo(registry);
+        FunctionCounter.builder(ServiceMetrics.PREFIX + "papers.matched", counters.papersMatched, LongAdder::sum)
+                .description("Papers that matched at least one subscription").register(registry);
+        FunctionCounter.builder(ServiceMetrics.PREFIX + "alerts.emitted", counters.alertsEmitted, LongAdder::sum)
+                .description("Alerts written, one per (recipient, paper)").register(registry);
+        FunctionCounter.builder(ServiceMetrics.PREFIX + "digests.emitted", counters.digestsEmitted, LongAdder::sum)
+                .description("Digests written, one per email to send").register(registry);
+        FunctionCounter.builder(ServiceMetrics.PREFIX + "records.dead.lettered", failurePolicy,
+                        StreamsFailurePolicy::deadLettered)
+                .description("Records written to the dead-letter topic: unreadable, or their processing threw")
+                .register(registry);
+        Gauge.builder(ServiceMetrics.PREFIX + "subscriptions.active", matcher, SubscriptionMatcher::size)
+                .description("Active subscriptions being matched").register(registry);
+    }
+
+    /**
+     * Live while Kafka Streams has not failed for good; ready when it runs, its subscriptions store
+     * answers, and the cluster answers ({@code broker}).
+     */
+    public Health health(BrokerCheck broker) {
+        return new Health() {
+            @Override
+            public Status live() {
+                KafkaStreams.State state = streams.state();
+                return terminated().isDone() || state == KafkaStreams.State.ERROR
+                        || state == KafkaStreams.State.PENDING_ERROR
+                        ? Status.down("Kafka Streams is " + state + (terminated().isDone() ? ": " + terminated().join() : ""))
+                        : Status.up();
+            }
+
+            @Override
+            public Status ready() {
+                return live().and(() -> streams.state() == KafkaStreams.State.RUNNING ? Status.up()
+                        : Status.down("Kafka Streams is " + streams.state() + ", not RUNNING")).and(() -> {
+                            try {
+                                subscriptions().approximateNumEntries();
+                                return Status.up();
+                            } catch (InvalidStateStoreException e) {
+                                return Status.down("the subscriptions store cannot be read: " + e.getMessage());
+                            }
+                        }).and(broker::status);
+            }
+        };
     }
 
     public int activeSubscriptions() {

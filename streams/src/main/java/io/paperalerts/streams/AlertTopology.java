@@ -81,6 +81,12 @@ public final class AlertTopology {
     /** @param archivePolicy how long each subscription's matches stay on its archive page and feeds */
     public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy,
             ArchivePolicy archivePolicy) {
+        return build(matcher, alertNewVersions, digestPolicy, archivePolicy, new TopologyCounters());
+    }
+
+    /** @param counters counts what the topology does, for the service's metrics */
+    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy,
+            ArchivePolicy archivePolicy, TopologyCounters counters) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTED_STORE),
                 Serdes.String(), stringListSerde()));
@@ -95,7 +101,7 @@ public final class AlertTopology {
         var papers = Topics.PAPERS;
         var alerts = Topics.ALERTS;
         builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()))
-                .process(() -> new PaperMatcher(matcher, alertNewVersions), ALERTED_STORE)
+                .process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
 
         var digests = Topics.DIGESTS;
@@ -111,7 +117,7 @@ public final class AlertTopology {
                 Consumed.with(alerts.keySerde(), alerts.valueSerde()));
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
         alertStream
-                .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE),
+                .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
                         DigestScheduler.BUFFERS_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         return builder.build();
@@ -180,12 +186,14 @@ public final class AlertTopology {
 
         private final SubscriptionMatcher matcher;
         private final boolean alertNewVersions;
+        private final TopologyCounters counters;
         private ProcessorContext<String, Alert> context;
         private KeyValueStore<String, List<String>> alerted;
 
-        PaperMatcher(SubscriptionMatcher matcher, boolean alertNewVersions) {
+        PaperMatcher(SubscriptionMatcher matcher, boolean alertNewVersions, TopologyCounters counters) {
             this.matcher = matcher;
             this.alertNewVersions = alertNewVersions;
+            this.counters = counters;
         }
 
         @Override
@@ -215,10 +223,13 @@ public final class AlertTopology {
                 return;
             }
             alerted.put(paperKey, nowDone);
+            counters.papersMatched.increment();
+            counters.alertsEmitted.add(byRecipient.size());
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             byRecipient.forEach((recipient, matches) ->
                     context.forward(record.withKey(recipient).withValue(
-                            MatchAlerts.alert(recipient, paper, matches, now, AlertKind.LIVE))));
+                            MatchAlerts.alert(recipient, paper, matches, now, AlertKind.LIVE,
+                                    Instant.ofEpochMilli(record.timestamp())))));
         }
     }
 }

@@ -30,7 +30,12 @@ public final class MatchAlerts {
         return recipient(email).equals(recipient(other));
     }
 
-    public static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now, AlertKind kind) {
+    /**
+     * @param paperTimestamp when the paper was written to {@code papers} (its record timestamp),
+     *     where the end-to-end latency the notifier measures starts
+     */
+    public static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now, AlertKind kind,
+            Instant paperTimestamp) {
         List<Match> ordered = matches.stream()
                 .sorted(Comparator.comparing(m -> m.subscription().getId())).toList();
         return Alert.newBuilder()
@@ -46,6 +51,7 @@ public final class MatchAlerts {
                         .build()).toList())
                 .setMatchedAt(now)
                 .setKind(kind)
+                .setPaperTimestamp(paperTimestamp)
                 .build();
     }
 }

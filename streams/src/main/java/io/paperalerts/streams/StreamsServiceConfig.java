@@ -3,8 +3,8 @@ package io.paperalerts.streams;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
 import io.paperalerts.streams.archive.ArchivePolicy;
-import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.DayOfWeek;
@@ -124,8 +124,9 @@ public final class StreamsServiceConfig extends AbstractConfig {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(CommonConfig.REPLICATION_FACTOR));
-        // A poison record is written to the dead-letter topic with the exception in its headers,
-        // and processing goes on (KIP-1034); records whose processing throws: see StreamsFailurePolicy.
+        // A poison record, and one whose processing throws, is written to the dead-letter topic with
+        // the exception in its headers, and processing goes on (KIP-1034); the service counts them
+        // with StreamsFailurePolicy's handlers, which replace this one.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS.name());
         if (!getString(APPLICATION_SERVER).isEmpty()) {

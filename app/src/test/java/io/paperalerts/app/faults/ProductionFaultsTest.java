@@ -13,14 +13,13 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.testing.BrokerProcessCluster;
 import io.paperalerts.testing.JavaProcess;
+import io.paperalerts.testing.LocalHttpServer;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
-import java.io.OutputStream;
 import java.io.Writer;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,12 +263,15 @@ class ProductionFaultsTest {
                 p.put("mail.token.secret", "chaos-test-secret-0123456789");
                 p.put("notifier.retry.initial.ms", "250");
                 p.put("notifier.retry.max.ms", "2000");
+                // Two notifiers on one host: no metrics port (their own test is OperationsEndToEndTest)
+                p.put("notifier.metrics.port", "0");
             }
             case "ingest" -> {
                 p.put("ingest.sources", "hf-daily");
                 p.put("ingest.hf.url", "http://127.0.0.1:" + feedServer.getAddress().getPort() + "/api/daily_papers");
                 p.put("ingest.hf.interval.ms", "1000");
                 p.put("ingest.delivery.timeout.ms", "20000");
+                p.put("ingest.metrics.port", "0");
             }
             default -> throw new IllegalArgumentException(command);
         }
@@ -287,9 +289,8 @@ class ProductionFaultsTest {
     }
 
     /** The Hugging Face daily papers API, serving the feed as it grows. */
-    private HttpServer feedServer() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/daily_papers", exchange -> {
+    private HttpServer feedServer() {
+        return LocalHttpServer.serving("/api/daily_papers", "application/json", () -> {
             StringBuilder json = new StringBuilder("[");
             for (Paper paper : feed) {
                 if (json.length() > 1) {
@@ -299,15 +300,8 @@ class ProductionFaultsTest {
                         .append(paper.getTitle()).append("\",\"summary\":\"").append(paper.getAbstractText())
                         .append("\",\"authors\":[{\"name\":\"A. Author\"}]}}");
             }
-            byte[] body = json.append(']').toString().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+            return json.append(']').toString().getBytes(StandardCharsets.UTF_8);
         });
-        server.start();
-        return server;
     }
 
     // ---- what happened

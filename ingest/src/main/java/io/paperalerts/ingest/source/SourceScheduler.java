@@ -1,8 +1,14 @@
 package io.paperalerts.ingest.source;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
 import java.net.URI;
@@ -14,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The configured sources, polled once or each at its own interval until stopped. */
 public final class SourceScheduler implements AutoCloseable {
@@ -100,6 +107,43 @@ public final class SourceScheduler implements AutoCloseable {
                 }
             }, 0, source.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Per source: papers fetched, published, duplicate and rejected, failed polls, and when the last poll succeeded. */
+    public void bindTo(MeterRegistry registry) {
+        for (PaperSource source : sources) {
+            SourcePoller.Metrics m = poller.metrics(source.name());
+            counter(registry, "papers.fetched", source, m.fetched, "Papers read from the source");
+            counter(registry, "papers.published", source, m.published, "Papers published to the papers topic");
+            counter(registry, "papers.duplicate", source, m.duplicates, "Papers read again and not published again");
+            counter(registry, "papers.rejected", source, m.rejected, "Records of the source that are not papers");
+            counter(registry, "polls.failed", source, m.failures, "Polls of the source that failed");
+            Gauge.builder(ServiceMetrics.PREFIX + "source.last.success", m,
+                            x -> x.lastSuccess == null ? 0 : x.lastSuccess.toEpochMilli() / 1000.0)
+                    .tag("source", source.name()).baseUnit("seconds")
+                    .description("When the source was last polled successfully (Unix time; 0: never)").register(registry);
+        }
+    }
+
+    private static void counter(MeterRegistry registry, String name, PaperSource source, AtomicLong value,
+            String description) {
+        FunctionCounter.builder(ServiceMetrics.PREFIX + name, value, AtomicLong::get).tag("source", source.name())
+                .description(description).register(registry);
+    }
+
+    /** Live while every source's polling runs; ready when the cluster answers too ({@code broker}). */
+    public Health health(BrokerCheck broker) {
+        return new Health() {
+            @Override
+            public Status live() {
+                return died.isDone() ? Status.down("polling died: " + died.join()) : Status.up();
+            }
+
+            @Override
+            public Status ready() {
+                return live().and(broker::status);
+            }
+        };
     }
 
     /** Completes if a source's polling died of something a poll does not handle: the process must exit. */

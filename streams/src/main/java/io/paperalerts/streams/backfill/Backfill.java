@@ -27,12 +27,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -151,7 +151,8 @@ public final class Backfill {
                     read++;
                     Paper paper = decode(record);
                     if (paper != null && !dateOf(paper, record).isBefore(since)) {
-                        for (Alert alert : gather(byRecipient, paper, matcher.match(paper), now)) {
+                        for (Alert alert : gather(byRecipient, paper, matcher.match(paper), now,
+                                Instant.ofEpochMilli(record.timestamp()))) {
                             if (producer != null) {
                                 producer.send(record(Topics.ALERTS, alert.getRecipient(), alert), onFailure);
                             }
@@ -204,14 +205,15 @@ public final class Backfill {
         }
     }
 
-    private List<Alert> gather(Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now) {
+    private List<Alert> gather(Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now,
+            Instant paperTimestamp) {
         Map<String, List<Match>> perRecipient = new TreeMap<>();
         for (Match match : matches) {
             perRecipient.computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>()).add(match);
         }
         List<Alert> alerts = new ArrayList<>();
         perRecipient.forEach((recipient, recipientMatches) -> {
-            Alert alert = MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL);
+            Alert alert = MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL, paperTimestamp);
             alerts.add(alert);
             byRecipient.computeIfAbsent(recipient, r -> new Gathered()).add(alert, maxPapers);
         });

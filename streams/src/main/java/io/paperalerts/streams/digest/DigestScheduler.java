@@ -21,6 +21,7 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -56,6 +57,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
 
     private final DigestPolicy policy;
     private final String subscriptionsStore;
+    private final LongAdder emitted;
     private ProcessorContext<String, Digest> context;
     private KeyValueStore<String, Subscription> subscriptions;
     private KeyValueStore<String, Digest> buffers;
@@ -63,8 +65,14 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private KeyValueStore<String, List<Long>> sent;
 
     public DigestScheduler(DigestPolicy policy, String subscriptionsStore) {
+        this(policy, subscriptionsStore, new LongAdder());
+    }
+
+    /** @param emitted counts the digests emitted, for the service's metrics */
+    public DigestScheduler(DigestPolicy policy, String subscriptionsStore, LongAdder emitted) {
         this.policy = policy;
         this.subscriptionsStore = subscriptionsStore;
+        this.emitted = emitted;
     }
 
     @Override
@@ -177,6 +185,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         sent.put(digest.getRecipient(), recent);
         // Stamped with the wall clock, not the schedule's clock: brokers refuse timestamps far from their own.
         context.forward(new Record<>(digest.getRecipient(), digest, context.currentSystemTimeMs()));
+        emitted.increment();
     }
 
     private Subscription active(String id) {

@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -44,16 +47,24 @@ public final class StreamsFailurePolicy {
     private final CompletableFuture<String> terminated = new CompletableFuture<>();
     private volatile String systemicFailure;
     private volatile boolean closing;
+    private final LongAdder deadLettered = new LongAdder();
 
     public StreamsFailurePolicy(int maxFailedRecords, int maxThreadReplacements, Duration window, Clock clock) {
         this.failedRecords = new FailureBudget(maxFailedRecords, window, clock);
         this.threadReplacements = new FailureBudget(maxThreadReplacements, window, clock);
     }
 
-    /** Puts this policy's processing handler into the Kafka Streams properties. */
+    /** Records written to the dead-letter topic so far: unreadable ones and those whose processing threw. */
+    public long deadLettered() {
+        return deadLettered.sum();
+    }
+
+    /** Puts this policy's handlers into the Kafka Streams properties. */
     public void configure(Map<Object, Object> streamsProperties) {
         streamsProperties.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetteringProcessingHandler.class);
+        streamsProperties.put(org.apache.kafka.streams.StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                CountingDeserializationHandler.class);
         streamsProperties.put(CONFIG_KEY, this);
     }
 
@@ -103,6 +114,7 @@ public final class StreamsFailurePolicy {
     ProcessingExceptionHandler.Response onRecordFailure(Exception exception,
             ProcessingExceptionHandler.Response deadLetter) {
         if (failedRecords.spend()) {
+            deadLettered.increment();
             return deadLetter;
         }
         systemicFailure = "more records failed than " + failedRecords + ", last: " + exception;
@@ -130,6 +142,32 @@ public final class StreamsFailurePolicy {
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             return policy.onRecordFailure(exception, super.handleError(context, record, exception));
+        }
+    }
+
+    /**
+     * Kafka's log-and-continue handler for records that cannot be read (it dead-letters them, with
+     * the topic configured), counted for the service's metrics.
+     */
+    public static final class CountingDeserializationHandler extends LogAndContinueExceptionHandler {
+
+        private StreamsFailurePolicy policy;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            if (configs.get(CONFIG_KEY) instanceof StreamsFailurePolicy p) {
+                this.policy = p;
+            }
+        }
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                Exception exception) {
+            if (policy != null) {
+                policy.deadLettered.increment();
+            }
+            return super.handleError(context, record, exception);
         }
     }
 }
