@@ -191,16 +191,19 @@ public final class AlertMailer {
         String manage = links.manage(digest.getRecipient());
         List<DigestView.Group> shown = new ArrayList<>();
         boolean several = groups.size() > 1;
+        String seeAllUrl = null;
         for (List<Alert> alerts : groups.values()) {
-            MatchReason reason = alerts.get(0).getReasons().get(0);
-            String archive = archiveUrl(reason);
+            // An alert without reasons (none is written so, but a digest is outside data) still goes out.
+            MatchReason reason = alerts.get(0).getReasons().isEmpty() ? null : alerts.get(0).getReasons().get(0);
+            String query = reason == null ? "your subscriptions" : quoted(reason.getQuery());
+            String archive = reason == null ? null : archiveUrl(reason);
+            seeAllUrl = several ? null : archive;
             // One subscription whose email left papers out links its archive in the notes already.
             boolean linked = several || digest.getOmitted() == 0;
-            shown.add(new DigestView.Group(several ? quoted(reason.getQuery()) : null,
-                    several ? "See all matches of " + quoted(reason.getQuery()) : "See all matches on the archive page",
+            shown.add(new DigestView.Group(several ? query : null,
+                    several ? "See all matches of " + query : "See all matches on the archive page",
                     linked ? archive : null, alerts.stream().map(AlertMailer::item).toList()));
         }
-        String seeAllUrl = several ? null : archiveUrl(groups.values().iterator().next().get(0).getReasons().get(0));
         String listedNote = null;
         String omittedNote = null;
         if (digest.getOmitted() > 0) {
@@ -237,7 +240,7 @@ public final class AlertMailer {
         digest.getAlerts().forEach(a -> a.getReasons().forEach(r -> queries.putIfAbsent(r.getSubscriptionId(),
                 r.getQuery())));
         return queries.size() == 1 ? quoted(queries.values().iterator().next())
-                : "your " + queries.size() + " subscriptions";
+                : queries.isEmpty() ? "your subscriptions" : "your " + queries.size() + " subscriptions";
     }
 
     /**

@@ -294,4 +294,15 @@ class AlertMailerTest {
         }
         assertThat(text).contains("7 upvotes");
     }
+
+    @Test
+    void shouldStillSendAnAlertThatNamesNoSubscription() throws Exception {
+        Alert bare = alert("ada@example.org", paper("Reward models"));
+        bare.setReasons(List.of());
+
+        MimeMessage message = mailer.render(session, instant(bare));
+
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] New paper for your subscriptions: Reward models");
+        assertThat(html(message).select(".paper .title").text()).isEqualTo("Reward models");
+    }
 }
