@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -118,11 +119,14 @@ public final class BrokerProcessCluster implements AutoCloseable {
                 .ignoreExceptions().until(() -> admin.describeCluster().nodes().get().size() == count);
     }
 
-    /** Waits until every partition of the catalogue has all three replicas in sync again. */
+    /**
+     * Waits until every partition of every topic (internal ones too: offsets, transactions, the
+     * services' changelogs) has all three replicas in sync again.
+     */
     public void awaitFullIsr(Duration timeout) {
-        List<String> names = Topics.ALL.stream().map(t -> t.name()).toList();
         Awaitility.await("full ISR").atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> admin.describeTopics(names).allTopicNames().get().values().stream()
+                .until(() -> admin.describeTopics(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get())
+                        .allTopicNames().get().values().stream()
                         .flatMap(t -> t.partitions().stream()).allMatch(p -> p.isr().size() == 3));
     }
 

@@ -104,6 +104,10 @@ class ProductionFaultsTest {
                 leader.process().start();
                 mark("restart broker " + leader.id());
                 awaitPapersFor(Duration.ofSeconds(6));
+                // One fault at a time: the next starts once the restarted broker has caught up
+                // (a service restarting while coordinators move measured 21 s instead of 7 to 10).
+                kafka.awaitFullIsr(Duration.ofSeconds(60));
+                mark("every replica in sync again");
 
                 Set<String> notifier1Recipients = recipientsOf(kafka, "notifier-1");
                 mark("kill streams");
