@@ -380,8 +380,11 @@ public final class AlertNotifier implements AutoCloseable {
 
     private Outcome deliver(ConsumerRecord<String, byte[]> record) {
         // Log lines about this email say whose it is without saying the address (log.format=json: a label).
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("recipient.hash", recipientHash(record.key()))) {
+        MDC.put("recipient.hash", recipientHash(record.key()));
+        try {
             return deliverLogged(record);
+        } finally {
+            MDC.remove("recipient.hash");
         }
     }
 
