@@ -1,5 +1,6 @@
 package io.paperalerts.mail;
 
+import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
@@ -14,8 +15,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -23,7 +22,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,7 +84,12 @@ public final class AlertMailer {
          * owner revokes it by asking for a new one, and a feed reader's link never expires.
          */
         public String archive(String subscriptionId, String archiveToken) {
-            return baseUrl + "/archive/" + urlPart(subscriptionId) + "/" + urlPart(archiveToken);
+            return baseUrl + archivePath(subscriptionId, archiveToken);
+        }
+
+        /** {@link #archive} without the base URL, for links within our own pages. */
+        public String archivePath(String subscriptionId, String archiveToken) {
+            return "/archive/" + urlPart(subscriptionId) + "/" + urlPart(archiveToken);
         }
 
         private static String urlPart(String value) {
@@ -169,13 +172,7 @@ public final class AlertMailer {
 
     /** The same digest always gets the same id, so a re-sent copy is recognisable as such. */
     public static String messageId(Digest digest) {
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(
-                    (digest.getRecipient() + "\n" + digest.getId()).getBytes(StandardCharsets.UTF_8));
-            return "<" + HexFormat.of().formatHex(sha, 0, 16) + "@paper-alerts>";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "<" + Sha256.hex(digest.getRecipient() + "\n" + digest.getId(), 16) + "@paper-alerts>";
     }
 
     /** The subject is the first line of the email, so the two always agree. */

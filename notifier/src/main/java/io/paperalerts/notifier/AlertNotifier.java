@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
 import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
@@ -389,13 +390,7 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     static String recipientHash(String recipient) {
-        try {
-            byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(String.valueOf(recipient).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(sha, 0, 6);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(String.valueOf(recipient), 6);
     }
 
     private Outcome deliverLogged(ConsumerRecord<String, byte[]> record) {

@@ -89,13 +89,13 @@ final class ArchivePages {
     }
 
     private Rendered render(Subscription subscription, String recipient, Format format, int page) {
-        String base = links.archive(subscription.getId(), subscription.getArchiveToken());
+        String path = links.archivePath(subscription.getId(), subscription.getArchiveToken());
+        String base = links.baseUrl() + path;
         String title = "Matches of " + AlertMailer.quoted(subscription.getQuery());
         return switch (format) {
             case PAGE -> {
                 int offset = (page - 1) * PAGE_SIZE;
                 MatchArchive.Page entries = archive.read(recipient, subscription.getId(), offset, PAGE_SIZE);
-                String path = "/archive/" + Pages.url(subscription.getId()) + "/" + Pages.url(subscription.getArchiveToken());
                 List<DigestView.Item> items = entries.entries().stream().map(AlertMailer::item).toList();
                 String summary = entries.total() == 0 ? "No matches yet: papers matching it will be listed here."
                         : entries.total() + (entries.total() == 1 ? " match" : " matches") + ", newest first"

@@ -1,8 +1,6 @@
 package io.paperalerts.registration;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.paperalerts.fingerprint.Sha256;
 
 /** Entity tags (RFC 9110 section 8.8.3) for answers built per request, and {@code If-None-Match}. */
 final class ConditionalGet {
@@ -12,11 +10,7 @@ final class ConditionalGet {
 
     /** A strong tag of these exact bytes. */
     static String etag(byte[] body) {
-        try {
-            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body), 0, 16) + "\"";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "\"" + Sha256.hex(body, 16) + "\"";
     }
 
     /**
