@@ -22,7 +22,7 @@ public record Topic<K, V>(
     }
 
     public boolean compacted() {
-        return TopicConfig.CLEANUP_POLICY_COMPACT.equals(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG));
+        return configs.getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, "").contains(TopicConfig.CLEANUP_POLICY_COMPACT);
     }
 
     public NewTopic newTopic(short replicationFactor) {

@@ -5,6 +5,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.TrendingDay;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -104,8 +105,19 @@ public final class Topics {
     public static final Topic<String, String> MANAGE_GENERATIONS = new Topic<>("manage.generations", Serdes.String(),
             Serdes.String(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
+    /**
+     * Per day a daily list carried papers (key: ISO date), the upvoted ones with their latest
+     * counts, most upvoted first: what trending subscriptions, their backfills and the front page
+     * rank. Written by the streams service from {@code papers}; one partition, so one task
+     * schedules every trending digest. Compacted, and days older than the retention are dropped.
+     */
+    public static final Topic<String, TrendingDay> PAPERS_TRENDING = new Topic<>("papers.trending", Serdes.String(),
+            AvroSerde.of(TrendingDay.class), 1, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+
     public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DIGESTS, DIGESTS_RETRY, DEAD_LETTERS, PAPERS_REJECTED,
-            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED, BACKFILL_REQUESTS, MANAGE_GENERATIONS);
+            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED, BACKFILL_REQUESTS, MANAGE_GENERATIONS, PAPERS_TRENDING);
 
     private Topics() {
     }

@@ -6,6 +6,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.TrendingDay;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -17,7 +18,7 @@ class SchemaHistoryTest {
 
     static Stream<Schema> currentSchemas() {
         return Stream.of(Paper.getClassSchema(), Subscription.getClassSchema(), Alert.getClassSchema(),
-                Digest.getClassSchema());
+                Digest.getClassSchema(), TrendingDay.getClassSchema());
     }
 
     @ParameterizedTest

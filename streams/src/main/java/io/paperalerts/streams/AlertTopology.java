@@ -4,6 +4,10 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.TrendingDay;
+import io.paperalerts.streams.trending.TrendingDigests;
+import io.paperalerts.streams.trending.TrendingRanking;
+import java.time.LocalDate;
 import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
@@ -21,8 +25,11 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -54,6 +61,11 @@ public final class AlertTopology {
     public static final String SUBSCRIPTIONS_STORE = "subscriptions-store";
     /** Per paper (and version, if new versions alert), the subscriptions already alerted about it. */
     public static final String ALERTED_STORE = "alerted-store";
+
+    /** Per day (ISO date), the upvoted papers listed on it: the global copy of {@code papers.trending}. */
+    public static final String TRENDING_STORE = "trending-store";
+    static final String TRENDING_DAYS_STORE = "trending-days";
+    static final String TRENDING_BY_DAY = "trending-by-day";
 
     private static final Logger log = LoggerFactory.getLogger(AlertTopology.class);
 
@@ -100,8 +112,9 @@ public final class AlertTopology {
 
         var papers = Topics.PAPERS;
         var alerts = Topics.ALERTS;
-        builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()))
-                .process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
+        KStream<String, Paper> paperStream = builder.stream(papers.name(),
+                Consumed.with(papers.keySerde(), papers.valueSerde()));
+        paperStream.process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
 
         var digests = Topics.DIGESTS;
@@ -120,7 +133,44 @@ public final class AlertTopology {
                 .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
                         DigestScheduler.BUFFERS_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
+        addTrending(builder, paperStream, matcher, digestPolicy, counters);
         return builder.build();
+    }
+
+    /**
+     * papers (upvoted, listed on a day) --> by day --> trending-days --> papers.trending --> global trending store
+     *                                        \-> TrendingDigests (same task; at each subscription's digest hour) --> digests
+     */
+    private static void addTrending(StreamsBuilder builder, KStream<String, Paper> paperStream,
+            SubscriptionMatcher matcher, DigestPolicy digestPolicy, TopologyCounters counters) {
+        var papers = Topics.PAPERS;
+        var trending = Topics.PAPERS_TRENDING;
+        KStream<String, TrendingDay> days = paperStream
+                .filter((id, paper) -> paper != null && paper.getListedOn() != null && paper.getUpvotes() != null)
+                .selectKey((id, paper) -> paper.getListedOn().toString())
+                // One partition: a few hundred papers a day, and one task, so one instance schedules each digest.
+                .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY).withNumberOfPartitions(1)
+                        .withKeySerde(Serdes.String()).withValueSerde(papers.valueSerde()))
+                .groupByKey()
+                .aggregate(() -> TrendingRanking.empty(LocalDate.EPOCH),
+                        (day, paper, known) -> TrendingRanking.update(
+                                known.getPapers().isEmpty() ? TrendingRanking.empty(LocalDate.parse(day)) : known, paper),
+                        Materialized.<String, TrendingDay, KeyValueStore<Bytes, byte[]>>as(TRENDING_DAYS_STORE)
+                                .withKeySerde(trending.keySerde()).withValueSerde(trending.valueSerde()))
+                .toStream();
+        days.to(trending.name(), Produced.with(trending.keySerde(), trending.valueSerde()));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRENDING_STORE),
+                        trending.keySerde(), trending.valueSerde()).withLoggingDisabled(),
+                trending.name(),
+                Consumed.with(trending.keySerde(), trending.valueSerde()),
+                () -> new StoreCopier<>(TRENDING_STORE));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrendingDigests.SENT_STORE),
+                Serdes.String(), Serdes.Long()));
+        var digests = Topics.DIGESTS;
+        days.process(() -> new TrendingDigests(digestPolicy, matcher, TRENDING_STORE, counters.digestsEmitted),
+                        TrendingDigests.SENT_STORE)
+                .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
     }
 
     /** Kafka's list serde takes the list class raw; the cast is safe for a list of strings. */
@@ -134,6 +184,34 @@ public final class AlertTopology {
     private static Serde<List<Long>> longListSerde() {
         Serde raw = Serdes.ListSerde(ArrayList.class, Serdes.Long());
         return raw;
+    }
+
+    /** Keeps a global store a copy of its topic, as its restoration does. */
+    private static final class StoreCopier<V> implements Processor<String, V, Void, Void> {
+
+        private final String storeName;
+        private KeyValueStore<String, V> store;
+
+        StoreCopier(String storeName) {
+            this.storeName = storeName;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(storeName);
+        }
+
+        @Override
+        public void process(Record<String, V> record) {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.value() == null) {
+                store.delete(record.key());
+            } else {
+                store.put(record.key(), record.value());
+            }
+        }
     }
 
     /** Keeps the global store and the matcher in step with the subscriptions topic. */

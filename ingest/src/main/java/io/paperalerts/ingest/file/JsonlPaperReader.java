@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 /**
  * Reads papers from JSON Lines: one object per line, {@code id} and {@code title} required;
  * {@code abstract}, {@code authors}, {@code categories}, {@code published}, {@code url},
- * {@code pdfUrl}, {@code upvotes} optional; other fields ignored. A bad line (invalid UTF-8,
+ * {@code pdfUrl}, {@code upvotes}, {@code listedOn} (the day a daily list carried it) optional; other fields ignored. A bad line (invalid UTF-8,
  * malformed JSON, missing or mistyped field, absurd size) becomes a {@link Rejected} entry naming its line
  * number and the problem, and reading goes on.
  */
@@ -109,6 +109,7 @@ public final class JsonlPaperReader {
                 .setUrl(optionalText(node, "url", null))
                 .setPdfUrl(optionalText(node, "pdfUrl", null))
                 .setUpvotes(upvotes(node))
+                .setListedOn(day(node, "listedOn"))
                 .build();
         try {
             return PaperLimits.check(paper);
@@ -177,6 +178,11 @@ public final class JsonlPaperReader {
             throw new InvalidPaperException("field '" + field + "': '" + text
                     + "' is not an ISO date (2025-01-31) or date-time (2025-01-31T12:00:00Z)");
         }
+    }
+
+    private static LocalDate day(JsonNode node, String field) {
+        Instant at = instant(node, field);
+        return at == null ? null : at.atOffset(ZoneOffset.UTC).toLocalDate();
     }
 
     private static Integer upvotes(JsonNode node) {

@@ -8,6 +8,8 @@ import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.schemas.Paper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,20 @@ public final class HuggingFaceDailyPapersParser {
                 .setPublished(instant(paper.path("publishedAt").asText(null)))
                 .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl())
                 .setUpvotes(paper.path("upvotes").isInt() ? paper.path("upvotes").asInt() : null)
+                .setListedOn(day(paper.path("submittedOnDailyAt").asText(null)))
                 .build();
+    }
+
+    /** The Daily Papers day a paper was listed on: the UTC date of {@code submittedOnDailyAt}. */
+    private static LocalDate day(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(text).atOffset(ZoneOffset.UTC).toLocalDate();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("submittedOnDailyAt '" + text + "' is not a date-time");
+        }
     }
 
     private static Instant instant(String text) {

@@ -58,8 +58,12 @@ public final class SourcePoller {
                 this.checkpoints.put(source, new LinkedHashSet<>(keys.lines().filter(k -> !k.isBlank()).toList())));
     }
 
+    /**
+     * What makes a paper new to this source: its id and version, and its upvote count where the
+     * source has one, so a paper polled again with more upvotes is published again as an update.
+     */
     static String key(Paper paper) {
-        return paper.getId() + " v" + paper.getVersion();
+        return paper.getId() + " v" + paper.getVersion() + (paper.getUpvotes() == null ? "" : " u" + paper.getUpvotes());
     }
 
     public Metrics metrics(String source) {

@@ -61,6 +61,20 @@ public record DigestPolicy(Duration instantWindow, int dailyHour, DayOfWeek week
         };
     }
 
+    /**
+     * The latest time a daily or weekly digest was due at or before {@code now}: the digest hour
+     * today or the day before (daily), on the latest weekly day (weekly).
+     */
+    public Instant lastDue(DeliveryMode mode, Instant now, ZoneId zone) {
+        Instant next = due(mode, now, zone);
+        ZonedDateTime at = next.atZone(zone);
+        return switch (mode) {
+            case INSTANT -> now;
+            case DAILY -> at.minusDays(1).toInstant();
+            case WEEKLY -> at.minusWeeks(1).toInstant();
+        };
+    }
+
     /** The start of the period a digest due at {@code due} covers: the day or week before it. */
     public Instant periodStart(DeliveryMode mode, Instant first, Instant due, ZoneId zone) {
         return switch (mode) {

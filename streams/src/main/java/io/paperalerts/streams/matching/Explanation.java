@@ -90,6 +90,10 @@ public record Explanation(List<String> matched, String snippet) {
         if (leaf instanceof Node.Prefix prefix) {
             return prefix.prefix() + "*";
         }
+        if (leaf instanceof Node.MinUpvotes) {
+            Integer upvotes = paper.paper().getUpvotes();
+            return upvotes + (upvotes == 1 ? " upvote" : " upvotes");
+        }
         return leaf.toString();
     }
 

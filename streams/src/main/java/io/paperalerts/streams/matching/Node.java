@@ -92,6 +92,20 @@ public sealed interface Node {
         }
     }
 
+    /** The paper has at least {@code min} upvotes ({@code upvotes:>=N}); one without an upvote count has none. */
+    record MinUpvotes(int min) implements Leaf {
+        @Override
+        public boolean matches(AnalyzedPaper paper) {
+            Integer upvotes = paper.paper().getUpvotes();
+            return upvotes != null && upvotes >= min;
+        }
+
+        @Override
+        public String toString() {
+            return QueryCompiler.UPVOTES + ":>=" + min;
+        }
+    }
+
     /**
      * Lucene's BooleanQuery: every {@code must}, none of {@code mustNot}, and at least
      * {@code minShould} of {@code should} (1 when there is no {@code must}). Without any positive

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
@@ -16,6 +19,7 @@ import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PhraseQuery;
+import org.apache.lucene.search.PointRangeQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
@@ -26,8 +30,9 @@ import org.apache.lucene.search.WildcardQuery;
  * Lucene's own parser with the {@link PaperAnalyzer}, validated, and compiled to a {@link Node}
  * program. Only upper-case AND, OR and NOT are operators; quoted phrases, a leading {@code -},
  * parentheses, the fields {@code title:}, {@code abstract:}, {@code author:}, {@code category:}
- * and trailing {@code *} wildcards are supported. Queries that would match (almost) everything,
- * that are too long or have too many clauses are refused.
+ * and trailing {@code *} wildcards are supported, and the upvote filters {@code upvotes:>=N} and
+ * {@code upvotes:>N} (a paper without upvotes never passes one). Queries that would match (almost)
+ * everything, that are too long or have too many clauses are refused.
  */
 public final class QueryCompiler {
 
@@ -36,7 +41,12 @@ public final class QueryCompiler {
     public static final int MIN_PREFIX = 2;
     static final List<String> FIELDS = List.of(PaperAnalyzer.TITLE, PaperAnalyzer.ABSTRACT,
             PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY);
-    private static final Set<String> KNOWN = Set.copyOf(FIELDS);
+    /** Not a text field: {@code upvotes:>=N} and {@code upvotes:>N} compare the paper's upvote count. */
+    public static final String UPVOTES = "upvotes";
+    private static final Set<String> KNOWN = Set.of(PaperAnalyzer.TITLE, PaperAnalyzer.ABSTRACT,
+            PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY, UPVOTES);
+    /** What may follow {@code upvotes:}, up to the next space or parenthesis. */
+    private static final Pattern UPVOTE_FILTER = Pattern.compile("(>=?)(\\d{1,9})");
 
     private final Analyzer analyzer;
 
@@ -70,7 +80,7 @@ public final class QueryCompiler {
                     + MAX_LENGTH + " are allowed");
         }
         checkQuotesParenthesesAndFields(query);
-        QueryParser parser = new QueryParser(PaperAnalyzer.TEXT, analyzer);
+        QueryParser parser = new UpvoteAwareParser(analyzer);
         parser.setDefaultOperator(QueryParser.Operator.AND);
         // An unquoted hyphenated word is a phrase: chain-of-thought means "chain of thought".
         parser.setSplitOnWhitespace(true);
@@ -135,7 +145,10 @@ public final class QueryCompiler {
                 }
                 if (!KNOWN.contains(field)) {
                     throw new InvalidQueryException("unknown field '" + field + "' at position " + (start + 1)
-                            + "; fields are " + String.join(", ", FIELDS));
+                            + "; fields are " + String.join(", ", FIELDS) + " and " + UPVOTES);
+                }
+                if (field.equals(UPVOTES)) {
+                    checkUpvoteFilter(query, i + 1);
                 }
             }
         }
@@ -148,7 +161,61 @@ public final class QueryCompiler {
         }
     }
 
+    /** {@code upvotes:} must be followed by {@code >=N} or {@code >N}, N a whole number, and end there. */
+    private static void checkUpvoteFilter(String query, int from) {
+        int end = from;
+        while (end < query.length() && !Character.isWhitespace(query.charAt(end)) && query.charAt(end) != ')') {
+            end++;
+        }
+        String filter = query.substring(from, end);
+        if (!UPVOTE_FILTER.matcher(filter).matches()) {
+            throw new InvalidQueryException("invalid upvote filter '" + UPVOTES + ":" + filter + "' at position "
+                    + (from - UPVOTES.length()) + ": write " + UPVOTES + ":>=N or " + UPVOTES
+                    + ":>N with N a whole number, e.g. " + UPVOTES + ":>=20");
+        }
+    }
+
+    /** The least upvote count a filter accepts, from its text as checked by {@link #checkUpvoteFilter}. */
+    private static int minUpvotes(String filter) {
+        Matcher m = UPVOTE_FILTER.matcher(filter);
+        if (!m.matches()) {
+            throw new InvalidQueryException("invalid upvote filter '" + UPVOTES + ":" + filter + "'");
+        }
+        int n = Integer.parseInt(m.group(2));
+        return m.group(1).equals(">") ? n + 1 : n;
+    }
+
+    /**
+     * Lucene's parser, with {@code upvotes:} read as a point range on the upvote count (what an
+     * {@code IntPoint} field of the same name would match), not as analyzed text.
+     */
+    private static final class UpvoteAwareParser extends QueryParser {
+        UpvoteAwareParser(Analyzer analyzer) {
+            super(PaperAnalyzer.TEXT, analyzer);
+        }
+
+        @Override
+        protected Query getFieldQuery(String field, String queryText, boolean quoted) throws ParseException {
+            if (UPVOTES.equals(field)) {
+                return IntPoint.newRangeQuery(UPVOTES, minUpvotes(queryText), Integer.MAX_VALUE);
+            }
+            return super.getFieldQuery(field, queryText, quoted);
+        }
+
+        @Override
+        protected Query getRangeQuery(String field, String part1, String part2, boolean startInclusive,
+                boolean endInclusive) throws ParseException {
+            if (UPVOTES.equals(field)) {
+                throw new InvalidQueryException("upvote ranges are written " + UPVOTES + ":>=N or " + UPVOTES + ":>N");
+            }
+            return super.getRangeQuery(field, part1, part2, startInclusive, endInclusive);
+        }
+    }
+
     Node toNode(Query query) {
+        if (query instanceof PointRangeQuery range && UPVOTES.equals(range.getField())) {
+            return new Node.MinUpvotes(IntPoint.decodeDimension(range.getLowerPoint(), 0));
+        }
         if (query instanceof TermQuery term) {
             return new Node.Term(term.getTerm().field(), term.getTerm().text());
         }
@@ -218,6 +285,6 @@ public final class QueryCompiler {
             }
             return !bool.should().isEmpty() && bool.should().stream().allMatch(QueryCompiler::requiresATerm);
         }
-        return !(node instanceof Node.Nothing);
+        return !(node instanceof Node.Nothing) && !(node instanceof Node.MinUpvotes);
     }
 }

@@ -284,6 +284,10 @@ public final class QueryIndex {
         if (node instanceof Node.Prefix prefix) {
             return List.of(new Anchor(group(prefix.field()), true, prefix.prefix()));
         }
+        if (node instanceof Node.MinUpvotes) {
+            // A number, not a term: the query is filed under its words.
+            return null;
+        }
         if (node instanceof Node.Bool bool) {
             if (bool.must().isEmpty() && bool.should().isEmpty()) {
                 return List.of();

@@ -19,11 +19,28 @@ public class SubscriptionMatcher {
     public record Match(Subscription subscription, Explanation explanation) {
     }
 
+    /**
+     * An active trending subscription: not matched paper by paper, but ranked at its digest hour.
+     *
+     * @param filter its compiled query, or {@code null} when it ranks every paper
+     */
+    public record Trending(Subscription subscription, Node filter) {
+
+        /** Whether the paper may be ranked for this subscription, and why. */
+        public Explanation accepts(AnalyzedPaper paper) {
+            if (filter == null) {
+                return new Explanation(List.of(), "");
+            }
+            return filter.matches(paper) ? Explanation.of(filter, paper) : null;
+        }
+    }
+
     private final PaperAnalyzer analyzer = new PaperAnalyzer();
     private final QueryCompiler compiler = new QueryCompiler(analyzer);
     private final TermStatistics statistics = new TermStatistics();
     private final QueryIndex index = new QueryIndex(statistics);
     private final Map<String, Subscription> active = new ConcurrentHashMap<>();
+    private final Map<String, Trending> trending = new ConcurrentHashMap<>();
 
     /**
      * Applies the latest state of one subscription: an active one replaces what was there,
@@ -37,13 +54,20 @@ public class SubscriptionMatcher {
             remove(id);
             return;
         }
+        boolean ranked = subscription.getTrendingTop() != null;
         Node query;
         try {
-            query = compiler.compile(subscription.getQuery());
+            query = ranked && subscription.getQuery().isBlank() ? null : compiler.compile(subscription.getQuery());
         } catch (InvalidQueryException e) {
             remove(id);
             throw new InvalidQueryException("subscription " + id + ": " + e.getMessage());
         }
+        if (ranked) {
+            remove(id);
+            trending.put(id, new Trending(subscription, query));
+            return;
+        }
+        trending.remove(id);
         active.put(id, subscription);
         index.put(id, query);
     }
@@ -51,6 +75,12 @@ public class SubscriptionMatcher {
     private void remove(String id) {
         index.remove(id);
         active.remove(id);
+        trending.remove(id);
+    }
+
+    /** The active trending subscriptions, which {@link #match} leaves out. */
+    public List<Trending> trending() {
+        return List.copyOf(trending.values());
     }
 
     public int size() {

@@ -136,6 +136,43 @@ class QueryLanguageTest {
         assertThat(why.snippet()).contains("Understanding Reward Hacking in Text-to-Image");
     }
 
+    private static Paper upvoted(String id, Integer upvotes) {
+        return Paper.newBuilder().setId(id).setTitle("A reward model for diffusion").setAbstractText("")
+                .setSource("test").setUpvotes(upvotes).build();
+    }
+
+    @Test
+    void shouldFilterByUpvotesAtOrAboveOrStrictlyAboveTheThreshold() {
+        List<Paper> papers = List.of(upvoted("none", null), upvoted("u19", 19), upvoted("u20", 20), upvoted("u21", 21));
+
+        assertThat(matches("\"reward model\" upvotes:>=20", papers)).containsExactly("u20", "u21");
+        assertThat(matches("\"reward model\" upvotes:>20", papers)).containsExactly("u21");
+        assertThat(matches("(diffusion upvotes:>=21) OR title:unrelated", papers)).containsExactly("u21");
+        // A paper without upvotes (arXiv only) never passes; negated, everything below does
+        assertThat(matches("reward -upvotes:>=20", papers)).containsExactly("none", "u19");
+    }
+
+    @Test
+    void shouldExplainAnUpvoteFilterWithTheCount() {
+        Node query = matcher.compile("reward upvotes:>=20");
+
+        Explanation why = Explanation.of(query, matcher.analyze(upvoted("u25", 25)));
+
+        assertThat(why.matched()).containsExactly("reward", "25 upvotes");
+    }
+
+    @Test
+    void shouldRejectAnInvalidUpvoteFilterSayingWhere() {
+        assertRejected("reward upvotes:>=x", "invalid upvote filter 'upvotes:>=x' at position 8");
+        assertRejected("upvotes:20.. reward", "invalid upvote filter 'upvotes:20..' at position 1");
+        assertRejected("reward upvotes:=20", "write upvotes:>=N or upvotes:>N");
+        assertRejected("reward upvotes:>=", "invalid upvote filter");
+        assertRejected("reward upvotes:[20 TO *]", "invalid upvote filter");
+        assertRejected("reward upvotes:>=99999999999", "invalid upvote filter");
+        // A count alone is no word to match
+        assertRejected("upvotes:>=20", "no word that must appear");
+    }
+
     @Test
     void shouldRejectInvalidQueriesSayingWhatAndWhere() {
         assertRejected("", "empty query");
@@ -143,7 +180,7 @@ class QueryLanguageTest {
         assertRejected("(reward OR hacking", "unbalanced parentheses: '(' at position 1 is never closed");
         assertRejected("reward) hacking", "unbalanced parentheses: ')' at position 7 has no matching '('");
         assertRejected("\"reward hacking", "unbalanced quotes: the quote at position 1 is never closed");
-        assertRejected("venue:NeurIPS reward", "unknown field 'venue' at position 1; fields are title, abstract, author, category");
+        assertRejected("venue:NeurIPS reward", "unknown field 'venue' at position 1; fields are title, abstract, author, category and upvotes");
         assertRejected("-reward", "no word that must appear");
         assertRejected("NOT reward AND NOT hacking", "no word that must appear");
         assertRejected("*", "a bare * would match every paper");
