@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -112,11 +113,17 @@ final class SubscriptionCommands {
         @Option(names = "--email", required = true, paramLabel = "EMAIL")
         String email;
 
-        @Option(names = "--query", required = true, paramLabel = "QUERY")
+        @Option(names = "--query", paramLabel = "QUERY",
+                description = "What papers must match; optional with --trending-top (it then ranks every paper)")
         String query;
 
-        @Option(names = "--delivery", paramLabel = "MODE", description = "instant, daily or weekly (default: ${DEFAULT-VALUE})")
-        String delivery = "instant";
+        @Option(names = "--trending-top", paramLabel = "N",
+                description = "A trending subscription: the N most upvoted papers of each day (daily) or week (weekly)")
+        Integer trendingTop;
+
+        @Option(names = "--delivery", paramLabel = "MODE",
+                description = "instant, daily or weekly (default: instant; daily for a trending subscription)")
+        String delivery;
 
         @Option(names = "--timezone", paramLabel = "ZONE", description = "For daily and weekly digests (default: ${DEFAULT-VALUE})")
         String timezone = "UTC";
@@ -129,6 +136,9 @@ final class SubscriptionCommands {
             if (target.api != null) {
                 ObjectNode body = JSON.createObjectNode().put("email", email).put("query", query)
                         .put("delivery", delivery).put("timezone", timezone).put("backfillDays", backfillDays);
+                if (trendingTop != null) {
+                    body.putObject("trending").put("top", trendingTop);
+                }
                 return target.call("POST", "/api/subscriptions", JSON.writeValueAsString(body));
             }
             Subscription subscription;
@@ -137,8 +147,9 @@ final class SubscriptionCommands {
                         .setId(SubscriptionRules.newId())
                         .setArchiveToken(SubscriptionRules.newArchiveToken())
                         .setEmail(SubscriptionRules.email(email))
-                        .setQuery(SubscriptionRules.query(query, new SubscriptionMatcher()))
-                        .setDelivery(SubscriptionRules.delivery(delivery))
+                        .setTrendingTop(trendingTop == null ? null : SubscriptionRules.trendingTop(trendingTop))
+                        .setQuery(SubscriptionRules.query(query, new SubscriptionMatcher(), trendingTop))
+                        .setDelivery(SubscriptionRules.delivery(delivery, trendingTop))
                         .setTimezone(SubscriptionRules.timezone(timezone))
                         .setBackfillDays(SubscriptionRules.backfillDays(backfillDays, 3650))
                         .setStatus(SubscriptionStatus.ACTIVE)
@@ -150,7 +161,7 @@ final class SubscriptionCommands {
             List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
             write(bootstrap, subscription.getId(), subscription);
             PrintWriter out = target.spec.commandLine().getOut();
-            out.printf("subscribed %s to \"%s\" (%s, active), id %s%n", subscription.getEmail(), subscription.getQuery(),
+            out.printf("subscribed %s to %s (%s, active), id %s%n", subscription.getEmail(), AlertMailer.describe(subscription),
                     subscription.getDelivery().name().toLowerCase(Locale.ROOT), subscription.getId());
             if (backfillDays > 0) {
                 var result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
@@ -163,7 +174,11 @@ final class SubscriptionCommands {
         }
 
         private static String option(String field) {
-            return field.equals("backfillDays") ? "backfill-days" : field;
+            return switch (field) {
+                case "backfillDays" -> "backfill-days";
+                case "trending.top" -> "trending-top";
+                default -> field;
+            };
         }
     }
 

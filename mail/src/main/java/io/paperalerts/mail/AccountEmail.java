@@ -12,10 +12,10 @@ package io.paperalerts.mail;
  */
 public record AccountEmail(String subject, String lead, String action, String url, String after) {
 
-    public static AccountEmail confirmation(String email, String query, String url) {
+    /** @param what what the subscription asks for, as {@link AlertMailer#describe} says it */
+    public static AccountEmail confirmation(String email, String what, String url) {
         return new AccountEmail("Confirm your subscription",
-                "Please confirm that " + AlertMailer.oneLine(email) + " should receive paper alerts for the query "
-                        + AlertMailer.quoted(query) + ".",
+                "Please confirm that " + AlertMailer.oneLine(email) + " should receive paper alerts for " + what + ".",
                 "Confirm the subscription", url,
                 "If you did not ask for this, ignore this email: nothing is sent until you confirm.");
     }

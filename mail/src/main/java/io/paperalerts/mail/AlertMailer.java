@@ -3,9 +3,12 @@ package io.paperalerts.mail;
 import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -192,7 +195,7 @@ public final class AlertMailer {
         for (List<Alert> alerts : groups.values()) {
             // An alert without reasons (none is written so, but a digest is outside data) still goes out.
             MatchReason reason = alerts.get(0).getReasons().isEmpty() ? null : alerts.get(0).getReasons().get(0);
-            String query = reason == null ? "your subscriptions" : quoted(reason.getQuery());
+            String query = reason == null ? "your subscriptions" : label(reason);
             String archive = reason == null ? null : archiveUrl(reason);
             seeAllUrl = several ? null : archive;
             // One subscription whose email left papers out links its archive in the notes already.
@@ -220,6 +223,13 @@ public final class AlertMailer {
 
     static String headline(Digest digest, int papers) {
         String whom = whom(digest);
+        if (trending(digest) && digest.getKind() != DigestKind.BACKFILL) {
+            MatchReason first = digest.getAlerts().get(0).getReasons().get(0);
+            String what = (papers == 1 ? "the most upvoted paper" : "the " + papers + " most upvoted papers")
+                    + (first.getQuery().isBlank() ? "" : " matching " + quoted(first.getQuery()));
+            return (digest.getKind() == DigestKind.WEEKLY ? "Trending in the week of " : "Trending on ")
+                    + first.getTrendingDay() + ": " + what;
+        }
         return switch (digest.getKind()) {
             case INSTANT -> papers == 1
                     ? "New paper for " + whom + ": " + oneLine(digest.getAlerts().get(0).getPaper().getTitle())
@@ -235,8 +245,8 @@ public final class AlertMailer {
     private static String whom(Digest digest) {
         Map<String, String> queries = new LinkedHashMap<>();
         digest.getAlerts().forEach(a -> a.getReasons().forEach(r -> queries.putIfAbsent(r.getSubscriptionId(),
-                r.getQuery())));
-        return queries.size() == 1 ? quoted(queries.values().iterator().next())
+                label(r))));
+        return queries.size() == 1 ? queries.values().iterator().next()
                 : queries.isEmpty() ? "your subscriptions" : "your " + queries.size() + " subscriptions";
     }
 
@@ -297,8 +307,41 @@ public final class AlertMailer {
                 : reasonSnippet;
         return new DigestView.Item(title, PaperUrls.httpOrNull(paper.getUrl()), PaperUrls.httpOrNull(paper.getPdfUrl()),
                 authors(paper.getAuthors()), details(paper), highlight(snippet, List.copyOf(matched)),
-                alert.getReasons().stream().map(r -> new DigestView.Why(quoted(r.getQuery()),
-                        oneLine(String.join(", ", r.getMatchedTerms())))).toList());
+                alert.getReasons().stream().map(AlertMailer::why).toList());
+    }
+
+    private static DigestView.Why why(MatchReason reason) {
+        String matched = oneLine(String.join(", ", reason.getMatchedTerms()));
+        if (reason.getTrendingRank() == null) {
+            return DigestView.Why.matched(quoted(reason.getQuery()), matched);
+        }
+        return DigestView.Why.trending(reason.getTrendingRank(), String.valueOf(reason.getTrendingDay()),
+                reason.getQuery().isBlank() ? null : quoted(reason.getQuery()), matched);
+    }
+
+    /** What a subscription asks for, in a sentence: "the query “q”", or the trending papers it ranks. */
+    public static String describe(Subscription subscription) {
+        if (subscription.getTrendingTop() == null) {
+            return "the query " + quoted(subscription.getQuery());
+        }
+        int top = subscription.getTrendingTop();
+        return "the " + (top == 1 ? "most upvoted paper" : top + " most upvoted papers") + " of each "
+                + (subscription.getDelivery() == DeliveryMode.WEEKLY ? "week" : "day")
+                + (subscription.getQuery().isBlank() ? "" : " matching " + quoted(subscription.getQuery()));
+    }
+
+    /** What a subscription asks for, as emails name it: its quoted query, or what a trending one ranks. */
+    static String label(MatchReason reason) {
+        if (reason.getTrendingRank() == null) {
+            return quoted(reason.getQuery());
+        }
+        return reason.getQuery().isBlank() ? "trending papers" : "trending papers matching " + quoted(reason.getQuery());
+    }
+
+    /** A trending subscription's digest: every paper carries its rank. */
+    private static boolean trending(Digest digest) {
+        return !digest.getAlerts().isEmpty() && digest.getAlerts().stream()
+                .allMatch(a -> !a.getReasons().isEmpty() && a.getReasons().get(0).getTrendingRank() != null);
     }
 
     static List<String> subscriptionIds(Digest digest) {

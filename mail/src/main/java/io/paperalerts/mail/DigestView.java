@@ -39,11 +39,17 @@ public record DigestView(String headline, String listedNote, String seeAllText, 
     public record Part(String text, boolean marked) {
     }
 
-    /** One subscription that matched the paper: its quoted query and the words that matched. */
-    public record Why(String query, String matched) {
+    /** Why one subscription has the paper: its quoted query and the words that matched, or the paper's trending rank. */
+    public record Why(String sentence) {
 
-        public String sentence() {
-            return "Matched " + query + (matched.isEmpty() ? "" : ": " + matched);
+        public static Why matched(String query, String matched) {
+            return new Why("Matched " + query + (matched.isEmpty() ? "" : ": " + matched));
+        }
+
+        /** @param query the quoted query, or null when the subscription ranks every paper */
+        public static Why trending(int rank, String day, String query, String matched) {
+            return new Why("#" + rank + " trending on " + day
+                    + (query == null ? "" : ", matched " + query + (matched.isEmpty() ? "" : ": " + matched)));
         }
     }
 }

@@ -154,6 +154,43 @@ class AlertMailerTest {
                 "https://alerts.example.org/archive/s1/tok-s1", "https://alerts.example.org/archive/s2/tok-s2");
     }
 
+    private static Alert ranked(String id, int upvotes, int rank, String query) {
+        Paper paper = paper(id, "Paper " + id);
+        paper.setUpvotes(upvotes);
+        Alert alert = alert("ada@example.org", paper, "t1", query, "");
+        alert.getReasons().forEach(r -> {
+            r.setTrendingRank(rank);
+            r.setTrendingDay(java.time.LocalDate.parse("2026-06-12"));
+        });
+        return alert;
+    }
+
+    @Test
+    void shouldHeadATrendingDigestWithItsDayAndListEachPaperWithItsRankAndUpvotes() throws Exception {
+        // Given a daily trending digest of two papers, most upvoted first
+        Digest digest = digest(DigestKind.DAILY, 0, ranked("a", 118, 1, ""), ranked("b", 103, 2, ""));
+
+        // When it is emailed
+        MimeMessage message = mailer.render(session, digest);
+
+        // Then the subject names the day and the count, and each paper its rank and upvotes, in order
+        assertThat(message.getSubject()).isEqualTo("[paper-alerts] Trending on 2026-06-12: the 2 most upvoted papers");
+        assertThat(html(message).select(".why").eachText()).satisfiesExactly(
+                first -> assertThat(first).startsWith("#1 trending on 2026-06-12").contains("118 upvotes"),
+                second -> assertThat(second).startsWith("#2 trending on 2026-06-12").contains("103 upvotes"));
+        assertThat(text(message)).contains("#1 trending on 2026-06-12").contains("#2 trending on 2026-06-12");
+    }
+
+    @Test
+    void shouldNameTheQueryOfATrendingSubscriptionThatHasOne() throws Exception {
+        Digest digest = digest(DigestKind.WEEKLY, 0, ranked("a", 30, 1, "reward"));
+
+        MimeMessage message = mailer.render(session, digest);
+
+        assertThat(message.getSubject()).isEqualTo(
+                "[paper-alerts] Trending in the week of 2026-06-12: the most upvoted paper matching \u201creward\u201d");
+    }
+
     @Test
     void shouldNameTheBackfillPeriodInTheSubject() throws Exception {
         Digest backfill = digest(DigestKind.BACKFILL, 0, alert("ada@example.org", paper("p1", "Reward models")));

@@ -63,6 +63,9 @@ final class JsonAnswers {
         view.put("email", s.getEmail());
         view.put("query", s.getQuery());
         view.put("delivery", s.getDelivery().name().toLowerCase(Locale.ROOT));
+        if (s.getTrendingTop() != null) {
+            view.put("trending", Map.of("top", s.getTrendingTop()));
+        }
         view.put("status", s.getStatus().name().toLowerCase(Locale.ROOT));
         view.put("timezone", s.getTimezone());
         view.put("backfillDays", s.getBackfillDays());

@@ -1,5 +1,6 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.mail.AlertMailer;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -49,7 +50,7 @@ final class Pages {
     }
 
     static String confirm(Subscription subscription, String token) {
-        return render("confirm", Map.of("query", subscription.getQuery(), "email", subscription.getEmail(),
+        return render("confirm", Map.of("what", AlertMailer.describe(subscription), "email", subscription.getEmail(),
                 "delivery", mode(subscription.getDelivery()), "token", token));
     }
 

@@ -65,6 +65,7 @@ final class SubscriptionApi {
                 .setArchiveToken(SubscriptionRules.newArchiveToken())
                 .setEmail(form.email()).setQuery(form.query()).setDelivery(form.delivery())
                 .setTimezone(form.timezone()).setBackfillDays(form.backfillDays())
+                .setTrendingTop(form.trendingTop())
                 .setStatus(SubscriptionStatus.PENDING).setCreated(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
         subscriptions.replacePending(form.email());
         subscriptions.write(subscription);
@@ -101,10 +102,10 @@ final class SubscriptionApi {
         }
         Subscription changed = Subscription.newBuilder(subscription).build();
         if (body.hasNonNull("query")) {
-            changed.setQuery(SubscriptionRules.query(body.get("query").asText(), checker));
+            changed.setQuery(SubscriptionRules.query(body.get("query").asText(), checker, subscription.getTrendingTop()));
         }
         if (body.hasNonNull("delivery")) {
-            changed.setDelivery(SubscriptionRules.delivery(body.get("delivery").asText()));
+            changed.setDelivery(SubscriptionRules.delivery(body.get("delivery").asText(), subscription.getTrendingTop()));
         }
         if (body.hasNonNull("timezone")) {
             changed.setTimezone(SubscriptionRules.timezone(body.get("timezone").asText()));

@@ -84,8 +84,8 @@ final class SubscriptionPages {
         String token = ctx.queryParam("token");
         Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient());
         Subscription changed = Subscription.newBuilder(subscription)
-                .setQuery(SubscriptionRules.query(ctx.formParam("query"), checker))
-                .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"))).build();
+                .setQuery(SubscriptionRules.query(ctx.formParam("query"), checker, subscription.getTrendingTop()))
+                .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"), subscription.getTrendingTop())).build();
         subscriptions.writeAndAwait(changed);
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }

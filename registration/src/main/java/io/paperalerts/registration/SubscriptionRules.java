@@ -83,6 +83,37 @@ public final class SubscriptionRules {
         return email.toLowerCase(Locale.ROOT);
     }
 
+    /** How many papers a trending subscription may ask for: what one digest lists. */
+    public static final int MAX_TRENDING_TOP = 50;
+
+    /** A trending subscription's N: 1 to {@link #MAX_TRENDING_TOP}. */
+    public static int trendingTop(int top) {
+        if (top < 1 || top > MAX_TRENDING_TOP) {
+            throw new Invalid("trending.top", "expected 1 to " + MAX_TRENDING_TOP + " papers, got " + top, null);
+        }
+        return top;
+    }
+
+    /** A trending subscription's query is optional (it then ranks every paper); a keyword one's is not. */
+    public static String query(String raw, SubscriptionMatcher checker, Integer trendingTop) {
+        if (trendingTop != null && (raw == null || raw.isBlank())) {
+            return "";
+        }
+        return query(raw, checker);
+    }
+
+    /** A trending subscription is daily (when not given) or weekly: it ranks whole days. */
+    public static DeliveryMode delivery(String raw, Integer trendingTop) {
+        if (trendingTop == null) {
+            return delivery(raw);
+        }
+        DeliveryMode mode = raw == null || raw.isBlank() ? DeliveryMode.DAILY : delivery(raw);
+        if (mode == DeliveryMode.INSTANT) {
+            throw new Invalid("delivery", "a trending subscription ranks whole days: expected daily or weekly", null);
+        }
+        return mode;
+    }
+
     public static String query(String raw, SubscriptionMatcher checker) {
         compiled(raw, checker);
         return raw.strip();

@@ -10,11 +10,16 @@ import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
+import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
+import io.paperalerts.streams.trending.TrendingAlerts;
+import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,6 +52,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * recipient already got, so running the same backfill twice sends nothing the second time). Every
  * match also goes to {@code alerts} as a {@code BACKFILL} alert, for the subscriptions' archive
  * pages (the digest lists at most {@code maxPapers}); the digest scheduler leaves those alone.
+ *
+ * <p>A trending subscription gets the top N papers of each past day of the period (by the day a
+ * daily list carried them, today left out), ranked by the latest upvote count read, in the same
+ * digest, day by day.
  *
  * <p>Memory stays bounded whatever the history: papers are streamed, and each recipient's digest
  * keeps at most {@code maxPapers} papers plus the ids of papers it matched.
@@ -106,6 +115,11 @@ public final class Backfill {
         Instant now = clock.instant();
         long started = System.nanoTime();
         Map<String, Gathered> byRecipient = new TreeMap<>();
+        List<Trending> trending = matcher.trending();
+        // Trending subscriptions rank the past days: the latest reading of each upvoted paper, per day listed.
+        LocalDate firstDay = since.atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        Map<LocalDate, Map<String, Paper>> listed = new TreeMap<>();
         long read = 0;
         // Memory stays bounded: no future per record, the first failure is kept and thrown at the end.
         AtomicReference<Exception> failed = new AtomicReference<>();
@@ -150,6 +164,10 @@ public final class Backfill {
                     }
                     read++;
                     Paper paper = decode(record);
+                    if (!trending.isEmpty() && TrendingRanking.ranks(paper) && !paper.getListedOn().isBefore(firstDay)
+                            && paper.getListedOn().isBefore(today)) {
+                        listed.computeIfAbsent(paper.getListedOn(), d -> new HashMap<>()).put(paper.getId(), paper);
+                    }
                     if (paper != null && !dateOf(paper, record).isBefore(since)) {
                         for (Alert alert : gather(byRecipient, paper, matcher.match(paper), now,
                                 Instant.ofEpochMilli(record.timestamp()))) {
@@ -173,6 +191,17 @@ public final class Backfill {
                 }
             }
             progress.update(read, total, Duration.ofNanos(System.nanoTime() - started));
+            for (Trending subscription : trending) {
+                listed.forEach((day, papers) -> {
+                    for (Alert alert : TrendingAlerts.pick(subscription, matcher, papers.values(), day, now,
+                            AlertKind.BACKFILL)) {
+                        byRecipient.computeIfAbsent(alert.getRecipient(), r -> new Gathered()).add(alert, maxPapers);
+                        if (producer != null) {
+                            producer.send(record(Topics.ALERTS, alert.getRecipient(), alert), onFailure);
+                        }
+                    }
+                });
+            }
             List<Digest> digests = new ArrayList<>();
             byRecipient.forEach((recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since,
                     now)));
