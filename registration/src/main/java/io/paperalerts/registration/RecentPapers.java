@@ -5,8 +5,10 @@ import io.paperalerts.streams.matching.AnalyzedPaper;
 import io.paperalerts.streams.matching.Explanation;
 import io.paperalerts.streams.matching.Node;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,12 +109,44 @@ final class RecentPapers implements AutoCloseable {
         }
     }
 
+    /** The most recently seen papers, newest first. */
+    List<Paper> newest(int limit) {
+        List<Seen> snapshot = snapshot();
+        List<Paper> newest = new ArrayList<>();
+        for (int i = snapshot.size() - 1; i >= 0 && newest.size() < limit; i--) {
+            newest.add(snapshot.get(i).paper());
+        }
+        return newest;
+    }
+
+    /** The most upvoted papers of the latest day a daily list carried, by their latest counts. */
+    List<Paper> trending(int limit) {
+        List<Paper> ranked = snapshot().stream().map(Seen::paper).filter(TrendingRanking::ranks).toList();
+        LocalDate latest = ranked.stream().map(Paper::getListedOn).max(LocalDate::compareTo).orElse(null);
+        return ranked.stream().filter(p -> p.getListedOn().equals(latest)).sorted(TrendingRanking.ORDER)
+                .limit(limit).toList();
+    }
+
+    /** How many of the recent papers a query matches: how common its words are. */
+    int count(Node query) {
+        int n = 0;
+        for (Seen seen : snapshot()) {
+            if (query.matches(seen.analyzed())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private List<Seen> snapshot() {
+        synchronized (papers) {
+            return new ArrayList<>(papers.values());
+        }
+    }
+
     /** The most recently seen papers the query matches, newest first. */
     List<Hit> matching(Node query, int limit) {
-        List<Seen> snapshot;
-        synchronized (papers) {
-            snapshot = new ArrayList<>(papers.values());
-        }
+        List<Seen> snapshot = snapshot();
         List<Hit> hits = new ArrayList<>();
         for (int i = snapshot.size() - 1; i >= 0 && hits.size() < limit; i--) {
             Seen seen = snapshot.get(i);

@@ -93,6 +93,7 @@ public final class RegistrationServer implements AutoCloseable {
         SubscriptionApi api = new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker,
                 clock);
         SubscriptionPages pages = new SubscriptionPages(subscriptions, checks, checker);
+        FrontPage front = new FrontPage(recent, checker);
         ArchivePages archives = new ArchivePages(directory, archive, links, new ArchiveForwarding());
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -123,6 +124,7 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.post("/api/subscriptions/{id}/confirm", api::confirmApi);
             c.routes.post("/api/manage-link", api::manageLink);
             c.routes.get("/api/preview", api::preview);
+            c.routes.get("/api/papers", ctx -> JsonAnswers.json(ctx, front.papers()));
             c.routes.get("/confirm", pages::confirmPage);
             c.routes.post("/confirm", pages::confirmForm);
             c.routes.get("/manage", pages::managePage);

@@ -22,9 +22,9 @@ final class RequestGuards {
         return clients.of(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
     }
 
-    /** Every state-changing request and every preview counts against its client's per-minute limit. */
+    /** Every state-changing request, every preview and every list of papers counts against its client's per-minute limit. */
     void limitActions(Context ctx) {
-        if (changesState(ctx) || ctx.path().equals("/api/preview")) {
+        if (changesState(ctx) || ctx.path().equals("/api/preview") || ctx.path().equals("/api/papers")) {
             limits.action(client(ctx));
         }
     }

@@ -51,6 +51,74 @@
 
   query.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(preview, 300); });
 
+  const trending = document.getElementById('trending');
+  const delivery = document.getElementById('delivery');
+  function trendingChanged() {
+    document.getElementById('query-optional').hidden = !trending.value;
+    if (trending.value && delivery.value === 'instant') { delivery.value = 'daily'; }
+  }
+  trending.addEventListener('change', trendingChanged);
+
+  // An action of a listed paper pre-fills a keyword subscription and shows what it would have matched.
+  function prefill(q) {
+    trending.value = '';
+    trendingChanged();
+    query.value = q;
+    preview();
+    document.getElementById('subscribe-heading').scrollIntoView();
+    document.getElementById('email').focus();
+  }
+
+  function action(label, className, q) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'secondary action ' + className;
+    text(button, label);
+    button.addEventListener('click', function () { prefill(q); });
+    return button;
+  }
+
+  function paperItem(paper) {
+    const li = document.createElement('li');
+    const safe = /^https?:\/\//i.test(paper.url || '');
+    const title = document.createElement(safe ? 'a' : 'span');
+    if (safe) { title.href = paper.url; }
+    title.className = 'title';
+    text(title, paper.title);
+    li.appendChild(title);
+    if (paper.upvotes) {
+      const votes = document.createElement('span');
+      votes.className = 'muted upvotes';
+      text(votes, ' · ' + paper.upvotes + (paper.upvotes === 1 ? ' upvote' : ' upvotes'));
+      li.appendChild(votes);
+    }
+    const authors = document.createElement('span');
+    authors.className = 'muted authors';
+    text(authors, paper.authors.join(', '));
+    li.appendChild(authors);
+    if (paper.followAuthorsQuery) { li.appendChild(action('Follow these authors', 'follow-authors', paper.followAuthorsQuery)); }
+    if (paper.trendQuery) { li.appendChild(action('Alert me when papers like this trend', 'alert-trend', paper.trendQuery)); }
+    return li;
+  }
+
+  async function papers() {
+    const trendingStatus = document.getElementById('trending-status');
+    let response, body;
+    try {
+      response = await fetch('/api/papers');
+      body = await answer(response);
+    } catch (e) {
+      text(trendingStatus, 'Cannot reach paper-alerts to list papers; is it running?');
+      return;
+    }
+    if (!response.ok) { text(trendingStatus, body.reason); return; }
+    text(document.getElementById('trending-day'), body.trendingDay ? 'on ' + body.trendingDay : '');
+    text(trendingStatus, body.trending.length ? '' : 'No upvoted papers yet.');
+    document.getElementById('trending-list').replaceChildren(...body.trending.map(paperItem));
+    document.getElementById('recent-list').replaceChildren(...body.recent.map(paperItem));
+  }
+  papers();
+
   form.addEventListener('submit', async function (event) {
     event.preventDefault();
     text(message, ''); message.className = '';
@@ -63,6 +131,7 @@
       timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
       backfillDays: parseInt(document.getElementById('backfill').value, 10)
     };
+    if (trending.value) { payload.trending = {top: parseInt(trending.value, 10)}; }
     const button = document.getElementById('subscribe');
     button.disabled = true;  // one click, one registration
     message.className = 'muted'; text(message, 'Sending…');

@@ -210,6 +210,35 @@ class RegistrationApiTest {
     }
 
     @Test
+    void shouldRegisterATrendingSubscriptionWithoutAQueryAndRefuseAnInstantOneOrABadTop() throws Exception {
+        // Given a trending registration without a query
+        HttpResponse<String> response = system.postJson("/api/subscriptions",
+                "{\"email\":\"api-trend@example.org\",\"trending\":{\"top\":10}}");
+
+        // Then it is accepted as a daily trending subscription, and the confirmation says what it sends
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).get("trending").get("top").asInt()).isEqualTo(10);
+        assertThat(json(response).get("delivery").asText()).isEqualTo("daily");
+        MimeMessage confirmation = awaitEmail("api-trend@example.org", 1);
+        assertThat((String) ((jakarta.mail.internet.MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
+                .contains("for the 10 most upvoted papers of each day.");
+
+        // And an instant one, a top out of range and a malformed one are refused, naming the field
+        assertRefused(system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"trending\":{\"top\":5},\"delivery\":\"instant\"}"),
+                400, "delivery", "a trending subscription ranks whole days");
+        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"trending\":{\"top\":0}}"),
+                400, "trending.top", "expected 1 to 50 papers, got 0");
+        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"trending\":10}"),
+                400, "trending", "expected an object");
+        // An upvote filter is checked like the rest of a query, with its position
+        HttpResponse<String> badFilter = system.postJson("/api/subscriptions",
+                "{\"email\":\"x@example.org\",\"query\":\"reward upvotes:>=x\"}");
+        assertRefused(badFilter, 400, "query", "invalid upvote filter");
+        assertThat(json(badFilter).get("position").asInt()).isEqualTo(8);
+    }
+
+    @Test
     void shouldRefuseInvalidFieldsNamingTheFieldAndTheReason() throws Exception {
         assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"not-an-address\",\"query\":\"grpo\"}"),
                 400, "email", "invalid email address");

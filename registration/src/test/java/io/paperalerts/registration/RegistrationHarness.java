@@ -4,6 +4,8 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.ingest.format.HuggingFaceDailyPapersParser;
+import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -165,6 +168,17 @@ final class RegistrationHarness implements AutoCloseable {
              InputStream sample = RegistrationHarness.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             new FileIngestor(publisher).ingest(sample, "sample");
         }
+    }
+
+    /** The recorded Hugging Face daily papers (30, listed on 2026-06-12, with authors and upvotes), as ingest reads them. */
+    List<Paper> publishRecordedDailyPapers() throws Exception {
+        List<Paper> papers;
+        try (InputStream in = RegistrationHarness.class.getResourceAsStream("/sources/hf-daily-papers.json")) {
+            papers = HuggingFaceDailyPapersParser.parse(in.readAllBytes(), "hf-daily").stream()
+                    .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
+        }
+        papers.forEach(this::publish);
+        return papers;
     }
 
     static Paper paper(String id, String title) {

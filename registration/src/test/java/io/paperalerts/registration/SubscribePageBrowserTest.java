@@ -6,6 +6,7 @@ import static io.paperalerts.registration.RegistrationHarness.unsubscribeLink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.testing.RealKafka;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
@@ -83,6 +85,52 @@ class SubscribePageBrowserTest {
                     + "\nits console:\n" + browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .map(LogEntry::toString).collect(Collectors.joining("\n")), e);
         }
+    }
+
+    @Test
+    void shouldFollowAPapersAuthorsFromTheFrontPageToAConfirmedSubscription() throws Exception {
+        // Given the recorded day of Hugging Face papers, with their authors and upvotes
+        List<Paper> day = system.publishRecordedDailyPapers();
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.server.recentPapers() >= 67 + day.size());
+
+        // When the front page is opened, it leads with the day's most upvoted papers
+        browser.get(system.url("/"));
+        awaitText("#trending-day", "2026-06-12");
+        List<WebElement> trending = browser.findElements(By.cssSelector("#trending-list li"));
+        assertThat(trending).hasSize(10);
+        assertThat(trending.get(0).getText()).contains("EvoArena", "118 upvotes");
+        assertThat(trending.get(1).getText()).contains("MiniMax Sparse Attention", "103 upvotes");
+        assertThat(browser.findElements(By.cssSelector("#recent-list li"))).isNotEmpty();
+
+        // And "alert me when papers like this trend" pre-fills its title words and the upvote filter,
+        // and the preview shows what that would have matched
+        trending.get(1).findElement(By.cssSelector("button.alert-trend")).click();
+        assertThat(browser.findElement(By.id("query")).getAttribute("value")).endsWith("upvotes:>=10");
+        awaitText("#preview-list", "MiniMax Sparse Attention");
+
+        // When "follow these authors" of the top paper is pressed
+        trending.get(0).findElement(By.cssSelector("button.follow-authors")).click();
+
+        // Then the query names its first authors, and the preview shows the paper
+        String query = browser.findElement(By.id("query")).getAttribute("value");
+        assertThat(query).startsWith("author:\"Jundong Xu\" OR author:\"Qingchuan Li\"");
+        awaitText("#preview-list", "EvoArena");
+
+        // When the address is given and the form submitted, then confirmed from the email
+        browser.findElement(By.id("email")).sendKeys("web-follower@example.org");
+        browser.findElement(By.id("subscribe")).click();
+        awaitText("#message", "confirmation link");
+        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-follower@example.org").isEmpty());
+        browser.get(link(smtp.messagesTo("web-follower@example.org").get(0), "/confirm"));
+        browser.findElement(By.id("confirm")).click();
+        awaitText("#result", "active");
+
+        // Then the subscription is active with the authors' query
+        assertThat(system.streams.subscriptionsOf("web-follower@example.org")).singleElement().satisfies(s -> {
+            assertThat(s.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+            assertThat(s.getQuery()).isEqualTo(query);
+            assertThat(s.getTrendingTop()).isNull();
+        });
     }
 
     @Test
