@@ -41,6 +41,29 @@ class MatchCommandTest {
     }
 
     @Test
+    void shouldFilterByUpvotesAndExplainTheCount() throws Exception {
+        Path file = dir.resolve("upvoted.jsonl");
+        Files.writeString(file, """
+                {"id":"u12","title":"A reward model","upvotes":12}
+                {"id":"u25","title":"A better reward model","upvotes":25}
+                {"id":"none","title":"A reward model from arXiv only"}
+                """);
+
+        Cli run = Cli.run("match", "--query", "\"reward model\" upvotes:>=20", "--papers", file.toString(), "--explain");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines()).containsExactly("u25\tmatched: reward model, 25 upvotes\tA better reward model");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidUpvoteFilterWithItsPosition() throws Exception {
+        Cli run = Cli.run("match", "--query", "reward upvotes:20..", "--papers", papers().toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("invalid upvote filter 'upvotes:20..' at position 8");
+    }
+
+    @Test
     void shouldRefuseAnInvalidQueryWithTheReasonAndANonZeroStatus() throws Exception {
         Cli run = Cli.run("match", "--query", "title:(reward", "--papers", papers().toString());
 

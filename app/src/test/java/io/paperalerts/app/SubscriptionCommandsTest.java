@@ -44,6 +44,28 @@ class SubscriptionCommandsTest {
     }
 
     @Test
+    void shouldSubscribeToTrendingPapersWithoutAQueryAndRefuseAnInstantOne() {
+        Cli subscribed = Cli.run("subscribe", "--email", "ops-trend@example.org", "--trending-top", "5",
+                "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(subscribed.exitCode()).as(subscribed.err()).isZero();
+        assertThat(subscribed.out()).contains("subscribed ops-trend@example.org to the 5 most upvoted papers of each day");
+        Subscription written = subscriptions().values().stream()
+                .filter(s -> s.getEmail().equals("ops-trend@example.org")).findFirst().orElseThrow();
+        assertThat(written.getTrendingTop()).isEqualTo(5);
+        assertThat(written.getQuery()).isEmpty();
+        assertThat(written.getDelivery()).isEqualTo(DeliveryMode.DAILY);
+
+        Cli instant = Cli.run("subscribe", "--email", "ops-trend2@example.org", "--trending-top", "5",
+                "--delivery", "instant", "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(instant.exitCode()).isNotZero();
+        assertThat(instant.err()).contains("--delivery: a trending subscription ranks whole days");
+        Cli noQuery = Cli.run("subscribe", "--email", "ops-trend3@example.org", "--bootstrap-servers",
+                kafka.bootstrapServers());
+        assertThat(noQuery.exitCode()).isNotZero();
+        assertThat(noQuery.err()).contains("--query: empty query");
+    }
+
+    @Test
     void shouldSubscribeListAndUnsubscribeDirectlyOnTheTopicsForOperators() {
         Cli subscribed = Cli.run("subscribe", "--email", "Ops-Ada@Example.org", "--query", "\"reward hacking\"",
                 "--delivery", "daily", "--bootstrap-servers", kafka.bootstrapServers());
