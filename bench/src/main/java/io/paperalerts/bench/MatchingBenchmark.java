@@ -27,11 +27,13 @@ import org.apache.lucene.monitor.QueryMatch;
  * Papers per second, one thread, for the project's matcher, Lucene Monitor and a naive scan of
  * every subscription, side by side on the same synthetic corpus and subscriptions, plus the cost
  * of text analysis alone. Prints a Markdown table (docs/benchmarks.md). Every engine must return
- * the same matches for the checked papers, or the run fails.
+ * the same matches for the checked papers, or the run fails. A second mix, in which every tenth
+ * subscription also has an upvote filter ({@code upvotes:>=N}), runs beside the first: the cost
+ * of the filter is the ratio of the two.
  *
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.MatchingBenchmark \
- *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000]
+ *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000] [upvotes=true]
  * </pre>
  */
 public final class MatchingBenchmark {
@@ -48,10 +50,10 @@ public final class MatchingBenchmark {
     private MatchingBenchmark(double seconds) {
         this.seconds = seconds;
         for (int i = 0; i < 2_000; i++) {
-            warmup.add(corpus.paper(i));
+            warmup.add(upvoted(corpus.paper(i), i));
         }
         for (int i = 0; i < 2_000; i++) {
-            papers.add(corpus.paper(100_000 + i));
+            papers.add(upvoted(corpus.paper(100_000 + i), i));
         }
     }
 
@@ -66,6 +68,7 @@ public final class MatchingBenchmark {
         double seconds = 5;
         int monitorMax = 100_000;
         int naiveMax = 1_000_000;
+        boolean upvotes = true;
         String child = null;
         int childSize = 0;
         for (String arg : args) {
@@ -75,6 +78,7 @@ public final class MatchingBenchmark {
                 case "seconds" -> seconds = Double.parseDouble(kv[1]);
                 case "monitorMax" -> monitorMax = Integer.parseInt(kv[1]);
                 case "naiveMax" -> naiveMax = Integer.parseInt(kv[1]);
+                case "upvotes" -> upvotes = Boolean.parseBoolean(kv[1]);
                 case "engine" -> child = kv[1];
                 case "size" -> childSize = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
@@ -83,7 +87,7 @@ public final class MatchingBenchmark {
         if (child != null) {
             new MatchingBenchmark(seconds).runOne(child, childSize);
         } else {
-            run(sizes, seconds, monitorMax, naiveMax);
+            run(sizes, seconds, monitorMax, naiveMax, upvotes);
         }
     }
 
@@ -91,7 +95,8 @@ public final class MatchingBenchmark {
      * Each engine and size runs in a JVM of its own, as JMH forks: one engine's warm-up and
      * garbage must not slow the next one down.
      */
-    private static void run(int[] sizes, double seconds, int monitorMax, int naiveMax) throws Exception {
+    private static void run(int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes)
+            throws Exception {
         System.out.printf("Java %s, %d cores, %s, one JVM (-Xmx3g) per engine and size, one thread%n%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getRuntimeMXBean().getVmName());
@@ -115,6 +120,17 @@ public final class MatchingBenchmark {
                 }
             }
             Result monitor = results.stream().filter(r -> r.engine().equals("Lucene Monitor")).findFirst().orElse(null);
+            if (upvotes) {
+                Result filtered = fork("ours-upvotes", size, seconds);
+                if (size <= monitorMax) {
+                    Result reference = fork("monitor-upvotes", size, seconds);
+                    if (reference.checksum() != filtered.checksum()) {
+                        throw new IllegalStateException("Lucene Monitor disagrees with the matcher on upvote filters at "
+                                + size + " subscriptions");
+                    }
+                }
+                results.add(filtered);
+            }
             for (Result r : results) {
                 System.out.printf("| %,d | %s | %,.0f | %s | %.1f | %.0f | %.2f |%n", size, r.engine(), r.papersPerSecond(),
                         monitor == null ? "n/a" : String.format("%.1fx", r.papersPerSecond() / monitor.papersPerSecond()),
@@ -146,11 +162,28 @@ public final class MatchingBenchmark {
             case "ours" -> ours(queries(size));
             case "monitor" -> monitor(queries(size));
             case "naive" -> naive(queries(size));
+            case "ours-upvotes" -> rename(ours(upvoteQueries(size)), "paper-alerts matcher, 10 % with upvotes:");
+            case "monitor-upvotes" -> rename(monitor(upvoteQueries(size)), "Lucene Monitor, 10 % with upvotes:");
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
         System.out.printf(java.util.Locale.ROOT, "RESULT\t%s\t%f\t%f\t%f\t%f\t%d%n", result.engine(),
                 result.papersPerSecond(), result.loadSeconds(), result.heapMb(), result.matchesPerPaper(),
                 result.checksum());
+    }
+
+    /** Four papers in five have upvotes (0 to 119), as on Hugging Face; the others come from arXiv only. */
+    private static Paper upvoted(Paper paper, int i) {
+        paper.setUpvotes(i % 5 == 0 ? null : (i * 37) % 120);
+        return paper;
+    }
+
+    /** The same mix, every tenth subscription with an upvote filter too. */
+    private List<String> upvoteQueries(int size) {
+        List<String> queries = new ArrayList<>(queries(size));
+        for (int i = 0; i < queries.size(); i += 10) {
+            queries.set(i, queries.get(i) + " upvotes:>=" + (1 + i % 60));
+        }
+        return queries;
     }
 
     private List<String> queries(int size) {
@@ -166,6 +199,11 @@ public final class MatchingBenchmark {
             }
         }
         return queries;
+    }
+
+    private static Result rename(Result result, String engine) {
+        return new Result(engine, result.papersPerSecond(), result.loadSeconds(), result.heapMb(),
+                result.matchesPerPaper(), result.checksum());
     }
 
     private Result analysisOnly() {

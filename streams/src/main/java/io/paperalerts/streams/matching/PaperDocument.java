@@ -3,6 +3,7 @@ package io.paperalerts.streams.matching;
 import io.paperalerts.schemas.Paper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.TextField;
 
 /**
@@ -22,6 +23,10 @@ public final class PaperDocument {
         document.add(new TextField(PaperAnalyzer.ABSTRACT, paper.getAbstractText(), Field.Store.NO));
         paper.getAuthors().forEach(a -> document.add(new TextField(PaperAnalyzer.AUTHOR, a, Field.Store.NO)));
         paper.getCategories().forEach(c -> document.add(new TextField(PaperAnalyzer.CATEGORY, c, Field.Store.NO)));
+        if (paper.getUpvotes() != null) {
+            // What the compiled upvotes:>=N (a point range) matches in Lucene.
+            document.add(new IntPoint(QueryCompiler.UPVOTES, paper.getUpvotes()));
+        }
         return document;
     }
 }
