@@ -152,9 +152,9 @@ public final class AlertTopology {
                 .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY).withNumberOfPartitions(1)
                         .withKeySerde(Serdes.String()).withValueSerde(papers.valueSerde()))
                 .groupByKey()
+                // The initializer cannot know the day: update takes it from the key.
                 .aggregate(() -> TrendingRanking.empty(LocalDate.EPOCH),
-                        (day, paper, known) -> TrendingRanking.update(
-                                known.getPapers().isEmpty() ? TrendingRanking.empty(LocalDate.parse(day)) : known, paper),
+                        (day, paper, known) -> TrendingRanking.update(LocalDate.parse(day), known, paper),
                         Materialized.<String, TrendingDay, KeyValueStore<Bytes, byte[]>>as(TRENDING_DAYS_STORE)
                                 .withKeySerde(trending.keySerde()).withValueSerde(trending.valueSerde()))
                 .toStream();

@@ -40,18 +40,18 @@ public final class TrendingRanking {
      * The day with this reading of the paper: replaces an earlier reading of it, drops it when it
      * no longer has upvotes, and keeps the {@link #MAX_PAPERS_PER_DAY} most upvoted.
      */
-    public static TrendingDay update(TrendingDay day, Paper paper) {
-        List<Paper> papers = new ArrayList<>(day.getPapers().size() + 1);
-        for (Paper known : day.getPapers()) {
-            if (!known.getId().equals(paper.getId())) {
-                papers.add(known);
+    public static TrendingDay update(LocalDate day, TrendingDay known, Paper paper) {
+        List<Paper> papers = new ArrayList<>(known.getPapers().size() + 1);
+        for (Paper other : known.getPapers()) {
+            if (!other.getId().equals(paper.getId())) {
+                papers.add(other);
             }
         }
         if (upvotes(paper) > 0) {
             papers.add(paper);
         }
         papers.sort(ORDER);
-        return TrendingDay.newBuilder().setDay(day.getDay())
+        return TrendingDay.newBuilder().setDay(day)
                 .setPapers(papers.size() > MAX_PAPERS_PER_DAY ? new ArrayList<>(papers.subList(0, MAX_PAPERS_PER_DAY))
                         : papers)
                 .build();
