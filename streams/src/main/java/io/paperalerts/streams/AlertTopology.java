@@ -186,11 +186,11 @@ public final class AlertTopology {
         return raw;
     }
 
-    /** Keeps a global store a copy of its topic, as its restoration does. */
-    private static final class StoreCopier<V> implements Processor<String, V, Void, Void> {
+    /** Keeps a global store a copy of its topic, as its restoration does, and tells {@link #changed} of each change. */
+    private static class StoreCopier<V> implements Processor<String, V, Void, Void> {
 
         private final String storeName;
-        private KeyValueStore<String, V> store;
+        protected KeyValueStore<String, V> store;
 
         StoreCopier(String storeName) {
             this.storeName = storeName;
@@ -204,6 +204,7 @@ public final class AlertTopology {
         @Override
         public void process(Record<String, V> record) {
             if (record.key() == null) {
+                log.warn("Ignoring a record without a key on the topic of {}: {}", storeName, record.value());
                 return;
             }
             if (record.value() == null) {
@@ -211,43 +212,35 @@ public final class AlertTopology {
             } else {
                 store.put(record.key(), record.value());
             }
+            changed(record.key(), record.value());
+        }
+
+        /** @param value the new value, {@code null} for a tombstone */
+        void changed(String key, V value) {
         }
     }
 
     /** Keeps the global store and the matcher in step with the subscriptions topic. */
-    private static final class SubscriptionUpdater implements Processor<String, Subscription, Void, Void> {
+    private static final class SubscriptionUpdater extends StoreCopier<Subscription> {
 
         private final SubscriptionMatcher matcher;
-        private KeyValueStore<String, Subscription> store;
 
         SubscriptionUpdater(SubscriptionMatcher matcher) {
+            super(SUBSCRIPTIONS_STORE);
             this.matcher = matcher;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            store = context.getStateStore(SUBSCRIPTIONS_STORE);
+            super.init(context);
             // The store was restored from the topic before init; restoration bypasses process().
             try (KeyValueIterator<String, Subscription> all = store.all()) {
-                all.forEachRemaining(entry -> apply(entry.key, entry.value));
+                all.forEachRemaining(entry -> changed(entry.key, entry.value));
             }
         }
 
         @Override
-        public void process(Record<String, Subscription> record) {
-            if (record.key() == null) {
-                log.warn("Ignoring a subscription without a key: {}", record.value());
-                return;
-            }
-            if (record.value() == null) {
-                store.delete(record.key());
-            } else {
-                store.put(record.key(), record.value());
-            }
-            apply(record.key(), record.value());
-        }
-
-        private void apply(String id, Subscription subscription) {
+        void changed(String id, Subscription subscription) {
             try {
                 matcher.update(id, subscription);
             } catch (IllegalArgumentException e) {
