@@ -1,5 +1,7 @@
 package io.paperalerts.mail;
 
+import io.paperalerts.schemas.Subscription;
+
 /**
  * The emails about an address's subscriptions themselves (not papers): the confirmation of a new
  * subscription and the manage link asked for. Rendered by the templates {@code account.jte}.
@@ -12,10 +14,11 @@ package io.paperalerts.mail;
  */
 public record AccountEmail(String subject, String lead, String action, String url, String after) {
 
-    /** @param what what the subscription asks for, as {@link AlertMailer#describe} says it */
-    public static AccountEmail confirmation(String email, String what, String url) {
+    /** Asks to confirm a subscription, saying what it asks for as {@link AlertMailer#describe} does. */
+    public static AccountEmail confirmation(Subscription subscription, String url) {
         return new AccountEmail("Confirm your subscription",
-                "Please confirm that " + AlertMailer.oneLine(email) + " should receive paper alerts for " + what + ".",
+                "Please confirm that " + AlertMailer.oneLine(subscription.getEmail()) + " should receive paper alerts for "
+                        + AlertMailer.describe(subscription) + ".",
                 "Confirm the subscription", url,
                 "If you did not ask for this, ignore this email: nothing is sent until you confirm.");
     }

@@ -6,6 +6,7 @@ import static io.paperalerts.testing.TestDigests.instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.DigestKind;
+import io.paperalerts.schemas.Subscription;
 import io.paperalerts.testing.Markup;
 import io.paperalerts.testing.TestDigests;
 import jakarta.mail.Message;
@@ -92,8 +93,10 @@ class HostileMailRenderingTest {
     @Test
     void shouldPrintAHostileQueryAsTextInTheAccountEmails() {
         String query = "</a><a href=\"javascript:alert(1)\">click</a>\r\nBcc: x@evil.test" + RIGHT_TO_LEFT_OVERRIDE;
+        Subscription subscription = Subscription.newBuilder().setId("s1").setEmail("ada@example.org").setQuery(query)
+                .setCreated(java.time.Instant.EPOCH).build();
 
-        for (AccountEmail email : List.of(AccountEmail.confirmation("ada@example.org", query,
+        for (AccountEmail email : List.of(AccountEmail.confirmation(subscription,
                 "https://alerts.example.org/confirm?token=t"), AccountEmail.manageLink("ada@example.org",
                 "https://alerts.example.org/manage?token=t"))) {
             assertOnlyOurMarkup(email.html());
@@ -101,7 +104,7 @@ class HostileMailRenderingTest {
             assertThat(email.text().lines()).noneMatch(line -> line.startsWith("Bcc:"));
             assertThat(email.text()).doesNotContain(RIGHT_TO_LEFT_OVERRIDE);
         }
-        assertThat(Jsoup.parse(AccountEmail.confirmation("ada@example.org", query, "https://a.example/c").html())
+        assertThat(Jsoup.parse(AccountEmail.confirmation(subscription, "https://a.example/c").html())
                 .body().text()).contains("\u201c</a><a href=\"javascript:alert(1)\">click</a> Bcc:");
     }
 }

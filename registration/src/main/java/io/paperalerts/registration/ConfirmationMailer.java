@@ -29,7 +29,7 @@ final class ConfirmationMailer {
     }
 
     void sendConfirmation(Subscription subscription, String link) throws MessagingException {
-        send(subscription.getEmail(), AccountEmail.confirmation(subscription.getEmail(), AlertMailer.describe(subscription), link));
+        send(subscription.getEmail(), AccountEmail.confirmation(subscription, link));
     }
 
     void sendManageLink(String email, String link) throws MessagingException {
