@@ -204,7 +204,9 @@ final class SubscriptionCommands {
                     .sorted(java.util.Comparator.comparing(Subscription::getCreated)).toList();
             for (Subscription s : found) {
                 out.printf("%s  %-9s %-7s %s%n", s.getId(), s.getStatus().name().toLowerCase(Locale.ROOT),
-                        s.getDelivery().name().toLowerCase(Locale.ROOT), s.getQuery());
+                        s.getDelivery().name().toLowerCase(Locale.ROOT),
+                        s.getTrendingTop() == null ? s.getQuery() : "trending top " + s.getTrendingTop()
+                                + (s.getQuery().isBlank() ? "" : " matching " + s.getQuery()));
             }
             out.printf("%d subscription(s) of %s%n", found.size(), email);
             out.flush();

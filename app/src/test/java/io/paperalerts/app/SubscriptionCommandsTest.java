@@ -54,6 +54,8 @@ class SubscriptionCommandsTest {
         assertThat(written.getTrendingTop()).isEqualTo(5);
         assertThat(written.getQuery()).isEmpty();
         assertThat(written.getDelivery()).isEqualTo(DeliveryMode.DAILY);
+        Cli listed = Cli.run("list", "--email", "ops-trend@example.org", "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(listed.out()).contains(written.getId(), "daily", "trending top 5");
 
         Cli instant = Cli.run("subscribe", "--email", "ops-trend2@example.org", "--trending-top", "5",
                 "--delivery", "instant", "--bootstrap-servers", kafka.bootstrapServers());

@@ -65,7 +65,7 @@ final class SubscriptionPages {
         String id = Pages.url(s.getId());
         String query = "?token=" + Pages.url(token);
         String archive = s.getArchiveToken() == null ? null : links.archive(s.getId(), s.getArchiveToken());
-        return new ManagedSubscription(s.getId(), s.getQuery(), s.getStatus().name().toLowerCase(Locale.ROOT),
+        return new ManagedSubscription(s.getId(), s.getQuery(), AlertMailer.describe(s), s.getStatus().name().toLowerCase(Locale.ROOT),
                 s.getDelivery().name().toLowerCase(Locale.ROOT), "/manage/" + id + query,
                 "/manage/" + id + "/archive-address" + query, "/manage/" + id + "/delete" + query, archive,
                 archive == null ? null : archive + ArchivePages.ATOM, archive == null ? null : archive + ArchivePages.JSON);

@@ -50,7 +50,7 @@ class HostilePageRenderingTest {
     @Test
     void shouldShowHostileDataAsTextOnEveryPage() {
         Subscription subscription = hostileSubscription();
-        ManagedSubscription managed = new ManagedSubscription(subscription.getId(), HOSTILE, "active", "daily",
+        ManagedSubscription managed = new ManagedSubscription(subscription.getId(), HOSTILE, HOSTILE, "active", "daily",
                 "/manage/s1?token=t", "/manage/s1/archive-address?token=t", "/manage/s1/delete?token=t",
                 "https://alerts.example.org/archive/s1/tok", "https://alerts.example.org/archive/s1/tok/atom",
                 "https://alerts.example.org/archive/s1/tok/json");

@@ -66,6 +66,11 @@ public final class AlertTopology {
     public static final String TRENDING_STORE = "trending-store";
     static final String TRENDING_DAYS_STORE = "trending-days";
     static final String TRENDING_BY_DAY = "trending-by-day";
+    /**
+     * Partitions (hence tasks) of the ranking by day: one, since a few hundred papers a day are
+     * listed, and one task then schedules every trending digest.
+     */
+    public static final int TRENDING_PARTITIONS = 1;
 
     private static final Logger log = LoggerFactory.getLogger(AlertTopology.class);
 
@@ -148,8 +153,7 @@ public final class AlertTopology {
         KStream<String, TrendingDay> days = paperStream
                 .filter((id, paper) -> paper != null && paper.getListedOn() != null && paper.getUpvotes() != null)
                 .selectKey((id, paper) -> paper.getListedOn().toString())
-                // One partition: a few hundred papers a day, and one task, so one instance schedules each digest.
-                .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY).withNumberOfPartitions(1)
+                .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY).withNumberOfPartitions(TRENDING_PARTITIONS)
                         .withKeySerde(Serdes.String()).withValueSerde(papers.valueSerde()))
                 .groupByKey()
                 // The initializer cannot know the day: update takes it from the key.

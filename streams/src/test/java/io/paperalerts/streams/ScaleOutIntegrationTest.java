@@ -111,7 +111,7 @@ class ScaleOutIntegrationTest {
             second.awaitRunning(Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(60)).until(() -> first.activeTasks() > 0 && second.activeTasks() > 0
                     && first.activeTasks() + second.activeTasks()
-                            == Topics.PAPERS.partitions() + Topics.ALERTS.partitions());
+                            == Topics.PAPERS.partitions() + Topics.ALERTS.partitions() + AlertTopology.TRENDING_PARTITIONS);
 
             // When the sample papers are published
             publishSamplePapers();
