@@ -106,9 +106,9 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.after(SecurityHeaders::add);
             c.routes.get("/", ctx -> ctx.html(resource("index.html")));
             c.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("openapi.json")));
-            c.routes.get("/assets/subscribe.js", ctx -> ctx.contentType("text/javascript").result(resource("subscribe.js")));
-            c.routes.get("/assets/subscribe.css", ctx -> ctx.contentType("text/css").result(resource("subscribe.css")));
-            c.routes.get("/assets/pages.css", ctx -> ctx.contentType("text/css").result(resource("pages.css")));
+            c.routes.get("/assets/subscribe.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(resource("subscribe.js")));
+            c.routes.get("/assets/subscribe.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("subscribe.css")));
+            c.routes.get("/assets/pages.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("pages.css")));
             if (metrics != null) {
                 for (String path : List.of(OperationsServer.METRICS, OperationsServer.LIVE, OperationsServer.READY)) {
                     c.routes.get(path, ctx -> {

@@ -98,7 +98,8 @@ class SubscribePageBrowserTest {
         awaitText("#trending-day", "2026-06-12");
         List<WebElement> trending = browser.findElements(By.cssSelector("#trending-list li"));
         assertThat(trending).hasSize(10);
-        assertThat(trending.get(0).getText()).contains("EvoArena", "118 upvotes");
+        // (the script is served as UTF-8: its middle dot is not a replacement character)
+        assertThat(trending.get(0).getText()).contains("EvoArena", "\u00b7 118 upvotes");
         assertThat(trending.get(1).getText()).contains("MiniMax Sparse Attention", "103 upvotes");
         assertThat(browser.findElements(By.cssSelector("#recent-list li"))).isNotEmpty();
 
