@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
@@ -13,12 +12,10 @@ import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.testing.LocalHttpServer;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -60,23 +56,13 @@ class TrendingBackfillTest {
 
     @BeforeAll
     static void ingestFourDaysAndStartTheNotifier() throws Exception {
-        AtomicReference<byte[]> response = new AtomicReference<>();
-        HttpServer server = LocalHttpServer.serving("/api/daily_papers", "application/json", response::get);
-        Path config = dir.resolve("ingest.properties");
-        Files.writeString(config, "ingest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
-                + server.getAddress().getPort() + "/api/daily_papers\n");
-        try {
+        try (HuggingFaceFeed feed = new HuggingFaceFeed(dir)) {
             for (int back = 4; back >= 1; back--) {
                 int slice = 4 - back;
                 byte[] day = HuggingFaceDays.slice(7 * slice, 7 * slice + 7, TODAY.minusDays(back), "261" + slice);
                 DAYS.add(day);
-                response.set(day);
-                Cli run = Cli.run("ingest", "--config", config.toString(), "--bootstrap-servers",
-                        kafka.bootstrapServers(), "once");
-                assertThat(run.exitCode()).as(run.err()).isZero();
+                feed.poll(day, kafka.bootstrapServers());
             }
-        } finally {
-            server.stop(0);
         }
         for (String who : List.of("erin", "frank")) {
             Subscription trending = Subscription.newBuilder().setId("t-" + who).setEmail(who + "@example.org")

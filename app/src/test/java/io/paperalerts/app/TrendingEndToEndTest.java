@@ -3,7 +3,6 @@ package io.paperalerts.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpServer;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
@@ -16,20 +15,17 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
-import io.paperalerts.testing.LocalHttpServer;
 import io.paperalerts.testing.MutableClock;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,18 +52,13 @@ class TrendingEndToEndTest {
     private static final String DAY = "2026-06-12";
     /** Two hours before the digest hour of the day after the recorded one. */
     private static final MutableClock clock = new MutableClock(Instant.parse("2026-06-13T06:00:00Z"));
-    private static final AtomicReference<byte[]> response = new AtomicReference<>();
-    private static HttpServer server;
-    private static Path ingestConfig;
+    private static HuggingFaceFeed feed;
     private static AlertStreamsService streams;
     private static AlertNotifier notifier;
 
     @BeforeAll
     static void startServices() throws Exception {
-        server = LocalHttpServer.serving("/api/daily_papers", "application/json", response::get);
-        ingestConfig = dir.resolve("ingest.properties");
-        Files.writeString(ingestConfig, "ingest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
-                + server.getAddress().getPort() + "/api/daily_papers\n");
+        feed = new HuggingFaceFeed(dir);
         Subscription ada = subscription("t-ada", "ada@example.org", "", DeliveryMode.DAILY);
         ada.setTrendingTop(5);
         kafka.produce(Topics.SUBSCRIPTIONS, ada.getId(), ada);
@@ -92,7 +83,7 @@ class TrendingEndToEndTest {
     static void stopServices() {
         notifier.close();
         streams.close();
-        server.stop(0);
+        feed.close();
     }
 
     private static Subscription subscription(String id, String email, String query, DeliveryMode mode) {
@@ -102,10 +93,7 @@ class TrendingEndToEndTest {
 
     /** Serves the response, polls it once with the ingest command, and waits until the ranking of the day shows the count. */
     private static void poll(byte[] body, String paperId, int upvotes) {
-        response.set(body);
-        Cli run = Cli.run("ingest", "--config", ingestConfig.toString(), "--bootstrap-servers",
-                kafka.bootstrapServers(), "once");
-        assertThat(run.exitCode()).as(run.err()).isZero();
+        feed.poll(body, kafka.bootstrapServers());
         // Positive control: the ranking is written by the same task, in the same transaction, as
         // the alerts of that paper record, so once it shows the update every alert of it is out.
         await().atMost(Duration.ofSeconds(30)).until(() -> upvotesOn(paperId) == upvotes);
