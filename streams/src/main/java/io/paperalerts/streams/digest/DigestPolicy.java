@@ -1,13 +1,18 @@
 package io.paperalerts.streams.digest;
 
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Subscription;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.TemporalAdjusters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When digests are due and how big they may get.
@@ -24,11 +29,24 @@ import java.time.temporal.TemporalAdjusters;
 public record DigestPolicy(Duration instantWindow, int dailyHour, DayOfWeek weeklyDay, int maxPapers,
         int maxEmailsPerHour, Duration checkInterval, Clock clock) {
 
+    private static final Logger log = LoggerFactory.getLogger(DigestPolicy.class);
+
     public DigestPolicy {
         if (instantWindow.isNegative() || dailyHour < 0 || dailyHour > 23 || maxPapers < 1 || maxEmailsPerHour < 1
                 || checkInterval.toMillis() < 1) {
             throw new IllegalArgumentException("Invalid digest policy: " + instantWindow + ", hour " + dailyHour
                     + ", " + maxPapers + " papers, " + maxEmailsPerHour + " emails/hour, check every " + checkInterval);
+        }
+    }
+
+    /** The subscriber's time zone, for the digest hour; UTC (with a warning) for one Java does not know. */
+    public static ZoneId zone(Subscription subscription) {
+        try {
+            return ZoneId.of(subscription.getTimezone());
+        } catch (DateTimeException e) {
+            log.warn("Subscription {} has an unknown time zone '{}': using UTC", subscription.getId(),
+                    subscription.getTimezone());
+            return ZoneOffset.UTC;
         }
     }
 

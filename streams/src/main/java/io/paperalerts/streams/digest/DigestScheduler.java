@@ -9,11 +9,9 @@ import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -95,7 +93,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             Subscription subscription = active(reason.getSubscriptionId());
             if (subscription != null) {
                 byMode.computeIfAbsent(subscription.getDelivery(), m -> new ArrayList<>()).add(reason);
-                zones.putIfAbsent(subscription.getDelivery(), zone(subscription));
+                zones.putIfAbsent(subscription.getDelivery(), DigestPolicy.zone(subscription));
             }
         }
         Instant now = policy.clock().instant();
@@ -190,15 +188,6 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         return subscription != null && subscription.getStatus() == SubscriptionStatus.ACTIVE ? subscription : null;
     }
 
-    private static ZoneId zone(Subscription subscription) {
-        try {
-            return ZoneId.of(subscription.getTimezone());
-        } catch (DateTimeException e) {
-            log.warn("Subscription {} has an unknown time zone '{}': using UTC", subscription.getId(),
-                    subscription.getTimezone());
-            return ZoneOffset.UTC;
-        }
-    }
 
     private static Alert withReasons(Alert alert, List<MatchReason> reasons) {
         return Alert.newBuilder(alert)

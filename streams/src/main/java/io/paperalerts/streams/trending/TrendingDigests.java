@@ -13,11 +13,9 @@ import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -75,7 +73,7 @@ public final class TrendingDigests implements Processor<String, TrendingDay, Str
         for (Trending trending : matcher.trending()) {
             Subscription subscription = trending.subscription();
             DeliveryMode mode = mode(subscription);
-            ZoneId zone = zone(subscription);
+            ZoneId zone = DigestPolicy.zone(subscription);
             Instant due = policy.lastDue(mode, now, zone);
             Instant since = subscription.getConfirmed() != null ? subscription.getConfirmed() : subscription.getCreated();
             Long last = sent.get(subscription.getId());
@@ -122,13 +120,5 @@ public final class TrendingDigests implements Processor<String, TrendingDay, Str
     /** Trending is a daily or weekly thing; an instant one (refused at registration) goes daily. */
     static DeliveryMode mode(Subscription subscription) {
         return subscription.getDelivery() == DeliveryMode.WEEKLY ? DeliveryMode.WEEKLY : DeliveryMode.DAILY;
-    }
-
-    private static ZoneId zone(Subscription subscription) {
-        try {
-            return ZoneId.of(subscription.getTimezone());
-        } catch (DateTimeException e) {
-            return ZoneOffset.UTC;
-        }
     }
 }
