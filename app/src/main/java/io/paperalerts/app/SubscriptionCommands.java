@@ -205,8 +205,7 @@ final class SubscriptionCommands {
             for (Subscription s : found) {
                 out.printf("%s  %-9s %-7s %s%n", s.getId(), s.getStatus().name().toLowerCase(Locale.ROOT),
                         s.getDelivery().name().toLowerCase(Locale.ROOT),
-                        s.getTrendingTop() == null ? s.getQuery() : "trending top " + s.getTrendingTop()
-                                + (s.getQuery().isBlank() ? "" : " matching " + s.getQuery()));
+                        s.getTrendingTop() == null ? s.getQuery() : "trending: " + AlertMailer.describe(s));
             }
             out.printf("%d subscription(s) of %s%n", found.size(), email);
             out.flush();

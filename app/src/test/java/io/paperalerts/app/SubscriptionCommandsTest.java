@@ -55,7 +55,7 @@ class SubscriptionCommandsTest {
         assertThat(written.getQuery()).isEmpty();
         assertThat(written.getDelivery()).isEqualTo(DeliveryMode.DAILY);
         Cli listed = Cli.run("list", "--email", "ops-trend@example.org", "--bootstrap-servers", kafka.bootstrapServers());
-        assertThat(listed.out()).contains(written.getId(), "daily", "trending top 5");
+        assertThat(listed.out()).contains(written.getId(), "daily", "trending: the 5 most upvoted papers of each day");
 
         Cli instant = Cli.run("subscribe", "--email", "ops-trend2@example.org", "--trending-top", "5",
                 "--delivery", "instant", "--bootstrap-servers", kafka.bootstrapServers());

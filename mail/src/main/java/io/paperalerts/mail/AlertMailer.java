@@ -225,10 +225,8 @@ public final class AlertMailer {
         String whom = whom(digest);
         if (trending(digest) && digest.getKind() != DigestKind.BACKFILL) {
             MatchReason first = digest.getAlerts().get(0).getReasons().get(0);
-            String what = (papers == 1 ? "the most upvoted paper" : "the " + papers + " most upvoted papers")
-                    + (first.getQuery().isBlank() ? "" : " matching " + quoted(first.getQuery()));
             return (digest.getKind() == DigestKind.WEEKLY ? "Trending in the week of " : "Trending on ")
-                    + first.getTrendingDay() + ": " + what;
+                    + first.getTrendingDay() + ": " + mostUpvoted(papers, "", first.getQuery());
         }
         return switch (digest.getKind()) {
             case INSTANT -> papers == 1
@@ -324,10 +322,15 @@ public final class AlertMailer {
         if (subscription.getTrendingTop() == null) {
             return "the query " + quoted(subscription.getQuery());
         }
-        int top = subscription.getTrendingTop();
-        return "the " + (top == 1 ? "most upvoted paper" : top + " most upvoted papers") + " of each "
-                + (subscription.getDelivery() == DeliveryMode.WEEKLY ? "week" : "day")
-                + (subscription.getQuery().isBlank() ? "" : " matching " + quoted(subscription.getQuery()));
+        return mostUpvoted(subscription.getTrendingTop(),
+                subscription.getDelivery() == DeliveryMode.WEEKLY ? " of each week" : " of each day",
+                subscription.getQuery());
+    }
+
+    /** "the N most upvoted papers" of a period, and "matching “q”" when the ranking has a query. */
+    private static String mostUpvoted(int count, String period, String query) {
+        return (count == 1 ? "the most upvoted paper" : "the " + count + " most upvoted papers") + period
+                + (query.isBlank() ? "" : " matching " + quoted(query));
     }
 
     /** What a subscription asks for, as emails name it: its quoted query, or what a trending one ranks. */

@@ -151,7 +151,7 @@ public final class AlertTopology {
         var papers = Topics.PAPERS;
         var trending = Topics.PAPERS_TRENDING;
         KStream<String, TrendingDay> days = paperStream
-                .filter((id, paper) -> paper != null && paper.getListedOn() != null && paper.getUpvotes() != null)
+                .filter((id, paper) -> TrendingRanking.listed(paper))
                 .selectKey((id, paper) -> paper.getListedOn().toString())
                 .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY).withNumberOfPartitions(TRENDING_PARTITIONS)
                         .withKeySerde(Serdes.String()).withValueSerde(papers.valueSerde()))

@@ -6,6 +6,7 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -119,7 +120,7 @@ public final class Backfill {
         // Trending subscriptions rank the past days: the latest reading of each upvoted paper, per day listed.
         LocalDate firstDay = since.atZone(ZoneOffset.UTC).toLocalDate();
         LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
-        Map<LocalDate, Map<String, Paper>> listed = new TreeMap<>();
+        Map<LocalDate, TrendingDay> listed = new TreeMap<>();
         long read = 0;
         // Memory stays bounded: no future per record, the first failure is kept and thrown at the end.
         AtomicReference<Exception> failed = new AtomicReference<>();
@@ -164,9 +165,10 @@ public final class Backfill {
                     }
                     read++;
                     Paper paper = decode(record);
-                    if (!trending.isEmpty() && TrendingRanking.ranks(paper) && !paper.getListedOn().isBefore(firstDay)
+                    if (!trending.isEmpty() && TrendingRanking.listed(paper) && !paper.getListedOn().isBefore(firstDay)
                             && paper.getListedOn().isBefore(today)) {
-                        listed.computeIfAbsent(paper.getListedOn(), d -> new HashMap<>()).put(paper.getId(), paper);
+                        listed.compute(paper.getListedOn(), (day, known) -> TrendingRanking.update(day,
+                                known == null ? TrendingRanking.empty(day) : known, paper));
                     }
                     if (paper != null && !dateOf(paper, record).isBefore(since)) {
                         for (Alert alert : gather(byRecipient, paper, matcher.match(paper), now,
@@ -193,7 +195,7 @@ public final class Backfill {
             progress.update(read, total, Duration.ofNanos(System.nanoTime() - started));
             for (Trending subscription : trending) {
                 listed.forEach((day, papers) -> {
-                    for (Alert alert : TrendingAlerts.pick(subscription, matcher, papers.values(), day, now,
+                    for (Alert alert : TrendingAlerts.pick(subscription, matcher, papers.getPapers(), day, now,
                             AlertKind.BACKFILL)) {
                         byRecipient.computeIfAbsent(alert.getRecipient(), r -> new Gathered()).add(alert, maxPapers);
                         if (producer != null) {

@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.index.Term;
@@ -43,8 +45,8 @@ public final class QueryCompiler {
             PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY);
     /** Not a text field: {@code upvotes:>=N} and {@code upvotes:>N} compare the paper's upvote count. */
     public static final String UPVOTES = "upvotes";
-    private static final Set<String> KNOWN = Set.of(PaperAnalyzer.TITLE, PaperAnalyzer.ABSTRACT,
-            PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY, UPVOTES);
+    private static final Set<String> KNOWN = Stream.concat(FIELDS.stream(), Stream.of(UPVOTES))
+            .collect(Collectors.toUnmodifiableSet());
     /** What may follow {@code upvotes:}, up to the next space or parenthesis. */
     private static final Pattern UPVOTE_FILTER = Pattern.compile("(>=?)(\\d{1,9})");
 

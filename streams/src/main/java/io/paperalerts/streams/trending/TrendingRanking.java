@@ -27,6 +27,14 @@ public final class TrendingRanking {
     private TrendingRanking() {
     }
 
+    /**
+     * Whether a reading of a paper belongs to a day's ranking: a daily list carried it and it has a
+     * count, zero included (so a paper that lost its upvotes leaves the ranking).
+     */
+    public static boolean listed(Paper paper) {
+        return paper != null && paper.getListedOn() != null && paper.getUpvotes() != null;
+    }
+
     /** Whether a paper takes part in the ranking: a daily list carried it and somebody upvoted it. */
     public static boolean ranks(Paper paper) {
         return paper != null && paper.getListedOn() != null && upvotes(paper) > 0;
