@@ -46,6 +46,10 @@ public final class AlertMailer {
     static final int SNIPPET_CHARS = 500;
     /** More subscriptions in one email unsubscribe all of the recipient's (an empty list in the token). */
     public static final int MAX_UNSUBSCRIBE_IDS = 10;
+    static {
+        MailStreamProvider.nameOnce();
+    }
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     /**

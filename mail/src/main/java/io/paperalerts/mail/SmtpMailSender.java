@@ -24,6 +24,10 @@ public final class SmtpMailSender implements AutoCloseable {
     private Transport transport;
     private long lastUsed;
 
+    static {
+        MailStreamProvider.nameOnce();
+    }
+
     /** @param config any configuration with the keys of {@link MailConfig#define} */
     public SmtpMailSender(AbstractConfig config) {
         MailConfig.Security security = MailConfig.security(config);

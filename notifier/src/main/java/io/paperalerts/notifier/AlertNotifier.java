@@ -34,7 +34,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,7 +112,11 @@ public final class AlertNotifier implements AutoCloseable {
     private final NotifierConfig config;
     private final Listener listener;
     private final AlertMailer mailer;
-    private final SmtpMailSender sender;
+    /** One per SMTP connection; a sender is used by one thread at a time. */
+    private final BlockingQueue<SmtpMailSender> senders;
+    private final List<SmtpMailSender> allSenders;
+    /** Sends over the connections at once, for other recipients; null with a single connection. */
+    private final ExecutorService workers;
     private final Consumer<String, byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final Thread thread;
@@ -136,7 +150,18 @@ public final class AlertNotifier implements AutoCloseable {
     public AlertNotifier(NotifierConfig config, Listener listener) {
         this.config = config;
         this.listener = listener;
-        this.sender = new SmtpMailSender(config);
+        int connections = config.getInt(NotifierConfig.SMTP_CONNECTIONS);
+        this.allSenders = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            allSenders.add(new SmtpMailSender(config));
+        }
+        this.senders = new ArrayBlockingQueue<>(connections, false, allSenders);
+        AtomicInteger workerNumber = new AtomicInteger();
+        this.workers = connections == 1 ? null : Executors.newFixedThreadPool(connections, runnable -> {
+            Thread worker = new Thread(runnable, "alert-notifier-smtp-" + workerNumber.incrementAndGet());
+            worker.setDaemon(true);
+            return worker;
+        });
         List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
         Uuid deliveriesTopicId;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -305,7 +330,13 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     /** @return whether the server was unreachable and everything must wait */
-    private boolean deliverAll(ConsumerRecords<String, byte[]> records) {
+    private boolean deliverAll(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        return workers == null ? deliverInOrder(records) : deliverAtOnce(records);
+    }
+
+    /** Over one connection: every record in offset order. */
+    private boolean deliverInOrder(ConsumerRecords<String, byte[]> records) {
+        SmtpMailSender sender = allSenders.get(0);
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 if (stopping.getCount() == 0) {
@@ -317,7 +348,7 @@ public final class AlertNotifier implements AutoCloseable {
                     parkedWaiting.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), record);
                     continue;
                 }
-                if (deliver(record) == Outcome.WAIT_FOR_SERVER) {
+                if (deliver(record, sender) == Outcome.WAIT_FOR_SERVER) {
                     consumer.seek(partition, record.offset());
                     seekBackOthers(records, partition);
                     return true;
@@ -325,6 +356,79 @@ public final class AlertNotifier implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Over several connections: the records of each recipient in offset order, one recipient per
+     * connection at a time, recipients at once. Returns when all are done, so the commit that
+     * follows is after every send. A recipient whose send must wait for the server stops there;
+     * each partition is then read again from its first record not done (those after it that were
+     * delivered are left out by the delivery record when read again).
+     */
+    private boolean deliverAtOnce(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        Map<String, List<ConsumerRecord<String, byte[]>>> byRecipient = new LinkedHashMap<>();
+        Set<ConsumerRecord<String, byte[]>> aside = new HashSet<>();
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (longHeader(record, NOT_BEFORE_HEADER, 0) > System.currentTimeMillis()) {
+                    parkedWaiting.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), record);
+                    aside.add(record);
+                    continue;
+                }
+                String chain = record.key() != null ? record.key() : record.topic() + "-" + record.partition() + "@" + record.offset();
+                byRecipient.computeIfAbsent(chain, r -> new ArrayList<>()).add(record);
+            }
+        }
+        Map<ConsumerRecord<String, byte[]>, Outcome> outcomes = new ConcurrentHashMap<>();
+        List<Future<?>> chains = new ArrayList<>();
+        for (List<ConsumerRecord<String, byte[]>> chain : byRecipient.values()) {
+            chains.add(workers.submit(() -> {
+                SmtpMailSender sender = senders.take();
+                try {
+                    for (ConsumerRecord<String, byte[]> record : chain) {
+                        if (stopping.getCount() == 0) {
+                            break;
+                        }
+                        Outcome outcome = deliver(record, sender);
+                        outcomes.put(record, outcome);
+                        if (outcome == Outcome.WAIT_FOR_SERVER) {
+                            break;
+                        }
+                    }
+                } finally {
+                    senders.put(sender);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> chain : chains) {
+            try {
+                chain.get();
+            } catch (ExecutionException e) {
+                // After the others finished, so that none is sending while the loop stops.
+                for (Future<?> other : chains) {
+                    try {
+                        other.get();
+                    } catch (ExecutionException ignored) {
+                        // the first failure is the one reported
+                    }
+                }
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            }
+        }
+        boolean mustWait = outcomes.containsValue(Outcome.WAIT_FOR_SERVER);
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (!aside.contains(record) && outcomes.get(record) != Outcome.DONE) {
+                    consumer.seek(partition, record.offset());
+                    break;
+                }
+            }
+        }
+        return mustWait;
     }
 
     /** After a stop for an unreachable server, every partition not yet handled reads its records again. */
@@ -341,13 +445,14 @@ public final class AlertNotifier implements AutoCloseable {
     /** Delivers the parked digests whose time has come. @return whether the server was unreachable */
     private boolean deliverDueParked() {
         long now = System.currentTimeMillis();
+        SmtpMailSender sender = allSenders.get(0);
         for (TreeMap<Long, ConsumerRecord<String, byte[]>> waiting : parkedWaiting.values()) {
             for (var it = waiting.values().iterator(); it.hasNext() && stopping.getCount() > 0; ) {
                 ConsumerRecord<String, byte[]> record = it.next();
                 if (longHeader(record, NOT_BEFORE_HEADER, 0) > now) {
                     continue;
                 }
-                if (deliver(record) == Outcome.WAIT_FOR_SERVER) {
+                if (deliver(record, sender) == Outcome.WAIT_FOR_SERVER) {
                     return true;
                 }
                 it.remove();
@@ -379,11 +484,11 @@ public final class AlertNotifier implements AutoCloseable {
         }
     }
 
-    private Outcome deliver(ConsumerRecord<String, byte[]> record) {
+    private Outcome deliver(ConsumerRecord<String, byte[]> record, SmtpMailSender sender) {
         // Log lines about this email say whose it is without saying the address (log.format=json: a label).
         MDC.put("recipient.hash", recipientHash(record.key()));
         try {
-            return deliverLogged(record);
+            return deliverLogged(record, sender);
         } finally {
             MDC.remove("recipient.hash");
         }
@@ -393,7 +498,7 @@ public final class AlertNotifier implements AutoCloseable {
         return Sha256.hex(String.valueOf(recipient), 6);
     }
 
-    private Outcome deliverLogged(ConsumerRecord<String, byte[]> record) {
+    private Outcome deliverLogged(ConsumerRecord<String, byte[]> record, SmtpMailSender sender) {
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
         Digest digest;
         try {
@@ -441,7 +546,9 @@ public final class AlertNotifier implements AutoCloseable {
         delivered.addAndGet(fresh.size());
         fresh.stream().map(Alert::getPaperTimestamp).filter(java.util.Objects::nonNull).min(Instant::compareTo)
                 .ifPresent(oldest -> endToEnd.record(Duration.between(oldest, Instant.now())));
-        listener.delivered(toSend, message);
+        synchronized (listener) {
+            listener.delivered(toSend, message);
+        }
         return Outcome.DONE;
     }
 
@@ -474,7 +581,9 @@ public final class AlertNotifier implements AutoCloseable {
         log.warn("Giving up {}: {}", position, reason);
         sendNow(DeadLetters.record(topic, "notifier", position, reason, payload), position);
         gaveUp.incrementAndGet();
-        listener.gaveUp(reason);
+        synchronized (listener) {
+            listener.gaveUp(reason);
+        }
     }
 
     /** Synchronously: the offset is committed next, and the record must not be lost. */
@@ -503,7 +612,10 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private void closeClients() {
-        sender.close();
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        allSenders.forEach(SmtpMailSender::close);
         // A clean stop leaves the group, static member or not, so the others take over at once.
         consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(5)));

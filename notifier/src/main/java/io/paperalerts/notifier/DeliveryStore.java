@@ -97,7 +97,9 @@ final class DeliveryStore implements AutoCloseable {
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
+                ProducerConfig.ACKS_CONFIG, "all",
+                // Each email waits for its record: lingering (5 ms by default) would be most of the send.
+                ProducerConfig.LINGER_MS_CONFIG, 0),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
@@ -157,6 +159,14 @@ final class DeliveryStore implements AutoCloseable {
             throw new IllegalStateException("Cannot record the delivery of " + messageId + " to " + recipient + ": "
                     + e.getCause().getMessage(), e);
         }
+        // Senders of other recipients of the partition record at the same time: one position update at a time.
+        synchronized (partition) {
+            writeLocally(partition, recipient, paperIds, written);
+        }
+    }
+
+    private static void writeLocally(Partition partition, String recipient, List<String> paperIds,
+            List<RecordMetadata> written) {
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
             for (String id : paperIds) {
                 batch.put(bytes(key(recipient, id)), PRESENT);

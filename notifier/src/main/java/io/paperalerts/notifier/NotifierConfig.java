@@ -18,6 +18,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String RETRY_MAX_MS = "notifier.retry.max.ms";
     public static final String RETRY_MAX_ATTEMPTS = "notifier.retry.max.attempts";
     public static final String METRICS_PORT = "notifier.metrics.port";
+    public static final String SMTP_CONNECTIONS = "notifier.smtp.connections";
 
     public static final ConfigDef DEFINITION = GroupMembership.define(MailConfig.define(CommonConfig.define(new ConfigDef())))
             .define(GROUP_ID, Type.STRING, "paper-alerts-notifier", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
@@ -33,7 +34,10 @@ public final class NotifierConfig extends AbstractConfig {
                     "Attempts at an email its recipient's server keeps refusing for now (4xx) before it goes to "
                             + "deliveries.failed; meanwhile it waits on digests.retry, not in front of other recipients")
             .define(METRICS_PORT, Type.INT, 9402, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
-                    "Port of GET /metrics (Prometheus), /health/live and /health/ready of the notifier; 0: none");
+                    "Port of GET /metrics (Prometheus), /health/live and /health/ready of the notifier; 0: none")
+            .define(SMTP_CONNECTIONS, Type.INT, 2, ConfigDef.Range.between(1, 16), Importance.LOW,
+                    "SMTP connections this instance sends over at once, each to other recipients (one "
+                            + "recipient's emails go in order, over one connection at a time)");
 
     public NotifierConfig(Map<String, ?> values) {
         super(DEFINITION, values);

@@ -88,6 +88,32 @@ class AlertNotifierIntegrationTest {
     }
 
     @Test
+    void shouldKeepEachRecipientsEmailsInOrderWhenSendingOverSeveralConnections() throws Exception {
+        // Given six one-paper digests for each of three recipients, interleaved on the topic
+        List<String> recipients = List.of("n9-ada@example.org", "n9-bob@example.org", "n9-eve@example.org");
+        for (int n = 1; n <= 6; n++) {
+            for (String recipient : recipients) {
+                produce(alertFor(recipient, "p" + n, "Paper " + n));
+            }
+        }
+        Map<String, Object> settings = new java.util.HashMap<>(config(smtp.port()).originals());
+        settings.put(NotifierConfig.SMTP_CONNECTIONS, 4);
+
+        // When the notifier sends over four connections
+        try (var notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() { }).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.emails() == 18);
+
+            // Then each recipient got its six emails once each, in the order of its digests
+            for (String recipient : recipients) {
+                assertThat(smtp.messagesTo(recipient)).extracting(m -> m.getHeader("X-Paper-Ids")[0])
+                        .containsExactly("p1", "p2", "p3", "p4", "p5", "p6");
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 18);
+        }
+    }
+
+    @Test
     void shouldDeliverAHostileTitleEscapedOnOneSubjectLineToTheRecipientOnly() throws Exception {
         String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
         produce(alertFor("n5-ada@example.org", "p-hostile", hostile));

@@ -53,7 +53,8 @@ public final class StreamsServiceConfig extends AbstractConfig {
             .define(ALERT_NEW_VERSIONS, Type.BOOLEAN, false, Importance.LOW,
                     "Alert subscribers again when a new version of a paper they were alerted about arrives")
             .define(INSTANT_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "Instant delivery: alerts of one recipient arriving this long after the first go out in one email")
+                    "Instant delivery: alerts of one recipient arriving this long after the first go out in one email; "
+                            + "0: each alert goes out at once, in an email of its own")
             .define(DAILY_HOUR, Type.INT, 8, ConfigDef.Range.between(0, 23), Importance.MEDIUM,
                     "Local hour, in each recipient's time zone, at which daily and weekly digests go out")
             .define(WEEKLY_DAY, Type.STRING, "monday", StreamsServiceConfig::requireDay, Importance.LOW,

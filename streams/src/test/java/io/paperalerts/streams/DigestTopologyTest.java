@@ -43,7 +43,11 @@ class DigestTopologyTest {
     private TestOutputTopic<String, Digest> digests;
 
     private void start(int maxPapers, int maxEmailsPerHour) {
-        var policy = new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, maxPapers, maxEmailsPerHour,
+        start(Duration.ofMinutes(1), maxPapers, maxEmailsPerHour);
+    }
+
+    private void start(Duration instantWindow, int maxPapers, int maxEmailsPerHour) {
+        var policy = new DigestPolicy(instantWindow, 8, DayOfWeek.MONDAY, maxPapers, maxEmailsPerHour,
                 Duration.ofSeconds(1), clock);
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
@@ -112,6 +116,29 @@ class DigestTopologyTest {
         advance(Duration.ofSeconds(61));
         assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
                 .containsExactly(List.of("p3"));
+    }
+
+    @Test
+    void shouldSendEachAlertAtOnceWithoutWaitingForACheckWhenTheInstantWindowIsZero() {
+        start(Duration.ZERO, 50, 2);
+        // Given an instant subscription and no grouping window
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.INSTANT, "UTC"));
+
+        // When two matching papers arrive and the wall clock has not moved
+        papers.pipeInput("p1", paper("p1", "Reward models", ""));
+        papers.pipeInput("p2", paper("p2", "Reward hacking", ""));
+
+        // Then each went out as a digest of its own at once
+        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+                .containsExactly(List.of("p1"), List.of("p2"));
+
+        // And past the hourly limit (2) alerts still wait for a free slot and go out together
+        papers.pipeInput("p3", paper("p3", "Reward shaping", ""));
+        papers.pipeInput("p4", paper("p4", "Reward design", ""));
+        assertThat(digests.isEmpty()).isTrue();
+        advance(Duration.ofMinutes(61));
+        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+                .containsExactly(List.of("p3", "p4"));
     }
 
     @Test

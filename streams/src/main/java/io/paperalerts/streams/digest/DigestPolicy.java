@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When digests are due and how big they may get.
  *
- * @param instantWindow alerts of one recipient arriving within this window after the first go out together
+ * @param instantWindow alerts of one recipient arriving within this window after the first go out together;
+ *     zero: each alert goes out as it arrives
  * @param dailyHour the local hour daily and weekly digests go out at, in the recipient's time zone
  * @param weeklyDay the day weekly digests go out on
  * @param maxPapers papers in one digest; more are counted, not listed

@@ -103,11 +103,17 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private void add(DeliveryMode mode, ZoneId zone, Alert alert, Instant now) {
         String key = bufferKey(mode, alert.getRecipient());
         Digest digest = buffers.get(key);
+        boolean buffered = digest != null;
+        // No grouping window: out now rather than at the next check, unless the hourly limit holds
+        // it (then it is buffered, and what arrives meanwhile joins it).
+        boolean atOnce = mode == DeliveryMode.INSTANT && policy.instantWindow().isZero();
         if (digest == null) {
             Instant dueAt = policy.due(mode, now, zone);
             Instant start = policy.periodStart(mode, now, dueAt, zone);
             digest = Digest.newBuilder()
-                    .setId(digestId(alert.getRecipient(), mode, start))
+                    // At once, two papers can open digests in the same millisecond: each needs its own Message-ID.
+                    .setId(atOnce ? hash(digestId(alert.getRecipient(), mode, start) + "\n" + alert.getPaper().getId())
+                            : digestId(alert.getRecipient(), mode, start))
                     .setRecipient(alert.getRecipient())
                     .setKind(DigestKind.valueOf(mode.name()))
                     .setPeriodStart(start)
@@ -115,7 +121,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                     .setTimezone(zone.getId())
                     .setAlerts(new ArrayList<>())
                     .build();
-            due.put(dueKey(dueAt.toEpochMilli(), key), key);
+            if (!atOnce) {
+                due.put(dueKey(dueAt.toEpochMilli(), key), key);
+            }
         }
         List<Alert> alerts = new ArrayList<>(digest.getAlerts());
         int same = indexOfPaper(alerts, alert.getPaper().getId());
@@ -127,6 +135,10 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             digest.setOmitted(digest.getOmitted() + 1);
         }
         digest.setAlerts(alerts);
+        if (atOnce && !buffered) {
+            emit(key, digest, now.toEpochMilli(), false);
+            return;
+        }
         buffers.put(key, digest);
     }
 
@@ -142,12 +154,13 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             due.delete(entry.key);
             Digest digest = buffers.get(entry.value);
             if (digest != null) {
-                emit(entry.value, digest, now);
+                emit(entry.value, digest, now, true);
             }
         }
     }
 
-    private void emit(String key, Digest digest, long now) {
+    /** @param buffered whether the digest is in the buffers store (else it is emitted as it arrives) */
+    private void emit(String key, Digest digest, long now, boolean buffered) {
         List<Long> recent = new ArrayList<>();
         List<Long> before = sent.get(digest.getRecipient());
         if (before != null) {
@@ -162,7 +175,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             due.put(dueKey(next, key), key);
             return;
         }
-        buffers.delete(key);
+        if (buffered) {
+            buffers.delete(key);
+        }
         List<Alert> stillWanted = new ArrayList<>();
         for (Alert alert : digest.getAlerts()) {
             List<MatchReason> reasons = alert.getReasons().stream()

@@ -1,0 +1,311 @@
+package io.paperalerts.bench;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.mail.MailConfig;
+import io.paperalerts.notifier.AlertNotifier;
+import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.topics.TopicProvisioner;
+import io.paperalerts.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * One run of the whole pipeline: the streams service and the notifier (as their commands run
+ * them) with a fresh application id, state folders and recipients, so that runs on one cluster
+ * do not see each other's papers, subscriptions or deliveries. It writes the run's subscriptions
+ * to the compacted topic (and removes them at the end), and keeps an oracle: a matcher of its
+ * own with the same subscriptions, which says which (recipient, paper) pairs must be emailed.
+ */
+final class BenchPipeline implements AutoCloseable {
+
+    static final String MARKER_WORD = "zzbenchmarker";
+
+    private final String bootstrap;
+    private final String runId;
+    private final Path work;
+    private final Admin admin;
+    private final KafkaProducer<String, Paper> papers;
+    private final SubscriptionMatcher oracle = new SubscriptionMatcher();
+    private final List<String> subscriptionIds = new ArrayList<>();
+    private final List<String> markerRecipients = new ArrayList<>();
+    private final Map<String, Object> streamsOverrides;
+    private AlertStreamsService streams;
+    private AlertNotifier notifier;
+    private int sent;
+
+    /**
+     * @param streamsOverrides settings of the streams service beyond the run's own (e.g. the
+     *     instant window)
+     */
+    BenchPipeline(String bootstrap, short replication, String runId, Map<String, Object> streamsOverrides)
+            throws IOException {
+        this.bootstrap = bootstrap;
+        this.runId = runId;
+        this.work = Files.createTempDirectory("paper-alerts-pipeline-bench-");
+        this.streamsOverrides = new HashMap<>(streamsOverrides);
+        this.streamsOverrides.put(CommonConfig.REPLICATION_FACTOR, String.valueOf(replication));
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        TopicProvisioner.createMissing(admin, Topics.ALL, replication);
+        this.papers = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.ACKS_CONFIG, "all"),
+                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
+    }
+
+    String runId() {
+        return runId;
+    }
+
+    /** Starts the streams service, reading only papers written from now on. */
+    void startStreams() throws Exception {
+        startStreams(true);
+    }
+
+    /** @param fromEnd whether it reads only what is written from now on (else from its committed offsets) */
+    void startStreams(boolean fromEnd) throws Exception {
+        if (fromEnd) {
+            startFromEnd(runId, List.of(Topics.PAPERS.name(), Topics.ALERTS.name()));
+        }
+        Map<String, Object> config = new HashMap<>(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
+                StreamsServiceConfig.APPLICATION_ID, runId,
+                StreamsServiceConfig.STATE_DIR, work.resolve("streams").toString(),
+                StreamsServiceConfig.COMMIT_INTERVAL_MS, "100",
+                // Every pair must be listed for the run to be checked; a real digest caps at 50.
+                StreamsServiceConfig.MAX_PAPERS, "10000"));
+        config.putAll(streamsOverrides);
+        streams = new AlertStreamsService(new StreamsServiceConfig(config)).start();
+        streams.awaitRunning(Duration.ofMinutes(3));
+    }
+
+    /** Starts the notifier, sending only digests written from now on. */
+    void startNotifier(int smtpPort) throws Exception {
+        String group = runId + "-notifier";
+        startFromEnd(group, List.of(Topics.DIGESTS.name(), Topics.DIGESTS_RETRY.name()));
+        notifier = new AlertNotifier(new NotifierConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
+                CommonConfig.REPLICATION_FACTOR, streamsOverrides.get(CommonConfig.REPLICATION_FACTOR),
+                MailConfig.SMTP_HOST, "127.0.0.1",
+                MailConfig.SMTP_PORT, String.valueOf(smtpPort),
+                MailConfig.TOKEN_SECRET, "pipeline-benchmark-secret-0123456789",
+                NotifierConfig.GROUP_ID, group,
+                NotifierConfig.STATE_DIR, work.resolve("notifier").toString())), new AlertNotifier.Listener() {
+                });
+        notifier.start();
+    }
+
+    /** Commits the group's offsets at the topics' ends, so that it reads nothing written before. */
+    private void startFromEnd(String group, List<String> topics) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
+            description.partitions().forEach(p ->
+                    latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+        admin.alterConsumerGroupOffsets(group, offsets).all().get();
+    }
+
+    /**
+     * Writes {@code count} active instant subscriptions of the matching benchmark's mix, one
+     * recipient each, plus one marker subscription on each partition of {@code digests} (the
+     * positive control: a marker paper sent last reaches every partition after what came before).
+     */
+    void subscribe(SyntheticCorpus corpus, int count, DeliveryMode mode) throws Exception {
+        var topic = Topics.SUBSCRIPTIONS;
+        Instant now = Instant.now();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (int i = 0; i < count; i++) {
+                write(producer, subscription(runId + "-s" + i, "r" + i + "@" + runId + ".bench", corpus.subscription(), mode, now));
+            }
+            int partitions = Topics.DIGESTS.partitions();
+            for (int n = 0; markerRecipients.size() < partitions; n++) {
+                String recipient = "marker" + n + "@" + runId + ".bench";
+                int partition = Utils.toPositive(Utils.murmur2(recipient.getBytes(StandardCharsets.UTF_8))) % partitions;
+                if (markerRecipients.stream().noneMatch(r -> partitionOf(r, partitions) == partition)) {
+                    markerRecipients.add(recipient);
+                    write(producer, subscription(runId + "-m" + n, recipient, MARKER_WORD, DeliveryMode.INSTANT, now));
+                }
+            }
+            producer.flush();
+        }
+        int expected = subscriptionIds.size();
+        await(Duration.ofMinutes(5), "the streams service to load " + expected + " subscriptions",
+                () -> streams.activeSubscriptions() >= expected);
+    }
+
+    private static int partitionOf(String key, int partitions) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    private void write(KafkaProducer<String, Subscription> producer, Subscription subscription) {
+        subscriptionIds.add(subscription.getId());
+        oracle.update(subscription.getId(), subscription);
+        producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), subscription.getId(), subscription));
+    }
+
+    private static Subscription subscription(String id, String email, String query, DeliveryMode mode, Instant now) {
+        return Subscription.newBuilder().setId(id).setEmail(email).setQuery(query).setDelivery(mode)
+                .setStatus(SubscriptionStatus.ACTIVE).setCreated(now).setConfirmed(now).setTimezone("UTC").build();
+    }
+
+    /** The run's own copy of a corpus paper, with an id no other run uses. */
+    Paper paper(SyntheticCorpus corpus, int i) {
+        Paper paper = corpus.paper(i);
+        String id = runId + "-" + i;
+        paper.setId(id);
+        paper.setUrl("https://papers.example.org/abs/" + id);
+        paper.setPublished(Instant.now());
+        return paper;
+    }
+
+    /** A paper only the marker subscriptions match. */
+    Paper marker(int n) {
+        String id = runId + "-marker-" + n;
+        return Paper.newBuilder().setId(id).setTitle("Marker " + MARKER_WORD).setSource("benchmark").build();
+    }
+
+    List<String> markerRecipients() {
+        return markerRecipients;
+    }
+
+    /** The recipients the oracle says the paper must be emailed to. */
+    List<String> expectedRecipients(Paper paper) {
+        return oracle.match(paper).stream().map(MatchAlerts::recipient).distinct().toList();
+    }
+
+    /** Sends a paper stamped with the time of sending; returns that time. */
+    long send(Paper paper) {
+        long now = System.currentTimeMillis();
+        papers.send(new ProducerRecord<>(Topics.PAPERS.name(), null, now, paper.getId(), paper));
+        sent++;
+        return now;
+    }
+
+    void flush() {
+        papers.flush();
+    }
+
+    int sent() {
+        return sent;
+    }
+
+    /** Papers written but not yet processed by the streams service (its committed offsets on papers). */
+    long papersLag() throws ExecutionException, InterruptedException {
+        return lag(runId, Topics.PAPERS.name());
+    }
+
+    private long lag(String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        long lag = 0;
+        for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
+            OffsetAndMetadata at = committed.get(entry.getKey());
+            lag += entry.getValue().offset() - (at == null ? 0 : at.offset());
+        }
+        return lag;
+    }
+
+    AlertStreamsService streams() {
+        return streams;
+    }
+
+    AlertNotifier notifier() {
+        return notifier;
+    }
+
+    /** Stops the streams service (for a replay: its group must be empty to be rewound). */
+    void stopStreams() {
+        streams.close();
+    }
+
+    /** Bytes on disk of the streams service's and the notifier's state folders. */
+    long stateBytes(String service) {
+        Path folder = work.resolve(service);
+        if (!Files.exists(folder)) {
+            return 0;
+        }
+        try (var files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Admin admin() {
+        return admin;
+    }
+
+    static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Stops both services, removes the run's subscriptions from the topic and its folders from the disk. */
+    @Override
+    public void close() throws Exception {
+        if (notifier != null) {
+            notifier.close();
+        }
+        if (streams != null) {
+            streams.close();
+        }
+        papers.close();
+        var topic = Topics.SUBSCRIPTIONS;
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 20), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            for (String id : subscriptionIds) {
+                producer.send(new ProducerRecord<>(topic.name(), id, null));
+            }
+        }
+        admin.close();
+        try (var files = Files.walk(work)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+}
