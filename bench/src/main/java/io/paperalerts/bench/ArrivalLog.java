@@ -31,6 +31,8 @@ final class ArrivalLog<V> implements AutoCloseable {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong pairCount = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong omitted = new AtomicLong();
+    private final java.util.function.ToLongFunction<V> omittedOf;
     private final AtomicLongArray perSecond = new AtomicLongArray(MAX_SECONDS);
     private final Thread thread;
     private final long startMs;
@@ -38,6 +40,13 @@ final class ArrivalLog<V> implements AutoCloseable {
 
     ArrivalLog(String bootstrap, Topic<String, V> topic, Function<V, List<String>> paperIds, boolean keepPairs,
             long startMs) {
+        this(bootstrap, topic, paperIds, v -> 0, keepPairs, startMs);
+    }
+
+    /** @param omittedOf papers a record counts without listing them (a digest over its size limit) */
+    ArrivalLog(String bootstrap, Topic<String, V> topic, Function<V, List<String>> paperIds,
+            java.util.function.ToLongFunction<V> omittedOf, boolean keepPairs, long startMs) {
+        this.omittedOf = omittedOf;
         this.topic = topic;
         this.paperIds = paperIds;
         this.keepPairs = keepPairs;
@@ -69,6 +78,7 @@ final class ArrivalLog<V> implements AutoCloseable {
                     continue;
                 }
                 List<String> ids = paperIds.apply(value);
+                omitted.addAndGet(omittedOf.applyAsLong(value));
                 pairCount.addAndGet(ids.size());
                 int second = (int) Math.min(MAX_SECONDS - 1, Math.max(0, (now - startMs) / 1000));
                 perSecond.addAndGet(second, ids.size());
@@ -91,6 +101,11 @@ final class ArrivalLog<V> implements AutoCloseable {
     /** Pairs seen (each occurrence counted). */
     long pairs() {
         return pairCount.get();
+    }
+
+    /** Papers counted but not listed, over all records. */
+    long omitted() {
+        return omitted.get();
     }
 
     long records() {

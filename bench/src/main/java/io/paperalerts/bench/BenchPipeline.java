@@ -98,9 +98,7 @@ final class BenchPipeline implements AutoCloseable {
                 CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
                 StreamsServiceConfig.APPLICATION_ID, runId,
                 StreamsServiceConfig.STATE_DIR, work.resolve("streams").toString(),
-                StreamsServiceConfig.COMMIT_INTERVAL_MS, "100",
-                // Every pair must be listed for the run to be checked; a real digest caps at 50.
-                StreamsServiceConfig.MAX_PAPERS, "10000"));
+                StreamsServiceConfig.COMMIT_INTERVAL_MS, "100"));
         config.putAll(streamsOverrides);
         streams = new AlertStreamsService(new StreamsServiceConfig(config)).start();
         streams.awaitRunning(Duration.ofMinutes(3));
