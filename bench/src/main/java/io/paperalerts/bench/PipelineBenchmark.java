@@ -190,22 +190,19 @@ public final class PipelineBenchmark {
     }
 
     private long emailed(Map<String, List<String>> expected) {
-        long found = 0;
-        for (var entry : expected.entrySet()) {
-            for (String recipient : entry.getValue()) {
-                if (smtp.arrival(recipient, entry.getKey()) != null) {
-                    found++;
-                }
-            }
-        }
-        return found;
+        return found(expected, smtp::arrival);
     }
 
     private static long onTopic(ArrivalLog<?> log, Map<String, List<String>> expected) {
+        return found(expected, log::arrival);
+    }
+
+    /** How many expected pairs have arrived. */
+    private static long found(Map<String, List<String>> expected, Arrival arrival) {
         long found = 0;
         for (var entry : expected.entrySet()) {
             for (String recipient : entry.getValue()) {
-                if (log.arrival(recipient, entry.getKey()) != null) {
+                if (arrival.at(recipient, entry.getKey()) != null) {
                     found++;
                 }
             }
