@@ -284,7 +284,7 @@ final class BenchPipeline implements AutoCloseable {
 
     /** Stops both services, removes the run's subscriptions from the topic and its folders from the disk. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (notifier != null) {
             notifier.close();
         }
