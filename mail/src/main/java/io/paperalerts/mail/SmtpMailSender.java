@@ -46,6 +46,11 @@ public final class SmtpMailSender implements AutoCloseable {
         props.put(prefix + "timeout", timeout);
         props.put(prefix + "writetimeout", timeout);
         props.put(prefix + "auth", String.valueOf(!user.isEmpty()));
+        if (security == MailConfig.Security.SMTPS) {
+            props.put(prefix + "ssl.socketFactory", NoDelaySocketFactory.tls());
+        } else {
+            props.put(prefix + "socketFactory", NoDelaySocketFactory.plain());
+        }
         if (security == MailConfig.Security.STARTTLS) {
             props.put(prefix + "starttls.enable", "true");
             props.put(prefix + "starttls.required", "true");

@@ -343,9 +343,7 @@ public final class AlertNotifier implements AutoCloseable {
                     consumer.seek(partition, record.offset());
                     break;
                 }
-                if (longHeader(record, NOT_BEFORE_HEADER, 0) > System.currentTimeMillis()) {
-                    // Not due yet: it waits aside, and the records behind it go on.
-                    parkedWaiting.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), record);
+                if (setAsideIfNotDue(partition, record)) {
                     continue;
                 }
                 if (deliver(record, sender) == Outcome.WAIT_FOR_SERVER) {
@@ -370,8 +368,7 @@ public final class AlertNotifier implements AutoCloseable {
         Set<ConsumerRecord<String, byte[]>> aside = new HashSet<>();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                if (longHeader(record, NOT_BEFORE_HEADER, 0) > System.currentTimeMillis()) {
-                    parkedWaiting.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), record);
+                if (setAsideIfNotDue(partition, record)) {
                     aside.add(record);
                     continue;
                 }
@@ -429,6 +426,18 @@ public final class AlertNotifier implements AutoCloseable {
             }
         }
         return mustWait;
+    }
+
+    /**
+     * A parked digest not due yet waits aside (delivered by {@link #deliverDueParked} when its time
+     * comes), and the records behind it go on. @return whether it was set aside
+     */
+    private boolean setAsideIfNotDue(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+        if (longHeader(record, NOT_BEFORE_HEADER, 0) <= System.currentTimeMillis()) {
+            return false;
+        }
+        parkedWaiting.computeIfAbsent(partition, p -> new TreeMap<>()).put(record.offset(), record);
+        return true;
     }
 
     /** After a stop for an unreachable server, every partition not yet handled reads its records again. */
