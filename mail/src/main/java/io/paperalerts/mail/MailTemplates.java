@@ -22,9 +22,19 @@ public final class MailTemplates {
 
     /** The HTML part: template {@code html/<name>.jte} of the one parameter {@code model}, CSS inlined. */
     public static String html(String name, Object model) {
+        return CSS.inline(htmlWithoutCss(name, model));
+    }
+
+    /** The HTML part before the stylesheet is inlined (tests compare the two ways of inlining it). */
+    static String htmlWithoutCss(String name, Object model) {
         StringOutput out = new StringOutput();
         HTML.render(name + ".jte", model, out);
-        return CSS.inline(out.toString());
+        return out.toString();
+    }
+
+    /** The stylesheet inlined into every HTML part. */
+    static CssInliner css() {
+        return CSS;
     }
 
     /** The text part: template {@code text/<name>.jte}. */
