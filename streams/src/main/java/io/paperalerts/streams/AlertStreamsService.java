@@ -9,6 +9,7 @@ import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.Health;
 import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.archive.ArchiveKeys;
@@ -115,27 +116,26 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** Digests gathered but not yet due, on this instance (for a quiescence check; counts by iterating). */
     public long pendingDigests() {
-        return pending(null);
-    }
-
-    /** Papers waiting in this recipient's digests on this instance. */
-    public long pendingPapers(String recipient) {
-        return pending(recipient);
-    }
-
-    private long pending(String recipient) {
         ReadOnlyKeyValueStore<String, Digest> store = streams.store(StoreQueryParameters.fromNameAndType(
                 DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
         long count = 0;
         try (KeyValueIterator<String, Digest> all = store.all()) {
             while (all.hasNext()) {
-                Digest digest = all.next().value;
-                if (recipient == null) {
-                    count++;
-                } else if (digest.getRecipient().equals(recipient)) {
-                    count += digest.getAlerts().size();
-                }
+                all.next();
+                count++;
             }
+        }
+        return count;
+    }
+
+    /** Papers waiting in this recipient's digests on this instance. */
+    public long pendingPapers(String recipient) {
+        ReadOnlyKeyValueStore<String, List<Long>> sizes = streams.store(StoreQueryParameters.fromNameAndType(
+                DigestScheduler.BUFFER_SIZES_STORE, QueryableStoreTypes.<String, List<Long>>keyValueStore()));
+        long count = 0;
+        for (DeliveryMode mode : DeliveryMode.values()) {
+            List<Long> counts = sizes.get(DigestScheduler.bufferKey(mode, recipient));
+            count += counts == null ? 0 : counts.get(0);
         }
         return count;
     }

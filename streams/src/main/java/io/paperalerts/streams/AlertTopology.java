@@ -125,6 +125,10 @@ public final class AlertTopology {
         var digests = Topics.DIGESTS;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFERS_STORE),
                 Serdes.String(), digests.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE),
+                Serdes.String(), alerts.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFER_SIZES_STORE),
+                Serdes.String(), longListSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.DUE_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.SENT_STORE),
@@ -136,7 +140,8 @@ public final class AlertTopology {
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
         alertStream
                 .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
-                        DigestScheduler.BUFFERS_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
+                        DigestScheduler.BUFFERS_STORE, DigestScheduler.BUFFERED_ALERTS_STORE,
+                        DigestScheduler.BUFFER_SIZES_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addTrending(builder, paperStream, matcher, digestPolicy, counters);
         return builder.build();

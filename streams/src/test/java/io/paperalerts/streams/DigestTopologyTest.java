@@ -12,6 +12,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.testing.MutableClock;
 import io.paperalerts.topics.Topics;
@@ -19,11 +20,13 @@ import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,6 +206,55 @@ class DigestTopologyTest {
         Digest digest = digests.readValue();
         assertThat(paperIds(digest)).containsExactly("p1", "p2");
         assertThat(digest.getOmitted()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldMergeALaterMatchOfAPaperIntoItsPlaceInTheOpenDigest() {
+        start(50, 10);
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY, "UTC"));
+        papers.pipeInput("p1", paper("p1", "Reward study", ""));
+        papers.pipeInput("p2", paper("p2", "Reward model", ""));
+
+        // When a subscription of the same recipient registered later matches p1 when it comes again
+        subscriptions.pipeInput("s2", subscription("s2", "ada@example.org", "study", DeliveryMode.DAILY, "UTC"));
+        papers.pipeInput("p1", paper("p1", "Reward study", ""));
+        advance(Duration.ofDays(1));
+
+        // Then p1 is listed once, first, with both subscriptions
+        Digest digest = digests.readValue();
+        assertThat(paperIds(digest)).containsExactly("p1", "p2");
+        assertThat(digest.getAlerts().get(0).getSubscriptionIds()).containsExactlyInAnyOrder("s1", "s2");
+        assertThat(digests.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldSendTheAlertsOfADigestOpenedBeforeAlertsHadEntriesOfTheirOwn() {
+        start(50, 10);
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY, "UTC"));
+        papers.pipeInput("p1", paper("p1", "Reward study", ""));
+
+        // Given the open digest as an earlier version stored it: its alerts inside it
+        KeyValueStore<String, Digest> buffers = driver.getKeyValueStore(DigestScheduler.BUFFERS_STORE);
+        KeyValueStore<String, Alert> entries = driver.getKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE);
+        KeyValueStore<String, List<Long>> sizes = driver.getKeyValueStore(DigestScheduler.BUFFER_SIZES_STORE);
+        String key = DigestScheduler.bufferKey(DeliveryMode.DAILY, "ada@example.org");
+        List<Alert> inside = new ArrayList<>();
+        try (var all = entries.all()) {
+            all.forEachRemaining(entry -> inside.add(entry.value));
+        }
+        inside.forEach(alert -> entries.delete(key + "\u0000" + alert.getPaper().getId()));
+        sizes.delete(key);
+        Digest legacy = buffers.get(key);
+        legacy.setAlerts(inside);
+        buffers.put(key, legacy);
+
+        // When another paper joins it and the day passes
+        papers.pipeInput("p2", paper("p2", "Reward model", ""));
+        advance(Duration.ofDays(1));
+
+        // Then both are sent
+        assertThat(inside).hasSize(1);
+        assertThat(paperIds(digests.readValue())).containsExactly("p1", "p2");
     }
 
     @Test
