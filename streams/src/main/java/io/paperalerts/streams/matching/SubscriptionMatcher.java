@@ -98,8 +98,7 @@ public class SubscriptionMatcher {
 
     public List<Match> match(Paper paper) {
         AnalyzedPaper analyzed = analyze(paper);
-        statistics.observe(analyzed);
-        long seen = statistics.documents();
+        long seen = statistics.observe(analyzed) ? statistics.documents() : 0;
         if (seen == TermStatistics.MIN_DOCS || seen == 10L * TermStatistics.MIN_DOCS) {
             // Queries filed before there were statistics used a guess; file them by real rarity.
             index.reanchor();
