@@ -46,7 +46,7 @@ import picocli.CommandLine;
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.PipelineBenchmark \
  *     [runs=latency,burst,sustained,replay] [seconds=60] [replayPapers=1000000] [out=docs/images] \
- *     [--bootstrap-servers=HOST:PORT] [replication=1]
+ *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1]
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -67,6 +67,8 @@ public final class PipelineBenchmark {
     };
     private final List<String> failures = new ArrayList<>();
     private int paperSeed = 1_000_000;
+    /** {@code streams.num.threads} of the streams service. */
+    private int streamThreads = 1;
 
     private PipelineBenchmark(String bootstrap, short replication, BenchCharts charts, CountingSmtpServer smtp) {
         this.bootstrap = bootstrap;
@@ -84,6 +86,7 @@ public final class PipelineBenchmark {
         Path out = Path.of("docs/images");
         String bootstrap = null;
         short replication = 1;
+        int streamThreads = 1;
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             switch (kv[0]) {
@@ -93,6 +96,7 @@ public final class PipelineBenchmark {
                 case "out" -> out = Path.of(kv[1]);
                 case "bootstrap-servers" -> bootstrap = kv[1];
                 case "replication" -> replication = Short.parseShort(kv[1]);
+                case "streamThreads" -> streamThreads = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("Unknown argument " + arg);
             }
         }
@@ -101,9 +105,11 @@ public final class PipelineBenchmark {
         try (CountingSmtpServer smtp = CountingSmtpServer.start()) {
             var bench = new PipelineBenchmark(bootstrap == null ? broker.bootstrapServers() : bootstrap, replication,
                     new BenchCharts(out), smtp);
-            System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s%n", System.getProperty("java.version"),
-                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                    Runtime.getRuntime().maxMemory() >> 20, broker == null ? bootstrap : "embedded (same JVM)");
+            bench.streamThreads = streamThreads;
+            System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s, %d stream thread(s)%n",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
+                    broker == null ? bootstrap : "embedded (same JVM)", streamThreads);
             for (String run : runs) {
                 switch (run) {
                     case "latency" -> {
@@ -137,7 +143,9 @@ public final class PipelineBenchmark {
 
     private BenchPipeline pipeline(String name, Map<String, Object> overrides) throws Exception {
         String runId = name + "-" + Long.toString(System.currentTimeMillis(), 36);
-        return new BenchPipeline(bootstrap, replication, runId, overrides);
+        Map<String, Object> settings = new java.util.HashMap<>(overrides);
+        settings.putIfAbsent(StreamsServiceConfig.NUM_THREADS, String.valueOf(streamThreads));
+        return new BenchPipeline(bootstrap, replication, runId, settings);
     }
 
     /**

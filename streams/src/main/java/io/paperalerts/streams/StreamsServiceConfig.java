@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -27,6 +28,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String STATE_DIR = "streams.state.dir";
     public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String NUM_THREADS = "streams.num.threads";
+    public static final String COMPRESSION_TYPE = "streams.compression.type";
     public static final String ALERT_NEW_VERSIONS = "streams.alert.new.versions";
     public static final String INSTANT_WINDOW_MS = "digest.instant.window.ms";
     public static final String DAILY_HOUR = "digest.daily.hour";
@@ -50,6 +52,10 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     "How often transactions commit; with exactly-once this bounds the latency of alerts")
             .define(NUM_THREADS, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.LOW,
                     "Stream threads in this instance")
+            .define(COMPRESSION_TYPE, Type.STRING, "lz4",
+                    ConfigDef.ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.LOW,
+                    "Compression of what the service writes (alerts, digests, changelogs): each alert carries its "
+                            + "whole paper, and one paper's alerts go out together, so they compress well")
             .define(ALERT_NEW_VERSIONS, Type.BOOLEAN, false, Importance.LOW,
                     "Alert subscribers again when a new version of a paper they were alerted about arrives")
             .define(INSTANT_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
@@ -124,6 +130,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), getString(COMPRESSION_TYPE));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(CommonConfig.REPLICATION_FACTOR));
         // A poison record, and one whose processing throws, is written to the dead-letter topic with
         // the exception in its headers, and processing goes on (KIP-1034); the service counts them
