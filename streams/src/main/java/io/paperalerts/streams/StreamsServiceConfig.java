@@ -52,10 +52,12 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     "How often transactions commit; with exactly-once this bounds the latency of alerts")
             .define(NUM_THREADS, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.LOW,
                     "Stream threads in this instance")
-            .define(COMPRESSION_TYPE, Type.STRING, "lz4",
+            .define(COMPRESSION_TYPE, Type.STRING, "none",
                     ConfigDef.ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.LOW,
-                    "Compression of what the service writes (alerts, digests, changelogs): each alert carries its "
-                            + "whole paper, and one paper's alerts go out together, so they compress well")
+                    "Compression of what the service writes (alerts, digests, changelogs). lz4 stores an alert in "
+                            + "about a tenth of the disk (each carries its whole paper, and one paper's alerts go out "
+                            + "together), but the stream thread compresses: at 100,000 subscriptions it matched about a "
+                            + "third fewer papers a second on 2 cores")
             .define(ALERT_NEW_VERSIONS, Type.BOOLEAN, false, Importance.LOW,
                     "Alert subscribers again when a new version of a paper they were alerted about arrives")
             .define(INSTANT_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
