@@ -67,6 +67,7 @@ final class NoDelaySocketFactory {
         }
     }
 
+    /** The same overrides as {@link Plain}: an SSL factory must extend SSLSocketFactory, not Plain. */
     private static final class Tls extends SSLSocketFactory {
         private final SSLSocketFactory delegate;
 
