@@ -7,8 +7,8 @@ import java.util.List;
  * Wildcard queries filed under their exact prefix, looked up for every prefix of a paper's terms
  * without building a String per prefix: the probe hashes the term's first characters the way
  * {@link String#hashCode()} would and compares in place; each slot keeps its key's hash, so a
- * probe passing other keys compares ints rather than reading their Strings (at 100,000
- * subscriptions a paper makes ~750 probes, most of them misses). Open addressing; a prefix whose last
+ * probe passing other keys compares ints rather than reading their Strings (a paper makes
+ * hundreds of probes, most of them misses). Open addressing; a prefix whose last
  * query went away keeps its (empty) slot, since prefixes are few.
  */
 final class PrefixPostings {
