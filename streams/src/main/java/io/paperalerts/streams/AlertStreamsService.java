@@ -134,8 +134,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                 DigestScheduler.BUFFER_SIZES_STORE, QueryableStoreTypes.<String, List<Long>>keyValueStore()));
         long count = 0;
         for (DeliveryMode mode : DeliveryMode.values()) {
-            List<Long> counts = sizes.get(DigestScheduler.bufferKey(mode, recipient));
-            count += counts == null ? 0 : counts.get(0);
+            count += DigestScheduler.listed(sizes.get(DigestScheduler.bufferKey(mode, recipient)));
         }
         return count;
     }

@@ -239,10 +239,14 @@ class DigestTopologyTest {
         KeyValueStore<String, List<Long>> sizes = driver.getKeyValueStore(DigestScheduler.BUFFER_SIZES_STORE);
         String key = DigestScheduler.bufferKey(DeliveryMode.DAILY, "ada@example.org");
         List<Alert> inside = new ArrayList<>();
+        List<String> entryKeys = new ArrayList<>();
         try (var all = entries.all()) {
-            all.forEachRemaining(entry -> inside.add(entry.value));
+            all.forEachRemaining(entry -> {
+                entryKeys.add(entry.key);
+                inside.add(entry.value);
+            });
         }
-        inside.forEach(alert -> entries.delete(key + "\u0000" + alert.getPaper().getId()));
+        entryKeys.forEach(entries::delete);
         sizes.delete(key);
         Digest legacy = buffers.get(key);
         legacy.setAlerts(inside);

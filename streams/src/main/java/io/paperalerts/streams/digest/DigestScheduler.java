@@ -50,7 +50,10 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
 
     public static final String BUFFERS_STORE = "digest-buffers";
     public static final String BUFFERED_ALERTS_STORE = "digest-buffered-alerts";
+    /** Per open digest: {@code [papers listed, papers omitted]}. */
     public static final String BUFFER_SIZES_STORE = "digest-buffer-sizes";
+    static final int LISTED = 0;
+    static final int OMITTED = 1;
     public static final String DUE_STORE = "digest-due";
     public static final String SENT_STORE = "digest-sent";
     /** Bounds the work of one punctuation; the rest is found by the next one. */
@@ -133,7 +136,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                     .setAlerts(new ArrayList<>(List.of(alert)))
                     .build();
             if (atOnce) {
-                emit(key, digest, now.toEpochMilli(), false);
+                emit(key, digest, now.toEpochMilli(), null);
             } else {
                 due.put(dueKey(dueAt.toEpochMilli(), key), key);
                 park(key, digest);
@@ -145,8 +148,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             park(key, digest);
         }
         List<Long> counts = sizes.get(key);
-        long listed = counts == null ? 0 : counts.get(0);
-        long omitted = counts == null ? 0 : counts.get(1);
+        long listed = count(counts, LISTED);
+        long omitted = count(counts, OMITTED);
         String alertKey = alertKey(key, alert.getPaper().getId());
         Alert same = bufferedAlerts.get(alertKey);
         if (same != null) {
@@ -165,7 +168,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     /** Keeps a digest open: its header, and its alerts as entries of their own. */
     private void park(String key, Digest digest) {
         List<Long> counts = sizes.get(key);
-        long listed = counts == null ? 0 : counts.get(0);
+        long listed = count(counts, LISTED);
         for (Alert alert : digest.getAlerts()) {
             String alertKey = alertKey(key, alert.getPaper().getId());
             if (bufferedAlerts.get(alertKey) == null) {
@@ -173,32 +176,36 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             }
             bufferedAlerts.put(alertKey, alert);
         }
-        sizes.put(key, List.of(listed, (long) digest.getOmitted() + (counts == null ? 0 : counts.get(1))));
+        sizes.put(key, List.of(listed, digest.getOmitted() + count(counts, OMITTED)));
         digest.setAlerts(new ArrayList<>());
         digest.setOmitted(0);
         buffers.put(key, digest);
     }
 
-    /** The open digest with its alerts, oldest first, and the count of those left out. */
-    private Digest assemble(String key, Digest header) {
-        List<Alert> alerts = new ArrayList<>(header.getAlerts());
-        try (KeyValueIterator<String, Alert> it = bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
-            it.forEachRemaining(entry -> alerts.add(entry.value));
-        }
-        alerts.sort(Comparator.comparing(Alert::getMatchedAt));
-        List<Long> counts = sizes.get(key);
-        return Digest.newBuilder(header)
-                .setAlerts(alerts)
-                .setOmitted(header.getOmitted() + (counts == null ? 0 : counts.get(1).intValue()))
-                .build();
+    /** An open digest with its alerts, and the keys of their entries (to delete once it is sent). */
+    private record Open(Digest digest, List<String> entryKeys) {
     }
 
-    private void close(String key) {
-        List<String> keys = new ArrayList<>();
+    /** The open digest with its alerts, oldest first, and the count of those left out: one scan. */
+    private Open assemble(String key, Digest header) {
+        List<Alert> alerts = new ArrayList<>(header.getAlerts());
+        List<String> entryKeys = new ArrayList<>();
         try (KeyValueIterator<String, Alert> it = bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
-            it.forEachRemaining(entry -> keys.add(entry.key));
+            it.forEachRemaining(entry -> {
+                entryKeys.add(entry.key);
+                alerts.add(entry.value);
+            });
         }
-        keys.forEach(bufferedAlerts::delete);
+        alerts.sort(Comparator.comparing(Alert::getMatchedAt));
+        Digest digest = Digest.newBuilder(header)
+                .setAlerts(alerts)
+                .setOmitted(header.getOmitted() + (int) count(sizes.get(key), OMITTED))
+                .build();
+        return new Open(digest, entryKeys);
+    }
+
+    private void close(String key, List<String> entryKeys) {
+        entryKeys.forEach(bufferedAlerts::delete);
         sizes.delete(key);
         buffers.delete(key);
     }
@@ -215,13 +222,18 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             due.delete(entry.key);
             Digest header = buffers.get(entry.value);
             if (header != null) {
-                emit(entry.value, assemble(entry.value, header), now, true);
+                Open open = assemble(entry.value, header);
+                emit(entry.value, open.digest(), now, open.entryKeys());
             }
         }
     }
 
-    /** @param buffered whether the digest is in the buffers store (else it is emitted as it arrives) */
-    private void emit(String key, Digest digest, long now, boolean buffered) {
+    /**
+     * @param entryKeys the keys of its buffered alerts when the digest is in the buffers store;
+     *     {@code null} when it is emitted as it arrives
+     */
+    private void emit(String key, Digest digest, long now, List<String> entryKeys) {
+        boolean buffered = entryKeys != null;
         List<Long> recent = new ArrayList<>();
         List<Long> before = sent.get(digest.getRecipient());
         if (before != null) {
@@ -242,7 +254,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             return;
         }
         if (buffered) {
-            close(key);
+            close(key, entryKeys);
         }
         List<Alert> stillWanted = new ArrayList<>();
         for (Alert alert : digest.getAlerts()) {
@@ -286,6 +298,16 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
 
     public static String bufferKey(DeliveryMode mode, String recipient) {
         return mode + "|" + recipient;
+    }
+
+    /** One of a digest's counts ({@link #LISTED} or {@link #OMITTED}); 0 before it has any. */
+    private static long count(List<Long> counts, int which) {
+        return counts == null ? 0 : counts.get(which);
+    }
+
+    /** Papers listed in an open digest, from its counts in {@link #BUFFER_SIZES_STORE}. */
+    public static long listed(List<Long> counts) {
+        return count(counts, LISTED);
     }
 
     /** After the buffer key, a character no address has, so one recipient's prefix is not another's. */
