@@ -167,7 +167,7 @@ public final class CssInliner {
         StringBuilder out = new StringBuilder(html.length() + html.length() / 2);
         List<String> names = new ArrayList<>();
         List<String> chains = new ArrayList<>();
-        List<Element> elements = new ArrayList<>();
+        List<Tag> tags = new ArrayList<>();
         int copied = 0;
         boolean headClosed = false;
         int i = html.indexOf('<');
@@ -270,7 +270,7 @@ public final class CssInliner {
                 }
                 names.subList(open, names.size()).clear();
                 chains.subList(open, chains.size()).clear();
-                elements.subList(open, elements.size()).clear();
+                tags.subList(open, tags.size()).clear();
                 if (name.equals("head") && !kept.isEmpty()) {
                     out.append(html, copied, i).append("<style>").append(kept).append("</style>");
                     copied = i;
@@ -282,16 +282,10 @@ public final class CssInliner {
                     return null;
                 }
                 String chain = (chains.isEmpty() ? "" : chains.get(chains.size() - 1)) + "/" + name + "." + classes + "#" + id;
-                Element element = new Element(name);
-                if (!classes.isEmpty()) {
-                    element.attr("class", classes.toString());
-                }
-                if (!id.isEmpty()) {
-                    element.attr("id", id);
-                }
+                Tag tag = new Tag(name, classes.toString(), id);
                 String style = styleByChain.get(chain);
                 if (style == null) {
-                    style = styleOf(elements, element);
+                    style = styleOf(tags, tag);
                     if (styleByChain.size() < MAX_CHAINS) {
                         styleByChain.put(chain, style);
                     }
@@ -303,7 +297,7 @@ public final class CssInliner {
                 if (!selfClosing && !VOID.contains(name)) {
                     names.add(name);
                     chains.add(chain);
-                    elements.add(element);
+                    tags.add(tag);
                 }
             }
             i = html.indexOf('<', end);
@@ -318,16 +312,31 @@ public final class CssInliner {
         return Character.isLetterOrDigit(c) || c == '-' || c == ':';
     }
 
+    /** What structural selectors see of an element; a jsoup element is made of it only for a chain not seen yet. */
+    private record Tag(String name, String classes, String id) {
+
+        Element toElement() {
+            Element element = new Element(name);
+            if (!classes.isEmpty()) {
+                element.attr("class", classes);
+            }
+            if (!id.isEmpty()) {
+                element.attr("id", id);
+            }
+            return element;
+        }
+    }
+
     /** The style attribute (escaped) an element gets below {@code ancestors}, by jsoup's selectors. */
-    private String styleOf(List<Element> ancestors, Element element) {
+    private String styleOf(List<Tag> ancestors, Tag tag) {
         Document root = new Document("");
         Element parent = root;
-        for (Element ancestor : ancestors) {
-            Element copy = ancestor.shallowClone();
-            parent.appendChild(copy);
-            parent = copy;
+        for (Tag ancestor : ancestors) {
+            Element element = ancestor.toElement();
+            parent.appendChild(element);
+            parent = element;
         }
-        Element self = element.shallowClone();
+        Element self = tag.toElement();
         parent.appendChild(self);
         Map<String, String> declarations = new LinkedHashMap<>();
         for (Rule rule : rules) {
