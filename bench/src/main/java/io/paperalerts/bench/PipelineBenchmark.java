@@ -52,6 +52,8 @@ import picocli.CommandLine;
 public final class PipelineBenchmark {
 
     private static final int WARMUP_PAPERS = 1_100;
+    private static final int[] SUSTAINED_10K_RATES = {500, 1_000, 2_000, 3_000};
+    private static final int[] SUSTAINED_100K_RATES = {250, 500, 1_000, 1_500};
 
     private final String bootstrap;
     private final short replication;
@@ -68,10 +70,12 @@ public final class PipelineBenchmark {
     private final List<String> failures = new ArrayList<>();
     private int paperSeed = 1_000_000;
     /** {@code streams.num.threads} of the streams service. */
-    private int streamThreads = 1;
+    private final int streamThreads;
 
-    private PipelineBenchmark(String bootstrap, short replication, BenchCharts charts, CountingSmtpServer smtp) {
+    private PipelineBenchmark(String bootstrap, short replication, int streamThreads, BenchCharts charts,
+            CountingSmtpServer smtp) {
         this.bootstrap = bootstrap;
+        this.streamThreads = streamThreads;
         this.replication = replication;
         this.charts = charts;
         this.smtp = smtp;
@@ -104,8 +108,7 @@ public final class PipelineBenchmark {
         int status;
         try (CountingSmtpServer smtp = CountingSmtpServer.start()) {
             var bench = new PipelineBenchmark(bootstrap == null ? broker.bootstrapServers() : bootstrap, replication,
-                    new BenchCharts(out), smtp);
-            bench.streamThreads = streamThreads;
+                    streamThreads, new BenchCharts(out), smtp);
             System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s, %d stream thread(s)%n",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
@@ -118,11 +121,11 @@ public final class PipelineBenchmark {
                     }
                     case "burst" -> bench.burst(100_000, 2_000);
                     case "sustained" -> {
-                        bench.sustained(10_000, new int[] {500, 1_000, 2_000, 3_000}, seconds / 2);
-                        bench.sustained(100_000, new int[] {250, 500, 1_000, 1_500}, seconds / 2);
+                        bench.sustained(10_000, SUSTAINED_10K_RATES, seconds / 2);
+                        bench.sustained(100_000, SUSTAINED_100K_RATES, seconds / 2);
                     }
                     // One of the two alone, for a profile of it.
-                    case "sustained100k" -> bench.sustained(100_000, new int[] {250, 500, 1_000, 1_500}, seconds / 2);
+                    case "sustained100k" -> bench.sustained(100_000, SUSTAINED_100K_RATES, seconds / 2);
                     case "replay" -> bench.replay(100_000, replayPapers);
                     default -> throw new IllegalArgumentException("Unknown run " + run);
                 }
