@@ -17,8 +17,10 @@ import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import io.paperalerts.topics.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -291,9 +293,10 @@ public final class AlertTopology {
             String paperKey = alertNewVersions ? paper.getId() + "v" + paper.getVersion() : paper.getId();
             List<String> done = alerted.get(paperKey);
             List<String> nowDone = done == null ? new ArrayList<>() : new ArrayList<>(done);
+            Set<String> skip = new HashSet<>(nowDone);
             Map<String, List<Match>> byRecipient = new TreeMap<>();
             for (Match match : matcher.match(paper)) {
-                if (nowDone.contains(match.subscription().getId())) {
+                if (!skip.add(match.subscription().getId())) {
                     continue;
                 }
                 nowDone.add(match.subscription().getId());

@@ -4,6 +4,7 @@ import io.paperalerts.schemas.Paper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ public final class AnalyzedPaper {
     private final int abstractStart;
     private final int[] offsets;
     private String[] sortedText;
+    /** While the index matches this paper: its prefix keys, and per group those some term starts with. */
+    private PrefixPostings[] prefixKeys;
+    private BitSet[] markedPrefixes;
 
     private AnalyzedPaper(Paper paper, Map<String, int[]> text, Map<String, int[]> authors,
             Map<String, int[]> categories, int abstractStart, int[] offsets) {
@@ -156,10 +160,27 @@ public final class AnalyzedPaper {
         return true;
     }
 
+    /**
+     * Set by {@link QueryIndex#match} for the time it verifies this paper, {@code null} after:
+     * a prefix that is a key of the group's postings is there if it is marked.
+     */
+    void markPrefixes(PrefixPostings[] keys, BitSet[] marked) {
+        this.prefixKeys = keys;
+        this.markedPrefixes = marked;
+    }
+
     /** Whether some term of the field starts with {@code prefix}. */
     public boolean hasPrefix(String field, String prefix) {
         if (PaperAnalyzer.TITLE.equals(field) || PaperAnalyzer.ABSTRACT.equals(field)) {
             return termsWithPrefix(field, prefix).stream().anyMatch(t -> has(field, t));
+        }
+        if (prefixKeys != null) {
+            int group = PaperAnalyzer.AUTHOR.equals(field) ? QueryIndex.AUTHOR
+                    : PaperAnalyzer.CATEGORY.equals(field) ? QueryIndex.CATEGORY : QueryIndex.TEXT;
+            int slot = prefixKeys[group].find(prefix, prefix.length(), prefix.hashCode());
+            if (slot >= 0 && markedPrefixes[group] != null) {
+                return markedPrefixes[group].get(slot);
+            }
         }
         String[] sorted = sorted(field);
         int at = Arrays.binarySearch(sorted, prefix);

@@ -7,9 +7,9 @@ import java.util.List;
  * Wildcard queries filed under their exact prefix, looked up for every prefix of a paper's terms
  * without building a String per prefix: the probe hashes the term's first characters the way
  * {@link String#hashCode()} would and compares in place; each slot keeps its key's hash, so a
- * probe passing other keys compares ints rather than reading their Strings (a paper makes
- * hundreds of probes, most of them misses). Open addressing; a prefix whose last
- * query went away keeps its (empty) slot, since prefixes are few.
+ * probe passing other keys compares ints rather than reading their Strings (most probes are
+ * misses). Open addressing; a prefix whose last query went away keeps its (empty) slot, since
+ * prefixes are few. A slot changes only when a key is added.
  */
 final class PrefixPostings {
 
@@ -31,12 +31,18 @@ final class PrefixPostings {
         return longest;
     }
 
-    List<QueryIndex.Entry> getOrCreate(String prefix) {
+    /**
+     * Files the entry under the prefix; {@code null} only makes the prefix a key.
+     *
+     * @return whether the prefix is a new key
+     */
+    boolean add(String prefix, QueryIndex.Entry entry) {
         if (2 * (used + 1) > keys.length) {
             grow();
         }
         int slot = slot(prefix, prefix.length(), prefix.hashCode());
-        if (keys[slot] == null) {
+        boolean created = keys[slot] == null;
+        if (created) {
             keys[slot] = prefix;
             hashes[slot] = prefix.hashCode();
             values[slot] = new ArrayList<QueryIndex.Entry>(1);
@@ -44,7 +50,17 @@ final class PrefixPostings {
             longest = Math.max(longest, prefix.length());
             lengths |= 1L << Math.min(prefix.length(), 63);
         }
-        return at(slot);
+        if (entry != null) {
+            at(slot).add(entry);
+        }
+        return created;
+    }
+
+    void remove(String prefix, QueryIndex.Entry entry) {
+        int slot = find(prefix, prefix.length(), prefix.hashCode());
+        if (slot >= 0) {
+            at(slot).remove(entry);
+        }
     }
 
     /**

@@ -1,12 +1,14 @@
 package io.paperalerts.streams.matching;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -15,6 +17,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * needs some term (its cheapest required conjunct), and under several for an OR (any of them).
  * An anchor is a term of a field group ({@code text} holds title and abstract) or, for a trailing
  * wildcard, its prefix. Adding or removing a query touches only its own postings.
+ *
+ * <p>Every prefix of a filed query's wildcards is a key, whether it anchors the query or not, so
+ * that looking up a paper's terms also tells which wildcards of the queries some term starts
+ * with: verifying them is then a bit test (see {@link AnalyzedPaper#hasPrefix}), not a search of
+ * the paper's sorted terms. What the index holds for a term (its postings and the prefix keys it
+ * starts with) is kept per term between papers, as a paper's terms are mostly ones seen before.
  */
 public final class QueryIndex {
 
@@ -50,11 +58,6 @@ public final class QueryIndex {
                     && prefix.prefix().equals(anchor.text());
         }
 
-        private static boolean isGroupField(String field) {
-            return field.equals(PaperAnalyzer.TEXT) || field.equals(PaperAnalyzer.AUTHOR)
-                    || field.equals(PaperAnalyzer.CATEGORY);
-        }
-
         public String id() {
             return id;
         }
@@ -75,7 +78,21 @@ public final class QueryIndex {
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
     private final Map<String, String> vocabulary = new HashMap<>();
     private final Map<Anchor, Anchor> anchorVocabulary = new HashMap<>();
+    /** Per group, per term of papers seen: its {@link TermPlan}. Cleared whenever a key is added or dropped. */
+    private final List<Map<String, TermPlan>> plans =
+            List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    /** At most this many terms' plans per group; a full group starts over, and its frequent terms come back first. */
+    static final int MAX_PLANS = 200_000;
+
+    /**
+     * What a paper's term reaches in the index: the queries filed under it, and the slots of
+     * the prefix keys it starts with (the lists in them are those of {@link PrefixPostings}, so
+     * queries added under existing keys are seen without a new plan).
+     */
+    private record TermPlan(List<Entry> postings, int[] prefixSlots) {
+    }
 
     public QueryIndex(TermStatistics statistics) {
         this.statistics = statistics;
@@ -104,13 +121,49 @@ public final class QueryIndex {
         }
         Entry entry = new Entry(id, root, shared);
         byId.put(id, entry);
+        boolean newKey = false;
         for (Anchor anchor : shared) {
             if (anchor.prefix()) {
-                prefixes[anchor.group()].getOrCreate(anchor.text()).add(entry);
+                newKey |= prefixes[anchor.group()].add(anchor.text(), entry);
             } else {
-                terms.get(anchor.group()).computeIfAbsent(anchor.text(), k -> new ArrayList<>(1)).add(entry);
+                List<Entry> postings = terms.get(anchor.group()).get(anchor.text());
+                if (postings == null) {
+                    postings = new ArrayList<>(1);
+                    terms.get(anchor.group()).put(anchor.text(), postings);
+                    newKey = true;
+                }
+                postings.add(entry);
             }
         }
+        newKey |= fileWildcards(root);
+        if (newKey) {
+            clearPlans();
+        }
+    }
+
+    /** Makes each wildcard of a group field a prefix key, so that matching marks it; @return whether one is new. */
+    private boolean fileWildcards(Node node) {
+        if (node instanceof Node.Prefix prefix && isGroupField(prefix.field())) {
+            return prefixes[group(prefix.field())].add(prefix.prefix(), null);
+        }
+        boolean added = false;
+        if (node instanceof Node.Bool bool) {
+            for (List<Node> clauses : List.of(bool.must(), bool.should(), bool.mustNot())) {
+                for (Node child : clauses) {
+                    added |= fileWildcards(child);
+                }
+            }
+        }
+        return added;
+    }
+
+    private static boolean isGroupField(String field) {
+        return field.equals(PaperAnalyzer.TEXT) || field.equals(PaperAnalyzer.AUTHOR)
+                || field.equals(PaperAnalyzer.CATEGORY);
+    }
+
+    private void clearPlans() {
+        plans.forEach(Map::clear);
     }
 
     private String intern(String text) {
@@ -159,7 +212,7 @@ public final class QueryIndex {
         }
         for (Anchor anchor : old.anchors()) {
             if (anchor.prefix()) {
-                prefixes[anchor.group()].getOrCreate(anchor.text()).remove(old);
+                prefixes[anchor.group()].remove(anchor.text(), old);
                 continue;
             }
             Map<String, List<Entry>> postings = terms.get(anchor.group());
@@ -167,6 +220,7 @@ public final class QueryIndex {
             list.remove(old);
             if (list.isEmpty()) {
                 postings.remove(anchor.text());
+                clearPlans();
             }
         }
     }
@@ -191,6 +245,7 @@ public final class QueryIndex {
             for (PrefixPostings postings : prefixes) {
                 postings.clear();
             }
+            clearPlans();
             byId.clear();
             for (Entry entry : all) {
                 file(entry.id(), entry.root(), anchors(entry.root()));
@@ -203,41 +258,68 @@ public final class QueryIndex {
     /** The queries that match the paper. */
     public List<Entry> match(AnalyzedPaper paper) {
         List<Entry> matches = new ArrayList<>();
-        Set<Entry> seen = null;
+        List<List<Entry>> candidates = new ArrayList<>();
+        BitSet[] marked = new BitSet[GROUP_FIELDS.length];
         lock.readLock().lock();
         try {
             for (int group = 0; group < GROUP_FIELDS.length; group++) {
-                Map<String, List<Entry>> termPostings = terms.get(group);
                 PrefixPostings prefixPostings = prefixes[group];
                 BitSet visited = prefixPostings.isEmpty() ? null : new BitSet(prefixPostings.capacity());
+                marked[group] = visited;
                 for (String term : paper.terms(GROUP_FIELDS[group]).keySet()) {
-                    seen = verify(termPostings.get(term), paper, matches, seen);
-                    if (visited == null) {
-                        continue;
+                    TermPlan plan = plan(group, term);
+                    if (plan.postings() != null) {
+                        candidates.add(plan.postings());
                     }
-                    int longest = Math.min(prefixPostings.longest(), term.length());
-                    int hash = 0;
-                    for (int n = 1; n <= longest; n++) {
-                        hash = 31 * hash + term.charAt(n - 1);
-                        int slot = n >= QueryCompiler.MIN_PREFIX && prefixPostings.hasLength(n)
-                                ? prefixPostings.find(term, n, hash) : -1;
-                        if (slot >= 0 && !visited.get(slot)) {
+                    for (int slot : plan.prefixSlots()) {
+                        if (!visited.get(slot)) {
                             visited.set(slot);
-                            seen = verify(prefixPostings.at(slot), paper, matches, seen);
+                            candidates.add(prefixPostings.at(slot));
                         }
                     }
                 }
             }
+            // Verified once every term is looked up: only then do the marks answer every wildcard.
+            paper.markPrefixes(prefixes, marked);
+            Set<Entry> seen = null;
+            for (List<Entry> list : candidates) {
+                seen = verify(list, paper, matches, seen);
+            }
         } finally {
+            paper.markPrefixes(null, null);
             lock.readLock().unlock();
         }
         return matches;
     }
 
-    private static Set<Entry> verify(List<Entry> candidates, AnalyzedPaper paper, List<Entry> matches, Set<Entry> seen) {
-        if (candidates == null) {
-            return seen;
+    private TermPlan plan(int group, String term) {
+        Map<String, TermPlan> known = plans.get(group);
+        TermPlan plan = known.get(term);
+        if (plan != null) {
+            return plan;
         }
+        PrefixPostings prefixPostings = prefixes[group];
+        int[] slots = new int[0];
+        int longest = Math.min(prefixPostings.longest(), term.length());
+        int hash = 0;
+        for (int n = 1; n <= longest; n++) {
+            hash = 31 * hash + term.charAt(n - 1);
+            int slot = n >= QueryCompiler.MIN_PREFIX && prefixPostings.hasLength(n)
+                    ? prefixPostings.find(term, n, hash) : -1;
+            if (slot >= 0) {
+                slots = Arrays.copyOf(slots, slots.length + 1);
+                slots[slots.length - 1] = slot;
+            }
+        }
+        plan = new TermPlan(terms.get(group).get(term), slots);
+        if (known.size() >= MAX_PLANS) {
+            known.clear();
+        }
+        known.put(term, plan);
+        return plan;
+    }
+
+    private static Set<Entry> verify(List<Entry> candidates, AnalyzedPaper paper, List<Entry> matches, Set<Entry> seen) {
         for (Entry entry : candidates) {
             if (entry.anchors().length > 1) {
                 // Filed under several anchors that one paper may all hold.

@@ -15,8 +15,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class SubscriptionMatcher {
 
-    /** One subscription that matched, and why. */
-    public record Match(Subscription subscription, Explanation explanation) {
+    /**
+     * One subscription that matched, and why. The why is worked out when first asked for: a
+     * replay matches papers whose alerts were sent long ago, and skips them unexplained.
+     */
+    public static final class Match {
+        private final Subscription subscription;
+        private final Node query;
+        private final AnalyzedPaper paper;
+        private Explanation explanation;
+
+        Match(Subscription subscription, Node query, AnalyzedPaper paper) {
+            this.subscription = subscription;
+            this.query = query;
+            this.paper = paper;
+        }
+
+        /** A match already explained, e.g. a trending pick. */
+        public Match(Subscription subscription, Explanation explanation) {
+            this(subscription, null, null);
+            this.explanation = explanation;
+        }
+
+        public Subscription subscription() {
+            return subscription;
+        }
+
+        public Explanation explanation() {
+            if (explanation == null) {
+                explanation = Explanation.of(query, paper);
+            }
+            return explanation;
+        }
     }
 
     /**
@@ -107,7 +137,7 @@ public class SubscriptionMatcher {
         for (QueryIndex.Entry entry : index.match(analyzed)) {
             Subscription subscription = active.get(entry.id());
             if (subscription != null) {
-                matches.add(new Match(subscription, Explanation.of(entry.root(), analyzed)));
+                matches.add(new Match(subscription, entry.root(), analyzed));
             }
         }
         return matches;
