@@ -37,12 +37,14 @@ final class PrefixPostings {
      * @return whether the prefix is a new key
      */
     boolean add(String prefix, QueryIndex.Entry entry) {
-        if (2 * (used + 1) > keys.length) {
-            grow();
-        }
         int slot = slot(prefix, prefix.length(), prefix.hashCode());
         boolean created = keys[slot] == null;
         if (created) {
+            // Only a new key may grow the table: callers rely on slots staying put otherwise.
+            if (2 * (used + 1) > keys.length) {
+                grow();
+                slot = slot(prefix, prefix.length(), prefix.hashCode());
+            }
             keys[slot] = prefix;
             hashes[slot] = prefix.hashCode();
             values[slot] = new ArrayList<QueryIndex.Entry>(1);
