@@ -78,9 +78,11 @@ public final class QueryIndex {
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
     private final Map<String, String> vocabulary = new HashMap<>();
     private final Map<Anchor, Anchor> anchorVocabulary = new HashMap<>();
-    /** Per group, per term of papers seen: its {@link TermPlan}. Cleared whenever a key is added or dropped. */
-    private final List<Map<String, TermPlan>> plans =
-            List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    /**
+     * Per group, per term of papers seen: its {@link TermPlan}. Replaced (under the write lock)
+     * whenever a key is added or dropped; read under the read lock.
+     */
+    private List<Map<String, TermPlan>> plans = newPlans();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     /** At most this many terms' plans per group; a full group starts over, and its frequent terms come back first. */
@@ -93,6 +95,8 @@ public final class QueryIndex {
      */
     private record TermPlan(List<Entry> postings, int[] prefixSlots) {
     }
+
+    private static final int[] NO_SLOTS = {};
 
     public QueryIndex(TermStatistics statistics) {
         this.statistics = statistics;
@@ -162,8 +166,15 @@ public final class QueryIndex {
                 || field.equals(PaperAnalyzer.CATEGORY);
     }
 
+    /** New maps rather than clear(): a map keeps its grown table, which re-filing every query would scan each time. */
     private void clearPlans() {
-        plans.forEach(Map::clear);
+        if (plans.stream().anyMatch(known -> !known.isEmpty())) {
+            plans = newPlans();
+        }
+    }
+
+    private static List<Map<String, TermPlan>> newPlans() {
+        return List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
     private String intern(String text) {
@@ -299,7 +310,7 @@ public final class QueryIndex {
             return plan;
         }
         PrefixPostings prefixPostings = prefixes[group];
-        int[] slots = new int[0];
+        int[] slots = NO_SLOTS;
         int longest = Math.min(prefixPostings.longest(), term.length());
         int hash = 0;
         for (int n = 1; n <= longest; n++) {
