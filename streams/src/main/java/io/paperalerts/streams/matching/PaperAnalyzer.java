@@ -27,6 +27,15 @@ public final class PaperAnalyzer extends Analyzer {
 
     public static final int POSITION_GAP = 100;
 
+    /**
+     * Each field its own chain: Lucene's default reuse strategy keeps one chain per thread for
+     * every field, so the first field a thread analyzed decided how all the others were analyzed
+     * (authors stemmed, or queries compiled without stemming after an {@code author:} query).
+     */
+    public PaperAnalyzer() {
+        super(PER_FIELD_REUSE_STRATEGY);
+    }
+
     @Override
     protected TokenStreamComponents createComponents(String field) {
         if (CATEGORY.equals(field)) {

@@ -99,6 +99,28 @@ class QueryLanguageTest {
     }
 
     @Test
+    void shouldAnalyzeEachFieldByItsOwnRulesWhateverTheThreadAnalyzedBefore() {
+        // Given a matcher whose thread first analyzes a category, then an author, then words
+        SubscriptionMatcher fresh = new SubscriptionMatcher();
+        Node category = fresh.compile("category:q-bio.NC");
+        Node author = fresh.compile("author:lovelace");
+        Node words = fresh.compile("diffusion models");
+        Paper paper = paper("A diffusion model", "", List.of("Ada Lovelace"), List.of("q-bio.NC"));
+        Paper plural = paper("Diffusion", "", List.of("Adas Lovelaces"), List.of("q-bio"));
+
+        // When papers are analyzed on that thread, title and abstract first
+        AnalyzedPaper analyzed = fresh.analyze(paper);
+        AnalyzedPaper other = fresh.analyze(plural);
+
+        // Then words are stemmed, authors are not, and a category is one term
+        assertThat(words.matches(analyzed)).isTrue();
+        assertThat(author.matches(analyzed)).isTrue();
+        assertThat(category.matches(analyzed)).isTrue();
+        assertThat(author.matches(other)).isFalse();
+        assertThat(category.matches(other)).isFalse();
+    }
+
+    @Test
     void shouldMatchCategoriesExactlyIgnoringCase() {
         List<Paper> papers = List.of(
                 paper("P1", "", List.of(), List.of("cs.LG", "stat.ML")),
