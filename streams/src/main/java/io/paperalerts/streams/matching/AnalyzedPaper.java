@@ -3,6 +3,7 @@ package io.paperalerts.streams.matching;
 import io.paperalerts.schemas.Paper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -28,6 +29,8 @@ public final class AnalyzedPaper {
     private final Map<String, int[]> text;
     private final Map<String, int[]> authors;
     private final Map<String, int[]> categories;
+    /** Per field group ({@link QueryIndex#TEXT}, ...): its distinct terms in the order they first appear. */
+    private final List<List<String>> distinct;
     private final int abstractStart;
     private final int[] offsets;
     private String[] sortedText;
@@ -36,31 +39,36 @@ public final class AnalyzedPaper {
     private BitSet[] markedPrefixes;
 
     private AnalyzedPaper(Paper paper, Map<String, int[]> text, Map<String, int[]> authors,
-            Map<String, int[]> categories, int abstractStart, int[] offsets) {
+            Map<String, int[]> categories, List<List<String>> distinct, int abstractStart, int[] offsets) {
         this.paper = paper;
         this.text = text;
         this.authors = authors;
         this.categories = categories;
+        this.distinct = distinct;
         this.abstractStart = abstractStart;
         this.offsets = offsets;
     }
 
     public static AnalyzedPaper of(Paper paper, Analyzer analyzer) {
         Map<String, int[]> text = new HashMap<>(256);
+        List<String> textTerms = new ArrayList<>(192);
         int[][] offsets = {new int[512]};
-        int end = analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getTitle()), text, 0, offsets);
+        int end = analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getTitle()), text, textTerms, 0, offsets);
         int abstractStart = end + PaperAnalyzer.POSITION_GAP;
-        analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getAbstractText()), text, abstractStart, offsets);
+        analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getAbstractText()), text, textTerms, abstractStart, offsets);
         Map<String, int[]> authors = new HashMap<>();
-        analyze(analyzer, PaperAnalyzer.AUTHOR, paper.getAuthors(), authors, 0, null);
+        List<String> authorTerms = new ArrayList<>();
+        analyze(analyzer, PaperAnalyzer.AUTHOR, paper.getAuthors(), authors, authorTerms, 0, null);
         Map<String, int[]> categories = new HashMap<>();
-        analyze(analyzer, PaperAnalyzer.CATEGORY, paper.getCategories(), categories, 0, null);
-        return new AnalyzedPaper(paper, text, authors, categories, abstractStart, offsets[0]);
+        List<String> categoryTerms = new ArrayList<>();
+        analyze(analyzer, PaperAnalyzer.CATEGORY, paper.getCategories(), categories, categoryTerms, 0, null);
+        return new AnalyzedPaper(paper, text, authors, categories, List.of(textTerms, authorTerms, categoryTerms),
+                abstractStart, offsets[0]);
     }
 
     /** @return the next free position after the values */
     private static int analyze(Analyzer analyzer, String field, List<String> values, Map<String, int[]> into,
-            int start, int[][] offsets) {
+            List<String> order, int start, int[][] offsets) {
         int position = start - 1;
         boolean first = true;
         for (String value : values) {
@@ -77,6 +85,9 @@ public final class AnalyzedPaper {
                     position += increment.getPositionIncrement();
                     String key = term.toString();
                     int[] positions = into.get(key);
+                    if (positions == null) {
+                        order.add(key);
+                    }
                     int[] appended = append(positions, position);
                     if (appended != positions) {
                         into.put(key, appended);
@@ -122,6 +133,11 @@ public final class AnalyzedPaper {
             case PaperAnalyzer.CATEGORY -> categories;
             default -> text;
         };
+    }
+
+    /** The distinct terms of a field group ({@link QueryIndex#TEXT}, ...), in the order they first appear. */
+    List<String> distinctTerms(int group) {
+        return distinct.get(group);
     }
 
     /** Positions of a term in a field, ascending. */

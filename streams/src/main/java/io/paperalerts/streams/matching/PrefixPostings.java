@@ -113,6 +113,14 @@ final class PrefixPostings {
         }
     }
 
+    void forEachKey(java.util.function.Consumer<String> action) {
+        for (String key : keys) {
+            if (key != null) {
+                action.accept(key);
+            }
+        }
+    }
+
     void clear() {
         keys = new String[64];
         hashes = new int[64];

@@ -42,12 +42,15 @@ public final class QueryIndex {
         private final Anchor[] anchors;
         /** The query is its single anchor, so any paper reaching it through the anchor matches. */
         private final boolean exact;
+        /** Filed under several anchors, which one paper may all hold (kept here: the array is another cache miss). */
+        private final boolean several;
 
         Entry(String id, Node root, Anchor[] anchors) {
             this.id = id;
             this.root = root;
             this.anchors = anchors;
             this.exact = anchors.length == 1 && isAnchor(root, anchors[0]);
+            this.several = anchors.length > 1;
         }
 
         private static boolean isAnchor(Node root, Anchor anchor) {
@@ -74,6 +77,9 @@ public final class QueryIndex {
     private final TermStatistics statistics;
     private final List<Map<String, List<Entry>>> terms = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
     private final PrefixPostings[] prefixes = {new PrefixPostings(), new PrefixPostings(), new PrefixPostings()};
+    /** Per group, the hashes of its term keys and of its prefix keys: which of a paper's terms are worth a lookup. */
+    private final KeyHashes[] termHashes = {new KeyHashes(), new KeyHashes(), new KeyHashes()};
+    private final KeyHashes[] prefixHashes = {new KeyHashes(), new KeyHashes(), new KeyHashes()};
     private final Map<String, Entry> byId = new HashMap<>();
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
     private final Map<String, String> vocabulary = new HashMap<>();
@@ -128,13 +134,16 @@ public final class QueryIndex {
         boolean newKey = false;
         for (Anchor anchor : shared) {
             if (anchor.prefix()) {
-                newKey |= prefixes[anchor.group()].add(anchor.text(), entry);
+                newKey |= addPrefix(anchor.group(), anchor.text(), entry);
             } else {
                 List<Entry> postings = terms.get(anchor.group()).get(anchor.text());
                 if (postings == null) {
                     postings = new ArrayList<>(1);
                     terms.get(anchor.group()).put(anchor.text(), postings);
                     newKey = true;
+                    if (termHashes[anchor.group()].add(anchor.text().hashCode())) {
+                        termHashes[anchor.group()] = hashesOf(terms.get(anchor.group()).keySet());
+                    }
                 }
                 postings.add(entry);
             }
@@ -148,7 +157,7 @@ public final class QueryIndex {
     /** Makes each wildcard of a group field a prefix key, so that matching marks it; @return whether one is new. */
     private boolean fileWildcards(Node node) {
         if (node instanceof Node.Prefix prefix && isGroupField(prefix.field())) {
-            return prefixes[group(prefix.field())].add(prefix.prefix(), null);
+            return addPrefix(group(prefix.field()), prefix.prefix(), null);
         }
         boolean added = false;
         if (node instanceof Node.Bool bool) {
@@ -159,6 +168,23 @@ public final class QueryIndex {
             }
         }
         return added;
+    }
+
+    /** Files the entry ({@code null}: none) under the prefix; @return whether the prefix is a new key. */
+    private boolean addPrefix(int group, String prefix, Entry entry) {
+        boolean created = prefixes[group].add(prefix, entry);
+        if (created && prefixHashes[group].add(prefix.hashCode())) {
+            List<String> keys = new ArrayList<>();
+            prefixes[group].forEachKey(keys::add);
+            prefixHashes[group] = hashesOf(keys);
+        }
+        return created;
+    }
+
+    private static KeyHashes hashesOf(java.util.Collection<String> keys) {
+        KeyHashes hashes = new KeyHashes(2 * keys.size());
+        keys.forEach(key -> hashes.add(key.hashCode()));
+        return hashes;
     }
 
     private static boolean isGroupField(String field) {
@@ -256,6 +282,10 @@ public final class QueryIndex {
             for (PrefixPostings postings : prefixes) {
                 postings.clear();
             }
+            for (int group = 0; group < GROUP_FIELDS.length; group++) {
+                termHashes[group] = new KeyHashes(termHashes[group].keys());
+                prefixHashes[group] = new KeyHashes(prefixHashes[group].keys());
+            }
             clearPlans();
             byId.clear();
             for (Entry entry : all) {
@@ -277,7 +307,14 @@ public final class QueryIndex {
                 PrefixPostings prefixPostings = prefixes[group];
                 BitSet visited = prefixPostings.isEmpty() ? null : new BitSet(prefixPostings.capacity());
                 marked[group] = visited;
-                for (String term : paper.terms(GROUP_FIELDS[group]).keySet()) {
+                KeyHashes termKeys = termHashes[group];
+                KeyHashes prefixKeys = prefixHashes[group];
+                List<String> distinct = paper.distinctTerms(group);
+                for (int i = 0, n = distinct.size(); i < n; i++) {
+                    String term = distinct.get(i);
+                    if (!termKeys.mayContain(term.hashCode()) && !mayStartWithKey(term, prefixPostings, prefixKeys)) {
+                        continue;
+                    }
                     TermPlan plan = plan(group, term);
                     if (plan.postings() != null) {
                         candidates.add(plan.postings());
@@ -301,6 +338,19 @@ public final class QueryIndex {
             lock.readLock().unlock();
         }
         return matches;
+    }
+
+    /** Whether some prefix of the term may be a prefix key: its hash is computed as it grows, as String's would be. */
+    private static boolean mayStartWithKey(String term, PrefixPostings postings, KeyHashes hashes) {
+        int longest = Math.min(postings.longest(), term.length());
+        int hash = 0;
+        for (int n = 1; n <= longest; n++) {
+            hash = 31 * hash + term.charAt(n - 1);
+            if (n >= QueryCompiler.MIN_PREFIX && postings.hasLength(n) && hashes.mayContain(hash)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private TermPlan plan(int group, String term) {
@@ -332,8 +382,7 @@ public final class QueryIndex {
 
     private static Set<Entry> verify(List<Entry> candidates, AnalyzedPaper paper, List<Entry> matches, Set<Entry> seen) {
         for (Entry entry : candidates) {
-            if (entry.anchors().length > 1) {
-                // Filed under several anchors that one paper may all hold.
+            if (entry.several) {
                 if (seen == null) {
                     seen = new HashSet<>();
                 }

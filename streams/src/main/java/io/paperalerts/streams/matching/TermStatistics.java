@@ -32,7 +32,7 @@ public final class TermStatistics {
         documents.incrementAndGet();
         for (int group = 0; group < QueryIndex.GROUP_FIELDS.length; group++) {
             Map<String, Integer> frequencies = documentFrequency.get(group);
-            for (String term : paper.terms(QueryIndex.GROUP_FIELDS[group]).keySet()) {
+            for (String term : paper.distinctTerms(group)) {
                 // A bounded vocabulary: once full, new terms stay unknown, i.e. rare, which they likely are.
                 if (frequencies.size() < MAX_TERMS || frequencies.containsKey(term)) {
                     frequencies.merge(term, 1, Integer::sum);
