@@ -224,8 +224,10 @@ public final class PipelineBenchmark {
         return found;
     }
 
+    /** @param keepPairs whether to note each pair's arrival; if not, alerts are counted (one pair each), not decoded */
     private static ArrivalLog<Alert> alerts(String bootstrap, boolean keepPairs, long start) {
-        return new ArrivalLog<>(bootstrap, Topics.ALERTS, a -> List.of(a.getPaper().getId()), keepPairs, start);
+        return new ArrivalLog<>(bootstrap, Topics.ALERTS, keepPairs ? a -> List.of(a.getPaper().getId()) : null,
+                keepPairs, start);
     }
 
     private static ArrivalLog<Digest> digests(String bootstrap, long start) {

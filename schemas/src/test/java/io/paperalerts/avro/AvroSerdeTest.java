@@ -3,6 +3,8 @@ package io.paperalerts.avro;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -88,5 +90,34 @@ class AvroSerdeTest {
         assertThatThrownBy(() -> serde.decode(bytes))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("Not a known Paper schema version");
+    }
+
+    @Test
+    void shouldEncodeAPapersAlertsByteForByteAsThePlainSerdeWhileEncodingThePaperOnce() {
+        // Given one paper's alerts for three recipients, then another paper's, then the first paper's again
+        Paper first = Paper.newBuilder().setId("2501.01234").setTitle("Reward hacking").setAbstractText("We study it.")
+                .setAuthors(List.of("A. Author")).setPublished(Instant.parse("2025-01-02T00:00:00Z")).setSource("test")
+                .build();
+        Paper second = Paper.newBuilder(first).setId("2501.05678").setTitle("Another").setUpvotes(7).build();
+        List<Alert> alerts = List.of(alert("a@example.org", first), alert("b@example.org", first),
+                alert("c@example.org", first), alert("a@example.org", second), alert("d@example.org", first));
+        AvroSerde<Alert> plain = AvroSerde.of(Alert.class);
+        AvroSerde<Alert> once = AvroSerde.encodingOnce(Alert.class, Paper.class);
+
+        // When each is encoded by both serdes, in turn
+        for (Alert alert : alerts) {
+            byte[] bytes = once.encode(alert);
+
+            // Then the bytes are the plain serde's, and read back as the alert
+            assertThat(bytes).isEqualTo(plain.encode(alert));
+            assertThat(plain.decode(bytes)).isEqualTo(alert);
+        }
+    }
+
+    private static Alert alert(String recipient, Paper paper) {
+        return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s-" + recipient)).setPaper(paper)
+                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s-" + recipient).setQuery("reward")
+                        .setMatchedTerms(List.of("Reward")).build()))
+                .setMatchedAt(Instant.parse("2025-01-03T00:00:00Z")).build();
     }
 }

@@ -1,5 +1,6 @@
 package io.paperalerts.streams;
 
+import io.paperalerts.avro.AvroSerde;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Paper;
@@ -76,6 +77,12 @@ public final class AlertTopology {
 
     private static final Logger log = LoggerFactory.getLogger(AlertTopology.class);
 
+    /**
+     * The alerts topic's serde, byte for byte, encoding each paper once for all its alerts: the
+     * matcher forwards the one Paper it read, unchanged, in every alert of it.
+     */
+    private static final Serde<Alert> FAN_OUT = AvroSerde.encodingOnce(Alert.class, Paper.class);
+
     private AlertTopology() {
     }
 
@@ -122,7 +129,7 @@ public final class AlertTopology {
         KStream<String, Paper> paperStream = builder.stream(papers.name(),
                 Consumed.with(papers.keySerde(), papers.valueSerde()));
         paperStream.process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
-                .to(alerts.name(), Produced.with(alerts.keySerde(), alerts.valueSerde()));
+                .to(alerts.name(), Produced.with(alerts.keySerde(), FAN_OUT));
 
         var digests = Topics.DIGESTS;
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFERS_STORE),

@@ -156,6 +156,19 @@ public final class AnalyzedPaper {
         return Arrays.copyOfRange(raw, from, to);
     }
 
+    /** The first position of a term in a field, or -1. */
+    int firstPosition(String field, String term) {
+        int[] raw = terms(field).get(term);
+        if (raw == null) {
+            return -1;
+        }
+        int at = PaperAnalyzer.ABSTRACT.equals(field) ? lowerBound(raw, abstractStart) : 1;
+        if (at > raw[0] || (PaperAnalyzer.TITLE.equals(field) && raw[at] >= abstractStart)) {
+            return -1;
+        }
+        return raw[at];
+    }
+
     /** First index in {@code raw[1..count]} holding a position >= {@code position}. */
     private static int lowerBound(int[] raw, int position) {
         int at = Arrays.binarySearch(raw, 1, raw[0] + 1, position);

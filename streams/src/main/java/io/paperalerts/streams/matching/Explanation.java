@@ -28,16 +28,21 @@ public record Explanation(List<String> matched, String snippet) {
                 matched.add(describe(leaf, paper));
             }
         });
-        Span first = spans.stream()
-                .sorted((a, b) -> a.source() == b.source() ? Integer.compare(a.start(), b.start())
-                        : a.source() == paper.paper().getTitle() ? -1 : 1)
-                .findFirst().orElse(null);
+        // The earliest span, the title's before the abstract's.
+        Span first = null;
+        for (Span span : spans) {
+            if (first == null || (span.source() == first.source() ? span.start() < first.start()
+                    : span.source() == paper.paper().getTitle())) {
+                first = span;
+            }
+        }
         return new Explanation(List.copyOf(matched), first == null ? "" : snippet(first));
     }
 
     private static Span firstSpan(Node leaf, AnalyzedPaper paper) {
         if (leaf instanceof Node.Term term) {
-            return spanAt(paper, term.field(), paper.positions(term.field(), term.term()), 0);
+            int position = paper.firstPosition(term.field(), term.term());
+            return position < 0 ? null : paper.span(term.field(), position);
         }
         if (leaf instanceof Node.Prefix prefix) {
             for (String term : paper.termsWithPrefix(prefix.field(), prefix.prefix())) {

@@ -3,6 +3,7 @@ package io.paperalerts.streams.matching;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,7 +19,8 @@ public final class TermStatistics {
     static final long SAMPLE_EVERY = 16;
     private static final int MAX_TERMS = 2_000_000;
 
-    private final List<Map<String, Integer>> documentFrequency =
+    /** A counter per term, so that counting a known term reads the map rather than locking a bin to replace a boxed count. */
+    private final List<Map<String, AtomicInteger>> documentFrequency =
             List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     private final AtomicLong documents = new AtomicLong();
     private final AtomicLong offered = new AtomicLong();
@@ -31,12 +33,17 @@ public final class TermStatistics {
         }
         documents.incrementAndGet();
         for (int group = 0; group < QueryIndex.GROUP_FIELDS.length; group++) {
-            Map<String, Integer> frequencies = documentFrequency.get(group);
+            Map<String, AtomicInteger> frequencies = documentFrequency.get(group);
             for (String term : paper.distinctTerms(group)) {
-                // A bounded vocabulary: once full, new terms stay unknown, i.e. rare, which they likely are.
-                if (frequencies.size() < MAX_TERMS || frequencies.containsKey(term)) {
-                    frequencies.merge(term, 1, Integer::sum);
+                AtomicInteger count = frequencies.get(term);
+                if (count == null) {
+                    // A bounded vocabulary: once full, new terms stay unknown, i.e. rare, which they likely are.
+                    if (frequencies.size() >= MAX_TERMS) {
+                        continue;
+                    }
+                    count = frequencies.computeIfAbsent(term, t -> new AtomicInteger());
                 }
+                count.incrementAndGet();
             }
         }
         return true;
@@ -57,6 +64,7 @@ public final class TermStatistics {
         if (docs < MIN_DOCS) {
             return 1.0 / Math.max(1, anchor.text().length() - 2);
         }
-        return (documentFrequency.get(anchor.group()).getOrDefault(anchor.text(), 0) + 0.5) / (docs + 1.0);
+        AtomicInteger count = documentFrequency.get(anchor.group()).get(anchor.text());
+        return ((count == null ? 0 : count.get()) + 0.5) / (docs + 1.0);
     }
 }
