@@ -174,8 +174,15 @@ public final class AlertMailer {
         textPart.setText(text, StandardCharsets.UTF_8.name(), "plain");
         MimeBodyPart htmlPart = new MimeBodyPart();
         htmlPart.setText(html, StandardCharsets.UTF_8.name(), "html");
+        // Named here, Jakarta Mail need not write each part once more to choose an encoding; quoted-
+        // printable suits any text (lines of the HTML are long, and titles and names may not be ASCII).
+        textPart.setHeader(TRANSFER_ENCODING, QUOTED_PRINTABLE);
+        htmlPart.setHeader(TRANSFER_ENCODING, QUOTED_PRINTABLE);
         return new MimeMultipart("alternative", textPart, htmlPart);
     }
+
+    private static final String TRANSFER_ENCODING = "Content-Transfer-Encoding";
+    private static final String QUOTED_PRINTABLE = "quoted-printable";
 
     /** The same digest always gets the same id, so a re-sent copy is recognisable as such. */
     public static String messageId(Digest digest) {
@@ -363,9 +370,38 @@ public final class AlertMailer {
      * it) are dropped. Right-to-left scripts themselves are kept.
      */
     public static String oneLine(String value) {
-        return value == null ? "" : value.replaceAll("[\\r\\n\\t\\u0085\\u2028\\u2029]+", " ")
-                .replaceAll("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]", "")
-                .replaceAll(" {2,}", " ").strip();
+        if (value == null) {
+            return "";
+        }
+        if (isOneLine(value)) {
+            // Most titles, names and abstracts: nothing to change, and the three passes below are a
+            // regular expression each, for every field of every email.
+            return value;
+        }
+        return SPACES.matcher(UNPRINTABLE.matcher(LINE_BREAKS.matcher(value).replaceAll(" ")).replaceAll(""))
+                .replaceAll(" ").strip();
+    }
+
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n\\t\\u0085\\u2028\\u2029]+");
+    private static final Pattern UNPRINTABLE = Pattern.compile("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]");
+    private static final Pattern SPACES = Pattern.compile(" {2,}");
+
+    /** Whether {@link #oneLine} would return the value as it is: no break, control or override, no double or outer space. */
+    private static boolean isOneLine(String value) {
+        int length = value.length();
+        if (length > 0 && (Character.isWhitespace(value.charAt(0)) || Character.isWhitespace(value.charAt(length - 1)))) {
+            return false;
+        }
+        char previous = 0;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E)
+                    || (c >= 0x2066 && c <= 0x2069) || (c == ' ' && previous == ' ')) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
     }
 
     static String authors(List<String> authors) {

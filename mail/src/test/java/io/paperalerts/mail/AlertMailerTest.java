@@ -342,4 +342,26 @@ class AlertMailerTest {
         assertThat(message.getSubject()).isEqualTo("[paper-alerts] New paper for your subscriptions: Reward models");
         assertThat(html(message).select(".paper .title").text()).isEqualTo("Reward models");
     }
+
+    @Test
+    void shouldMakeOutsideTextOneLineExactlyAsItsThreeRulesSay() {
+        // Given text made of words and of every kind of character the rules touch
+        String[] pieces = {"Reward", "hacking", " ", "  ", "\t", "\r\n", "\n", "\u0085", "\u2028", "\u2029", "\u0000",
+            "\u001b", "\u007f", "\u009f", "\u202a", "\u202e", "\u2066", "\u2069", "\u00a0", "\u3000", "é", "中文",
+            "\u05d0", "-", "=", ".", "\ud83d\ude00"};
+        java.util.Random random = new java.util.Random(20261204);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(8); n > 0; n--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String value = text.toString();
+
+            // When it is made one line, then the result is what the three replacements and a strip give
+            String expected = value.replaceAll("[\\r\\n\\t\\u0085\\u2028\\u2029]+", " ")
+                    .replaceAll("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]", "").replaceAll(" {2,}", " ").strip();
+            assertThat(AlertMailer.oneLine(value)).as("%s", value.chars().mapToObj(Integer::toHexString).toList())
+                    .isEqualTo(expected);
+        }
+    }
 }

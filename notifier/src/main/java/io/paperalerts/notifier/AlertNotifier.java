@@ -522,7 +522,9 @@ public final class AlertNotifier implements AutoCloseable {
         if (fresh.isEmpty()) {
             return Outcome.DONE;
         }
-        Digest toSend = Digest.newBuilder(digest).setAlerts(fresh).build();
+        // A builder copies the whole digest deeply: only when some papers are left out.
+        Digest toSend = fresh.size() == digest.getAlerts().size() ? digest
+                : Digest.newBuilder(digest).setAlerts(fresh).build();
         List<String> paperIds = fresh.stream().map(a -> a.getPaper().getId()).toList();
         MimeMessage message;
         try {
