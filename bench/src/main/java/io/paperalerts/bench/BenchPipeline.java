@@ -58,6 +58,7 @@ final class BenchPipeline implements AutoCloseable {
     private final List<String> subscriptionIds = new ArrayList<>();
     private final List<String> markerRecipients = new ArrayList<>();
     private final Map<String, Object> streamsOverrides;
+    private final Map<String, Object> notifierOverrides;
     private AlertStreamsService streams;
     private AlertNotifier notifier;
     private int sent;
@@ -66,9 +67,11 @@ final class BenchPipeline implements AutoCloseable {
      * @param streamsOverrides settings of the streams service beyond the run's own (e.g. the
      *     instant window)
      */
-    BenchPipeline(String bootstrap, short replication, String runId, Map<String, Object> streamsOverrides)
-            throws IOException {
+    /** @param notifierOverrides settings of the notifier, over the defaults */
+    BenchPipeline(String bootstrap, short replication, String runId, Map<String, Object> streamsOverrides,
+            Map<String, Object> notifierOverrides) throws IOException {
         this.bootstrap = bootstrap;
+        this.notifierOverrides = Map.copyOf(notifierOverrides);
         this.runId = runId;
         this.work = Files.createTempDirectory("paper-alerts-pipeline-bench-");
         this.streamsOverrides = new HashMap<>(streamsOverrides);
@@ -108,15 +111,17 @@ final class BenchPipeline implements AutoCloseable {
     void startNotifier(int smtpPort) throws Exception {
         String group = runId + "-notifier";
         startFromEnd(group, List.of(Topics.DIGESTS.name(), Topics.DIGESTS_RETRY.name()));
-        notifier = new AlertNotifier(new NotifierConfig(Map.of(
+        Map<String, Object> settings = new HashMap<>(notifierOverrides);
+        settings.putAll(Map.of(
                 CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
                 CommonConfig.REPLICATION_FACTOR, streamsOverrides.get(CommonConfig.REPLICATION_FACTOR),
                 MailConfig.SMTP_HOST, "127.0.0.1",
                 MailConfig.SMTP_PORT, String.valueOf(smtpPort),
                 MailConfig.TOKEN_SECRET, "pipeline-benchmark-secret-0123456789",
                 NotifierConfig.GROUP_ID, group,
-                NotifierConfig.STATE_DIR, work.resolve("notifier").toString())), new AlertNotifier.Listener() {
-                });
+                NotifierConfig.STATE_DIR, work.resolve("notifier").toString()));
+        notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() {
+        });
         notifier.start();
     }
 

@@ -97,7 +97,8 @@ public final class MatchingBenchmark {
      */
     private static void run(int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes)
             throws Exception {
-        System.out.printf("Java %s, %d cores, %s, one JVM (-Xmx3g) per engine and size, one thread%n%n",
+        System.out.printf("Java %s, %d cores, %s, one JVM (-Xms3g -Xmx3g) per engine and size, one thread, "
+                + "warm-up as long as the measurement%n%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getRuntimeMXBean().getVmName());
         Result floor = fork("analysis", 0, seconds);
@@ -142,7 +143,8 @@ public final class MatchingBenchmark {
 
     private static Result fork(String engine, int size, double seconds) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx3g", "-cp", System.getProperty("java.class.path"),
+        // A fixed heap, as JMH's forks are usually given: a heap still growing collects more often while measured.
+        Process process = new ProcessBuilder(java, "-Xms3g", "-Xmx3g", "-cp", System.getProperty("java.class.path"),
                 MatchingBenchmark.class.getName(), "engine=" + engine, "size=" + size, "seconds=" + seconds)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -283,13 +285,14 @@ public final class MatchingBenchmark {
         }
     }
 
-    /** Runs the engine over the papers, round after round, for the configured time (a warm-up first). */
+    /** Runs the engine over the papers, round after round, for the configured time (after a warm-up as long). */
     private Result measure(String engine, double load, double heapMb, Function<Paper, Set<String>> match) {
         List<Set<String>> checked = new ArrayList<>();
         for (int i = 0; i < CHECKED_PAPERS; i++) {
             checked.add(match.apply(papers.get(i)));
         }
-        long warmEnd = System.nanoTime() + (long) (Math.min(3, seconds / 2) * 1e9);
+        // As long as the measurement: on two cores the compiler shares the machine with what it compiles.
+        long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
         for (int i = 0; System.nanoTime() < warmEnd; i++) {
             match.apply(papers.get(i % papers.size()));
         }

@@ -2,6 +2,7 @@ package io.paperalerts.bench;
 
 import io.paperalerts.app.PaperAlertsCommand;
 import io.paperalerts.local.EmbeddedKafkaBroker;
+import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -46,12 +47,19 @@ import picocli.CommandLine;
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.PipelineBenchmark \
  *     [runs=latency,burst,sustained,replay] [seconds=60] [replayPapers=1000000] [out=docs/images] \
- *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1]
+ *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1] [smtpConnections=2]
  * </pre>
  */
 public final class PipelineBenchmark {
 
     private static final int WARMUP_PAPERS = 1_100;
+    /**
+     * Traffic before anything is timed, once subscribed: a service measured runs warm (its code
+     * compiled, its stores and caches filled).
+     */
+    private static final double WARM_SECONDS = 15;
+    /** The unreported run that warms the JVM up (see {@link #latency(int, int, double, boolean)}). */
+    private static final double JVM_WARM_SECONDS = 60;
     private static final int[] SUSTAINED_10K_RATES = {500, 1_000, 2_000, 3_000};
     private static final int[] SUSTAINED_100K_RATES = {250, 500, 1_000, 1_500};
 
@@ -71,11 +79,14 @@ public final class PipelineBenchmark {
     private int paperSeed = 1_000_000;
     /** {@code streams.num.threads} of the streams service. */
     private final int streamThreads;
+    /** {@code notifier.smtp.connections} of the notifier, or {@code 0} for its default. */
+    private final int smtpConnections;
 
-    private PipelineBenchmark(String bootstrap, short replication, int streamThreads, BenchCharts charts,
-            CountingSmtpServer smtp) {
+    private PipelineBenchmark(String bootstrap, short replication, int streamThreads, int smtpConnections,
+            BenchCharts charts, CountingSmtpServer smtp) {
         this.bootstrap = bootstrap;
         this.streamThreads = streamThreads;
+        this.smtpConnections = smtpConnections;
         this.replication = replication;
         this.charts = charts;
         this.smtp = smtp;
@@ -91,6 +102,7 @@ public final class PipelineBenchmark {
         String bootstrap = null;
         short replication = 1;
         int streamThreads = 1;
+        int smtpConnections = 0;
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             switch (kv[0]) {
@@ -101,6 +113,7 @@ public final class PipelineBenchmark {
                 case "bootstrap-servers" -> bootstrap = kv[1];
                 case "replication" -> replication = Short.parseShort(kv[1]);
                 case "streamThreads" -> streamThreads = Integer.parseInt(kv[1]);
+                case "smtpConnections" -> smtpConnections = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("Unknown argument " + arg);
             }
         }
@@ -108,17 +121,24 @@ public final class PipelineBenchmark {
         int status;
         try (CountingSmtpServer smtp = CountingSmtpServer.start()) {
             var bench = new PipelineBenchmark(bootstrap == null ? broker.bootstrapServers() : bootstrap, replication,
-                    streamThreads, new BenchCharts(out), smtp);
-            System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s, %d stream thread(s)%n",
-                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                    streamThreads, smtpConnections, new BenchCharts(out), smtp);
+            System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s, %d stream thread(s), %s SMTP "
+                    + "connection(s)%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
-                    broker == null ? bootstrap : "embedded (same JVM)", streamThreads);
+                    broker == null ? bootstrap : "embedded (same JVM)", streamThreads,
+                    smtpConnections == 0 ? NotifierConfig.DEFINITION.defaultValues().get(NotifierConfig.SMTP_CONNECTIONS)
+                            : smtpConnections);
+            // The whole path once, unreported, before anything is measured.
+            bench.latency(10_000, 100, JVM_WARM_SECONDS, false);
             for (String run : runs) {
                 switch (run) {
                     case "latency" -> {
                         bench.latency(10_000, 100, seconds);
                         bench.latency(100_000, 10, seconds);
                     }
+                    // Each of the two alone.
+                    case "latency10k" -> bench.latency(10_000, 100, seconds);
+                    case "latency100k" -> bench.latency(100_000, 10, seconds);
                     case "burst" -> bench.burst(100_000, 2_000);
                     case "sustained" -> {
                         bench.sustained(10_000, SUSTAINED_10K_RATES, seconds / 2);
@@ -148,7 +168,8 @@ public final class PipelineBenchmark {
         String runId = name + "-" + Long.toString(System.currentTimeMillis(), 36);
         Map<String, Object> settings = new java.util.HashMap<>(overrides);
         settings.putIfAbsent(StreamsServiceConfig.NUM_THREADS, String.valueOf(streamThreads));
-        return new BenchPipeline(bootstrap, replication, runId, settings);
+        return new BenchPipeline(bootstrap, replication, runId, settings, smtpConnections == 0 ? Map.of()
+                : Map.of(NotifierConfig.SMTP_CONNECTIONS, String.valueOf(smtpConnections)));
     }
 
     /**
@@ -238,10 +259,12 @@ public final class PipelineBenchmark {
     /**
      * Waits for every expected email, then sends a marker paper that reaches every partition of
      * {@code digests} and waits for its emails: only then is "nothing else arrived" a check.
-     * Records a failure for every missing, duplicated or unexpected pair of the run.
+     * Records a failure for every missing, duplicated or unexpected pair of the run ({@code earlier}:
+     * pairs of the run emailed before what is measured, e.g. in its warm-up).
      */
-    private void verifyEmails(BenchPipeline pipeline, Map<String, List<String>> expected, long baseline,
-            ArrivalLog<Digest> digests, Duration timeout) throws InterruptedException {
+    private void verifyEmails(BenchPipeline pipeline, Map<String, List<String>> expected,
+            Map<String, List<String>> earlier, long baseline, ArrivalLog<Digest> digests, Duration timeout)
+            throws InterruptedException {
         // A digest over digest.max.papers (50) lists the first and counts the others in a note.
         long want = pairs(expected) - digests.omitted();
         try {
@@ -268,7 +291,7 @@ public final class PipelineBenchmark {
         long unexpected = smtp.arrivals().keySet().stream().filter(p -> p.contains(suffix) && !p.startsWith("marker"))
                 .filter(p -> {
                     String[] rp = p.split("\\|", 2);
-                    List<String> recipients = expected.get(rp[1]);
+                    List<String> recipients = expected.getOrDefault(rp[1], earlier.get(rp[1]));
                     return recipients == null || !recipients.contains(rp[0]);
                 }).count();
         if (duplicates > 0) {
@@ -283,6 +306,15 @@ public final class PipelineBenchmark {
 
     /** Papers at a steady rate, each alert emailed at once; latency per (recipient, paper) at each stage. */
     private void latency(int subscriptions, int rate, double seconds) throws Exception {
+        latency(subscriptions, rate, seconds, true);
+    }
+
+    /**
+     * @param measured whether to report it; a run that is not warms the JVM up: on two cores the
+     *     compiler gets a core only now and then while the pipeline runs, and the first run measured
+     *     at 100 papers/s queued emails for minutes that the same run after it sent within a second
+     */
+    private void latency(int subscriptions, int rate, double seconds, boolean measured) throws Exception {
         var corpus = new SyntheticCorpus(42, 40_000);
         try (BenchPipeline pipeline = pipeline("latency" + subscriptions / 1000 + "k",
                 Map.of(StreamsServiceConfig.INSTANT_WINDOW_MS, "0",
@@ -291,6 +323,7 @@ public final class PipelineBenchmark {
             prepare(pipeline, corpus, subscriptions);
             pipeline.startNotifier(smtp.port());
             awaitMarker(pipeline, 0);
+            Map<String, List<String>> warm = warmUp(pipeline, corpus, rate, true);
             long baseline = smtp.pairs();
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = alerts(bootstrap, true, start);
@@ -307,13 +340,17 @@ public final class PipelineBenchmark {
                 sentAt.put(papers.get(i).getId(), pipeline.send(papers.get(i)));
             }
             pipeline.flush();
-            verifyEmails(pipeline, expected, baseline, digests, Duration.ofMinutes(5));
+            verifyEmails(pipeline, expected, warm, baseline, digests, Duration.ofMinutes(5));
             alerts.close();
             digests.close();
             Map<String, long[]> stages = new LinkedHashMap<>();
             stages.put("alert on alerts", latencies(expected, sentAt, alerts::arrival));
             stages.put("digest on digests", latencies(expected, sentAt, digests::arrival));
             stages.put("email accepted by SMTP", latencies(expected, sentAt, smtp::arrival));
+            if (!measured) {
+                System.err.printf("%s: warm-up, not reported%n", pipeline.runId());
+                return;
+            }
             String memory = memory(pipeline);
             String label = String.format("latency, %d papers/s for %.0f s (%,d alerts)", rate, seconds, pairs(expected));
             stages.forEach((stage, samples) -> rows.add(String.format("| %s | %,d | %s: p50 / p95 / p99 / max | %s | %s | %s |",
@@ -323,6 +360,32 @@ public final class PipelineBenchmark {
                     String.format("Paper sent -> ..., %,d subscriptions, %d papers/s, instant, no window", subscriptions, rate),
                     stages);
         }
+    }
+
+    /**
+     * Papers at the rate for {@link #WARM_SECONDS}, untimed, then waits until the streams service
+     * has matched them and, with {@code emails}, until their emails were accepted.
+     */
+    private Map<String, List<String>> warmUp(BenchPipeline pipeline, SyntheticCorpus corpus, int rate, boolean emails)
+            throws Exception {
+        List<Paper> papers = papers(pipeline, corpus, (int) (rate * WARM_SECONDS));
+        Map<String, List<String>> expected = expected(pipeline, papers);
+        long pairs = emails ? pairs(expected) : 0;
+        long before = smtp.pairs();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < papers.size(); i++) {
+            long due = t0 + (long) (i * 1e9 / rate);
+            while (System.nanoTime() < due) {
+                LockSupport.parkNanos(due - System.nanoTime());
+            }
+            pipeline.send(papers.get(i));
+        }
+        pipeline.flush();
+        BenchPipeline.await(Duration.ofMinutes(10), "the warm-up papers to be matched", () -> lagOf(pipeline) == 0);
+        if (emails) {
+            BenchPipeline.await(Duration.ofMinutes(10), "the warm-up emails", () -> smtp.pairs() - before >= pairs);
+        }
+        return expected;
     }
 
     /** Sends the n-th marker paper and waits for its emails: the whole path works and is warm. */
@@ -409,7 +472,7 @@ public final class PipelineBenchmark {
                 failures.add(pipeline.runId() + ": " + alertsFound + " of " + want + " expected alerts on alerts, "
                         + alerts.duplicates() + " twice");
             }
-            verifyEmails(pipeline, expected, baseline, digests, Duration.ofSeconds(5));
+            verifyEmails(pipeline, expected, Map.of(), baseline, digests, Duration.ofSeconds(5));
             digests.close();
             String memory = memory(pipeline);
             String label = String.format("burst: %,d papers at once (sent in %.1f s), %,d alerts, %,d emails "
@@ -439,6 +502,7 @@ public final class PipelineBenchmark {
         var corpus = new SyntheticCorpus(42, 40_000);
         try (BenchPipeline pipeline = pipeline("sustained" + subscriptions / 1000 + "k", Map.of())) {
             prepare(pipeline, corpus, subscriptions);
+            warmUp(pipeline, corpus, rates[0], false);
             int total = Arrays.stream(rates).map(r -> (int) (r * stepSeconds)).sum();
             List<Paper> papers = papers(pipeline, corpus, total);
             long want = expectedPairs(pipeline, papers);
