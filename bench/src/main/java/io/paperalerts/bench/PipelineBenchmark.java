@@ -47,7 +47,7 @@ import picocli.CommandLine;
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.PipelineBenchmark \
  *     [runs=latency,burst,sustained,replay] [seconds=60] [replayPapers=1000000] [out=docs/images] \
- *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1] [smtpConnections=2]
+ *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1] [smtpConnections=2] [streams.KEY=VALUE ...]
  * </pre>
  */
 public final class PipelineBenchmark {
@@ -81,10 +81,13 @@ public final class PipelineBenchmark {
     private final int streamThreads;
     /** {@code notifier.smtp.connections} of the notifier, or {@code 0} for its default. */
     private final int smtpConnections;
+    /** Settings of the streams service given on the command line, under those a run sets itself. */
+    private final Map<String, Object> streamsSettings;
 
     private PipelineBenchmark(String bootstrap, short replication, int streamThreads, int smtpConnections,
-            BenchCharts charts, CountingSmtpServer smtp) {
+            Map<String, Object> streamsSettings, BenchCharts charts, CountingSmtpServer smtp) {
         this.bootstrap = bootstrap;
+        this.streamsSettings = Map.copyOf(streamsSettings);
         this.streamThreads = streamThreads;
         this.smtpConnections = smtpConnections;
         this.replication = replication;
@@ -103,6 +106,7 @@ public final class PipelineBenchmark {
         short replication = 1;
         int streamThreads = 1;
         int smtpConnections = 0;
+        Map<String, Object> streamsSettings = new java.util.HashMap<>();
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             switch (kv[0]) {
@@ -114,14 +118,20 @@ public final class PipelineBenchmark {
                 case "replication" -> replication = Short.parseShort(kv[1]);
                 case "streamThreads" -> streamThreads = Integer.parseInt(kv[1]);
                 case "smtpConnections" -> smtpConnections = Integer.parseInt(kv[1]);
-                default -> throw new IllegalArgumentException("Unknown argument " + arg);
+                default -> {
+                    // A setting of the streams service (e.g. streams.compression.type=lz4), checked by its config.
+                    if (!StreamsServiceConfig.DEFINITION.names().contains(kv[0]) || kv.length < 2) {
+                        throw new IllegalArgumentException("Unknown argument " + arg);
+                    }
+                    streamsSettings.put(kv[0], kv[1]);
+                }
             }
         }
         EmbeddedKafkaBroker broker = bootstrap == null ? EmbeddedKafkaBroker.start() : null;
         int status;
         try (CountingSmtpServer smtp = CountingSmtpServer.start()) {
             var bench = new PipelineBenchmark(bootstrap == null ? broker.bootstrapServers() : bootstrap, replication,
-                    streamThreads, smtpConnections, new BenchCharts(out), smtp);
+                    streamThreads, smtpConnections, streamsSettings, new BenchCharts(out), smtp);
             System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s, %d stream thread(s), %s SMTP "
                     + "connection(s)%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
@@ -166,7 +176,8 @@ public final class PipelineBenchmark {
 
     private BenchPipeline pipeline(String name, Map<String, Object> overrides) throws Exception {
         String runId = name + "-" + Long.toString(System.currentTimeMillis(), 36);
-        Map<String, Object> settings = new java.util.HashMap<>(overrides);
+        Map<String, Object> settings = new java.util.HashMap<>(streamsSettings);
+        settings.putAll(overrides);
         settings.putIfAbsent(StreamsServiceConfig.NUM_THREADS, String.valueOf(streamThreads));
         return new BenchPipeline(bootstrap, replication, runId, settings, smtpConnections == 0 ? Map.of()
                 : Map.of(NotifierConfig.SMTP_CONNECTIONS, String.valueOf(smtpConnections)));
