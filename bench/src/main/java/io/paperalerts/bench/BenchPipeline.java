@@ -228,17 +228,30 @@ final class BenchPipeline implements AutoCloseable {
         return lag(runId, Topics.PAPERS.name());
     }
 
+    /**
+     * Whether the streams service has processed every alert on {@code alerts} (its archive and
+     * digest stores written): at most one record is left per partition, the marker that ends the
+     * last transaction, which Kafka Streams may commit before or after.
+     */
+    boolean alertsSettled() throws ExecutionException, InterruptedException {
+        return lags(runId, Topics.ALERTS.name()).values().stream().allMatch(lag -> lag <= 1);
+    }
+
     private long lag(String group, String topic) throws ExecutionException, InterruptedException {
+        return lags(group, topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private Map<TopicPartition, Long> lags(String group, String topic) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        long lag = 0;
+        Map<TopicPartition, Long> lags = new HashMap<>();
         for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
             OffsetAndMetadata at = committed.get(entry.getKey());
-            lag += entry.getValue().offset() - (at == null ? 0 : at.offset());
+            lags.put(entry.getKey(), entry.getValue().offset() - (at == null ? 0 : at.offset()));
         }
-        return lag;
+        return lags;
     }
 
     AlertStreamsService streams() {
