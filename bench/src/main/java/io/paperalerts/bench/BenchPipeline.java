@@ -224,8 +224,8 @@ final class BenchPipeline implements AutoCloseable {
     }
 
     /** Papers written but not yet processed by the streams service (its committed offsets on papers). */
-    long papersLag() throws ExecutionException, InterruptedException {
-        return lag(runId, Topics.PAPERS.name());
+    long papersLag() {
+        return lags(Topics.PAPERS.name()).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -233,25 +233,29 @@ final class BenchPipeline implements AutoCloseable {
      * digest stores written): at most one record is left per partition, the marker that ends the
      * last transaction, which Kafka Streams may commit before or after.
      */
-    boolean alertsSettled() throws ExecutionException, InterruptedException {
-        return lags(runId, Topics.ALERTS.name()).values().stream().allMatch(lag -> lag <= 1);
+    boolean alertsSettled() {
+        return lags(Topics.ALERTS.name()).values().stream().allMatch(lag -> lag <= 1);
     }
 
-    private long lag(String group, String topic) throws ExecutionException, InterruptedException {
-        return lags(group, topic).values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private Map<TopicPartition, Long> lags(String group, String topic) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        Map<TopicPartition, Long> lags = new HashMap<>();
-        for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
-            OffsetAndMetadata at = committed.get(entry.getKey());
-            lags.put(entry.getKey(), entry.getValue().offset() - (at == null ? 0 : at.offset()));
+    /** Per partition of the topic, records the streams service has not committed yet. */
+    private Map<TopicPartition, Long> lags(String topic) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, Long> lags = new HashMap<>();
+            for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata at = committed.get(entry.getKey());
+                lags.put(entry.getKey(), entry.getValue().offset() - (at == null ? 0 : at.offset()));
+            }
+            return lags;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Reading the lag of " + runId + " on " + topic, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted reading the lag of " + runId + " on " + topic, e);
         }
-        return lags;
     }
 
     AlertStreamsService streams() {

@@ -193,27 +193,11 @@ public final class PipelineBenchmark {
             pipeline.send(pipeline.paper(corpus, i));
         }
         pipeline.flush();
-        BenchPipeline.await(Duration.ofMinutes(2), "the warm-up papers to be read", () -> lagOf(pipeline) == 0);
+        BenchPipeline.await(Duration.ofMinutes(2), "the warm-up papers to be read", () -> pipeline.papersLag() == 0);
         long loading = System.nanoTime();
         pipeline.subscribe(corpus, subscriptions, DeliveryMode.INSTANT);
         System.err.printf("%s: %,d subscriptions loaded in %.1f s%n", pipeline.runId(), subscriptions,
                 (System.nanoTime() - loading) / 1e9);
-    }
-
-    private static boolean alertsSettled(BenchPipeline pipeline) {
-        try {
-            return pipeline.alertsSettled();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long lagOf(BenchPipeline pipeline) {
-        try {
-            return pipeline.papersLag();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Papers of the corpus not used by another run of this JVM (the corpus is seeded: runs compare). */
@@ -400,7 +384,7 @@ public final class PipelineBenchmark {
             pipeline.send(papers.get(i));
         }
         pipeline.flush();
-        BenchPipeline.await(Duration.ofMinutes(10), "the warm-up papers to be matched", () -> lagOf(pipeline) == 0);
+        BenchPipeline.await(Duration.ofMinutes(10), "the warm-up papers to be matched", () -> pipeline.papersLag() == 0);
         if (emails) {
             BenchPipeline.await(Duration.ofMinutes(10), "the warm-up emails", () -> smtp.pairs() - before >= pairs);
         }
@@ -539,7 +523,7 @@ public final class PipelineBenchmark {
                 long midLag = -1;
                 for (int i = 0; i < n; i++) {
                     if (i == n / 2) {
-                        midLag = lagOf(pipeline);
+                        midLag = pipeline.papersLag();
                     }
                     long due = stepStart + (long) (i * 1e9 / rate);
                     while (System.nanoTime() < due) {
@@ -548,12 +532,12 @@ public final class PipelineBenchmark {
                     pipeline.send(papers.get(next++));
                     if (System.nanoTime() - lastSample > 500_000_000L) {
                         lastSample = System.nanoTime();
-                        samples.add(new double[] {(lastSample - t0) / 1e9, lagOf(pipeline), rate});
+                        samples.add(new double[] {(lastSample - t0) / 1e9, pipeline.papersLag(), rate});
                     }
                 }
                 stepStart += (long) (n * 1e9 / rate);
                 pipeline.flush();
-                long lag = lagOf(pipeline);
+                long lag = pipeline.papersLag();
                 samples.add(new double[] {(System.nanoTime() - t0) / 1e9, lag, rate});
                 steps.append(String.format("%s%,d/s: lag %,d", steps.length() == 0 ? "" : "; ", rate, lag));
                 if (lag <= 2L * rate || lag <= midLag + rate / 2) {
@@ -561,9 +545,9 @@ public final class PipelineBenchmark {
                 }
             }
             long drainStart = System.nanoTime();
-            long lagAtStop = lagOf(pipeline);
-            while (lagOf(pipeline) > 0) {
-                samples.add(new double[] {(System.nanoTime() - t0) / 1e9, lagOf(pipeline), 0});
+            long lagAtStop = pipeline.papersLag();
+            while (pipeline.papersLag() > 0) {
+                samples.add(new double[] {(System.nanoTime() - t0) / 1e9, pipeline.papersLag(), 0});
                 Thread.sleep(500);
             }
             double drainRate = lagAtStop / Math.max(0.001, (System.nanoTime() - drainStart) / 1e9);
@@ -606,16 +590,16 @@ public final class PipelineBenchmark {
                 List<Paper> papers = papers(pipeline, corpus, Math.min(chunk, count - done));
                 want += expectedPairs(pipeline, papers);
                 papers.forEach(pipeline::send);
-                while (lagOf(pipeline) > 50_000) {
+                while (pipeline.papersLag() > 50_000) {
                     Thread.sleep(200);
                 }
             }
             pipeline.flush();
-            BenchPipeline.await(Duration.ofHours(2), "the papers to be matched", () -> lagOf(pipeline) == 0);
+            BenchPipeline.await(Duration.ofHours(2), "the papers to be matched", () -> pipeline.papersLag() == 0);
             double firstSeconds = (System.nanoTime() - first) / 1e9;
             // The archive and the digests still take in the alerts after the papers are matched: left
             // to run on into the replay, that work was timed as the replay's.
-            BenchPipeline.await(Duration.ofHours(1), "the alerts to be archived and buffered", () -> alertsSettled(pipeline));
+            BenchPipeline.await(Duration.ofHours(1), "the alerts to be archived and buffered", pipeline::alertsSettled);
             double settledSeconds = (System.nanoTime() - first) / 1e9 - firstSeconds;
             pipeline.stopStreams();
 
@@ -633,10 +617,10 @@ public final class PipelineBenchmark {
             ArrivalLog<Alert> alerts = alerts(bootstrap, true, start);
             long replayStart = System.nanoTime();
             pipeline.startStreams(false);
-            long replayed = lagOf(pipeline);
+            long replayed = pipeline.papersLag();
             List<double[]> samples = new ArrayList<>();
             while (true) {
-                long lag = lagOf(pipeline);
+                long lag = pipeline.papersLag();
                 samples.add(new double[] {(System.nanoTime() - replayStart) / 1e9, lag});
                 if (lag == 0) {
                     break;
