@@ -32,23 +32,39 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CountingSmtpServer implements AutoCloseable {
 
+    /**
+     * Which paper ids of an accepted email the server notes. Only a test changes it, to have
+     * the server lose a pair or see one twice, as a broken pipeline would, and check that the
+     * benchmark fails.
+     */
+    @FunctionalInterface
+    interface Noting {
+        List<String> paperIds(String recipient, List<String> paperIds);
+    }
+
     private final ServerSocket socket;
+    private final Noting noting;
     private final Thread acceptor;
     private final Map<String, Long> firstArrival = new ConcurrentHashMap<>();
     private final List<String> duplicates = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong emails = new AtomicLong();
     private volatile boolean running = true;
 
-    private CountingSmtpServer(ServerSocket socket) {
+    private CountingSmtpServer(ServerSocket socket, Noting noting) {
         this.socket = socket;
+        this.noting = noting;
         this.acceptor = new Thread(this::acceptAll, "counting-smtp-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
     static CountingSmtpServer start() {
+        return start((recipient, paperIds) -> paperIds);
+    }
+
+    static CountingSmtpServer start(Noting noting) {
         try {
-            return new CountingSmtpServer(new ServerSocket(0, 64, InetAddress.getLoopbackAddress()));
+            return new CountingSmtpServer(new ServerSocket(0, 64, InetAddress.getLoopbackAddress()), noting);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,7 +165,7 @@ final class CountingSmtpServer implements AutoCloseable {
         long now = System.currentTimeMillis();
         emails.incrementAndGet();
         String recipient = String.valueOf(to).toLowerCase(Locale.ROOT);
-        for (String paper : paperIds(headers)) {
+        for (String paper : noting.paperIds(recipient, paperIds(headers))) {
             if (firstArrival.putIfAbsent(recipient + "|" + paper, now) != null) {
                 duplicates.add(recipient + "|" + paper);
             }

@@ -47,19 +47,15 @@ import picocli.CommandLine;
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.PipelineBenchmark \
  *     [runs=latency,burst,sustained,replay] [seconds=60] [replayPapers=1000000] [out=docs/images] \
- *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1] [smtpConnections=2] [streams.KEY=VALUE ...]
+ *     [--bootstrap-servers=HOST:PORT] [replication=1] [streamThreads=1] [smtpConnections=2] [streams.KEY=VALUE ...] \
+ *     [jvmWarmSeconds=60] [warmSeconds=15] [emailTimeoutSeconds=300]
  * </pre>
  */
 public final class PipelineBenchmark {
 
     private static final int WARMUP_PAPERS = 1_100;
-    /**
-     * Traffic before anything is timed, once subscribed: a service measured runs warm (its code
-     * compiled, its stores and caches filled).
-     */
-    private static final double WARM_SECONDS = 15;
-    /** The unreported run that warms the JVM up (see {@link #latency(int, int, double, boolean)}). */
-    private static final double JVM_WARM_SECONDS = 60;
+    /** The seed of the first paper a run sends after {@link #WARMUP_PAPERS}; each run takes the next ones. */
+    static final int FIRST_PAPER_SEED = 1_000_000;
     private static final int[] SUSTAINED_10K_RATES = {500, 1_000, 2_000, 3_000};
     private static final int[] SUSTAINED_100K_RATES = {250, 500, 1_000, 1_500};
 
@@ -76,7 +72,14 @@ public final class PipelineBenchmark {
         }
     };
     private final List<String> failures = new ArrayList<>();
-    private int paperSeed = 1_000_000;
+    private int paperSeed = FIRST_PAPER_SEED;
+    /**
+     * Seconds of traffic before anything is timed, once subscribed: a service measured runs warm
+     * (its code compiled, its stores and caches filled).
+     */
+    private final double warmSeconds;
+    /** How long a latency run waits for its emails before the missing ones fail it. */
+    private final Duration emailTimeout;
     /** {@code streams.num.threads} of the streams service. */
     private final int streamThreads;
     /** {@code notifier.smtp.connections} of the notifier, or {@code 0} for its default. */
@@ -85,8 +88,11 @@ public final class PipelineBenchmark {
     private final Map<String, Object> streamsSettings;
 
     private PipelineBenchmark(String bootstrap, short replication, int streamThreads, int smtpConnections,
-            Map<String, Object> streamsSettings, BenchCharts charts, CountingSmtpServer smtp) {
+            Map<String, Object> streamsSettings, double warmSeconds, Duration emailTimeout, BenchCharts charts,
+            CountingSmtpServer smtp) {
         this.bootstrap = bootstrap;
+        this.warmSeconds = warmSeconds;
+        this.emailTimeout = emailTimeout;
         this.streamsSettings = Map.copyOf(streamsSettings);
         this.streamThreads = streamThreads;
         this.smtpConnections = smtpConnections;
@@ -98,6 +104,24 @@ public final class PipelineBenchmark {
     public static void main(String[] args) throws Exception {
         // Before any logger exists: test-support's configuration would win on the class path.
         System.setProperty("log4j2.configurationFile", "log4j2-pipeline.properties");
+        List<String> failures;
+        try (CountingSmtpServer smtp = CountingSmtpServer.start()) {
+            failures = run(args, smtp);
+        } catch (Exception e) {
+            // Exit here: the clients' and the broker's threads would keep the JVM up after a failed run.
+            e.printStackTrace();
+            System.exit(2);
+            return;
+        }
+        System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * Runs the benchmark as the command line says, emailing to {@code smtp}; prints the table.
+     *
+     * @return what went wrong (a missing, duplicated or unexpected email, ...); empty when every run's result holds
+     */
+    static List<String> run(String[] args, CountingSmtpServer smtp) throws Exception {
         List<String> runs = List.of("latency", "burst", "sustained", "replay");
         double seconds = 60;
         int replayPapers = 1_000_000;
@@ -106,6 +130,9 @@ public final class PipelineBenchmark {
         short replication = 1;
         int streamThreads = 1;
         int smtpConnections = 0;
+        double jvmWarmSeconds = 60;
+        double warmSeconds = 15;
+        Duration emailTimeout = Duration.ofMinutes(5);
         Map<String, Object> streamsSettings = new java.util.HashMap<>();
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
@@ -118,6 +145,9 @@ public final class PipelineBenchmark {
                 case "replication" -> replication = Short.parseShort(kv[1]);
                 case "streamThreads" -> streamThreads = Integer.parseInt(kv[1]);
                 case "smtpConnections" -> smtpConnections = Integer.parseInt(kv[1]);
+                case "jvmWarmSeconds" -> jvmWarmSeconds = Double.parseDouble(kv[1]);
+                case "warmSeconds" -> warmSeconds = Double.parseDouble(kv[1]);
+                case "emailTimeoutSeconds" -> emailTimeout = Duration.ofSeconds(Long.parseLong(kv[1]));
                 default -> {
                     // A setting of the streams service (e.g. streams.compression.type=lz4), checked by its config.
                     if (!StreamsServiceConfig.DEFINITION.names().contains(kv[0]) || kv.length < 2) {
@@ -128,10 +158,9 @@ public final class PipelineBenchmark {
             }
         }
         EmbeddedKafkaBroker broker = bootstrap == null ? EmbeddedKafkaBroker.start() : null;
-        int status;
-        try (CountingSmtpServer smtp = CountingSmtpServer.start()) {
+        try {
             var bench = new PipelineBenchmark(bootstrap == null ? broker.bootstrapServers() : bootstrap, replication,
-                    streamThreads, smtpConnections, streamsSettings, new BenchCharts(out), smtp);
+                    streamThreads, smtpConnections, streamsSettings, warmSeconds, emailTimeout, new BenchCharts(out), smtp);
             System.out.printf("Java %s, %d cores, %s, max heap %d MB, broker %s, %d stream thread(s), %s SMTP "
                     + "connection(s)%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20,
@@ -139,7 +168,9 @@ public final class PipelineBenchmark {
                     smtpConnections == 0 ? NotifierConfig.DEFINITION.defaultValues().get(NotifierConfig.SMTP_CONNECTIONS)
                             : smtpConnections);
             // The whole path once, unreported, before anything is measured.
-            bench.latency(10_000, 100, JVM_WARM_SECONDS, false);
+            if (jvmWarmSeconds > 0) {
+                bench.latency(10_000, 100, jvmWarmSeconds, false);
+            }
             for (String run : runs) {
                 switch (run) {
                     case "latency" -> {
@@ -165,13 +196,12 @@ public final class PipelineBenchmark {
             System.out.println("|---|---:|---|---:|---|---:|---:|");
             bench.rows.forEach(System.out::println);
             bench.failures.forEach(f -> System.out.println("FAILED: " + f));
-            status = bench.failures.isEmpty() ? 0 : 1;
+            return List.copyOf(bench.failures);
         } finally {
             if (broker != null) {
                 broker.close();
             }
         }
-        System.exit(status);
     }
 
     private BenchPipeline pipeline(String name, Map<String, Object> overrides) throws Exception {
@@ -273,11 +303,10 @@ public final class PipelineBenchmark {
         try {
             // The server's count first (cheap, so the benchmark does not take the CPU it measures), then each pair.
             BenchPipeline.await(timeout, want + " emailed pairs", () -> smtp.pairs() - baseline >= want);
-            BenchPipeline.await(Duration.ofSeconds(30), want + " emailed pairs", () -> emailed(expected) >= want);
+            Duration pairs = timeout.compareTo(Duration.ofSeconds(30)) < 0 ? timeout : Duration.ofSeconds(30);
+            BenchPipeline.await(pairs, want + " emailed pairs", () -> emailed(expected) >= want);
         } catch (IllegalStateException e) {
-            failures.add(pipeline.runId() + ": " + (want - emailed(expected)) + " of " + want
-                    + " expected (recipient, paper) pairs were neither emailed nor counted as omitted");
-            return;
+            // Missing pairs: the audit below names them, beside any duplicated or unexpected ones.
         }
         Paper marker = pipeline.marker(1);
         pipeline.send(marker);
@@ -287,24 +316,13 @@ public final class PipelineBenchmark {
                     .allMatch(r -> smtp.arrival(r, marker.getId()) != null));
         } catch (IllegalStateException e) {
             failures.add(pipeline.runId() + ": the marker paper sent last was not emailed to every partition");
-            return;
         }
-        String suffix = "@" + pipeline.runId() + ".bench|";
-        long duplicates = smtp.duplicates().stream().filter(p -> p.contains(suffix)).count();
-        long unexpected = smtp.arrivals().keySet().stream().filter(p -> p.contains(suffix) && !p.startsWith("marker"))
-                .filter(p -> {
-                    String[] rp = p.split("\\|", 2);
-                    List<String> recipients = expected.getOrDefault(rp[1], earlier.get(rp[1]));
-                    return recipients == null || !recipients.contains(rp[0]);
-                }).count();
-        if (duplicates > 0) {
-            failures.add(pipeline.runId() + ": " + duplicates + " (recipient, paper) pairs were emailed twice");
-        }
-        if (unexpected > 0) {
-            failures.add(pipeline.runId() + ": " + unexpected + " (recipient, paper) pairs were emailed that do not match");
-        }
-        System.err.printf("%s: %,d pairs emailed once each (%,d more counted in digests over the size limit), "
-                + "%d duplicates, %d unexpected%n", pipeline.runId(), want, digests.omitted(), duplicates, unexpected);
+        EmailAudit audit = EmailAudit.of(pipeline.runId(), expected, earlier, digests.omitted(), smtp.arrivals(),
+                smtp.duplicates());
+        failures.addAll(audit.failures());
+        System.err.printf("%s: %,d of %,d pairs emailed (%,d more counted in digests over the size limit), "
+                + "%d duplicates, %d unexpected%n", pipeline.runId(), audit.expected() - audit.missing(), audit.expected(),
+                digests.omitted(), audit.duplicated(), audit.unexpected());
     }
 
     /** Papers at a steady rate, each alert emailed at once; latency per (recipient, paper) at each stage. */
@@ -343,7 +361,7 @@ public final class PipelineBenchmark {
                 sentAt.put(papers.get(i).getId(), pipeline.send(papers.get(i)));
             }
             pipeline.flush();
-            verifyEmails(pipeline, expected, warm, baseline, digests, Duration.ofMinutes(5));
+            verifyEmails(pipeline, expected, warm, baseline, digests, emailTimeout);
             alerts.close();
             digests.close();
             Map<String, long[]> stages = new LinkedHashMap<>();
@@ -366,12 +384,12 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * Papers at the rate for {@link #WARM_SECONDS}, untimed, then waits until the streams service
+     * Papers at the rate for {@link #warmSeconds}, untimed, then waits until the streams service
      * has matched them and, with {@code emails}, until their emails were accepted.
      */
     private Map<String, List<String>> warmUp(BenchPipeline pipeline, SyntheticCorpus corpus, int rate, boolean emails)
             throws Exception {
-        List<Paper> papers = papers(pipeline, corpus, (int) (rate * WARM_SECONDS));
+        List<Paper> papers = papers(pipeline, corpus, (int) (rate * warmSeconds));
         Map<String, List<String>> expected = expected(pipeline, papers);
         long pairs = emails ? pairs(expected) : 0;
         long before = smtp.pairs();
