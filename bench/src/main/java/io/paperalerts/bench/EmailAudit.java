@@ -29,16 +29,8 @@ record EmailAudit(String runId, long expected, long missing, long duplicated, lo
     static EmailAudit of(String runId, Map<String, List<String>> expected, Map<String, List<String>> earlier,
             long omitted, Map<String, Long> arrivals, Collection<String> duplicates) {
         String suffix = "@" + runId + ".bench|";
-        long pairs = 0;
-        long emailed = 0;
-        for (var entry : expected.entrySet()) {
-            for (String recipient : entry.getValue()) {
-                pairs++;
-                if (arrivals.containsKey(recipient + "|" + entry.getKey())) {
-                    emailed++;
-                }
-            }
-        }
+        long pairs = pairs(expected);
+        long emailed = found(expected, (recipient, paperId) -> arrivals.get(recipient + "|" + paperId));
         long duplicated = duplicates.stream().filter(p -> p.contains(suffix)).count();
         long unexpected = arrivals.keySet().stream().filter(p -> p.contains(suffix) && !p.startsWith("marker"))
                 .filter(p -> {
@@ -47,6 +39,30 @@ record EmailAudit(String runId, long expected, long missing, long duplicated, lo
                     return recipients == null || !recipients.contains(rp[0]);
                 }).count();
         return new EmailAudit(runId, pairs - omitted, Math.max(0, pairs - omitted - emailed), duplicated, unexpected);
+    }
+
+    /** When a pair arrived somewhere (a topic, the SMTP server), or {@code null}. */
+    @FunctionalInterface
+    interface Arrival {
+        Long at(String recipient, String paperId);
+    }
+
+    /** How many (recipient, paper) pairs: paper id -> recipients. */
+    static long pairs(Map<String, List<String>> pairs) {
+        return pairs.values().stream().mapToLong(List::size).sum();
+    }
+
+    /** How many of the pairs have arrived. */
+    static long found(Map<String, List<String>> pairs, Arrival arrival) {
+        long found = 0;
+        for (var entry : pairs.entrySet()) {
+            for (String recipient : entry.getValue()) {
+                if (arrival.at(recipient, entry.getKey()) != null) {
+                    found++;
+                }
+            }
+        }
+        return found;
     }
 
     /** One line per kind of wrong pair; empty when the run's emails are right. */

@@ -253,29 +253,12 @@ public final class PipelineBenchmark {
         return papers.stream().mapToLong(p -> pipeline.expectedRecipients(p).size()).sum();
     }
 
-    private static long pairs(Map<String, List<String>> expected) {
-        return expected.values().stream().mapToLong(List::size).sum();
-    }
-
     private long emailed(Map<String, List<String>> expected) {
-        return found(expected, smtp::arrival);
+        return EmailAudit.found(expected, smtp::arrival);
     }
 
     private static long onTopic(ArrivalLog<?> log, Map<String, List<String>> expected) {
-        return found(expected, log::arrival);
-    }
-
-    /** How many expected pairs have arrived. */
-    private static long found(Map<String, List<String>> expected, Arrival arrival) {
-        long found = 0;
-        for (var entry : expected.entrySet()) {
-            for (String recipient : entry.getValue()) {
-                if (arrival.at(recipient, entry.getKey()) != null) {
-                    found++;
-                }
-            }
-        }
-        return found;
+        return EmailAudit.found(expected, log::arrival);
     }
 
     /** @param keepPairs whether to note each pair's arrival; if not, alerts are counted (one pair each), not decoded */
@@ -299,7 +282,7 @@ public final class PipelineBenchmark {
             Map<String, List<String>> earlier, long baseline, ArrivalLog<Digest> digests, Duration timeout)
             throws InterruptedException {
         // A digest over digest.max.papers (50) lists the first and counts the others in a note.
-        long want = pairs(expected) - digests.omitted();
+        long want = EmailAudit.pairs(expected) - digests.omitted();
         try {
             // The server's count first (cheap, so the benchmark does not take the CPU it measures), then each pair.
             BenchPipeline.await(timeout, want + " emailed pairs", () -> smtp.pairs() - baseline >= want);
@@ -373,7 +356,8 @@ public final class PipelineBenchmark {
                 return;
             }
             String memory = memory(pipeline);
-            String label = String.format("latency, %d papers/s for %.0f s (%,d alerts)", rate, seconds, pairs(expected));
+            String label = String.format("latency, %d papers/s for %.0f s (%,d alerts)", rate, seconds,
+                    EmailAudit.pairs(expected));
             stages.forEach((stage, samples) -> rows.add(String.format("| %s | %,d | %s: p50 / p95 / p99 / max | %s | %s | %s |",
                     label, subscriptions, stage, percentiles(samples),
                     stage.startsWith("email") ? "p99 < 1 s" : "", memory)));
@@ -391,7 +375,7 @@ public final class PipelineBenchmark {
             throws Exception {
         List<Paper> papers = papers(pipeline, corpus, (int) (rate * warmSeconds));
         Map<String, List<String>> expected = expected(pipeline, papers);
-        long pairs = emails ? pairs(expected) : 0;
+        long pairs = emails ? EmailAudit.pairs(expected) : 0;
         long before = smtp.pairs();
         long t0 = System.nanoTime();
         for (int i = 0; i < papers.size(); i++) {
@@ -418,11 +402,8 @@ public final class PipelineBenchmark {
                 .allMatch(r -> smtp.arrival(r, marker.getId()) != null));
     }
 
-    private interface Arrival {
-        Long at(String recipient, String paperId);
-    }
-
-    private static long[] latencies(Map<String, List<String>> expected, Map<String, Long> sentAt, Arrival arrival) {
+    private static long[] latencies(Map<String, List<String>> expected, Map<String, Long> sentAt,
+            EmailAudit.Arrival arrival) {
         List<Long> out = new ArrayList<>();
         for (var entry : expected.entrySet()) {
             for (String recipient : entry.getValue()) {
@@ -460,7 +441,7 @@ public final class PipelineBenchmark {
             long baseline = smtp.pairs();
             List<Paper> papers = papers(pipeline, corpus, count);
             Map<String, List<String>> expected = expected(pipeline, papers);
-            long want = pairs(expected);
+            long want = EmailAudit.pairs(expected);
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = alerts(bootstrap, true, start);
             ArrivalLog<Digest> digests = digests(bootstrap, start);
@@ -564,8 +545,8 @@ public final class PipelineBenchmark {
             }
             long drainStart = System.nanoTime();
             long lagAtStop = pipeline.papersLag();
-            while (pipeline.papersLag() > 0) {
-                samples.add(new double[] {(System.nanoTime() - t0) / 1e9, pipeline.papersLag(), 0});
+            for (long lag = lagAtStop; lag > 0; lag = pipeline.papersLag()) {
+                samples.add(new double[] {(System.nanoTime() - t0) / 1e9, lag, 0});
                 Thread.sleep(500);
             }
             double drainRate = lagAtStop / Math.max(0.001, (System.nanoTime() - drainStart) / 1e9);
