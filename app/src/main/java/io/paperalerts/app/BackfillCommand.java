@@ -1,6 +1,6 @@
 package io.paperalerts.app;
 
-import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
@@ -70,12 +70,12 @@ final class BackfillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
-        List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
+        KafkaClients clients = ServiceOptions.clients(config);
         Instant since = since();
-        List<Subscription> chosen = chosen(CompactedTopics.latest(bootstrap, Topics.SUBSCRIPTIONS));
+        List<Subscription> chosen = chosen(CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS));
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
-        Backfill.Result result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
+        Backfill.Result result = new Backfill(clients, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
                 .run(chosen, since, dryRun, bar);
         bar.finish();
         for (Digest digest : result.digests()) {

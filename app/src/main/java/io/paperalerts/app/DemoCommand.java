@@ -5,6 +5,7 @@ import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
@@ -39,8 +40,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -101,9 +100,9 @@ final class DemoCommand implements Callable<Integer> {
         console.flush();
         try (EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start() : EmbeddedKafkaBroker.start(data);
              EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+             Admin admin = KafkaClients.of(broker.bootstrapServers()).admin()) {
             TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
-            register(broker.bootstrapServers(), subscribers);
+            register(KafkaClients.of(broker.bootstrapServers()), subscribers);
 
             Path stateDir = broker.dataDir().resolve("streams-state");
             var streamsConfig = new StreamsServiceConfig(Map.of(
@@ -187,11 +186,11 @@ final class DemoCommand implements Callable<Integer> {
         return samples;
     }
 
-    private void register(String bootstrapServers, Map<String, String> subscribers) throws Exception {
+    private void register(KafkaClients clients, Map<String, String> subscribers) throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         var topic = Topics.SUBSCRIPTIONS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+        try (var producer = clients.producer(Map.<String, Object>of(
+                ProducerConfig.ACKS_CONFIG, "all"),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (var entry : subscribers.entrySet()) {
                 String email = entry.getKey().substring(0, entry.getKey().indexOf('='));

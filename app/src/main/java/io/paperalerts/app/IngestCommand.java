@@ -7,19 +7,18 @@ import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.source.PaperSource;
 import io.paperalerts.ingest.source.SourceScheduler;
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaStartup;
+import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.OperationsServer;
 import io.paperalerts.operations.ServiceMetrics;
-import io.paperalerts.topics.TopicProvisioner;
-import io.paperalerts.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,10 +46,8 @@ final class IngestCommand implements Callable<Integer> {
 
     IngestConfig config() {
         IngestConfig config = new IngestConfig(service.resolve(IngestConfig.DEFINITION, Map.of()));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
-            TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
-        }
+        KafkaStartup.prepare(KafkaClients.of(config), ServiceAccess.ingest(),
+                config.getShort(CommonConfig.REPLICATION_FACTOR));
         return config;
     }
 
@@ -98,7 +95,7 @@ final class IngestCommand implements Callable<Integer> {
             PrometheusMeterRegistry metrics = ServiceMetrics.create("ingest");
             scheduler.bindTo(metrics);
             publisher.bindTo(metrics);
-            BrokerCheck broker = new BrokerCheck(config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+            BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
             OperationsServer operations = OperationsServer.start(config.getInt(IngestConfig.METRICS_PORT), metrics,
                     scheduler.health(broker));
             scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: " + e));

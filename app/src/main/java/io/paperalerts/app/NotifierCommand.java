@@ -1,7 +1,7 @@
 package io.paperalerts.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
@@ -43,7 +43,7 @@ final class NotifierCommand implements Callable<Integer> {
         AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() { });
         PrometheusMeterRegistry metrics = ServiceMetrics.create("notifier");
         notifier.bindTo(metrics);
-        BrokerCheck broker = new BrokerCheck(config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+        BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
         OperationsServer operations = OperationsServer.start(config.getInt(NotifierConfig.METRICS_PORT), metrics,
                 notifier.health(broker));
         Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));

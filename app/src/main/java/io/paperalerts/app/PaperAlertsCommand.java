@@ -1,15 +1,17 @@
 package io.paperalerts.app;
 
+import io.paperalerts.kafka.KafkaProblem;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code paper-alerts} command line. */
 @Command(name = "paper-alerts", mixinStandardHelpOptions = true, version = "paper-alerts 0.1.0",
         description = "Email alerts for new research papers, on Kafka.",
         subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, NotifierCommand.class,
             MatchCommand.class, SubscriptionCommands.Subscribe.class, SubscriptionCommands.ListSubscriptions.class,
-            SubscriptionCommands.Unsubscribe.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, ProbeCommand.class, TopicsCommand.class, BrokerCommand.class, ConfigCommand.class})
+            SubscriptionCommands.Unsubscribe.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, ProbeCommand.class, TopicsCommand.class, AclsCommand.class, BrokerCommand.class, ConfigCommand.class})
 public final class PaperAlertsCommand {
 
     public static void main(String[] args) {
@@ -23,6 +25,21 @@ public final class PaperAlertsCommand {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("Configuration error: " + e.getMessage());
                 return 2;
+            }
+            // Kafka refusing who we are or what we may do: one line naming the cause.
+            KafkaProblem problem = KafkaProblem.explain(e, null);
+            if (problem != null) {
+                cmd.getErr().println("Error: " + problem.getMessage());
+                return 1;
+            }
+            // A Kafka client that could not even be made (e.g. SASL without a login configured).
+            if (e instanceof KafkaException) {
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                cmd.getErr().println("Error: " + e.getMessage() + (root == e ? "" : ": " + root.getMessage()));
+                return 1;
             }
             // Refusals the code words for the user (a running group, an invalid stored query).
             if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {

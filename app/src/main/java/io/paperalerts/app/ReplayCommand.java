@@ -1,17 +1,15 @@
 package io.paperalerts.app;
 
-import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
-import java.time.Duration;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,9 +42,9 @@ final class ReplayCommand {
         int rewindStreams(Topic<?, ?> topic) throws InterruptedException {
             var config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
             String groupId = config.getString(StreamsServiceConfig.APPLICATION_ID);
-            List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
+            KafkaClients clients = ServiceOptions.clients(config);
             Instant at = TimeOption.parse(spec, "--from", from);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            try (Admin admin = clients.admin()) {
                 // A service killed a moment ago is still a member until its session ends: wait for that.
                 Duration wait = Duration.ofMillis(config.getInt(GroupMembership.SESSION_TIMEOUT_MS)).plusSeconds(5);
                 ConsumerGroupRewind.awaitNoMembers(admin, groupId, wait, force, spec.commandLine().getOut());

@@ -2,9 +2,12 @@ package io.paperalerts.app;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.Settings;
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaStartup;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Option;
 
@@ -29,5 +32,15 @@ final class ServiceOptions {
             LogFormat.json();
         }
         return resolved;
+    }
+
+    /**
+     * The Kafka clients of a command, once the cluster has answered them: a command fails within
+     * seconds naming what is wrong (protocol, credentials, certificate), not after clients retried.
+     */
+    static KafkaClients clients(AbstractConfig config) {
+        KafkaClients clients = KafkaClients.of(config);
+        KafkaStartup.awaitCluster(clients);
+        return clients;
     }
 }

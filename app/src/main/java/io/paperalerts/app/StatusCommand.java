@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topic;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -83,23 +83,21 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConfigDef definition = CommonConfig.define(new ConfigDef());
-        List<String> bootstrap = new AbstractConfig(definition, service.resolve(definition, Map.of()))
-                .getList(CommonConfig.BOOTSTRAP_SERVERS);
-        Status status = read(bootstrap, Instant.now());
+        KafkaClients clients = ServiceOptions.clients(new AbstractConfig(definition, service.resolve(definition, Map.of())));
+        Status status = read(clients, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().registerModule(new SimpleModule().addSerializer(Instant.class,
                     ToStringSerializer.instance)).writerWithDefaultPrettyPrinter().writeValueAsString(status));
         } else {
-            print(status, String.join(",", bootstrap), out);
+            print(status, String.join(",", clients.bootstrapServers()), out);
         }
         out.flush();
         return status.attention().isEmpty() ? 0 : 1;
     }
 
-    static Status read(List<String> bootstrap, Instant now) throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+    static Status read(KafkaClients clients, Instant now) throws InterruptedException, ExecutionException {
+        try (Admin admin = clients.admin(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
             Set<String> existing = admin.listTopics().names().get();
             List<TopicStatus> topics = new ArrayList<>();
@@ -120,13 +118,13 @@ final class StatusCommand implements Callable<Integer> {
             List<GroupStatus> groups = groups(admin);
             Map<String, Integer> subscriptions = new TreeMap<>();
             if (existing.contains(Topics.SUBSCRIPTIONS.name())) {
-                for (Subscription s : CompactedTopics.latest(bootstrap, Topics.SUBSCRIPTIONS).values()) {
+                for (Subscription s : CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values()) {
                     subscriptions.merge(s.getStatus().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
                 }
             }
             Map<String, List<Failure>> failures = new LinkedHashMap<>();
             for (Topic<byte[], byte[]> topic : List.of(Topics.DEAD_LETTERS, Topics.PAPERS_REJECTED, Topics.DELIVERIES_FAILED)) {
-                failures.put(topic.name(), existing.contains(topic.name()) ? newest(bootstrap, topic, ends) : List.of());
+                failures.put(topic.name(), existing.contains(topic.name()) ? newest(clients, topic, ends) : List.of());
             }
             List<String> attention = new ArrayList<>();
             failures.get(Topics.DEAD_LETTERS.name()).stream().filter(f -> f.time().isAfter(now.minus(RECENT)))
@@ -161,11 +159,10 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** The newest records of a failure topic, newest first, with the reason in their headers. */
-    private static List<Failure> newest(List<String> bootstrap, Topic<byte[], byte[]> topic,
+    private static List<Failure> newest(KafkaClients clients, Topic<byte[], byte[]> topic,
             Map<TopicPartition, Long> ends) {
         List<Failure> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var consumer = clients.consumer(Map.<String, Object>of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = ends.keySet().stream().filter(p -> p.topic().equals(topic.name())).toList();

@@ -1,7 +1,7 @@
 package io.paperalerts.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.ServiceMetrics;
@@ -46,7 +46,7 @@ final class StreamsCommand implements Callable<Integer> {
         AlertStreamsService streams = new AlertStreamsService(config).start();
         PrometheusMeterRegistry metrics = ServiceMetrics.create("streams");
         streams.bindTo(metrics);
-        BrokerCheck broker = new BrokerCheck(config.getList(CommonConfig.BOOTSTRAP_SERVERS));
+        BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
         streams.awaitRunning(Duration.ofMinutes(5));
         RegistrationServer registration = new RegistrationServer(registrationConfig, streams, streams,
                 config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC(), metrics, streams.health(broker)).start();

@@ -3,7 +3,7 @@ package io.paperalerts.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
@@ -68,8 +67,8 @@ final class SubscriptionCommands {
             return new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
         }
 
-        List<String> bootstrap() {
-            return config().getList(CommonConfig.BOOTSTRAP_SERVERS);
+        KafkaClients clients() {
+            return ServiceOptions.clients(config());
         }
 
         /** @return the exit code: 0 for 2xx, 1 otherwise (the API's reason printed) */
@@ -158,13 +157,13 @@ final class SubscriptionCommands {
                 throw new ParameterException(target.spec.commandLine(), "--" + option(e.field()) + ": " + e.getMessage());
             }
             StreamsServiceConfig config = target.config();
-            List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
-            write(bootstrap, subscription.getId(), subscription);
+            KafkaClients clients = ServiceOptions.clients(config);
+            write(clients, subscription.getId(), subscription);
             PrintWriter out = target.spec.commandLine().getOut();
             out.printf("subscribed %s to %s (%s, active), id %s%n", subscription.getEmail(), AlertMailer.describe(subscription),
                     subscription.getDelivery().name().toLowerCase(Locale.ROOT), subscription.getId());
             if (backfillDays > 0) {
-                var result = new Backfill(bootstrap, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
+                var result = new Backfill(clients, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
                         .runRequestedDays(subscription);
                 out.printf("backfill: %d papers read, %d digest(s) sent to the notifier%n", result.papersRead(),
                         result.digests().size());
@@ -199,7 +198,7 @@ final class SubscriptionCommands {
                         JSON.createObjectNode().put("email", email)));
             }
             PrintWriter out = target.spec.commandLine().getOut();
-            List<Subscription> found = CompactedTopics.latest(target.bootstrap(), Topics.SUBSCRIPTIONS).values().stream()
+            List<Subscription> found = CompactedTopics.latest(target.clients(), Topics.SUBSCRIPTIONS).values().stream()
                     .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), email))
                     .sorted(java.util.Comparator.comparing(Subscription::getCreated)).toList();
             for (Subscription s : found) {
@@ -244,12 +243,12 @@ final class SubscriptionCommands {
                 return target.call("DELETE", "/api/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
                         + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null);
             }
-            List<String> bootstrap = target.bootstrap();
-            Subscription current = CompactedTopics.latest(bootstrap, Topics.SUBSCRIPTIONS).get(id);
+            KafkaClients clients = target.clients();
+            Subscription current = CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).get(id);
             if (current == null) {
                 throw new ParameterException(target.spec.commandLine(), "--id: no subscription '" + id + "'");
             }
-            write(bootstrap, id, Subscription.newBuilder(current).setStatus(SubscriptionStatus.CANCELLED).build());
+            write(clients, id, Subscription.newBuilder(current).setStatus(SubscriptionStatus.CANCELLED).build());
             target.spec.commandLine().getOut().printf("unsubscribed %s (%s from \"%s\")%n", id, current.getEmail(),
                     current.getQuery());
             target.spec.commandLine().getOut().flush();
@@ -257,10 +256,10 @@ final class SubscriptionCommands {
         }
     }
 
-    private static void write(List<String> bootstrap, String id, Subscription subscription) throws InterruptedException {
+    private static void write(KafkaClients clients, String id, Subscription subscription) throws InterruptedException {
         var topic = Topics.SUBSCRIPTIONS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+        try (var producer = clients.producer(Map.<String, Object>of(
+                ProducerConfig.ACKS_CONFIG, "all"),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();
         } catch (ExecutionException e) {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
@@ -34,8 +33,7 @@ final class TopicsCommand implements Callable<Integer> {
     public Integer call() {
         var config = new AbstractConfig(DEFINITION, service.resolve(DEFINITION, Map.of()));
         PrintWriter console = spec.commandLine().getOut();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
+        try (Admin admin = ServiceOptions.clients(config).admin()) {
             Set<String> created = TopicProvisioner.createMissing(admin, Topics.ALL,
                     config.getShort(CommonConfig.REPLICATION_FACTOR));
             for (Topic<?, ?> topic : Topics.ALL) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.Settings;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.NotifierConfig;
 import java.nio.file.Files;
@@ -21,11 +22,13 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** There is no Docker engine here, so the compose file is checked against the code it runs. */
 class DockerComposeTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String KAFKA_ENV = "PAPER_ALERTS_KAFKA_";
 
     private final JsonNode compose = read();
 
@@ -74,7 +77,7 @@ class DockerComposeTest {
 
     @Test
     void shouldRunEveryServiceOfTheRepositoryWithAKafkaAndAnSmtpServer() {
-        assertThat(builtServices()).contains("ingest", "streams", "notifier", "topics");
+        assertThat(builtServices()).contains("ingest", "streams", "notifier", "topics", "acls");
         assertThat(compose.at("/services/kafka/image").asText()).startsWith("apache/kafka:");
         assertThat(compose.at("/services/mailpit/image").asText()).startsWith("axllent/mailpit:");
         assertThat(Files.exists(ROOT.resolve("Dockerfile"))).isTrue();
@@ -91,16 +94,21 @@ class DockerComposeTest {
         assertThat(published).isNotEmpty().allSatisfy(port -> assertThat(port).contains(" 127.0.0.1:"));
     }
 
+    private static ConfigDef definition(String command) {
+        return command.equals("acls") ? AclsCommand.DEFINITION : ConfigCommand.SERVICES.get(command);
+    }
+
     @Test
     void shouldOnlySetEnvironmentKeysTheServiceActuallyReads() {
         for (String name : builtServices()) {
             JsonNode service = compose.get("services").get(name);
             String command = command(service);
-            ConfigDef definition = ConfigCommand.SERVICES.get(command);
+            ConfigDef definition = definition(command);
             assertThat(definition).as("service %s runs unknown command %s", name, command).isNotNull();
             Set<String> known = definition.names().stream().map(Settings::envName).collect(Collectors.toSet());
             Set<String> set = new TreeSet<>();
             service.get("environment").fieldNames().forEachRemaining(set::add);
+            set.removeIf(key -> key.startsWith(KAFKA_ENV)); // checked by the next test
 
             assertThat(set).as("environment of %s", name).isNotEmpty().isSubsetOf(known);
 
@@ -108,6 +116,46 @@ class DockerComposeTest {
             var values = Settings.resolve(definition, null, textValues(service.get("environment")), Map.of());
             assertThat(new AbstractConfig(definition, values).getList(CommonConfig.BOOTSTRAP_SERVERS))
                     .as("%s must reach the kafka service", name).containsExactly("kafka:9092");
+        }
+    }
+
+    @Test
+    void shouldConnectEveryServiceOverSaslSslAsItsOwnUserWithSecretsItIsGiven(@TempDir Path secrets) throws Exception {
+        // Given the secrets make-certs.sh makes, where compose mounts them
+        Set<String> declared = new TreeSet<>();
+        compose.get("secrets").properties().forEach(e -> {
+            declared.add(e.getKey());
+            assertThat(e.getValue().get("file").asText()).isEqualTo("ops/security/local/" + e.getKey());
+        });
+        assertThat(declared).contains("truststore.p12", "store.password", "kafka.p12", "admin.password",
+                "ingest.password", "streams.password", "notifier.password");
+        for (String secret : declared) {
+            Files.writeString(secrets.resolve(secret), "secret-of-" + secret);
+        }
+        Map<String, String> users = Map.of("topics", "admin", "acls", "admin", "streams", "streams",
+                "notifier", "notifier", "ingest", "ingest", "sample", "ingest");
+        for (String name : builtServices()) {
+            JsonNode service = compose.get("services").get(name);
+            Map<String, String> environment = new HashMap<>();
+            // Compose reads $$ as a $ and mounts each secret at /run/secrets/NAME.
+            textValues(service.get("environment")).forEach((key, value) ->
+                    environment.put(key, value.replace("$$", "$").replace("/run/secrets", secrets.toString())));
+            ConfigDef definition = definition(command(service));
+
+            // Then its Kafka settings are ones Kafka's clients take, secrets resolved, as its own user
+            KafkaClients clients = KafkaClients.of(new AbstractConfig(definition,
+                    Settings.resolve(definition, null, environment, Map.of()), false));
+            assertThat(clients.securityProtocol()).as(name).isEqualTo("SASL_SSL");
+            assertThat(clients.principal()).as(name).isEqualTo("user '" + users.get(name) + "' (SCRAM-SHA-512)");
+            assertThat(new org.apache.kafka.clients.admin.AdminClientConfig(clients.adminConfig(Map.of()))
+                    .getPassword("sasl.jaas.config").value()).as(name)
+                    .contains("password=\"secret-of-" + users.get(name) + ".password\"");
+
+            // And it is given exactly the secrets its settings read: the truststore's and its own
+            Set<String> given = new TreeSet<>();
+            service.get("secrets").forEach(secret -> given.add(secret.asText()));
+            assertThat(given).as(name).containsExactlyInAnyOrder("truststore.p12", "store.password",
+                    users.get(name) + ".password");
         }
     }
 

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,7 +39,7 @@ class SubscriptionCommandsTest {
     Path stateDir;
 
     private static Map<String, Subscription> subscriptions() {
-        return CompactedTopics.latest(List.of(kafka.bootstrapServers()), Topics.SUBSCRIPTIONS);
+        return CompactedTopics.latest(kafka.clients(), Topics.SUBSCRIPTIONS);
     }
 
     @Test

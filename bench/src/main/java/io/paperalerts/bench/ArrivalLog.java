@@ -1,5 +1,7 @@
 package io.paperalerts.bench;
 
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.topics.Topic;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import io.paperalerts.topics.Topic;
 
 /**
  * Reads a topic {@code read_committed} from its end at creation, as a subscriber of the pipeline
@@ -52,8 +53,7 @@ final class ArrivalLog<V> implements AutoCloseable {
         this.paperIds = paperIds;
         this.keepPairs = keepPairs;
         this.startMs = startMs;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.consumer = KafkaClients.of(bootstrap).consumer(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
                 new StringDeserializer(), new ByteArrayDeserializer());

@@ -1,5 +1,6 @@
 package io.paperalerts.bench;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
@@ -15,8 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -39,14 +38,14 @@ public final class BackfillBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         SyntheticCorpus corpus = new SyntheticCorpus(42, 40_000);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-            List<String> bootstrap = List.of(broker.bootstrapServers());
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            KafkaClients clients = KafkaClients.of(broker.bootstrapServers());
+            try (Admin admin = clients.admin()) {
                 TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
             }
             Instant since = Instant.now().minusSeconds(60);
             long publishStart = System.nanoTime();
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 20,
+            try (var producer = clients.producer(Map.<String, Object>of(
+                    ProducerConfig.LINGER_MS_CONFIG, 20,
                     ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                     Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer())) {
                 for (int i = 0; i < paperCount; i++) {
@@ -57,7 +56,7 @@ public final class BackfillBenchmark {
             System.err.printf("published %,d papers in %.1f s%n", paperCount, (System.nanoTime() - publishStart) / 1e9);
             List<Subscription> one = subscriptions(corpus, 1);
             List<Subscription> thousand = subscriptions(corpus, 1_000);
-            Backfill backfill = new Backfill(bootstrap, 50, Clock.systemUTC());
+            Backfill backfill = new Backfill(clients, 50, Clock.systemUTC());
             backfill.run(one, since, true, (r, t, e) -> { });
             double[] oneRate = new double[rounds];
             double[] thousandRate = new double[rounds];

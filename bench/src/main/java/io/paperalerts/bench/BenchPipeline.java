@@ -1,6 +1,7 @@
 package io.paperalerts.bench;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,6 +50,7 @@ final class BenchPipeline implements AutoCloseable {
     static final String MARKER_WORD = "zzbenchmarker";
 
     private final String bootstrap;
+    private final KafkaClients clients;
     private final String runId;
     private final Path work;
     private final Admin admin;
@@ -76,10 +77,11 @@ final class BenchPipeline implements AutoCloseable {
         this.work = Files.createTempDirectory("paper-alerts-pipeline-bench-");
         this.streamsOverrides = new HashMap<>(streamsOverrides);
         this.streamsOverrides.put(CommonConfig.REPLICATION_FACTOR, String.valueOf(replication));
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        KafkaClients clients = KafkaClients.of(bootstrap);
+        this.clients = clients;
+        this.admin = clients.admin();
         TopicProvisioner.createMissing(admin, Topics.ALL, replication);
-        this.papers = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.ACKS_CONFIG, "all"),
+        this.papers = clients.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.ACKS_CONFIG, "all"),
                 Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
     }
 
@@ -145,8 +147,7 @@ final class BenchPipeline implements AutoCloseable {
     void subscribe(SyntheticCorpus corpus, int count, DeliveryMode mode) throws Exception {
         var topic = Topics.SUBSCRIPTIONS;
         Instant now = Instant.now();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+        try (var producer = clients.producer(Map.<String, Object>of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (int i = 0; i < count; i++) {
                 write(producer, subscription(runId + "-s" + i, "r" + i + "@" + runId + ".bench", corpus.subscription(), mode, now));
@@ -315,8 +316,7 @@ final class BenchPipeline implements AutoCloseable {
         }
         papers.close();
         var topic = Topics.SUBSCRIPTIONS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 20), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(Map.<String, Object>of(ProducerConfig.LINGER_MS_CONFIG, 20), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             for (String id : subscriptionIds) {
                 producer.send(new ProducerRecord<>(topic.name(), id, null));
             }

@@ -1,5 +1,6 @@
 package io.paperalerts.bench;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.schemas.Alert;
@@ -18,8 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,7 +49,8 @@ public final class DeliveryRecordBenchmark {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
              EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start()) {
             String bootstrap = broker.bootstrapServers();
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            KafkaClients clients = KafkaClients.of(bootstrap);
+            try (Admin admin = clients.admin()) {
                 TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
             }
             long writeStart = System.nanoTime();
@@ -105,7 +105,7 @@ public final class DeliveryRecordBenchmark {
         notifier.start();
         Instant started = Instant.now();
         var topic = Topics.DIGESTS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        try (var producer = KafkaClients.of(bootstrap).producer(Map.of(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), recipient, digest(recipient))).get();
         }
@@ -137,8 +137,7 @@ public final class DeliveryRecordBenchmark {
         for (int r = 0; r < RECIPIENTS; r++) {
             partitionOf[r] = Topics.DIGESTS.partitionOf(recipient(r));
         }
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var producer = KafkaClients.of(bootstrap).producer(Map.<String, Object>of(
                 ProducerConfig.ACKS_CONFIG, "1",
                 ProducerConfig.LINGER_MS_CONFIG, 50,
                 ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,

@@ -3,8 +3,8 @@ package io.paperalerts.ingest;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,8 +46,11 @@ public final class PaperPublisher implements AutoCloseable {
     private KafkaClientMetrics clientMetrics;
 
     public PaperPublisher(IngestConfig config) {
-        this(() -> new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.getList(CommonConfig.BOOTSTRAP_SERVERS),
+        this(KafkaClients.of(config), config);
+    }
+
+    private PaperPublisher(KafkaClients clients, IngestConfig config) {
+        this(() -> clients.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, config.getString(IngestConfig.CLIENT_ID),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",

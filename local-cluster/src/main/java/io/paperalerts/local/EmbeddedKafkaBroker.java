@@ -10,7 +10,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -67,15 +69,37 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return start(dataDir, deleteOnClose, 0);
     }
 
+    /**
+     * Starts a broker on a fresh temporary folder, deleted on {@link #close()}, whose clients must
+     * speak TLS and authenticate, and whose ACLs allow nothing but what they grant.
+     */
+    public static EmbeddedKafkaBroker startSecured(BrokerSecurity security) {
+        try {
+            return start(Files.createTempDirectory("paper-alerts-kafka-"), true, 0, security);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a temporary folder for Kafka", e);
+        }
+    }
+
     private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int requestedPort) {
+        return start(dataDir, deleteOnClose, requestedPort, null);
+    }
+
+    private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int requestedPort,
+            BrokerSecurity security) {
         try {
             Files.createDirectories(dataDir);
             Properties ports = loadOrChoosePorts(dataDir, requestedPort);
             int brokerPort = requestedPort > 0 ? requestedPort : Integer.parseInt(ports.getProperty("broker"));
             int controllerPort = Integer.parseInt(ports.getProperty("controller"));
             Properties props = serverProperties(dataDir, brokerPort, controllerPort);
+            List<String> formatArguments = List.of();
+            if (security != null) {
+                props = security.apply(props, brokerPort, freePort(), controllerPort);
+                formatArguments = security.formatArguments();
+            }
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
-                format(dataDir, props);
+                format(dataDir, props, formatArguments);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -108,15 +132,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void format(Path dataDir, Properties props) throws IOException {
+    private static void format(Path dataDir, Properties props, List<String> moreArguments) throws IOException {
         Path file = dataDir.resolve("server.properties");
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             props.store(writer, "embedded paper-alerts broker");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int status = StorageTool.execute(new String[] {
-            "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString(), "--standalone"
-        }, new PrintStream(output, true, StandardCharsets.UTF_8));
+        List<String> arguments = new ArrayList<>(List.of(
+                "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString(), "--standalone"));
+        arguments.addAll(moreArguments);
+        int status = StorageTool.execute(arguments.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed: "
                     + output.toString(StandardCharsets.UTF_8));

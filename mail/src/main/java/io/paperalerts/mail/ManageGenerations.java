@@ -1,16 +1,14 @@
 package io.paperalerts.mail;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -28,20 +26,20 @@ public final class ManageGenerations implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
-    private final List<String> bootstrapServers;
+    private final KafkaClients clients;
     private final Thread reader;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile RuntimeException failure;
 
-    private ManageGenerations(List<String> bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
-        this.reader = bootstrapServers == null ? null : new Thread(this::follow, "manage-generations");
+    private ManageGenerations(KafkaClients clients) {
+        this.clients = clients;
+        this.reader = clients == null ? null : new Thread(this::follow, "manage-generations");
     }
 
     /** Follows the topic; returns once it has read what was there when it started. */
-    public static ManageGenerations follow(List<String> bootstrapServers) {
-        ManageGenerations generations = new ManageGenerations(bootstrapServers);
+    public static ManageGenerations follow(KafkaClients clients) {
+        ManageGenerations generations = new ManageGenerations(clients);
         generations.reader.setDaemon(true);
         generations.reader.start();
         try {
@@ -75,8 +73,8 @@ public final class ManageGenerations implements AutoCloseable {
         }
         long next = current(address) + 1;
         var topic = Topics.MANAGE_GENERATIONS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
+        try (var producer = clients.producer(Map.<String, Object>of(
+                ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WAIT.toMillis()),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), address, String.valueOf(next)))
@@ -101,8 +99,7 @@ public final class ManageGenerations implements AutoCloseable {
 
     private void follow() {
         var topic = Topics.MANAGE_GENERATIONS;
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (var consumer = clients.consumer(Map.<String, Object>of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             var partitions = topic.assignAll(consumer);

@@ -9,6 +9,10 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.fingerprint.Sha256;
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaProblem;
+import io.paperalerts.kafka.KafkaStartup;
+import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
@@ -28,39 +32,36 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -133,6 +134,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final DeliveryStore deliveryStore;
     private final ManageGenerations generations;
     private volatile Throwable crash;
+    private final KafkaClients clients;
     /** Partitions of digests this instance owns now (read by the readiness check). */
     private volatile int assigned;
     /** Null while the SMTP server answers; else why it cannot be reached. */
@@ -162,18 +164,18 @@ public final class AlertNotifier implements AutoCloseable {
             worker.setDaemon(true);
             return worker;
         });
-        List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
+        this.clients = KafkaClients.of(config);
+        KafkaStartup.prepare(clients, ServiceAccess.notifier(config.getString(NotifierConfig.GROUP_ID)),
+                config.getShort(CommonConfig.REPLICATION_FACTOR));
         Uuid deliveriesTopicId;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
+        try (Admin admin = clients.admin()) {
             TopicProvisioner.requireSamePartitions(admin, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES);
             deliveriesTopicId = TopicProvisioner.topicId(admin, Topics.DELIVERIES);
         }
-        this.generations = ManageGenerations.follow(bootstrap);
+        this.generations = ManageGenerations.follow(clients);
         this.mailer = new AlertMailer(config.getString(MailConfig.MAIL_FROM),
                 AlertMailer.Links.of(config, Clock.systemUTC(), generations));
         Map<String, Object> consumerProperties = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, config.getString(NotifierConfig.GROUP_ID),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -184,13 +186,12 @@ public final class AlertNotifier implements AutoCloseable {
                 // needs partition n of the delivery record only.
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName()));
         GroupMembership.of(config).configure(consumerProperties, "");
-        this.consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.consumer = clients.consumer(consumerProperties, new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = clients.producer(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.deliveryStore = new DeliveryStore(bootstrap, Path.of(config.getString(NotifierConfig.STATE_DIR)), deliveriesTopicId);
+        this.deliveryStore = new DeliveryStore(clients, Path.of(config.getString(NotifierConfig.STATE_DIR)), deliveriesTopicId);
         this.thread = new Thread(this::run, "alert-notifier");
     }
 
@@ -318,8 +319,13 @@ public final class AlertNotifier implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            crash = e;
-            log.error("Notifier stopped: {}", e.toString(), e);
+            KafkaProblem refused = e instanceof RuntimeException ? KafkaProblem.explain(e, clients) : null;
+            crash = refused == null ? e : refused;
+            if (refused != null) {
+                log.error("Notifier stopped: {}", refused.getMessage());
+            } else {
+                log.error("Notifier stopped: {}", e.toString(), e);
+            }
         } finally {
             closeClients();
         }

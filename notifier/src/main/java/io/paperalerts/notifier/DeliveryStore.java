@@ -1,5 +1,6 @@
 package io.paperalerts.notifier;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,8 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,7 +60,7 @@ final class DeliveryStore implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
-    private final List<String> bootstrapServers;
+    private final KafkaClients clients;
     private final Path directory;
     private final byte[] topicId;
     private final Producer<String, String> producer;
@@ -89,13 +88,12 @@ final class DeliveryStore implements AutoCloseable {
     }
 
     /** @param topicId the id of the {@code deliveries} topic in this cluster */
-    DeliveryStore(List<String> bootstrapServers, Path directory, Uuid topicId) {
-        this.bootstrapServers = bootstrapServers;
+    DeliveryStore(KafkaClients clients, Path directory, Uuid topicId) {
+        this.clients = clients;
         this.directory = directory;
         this.topicId = bytes(topicId.toString());
         var topic = Topics.DELIVERIES;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = clients.producer(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 // Each email waits for its record: lingering (5 ms by default) would be most of the send.
@@ -249,8 +247,7 @@ final class DeliveryStore implements AutoCloseable {
         }
         long start = System.nanoTime();
         long read = 0;
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (var consumer = clients.consumer(Map.<String, Object>of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024),

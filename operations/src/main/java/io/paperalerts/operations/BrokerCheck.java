@@ -1,6 +1,6 @@
 package io.paperalerts.operations;
 
-import java.util.List;
+import io.paperalerts.kafka.KafkaClients;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +18,8 @@ public final class BrokerCheck implements AutoCloseable {
     private static final int TIMEOUT_MS = 3_000;
     private final Admin admin;
 
-    public BrokerCheck(List<String> bootstrapServers) {
-        this.admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public BrokerCheck(KafkaClients clients) {
+        this.admin = clients.admin(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000));

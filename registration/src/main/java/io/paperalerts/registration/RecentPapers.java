@@ -1,5 +1,6 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.matching.AnalyzedPaper;
 import io.paperalerts.streams.matching.Explanation;
@@ -42,7 +43,7 @@ final class RecentPapers implements AutoCloseable {
     private final Map<String, Seen> papers;
     private volatile boolean running = true;
 
-    RecentPapers(List<String> bootstrapServers, int capacity, SubscriptionMatcher analyzer) {
+    RecentPapers(KafkaClients clients, int capacity, SubscriptionMatcher analyzer) {
         this.capacity = capacity;
         this.analyzer = analyzer;
         this.papers = new LinkedHashMap<>(capacity * 2, 0.75f, false) {
@@ -51,8 +52,7 @@ final class RecentPapers implements AutoCloseable {
                 return size() > RecentPapers.this.capacity;
             }
         };
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = clients.consumer(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());

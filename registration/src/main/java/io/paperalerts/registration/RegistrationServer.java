@@ -4,6 +4,9 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaStartup;
+import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
@@ -75,8 +78,10 @@ public final class RegistrationServer implements AutoCloseable {
     public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
             int backfillMaxPapers, Clock clock, PrometheusMeterRegistry metrics, Health health) {
         this.clock = clock;
-        List<String> bootstrap = config.getList(CommonConfig.BOOTSTRAP_SERVERS);
-        this.generations = ManageGenerations.follow(bootstrap);
+        KafkaClients clients = KafkaClients.of(config);
+        KafkaStartup.prepare(clients, ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID)),
+                config.getShort(CommonConfig.REPLICATION_FACTOR));
+        this.generations = ManageGenerations.follow(clients);
         AlertMailer.Links links = AlertMailer.Links.of(config, clock, generations);
         Duration confirmTtl = Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS));
         LinkChecks checks = new LinkChecks(links, links.tokens().withLifetime(confirmTtl), generations);
@@ -84,10 +89,10 @@ public final class RegistrationServer implements AutoCloseable {
         RequestGuards guards = new RequestGuards(limits,
                 new ClientAddress(config.getList(RegistrationConfig.TRUSTED_PROXIES)), links.origin());
         SubscriptionMatcher checker = new SubscriptionMatcher();
-        this.recent = new RecentPapers(bootstrap, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
-        this.subscriptions = new Subscriptions(bootstrap, directory, confirmTtl, clock);
-        this.backfills = new BackfillRequests(bootstrap, config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
-                new Backfill(bootstrap, backfillMaxPapers, clock));
+        this.recent = new RecentPapers(clients, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
+        this.subscriptions = new Subscriptions(clients, directory, confirmTtl, clock);
+        this.backfills = new BackfillRequests(clients, config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
+                new Backfill(clients, backfillMaxPapers, clock));
         ConfirmationMailer mailer = new ConfirmationMailer(() -> new SmtpMailSender(config),
                 config.getString(MailConfig.MAIL_FROM));
         SubscriptionApi api = new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker,

@@ -1,5 +1,6 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.LinkTokens;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -39,13 +40,12 @@ final class Subscriptions implements AutoCloseable {
     private final Clock clock;
     private final Duration confirmTtl;
 
-    Subscriptions(List<String> bootstrap, SubscriptionDirectory directory, Duration confirmTtl, Clock clock) {
+    Subscriptions(KafkaClients clients, SubscriptionDirectory directory, Duration confirmTtl, Clock clock) {
         this.directory = directory;
         this.confirmTtl = confirmTtl;
         this.clock = clock;
         var topic = Topics.SUBSCRIPTIONS;
-        this.producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.producer = clients.producer(Map.<String, Object>of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 // send() blocks while it has no metadata; bounded like the write itself.

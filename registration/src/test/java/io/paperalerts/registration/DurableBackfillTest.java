@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class DurableBackfillTest {
                 .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).setConfirmed(Instant.now()).build();
         kafka.produce(Topics.SUBSCRIPTIONS, confirmed.getId(), confirmed);
         kafka.produce(Topics.BACKFILL_REQUESTS, confirmed.getId(), confirmed);
-        List<String> bootstrap = List.of(kafka.bootstrapServers());
+        KafkaClients bootstrap = kafka.clients();
         Backfill backfill = new Backfill(bootstrap, 50, Clock.systemUTC());
 
         try (var notifier = new AlertNotifier(new NotifierConfig(Map.of(

@@ -1,5 +1,6 @@
 package io.paperalerts.config;
 
+import io.paperalerts.kafka.KafkaClients;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +18,13 @@ import org.apache.kafka.common.config.ConfigException;
  * Resolves a service's configuration from its {@link ConfigDef}: declared defaults, then a properties
  * file, then {@code PAPER_ALERTS_*} environment variables, then command-line overrides, each layer
  * winning over the one before. Keys the definition does not declare are refused, so a typo fails
- * at start-up instead of being silently ignored.
+ * at start-up instead of being silently ignored; {@code kafka.*} keys (and {@code PAPER_ALERTS_KAFKA_*})
+ * are Kafka client properties, which {@link KafkaClients} checks.
  */
 public final class Settings {
 
     public static final String ENV_PREFIX = "PAPER_ALERTS_";
+    private static final String KAFKA_ENV_PREFIX = envName(KafkaClients.PREFIX);
 
     private Settings() {
     }
@@ -29,6 +32,15 @@ public final class Settings {
     /** {@code bootstrap.servers} is read from {@code PAPER_ALERTS_BOOTSTRAP_SERVERS}. */
     public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * {@code PAPER_ALERTS_KAFKA_SASL_MECHANISM} is {@code kafka.sasl.mechanism}: no Kafka client
+     * property has an underscore, so each one is a dot.
+     */
+    static String kafkaKey(String environmentName) {
+        return KafkaClients.PREFIX + environmentName.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
+                .replace('_', '.');
     }
 
     public static Map<String, Object> resolve(
@@ -52,6 +64,11 @@ public final class Settings {
                 values.put(key, fromEnv);
             }
         }
+        environment.forEach((name, value) -> {
+            if (name.startsWith(KAFKA_ENV_PREFIX) && name.length() > KAFKA_ENV_PREFIX.length()) {
+                values.put(kafkaKey(name), value);
+            }
+        });
         overrides.forEach((key, value) -> {
             requireDeclared(definition, key, "command line");
             if (value != null) {
@@ -62,7 +79,8 @@ public final class Settings {
     }
 
     private static void requireDeclared(ConfigDef definition, String key, String where) {
-        if (!definition.names().contains(key)) {
+        // Kafka client properties pass through; KafkaClients checks them against Kafka's own.
+        if (!definition.names().contains(key) && !key.startsWith(KafkaClients.PREFIX)) {
             throw new ConfigException("Unknown configuration key '" + key + "' in " + where
                     + "; known keys: " + new TreeSet<>(definition.names()));
         }

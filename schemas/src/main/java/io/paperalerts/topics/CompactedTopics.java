@@ -1,11 +1,11 @@
 package io.paperalerts.topics;
 
+import io.paperalerts.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /** Reads the latest value of every key of a compacted topic, up to its end at the time of the call. */
@@ -14,10 +14,9 @@ public final class CompactedTopics {
     private CompactedTopics() {
     }
 
-    public static <K, V> Map<K, V> latest(List<String> bootstrapServers, Topic<K, V> topic) {
+    public static <K, V> Map<K, V> latest(KafkaClients clients, Topic<K, V> topic) {
         Map<K, V> latest = new HashMap<>();
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (var consumer = clients.consumer(Map.<String, Object>of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {

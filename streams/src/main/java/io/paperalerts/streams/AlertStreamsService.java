@@ -5,6 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaStartup;
+import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.Health;
 import io.paperalerts.operations.ServiceMetrics;
@@ -18,21 +21,17 @@ import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -64,14 +63,13 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** @param matcher the matcher the topology uses (a fault test gives one that throws) */
     public AlertStreamsService(StreamsServiceConfig config, Clock digestClock, SubscriptionMatcher matcher) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getList(CommonConfig.BOOTSTRAP_SERVERS)))) {
-            TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
-        }
+        KafkaClients clients = KafkaClients.of(config);
+        KafkaStartup.prepare(clients, ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID)), config.getShort(CommonConfig.REPLICATION_FACTOR));
         this.matcher = matcher;
         this.failurePolicy = config.failurePolicy();
-        Properties properties = config.streamsProperties();
+        Properties properties = clients.streamsConfig(config.streamsProperties());
         failurePolicy.configure(properties);
+        failurePolicy.explainWith(clients);
         this.streams = new KafkaStreams(AlertTopology.build(matcher,
                 config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock),
                 config.archivePolicy(), counters), properties);

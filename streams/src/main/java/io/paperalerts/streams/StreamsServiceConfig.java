@@ -124,10 +124,13 @@ public final class StreamsServiceConfig extends AbstractConfig {
                 Duration.ofMillis(getLong(FAILURE_WINDOW_MS)), Clock.systemUTC());
     }
 
+    /**
+     * The service's own Kafka Streams settings; {@link io.paperalerts.kafka.KafkaClients#streamsConfig}
+     * adds the cluster's address and the client settings that pass through.
+     */
     public Properties streamsProperties() {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, getString(APPLICATION_ID));
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(CommonConfig.BOOTSTRAP_SERVERS)));
         p.put(StreamsConfig.STATE_DIR_CONFIG, getString(STATE_DIR));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS));

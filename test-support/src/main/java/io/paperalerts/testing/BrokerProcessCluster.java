@@ -1,5 +1,6 @@
 package io.paperalerts.testing;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.KRaftNodeProperties;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
@@ -21,8 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.awaitility.Awaitility;
@@ -44,8 +45,7 @@ public final class BrokerProcessCluster implements AutoCloseable {
 
     private BrokerProcessCluster(List<Node> nodes) {
         this.nodes = nodes;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        this.admin = KafkaClients.of(bootstrapServers()).admin(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
     /** Formats three nodes' storage under {@code directory}, starts them together and creates the topics. */

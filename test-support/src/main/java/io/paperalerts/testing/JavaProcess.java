@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,7 @@ public final class JavaProcess implements AutoCloseable {
     private final String name;
     private final List<String> command;
     private final Path log;
+    private final Map<String, String> environment = new HashMap<>();
     private Process process;
     private Instant startedAt;
 
@@ -39,6 +42,12 @@ public final class JavaProcess implements AutoCloseable {
         this.command = List.copyOf(command);
     }
 
+    /** Adds environment variables to the process's (e.g. {@code PAPER_ALERTS_KAFKA_*} settings). */
+    public synchronized JavaProcess environment(Map<String, String> variables) {
+        environment.putAll(variables);
+        return this;
+    }
+
     public synchronized JavaProcess start() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is running already");
@@ -47,8 +56,10 @@ public final class JavaProcess implements AutoCloseable {
             Files.createDirectories(log.getParent());
             Files.writeString(log, "=== start " + Instant.now() + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
             startedAt = Instant.now();
             return this;
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.paperalerts.testing;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.TopicProvisioner;
@@ -8,14 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -39,8 +36,15 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
 
     public static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
 
+    private static final Map<String, Object> PRODUCER = Map.of(ProducerConfig.ACKS_CONFIG, "all");
+    private static final Map<String, Object> READ_COMMITTED = Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+
     private AutoCloseable broker;
     private String bootstrapServers;
+    private KafkaClients clients;
     private Admin admin;
 
     private boolean perTest;
@@ -76,7 +80,8 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
             broker = embedded;
             bootstrapServers = embedded.bootstrapServers();
         }
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        clients = KafkaClients.of(bootstrapServers);
+        admin = clients.admin();
         TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
     }
 
@@ -113,8 +118,13 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
         return admin;
     }
 
+    /** The factory's clients of this broker, as the services build theirs. */
+    public KafkaClients clients() {
+        return clients;
+    }
+
     public <K, V> void produce(Topic<K, V> topic, K key, V value) {
-        try (var producer = new KafkaProducer<>(producerProps(), topic.keySerde().serializer(),
+        try (var producer = clients.producer(PRODUCER, topic.keySerde().serializer(),
                 topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
@@ -124,7 +134,7 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
 
     /** Writes raw bytes, e.g. a poison record no serde would produce. */
     public void produceBytes(Topic<?, ?> topic, byte[] key, byte[] value) {
-        try (var producer = new KafkaProducer<>(producerProps(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (var producer = clients.producer(PRODUCER, new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot produce to " + topic, e);
@@ -136,13 +146,8 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
      * records arrived or {@code timeout} passed, and returns all records read.
      */
     public <K, V> List<ConsumerRecord<K, V>> read(Topic<K, V> topic, int atLeast, Duration timeout) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (var consumer = clients.consumer(READ_COMMITTED, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -159,17 +164,18 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
      * returned, a backfill command that exited, a consumer group that committed past a marker).
      */
     public <K, V> List<ConsumerRecord<K, V>> readToEnd(Topic<K, V> topic) {
-        return readToEnd(bootstrapServers, topic);
+        return readToEnd(clients, topic);
     }
 
     /** {@link #readToEnd(Topic)} on any cluster. */
     public static <K, V> List<ConsumerRecord<K, V>> readToEnd(String bootstrapServers, Topic<K, V> topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return readToEnd(KafkaClients.of(bootstrapServers), topic);
+    }
+
+    /** {@link #readToEnd(Topic)} with any clients (a secured cluster's). */
+    public static <K, V> List<ConsumerRecord<K, V>> readToEnd(KafkaClients clients, Topic<K, V> topic) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (var consumer = clients.consumer(READ_COMMITTED, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);
@@ -209,10 +215,4 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
         }
     }
 
-    private Properties producerProps() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        return props;
-    }
 }

@@ -11,6 +11,7 @@ import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.format.HuggingFaceDailyPapersParser;
 import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.ingest.source.SourceScheduler;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
@@ -121,7 +122,7 @@ class OperationsEndToEndTest {
                 .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
         HttpServer feed = LocalHttpServer.serving("/api/daily_papers", "application/json", () -> recorded);
         try (ScriptedSmtpServer smtp = ScriptedSmtpServer.start();
-             BrokerCheck check = new BrokerCheck(List.of(bootstrap))) {
+             BrokerCheck check = new BrokerCheck(KafkaClients.of(bootstrap))) {
             smtp.script("refused@example.org", new ScriptedSmtpServer.Reply(550, "5.1.1 No such user"));
             Map<String, Object> mail = Map.of(CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
                     MailConfig.SMTP_HOST, "127.0.0.1", MailConfig.SMTP_PORT, smtp.port(),

@@ -2,11 +2,12 @@ package io.paperalerts.ingest.source;
 
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.kafka.KafkaProblem;
 import io.paperalerts.schemas.Paper;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -117,6 +118,11 @@ public final class SourcePoller {
         } catch (Exception e) {
             counters.failures.incrementAndGet();
             counters.lastFailure = e.getMessage();
+            KafkaProblem refused = KafkaProblem.explain(e, null);
+            if (refused != null) {
+                // Refused by the cluster (credentials, ACLs): every later poll would be refused too.
+                throw refused;
+            }
             log.warn("Polling {} failed, will retry at its next turn in {} s: {}", source.name(),
                     source.interval().toSeconds(), e.getMessage());
             return false;

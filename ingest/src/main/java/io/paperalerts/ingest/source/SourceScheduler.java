@@ -3,9 +3,9 @@ package io.paperalerts.ingest.source;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.Health;
 import io.paperalerts.operations.ServiceMetrics;
@@ -45,7 +45,7 @@ public final class SourceScheduler implements AutoCloseable {
                 Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_INITIAL_MS)),
                 Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_MAX_MS)), politeness);
         this.poller = new SourcePoller(http, publisher,
-                CompactedTopics.latest(config.getList(CommonConfig.BOOTSTRAP_SERVERS), Topics.INGEST_CHECKPOINTS));
+                CompactedTopics.latest(KafkaClients.of(config), Topics.INGEST_CHECKPOINTS));
     }
 
     static List<PaperSource> sources(IngestConfig config) {

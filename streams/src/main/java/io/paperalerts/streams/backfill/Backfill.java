@@ -1,5 +1,6 @@
 package io.paperalerts.streams.backfill;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
@@ -9,9 +10,9 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestScheduler;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.trending.TrendingAlerts;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topic;
@@ -31,7 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,15 +77,15 @@ public final class Backfill {
 
     private static final Duration CLOCK_SKEW = Duration.ofDays(1);
 
-    private final List<String> bootstrapServers;
+    private final KafkaClients clients;
     private final int maxPapers;
     private final Clock clock;
 
-    public Backfill(List<String> bootstrapServers, int maxPapers, Clock clock) {
+    public Backfill(KafkaClients clients, int maxPapers, Clock clock) {
         if (maxPapers < 1) {
             throw new IllegalArgumentException("maxPapers must be at least 1, got " + maxPapers);
         }
-        this.bootstrapServers = bootstrapServers;
+        this.clients = clients;
         this.maxPapers = maxPapers;
         this.clock = clock;
     }
@@ -130,8 +130,7 @@ public final class Backfill {
             }
         };
         try (var producer = dryRun ? null : producer();
-                var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                var consumer = clients.consumer(Map.<String, Object>of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
@@ -252,8 +251,7 @@ public final class Backfill {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return clients.producer(Map.<String, Object>of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new ByteArraySerializer());

@@ -1,6 +1,7 @@
 package io.paperalerts.streams.backfill;
 
 import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
@@ -10,9 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -32,15 +31,15 @@ public final class BackfillRequests implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackfillRequests.class);
 
-    private final List<String> bootstrapServers;
+    private final KafkaClients clients;
     private final String groupId;
     private final Backfill backfill;
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile long done;
 
-    public BackfillRequests(List<String> bootstrapServers, String groupId, Backfill backfill) {
-        this.bootstrapServers = bootstrapServers;
+    public BackfillRequests(KafkaClients clients, String groupId, Backfill backfill) {
+        this.clients = clients;
         this.groupId = groupId;
         this.backfill = backfill;
         this.thread = new Thread(this::run, "backfill-requests");
@@ -58,8 +57,7 @@ public final class BackfillRequests implements AutoCloseable {
     }
 
     private void run() {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (var consumer = clients.consumer(Map.<String, Object>of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -95,8 +93,8 @@ public final class BackfillRequests implements AutoCloseable {
         try {
             subscription = Topics.BACKFILL_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all"),
+            try (var producer = clients.producer(Map.<String, Object>of(
+                    ProducerConfig.ACKS_CONFIG, "all"),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.send(DeadLetters.record("backfill-requests", record.topic() + "-" + record.partition() + "@"
                         + record.offset(), e.getMessage(), record.value())).get();

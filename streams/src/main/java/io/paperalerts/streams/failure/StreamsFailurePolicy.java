@@ -1,5 +1,7 @@
 package io.paperalerts.streams.failure;
 
+import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaProblem;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *       fault of the code or the data as a whole, and the service stops with a non-zero exit so
  *       that a supervisor restarts it and someone looks (after a restart it fails the same way,
  *       which is the point: a crash loop is visible, a process that dead-letters everything is not);</li>
+ *   <li>Kafka refusing the service (authentication, a missing ACL): a replaced thread would be
+ *       refused again, so the service stops at once with a non-zero exit and one line naming
+ *       the cause ({@link KafkaProblem});</li>
  *   <li>any other exception that kills a stream thread: the thread is replaced (its tasks restart
  *       from the last commit, exactly-once) up to {@code streams.thread.replacements.max} times
  *       within the window, then the service stops with a non-zero exit;</li>
@@ -48,6 +53,7 @@ public final class StreamsFailurePolicy {
     private volatile String systemicFailure;
     private volatile boolean closing;
     private final LongAdder deadLettered = new LongAdder();
+    private volatile KafkaClients clients;
 
     public StreamsFailurePolicy(int maxFailedRecords, int maxThreadReplacements, Duration window, Clock clock) {
         this.failedRecords = new FailureBudget(maxFailedRecords, window, clock);
@@ -80,6 +86,11 @@ public final class StreamsFailurePolicy {
         });
     }
 
+    /** The clients whose principal a refusal names. */
+    public void explainWith(KafkaClients clients) {
+        this.clients = clients;
+    }
+
     /** Called before a clean close, so that stopping is not mistaken for dying. */
     public void closing() {
         closing = true;
@@ -93,6 +104,12 @@ public final class StreamsFailurePolicy {
     StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadDeath(Throwable e) {
         if (systemicFailure != null) {
             log.error("Stopping the streams service: {}", systemicFailure, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        KafkaProblem refused = KafkaProblem.explain(e, clients);
+        if (refused != null) {
+            systemicFailure = refused.getMessage();
+            log.error("Stopping the streams service: {}", systemicFailure);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         if (threadReplacements.spend()) {

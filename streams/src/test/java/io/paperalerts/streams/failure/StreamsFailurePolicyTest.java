@@ -2,11 +2,14 @@ package io.paperalerts.streams.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 
@@ -46,5 +49,23 @@ class StreamsFailurePolicyTest {
                 .isEqualTo(ProcessingExceptionHandler.Result.FAIL);
         // The thread that dies of it is not replaced: the failure is systemic
         assertThat(policy.onThreadDeath(new RuntimeException("c"))).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void shouldShutDownAtOnceNamingThePrincipalWhenKafkaRefusesTheService() {
+        // Given a policy with thread replacements to spare, for the streams service's clients
+        var policy = new StreamsFailurePolicy(100, 3, Duration.ofMinutes(10), clock);
+        policy.explainWith(KafkaClients.of("kafka-1:9093", java.util.Map.of("kafka.security.protocol", "SASL_SSL",
+                "kafka.sasl.mechanism", "SCRAM-SHA-512", "kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"streams\" password=\"x\";")));
+
+        // When a thread dies because an ACL is missing
+        var response = policy.onThreadDeath(new StreamsException("fetch failed",
+                new TopicAuthorizationException(java.util.Set.of("papers"))));
+
+        // Then it is not replaced (it would be refused again) and the service is stopped
+        assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+        assertThat(policy.onThreadDeath(new RuntimeException("the next thread"))).isEqualTo(
+                StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 }
