@@ -8,6 +8,7 @@ import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.streams.StreamsServiceConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.resource.PatternType;
@@ -58,12 +60,21 @@ final class AclsCommand implements Callable<Integer> {
             + "in --config or PAPER_ALERTS_KAFKA_*) instead of printing commands")
     boolean apply;
 
+    @Option(names = "--markdown", description = "Print what each service may do, and why, as a Markdown table")
+    boolean markdown;
+
     @Option(names = "--command-config", paramLabel = "FILE", defaultValue = "admin.properties",
             description = "The admin client properties file named in the printed commands (default: ${DEFAULT-VALUE})")
     String commandConfig;
 
     @Override
     public Integer call() throws InterruptedException {
+        if (markdown) {
+            AbstractConfig config = new AbstractConfig(DEFINITION, service.resolve(DEFINITION, Map.of()), false);
+            spec.commandLine().getOut().print(table(access(config)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         if (ingest == null && streams == null && notifier == null) {
             throw new ParameterException(spec.commandLine(), "name at least one of --ingest, --streams, --notifier");
         }
@@ -108,11 +119,23 @@ final class AclsCommand implements Callable<Integer> {
 
     /** Every service's access, with the group names and application id of this configuration. */
     static Map<String, ServiceAccess> access(AbstractConfig config) {
-        return Map.of(
-                ServiceAccess.INGEST, ServiceAccess.ingest(),
-                ServiceAccess.STREAMS, ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID))
-                        .plus(ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID))),
-                ServiceAccess.NOTIFIER, ServiceAccess.notifier(config.getString(NotifierConfig.GROUP_ID)));
+        Map<String, ServiceAccess> access = new LinkedHashMap<>();
+        access.put(ServiceAccess.INGEST, ServiceAccess.ingest());
+        access.put(ServiceAccess.STREAMS, ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID))
+                .plus(ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID))));
+        access.put(ServiceAccess.NOTIFIER, ServiceAccess.notifier(config.getString(NotifierConfig.GROUP_ID)));
+        return access;
+    }
+
+    /** Each service's access as a Markdown table: what, on which resource, and why. */
+    static String table(Map<String, ServiceAccess> access) {
+        StringBuilder table = new StringBuilder("| service | resource | operations | why |\n|---|---|---|---|\n");
+        access.forEach((service, needs) -> needs.grants().forEach(grant -> table.append("| ").append(service)
+                .append(" | ").append(grant.type().name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(" `")
+                .append(grant.name()).append(grant.pattern() == PatternType.PREFIXED ? "*" : "").append("` | ")
+                .append(String.join(", ", grant.operations().stream().map(AclsCommand::camelCase).sorted().toList()))
+                .append(" | ").append(grant.why()).append(" |\n")));
+        return table.toString();
     }
 
     /** One {@code kafka-acls} command per principal and resource, with all its operations. */
@@ -139,7 +162,11 @@ final class AclsCommand implements Callable<Integer> {
     }
 
     private static String operationName(AclBinding binding) {
-        String name = binding.entry().operation().name().toLowerCase(Locale.ROOT);
+        return camelCase(binding.entry().operation());
+    }
+
+    private static String camelCase(AclOperation operation) {
+        String name = operation.name().toLowerCase(Locale.ROOT);
         // kafka-acls spells operations in CamelCase: DescribeConfigs, IdempotentWrite.
         StringBuilder camel = new StringBuilder();
         for (String part : name.split("_")) {

@@ -12,6 +12,8 @@ import io.paperalerts.ingest.format.HuggingFaceDailyPapersParser;
 import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.ingest.source.SourceScheduler;
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaStartup;
+import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
@@ -49,8 +51,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,6 +156,8 @@ class OperationsEndToEndTest {
                     IngestConfig.SOURCES, "hf-daily",
                     IngestConfig.HF_URL, "http://127.0.0.1:" + feed.getAddress().getPort() + "/api/daily_papers",
                     IngestConfig.DELIVERY_TIMEOUT_MS, 5_000));
+            // Ingest's start-up step, as 'ingest run' takes it: its topics exist before it publishes.
+            KafkaStartup.prepare(KafkaClients.of(ingestConfig), ServiceAccess.ingest(), (short) 1);
             PaperPublisher publisher = new PaperPublisher(ingestConfig);
             SourceScheduler ingest = new SourceScheduler(ingestConfig, publisher);
             PrometheusMeterRegistry ingestMetrics = ServiceMetrics.create("ingest");
@@ -169,8 +171,7 @@ class OperationsEndToEndTest {
             try {
                 List<Subscription> subscriptions = List.of(subscription("ops-1", "good@example.org", "agent"),
                         subscription("ops-2", "refused@example.org", "reasoning"));
-                try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap), Topics.SUBSCRIPTIONS.keySerde().serializer(),
+                try (var producer = KafkaClients.of(bootstrap).producer(Map.of(), Topics.SUBSCRIPTIONS.keySerde().serializer(),
                         Topics.SUBSCRIPTIONS.valueSerde().serializer())) {
                     for (Subscription s : subscriptions) {
                         producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), s.getId(), s)).get();
