@@ -8,6 +8,7 @@ import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.source.PaperSource;
 import io.paperalerts.ingest.source.SourceScheduler;
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaProblem;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.operations.BrokerCheck;
@@ -98,7 +99,8 @@ final class IngestCommand implements Callable<Integer> {
             BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
             OperationsServer operations = OperationsServer.start(config.getInt(IngestConfig.METRICS_PORT), metrics,
                     scheduler.health(broker));
-            scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: " + e));
+            scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: "
+                    + (e instanceof KafkaProblem ? e.getMessage() : e)));
             scheduler.start();
             // A failed poll is retried at the source's next turn; polling that died is an exit.
             return UntilStopped.await("ingest", scheduler.died(), () -> {

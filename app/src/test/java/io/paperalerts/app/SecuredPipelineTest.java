@@ -32,10 +32,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.internals.Exit;
+import org.apache.kafka.tools.AclCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,25 +65,33 @@ class SecuredPipelineTest {
     @Test
     void shouldAlertASubscriberWhenEveryServiceAuthenticatesWithScramAndHasOnlyItsAcls() throws Exception {
         try (SecuredKafka kafka = SecuredKafka.scram()) {
-            runPipeline(kafka, "scram");
+            runPipeline(kafka, "scram", true);
         }
     }
 
     @Test
     void shouldAlertASubscriberWhenEveryServiceAuthenticatesWithItsClientCertificate() throws Exception {
         try (SecuredKafka kafka = SecuredKafka.mutualTls()) {
-            runPipeline(kafka, "mtls");
+            runPipeline(kafka, "mtls", false);
         }
     }
 
-    private void runPipeline(SecuredKafka kafka, String run) throws Exception {
+    /**
+     * @param kafkaAcls the ACLs made by running the kafka-acls commands {@code paper-alerts acls}
+     *     prints, with Kafka's own tool, rather than by its {@code --apply}
+     */
+    private void runPipeline(SecuredKafka kafka, String run, boolean kafkaAcls) throws Exception {
         // Given the catalogue's topics and the ACLs of paper-alerts acls, made by the administrator
         Path admin = kafka.configFile(dir, "admin", Map.of());
         Cli topics = Cli.run("topics", "--config", admin.toString());
         assertThat(topics.exitCode()).as(topics.err()).isZero();
-        Cli acls = Cli.run("acls", "--config", admin.toString(), "--ingest", "User:ingest", "--streams",
-                "User:streams", "--notifier", "User:notifier", "--apply");
-        assertThat(acls.exitCode()).as(acls.err()).isZero();
+        if (kafkaAcls) {
+            runKafkaAcls(kafka);
+        } else {
+            Cli acls = Cli.run("acls", "--config", admin.toString(), "--ingest", "User:ingest", "--streams",
+                    "User:streams", "--notifier", "User:notifier", "--apply");
+            assertThat(acls.exitCode()).as(acls.err()).isZero();
+        }
 
         // And each service started as its own principal (the streams user's password read from a file)
         int port = io.paperalerts.local.EmbeddedSmtpServer.freePort();
@@ -145,6 +156,31 @@ class SecuredPipelineTest {
                 (short) 1)).isInstanceOf(KafkaProblem.class)
                 .hasMessageContaining("is not authorized to READ topic digests")
                 .hasMessageContaining("READ group paper-alerts-notifier");
+    }
+
+    /** Runs each printed kafka-acls command with Kafka's AclCommand, its admin client as the administrator. */
+    private void runKafkaAcls(SecuredKafka kafka) throws Exception {
+        Path commandConfig = dir.resolve("admin-client.properties");
+        StringBuilder properties = new StringBuilder();
+        kafka.kafkaSettings("admin").forEach((key, value) -> properties.append(key.substring("kafka.".length()))
+                .append('=').append(value.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(commandConfig, properties, StandardCharsets.UTF_8);
+        Cli printed = Cli.run("acls", "--bootstrap-servers", kafka.bootstrapServers(), "--command-config",
+                commandConfig.toString(), "--ingest", "User:ingest", "--streams", "User:streams",
+                "--notifier", "User:notifier");
+        assertThat(printed.exitCode()).as(printed.err()).isZero();
+        List<String> commands = printed.out().lines().toList();
+        assertThat(commands).hasSizeGreaterThan(10).allMatch(line -> line.startsWith("kafka-acls.sh "));
+        Exit.setExitProcedure((status, message) -> {
+            throw new AssertionError("kafka-acls exited " + status + ": " + message);
+        });
+        try {
+            for (String command : commands) {
+                AclCommand.main(command.substring("kafka-acls.sh ".length()).split(" "));
+            }
+        } finally {
+            Exit.resetExitProcedure();
+        }
     }
 
     private static String confirmToken(MimeMessage email) throws Exception {
