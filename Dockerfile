@@ -24,9 +24,9 @@ COPY --from=build /src/app/target/lib lib
 COPY --from=build /src/app/target/paper-alerts.jar paper-alerts.jar
 COPY app/src/main/resources/io/paperalerts/app/samples/hf-papers-page.jsonl samples/hf-papers-page.jsonl
 USER paper-alerts
-EXPOSE 8080 9401 9402
-# Ready = the service can do its job now (GET /health/ready); the streams service's web port by
+EXPOSE 8080 9401 9402 9403
+# Ready = the service can do its job now (GET /health/ready); the streams service's metrics port by
 # default, HEALTH_URL for the others (docker-compose.yml probes each on its own port).
 HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=4 \
-    CMD java -jar /opt/paper-alerts/paper-alerts.jar probe "${HEALTH_URL:-http://localhost:8080/health/ready}"
+    CMD java -jar /opt/paper-alerts/paper-alerts.jar probe "${HEALTH_URL:-http://localhost:9403/health/ready}"
 ENTRYPOINT ["java", "-jar", "/opt/paper-alerts/paper-alerts.jar"]

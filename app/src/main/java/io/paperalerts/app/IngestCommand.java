@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -97,11 +98,18 @@ final class IngestCommand implements Callable<Integer> {
             scheduler.bindTo(metrics);
             publisher.bindTo(metrics);
             BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
-            OperationsServer operations = OperationsServer.start(config.getInt(IngestConfig.METRICS_PORT), metrics,
+            OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
+                    config.getInt(IngestConfig.METRICS_PORT), metrics,
                     scheduler.health(broker));
             scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: "
                     + (e instanceof KafkaProblem ? e.getMessage() : e)));
             scheduler.start();
+            parent.spec.commandLine().getOut().printf("ingest ready: polling %s into %s%s%n",
+                    String.join(", ", scheduler.sources().stream().map(s -> s.name() + " every "
+                            + s.interval().toString().substring(2).toLowerCase(Locale.ROOT)).toList()),
+                    String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)), operations == null ? ""
+                            : "; metrics and health on " + operations.url());
+            parent.spec.commandLine().getOut().flush();
             // A failed poll is retried at the source's next turn; polling that died is an exit.
             return UntilStopped.await("ingest", scheduler.died(), () -> {
                 if (operations != null) {

@@ -1,6 +1,7 @@
 package io.paperalerts.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paperalerts.config.CommonConfig;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
@@ -13,7 +14,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs the notifier against an existing cluster and SMTP server until stopped. */
 @Command(name = "notifier", mixinStandardHelpOptions = true,
@@ -22,6 +25,9 @@ final class NotifierCommand implements Callable<Integer> {
 
     @Mixin
     ServiceOptions service;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--smtp-host", paramLabel = "HOST", description = "SMTP server host")
     String smtpHost;
@@ -44,10 +50,16 @@ final class NotifierCommand implements Callable<Integer> {
         PrometheusMeterRegistry metrics = ServiceMetrics.create("notifier");
         notifier.bindTo(metrics);
         BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
-        OperationsServer operations = OperationsServer.start(config.getInt(NotifierConfig.METRICS_PORT), metrics,
+        OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
+                config.getInt(NotifierConfig.METRICS_PORT), metrics,
                 notifier.health(broker));
         Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
         notifier.start();
+        spec.commandLine().getOut().printf("notifier ready: emailing digests from %s through SMTP %s:%d%s%n",
+                String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)), config.getString(MailConfig.SMTP_HOST),
+                config.getInt(MailConfig.SMTP_PORT), operations == null ? ""
+                        : "; metrics and health on " + operations.url());
+        spec.commandLine().getOut().flush();
         while (notifier.isRunning()) {
             Thread.sleep(500);
         }

@@ -20,6 +20,13 @@ public final class PaperAlertsCommand {
 
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new PaperAlertsCommand());
+        // A usage mistake: its one useful line and where the help is, not the whole usage text.
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("Error: " + e.getMessage());
+            command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
         // A bad configuration value is the user's mistake: say what and where, without a stack trace.
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {

@@ -197,7 +197,9 @@ final class StatusCommand implements Callable<Integer> {
         status.topics().forEach(t -> out.printf("%-28s %10d %10d%n", t.name(), t.records(), t.partitions()));
         out.printf("%n%-36s %7s %10s  %s%n", "consumer group", "members", "lag", "state");
         status.groups().forEach(g -> out.printf("%-36s %7d %10d  %s%n", g.group(), g.members(), g.lag(), g.state()));
-        out.printf("%nsubscriptions: %s%n", status.subscriptions().isEmpty() ? "none" : status.subscriptions());
+        out.printf("%nsubscriptions: %s%n", status.subscriptions().isEmpty() ? "none"
+                : String.join(", ", status.subscriptions().entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey()).toList()));
         status.failures().forEach((topic, failures) -> {
             out.printf("%n%s: %s%n", topic, failures.isEmpty() ? "none" : "newest " + failures.size());
             failures.forEach(f -> out.printf("  %s  %s  from %s: %s%n", f.time(), f.key(), f.source(),

@@ -1,9 +1,11 @@
 package io.paperalerts.app;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.paperalerts.config.CommonConfig;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.operations.BrokerCheck;
+import io.paperalerts.operations.OperationsServer;
 import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
@@ -16,6 +18,8 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the streams service against an existing cluster until stopped: the matching and digest
@@ -30,6 +34,9 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Mixin
     ServiceOptions service;
+
+    @Spec
+    CommandSpec spec;
 
     static ConfigDef merge(ConfigDef first, ConfigDef second) {
         ConfigDef merged = new ConfigDef(first);
@@ -49,11 +56,21 @@ final class StreamsCommand implements Callable<Integer> {
         BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
         streams.awaitRunning(Duration.ofMinutes(5));
         RegistrationServer registration = new RegistrationServer(registrationConfig, streams, streams,
-                config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC(), metrics, streams.health(broker)).start();
+                config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
+        OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
+                config.getInt(StreamsServiceConfig.METRICS_PORT), metrics, streams.health(broker));
+        spec.commandLine().getOut().printf("streams ready: %d active subscriptions from %s; web pages and API on "
+                + "http://localhost:%d/%s%n", streams.activeSubscriptions(),
+                String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)), registration.port(),
+                operations == null ? "" : "; metrics and health on " + operations.url());
+        spec.commandLine().getOut().flush();
         // Kafka Streams dying (see StreamsFailurePolicy) is an exit: a process that can no longer
         // match papers must be restarted by its supervisor.
         return UntilStopped.await("streams", streams.terminated(), () -> {
             registration.close();
+            if (operations != null) {
+                operations.close();
+            }
             streams.close();
             broker.close();
         });

@@ -80,8 +80,15 @@ final class SubscriptionCommands {
             if (json != null) {
                 request.header("Content-Type", "application/json");
             }
-            HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(request.build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                // A refused or timed-out connection is the address's problem, said in one line.
+                throw new IllegalStateException("cannot reach the paper-alerts API at " + api + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            }
             PrintWriter out = response.statusCode() < 300 ? spec.commandLine().getOut() : spec.commandLine().getErr();
             String body = response.body();
             try {

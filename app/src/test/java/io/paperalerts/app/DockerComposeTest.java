@@ -61,7 +61,7 @@ class DockerComposeTest {
         List<String> targets = new ArrayList<>();
         prometheus.get("scrape_configs").forEach(job -> job.get("static_configs")
                 .forEach(c -> c.get("targets").forEach(t -> targets.add(t.asText()))));
-        Map<String, String> ports = Map.of("streams", "PAPER_ALERTS_HTTP_PORT", "notifier",
+        Map<String, String> ports = Map.of("streams", "PAPER_ALERTS_STREAMS_METRICS_PORT", "notifier",
                 "PAPER_ALERTS_NOTIFIER_METRICS_PORT", "ingest", "PAPER_ALERTS_INGEST_METRICS_PORT");
         ports.forEach((name, portVariable) -> {
             JsonNode service = compose.at("/services/" + name);

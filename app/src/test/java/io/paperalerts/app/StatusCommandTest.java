@@ -56,7 +56,7 @@ class StatusCommandTest {
 
         // Then it shows the topics and subscriptions, and exits 0
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).containsPattern("papers\\s+1\\s+6").contains("subscriptions: {active=2, pending=1}")
+        assertThat(run.out()).containsPattern("papers\\s+1\\s+6").contains("subscriptions: 2 active, 1 pending")
                 .contains("paper-alerts.dead-letters: none", "Nothing needs attention.");
     }
 

@@ -51,8 +51,8 @@ public final class MailConfig {
             .define(UNSUBSCRIBE_MAILTO, Type.STRING, "", Importance.LOW,
                     "Address for mailto unsubscribe in List-Unsubscribe; empty for the https link only")
             .define(TOKEN_SECRET, Type.PASSWORD, "", Importance.HIGH,
-                    "Secret (16+ bytes) signing the links' tokens, the same for every service; empty: a random one per "
-                            + "process, so links stop working after a restart. Never commit it")
+                    "Secret (16+ bytes) signing the links' tokens, the same for every service (e.g. the output of "
+                            + "'openssl rand -base64 32'); streams and notifier refuse to start without it. Never commit it")
             .define(TOKEN_TTL_DAYS, Type.INT, 365, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How long the unsubscribe link in an email stays valid")
             .define(MANAGE_TTL_DAYS, Type.INT, 7, ConfigDef.Range.between(1, 365), Importance.LOW,

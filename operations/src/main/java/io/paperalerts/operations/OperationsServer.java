@@ -6,15 +6,16 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /**
  * {@code GET /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready}
- * (JSON, 200 or 503 with the reason) for the services without a web server of their own (ingest,
- * notifier), on the JDK's HTTP server. The streams service serves the same on its web port
- * ({@link #answer}).
+ * (JSON, 200 or 503 with the reason) of a service, on the JDK's HTTP server, on a port of their
+ * own and on this host only unless configured otherwise ({@code metrics.bind.address}): they tell
+ * an outsider what the service does, and the streams service's web port is public.
  */
 public final class OperationsServer implements AutoCloseable {
 
@@ -28,13 +29,18 @@ public final class OperationsServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** The server on {@code port} (0 in the configuration: none, returns null). */
+    /** The server on {@code port} of the loopback interface (0 in the configuration: none, returns null). */
     public static OperationsServer start(int port, PrometheusMeterRegistry registry, Health health) {
+        return start(InetAddress.getLoopbackAddress().getHostAddress(), port, registry, health);
+    }
+
+    /** The server on {@code port} of {@code address} (0 in the configuration: none, returns null). */
+    public static OperationsServer start(String address, int port, PrometheusMeterRegistry registry, Health health) {
         if (port == 0) {
             return null;
         }
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 16);
+            HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
             server.createContext("/", exchange -> serve(exchange, registry, health));
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
                 Thread thread = new Thread(r, "operations-http");
@@ -44,12 +50,25 @@ public final class OperationsServer implements AutoCloseable {
             server.start();
             return new OperationsServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve metrics and health on port " + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot serve metrics and health on " + address + ":" + port + ": "
+                    + e.getMessage(), e);
         }
     }
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Where it listens. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Its base URL, as a ready line gives it. */
+    public String url() {
+        InetSocketAddress address = server.getAddress();
+        String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getAddress().getHostAddress();
+        return "http://" + host + ":" + address.getPort() + "/";
     }
 
     /** What one of the three paths answers: status, content type and body; null for another path. */

@@ -60,6 +60,19 @@ class OperationsServerTest {
     }
 
     @Test
+    void shouldListenOnThisHostOnlyUnlessAnAddressIsGiven() throws Exception {
+        // When started by default, and with the address a compose network needs
+        try (OperationsServer local = OperationsServer.start(freePort(), ServiceMetrics.create("test"), null);
+             OperationsServer open = OperationsServer.start("0.0.0.0", freePort(), ServiceMetrics.create("test"), null)) {
+            // Then the first answers on loopback only, the second on every interface
+            assertThat(local.address().getAddress().isLoopbackAddress()).isTrue();
+            assertThat(local.url()).isEqualTo("http://127.0.0.1:" + local.port() + "/");
+            assertThat(open.address().getAddress().isAnyLocalAddress()).isTrue();
+            assertThat(open.url()).isEqualTo("http://localhost:" + open.port() + "/");
+        }
+    }
+
+    @Test
     void shouldServeNothingOnPortZero() {
         assertThat(OperationsServer.start(0, ServiceMetrics.create("test"), null)).isNull();
     }

@@ -5,6 +5,7 @@ import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
@@ -66,6 +67,10 @@ final class ArchivePages {
             return;
         }
         Subscription subscription = found.get();
+        if (subscription.getStatus() == SubscriptionStatus.CANCELLED) {
+            gone(ctx, format);
+            return;
+        }
         int page = format == Format.PAGE ? page(ctx.queryParam("page")) : 1;
         if (page < 1) {
             ctx.status(HttpStatus.BAD_REQUEST).html(Pages.message("Bad request",
@@ -139,6 +144,16 @@ final class ArchivePages {
         } else {
             ctx.contentType("text/plain; charset=utf-8").result("No feed at this address: it is wrong, or its owner "
                     + "replaced it with a new one.\n");
+        }
+    }
+
+    /** A cancelled subscription's archive is not served: 410 tells feed readers to stop asking. */
+    private static void gone(Context ctx, Format format) {
+        ctx.status(HttpStatus.GONE);
+        if (format == Format.PAGE) {
+            ctx.html(Pages.message("Cancelled", "This subscription was cancelled, and its archive with it.", false));
+        } else {
+            ctx.contentType("text/plain; charset=utf-8").result("This feed's subscription was cancelled.\n");
         }
     }
 

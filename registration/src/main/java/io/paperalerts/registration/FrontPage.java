@@ -28,10 +28,26 @@ final class FrontPage {
 
     private final RecentPapers recent;
     private final SubscriptionMatcher checker;
+    private volatile JsonAnswers.Cached answer;
 
     FrontPage(RecentPapers recent, SubscriptionMatcher checker) {
         this.recent = recent;
         this.checker = checker;
+    }
+
+    /**
+     * {@link #papers()} as JSON, computed once per change of the recent papers: working it out
+     * (the queries of each paper) takes over 100 ms with 2,000 papers, and a handful of clients
+     * asking for it each time would keep the cores from matching.
+     */
+    JsonAnswers.Cached answer() {
+        JsonAnswers.Cached current = answer;
+        long version = recent.version();
+        if (current == null || current.version() != version) {
+            current = JsonAnswers.cached(version, papers());
+            answer = current;
+        }
+        return current;
     }
 
     Map<String, Object> papers() {

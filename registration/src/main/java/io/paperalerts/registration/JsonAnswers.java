@@ -1,9 +1,14 @@
 package io.paperalerts.registration;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.javalin.http.Context;
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.schemas.Subscription;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -14,7 +19,18 @@ import java.util.Map;
 final class JsonAnswers {
 
     static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Every string of an answer is made one line as pages and emails make it: outside text (titles,
+     * authors) may carry control characters and bidirectional overrides that would make a client
+     * show something else than it is.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
+            .addSerializer(String.class, new StdSerializer<>(String.class) {
+                @Override
+                public void serialize(String value, JsonGenerator out, SerializerProvider provider) throws IOException {
+                    out.writeString(AlertMailer.oneLine(value));
+                }
+            }));
 
     private JsonAnswers() {
     }
@@ -79,5 +95,28 @@ final class JsonAnswers {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An answer serialized once, with its entity tag, for as long as what it was made of stays the same. */
+    record Cached(long version, byte[] body, String etag) {
+    }
+
+    static Cached cached(long version, Object body) {
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            return new Cached(version, bytes, ConditionalGet.etag(bytes));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The cached answer, or 304 when the client has it already; clients revalidate every time. */
+    static void json(Context ctx, Cached answer) {
+        ctx.header("ETag", answer.etag()).header("Cache-Control", "no-cache");
+        if (ConditionalGet.matches(ctx.header("If-None-Match"), answer.etag())) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType("application/json").result(answer.body());
     }
 }

@@ -33,7 +33,7 @@ record LinkChecks(AlertMailer.Links links, LinkTokens confirmTokens, ManageGener
             throw ApiError.forbidden("this token is not for " + action);
         }
         if (action.equals("manage") && claims.generation() != generations.current(claims.recipient())) {
-            throw ApiError.forbidden("this manage link was replaced by a newer one; use the link of the latest email");
+            throw ApiError.forbidden("this manage link was revoked by its owner; ask for a new one on the subscribe page");
         }
         return claims;
     }

@@ -59,8 +59,9 @@ final class Pages {
                 "action", "/unsubscribe?token=" + url(token)));
     }
 
-    static String manage(String email, List<ManagedSubscription> subscriptions) {
-        return render("manage", Map.of("email", email, "subscriptions", subscriptions, "modes", MODES));
+    static String manage(String email, List<ManagedSubscription> subscriptions, String revokeAction) {
+        return render("manage", Map.of("email", email, "subscriptions", subscriptions, "modes", MODES,
+                "revokeAction", revokeAction));
     }
 
     static String archive(ArchiveView view) {

@@ -42,6 +42,7 @@ final class RecentPapers implements AutoCloseable {
     private final Thread thread;
     private final Map<String, Seen> papers;
     private volatile boolean running = true;
+    private long version;
 
     RecentPapers(KafkaClients clients, int capacity, SubscriptionMatcher analyzer) {
         this.capacity = capacity;
@@ -100,6 +101,14 @@ final class RecentPapers implements AutoCloseable {
         synchronized (papers) {
             papers.remove(paper.getId());
             papers.put(paper.getId(), seen);
+            version++;
+        }
+    }
+
+    /** Changes with every paper seen: what is computed from the papers holds while it stays the same. */
+    long version() {
+        synchronized (papers) {
+            return version;
         }
     }
 

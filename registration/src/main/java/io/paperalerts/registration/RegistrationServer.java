@@ -2,7 +2,6 @@ package io.paperalerts.registration;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaStartup;
@@ -11,8 +10,6 @@ import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
-import io.paperalerts.operations.Health;
-import io.paperalerts.operations.OperationsServer;
 import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.backfill.Backfill;
@@ -24,7 +21,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,15 +66,6 @@ public final class RegistrationServer implements AutoCloseable {
      */
     public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
             int backfillMaxPapers, Clock clock) {
-        this(config, directory, archive, backfillMaxPapers, clock, null, null);
-    }
-
-    /**
-     * @param metrics served at {@code /metrics}, with {@code health} at {@code /health/live} and
-     *     {@code /health/ready} (both null: not served)
-     */
-    public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
-            int backfillMaxPapers, Clock clock, PrometheusMeterRegistry metrics, Health health) {
         this.clock = clock;
         KafkaClients clients = KafkaClients.of(config);
         KafkaStartup.prepare(clients, ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID)),
@@ -114,14 +103,6 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.get("/assets/subscribe.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(resource("subscribe.js")));
             c.routes.get("/assets/subscribe.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("subscribe.css")));
             c.routes.get("/assets/pages.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("pages.css")));
-            if (metrics != null) {
-                for (String path : List.of(OperationsServer.METRICS, OperationsServer.LIVE, OperationsServer.READY)) {
-                    c.routes.get(path, ctx -> {
-                        OperationsServer.Answer answer = OperationsServer.answer(path, metrics, health);
-                        ctx.status(answer.status()).contentType(answer.contentType()).result(answer.body());
-                    });
-                }
-            }
             c.routes.post("/api/subscriptions", api::register);
             c.routes.get("/api/subscriptions", api::list);
             c.routes.patch("/api/subscriptions/{id}", api::update);
@@ -129,10 +110,11 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.post("/api/subscriptions/{id}/confirm", api::confirmApi);
             c.routes.post("/api/manage-link", api::manageLink);
             c.routes.get("/api/preview", api::preview);
-            c.routes.get("/api/papers", ctx -> JsonAnswers.json(ctx, front.papers()));
+            c.routes.get("/api/papers", ctx -> JsonAnswers.json(ctx, front.answer()));
             c.routes.get("/confirm", pages::confirmPage);
             c.routes.post("/confirm", pages::confirmForm);
             c.routes.get("/manage", pages::managePage);
+            c.routes.post("/manage/revoke-links", pages::manageRevokeLinks);
             c.routes.post("/manage/{id}", pages::manageUpdate);
             c.routes.post("/manage/{id}/delete", pages::manageDelete);
             c.routes.post("/manage/{id}/archive-address", pages::manageRenewArchive);
@@ -190,7 +172,14 @@ public final class RegistrationServer implements AutoCloseable {
         return recent.size();
     }
 
+    /** A page or asset of the jar, read once: it cannot change while the process runs. */
     private static String resource(String name) {
+        return RESOURCES.computeIfAbsent(name, RegistrationServer::read);
+    }
+
+    private static final Map<String, String> RESOURCES = new ConcurrentHashMap<>();
+
+    private static String read(String name) {
         try (InputStream in = RegistrationServer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("Missing resource " + name);

@@ -5,7 +5,6 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.LinkTokens;
-import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -34,7 +33,6 @@ final class SubscriptionApi {
     private final RateLimits limits;
     private final AlertMailer.Links links;
     private final LinkTokens confirmTokens;
-    private final ManageGenerations generations;
     private final ConfirmationMailer mailer;
     private final RecentPapers recent;
     private final SubscriptionMatcher checker;
@@ -49,7 +47,6 @@ final class SubscriptionApi {
         this.limits = limits;
         this.links = checks.links();
         this.confirmTokens = checks.confirmTokens();
-        this.generations = checks.generations();
         this.mailer = mailer;
         this.recent = recent;
         this.checker = checker;
@@ -133,9 +130,9 @@ final class SubscriptionApi {
         JsonNode body = JsonAnswers.jsonBody(ctx);
         String email = SubscriptionRules.email(body.hasNonNull("email") ? body.get("email").asText() : null);
         limits.email(email, guards.client(ctx));
-        // Sent whether or not the address has subscriptions: the answer must not tell. A new link
-        // revokes the older ones (a link forwarded or leaked stops working once its owner asks again).
-        generations.revoke(email);
+        // Sent whether or not the address has subscriptions: the answer must not tell. Nothing is
+        // stored, and the links sent before stay valid: anyone may ask for any address, and a request
+        // that revoked them would let a stranger cut a subscriber off. Revoking is the manage page's.
         try {
             mailer.sendManageLink(email, links.manage(email));
         } catch (MessagingException e) {

@@ -57,7 +57,7 @@ final class SubscriptionPages {
         if (claims != null) {
             String token = ctx.queryParam("token");
             ctx.html(Pages.manage(claims.recipient(), subscriptions.shownTo(claims.recipient()).stream()
-                    .map(s -> managed(s, token)).toList()));
+                    .map(s -> managed(s, token)).toList(), "/manage/revoke-links?token=" + Pages.url(token)));
         }
     }
 
@@ -88,6 +88,14 @@ final class SubscriptionPages {
                 .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"), subscription.getTrendingTop())).build();
         subscriptions.writeAndAwait(changed);
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
+    }
+
+    /** Every manage link of the address sent so far, this one included, is refused from now on. */
+    void manageRevokeLinks(Context ctx) {
+        String recipient = checks.verify(ctx.queryParam("token"), "manage").recipient();
+        checks.generations().revoke(recipient);
+        ctx.html(Pages.message("Manage links revoked", "Every manage link sent to " + recipient + " so far, this one "
+                + "included, is refused from now on. Ask for a new one on the subscribe page when you need it.", true));
     }
 
     void manageDelete(Context ctx) {

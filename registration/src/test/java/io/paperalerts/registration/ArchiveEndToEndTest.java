@@ -229,6 +229,28 @@ class ArchiveEndToEndTest {
     }
 
     @Test
+    void shouldAnswer410ToTheArchiveAndFeedsOfACancelledSubscription() throws Exception {
+        // Given a subscription whose archive and feeds are served
+        Subscription active = subscription("arch-cancelled", "cancelled@example.org", "grpo");
+        kafka.produce(Topics.SUBSCRIPTIONS, active.getId(), active);
+        String archive = system.url("/archive/arch-cancelled/" + active.getArchiveToken());
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.get(archive).statusCode() == 200);
+
+        // When it is cancelled
+        kafka.produce(Topics.SUBSCRIPTIONS, active.getId(),
+                Subscription.newBuilder(active).setStatus(SubscriptionStatus.CANCELLED).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription("arch-cancelled")
+                .map(s -> s.getStatus() == SubscriptionStatus.CANCELLED).orElse(false));
+
+        // Then the page and both feeds answer 410 Gone, so feed readers stop asking
+        for (String url : List.of(archive, archive + "/atom", archive + "/json")) {
+            HttpResponse<String> gone = system.get(url);
+            assertThat(gone.statusCode()).as(url).isEqualTo(410);
+            assertThat(gone.body()).as(url).containsIgnoringCase("cancelled").doesNotContain("grpo");
+        }
+    }
+
+    @Test
     void shouldAnswer404ToAReplacedFeedAddressAndServeTheNewOne() throws Exception {
         // Given the feed of a subscription with all its matches
         Set<String> titles = expected.get("arch-benchmark");

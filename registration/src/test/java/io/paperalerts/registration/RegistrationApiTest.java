@@ -424,25 +424,46 @@ class RegistrationApiTest {
     }
 
     @Test
-    void shouldRefuseAnOldManageLinkOnceANewerOneWasIssued() throws Exception {
+    void shouldKeepEarlierManageLinksWorkingWhenSomeoneAsksForAnother() throws Exception {
         // Given a manage link asked for, from its email
         register("api-revoke@example.org", "grpo");
         assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}").statusCode()).isEqualTo(202);
         String older = link(awaitEmail("api-revoke@example.org", 2), "/manage");
-        assertThat(system.get(older).statusCode()).isEqualTo(200);
 
-        // When the owner asks for a new one
+        // When anyone asks for another one for the same address
         assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}").statusCode()).isEqualTo(202);
         String newer = link(awaitEmail("api-revoke@example.org", 3), "/manage");
 
-        // Then the older one is refused, on the page and in the API, and the newer one works
-        HttpResponse<String> refused = system.get(older);
-        assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(refused.body()).contains("replaced by a newer one");
-        assertRefused(system.get("/api/subscriptions?token=" + token(older)), 403, null, "replaced by a newer one");
+        // Then both work: asking cannot cut the owner off
+        assertThat(system.get(older).statusCode()).isEqualTo(200);
         assertThat(system.get(newer).statusCode()).isEqualTo(200);
-        assertThat(json(system.get("/api/subscriptions?token=" + token(newer))).get("email").asText())
-                .isEqualTo("api-revoke@example.org");
+    }
+
+    @Test
+    void shouldRefuseEveryEarlierManageLinkOnceItsOwnerRevokesThem() throws Exception {
+        // Given two manage links of one address
+        register("api-revoked@example.org", "grpo");
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}").statusCode()).isEqualTo(202);
+        String first = link(awaitEmail("api-revoked@example.org", 2), "/manage");
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}").statusCode()).isEqualTo(202);
+        String second = link(awaitEmail("api-revoked@example.org", 3), "/manage");
+
+        // When the owner presses the manage page's button to revoke them
+        HttpResponse<String> revoked = system.send("POST", "/manage/revoke-links?token=" + token(second), null, null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(revoked.body()).contains("is refused from now on");
+
+        // Then both are refused, on the page and in the API, and a link asked for afterwards works
+        for (String link : List.of(first, second)) {
+            HttpResponse<String> refused = system.get(link);
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("revoked by its owner");
+            assertRefused(system.get("/api/subscriptions?token=" + token(link)), 403, null, "revoked by its owner");
+        }
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}").statusCode()).isEqualTo(202);
+        String fresh = link(awaitEmail("api-revoked@example.org", 4), "/manage");
+        assertThat(json(system.get("/api/subscriptions?token=" + token(fresh))).get("email").asText())
+                .isEqualTo("api-revoked@example.org");
     }
 
     private static void assertRefused(HttpResponse<String> response, int status, String field, String reason)

@@ -10,6 +10,7 @@ public final class CommonConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String REPLICATION_FACTOR = "topics.replication.factor";
     public static final String LOG_FORMAT = "log.format";
+    public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
 
     private CommonConfig() {
     }
@@ -30,6 +31,9 @@ public final class CommonConfig {
                                 + "(use 3 on a production cluster)")
                 .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
                         "Log lines as text, or as one JSON object per line (ECS fields; the notifier's lines about "
-                                + "one email carry recipient.hash) for a log collector");
+                                + "one email carry recipient.hash) for a log collector")
+                .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Address the metrics and health endpoints listen on: this host only by default; 0.0.0.0 "
+                                + "for a scraper or probe on another host (never on a public interface)");
     }
 }

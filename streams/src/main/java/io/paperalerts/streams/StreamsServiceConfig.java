@@ -42,6 +42,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String APPLICATION_SERVER = "streams.application.server";
     public static final String ARCHIVE_MIN_ENTRIES = "archive.min.entries";
     public static final String ARCHIVE_RETENTION_DAYS = "archive.retention.days";
+    public static final String METRICS_PORT = "streams.metrics.port";
 
     public static final ConfigDef DEFINITION = GroupMembership.define(CommonConfig.define(new ConfigDef()))
             .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
@@ -88,7 +89,10 @@ public final class StreamsServiceConfig extends AbstractConfig {
             .define(ARCHIVE_MIN_ENTRIES, Type.INT, 1_000, ConfigDef.Range.atLeast(0), Importance.LOW,
                     "The archive keeps at least this many newest matches of each subscription, whatever their age")
             .define(ARCHIVE_RETENTION_DAYS, Type.INT, 90, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "The archive keeps every match of this many past days (by paper date)");
+                    "The archive keeps every match of this many past days (by paper date)")
+            .define(METRICS_PORT, Type.INT, 9403, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of GET /metrics (Prometheus), /health/live and /health/ready of the streams service, on "
+                            + "metrics.bind.address (not the public web port); 0: none");
 
     public StreamsServiceConfig(Map<String, ?> values) {
         super(DEFINITION, values);

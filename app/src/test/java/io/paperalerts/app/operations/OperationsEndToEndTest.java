@@ -141,7 +141,9 @@ class OperationsEndToEndTest {
             Map<String, Object> web = new java.util.HashMap<>(mail);
             web.put(RegistrationConfig.HTTP_PORT, webPort);
             RegistrationServer registration = new RegistrationServer(new RegistrationConfig(web), streams, streams, 50,
-                    Clock.systemUTC(), streamsMetrics, streams.health(check)).start();
+                    Clock.systemUTC()).start();
+            OperationsServer streamsOps = OperationsServer.start(EmbeddedSmtpServer.freePort(), streamsMetrics,
+                    streams.health(check));
 
             PrometheusMeterRegistry notifierMetrics = ServiceMetrics.create("notifier");
             Map<String, Object> notifierConfig = new java.util.HashMap<>(mail);
@@ -165,7 +167,7 @@ class OperationsEndToEndTest {
             publisher.bindTo(ingestMetrics);
             OperationsServer ingestOps = OperationsServer.start(EmbeddedSmtpServer.freePort(), ingestMetrics,
                     ingest.health(check));
-            String streamsUrl = "http://127.0.0.1:" + webPort;
+            String streamsUrl = "http://127.0.0.1:" + streamsOps.port();
             String notifierUrl = "http://127.0.0.1:" + notifierOps.port();
             String ingestUrl = "http://127.0.0.1:" + ingestOps.port();
             try {
@@ -246,7 +248,11 @@ class OperationsEndToEndTest {
                 for (String url : List.of(streamsUrl, notifierUrl, ingestUrl)) {
                     await().atMost(Duration.ofSeconds(90)).until(() -> get(url + "/health/ready").statusCode() == 200);
                 }
+                // And none of it is on the public web port, nor on an address other hosts reach
+                assertThat(get("http://127.0.0.1:" + webPort + "/metrics").statusCode()).isEqualTo(404);
+                assertThat(streamsOps.address().getAddress().isLoopbackAddress()).isTrue();
             } finally {
+                streamsOps.close();
                 ingestOps.close();
                 notifierOps.close();
                 ingest.close();
