@@ -8,11 +8,11 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.GroupMembership;
 import io.paperalerts.deadletter.DeadLetters;
-import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaProblem;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
+import io.paperalerts.mail.AddressHash;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
@@ -135,6 +135,7 @@ public final class AlertNotifier implements AutoCloseable {
     private final ManageGenerations generations;
     private volatile Throwable crash;
     private final KafkaClients clients;
+    private final AddressHash addressHash;
     /** Partitions of digests this instance owns now (read by the readiness check). */
     private volatile int assigned;
     /** Null while the SMTP server answers; else why it cannot be reached. */
@@ -165,6 +166,7 @@ public final class AlertNotifier implements AutoCloseable {
             return worker;
         });
         this.clients = KafkaClients.of(config);
+        this.addressHash = new AddressHash(MailConfig.tokenSecret(config));
         KafkaStartup.prepare(clients, ServiceAccess.notifier(config.getString(NotifierConfig.GROUP_ID)),
                 config.getShort(CommonConfig.REPLICATION_FACTOR));
         Uuid deliveriesTopicId;
@@ -501,16 +503,12 @@ public final class AlertNotifier implements AutoCloseable {
 
     private Outcome deliver(ConsumerRecord<String, byte[]> record, SmtpMailSender sender) {
         // Log lines about this email say whose it is without saying the address (log.format=json: a label).
-        MDC.put("recipient.hash", recipientHash(record.key()));
+        MDC.put("recipient.hash", addressHash.of(record.key()));
         try {
             return deliverLogged(record, sender);
         } finally {
             MDC.remove("recipient.hash");
         }
-    }
-
-    static String recipientHash(String recipient) {
-        return Sha256.hex(String.valueOf(recipient), 6);
     }
 
     private Outcome deliverLogged(ConsumerRecord<String, byte[]> record, SmtpMailSender sender) {
@@ -541,8 +539,10 @@ public final class AlertNotifier implements AutoCloseable {
             smtpUnreachable = null;
         } catch (MessagingException | RuntimeException e) {
             String reply = FailureClassifier.smtpReply(e);
-            String reason = (reply == null ? e.toString() : "SMTP " + reply) + " (to " + digest.getRecipient()
-                    + ", papers " + String.join(" ", paperIds) + ")";
+            // Servers echo the address in their replies; the reason names the recipient by its keyed hash.
+            String hash = addressHash.of(digest.getRecipient());
+            String reason = (reply == null ? e.toString() : "SMTP " + reply).replace(digest.getRecipient(), hash)
+                    + " (to recipient " + hash + ", papers " + String.join(" ", paperIds) + ")";
             switch (FailureClassifier.classify(e)) {
                 case WAIT_FOR_SERVER -> {
                     log.warn("Will retry {}: {}", position, reason);

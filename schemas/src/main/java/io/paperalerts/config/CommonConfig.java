@@ -31,7 +31,8 @@ public final class CommonConfig {
                                 + "(use 3 on a production cluster)")
                 .define(LOG_FORMAT, Type.STRING, "text", ConfigDef.ValidString.in("text", "json"), Importance.LOW,
                         "Log lines as text, or as one JSON object per line (ECS fields; the notifier's lines about "
-                                + "one email carry recipient.hash) for a log collector")
+                                + "one email carry recipient.hash, its keyed hash) for a log collector; no line holds an "
+                                + "email address in either")
                 .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Address the metrics and health endpoints listen on: this host only by default; 0.0.0.0 "
                                 + "for a scraper or probe on another host (never on a public interface)");
