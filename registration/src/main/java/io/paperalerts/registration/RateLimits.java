@@ -9,8 +9,8 @@ import java.util.List;
  * others, so a client past its own limit cannot use up the allowance of an address it targets.
  *
  * <ul>
- *   <li>registrations and manage-link requests: per client, per (address, client), per address
- *       from all clients, and confirmation emails overall;</li>
+ *   <li>registrations and manage-link requests: per client and per (address, client) an hour, per
+ *       address from all clients an hour, and the emails of all of them per minute;</li>
  *   <li>every other state-changing request and every preview: per client, per minute.</li>
  * </ul>
  */
@@ -31,7 +31,9 @@ final class RateLimits {
         this.perClient = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_CLIENT), hour, clock);
         this.perAddressAndClient = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_ADDRESS), hour, clock);
         this.perAddress = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_ADDRESS_ALL_CLIENTS), hour, clock);
-        this.emails = new RateLimiter(config.getInt(RegistrationConfig.MAX_EMAILS_PER_HOUR), hour, clock);
+        // Per minute: a crowd that fills it keeps everyone else waiting a minute, not an hour.
+        this.emails = new RateLimiter(config.getInt(RegistrationConfig.MAX_EMAILS_PER_MINUTE), Duration.ofMinutes(1),
+                clock);
         this.actions = new RateLimiter(config.getInt(RegistrationConfig.MAX_ACTIONS_PER_CLIENT_PER_MINUTE),
                 Duration.ofMinutes(1), clock);
     }

@@ -16,7 +16,7 @@ public final class RegistrationConfig extends AbstractConfig {
     public static final String MAX_PER_ADDRESS = "registration.max.per.address.per.hour";
     public static final String MAX_PER_CLIENT = "registration.max.per.client.per.hour";
     public static final String MAX_PER_ADDRESS_ALL_CLIENTS = "registration.max.per.address.all.clients.per.hour";
-    public static final String MAX_EMAILS_PER_HOUR = "registration.max.emails.per.hour";
+    public static final String MAX_EMAILS_PER_MINUTE = "registration.max.emails.per.minute";
     public static final String MAX_ACTIONS_PER_CLIENT_PER_MINUTE = "registration.max.actions.per.client.per.minute";
     public static final String TRUSTED_PROXIES = "http.trusted.proxies";
     public static final String BACKFILL_GROUP_ID = "registration.backfill.group.id";
@@ -32,8 +32,9 @@ public final class RegistrationConfig extends AbstractConfig {
                     "Registrations (and manage-link requests) per email address per hour from one client; more get 429")
             .define(MAX_PER_ADDRESS_ALL_CLIENTS, Type.INT, 20, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                     "Registrations (and manage-link requests) per email address per hour from all clients together")
-            .define(MAX_EMAILS_PER_HOUR, Type.INT, 1_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                    "Confirmation and manage-link emails per hour in all: a ceiling on what registration can send")
+            .define(MAX_EMAILS_PER_MINUTE, Type.INT, 60, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "Confirmation and manage-link emails per minute in all: a ceiling on what registration sends "
+                            + "that a crowd of clients fills for a minute at most, not for an hour")
             .define(MAX_ACTIONS_PER_CLIENT_PER_MINUTE, Type.INT, 120, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Other state-changing requests (confirm, change, delete, unsubscribe) and previews per client "
                             + "per minute")
