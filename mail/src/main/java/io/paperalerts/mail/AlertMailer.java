@@ -55,7 +55,7 @@ public final class AlertMailer {
     /**
      * Where the links of an email lead, with signed tokens: unsubscribe links long-lived
      * ({@code tokens}), manage links short-lived ({@code manageTokens}) and of the address's
-     * current generation, so that asking for a new one revokes the older ones.
+     * current generation, so that revoking (the manage page's button) ends every older one.
      */
     public record Links(String baseUrl, String mailto, LinkTokens tokens, LinkTokens manageTokens,
             ManageGenerations generations) {

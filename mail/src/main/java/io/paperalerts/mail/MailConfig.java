@@ -55,9 +55,9 @@ public final class MailConfig {
                             + "'openssl rand -base64 32'); streams and notifier refuse to start without it. Never commit it")
             .define(TOKEN_TTL_DAYS, Type.INT, 365, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How long the unsubscribe link in an email stays valid")
-            .define(MANAGE_TTL_DAYS, Type.INT, 7, ConfigDef.Range.between(1, 365), Importance.LOW,
-                    "How long a manage link (every subscription of the address) stays valid; asking for a new one "
-                            + "revokes the older ones");
+            .define(MANAGE_TTL_DAYS, Type.INT, 45, ConfigDef.Range.between(1, 365), Importance.LOW,
+                    "How long a manage link (every subscription of the address) stays valid: longer than a weekly "
+                            + "digest waits to be read; the manage page revokes every link sent so far at once");
     }
 
     /**
