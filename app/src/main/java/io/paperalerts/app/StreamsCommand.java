@@ -54,11 +54,12 @@ final class StreamsCommand implements Callable<Integer> {
         PrometheusMeterRegistry metrics = ServiceMetrics.create("streams");
         streams.bindTo(metrics);
         BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
+        // Up while the subscriptions load: live, and not ready until they have.
+        OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
+                config.getInt(StreamsServiceConfig.METRICS_PORT), metrics, streams.health(broker));
         streams.awaitRunning(Duration.ofMinutes(5));
         RegistrationServer registration = new RegistrationServer(registrationConfig, streams, streams,
                 config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()).start();
-        OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
-                config.getInt(StreamsServiceConfig.METRICS_PORT), metrics, streams.health(broker));
         spec.commandLine().getOut().printf("streams ready: %d active subscriptions from %s; web pages and API on "
                 + "http://localhost:%d/%s%n", streams.activeSubscriptions(),
                 String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)), registration.port(),

@@ -86,7 +86,7 @@ class NoAddressInLogsTest {
         for (String service : List.of("streams", "notifier", "ingest")) {
             assertThat(logOf(service)).as(service).isNotEmpty().doesNotContain("@example.org");
         }
-        assertThat(logOf("notifier")).contains("\"recipient.hash\":\"" + hash + "\"", "to recipient " + hash,
+        assertThat(logOf("notifier")).contains("\"recipient.hash\":\"" + hash + "\"", "to recipient " + hash + ", papers logs-1",
                 "Recipient address rejected");
         assertThat(logOf("streams")).contains("streams ready");
     }

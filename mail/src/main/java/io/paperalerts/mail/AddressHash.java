@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -14,10 +15,18 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AddressHash {
 
+    /** What log layouts also mask: an address anywhere in a text (a server's reply echoes it). */
+    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+
     private final SecretKeySpec key;
 
     public AddressHash(byte[] secret) {
         this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /** {@code text} with each address in it written {@code recipient <its hash>}, for a log line. */
+    public String redact(String text) {
+        return ADDRESS.matcher(text).replaceAll(address -> "recipient " + of(address.group()));
     }
 
     /** 12 hex digits (48 bits): enough to tell recipients apart in logs, too few to be an identifier elsewhere. */

@@ -23,4 +23,12 @@ class AddressHashTest {
         assertThat(hash.of("ada@example.org")).isNotEqualTo(Sha256.hex("ada@example.org", 6))
                 .isNotEqualTo(other.of("ada@example.org"));
     }
+
+    @Test
+    void shouldWriteEachAddressOfALineAsItsHash() {
+        String line = hash.redact("SMTP 550 5.1.1 <Ada@Example.org>: no such user (to ada@example.org, papers p1)");
+
+        assertThat(line).isEqualTo("SMTP 550 5.1.1 <recipient " + hash.of("ada@example.org") + ">: no such user (to recipient "
+                + hash.of("ada@example.org") + ", papers p1)");
+    }
 }

@@ -539,13 +539,11 @@ public final class AlertNotifier implements AutoCloseable {
             smtpUnreachable = null;
         } catch (MessagingException | RuntimeException e) {
             String reply = FailureClassifier.smtpReply(e);
-            // Servers echo the address in their replies; the reason names the recipient by its keyed hash.
-            String hash = addressHash.of(digest.getRecipient());
-            String reason = (reply == null ? e.toString() : "SMTP " + reply).replace(digest.getRecipient(), hash)
-                    + " (to recipient " + hash + ", papers " + String.join(" ", paperIds) + ")";
+            String reason = (reply == null ? e.toString() : "SMTP " + reply) + " (to " + digest.getRecipient()
+                    + ", papers " + String.join(" ", paperIds) + ")";
             switch (FailureClassifier.classify(e)) {
                 case WAIT_FOR_SERVER -> {
-                    log.warn("Will retry {}: {}", position, reason);
+                    log.warn("Will retry {}: {}", position, addressHash.redact(reason));
                     smtpUnreachable = reply == null ? e.toString() : "SMTP " + reply;
                     retries.incrementAndGet();
                     sender.reset();
@@ -577,7 +575,7 @@ public final class AlertNotifier implements AutoCloseable {
             return;
         }
         long wait = backoff(attempt);
-        log.warn("Parking {} for {} ms (attempt {}): {}", position, wait, attempt, reason);
+        log.warn("Parking {} for {} ms (attempt {}): {}", position, wait, attempt, addressHash.redact(reason));
         var parkedRecord = new ProducerRecord<>(Topics.DIGESTS_RETRY.name(), null,
                 record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value());
         parkedRecord.headers()
@@ -595,7 +593,7 @@ public final class AlertNotifier implements AutoCloseable {
     }
 
     private void giveUp(Topic<byte[], byte[]> topic, String position, String reason, byte[] payload) {
-        log.warn("Giving up {}: {}", position, reason);
+        log.warn("Giving up {}: {}", position, addressHash.redact(reason));
         sendNow(DeadLetters.record(topic, "notifier", position, reason, payload), position);
         gaveUp.incrementAndGet();
         synchronized (listener) {
