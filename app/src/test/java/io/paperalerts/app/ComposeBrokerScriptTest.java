@@ -128,7 +128,8 @@ class ComposeBrokerScriptTest {
     }
 
     private static boolean accepts(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try {
+            new Socket("127.0.0.1", port).close();
             return true;
         } catch (IOException e) {
             return false;

@@ -115,6 +115,7 @@ class SecuredPipelineTest {
                     streams, streams, 50, Clock.systemUTC()).start()) {
 
                 // When someone registers through the API and confirms from the email
+                assertThat(registration.port()).isEqualTo(port);
                 String email = run + "-reader@example.org";
                 HttpClient http = HttpClient.newHttpClient();
                 HttpResponse<String> registered = http.send(HttpRequest.newBuilder(
@@ -146,6 +147,7 @@ class SecuredPipelineTest {
                 // Then the subscriber is emailed the paper
                 await().atMost(Duration.ofSeconds(90)).until(() -> smtp.messagesTo(email).size() >= 2);
                 assertThat(smtp.messagesTo(email).get(1).getSubject()).contains("Reward Hacking on a Secured Cluster");
+                assertThat(notifier.crash()).as("the notifier's loop").isNull();
             }
         }
 
