@@ -140,29 +140,27 @@ final class AclsCommand implements Callable<Integer> {
 
     /** One {@code kafka-acls} command per principal and resource, with all its operations. */
     static List<String> commands(List<AclBinding> bindings, String bootstrap, String commandConfig) {
-        Map<String, List<String>> operations = new java.util.LinkedHashMap<>();
+        Map<Allowed, List<String>> operations = new LinkedHashMap<>();
         for (AclBinding binding : bindings) {
             var pattern = binding.pattern();
             String resource = switch (pattern.resourceType()) {
                 case TOPIC -> "--topic ";
                 case GROUP -> "--group ";
                 case TRANSACTIONAL_ID -> "--transactional-id ";
-                default -> "--cluster";
-            } + (pattern.resourceType() == org.apache.kafka.common.resource.ResourceType.CLUSTER ? "" : pattern.name())
-                    + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
-            String key = "--allow-principal " + binding.entry().principal() + " " + resource;
-            operations.computeIfAbsent(key, k -> new ArrayList<>()).add(operationName(binding));
+                default -> throw new IllegalArgumentException("no service is granted " + pattern);
+            } + pattern.name() + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
+            operations.computeIfAbsent(new Allowed(binding.entry().principal(), resource), k -> new ArrayList<>())
+                    .add("--operation " + camelCase(binding.entry().operation()));
         }
         List<String> commands = new ArrayList<>();
-        operations.forEach((key, ops) -> commands.add("kafka-acls.sh --bootstrap-server " + bootstrap
-                + " --command-config " + commandConfig + " --add " + key.substring(0, key.indexOf(" --", 2))
-                + " " + String.join(" ", ops.stream().map(op -> "--operation " + op).toList())
-                + key.substring(key.indexOf(" --", 2))));
+        operations.forEach((allowed, ops) -> commands.add("kafka-acls.sh --bootstrap-server " + bootstrap
+                + " --command-config " + commandConfig + " --add --allow-principal " + allowed.principal() + " "
+                + String.join(" ", ops) + " " + allowed.resource()));
         return commands;
     }
 
-    private static String operationName(AclBinding binding) {
-        return camelCase(binding.entry().operation());
+    /** A principal and the kafka-acls arguments naming one resource: one command each. */
+    private record Allowed(String principal, String resource) {
     }
 
     private static String camelCase(AclOperation operation) {

@@ -72,10 +72,10 @@ public final class OperationsServer implements AutoCloseable {
     }
 
     /** What one of the three paths answers: status, content type and body; null for another path. */
-    public record Answer(int status, String contentType, String body) {
+    private record Answer(int status, String contentType, String body) {
     }
 
-    public static Answer answer(String path, PrometheusMeterRegistry registry, Health health) {
+    private static Answer answer(String path, PrometheusMeterRegistry registry, Health health) {
         return switch (path) {
             case METRICS -> new Answer(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
             case LIVE -> json(health.live(), "UP", "DOWN");

@@ -125,15 +125,8 @@ final class ArchivePages {
     /** The body with its ETag, or 304 when the client has it already. */
     private static void answer(Context ctx, Rendered rendered) {
         byte[] body = rendered.body().getBytes(StandardCharsets.UTF_8);
-        String etag = ConditionalGet.etag(body);
-        ctx.header("ETag", etag);
         // The address is a secret: no shared cache may keep it; the reader's own revalidates.
-        ctx.header("Cache-Control", "private, no-cache");
-        if (ConditionalGet.matches(ctx.header("If-None-Match"), etag)) {
-            ctx.status(HttpStatus.NOT_MODIFIED);
-            return;
-        }
-        ctx.contentType(rendered.contentType()).result(body);
+        ConditionalGet.answer(ctx, body, ConditionalGet.etag(body), rendered.contentType(), "private, no-cache");
     }
 
     private static void notFound(Context ctx, Format format) {

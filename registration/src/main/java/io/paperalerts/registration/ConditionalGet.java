@@ -1,11 +1,26 @@
 package io.paperalerts.registration;
 
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.paperalerts.fingerprint.Sha256;
 
 /** Entity tags (RFC 9110 section 8.8.3) for answers built per request, and {@code If-None-Match}. */
 final class ConditionalGet {
 
     private ConditionalGet() {
+    }
+
+    /**
+     * Answers {@code body} with its tag and {@code Cache-Control}, or 304 without a body when the
+     * client has it already ({@code If-None-Match}).
+     */
+    static void answer(Context ctx, byte[] body, String etag, String contentType, String cacheControl) {
+        ctx.header("ETag", etag).header("Cache-Control", cacheControl);
+        if (matches(ctx.header("If-None-Match"), etag)) {
+            ctx.status(HttpStatus.NOT_MODIFIED);
+            return;
+        }
+        ctx.contentType(contentType).result(body);
     }
 
     /** A strong tag of these exact bytes. */

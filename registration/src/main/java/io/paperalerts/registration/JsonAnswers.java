@@ -112,11 +112,6 @@ final class JsonAnswers {
 
     /** The cached answer, or 304 when the client has it already; clients revalidate every time. */
     static void json(Context ctx, Cached answer) {
-        ctx.header("ETag", answer.etag()).header("Cache-Control", "no-cache");
-        if (ConditionalGet.matches(ctx.header("If-None-Match"), answer.etag())) {
-            ctx.status(304);
-            return;
-        }
-        ctx.contentType("application/json").result(answer.body());
+        ConditionalGet.answer(ctx, answer.body(), answer.etag(), "application/json", "no-cache");
     }
 }
