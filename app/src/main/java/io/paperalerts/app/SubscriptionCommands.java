@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.kafka.KafkaStartup;
+import io.paperalerts.mail.AddressHash;
 import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.MailConfig;
+import io.paperalerts.mail.ManageGenerations;
+import io.paperalerts.registration.SubscriberErasure;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -36,6 +41,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -259,6 +265,48 @@ final class SubscriptionCommands {
             target.spec.commandLine().getOut().printf("unsubscribed %s (%s from \"%s\")%n", id, current.getEmail(),
                     current.getQuery());
             target.spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "forget", mixinStandardHelpOptions = true,
+            description = {"Erase an address everywhere paper-alerts keeps it, for a subscriber who asks to be forgotten: "
+                    + "its subscriptions (pending ones too) and manage links now; its open digests, archive and "
+                    + "delivery record as soon as the streams service and the notifier read the request.",
+                    "Subscribers can do the same themselves: \"Delete all my data\" on their manage page."})
+    static final class Forget implements Callable<Integer> {
+        @Mixin
+        ServiceOptions service;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "EMAIL", description = "The address to forget")
+        String email;
+
+        @Override
+        public Integer call() throws Exception {
+            String address = SubscriptionRules.email(email);
+            StreamsServiceConfig config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
+            if (config.getPassword(MailConfig.TOKEN_SECRET).value().isEmpty()) {
+                // The services keep what must outlive a forgotten address under a pseudonym keyed by this secret.
+                throw new ParameterException(spec.commandLine(), "forget needs the services' " + MailConfig.TOKEN_SECRET
+                        + " (--config FILE or PAPER_ALERTS_MAIL_TOKEN_SECRET)");
+            }
+            KafkaClients clients = ServiceOptions.clients(config);
+            KafkaStartup.awaitCluster(clients);
+            List<String> ids = CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values().stream()
+                    .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), address)).map(Subscription::getId).toList();
+            try (ManageGenerations generations = ManageGenerations.follow(clients,
+                         new AddressHash(MailConfig.tokenSecret(config)));
+                 SubscriberErasure erasure = new SubscriberErasure(clients, generations)) {
+                erasure.forget(address, ids, Instant.now());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("Forgot %s: %d subscription(s) removed and its manage links refused; the streams service and the "
+                    + "notifier erase its digests, archive and delivery record as they read the request.%n", address,
+                    ids.size());
+            out.flush();
             return 0;
         }
     }

@@ -18,9 +18,11 @@ import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +91,41 @@ class SubscriptionCommandsTest {
                 "--bootstrap-servers", kafka.bootstrapServers());
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("--query: unbalanced parentheses");
+    }
+
+    @Test
+    void shouldForgetAnAddressOnTheTopicsAndAskTheServicesToEraseTheRest() throws Exception {
+        // Given two subscriptions of an address, one of another, and a manage generation kept under the address
+        for (String email : List.of("ops-forget@example.org", "ops-forget@example.org", "ops-kept@example.org")) {
+            assertThat(Cli.run("subscribe", "--email", email, "--query", "grpo", "--bootstrap-servers",
+                    kafka.bootstrapServers()).exitCode()).isZero();
+        }
+        kafka.produce(Topics.MANAGE_GENERATIONS, "ops-forget@example.org", "2");
+        Path config = stateDir.resolve("services.properties");
+        Files.writeString(config, "mail.token.secret=an operator's secret, 32 bytes or more\n");
+
+        // When the operator forgets it (written as the subscriber might)
+        Cli forgot = Cli.run("forget", "Ops-Forget@Example.org", "--config", config.toString(), "--bootstrap-servers",
+                kafka.bootstrapServers());
+
+        // Then its subscriptions and the address-keyed generation are tombstoned, the other address's stays
+        assertThat(forgot.exitCode()).as(forgot.err()).isZero();
+        assertThat(forgot.out()).contains("Forgot ops-forget@example.org: 2 subscription(s) removed");
+        assertThat(subscriptions().values()).extracting(Subscription::getEmail).doesNotContain("ops-forget@example.org")
+                .contains("ops-kept@example.org");
+        assertThat(CompactedTopics.latest(kafka.clients(), Topics.MANAGE_GENERATIONS)).doesNotContainKey("ops-forget@example.org")
+                .containsValue("3");
+        // And the streams service is asked to erase the rest, on the partition of the address's alerts
+        assertThat(kafka.readToEnd(Topics.FORGET_REQUESTS)).singleElement().satisfies(request -> {
+            assertThat(request.key()).isEqualTo("ops-forget@example.org");
+            assertThat(request.partition()).isEqualTo(Topics.ALERTS.partitionOf("ops-forget@example.org"));
+        });
+
+        // And without the services' secret it refuses, saying which key it needs
+        Cli refused = Cli.run("forget", "ops-kept@example.org", "--bootstrap-servers", kafka.bootstrapServers());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("forget needs the services' mail.token.secret");
+        assertThat(subscriptions().values()).extracting(Subscription::getEmail).contains("ops-kept@example.org");
     }
 
     @Test

@@ -31,12 +31,22 @@ public final class AddressHash {
 
     /** 12 hex digits (48 bits): enough to tell recipients apart in logs, too few to be an identifier elsewhere. */
     public String of(String address) {
+        return HexFormat.of().formatHex(mac(address), 0, 6);
+    }
+
+    /**
+     * The whole HMAC (64 hex digits): what a record keeps about an address where it must outlive
+     * the address (the generation of its manage links, that it was forgotten), without the address.
+     */
+    public String pseudonym(String address) {
+        return HexFormat.of().formatHex(mac(address));
+    }
+
+    private byte[] mac(String address) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            byte[] digest = mac.doFinal(String.valueOf(address).strip().toLowerCase(Locale.ROOT)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
+            return mac.doFinal(String.valueOf(address).strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

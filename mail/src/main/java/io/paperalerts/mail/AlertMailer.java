@@ -265,6 +265,10 @@ public final class AlertMailer {
      */
     public static String quoted(String query) {
         String text = oneLine(query);
+        if (text.length() > 2 && text.startsWith("\"") && text.endsWith("\"") && text.indexOf('"', 1) == text.length() - 1) {
+            // One phrase: its own quotes inside ours would show it quoted twice.
+            text = text.substring(1, text.length() - 1);
+        }
         int max = 60;
         String shown = text.codePointCount(0, text.length()) <= max ? text
                 : text.substring(0, text.offsetByCodePoints(0, max - 1)) + "\u2026";
@@ -294,13 +298,25 @@ public final class AlertMailer {
         return DateTimeFormatter.ISO_LOCAL_DATE.format(at.atZone(zone));
     }
 
-    /** Papers grouped under the first subscription that matched each, in digest order. */
+    /**
+     * The order of a subscription's papers in an email: a trending one's by rank; the others newest
+     * first by publication date (the order readers know from arXiv listings), papers without one
+     * last, then as they matched.
+     */
+    static final java.util.Comparator<Alert> LISTED = java.util.Comparator
+            .comparing((Alert a) -> a.getReasons().isEmpty() || a.getReasons().get(0).getTrendingRank() == null
+                    ? Integer.MAX_VALUE : a.getReasons().get(0).getTrendingRank())
+            .thenComparing(a -> a.getPaper().getPublished(), java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder()))
+            .thenComparing(Alert::getMatchedAt);
+
+    /** Papers grouped under the first subscription that matched each, groups in digest order, papers {@link #LISTED}. */
     private static Map<String, List<Alert>> bySubscription(Digest digest) {
         Map<String, List<Alert>> groups = new LinkedHashMap<>();
         for (Alert alert : digest.getAlerts()) {
             String id = alert.getReasons().isEmpty() ? "" : alert.getReasons().get(0).getSubscriptionId();
             groups.computeIfAbsent(id, q -> new ArrayList<>()).add(alert);
         }
+        groups.values().forEach(papers -> papers.sort(LISTED));
         return groups;
     }
 

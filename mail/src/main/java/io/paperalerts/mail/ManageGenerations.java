@@ -16,9 +16,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The generation of each address's manage links, from the compacted {@code manage.generations}
- * topic: a manage link is a bearer credential for all of an address's subscriptions, so asking for
- * a new one revokes every older one. Every service that signs or checks manage links keeps the
- * topic in memory (one entry per address that ever asked) with a reader that follows it.
+ * topic: a manage link is a bearer credential for all of an address's subscriptions, so revoking
+ * them (on the manage page) or forgetting the address starts a new generation and every older
+ * link is refused. Every service that signs or checks manage links keeps the topic in memory (one
+ * entry per address that ever revoked) with a reader that follows it.
+ *
+ * <p>Entries are keyed by the address's pseudonym ({@link AddressHash#pseudonym}), not the address:
+ * a forgotten address's generation must outlive it, or its old links would work again if it came
+ * back. Entries keyed by the address itself (written before) are still read, and removed when the
+ * address revokes again or is forgotten.
  */
 public final class ManageGenerations implements AutoCloseable {
 
@@ -27,19 +33,21 @@ public final class ManageGenerations implements AutoCloseable {
 
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final KafkaClients clients;
+    private final AddressHash hash;
     private final Thread reader;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile RuntimeException failure;
 
-    private ManageGenerations(KafkaClients clients) {
+    private ManageGenerations(KafkaClients clients, AddressHash hash) {
         this.clients = clients;
+        this.hash = hash;
         this.reader = clients == null ? null : new Thread(this::follow, "manage-generations");
     }
 
     /** Follows the topic; returns once it has read what was there when it started. */
-    public static ManageGenerations follow(KafkaClients clients) {
-        ManageGenerations generations = new ManageGenerations(clients);
+    public static ManageGenerations follow(KafkaClients clients, AddressHash hash) {
+        ManageGenerations generations = new ManageGenerations(clients, hash);
         generations.reader.setDaemon(true);
         generations.reader.start();
         try {
@@ -55,7 +63,7 @@ public final class ManageGenerations implements AutoCloseable {
 
     /** No revocations (tools and tests without a cluster): every address at generation 0. */
     public static ManageGenerations none() {
-        return new ManageGenerations(null);
+        return new ManageGenerations(null, null);
     }
 
     public long current(String address) {
@@ -63,7 +71,8 @@ public final class ManageGenerations implements AutoCloseable {
             // Guessing 0 would make revoked links valid again.
             throw new IllegalStateException("The manage link generations are unknown: " + failure, failure);
         }
-        return generations.getOrDefault(address, 0L);
+        long legacy = generations.getOrDefault(address, 0L);
+        return hash == null ? legacy : Math.max(legacy, generations.getOrDefault(hash.pseudonym(address), 0L));
     }
 
     /** Starts a new generation for the address, revoking its older manage links. @return the new generation */
@@ -77,16 +86,19 @@ public final class ManageGenerations implements AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WAIT.toMillis()),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), address, String.valueOf(next)))
+            producer.send(new ProducerRecord<>(topic.name(), hash.pseudonym(address), String.valueOf(next)))
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (generations.containsKey(address)) {
+                producer.send(new ProducerRecord<>(topic.name(), address, null)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while revoking manage links", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Cannot revoke the manage links of " + address + ": " + e, e);
+            throw new IllegalStateException("Cannot revoke the manage links of recipient " + hash.of(address) + ": " + e, e);
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (current(address) < next && System.nanoTime() < deadline) {
+        while ((current(address) < next || generations.containsKey(address)) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

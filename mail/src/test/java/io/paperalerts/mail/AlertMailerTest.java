@@ -310,6 +310,38 @@ class AlertMailerTest {
     }
 
     @Test
+    void shouldListASubscriptionsPapersNewestFirstWhateverOrderTheyMatchedIn() throws Exception {
+        // Given a daily digest whose papers matched oldest, newest, undated, middle
+        List<Alert> alerts = new java.util.ArrayList<>();
+        String[][] papers = {{"old", "2025-01-01"}, {"new", "2025-03-01"}, {"undated", null}, {"middle", "2025-02-01"}};
+        for (int i = 0; i < papers.length; i++) {
+            Paper paper = paper("2501.0000" + i, "Paper " + papers[i][0]);
+            paper.setPublished(papers[i][1] == null ? null : Instant.parse(papers[i][1] + "T00:00:00Z"));
+            Alert alert = alert("ada@example.org", paper);
+            alert.setMatchedAt(Instant.parse("2026-11-28T10:00:00Z").plusSeconds(i));
+            alerts.add(alert);
+        }
+
+        // When it is emailed
+        MimeMessage message = mailer.render(session, digest(DigestKind.DAILY, 0, alerts.toArray(Alert[]::new)));
+
+        // Then the papers are newest first, the undated one last, in both parts
+        assertThat(html(message).select(".paper .title")).extracting(Element::text)
+                .containsExactly("Paper new", "Paper middle", "Paper old", "Paper undated");
+        String text = text(message);
+        assertThat(text.indexOf("Paper new")).isLessThan(text.indexOf("Paper middle"));
+        assertThat(text.indexOf("Paper old")).isLessThan(text.indexOf("Paper undated"));
+    }
+
+    @Test
+    void shouldQuoteAOnePhraseQueryOnceAndKeepThePhrasesOfALongerOne() {
+        assertThat(AlertMailer.quoted("\"reward hacking\"")).isEqualTo("\u201creward hacking\u201d");
+        assertThat(AlertMailer.quoted("\"reward hacking\" AND diffusion"))
+                .isEqualTo("\u201c\"reward hacking\" AND diffusion\u201d");
+        assertThat(AlertMailer.quoted("\"a\" OR \"b\"")).isEqualTo("\u201c\"a\" OR \"b\"\u201d");
+    }
+
+    @Test
     void shouldSayInTheTextPartEverythingTheHtmlPartSays() throws Exception {
         // Given a digest of two subscriptions that did not fit
         Paper upvoted = paper("p2", "Protein folding");

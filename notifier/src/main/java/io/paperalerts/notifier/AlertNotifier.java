@@ -174,7 +174,7 @@ public final class AlertNotifier implements AutoCloseable {
             TopicProvisioner.requireSamePartitions(admin, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES);
             deliveriesTopicId = TopicProvisioner.topicId(admin, Topics.DELIVERIES);
         }
-        this.generations = ManageGenerations.follow(clients);
+        this.generations = ManageGenerations.follow(clients, addressHash);
         this.mailer = new AlertMailer(config.getString(MailConfig.MAIL_FROM),
                 AlertMailer.Links.of(config, Clock.systemUTC(), generations));
         Map<String, Object> consumerProperties = new HashMap<>(Map.of(
@@ -193,7 +193,8 @@ public final class AlertNotifier implements AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.deliveryStore = new DeliveryStore(clients, Path.of(config.getString(NotifierConfig.STATE_DIR)), deliveriesTopicId);
+        this.deliveryStore = new DeliveryStore(clients, Path.of(config.getString(NotifierConfig.STATE_DIR)), deliveriesTopicId,
+                addressHash::pseudonym);
         this.thread = new Thread(this::run, "alert-notifier");
     }
 
@@ -513,11 +514,21 @@ public final class AlertNotifier implements AutoCloseable {
 
     private Outcome deliverLogged(ConsumerRecord<String, byte[]> record, SmtpMailSender sender) {
         String position = record.topic() + "-" + record.partition() + "@" + record.offset();
+        if (record.value() == null) {
+            forget(record, position);
+            return Outcome.DONE;
+        }
         Digest digest;
         try {
             digest = Topics.DIGESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
             giveUp(Topics.DEAD_LETTERS, position, e.getMessage(), record.value());
+            return Outcome.DONE;
+        }
+        var forgotten = deliveryStore.forgottenAt(digest.getRecipient());
+        if (forgotten.isPresent() && !digest.getPeriodEnd().isAfter(forgotten.get())) {
+            // Made before its recipient was forgotten (parked for a retry, or replayed): not theirs any more.
+            log.info("Not sending digest {} ({}): its recipient was forgotten", digest.getId(), position);
             return Outcome.DONE;
         }
         List<Alert> fresh = digest.getAlerts().stream()
@@ -565,6 +576,17 @@ public final class AlertNotifier implements AutoCloseable {
             listener.delivered(toSend, message);
         }
         return Outcome.DONE;
+    }
+
+    /** A digests record without a value: its key was forgotten (said by a header), else nothing to send. */
+    private void forget(ConsumerRecord<String, byte[]> record, String position) {
+        long at = longHeader(record, Topics.FORGET_HEADER, -1);
+        if (record.key() == null || at < 0) {
+            log.warn("Skipping {}: a record without a digest", position);
+            return;
+        }
+        int erased = deliveryStore.forget(record.key(), Instant.ofEpochMilli(at));
+        log.info("Forgot a recipient ({}): {} delivered papers erased from the delivery record", position, erased);
     }
 
     /** Moves a digest its recipient's server refused for now out of the way of the others. */

@@ -55,6 +55,13 @@ final class DeliveryStore implements AutoCloseable {
     /** The id of the topic incarnation the copy was read from: a recreated topic or another cluster has another. */
     private static final byte[] TOPIC_ID_KEY = "\u0000topic-id".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PRESENT = new byte[0];
+    /**
+     * Not a pair key either: {@code NUL forgotten <pseudonym>}, value when the address was forgotten
+     * (epoch millis). Digests of before then are not sent (one parked for a retry, one replayed),
+     * while a subscriber who comes back gets what is new.
+     */
+    private static final String FORGOTTEN = "\u0000forgotten ";
+    private static final byte[] FORGOTTEN_BYTES = FORGOTTEN.getBytes(StandardCharsets.UTF_8);
 
     static {
         RocksDB.loadLibrary();
@@ -63,6 +70,7 @@ final class DeliveryStore implements AutoCloseable {
     private final KafkaClients clients;
     private final Path directory;
     private final byte[] topicId;
+    private final java.util.function.UnaryOperator<String> pseudonym;
     private final Producer<String, String> producer;
     private final Map<Integer, Partition> open = new ConcurrentHashMap<>();
 
@@ -87,11 +95,15 @@ final class DeliveryStore implements AutoCloseable {
         }
     }
 
-    /** @param topicId the id of the {@code deliveries} topic in this cluster */
-    DeliveryStore(KafkaClients clients, Path directory, Uuid topicId) {
+    /**
+     * @param topicId the id of the {@code deliveries} topic in this cluster
+     * @param pseudonym what the record keeps of a forgotten address instead of the address
+     */
+    DeliveryStore(KafkaClients clients, Path directory, Uuid topicId, java.util.function.UnaryOperator<String> pseudonym) {
         this.clients = clients;
         this.directory = directory;
         this.topicId = bytes(topicId.toString());
+        this.pseudonym = pseudonym;
         var topic = Topics.DELIVERIES;
         this.producer = clients.producer(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -141,10 +153,71 @@ final class DeliveryStore implements AutoCloseable {
     void record(String recipient, List<String> paperIds, String messageId) {
         Partition partition = partitionFor(recipient);
         String value = messageId + " " + Instant.now();
-        List<Future<RecordMetadata>> sends = paperIds.stream()
-                .map(id -> producer.send(new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number,
-                        key(recipient, id), value)))
-                .toList();
+        List<RecordMetadata> written = write(partition, paperIds.stream()
+                .map(id -> new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number, key(recipient, id), value))
+                .toList(), "the delivery of " + messageId);
+        // Senders of other recipients of the partition record at the same time: one position update at a time.
+        synchronized (partition) {
+            writeLocally(partition, batch -> {
+                for (String id : paperIds) {
+                    batch.put(bytes(key(recipient, id)), PRESENT);
+                }
+            }, written);
+        }
+    }
+
+    /**
+     * Erases what the record holds of an address: a tombstone for each of its pairs (on the topic
+     * and here), and in their place a pseudonymous note of when it was forgotten.
+     *
+     * @return how many pairs were erased
+     */
+    int forget(String recipient, Instant at) {
+        Partition partition = partitionFor(recipient);
+        byte[] prefix = bytes(key(recipient, ""));
+        List<byte[]> pairs = new ArrayList<>();
+        try (org.rocksdb.RocksIterator it = partition.db.newIterator()) {
+            for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
+                pairs.add(it.key());
+            }
+        }
+        String forgotten = FORGOTTEN + pseudonym.apply(recipient);
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        pairs.forEach(pair -> records.add(new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number,
+                new String(pair, StandardCharsets.UTF_8), null)));
+        records.add(new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number, forgotten,
+                String.valueOf(at.toEpochMilli())));
+        List<RecordMetadata> written = write(partition, records, "the erasure of a recipient");
+        synchronized (partition) {
+            writeLocally(partition, batch -> {
+                for (byte[] pair : pairs) {
+                    batch.delete(pair);
+                }
+                batch.put(bytes(forgotten), bytes(String.valueOf(at.toEpochMilli())));
+            }, written);
+        }
+        return pairs.size();
+    }
+
+    /** When the address was forgotten, if it was: its digests of before then are not sent. */
+    java.util.Optional<Instant> forgottenAt(String recipient) {
+        Partition partition = partitionFor(recipient);
+        try {
+            byte[] at = partition.db.get(bytes(FORGOTTEN + pseudonym.apply(recipient)));
+            return at == null ? java.util.Optional.empty()
+                    : java.util.Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(at, StandardCharsets.UTF_8))));
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("Cannot read the delivery record of partition " + partition.number, e);
+        }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Writes records durably (acks=all), waiting for each. */
+    private List<RecordMetadata> write(Partition partition, List<ProducerRecord<String, String>> records, String what) {
+        List<Future<RecordMetadata>> sends = records.stream().map(producer::send).toList();
         List<RecordMetadata> written = new ArrayList<>();
         try {
             for (Future<RecordMetadata> send : sends) {
@@ -152,23 +225,22 @@ final class DeliveryStore implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while recording the delivery of " + messageId, e);
+            throw new IllegalStateException("Interrupted while recording " + what, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot record the delivery of " + messageId + " to " + recipient + ": "
+            throw new IllegalStateException("Cannot record " + what + " in partition " + partition.number + ": "
                     + e.getCause().getMessage(), e);
         }
-        // Senders of other recipients of the partition record at the same time: one position update at a time.
-        synchronized (partition) {
-            writeLocally(partition, recipient, paperIds, written);
-        }
+        return written;
     }
 
-    private static void writeLocally(Partition partition, String recipient, List<String> paperIds,
-            List<RecordMetadata> written) {
+    /** What one local write changes besides the position. */
+    private interface Changes {
+        void into(WriteBatch batch) throws RocksDBException;
+    }
+
+    private static void writeLocally(Partition partition, Changes changes, List<RecordMetadata> written) {
         try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
-            for (String id : paperIds) {
-                batch.put(bytes(key(recipient, id)), PRESENT);
-            }
+            changes.into(batch);
             // The local position moves past our own records only while nobody else wrote between
             // (another instance during a rebalance): otherwise the next catch-up reads them.
             long next = partition.position;
@@ -280,7 +352,8 @@ final class DeliveryStore implements AutoCloseable {
                             if (record.value() == null) {
                                 batch.delete(record.key());
                             } else {
-                                batch.put(record.key(), PRESENT);
+                                // A pair needs no value; a note that an address was forgotten keeps its time.
+                                batch.put(record.key(), startsWith(record.key(), FORGOTTEN_BYTES) ? record.value() : PRESENT);
                             }
                             read++;
                         }

@@ -59,9 +59,10 @@ final class Pages {
                 "action", "/unsubscribe?token=" + url(token)));
     }
 
-    static String manage(String email, List<ManagedSubscription> subscriptions, String revokeAction) {
+    static String manage(String email, List<ManagedSubscription> subscriptions, String revokeAction,
+            String forgetAction) {
         return render("manage", Map.of("email", email, "subscriptions", subscriptions, "modes", MODES,
-                "revokeAction", revokeAction));
+                "revokeAction", revokeAction, "forgetAction", forgetAction));
     }
 
     static String archive(ArchiveView view) {

@@ -53,6 +53,11 @@ final class RateLimiter {
         }
     }
 
+    /** Drops what is counted under the keys that match (an address being forgotten). */
+    void forget(java.util.function.Predicate<String> keys) {
+        events.asMap().keySet().removeIf(keys);
+    }
+
     /** Keys held now (after pending evictions), for tests. */
     long keys() {
         events.cleanUp();

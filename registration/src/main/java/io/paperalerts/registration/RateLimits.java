@@ -47,6 +47,12 @@ final class RateLimits {
                 new Check(emails, "all", "too many registrations right now")));
     }
 
+    /** Drops the counts kept under an address (the per-client ones say nothing of it). */
+    void forget(String address) {
+        perAddress.forget(address::equals);
+        perAddressAndClient.forget(key -> key.startsWith(address + " "));
+    }
+
     /** Any other state-changing request, or a preview. */
     void action(String client) {
         acquire(List.of(new Check(actions, client, "too many requests from this client")));

@@ -8,6 +8,8 @@ import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
+import io.paperalerts.mail.AddressHash;
+import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.streams.SubscriptionDirectory;
@@ -50,6 +52,7 @@ public final class RegistrationServer implements AutoCloseable {
 
     private final Clock clock;
     private final ManageGenerations generations;
+    private final SubscriberErasure erasure;
     private final RecentPapers recent;
     private final Subscriptions subscriptions;
     private final BackfillRequests backfills;
@@ -70,7 +73,8 @@ public final class RegistrationServer implements AutoCloseable {
         KafkaClients clients = KafkaClients.of(config);
         KafkaStartup.prepare(clients, ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID)),
                 config.getShort(CommonConfig.REPLICATION_FACTOR));
-        this.generations = ManageGenerations.follow(clients);
+        AddressHash addressHash = new AddressHash(MailConfig.tokenSecret(config));
+        this.generations = ManageGenerations.follow(clients, addressHash);
         AlertMailer.Links links = AlertMailer.Links.of(config, clock, generations);
         Duration confirmTtl = Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS));
         LinkChecks checks = new LinkChecks(links, links.tokens().withLifetime(confirmTtl), generations);
@@ -81,12 +85,14 @@ public final class RegistrationServer implements AutoCloseable {
         this.recent = new RecentPapers(clients, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
         this.subscriptions = new Subscriptions(clients, directory, confirmTtl, clock);
         this.backfills = new BackfillRequests(clients, config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
-                new Backfill(clients, backfillMaxPapers, clock));
+                new Backfill(clients, backfillMaxPapers, clock),
+                id -> directory.subscription(id).filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).isPresent());
         ConfirmationMailer mailer = new ConfirmationMailer(() -> new SmtpMailSender(config),
                 config.getString(MailConfig.MAIL_FROM));
         SubscriptionApi api = new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker,
                 clock);
-        SubscriptionPages pages = new SubscriptionPages(subscriptions, checks, checker);
+        this.erasure = new SubscriberErasure(clients, generations);
+        SubscriptionPages pages = new SubscriptionPages(subscriptions, checks, checker, erasure, limits, clock);
         FrontPage front = new FrontPage(recent, checker);
         ArchivePages archives = new ArchivePages(directory, archive, links, new ArchiveForwarding());
         this.app = Javalin.create(c -> {
@@ -115,6 +121,7 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.post("/confirm", pages::confirmForm);
             c.routes.get("/manage", pages::managePage);
             c.routes.post("/manage/revoke-links", pages::manageRevokeLinks);
+            c.routes.post("/manage/forget", pages::manageForget);
             c.routes.post("/manage/{id}", pages::manageUpdate);
             c.routes.post("/manage/{id}/delete", pages::manageDelete);
             c.routes.post("/manage/{id}/archive-address", pages::manageRenewArchive);
@@ -197,6 +204,7 @@ public final class RegistrationServer implements AutoCloseable {
         recent.close();
         backfills.close();
         subscriptions.close();
+        erasure.close();
         generations.close();
     }
 }

@@ -6,6 +6,9 @@ import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.streams.MatchAlerts;
+import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -19,12 +22,19 @@ final class SubscriptionPages {
     private final LinkChecks checks;
     private final AlertMailer.Links links;
     private final SubscriptionMatcher checker;
+    private final SubscriberErasure erasure;
+    private final RateLimits limits;
+    private final Clock clock;
 
-    SubscriptionPages(Subscriptions subscriptions, LinkChecks checks, SubscriptionMatcher checker) {
+    SubscriptionPages(Subscriptions subscriptions, LinkChecks checks, SubscriptionMatcher checker,
+            SubscriberErasure erasure, RateLimits limits, Clock clock) {
         this.subscriptions = subscriptions;
         this.checks = checks;
         this.links = checks.links();
         this.checker = checker;
+        this.erasure = erasure;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     void confirmPage(Context ctx) {
@@ -57,7 +67,8 @@ final class SubscriptionPages {
         if (claims != null) {
             String token = ctx.queryParam("token");
             ctx.html(Pages.manage(claims.recipient(), subscriptions.shownTo(claims.recipient()).stream()
-                    .map(s -> managed(s, token)).toList(), "/manage/revoke-links?token=" + Pages.url(token)));
+                    .map(s -> managed(s, token)).toList(), "/manage/revoke-links?token=" + Pages.url(token),
+                    "/manage/forget?token=" + Pages.url(token)));
         }
     }
 
@@ -96,6 +107,23 @@ final class SubscriptionPages {
         checks.generations().revoke(recipient);
         ctx.html(Pages.message("Manage links revoked", "Every manage link sent to " + recipient + " so far, this one "
                 + "included, is refused from now on. Ask for a new one on the subscribe page when you need it.", true));
+    }
+
+    /**
+     * "Delete all my data": every subscription of the address (pending ones too) is removed, and
+     * once the streams service shows it, the address is forgotten everywhere else (see
+     * {@link SubscriberErasure}); this manage link and every other one stop working.
+     */
+    void manageForget(Context ctx) {
+        String recipient = checks.verify(ctx.queryParam("token"), "manage").recipient();
+        // Removed and seen gone first: no alert for them reaches the stores after the erasure.
+        subscriptions.everyOf(recipient).forEach(subscriptions::remove);
+        erasure.forget(recipient, List.of(), clock.instant());
+        limits.forget(MatchAlerts.recipient(recipient));
+        ctx.html(Pages.message("Your data is deleted", "paper-alerts has forgotten " + recipient + ": its "
+                + "subscriptions, archive pages and feeds, the digests not sent yet, the record of what was sent, "
+                + "and its manage links. Emails already in your inbox stay there. The week-long logs of sent "
+                + "alerts drop it within 7 days. You can subscribe again at any time.", true));
     }
 
     void manageDelete(Context ctx) {

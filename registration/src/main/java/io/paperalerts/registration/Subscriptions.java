@@ -105,6 +105,11 @@ final class Subscriptions implements AutoCloseable {
         awaitVisible(subscription.getId(), s -> s == null);
     }
 
+    /** Every subscription of an address: pending, active and cancelled. */
+    List<Subscription> everyOf(String email) {
+        return directory.subscriptionsOf(email);
+    }
+
     /** An address's subscriptions as its owner manages them: cancelled ones are gone. */
     List<Subscription> shownTo(String email) {
         return directory.subscriptionsOf(email).stream().filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).toList();

@@ -43,7 +43,11 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -60,6 +64,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * replaced on the manage page answers 404 and the new one works; in a browser the email fits a
  * 375 px phone, is readable in dark mode, and its "see all" link leads to every match.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArchiveEndToEndTest {
 
     private static final int MAX_PAPERS = 5;
@@ -327,5 +332,171 @@ class ArchiveEndToEndTest {
         } finally {
             browser.quit();
         }
+    }
+
+    /**
+     * Last, on this class's broker: it makes every compacted topic compact at once, and adds a
+     * paper to the other subscribers' archives (who are its positive control).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    @Timeout(300)
+    void shouldForgetASubscriberEverywhereWhileOtherSubscribersKeepTheirData() throws Exception {
+        String forgotten = "forget.me@example.org";
+        // Given a subscriber with an instant and a daily subscription, each with an archive
+        Subscription instant = subscription("forget-instant", forgotten, "reasoning");
+        Subscription daily = subscription("forget-daily", forgotten, "agent");
+        daily.setDelivery(DeliveryMode.DAILY);
+        // And a control recipient whose alerts share the forgotten one's partition (read after them)
+        String control = io.paperalerts.testing.Markers.addressBesides(Topics.ALERTS, forgotten, "control", "example.org");
+        Subscription controlSubscription = subscription("forget-control", control, "zqxmarker");
+        for (Subscription s : List.of(instant, daily, controlSubscription)) {
+            kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription("forget-daily").isPresent()
+                && system.streams.subscription("forget-control").isPresent());
+        // And a manage-link generation an earlier version kept under the address itself
+        kafka.produce(Topics.MANAGE_GENERATIONS, forgotten, "1");
+        List<String> secrets = List.of(forgotten, instant.getArchiveToken(), daily.getArchiveToken());
+
+        // And a paper that matched both: delivered at once, pending in tomorrow's digest, archived twice
+        system.publish(RegistrationHarness.paper("forget-p1", "Reasoning agents that forget"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo(forgotten).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
+                .anyMatch(r -> r.key().equals(forgotten + " forget-p1")));
+        String archive = system.url("/archive/forget-daily/" + daily.getArchiveToken());
+        await().atMost(Duration.ofSeconds(30)).until(() -> system.get(archive).body().contains("Reasoning agents that forget"));
+        assertThat(mentions(changelogs(), secrets)).as("the open digest and the archive, before").isNotEmpty();
+        // And a manage link, asked for and emailed
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"" + forgotten + "\"}").statusCode()).isEqualTo(202);
+        MimeMessage linkEmail = await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo(forgotten)
+                .stream().filter(m -> subject(m).contains("Manage")).findFirst().orElse(null), m -> m != null);
+        String manage = RegistrationHarness.link(linkEmail, "/manage");
+        String forgetAction = Jsoup.parse(system.get(manage).body()).selectFirst("#forget").parent().attr("action");
+        Instant before = Instant.now();
+
+        // When the subscriber presses "Delete all my data"
+        HttpResponse<String> done = system.send("POST", forgetAction, "application/x-www-form-urlencoded", "");
+
+        // Then the page says so, the manage link and the archive are gone
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(done.body()).contains("Your data is deleted");
+        assertThat(system.get(manage).statusCode()).isEqualTo(403);
+        assertThat(system.get(archive).statusCode()).isIn(404, 410);
+        // And the notifier has erased its delivery record, keeping only a pseudonymous note
+        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
+                .anyMatch(r -> r.key().startsWith("\u0000forgotten ") && !r.key().contains(forgotten)));
+
+        // And once compaction has run, no compacted topic, changelogs of every store included, holds
+        // the address or its archive tokens, read from the beginning (uncommitted records too)
+        List<String> compacted = new ArrayList<>(changelogs());
+        Topics.ALL.stream().filter(t -> t.compacted()).map(t -> t.name()).forEach(compacted::add);
+        compactSoon(compacted);
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            fill(compacted);
+            return mentions(compacted, secrets).isEmpty();
+        });
+
+        // And the other subscribers' data is untouched
+        var subscriptionsLeft = io.paperalerts.topics.CompactedTopics.latest(kafka.clients(), Topics.SUBSCRIPTIONS);
+        assertThat(subscriptionsLeft).containsKeys("arch-reasoning", "arch-benchmark", "forget-control")
+                .doesNotContainKeys("forget-instant", "forget-daily");
+        assertThat(kafka.readToEnd(Topics.DELIVERIES)).anyMatch(r -> r.key().startsWith("reader@example.org "));
+        assertThat(system.get("/archive/arch-reasoning/" + system.streams.subscription("arch-reasoning").orElseThrow()
+                .getArchiveToken()).body()).contains("Reasoning agents that forget");
+        assertThat(mentions(changelogs(), List.of("reader@example.org"))).isNotEmpty();
+
+        // And the topics that are not compacted hold it only in records from before, kept a week at most
+        for (var topic : List.of(Topics.ALERTS, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES_FAILED,
+                Topics.DEAD_LETTERS, Topics.BACKFILL_REQUESTS)) {
+            assertThat(Long.parseLong(topic.configs().get(org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG)))
+                    .as(topic.name()).isLessThanOrEqualTo(Duration.ofDays(7).toMillis());
+        }
+        assertThat(rawRecords(Topics.ALERTS.name()).stream().filter(r -> containsAny(r, secrets)))
+                .isNotEmpty().allMatch(r -> r.timestamp() < before.toEpochMilli());
+
+        // And replaying its alerts sends nothing: the control's alert, after them on their partition, arrives alone
+        int emailsBefore = smtp.messagesTo(forgotten).size();
+        for (var alert : kafka.readToEnd(Topics.ALERTS)) {
+            if (alert.key().equals(forgotten)) {
+                kafka.produce(Topics.ALERTS, alert.key(), alert.value());
+            }
+        }
+        system.publish(RegistrationHarness.paper("forget-control-paper", "Zqxmarker"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo(control).isEmpty());
+        assertThat(smtp.messagesTo(forgotten)).hasSize(emailsBefore);
+        assertThat(mentions(changelogs(), List.of(forgotten))).isEmpty();
+    }
+
+    /** The changelog topics of the streams service's stores. */
+    private static List<String> changelogs() throws Exception {
+        return kafka.admin().listTopics().names().get().stream().filter(name -> name.endsWith("-changelog")).sorted().toList();
+    }
+
+    /** Makes the broker's cleaner compact these topics at once and drop tombstones on its next pass. */
+    private static void compactSoon(List<String> topics) throws Exception {
+        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> changes =
+                new LinkedHashMap<>();
+        for (String topic : topics) {
+            changes.put(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic), Map.of(
+                    "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "0",
+                    "min.compaction.lag.ms", "0").entrySet().stream()
+                    .map(e -> new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                            e.getKey(), e.getValue()), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))
+                    .toList());
+        }
+        kafka.admin().incrementalAlterConfigs(changes).all().get();
+    }
+
+    /** A tombstone of a key nobody has on every partition: it rolls the segment before it, which the cleaner then cleans. */
+    private static void fill(List<String> topics) throws Exception {
+        try (var producer = kafka.clients().producer(Map.of(), new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (String topic : topics) {
+                for (var partition : producer.partitionsFor(topic)) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<String, String>(topic,
+                            partition.partition(), "compaction-filler", null)).get();
+                }
+            }
+        }
+    }
+
+    /** Every record of the topics, read from the beginning, whose key or value holds one of the texts. */
+    private static List<String> mentions(List<String> topics, List<String> texts) {
+        return rawRecords(topics).stream().filter(r -> containsAny(r, texts))
+                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset()).toList();
+    }
+
+    private static boolean containsAny(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+            List<String> texts) {
+        String key = record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        String value = record.value() == null ? "" : new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return texts.stream().anyMatch(text -> key.contains(text) || value.contains(text));
+    }
+
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> rawRecords(String topic) {
+        return rawRecords(List.of(topic));
+    }
+
+    /** With one consumer: there are a dozen changelogs. */
+    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> rawRecords(List<String> topics) {
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (var consumer = kafka.clients().consumer(Map.<String, Object>of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 }

@@ -58,12 +58,12 @@ class HostilePageRenderingTest {
                 List.of(AlertMailer.item(hostileAlert())), null, null, "/archive/s1/tok/atom", "/archive/s1/tok/json");
 
         for (String page : List.of(Pages.message(HOSTILE, HOSTILE, false), Pages.confirm(subscription, HOSTILE),
-                Pages.unsubscribe(List.of(subscription), HOSTILE), Pages.manage(HOSTILE, List.of(managed), "/manage/revoke-links?token=t"),
+                Pages.unsubscribe(List.of(subscription), HOSTILE), Pages.manage(HOSTILE, List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"),
                 Pages.archive(archive))) {
             assertOnlyOurMarkup(page);
         }
         // The query is the input's value, whole, not markup
-        Document manage = Jsoup.parse(Pages.manage("ada@example.org", List.of(managed), "/manage/revoke-links?token=t"));
+        Document manage = Jsoup.parse(Pages.manage("ada@example.org", List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"));
         assertThat(manage.selectFirst("input[name=query]").attr("value")).isEqualTo(HOSTILE);
         // The paper on the archive page: its title as text, without the override, the Hebrew kept, no hostile link
         Document page = Jsoup.parse(Pages.archive(archive));

@@ -86,7 +86,7 @@ class RegistrationApiTest {
         MimeMessage confirmation = awaitEmail("api-ada@example.org", 1);
         assertThat(confirmation.getSubject()).isEqualTo("[paper-alerts] Confirm your subscription");
         assertThat((String) ((jakarta.mail.internet.MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
-                .contains("for the query \u201c\"reward hacking\"\u201d.");
+                .contains("for the query \u201creward hacking\u201d.");
         String confirmLink = link(confirmation, "/confirm");
 
         // When a matching paper arrives before confirmation, nothing is sent
@@ -98,7 +98,7 @@ class RegistrationApiTest {
         // And opening the link (as a mail scanner would) changes nothing
         HttpResponse<String> page = system.get(confirmLink);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(org.jsoup.Jsoup.parse(page.body()).text()).contains("Confirm subscription", "\"reward hacking\"");
+        assertThat(org.jsoup.Jsoup.parse(page.body()).text()).contains("Confirm subscription", "\u201creward hacking\u201d");
         assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.PENDING);
 
@@ -117,7 +117,7 @@ class RegistrationApiTest {
         // And the next matching paper is emailed, the earlier one is not
         system.publish(paper("api-p2", "Reward hacking after confirmation"));
         MimeMessage alert = awaitEmail("api-ada@example.org", 2);
-        assertThat(alert.getSubject()).isEqualTo("[paper-alerts] New paper for \u201c\"reward hacking\"\u201d: Reward hacking after confirmation");
+        assertThat(alert.getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Reward hacking after confirmation");
         assertThat(alert.getHeader("X-Paper-Ids")).containsExactly("api-p2");
     }
 

@@ -81,6 +81,7 @@ public record ServiceAccess(String service, List<Grant> grants) {
                 topic(Topics.ALERTS, READ_WRITE, "matches become alerts, alerts become digests"),
                 topic(Topics.DIGESTS, WRITE, "one record per email"),
                 topic(Topics.PAPERS_TRENDING, READ_WRITE, "the upvoted papers of each day"),
+                topic(Topics.FORGET_REQUESTS, READ_WRITE, "erases forgotten addresses, then the request"),
                 topic(Topics.DEAD_LETTERS, WRITE, "records that cannot be processed"),
                 new Grant(ResourceType.TOPIC, applicationId, PatternType.PREFIXED, EnumSet.of(AclOperation.CREATE,
                         AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS, AclOperation.DELETE),
@@ -106,6 +107,7 @@ public record ServiceAccess(String service, List<Grant> grants) {
                 topic(Topics.ALERTS, WRITE, "backfills write alerts"),
                 topic(Topics.DIGESTS, WRITE, "backfills write digests"),
                 topic(Topics.MANAGE_GENERATIONS, READ_WRITE, "revokes manage links"),
+                topic(Topics.FORGET_REQUESTS, WRITE, "\"delete all my data\" on the manage page"),
                 topic(Topics.DEAD_LETTERS, WRITE, "backfill requests that cannot be read"),
                 new Grant(ResourceType.GROUP, backfillGroupId, PatternType.LITERAL, EnumSet.of(AclOperation.READ),
                         "works through backfill requests")));

@@ -25,20 +25,33 @@ public final class Topics {
             AvroSerde.of(Subscription.class), 3, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
+    /**
+     * How long the topics that hold addresses and are not compacted (so a forgotten subscriber's
+     * records cannot be removed one by one) keep anything: a week, the longest a forgotten address
+     * stays on the cluster. Long enough to replay after an outage of a few days.
+     */
+    public static final long ADDRESS_RETENTION_MS = 7L * 24 * 3600 * 1000;
+
     /** Alerts keyed by recipient, so one recipient's alerts stay in order on one partition. */
     public static final Topic<String, Alert> ALERTS = new Topic<>("alerts", Serdes.String(),
             AvroSerde.of(Alert.class), 6, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * What the notifier emails: one record per email, an instant window, a day's or a week's
      * matches or a backfill of one recipient, keyed by recipient. Built by the streams service.
      */
+    /**
+     * On a {@link #DIGESTS} record without a value (key: the address): the address was forgotten
+     * at this time (epoch millis, decimal), and the notifier erases its delivery record of it.
+     */
+    public static final String FORGET_HEADER = "paper-alerts.forgotten-at";
+
     public static final Topic<String, Digest> DIGESTS = new Topic<>("digests", Serdes.String(),
             AvroSerde.of(Digest.class), 6, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Digests a recipient's mail server refused for now (SMTP 4xx), parked so they do not hold up
@@ -49,7 +62,7 @@ public final class Topics {
     public static final Topic<String, Digest> DIGESTS_RETRY = new Topic<>("digests.retry", Serdes.String(),
             AvroSerde.of(Digest.class), DIGESTS.partitions(), Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(30L * 24 * 3600 * 1000)));
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Records that could not be processed: the original key and value bytes, with the reason and
@@ -58,7 +71,7 @@ public final class Topics {
     public static final Topic<byte[], byte[]> DEAD_LETTERS = new Topic<>("paper-alerts.dead-letters",
             Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
 
     /** Input ingest could not read as a paper: the original bytes, with source, position and reason in headers. */
     public static final Topic<byte[], byte[]> PAPERS_REJECTED = new Topic<>("papers.rejected",
@@ -84,7 +97,7 @@ public final class Topics {
     public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>("deliveries.failed",
             Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Backfills asked for by confirmed registrations (key: subscription id, value: the subscription
@@ -95,7 +108,7 @@ public final class Topics {
     public static final Topic<String, Subscription> BACKFILL_REQUESTS = new Topic<>("backfill.requests", Serdes.String(),
             AvroSerde.of(Subscription.class), 1, Map.of(
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(7L * 24 * 3600 * 1000)));
+                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Per address that asked for a new manage link (key: the address), the generation of its manage
@@ -116,8 +129,21 @@ public final class Topics {
                     TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
 
+    /**
+     * Subscribers to forget (key: the address as alerts are keyed, value: when it was asked, epoch
+     * millis): the streams service erases the address from its stores and tells the notifier, then
+     * writes a tombstone, so once compacted the topic no longer holds the address. Partitioned like
+     * {@link #ALERTS}, so a request reaches the task that holds the address's digests and archive.
+     */
+    public static final Topic<String, String> FORGET_REQUESTS = new Topic<>("forget.requests", Serdes.String(),
+            Serdes.String(), ALERTS.partitions(), Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    // A request is read within seconds; its tombstone has nothing to tell a late reader.
+                    TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(3600L * 1000)));
+
     public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DIGESTS, DIGESTS_RETRY, DEAD_LETTERS, PAPERS_REJECTED,
-            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED, BACKFILL_REQUESTS, MANAGE_GENERATIONS, PAPERS_TRENDING);
+            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED, BACKFILL_REQUESTS, MANAGE_GENERATIONS, PAPERS_TRENDING,
+            FORGET_REQUESTS);
 
     private Topics() {
     }

@@ -21,6 +21,7 @@ import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -65,6 +67,10 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     public AlertStreamsService(StreamsServiceConfig config, Clock digestClock, SubscriptionMatcher matcher) {
         KafkaClients clients = KafkaClients.of(config);
         KafkaStartup.prepare(clients, ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID)), config.getShort(CommonConfig.REPLICATION_FACTOR));
+        try (Admin admin = clients.admin()) {
+            // A forget request must reach the task that holds its address's alerts.
+            TopicProvisioner.requireSamePartitions(admin, Topics.ALERTS, Topics.FORGET_REQUESTS);
+        }
         this.matcher = matcher;
         this.failurePolicy = config.failurePolicy();
         Properties properties = clients.streamsConfig(config.streamsProperties());

@@ -3,6 +3,7 @@ package io.paperalerts.streams;
 import io.paperalerts.avro.AvroSerde;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
+import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
@@ -13,6 +14,7 @@ import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
+import io.paperalerts.streams.erasure.RecipientErasure;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import io.paperalerts.topics.Topics;
@@ -53,6 +55,7 @@ import org.slf4j.LoggerFactory;
  * papers --> match --> one alert per recipient --> alerts (key: recipient)
  * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit) --> digests (key: recipient)
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
+ * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
@@ -152,8 +155,24 @@ public final class AlertTopology {
                         DigestScheduler.BUFFERS_STORE, DigestScheduler.BUFFERED_ALERTS_STORE,
                         DigestScheduler.BUFFER_SIZES_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
+        addErasure(builder);
         addTrending(builder, paperStream, matcher, digestPolicy, counters);
         return builder.build();
+    }
+
+    /**
+     * forget.requests --> RecipientErasure (the task of the address's alerts: digest buffers, archive)
+     *                       |--> digests (no value: the notifier erases its delivery record)
+     *                       \--> forget.requests (tombstone: compaction then removes the request)
+     */
+    private static void addErasure(StreamsBuilder builder) {
+        var requests = Topics.FORGET_REQUESTS;
+        var digests = Topics.DIGESTS;
+        KStream<String, Digest> forgotten = builder.stream(requests.name(),
+                        Consumed.with(requests.keySerde(), requests.valueSerde()))
+                .process(RecipientErasure::new, RecipientErasure.STORES.toArray(String[]::new));
+        forgotten.to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
+        forgotten.mapValues(done -> (String) null).to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde()));
     }
 
     /**

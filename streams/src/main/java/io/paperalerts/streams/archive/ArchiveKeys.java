@@ -2,6 +2,11 @@ package io.paperalerts.streams.archive;
 
 import io.paperalerts.schemas.Alert;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keys of the archive store: {@code recipient NUL subscription NUL inverted-date NUL paper}. The
@@ -24,6 +29,16 @@ public final class ArchiveKeys {
     public static String key(String recipient, String subscriptionId, Instant date, String paperId) {
         return prefix(recipient, subscriptionId) + String.format("%016x", Long.MAX_VALUE - date.toEpochMilli()) + SEP
                 + paperId;
+    }
+
+    /** Removes every entry of a recipient, of all its subscriptions. @return how many */
+    public static int erase(KeyValueStore<String, Alert> archive, String recipient) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> it = archive.prefixScan(recipient + SEP, new StringSerializer())) {
+            it.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        keys.forEach(archive::delete);
+        return keys.size();
     }
 
     /** The date an entry is ordered by: the paper's publication, else when it matched. */

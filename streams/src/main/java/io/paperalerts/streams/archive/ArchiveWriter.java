@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * page and feeds are read from. One entry per (subscription, paper): a paper seen again replaces
  * its entry. Once an hour the store is pruned: an entry goes when it is both older than the
  * retention and beyond the newest {@code minEntries} of its subscription, or when its
- * subscription is gone.
+ * subscription is gone. Alerts of a subscription that is gone are not archived.
  */
 public final class ArchiveWriter implements Processor<String, Alert, Void, Void> {
 
@@ -49,6 +49,10 @@ public final class ArchiveWriter implements Processor<String, Alert, Void, Void>
             return;
         }
         for (MatchReason reason : alert.getReasons()) {
+            if (subscriptions.get(reason.getSubscriptionId()) == null) {
+                // Gone (cancelled, or its address forgotten): a replay of alerts must not bring it back.
+                continue;
+            }
             Alert entry = Alert.newBuilder(alert).setSubscriptionIds(List.of(reason.getSubscriptionId()))
                     .setReasons(List.of(reason)).build();
             archive.put(ArchiveKeys.key(alert.getRecipient(), reason.getSubscriptionId(), ArchiveKeys.date(alert),

@@ -34,14 +34,25 @@ public final class BackfillRequests implements AutoCloseable {
     private final KafkaClients clients;
     private final String groupId;
     private final Backfill backfill;
+    private final java.util.function.Predicate<String> stillSubscribed;
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile long done;
 
     public BackfillRequests(KafkaClients clients, String groupId, Backfill backfill) {
+        this(clients, groupId, backfill, id -> true);
+    }
+
+    /**
+     * @param stillSubscribed whether a subscription (by id) still exists: a request read again after
+     *     its subscription was cancelled or its address forgotten (the group rewound) sends nothing
+     */
+    public BackfillRequests(KafkaClients clients, String groupId, Backfill backfill,
+            java.util.function.Predicate<String> stillSubscribed) {
         this.clients = clients;
         this.groupId = groupId;
         this.backfill = backfill;
+        this.stillSubscribed = stillSubscribed;
         this.thread = new Thread(this::run, "backfill-requests");
         this.thread.setDaemon(true);
     }
@@ -101,6 +112,10 @@ public final class BackfillRequests implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException | InterruptedException failed) {
                 throw new IllegalStateException("Cannot dead-letter a bad backfill request", failed);
             }
+            return;
+        }
+        if (!stillSubscribed.test(subscription.getId())) {
+            log.info("Backfill of {} skipped: the subscription is gone", subscription.getId());
             return;
         }
         var result = backfill.runRequestedDays(subscription);

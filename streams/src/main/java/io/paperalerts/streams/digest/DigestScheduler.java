@@ -296,6 +296,50 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         return withReasons(older, List.copyOf(reasons.values()));
     }
 
+    /** The stores of open digests and recent sends, as another processor of the same task opens them. */
+    public record Stores(KeyValueStore<String, Digest> buffers, KeyValueStore<String, Alert> bufferedAlerts,
+            KeyValueStore<String, List<Long>> sizes, KeyValueStore<String, String> due,
+            KeyValueStore<String, List<Long>> sent) {
+
+        public static Stores of(ProcessorContext<?, ?> context) {
+            return new Stores(context.getStateStore(BUFFERS_STORE), context.getStateStore(BUFFERED_ALERTS_STORE),
+                    context.getStateStore(BUFFER_SIZES_STORE), context.getStateStore(DUE_STORE),
+                    context.getStateStore(SENT_STORE));
+        }
+
+        /**
+         * Removes everything kept for a recipient: each open digest (its header, alerts, counts and
+         * place in the due index) and the times of its recent digests. @return entries removed
+         */
+        public int erase(String recipient) {
+            int removed = 0;
+            for (DeliveryMode mode : DeliveryMode.values()) {
+                String key = bufferKey(mode, recipient);
+                Digest header = buffers.get(key);
+                if (header != null) {
+                    // The header's end is its due time: the index entry is found without a scan.
+                    due.delete(dueKey(header.getPeriodEnd().toEpochMilli(), key));
+                    buffers.delete(key);
+                    removed++;
+                }
+                List<String> entries = new ArrayList<>();
+                try (KeyValueIterator<String, Alert> it = bufferedAlerts.prefixScan(key + ALERT_SEPARATOR,
+                        new StringSerializer())) {
+                    it.forEachRemaining(entry -> entries.add(entry.key));
+                }
+                entries.forEach(bufferedAlerts::delete);
+                removed += entries.size();
+                if (sizes.delete(key) != null) {
+                    removed++;
+                }
+            }
+            if (sent.delete(recipient) != null) {
+                removed++;
+            }
+            return removed;
+        }
+    }
+
     public static String bufferKey(DeliveryMode mode, String recipient) {
         return mode + "|" + recipient;
     }
