@@ -8,11 +8,15 @@ import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.EmbeddedSmtpServer;
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.registration.RegistrationConfig;
+import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
@@ -28,8 +32,11 @@ import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -58,8 +65,8 @@ import picocli.CommandLine.Spec;
         description = "Run ingest, streams and notifier locally on an embedded Kafka broker and SMTP server.")
 final class DemoCommand implements Callable<Integer> {
 
+    /** A sample in JSON lines (67 papers of a Hugging Face papers page, without authors or links), for other uses. */
     static final String SAMPLE_PAPERS = "samples/hf-papers-page.jsonl";
-    static final Map<String, String> SAMPLE_SUBSCRIPTIONS = sampleSubscriptions();
 
     @Spec
     CommandSpec spec;
@@ -86,10 +93,28 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds = 110;
 
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "Port of the web pages the emails link to: subscribe, manage, archives and feeds (default: ${DEFAULT-VALUE})")
+    int port = 8080;
+
+    @Option(names = "--serve", description = "Keep the broker and the web pages up after the emails are written, until Ctrl-C")
+    boolean serve;
+
+    /** Counted down once everything the demo started is closed. */
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+
     @Override
     public Integer call() throws Exception {
+        try {
+            return run();
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private int run() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
-        Map<String, String> subscribers = parseSubscriptions();
+        List<DemoSample.Subscriber> subscribers = parseSubscriptions();
         for (Path file : papers) {
             if (!Files.isReadable(file)) {
                 throw new ParameterException(spec.commandLine(), "--papers: cannot read file " + file);
@@ -98,11 +123,12 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         console.println("Starting an embedded Kafka broker and SMTP server...");
         console.flush();
+        DemoClock clock = new DemoClock();
         try (EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start() : EmbeddedKafkaBroker.start(data);
              EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
              Admin admin = KafkaClients.of(broker.bootstrapServers()).admin()) {
             TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
-            register(KafkaClients.of(broker.bootstrapServers()), subscribers);
+            List<Subscription> registered = register(KafkaClients.of(broker.bootstrapServers()), subscribers);
 
             Path stateDir = broker.dataDir().resolve("streams-state");
             var streamsConfig = new StreamsServiceConfig(Map.of(
@@ -110,59 +136,145 @@ final class DemoCommand implements Callable<Integer> {
                     StreamsServiceConfig.STATE_DIR, stateDir.toString(),
                     StreamsServiceConfig.INSTANT_WINDOW_MS, windowSeconds * 1000L,
                     StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
-            var notifierConfig = new NotifierConfig(Map.of(
+            // Links in the emails lead to this run's web pages, signed with a secret of this run.
+            Map<String, Object> mail = Map.of(
                     CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     MailConfig.SMTP_HOST, smtp.host(),
                     MailConfig.SMTP_PORT, smtp.port(),
-                    NotifierConfig.STATE_DIR, broker.dataDir().resolve("notifier-state").toString(),
-                    // The demo's links lead nowhere yet: a throwaway secret, chosen on purpose.
-                    MailConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")));
-            try (AlertStreamsService streams = new AlertStreamsService(streamsConfig).start();
+                    MailConfig.LINKS_BASE_URL, "http://localhost:" + port,
+                    MailConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")
+                            + shortHash(String.valueOf(Instant.now())));
+            Map<String, Object> notifierValues = new LinkedHashMap<>(mail);
+            notifierValues.put(NotifierConfig.STATE_DIR, broker.dataDir().resolve("notifier-state").toString());
+            var notifierConfig = new NotifierConfig(notifierValues);
+            Map<String, Object> registrationValues = new LinkedHashMap<>(mail);
+            registrationValues.put(RegistrationConfig.HTTP_PORT, port);
+            Instant digestHour = nextDigestHour(streamsConfig.getInt(StreamsServiceConfig.DAILY_HOUR));
+            try (AlertStreamsService streams = new AlertStreamsService(streamsConfig, clock).start();
                  AlertNotifier notifier = new AlertNotifier(notifierConfig, new AlertNotifier.Listener() { }).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));
-
-                int published = 0;
-                List<String> rejections = new ArrayList<>();
-                try (PaperPublisher publisher = new PaperPublisher(new IngestConfig(Map.of(
-                        CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers())))) {
-                    FileIngestor ingestor = new FileIngestor(publisher);
-                    for (FileIngestor.Report report : ingestAll(ingestor)) {
-                        published += report.published();
-                        rejections.addAll(report.rejections());
+                try (RegistrationServer web = startWeb(registrationValues, streams)) {
+                    int published = 0;
+                    List<String> rejections = new ArrayList<>();
+                    try (PaperPublisher publisher = new PaperPublisher(new IngestConfig(Map.of(
+                            CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers())))) {
+                        if (papers.isEmpty()) {
+                            // As if every source had been polled on the day before the digests go out.
+                            for (Paper paper : DemoSample.papers(digestHour.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1))) {
+                                publisher.publish(paper);
+                                published++;
+                            }
+                            publisher.flush();
+                        }
+                        FileIngestor ingestor = new FileIngestor(publisher);
+                        for (Path file : papers) {
+                            FileIngestor.Report report = ingestor.ingest(file);
+                            published += report.published();
+                            rejections.addAll(report.rejections());
+                        }
                     }
-                }
-                awaitDelivered(new PipelineProgress(admin), streamsConfig, notifierConfig, streams, notifier, started);
+                    PipelineProgress progress = new PipelineProgress(admin);
+                    awaitDelivered(progress, streamsConfig, notifierConfig, streams, notifier, started, DeliveryMode.INSTANT);
+                    long later = registered.stream().filter(s -> s.getDelivery() != DeliveryMode.INSTANT).count();
+                    if (later > 0) {
+                        console.printf("Moving the digest clock to %s: the daily digests and trending rankings go out%n",
+                                digestHour);
+                        console.flush();
+                        long before = streams.digestsEmitted();
+                        clock.jumpTo(digestHour.plusSeconds(1));
+                        if (papers.isEmpty()) {
+                            // The sample has content for each of them; other papers may have none.
+                            awaitDigests(streams, before + later, started);
+                        }
+                        awaitDelivered(progress, streamsConfig, notifierConfig, streams, notifier, started, null);
+                    }
 
-                List<MimeMessage> received = smtp.receivedMessages();
-                writeEmails(received, console);
-                rejections.forEach(r -> console.println("rejected " + r));
-                console.printf("%d papers ingested, %d rejected, %d matched; %d emails sent in %.1f s%n",
-                        published, rejections.size(), matchedPapers(received), received.size(),
-                        (System.nanoTime() - started) / 1e9);
-                console.flush();
+                    List<MimeMessage> received = smtp.receivedMessages();
+                    writeEmails(received, console);
+                    rejections.forEach(r -> console.println("rejected " + r));
+                    console.printf("%d papers ingested, %d rejected, %d matched; %d emails sent in %.1f s%n",
+                            published, rejections.size(), matchedPapers(received), received.size(),
+                            (System.nanoTime() - started) / 1e9);
+                    printPages(console, registered);
+                    if (serve) {
+                        console.printf("Serving http://localhost:%d/ (the links in the emails work) until Ctrl-C%n", port);
+                        console.flush();
+                        untilStopped();
+                    }
+                    console.flush();
+                }
             }
         }
         return 0;
     }
 
-    private List<FileIngestor.Report> ingestAll(FileIngestor ingestor) throws IOException {
-        List<FileIngestor.Report> reports = new ArrayList<>();
-        if (papers.isEmpty()) {
-            try (InputStream sample = DemoCommand.class.getResourceAsStream(SAMPLE_PAPERS)) {
-                reports.add(ingestor.ingest(sample, "sample:hf-papers-page.jsonl"));
+    private RegistrationServer startWeb(Map<String, Object> values, AlertStreamsService streams) {
+        try {
+            return new RegistrationServer(new RegistrationConfig(values), streams, streams, 50, Clock.systemUTC()).start();
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")) {
+                throw new ParameterException(spec.commandLine(), "--port: port " + port
+                        + " is in use; choose another with --port");
             }
+            throw e;
         }
-        for (Path file : papers) {
-            reports.add(ingestor.ingest(file));
-        }
-        return reports;
     }
 
-    private Map<String, String> parseSubscriptions() {
-        if (subscriptions.isEmpty()) {
-            return SAMPLE_SUBSCRIPTIONS;
+    /** The next time the daily digests are due (at their hour, in UTC, where the sample subscribers are). */
+    static Instant nextDigestHour(int hour) {
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime due = now.toLocalDate().atTime(hour, 0).atZone(ZoneOffset.UTC);
+        return (due.isAfter(now) ? due : due.plusDays(1)).toInstant();
+    }
+
+    private void printPages(PrintWriter console, List<Subscription> registered) {
+        String base = "http://localhost:" + port;
+        console.printf("Web pages (up while the demo runs; --serve keeps them): %s/%n", base);
+        for (Subscription s : registered) {
+            String archive = base + "/archive/" + s.getId() + "/" + s.getArchiveToken();
+            console.printf("  %s, %s:%n    %s%n    feeds: %s/atom  %s/json%n", s.getEmail(), AlertMailer.describe(s),
+                    archive, archive, archive);
         }
-        Map<String, String> parsed = new LinkedHashMap<>();
+    }
+
+    /** Until the process is asked to stop (Ctrl-C, SIGTERM) or this thread is interrupted. */
+    private void untilStopped() {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                // The JVM ends when its hooks do: let the demo close its broker and servers first.
+                closed.await(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            // The stop of a demo run on a thread: it closes everything as after Ctrl-C, so the
+            // interrupt is not passed on to the closes that follow.
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+    }
+
+    private void awaitDigests(AlertStreamsService streams, long emitted, long started)
+            throws InterruptedException, TimeoutException {
+        long deadline = started + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (streams.digestsEmitted() < emitted) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("The daily digests were not sent within " + timeoutSeconds + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private List<DemoSample.Subscriber> parseSubscriptions() {
+        if (subscriptions.isEmpty()) {
+            return DemoSample.SUBSCRIBERS;
+        }
+        List<DemoSample.Subscriber> parsed = new ArrayList<>();
         for (String value : subscriptions) {
             int eq = value.indexOf('=');
             String email = eq < 0 ? "" : value.substring(0, eq).strip();
@@ -171,50 +283,46 @@ final class DemoCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(),
                         "--subscribe: expected EMAIL=QUERY, e.g. me@example.org='reward hacking', got '" + value + "'");
             }
-            parsed.put(email + "=" + query, query);
+            parsed.add(new DemoSample.Subscriber(email, query, DeliveryMode.INSTANT, null));
         }
         return parsed;
     }
 
-    /** Keys are {@code email=query}, so one address can hold several subscriptions. */
-    private static Map<String, String> sampleSubscriptions() {
-        Map<String, String> samples = new LinkedHashMap<>();
-        samples.put("ada@example.org=\"reward hacking\"", "\"reward hacking\"");
-        samples.put("ada@example.org=title:(diffusion OR \"text-to-image\")", "title:(diffusion OR \"text-to-image\")");
-        samples.put("grace@example.org=GRPO -\"text-to-image\"", "GRPO -\"text-to-image\"");
-        samples.put("alan@example.org=robot*", "robot*");
-        return samples;
-    }
-
-    private void register(KafkaClients clients, Map<String, String> subscribers) throws Exception {
+    private List<Subscription> register(KafkaClients clients, List<DemoSample.Subscriber> subscribers) throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         var topic = Topics.SUBSCRIPTIONS;
+        List<Subscription> registered = new ArrayList<>();
         try (var producer = clients.producer(Map.<String, Object>of(
                 ProducerConfig.ACKS_CONFIG, "all"),
                 topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            for (var entry : subscribers.entrySet()) {
-                String email = entry.getKey().substring(0, entry.getKey().indexOf('='));
-                String id = "demo-" + shortHash(email.toLowerCase(Locale.ROOT) + "\n" + entry.getValue());
-                Subscription subscription = Subscription.newBuilder().setId(id).setEmail(email)
+            for (DemoSample.Subscriber subscriber : subscribers) {
+                String id = "demo-" + shortHash(subscriber.email().toLowerCase(Locale.ROOT) + "\n" + subscriber.query()
+                        + "\n" + subscriber.trendingTop());
+                Subscription subscription = Subscription.newBuilder().setId(id).setEmail(subscriber.email())
                         .setArchiveToken(SubscriptionRules.newArchiveToken())
-                        .setQuery(entry.getValue()).setDelivery(DeliveryMode.INSTANT)
+                        .setQuery(subscriber.query()).setDelivery(subscriber.delivery())
+                        .setTrendingTop(subscriber.trendingTop())
                         .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
                 producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();
-                console.printf("subscribed %s to \"%s\"%n", email, entry.getValue());
+                registered.add(subscription);
+                console.printf("subscribed %s to %s%n", subscriber.email(), AlertMailer.describe(subscription) + ", "
+                        + subscriber.delivery().name().toLowerCase(Locale.ROOT));
             }
         }
+        return registered;
     }
 
+    /** @param mode the delivery mode whose open digests must have gone out; {@code null} for all */
     private void awaitDelivered(PipelineProgress progress, StreamsServiceConfig streamsConfig,
-            NotifierConfig notifierConfig, AlertStreamsService streams, AlertNotifier notifier, long started)
-            throws InterruptedException, TimeoutException {
+            NotifierConfig notifierConfig, AlertStreamsService streams, AlertNotifier notifier, long started,
+            DeliveryMode mode) throws InterruptedException, TimeoutException {
         long deadline = started + Duration.ofSeconds(timeoutSeconds).toNanos();
         int quietChecks = 0;
         while (quietChecks < 2) {
             if (notifier.crash() != null || !notifier.isRunning()) {
                 throw new IllegalStateException("The notifier stopped", notifier.crash());
             }
-            quietChecks = quiet(progress, streamsConfig, notifierConfig, streams) ? quietChecks + 1 : 0;
+            quietChecks = quiet(progress, streamsConfig, notifierConfig, streams, mode) ? quietChecks + 1 : 0;
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Not every paper was processed and emailed within " + timeoutSeconds
                         + " s (streams is " + streams.state() + ", " + notifier.emails() + " emails sent)");
@@ -231,12 +339,13 @@ final class DemoCommand implements Callable<Integer> {
      * row, because a digest may be on its way from the store to the topic between two readings.
      */
     private static boolean quiet(PipelineProgress progress, StreamsServiceConfig streamsConfig,
-            NotifierConfig notifierConfig, AlertStreamsService streams) {
+            NotifierConfig notifierConfig, AlertStreamsService streams, DeliveryMode mode) {
         String streamsGroup = streamsConfig.getString(StreamsServiceConfig.APPLICATION_ID);
         String notifierGroup = notifierConfig.getString(NotifierConfig.GROUP_ID);
         try {
             return progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.settled(Topics.ALERTS)
-                    && progress.lag(streamsGroup, Topics.ALERTS) == 0 && streams.pendingDigests() == 0
+                    && progress.lag(streamsGroup, Topics.ALERTS) == 0
+                    && (mode == null ? streams.pendingDigests() : streams.pendingDigests(mode)) == 0
                     && progress.settled(Topics.DIGESTS) && progress.lag(notifierGroup, Topics.DIGESTS) == 0;
         } catch (InvalidStateStoreException e) {
             // The store is between owners (a rebalance): ask again.

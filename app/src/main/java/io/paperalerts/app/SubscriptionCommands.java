@@ -287,8 +287,11 @@ final class SubscriptionCommands {
         @Override
         public Integer call() throws Exception {
             String address = SubscriptionRules.email(email);
-            StreamsServiceConfig config = new StreamsServiceConfig(service.resolve(StreamsServiceConfig.DEFINITION, Map.of()));
-            if (config.getPassword(MailConfig.TOKEN_SECRET).value().isEmpty()) {
+            // The streams service's own configuration (with registration's keys): the same secret, the same cluster.
+            Map<String, Object> values = service.resolve(StreamsCommand.DEFINITION, Map.of());
+            StreamsServiceConfig config = new StreamsServiceConfig(values);
+            var mail = new io.paperalerts.registration.RegistrationConfig(values);
+            if (mail.getPassword(MailConfig.TOKEN_SECRET).value().isEmpty()) {
                 // The services keep what must outlive a forgotten address under a pseudonym keyed by this secret.
                 throw new ParameterException(spec.commandLine(), "forget needs the services' " + MailConfig.TOKEN_SECRET
                         + " (--config FILE or PAPER_ALERTS_MAIL_TOKEN_SECRET)");
@@ -298,7 +301,7 @@ final class SubscriptionCommands {
             List<String> ids = CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values().stream()
                     .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), address)).map(Subscription::getId).toList();
             try (ManageGenerations generations = ManageGenerations.follow(clients,
-                         new AddressHash(MailConfig.tokenSecret(config)));
+                         new AddressHash(MailConfig.tokenSecret(mail)));
                  SubscriberErasure erasure = new SubscriberErasure(clients, generations)) {
                 erasure.forget(address, ids, Instant.now());
             }

@@ -327,9 +327,10 @@ public final class AlertMailer {
         LinkedHashSet<String> matched = new LinkedHashSet<>();
         alert.getReasons().forEach(r -> r.getMatchedTerms().forEach(t -> matched.add(oneLine(t))));
         String reasonSnippet = alert.getReasons().isEmpty() ? "" : oneLine(alert.getReasons().get(0).getSnippet());
-        // One snippet: the words around the first match, unless that was the title, shown already.
-        String snippet = reasonSnippet.isEmpty() || reasonSnippet.equals(title) ? snippet(paper.getAbstractText())
-                : reasonSnippet;
+        // One snippet: the words around the first match, unless that was the title, shown already:
+        // then the abstract where it mentions a matched word too, else its beginning.
+        String snippet = reasonSnippet.isEmpty() || reasonSnippet.equals(title)
+                ? snippet(paper.getAbstractText(), List.copyOf(matched)) : reasonSnippet;
         return new DigestView.Item(title, PaperUrls.httpOrNull(paper.getUrl()), PaperUrls.httpOrNull(paper.getPdfUrl()),
                 authors(paper.getAuthors()), details(paper), highlight(snippet, List.copyOf(matched)),
                 alert.getReasons().stream().map(AlertMailer::why).toList());
@@ -426,6 +427,27 @@ public final class AlertMailer {
             return String.join(", ", names);
         }
         return String.join(", ", names.subList(0, MAX_AUTHORS)) + " et al.";
+    }
+
+    /** The abstract from a little before the first matched word in it, or from its beginning. */
+    static String snippet(String abstractText, List<String> matched) {
+        String text = oneLine(abstractText);
+        int first = -1;
+        for (String term : matched) {
+            if (term.isBlank()) {
+                continue;
+            }
+            Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(term) + "(?![\\p{L}\\p{N}])",
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text);
+            if (m.find() && (first < 0 || m.start() < first)) {
+                first = m.start();
+            }
+        }
+        if (first < 0 || first + 40 <= SNIPPET_CHARS) {
+            return snippet(text);
+        }
+        int from = text.lastIndexOf(' ', Math.max(0, first - 60));
+        return "\u2026 " + snippet(text.substring(from < 0 ? 0 : from + 1));
     }
 
     static String snippet(String abstractText) {

@@ -334,6 +334,22 @@ class AlertMailerTest {
     }
 
     @Test
+    void shouldShowTheAbstractWhereItMentionsAWordThatMatchedInTheTitle() throws Exception {
+        // Given a paper that matched in its title, whose abstract names the word only late
+        Paper paper = paper("Diffusion for proteins");
+        paper.setAbstractText("We study the folding of large proteins under many conditions. ".repeat(10)
+                + "Our method uses diffusion to sample conformations quickly.");
+        Alert alert = alert("ada@example.org", paper, "s1", "diffusion", "Diffusion");
+
+        // When it is emailed
+        Document html = html(mailer.render(session, instant(alert)));
+
+        // Then the snippet is that part of the abstract, the word marked
+        assertThat(html.selectFirst(".snippet").text()).startsWith("\u2026 ").contains("uses diffusion to sample");
+        assertThat(html.select(".snippet mark")).extracting(Element::text).containsExactly("diffusion");
+    }
+
+    @Test
     void shouldQuoteAOnePhraseQueryOnceAndKeepThePhrasesOfALongerOne() {
         assertThat(AlertMailer.quoted("\"reward hacking\"")).isEqualTo("\u201creward hacking\u201d");
         assertThat(AlertMailer.quoted("\"reward hacking\" AND diffusion"))

@@ -132,6 +132,26 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
         return count;
     }
 
+    /** Digests of one delivery mode gathered but not yet due, on this instance. */
+    public long pendingDigests(DeliveryMode mode) {
+        ReadOnlyKeyValueStore<String, Digest> store = streams.store(StoreQueryParameters.fromNameAndType(
+                DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
+        long count = 0;
+        try (KeyValueIterator<String, Digest> all = store.prefixScan(DigestScheduler.bufferKey(mode, ""),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Digests emitted since this instance started (instant, daily, weekly, trending). */
+    public long digestsEmitted() {
+        return counters.digestsEmitted.sum();
+    }
+
     /** Papers waiting in this recipient's digests on this instance. */
     public long pendingPapers(String recipient) {
         ReadOnlyKeyValueStore<String, List<Long>> sizes = streams.store(StoreQueryParameters.fromNameAndType(

@@ -66,8 +66,15 @@ public final class QueryCompiler {
             throw new InvalidQueryException("query has " + clauses + " clauses; at most " + MAX_CLAUSES + " are allowed");
         }
         if (!requiresATerm(root)) {
-            throw new InvalidQueryException("query has no word that must appear, so it would match (almost) every "
-                    + "paper; add at least one word that is not negated");
+            Integer threshold = requiredUpvotes(root);
+            if (threshold == null) {
+                throw new InvalidQueryException("query has no word that must appear, so it would match (almost) every "
+                        + "paper; add at least one word that is not negated, or an upvote threshold (upvotes:>=50)");
+            }
+            if (threshold < 1) {
+                throw new InvalidQueryException("upvotes:>=" + threshold + " without a word would match every paper "
+                        + "with an upvote count; use a threshold of at least 1 or add a word");
+            }
         }
         return root;
     }
@@ -277,6 +284,26 @@ public final class QueryCompiler {
         }
         throw new InvalidQueryException("unsupported syntax: " + query.toString(PaperAnalyzer.TEXT).toLowerCase(Locale.ROOT)
                 + " (ranges, regular expressions and fuzzy matching are not supported)");
+    }
+
+    /**
+     * The upvote count a match needs at least, when the query demands one ({@code upvotes:>=50},
+     * {@code upvotes:>=50 -diffusion}, {@code upvotes:>=50 OR upvotes:>=80}); {@code null} when a
+     * paper may match without reaching any threshold. A query without a word is filed under it.
+     */
+    static Integer requiredUpvotes(Node node) {
+        if (node instanceof Node.MinUpvotes upvotes) {
+            return upvotes.min();
+        }
+        if (node instanceof Node.Bool bool) {
+            if (!bool.must().isEmpty()) {
+                return bool.must().stream().map(QueryCompiler::requiredUpvotes).filter(java.util.Objects::nonNull)
+                        .max(Integer::compare).orElse(null);
+            }
+            List<Integer> each = bool.should().stream().map(QueryCompiler::requiredUpvotes).toList();
+            return each.isEmpty() || each.contains(null) ? null : each.stream().min(Integer::compare).orElseThrow();
+        }
+        return null;
     }
 
     /** Whether a match needs some term to be present, i.e. the query cannot match (almost) everything. */

@@ -81,6 +81,12 @@ public final class QueryIndex {
     private final KeyHashes[] termHashes = {new KeyHashes(), new KeyHashes(), new KeyHashes()};
     private final KeyHashes[] prefixHashes = {new KeyHashes(), new KeyHashes(), new KeyHashes()};
     private final Map<String, Entry> byId = new HashMap<>();
+    /**
+     * Queries without a word, filed under the upvote count they need (see
+     * {@link QueryCompiler#requiredUpvotes}): a paper with N upvotes is checked against those
+     * needing at most N. Few queries, and only papers with an upvote count, reach them.
+     */
+    private final java.util.TreeMap<Integer, List<Entry>> byUpvotes = new java.util.TreeMap<>();
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
     private final Map<String, String> vocabulary = new HashMap<>();
     private final Map<Anchor, Anchor> anchorVocabulary = new HashMap<>();
@@ -110,7 +116,7 @@ public final class QueryIndex {
 
     public void put(String id, Node root) {
         List<Anchor> anchors = anchors(root);
-        if (anchors == null) {
+        if (anchors == null && QueryCompiler.requiredUpvotes(root) == null) {
             throw new InvalidQueryException("query has no word that must appear");
         }
         lock.writeLock().lock();
@@ -122,7 +128,18 @@ public final class QueryIndex {
         }
     }
 
+    /** @param anchors {@code null} for a query without a word, filed under its upvote threshold */
     private void file(String id, Node root, List<Anchor> anchors) {
+        if (anchors != null) {
+            fileAnchored(id, root, anchors);
+            return;
+        }
+        Entry entry = new Entry(id, root, new Anchor[0]);
+        byId.put(id, entry);
+        byUpvotes.computeIfAbsent(QueryCompiler.requiredUpvotes(root), n -> new ArrayList<>(1)).add(entry);
+    }
+
+    private void fileAnchored(String id, Node root, List<Anchor> anchors) {
         Anchor[] shared = new Anchor[anchors.size()];
         for (int i = 0; i < shared.length; i++) {
             Anchor anchor = anchors.get(i);
@@ -247,6 +264,9 @@ public final class QueryIndex {
         if (old == null) {
             return;
         }
+        if (old.anchors().length == 0) {
+            byUpvotes.values().removeIf(list -> list.remove(old) && list.isEmpty());
+        }
         for (Anchor anchor : old.anchors()) {
             if (anchor.prefix()) {
                 prefixes[anchor.group()].remove(anchor.text(), old);
@@ -288,6 +308,7 @@ public final class QueryIndex {
             }
             clearPlans();
             byId.clear();
+            byUpvotes.clear();
             for (Entry entry : all) {
                 file(entry.id(), entry.root(), anchors(entry.root()));
             }
@@ -332,6 +353,12 @@ public final class QueryIndex {
             Set<Entry> seen = null;
             for (List<Entry> list : candidates) {
                 seen = verify(list, paper, matches, seen);
+            }
+            Integer upvotes = paper.paper().getUpvotes();
+            if (upvotes != null && !byUpvotes.isEmpty()) {
+                for (List<Entry> list : byUpvotes.headMap(upvotes, true).values()) {
+                    seen = verify(list, paper, matches, seen);
+                }
             }
         } finally {
             paper.markPrefixes(null, null);

@@ -191,8 +191,42 @@ class QueryLanguageTest {
         assertRejected("reward upvotes:>=", "invalid upvote filter");
         assertRejected("reward upvotes:[20 TO *]", "invalid upvote filter");
         assertRejected("reward upvotes:>=99999999999", "invalid upvote filter");
-        // A count alone is no word to match
-        assertRejected("upvotes:>=20", "no word that must appear");
+        // A count of 0 alone would match every paper that has one
+        assertRejected("upvotes:>=0", "upvotes:>=0 without a word would match every paper with an upvote count");
+        assertRejected("-upvotes:>=20", "no word that must appear");
+    }
+
+    @Test
+    void shouldAlertEveryPaperThatReachesAnUpvoteThresholdWithoutAWord() {
+        // Given subscriptions that ask only for upvotes, one of them with a word it must not have
+        SubscriptionMatcher subscriptions = new SubscriptionMatcher();
+        subscriptions.update("fifty", subscription("fifty", "upvotes:>=50"));
+        subscriptions.update("over-twenty", subscription("over-twenty", "upvotes:>20 -diffusion"));
+        subscriptions.update("either", subscription("either", "upvotes:>=100 OR upvotes:>=30"));
+        subscriptions.update("words", subscription("words", "reward"));
+
+        // When papers with and without upvotes are matched
+        Paper none = upvoted("none", null);
+        Paper twentyOne = upvoted("u21", 21);
+        twentyOne.setTitle("A reward model");
+        Paper fifty = upvoted("u50", 50);
+
+        // Then each reaches exactly the thresholds it passes, through the index
+        assertThat(ids(subscriptions.match(none))).containsExactly("words");
+        assertThat(ids(subscriptions.match(twentyOne))).containsExactlyInAnyOrder("over-twenty", "words");
+        assertThat(ids(subscriptions.match(fifty))).containsExactlyInAnyOrder("fifty", "either", "words");
+        // And one removed matches no more
+        subscriptions.update("fifty", null);
+        assertThat(ids(subscriptions.match(fifty))).containsExactlyInAnyOrder("either", "words");
+    }
+
+    private static io.paperalerts.schemas.Subscription subscription(String id, String query) {
+        return io.paperalerts.schemas.Subscription.newBuilder().setId(id).setEmail(id + "@example.org").setQuery(query)
+                .setDelivery(io.paperalerts.schemas.DeliveryMode.INSTANT).setStatus(io.paperalerts.schemas.SubscriptionStatus.ACTIVE).setCreated(java.time.Instant.EPOCH).build();
+    }
+
+    private static List<String> ids(List<SubscriptionMatcher.Match> matches) {
+        return matches.stream().map(m -> m.subscription().getId()).toList();
     }
 
     @Test
