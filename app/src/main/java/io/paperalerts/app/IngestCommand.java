@@ -14,6 +14,7 @@ import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.OperationsServer;
 import io.paperalerts.operations.ServiceMetrics;
+import io.paperalerts.schemas.Paper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,10 @@ final class IngestCommand implements Callable<Integer> {
             description = "Saved papers (JSON Lines, arXiv Atom or RSS, Hugging Face daily papers JSON), "
                     + "'-' for standard input (repeatable)")
     List<String> files;
+
+    @Option(names = "--sample", description = "Publish the bundled sample of 42 real papers (arXiv, Hugging Face), "
+            + "dated as if their sources had been polled yesterday")
+    boolean sample;
 
     IngestConfig config() {
         IngestConfig config = new IngestConfig(service.resolve(IngestConfig.DEFINITION, Map.of()));
@@ -124,13 +129,22 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (files == null || files.isEmpty()) {
-            throw new ParameterException(spec.commandLine(),
-                    "give --file FILE to publish saved papers, or use 'ingest once' or 'ingest run' to poll sources");
+        if ((files == null || files.isEmpty()) && !sample) {
+            throw new ParameterException(spec.commandLine(), "give --file FILE to publish saved papers, --sample for "
+                    + "the bundled sample, or use 'ingest once' or 'ingest run' to poll sources");
         }
         IngestConfig config = config();
         PrintWriter console = spec.commandLine().getOut();
         try (PaperPublisher publisher = new PaperPublisher(config)) {
+            if (sample) {
+                List<Paper> papers = DemoSample.papers(java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1));
+                papers.forEach(publisher::publish);
+                publisher.flush();
+                console.printf("sample: %d papers published%n", papers.size());
+            }
+            if (files == null) {
+                return 0;
+            }
             FileIngestor ingestor = new FileIngestor(publisher);
             for (String file : files) {
                 FileIngestor.Report report;

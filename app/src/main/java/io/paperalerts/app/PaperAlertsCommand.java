@@ -11,7 +11,7 @@ import picocli.CommandLine;
         description = "Email alerts for new research papers, on Kafka.",
         subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, NotifierCommand.class,
             MatchCommand.class, SubscriptionCommands.Subscribe.class, SubscriptionCommands.ListSubscriptions.class,
-            SubscriptionCommands.Unsubscribe.class, SubscriptionCommands.Forget.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, ProbeCommand.class, TopicsCommand.class, AclsCommand.class, BrokerCommand.class, ConfigCommand.class})
+            SubscriptionCommands.Unsubscribe.class, SubscriptionCommands.Forget.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, ProbeCommand.class, TopicsCommand.class, AclsCommand.class, BrokerCommand.class, SmtpCommand.class, ConfigCommand.class})
 public final class PaperAlertsCommand {
 
     public static void main(String[] args) {

@@ -153,4 +153,27 @@
     const target = document.getElementById(body.field + '-error');
     if (target) { text(message, ''); text(target, body.reason); } else { message.className = 'error'; text(message, body.reason); }
   });
+
+  // The manage link: the answer is the same whether or not the address has subscriptions.
+  const manageForm = document.getElementById('manage-form');
+  const manageMessage = document.getElementById('manage-message');
+  manageForm.addEventListener('submit', async function (event) {
+    event.preventDefault();
+    text(manageMessage, ''); manageMessage.className = '';
+    const button = document.getElementById('manage');
+    button.disabled = true;
+    try {
+      const response = await fetch('/api/manage-link', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({email: document.getElementById('manage-email').value})});
+      const body = await answer(response);
+      manageMessage.className = response.ok ? 'ok' : 'error';
+      text(manageMessage, response.ok ? body.message
+        : body.reason + (response.headers.get('Retry-After') ? ' (try again in ' + response.headers.get('Retry-After') + ' s)' : ''));
+    } catch (e) {
+      manageMessage.className = 'error';
+      text(manageMessage, 'Cannot reach paper-alerts; please try again.');
+    } finally {
+      button.disabled = false;
+    }
+  });
 })();

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -84,6 +85,56 @@ class SubscribePageBrowserTest {
                     + browser.getCurrentUrl() + " shows:\n" + browser.findElement(By.tagName("body")).getText()
                     + "\nits console:\n" + browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                             .map(LogEntry::toString).collect(Collectors.joining("\n")), e);
+        }
+    }
+
+    @Test
+    void shouldShowTheWayToSubscribeAboveTheFoldOfAPhoneAndEmailAManageLinkFromTheFrontPage() throws Exception {
+        // Given a phone-sized window (375 px) on the front page, its lists of papers loaded
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(375, 740));
+        try {
+            browser.get(system.url("/"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("#recent-list li")).isEmpty());
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+
+            // Then the links to the subscribe and manage forms are above the fold
+            for (String link : List.of("#jump a[href='#subscribe-heading']", "#jump a[href='#manage-heading']")) {
+                Number bottom = (Number) js.executeScript("return document.querySelector(arguments[0])"
+                        + ".getBoundingClientRect().bottom", link);
+                assertThat(bottom.doubleValue()).as(link).isLessThan(((Number) js.executeScript(
+                        "return window.innerHeight")).doubleValue());
+            }
+            // And no select cuts the text of any of its options
+            @SuppressWarnings("unchecked")
+            List<String> cut = (List<String>) js.executeScript("""
+                    const canvas = document.createElement('canvas').getContext('2d');
+                    const cut = [];
+                    for (const select of document.querySelectorAll('select')) {
+                      const style = getComputedStyle(select);
+                      canvas.font = style.font;
+                      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+                      for (const option of select.options) {
+                        const width = canvas.measureText(option.text).width;
+                        if (width > room) {
+                          cut.push(select.id + ': ' + option.text + ' (' + Math.round(width) + ' px in ' + Math.round(room)
+                              + ' px; window ' + window.innerWidth + ' px)');
+                        }
+                      }
+                    }
+                    return cut;""");
+            assertThat(cut).isEmpty();
+
+            // When the manage link is asked for on the front page
+            browser.findElement(By.cssSelector("#jump a[href='#manage-heading']")).click();
+            browser.findElement(By.id("manage-email")).sendKeys("web-manager@example.org");
+            browser.findElement(By.id("manage")).click();
+
+            // Then the page says it is on its way, and it comes
+            awaitText("#manage-message", "If web-manager@example.org has subscriptions");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-manager@example.org").isEmpty());
+            assertThat(link(smtp.messagesTo("web-manager@example.org").get(0), "/manage")).contains("/manage?token=");
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
         }
     }
 

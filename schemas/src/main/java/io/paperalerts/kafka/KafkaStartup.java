@@ -40,6 +40,8 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class KafkaStartup {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KafkaStartup.class);
+
     /** How long the cluster has to answer the first request. */
     static final int ANSWER_TIMEOUT_MS = 30_000;
 
@@ -54,6 +56,7 @@ public final class KafkaStartup {
         Admin admin = startUpAdmin(clients);
         boolean prepared = false;
         try {
+            awaitListener(clients);
             awaitCluster(admin, clients);
             List<String> missing = new ArrayList<>();
             missing.addAll(missingOnTopics(admin, clients, access));
@@ -131,6 +134,30 @@ public final class KafkaStartup {
             throw KafkaProblem.of("No answer from Kafka at " + String.join(",", clients.bootstrapServers()) + " over "
                     + clients.securityProtocol() + " within " + ANSWER_TIMEOUT_MS / 1000 + " s as "
                     + clients.principal() + ": " + cause.getMessage() + " (check bootstrap.servers and kafka.* settings)");
+        }
+    }
+
+    /**
+     * A service started together with its broker (in one shell, by a supervisor, by compose) waits
+     * until a bootstrap server accepts connections, within the answer timeout; after it, the
+     * first request says what is wrong. Commands (status, ...) do not wait: a mistyped address
+     * is told at once.
+     */
+    private static void awaitListener(KafkaClients clients) throws InterruptedException {
+        long deadline = System.nanoTime() + ANSWER_TIMEOUT_MS * 1_000_000L;
+        boolean told = false;
+        while (System.nanoTime() < deadline) {
+            for (String server : clients.bootstrapServers()) {
+                if (ListenerProbe.accepts(server.trim())) {
+                    return;
+                }
+            }
+            if (!told) {
+                log.info("Waiting up to {} s for Kafka at {} to accept connections", ANSWER_TIMEOUT_MS / 1000,
+                        String.join(",", clients.bootstrapServers()));
+                told = true;
+            }
+            Thread.sleep(500);
         }
     }
 

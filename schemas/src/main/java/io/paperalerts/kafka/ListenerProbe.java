@@ -24,6 +24,22 @@ final class ListenerProbe {
     private ListenerProbe() {
     }
 
+    /** Whether something accepts TCP connections at {@code host:port}. */
+    static boolean accepts(String hostAndPort) {
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon < 0) {
+            return true;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(hostAndPort.substring(0, colon),
+                    Integer.parseInt(hostAndPort.substring(colon + 1).trim())), TIMEOUT_MS);
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            // Unparseable or unresolvable addresses are for the first request to explain.
+            return !(e instanceof java.net.ConnectException);
+        }
+    }
+
     /** What is wrong at {@code hostAndPort} for a client speaking {@code securityProtocol}, or null if nothing is seen. */
     static String diagnose(String hostAndPort, String securityProtocol) {
         int colon = hostAndPort.lastIndexOf(':');
