@@ -25,10 +25,12 @@ import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -101,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
     boolean serve;
 
     /** Counted down once everything the demo started is closed. */
-    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -212,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             return new RegistrationServer(new RegistrationConfig(values), streams, streams, 50, Clock.systemUTC()).start();
         } catch (RuntimeException e) {
-            if (e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")) {
+            if (e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("bind")) {
                 throw new ParameterException(spec.commandLine(), "--port: port " + port
                         + " is in use; choose another with --port");
             }
@@ -239,12 +243,12 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Until the process is asked to stop (Ctrl-C, SIGTERM) or this thread is interrupted. */
     private void untilStopped() {
-        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.countDown();
             try {
                 // The JVM ends when its hooks do: let the demo close its broker and servers first.
-                closed.await(15, java.util.concurrent.TimeUnit.SECONDS);
+                closed.await(15, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -359,7 +363,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private void writeEmails(List<MimeMessage> messages, PrintWriter console) throws IOException, MessagingException {
         Files.createDirectories(out);
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "*.eml")) {
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "*.{eml,html}")) {
             for (Path file : old) {
                 Files.delete(file);
             }
@@ -375,12 +379,17 @@ final class DemoCommand implements Callable<Integer> {
             try (OutputStream file = Files.newOutputStream(out.resolve(name))) {
                 email.message().writeTo(file);
             }
+            // And its HTML part on its own, to open in a browser.
+            if (email.message().getContent() instanceof MimeMultipart parts && parts.getCount() > 1) {
+                Files.writeString(out.resolve(name.replace(".eml", ".html")), String.valueOf(parts.getBodyPart(1).getContent()));
+            }
             console.printf("  %-24s %s%n", email.recipient(), email.subject());
             if (email.paperIds().size() > 1) {
                 console.printf("  %-24s   papers: %s%n", "", String.join(" ", email.paperIds()));
             }
         }
-        console.printf("%d emails written to %s%n", received.size(), out.toAbsolutePath().normalize());
+        console.printf("%d emails written to %s (.eml, and .html to open in a browser)%n", received.size(),
+                out.toAbsolutePath().normalize());
     }
 
     private static long matchedPapers(List<MimeMessage> received) throws MessagingException {

@@ -18,6 +18,8 @@ import io.paperalerts.schemas.Paper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,7 +139,7 @@ final class IngestCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         try (PaperPublisher publisher = new PaperPublisher(config)) {
             if (sample) {
-                List<Paper> papers = DemoSample.papers(java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1));
+                List<Paper> papers = DemoSample.papers(LocalDate.now(ZoneOffset.UTC).minusDays(1));
                 papers.forEach(publisher::publish);
                 publisher.flush();
                 console.printf("sample: %d papers published%n", papers.size());

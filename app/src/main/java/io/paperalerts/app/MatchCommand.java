@@ -29,7 +29,7 @@ final class MatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--query", required = true, paramLabel = "QUERY", description = "A subscription query (see README)")
+    @Option(names = "--query", required = true, paramLabel = "QUERY", description = "A subscription query (see docs/using.md)")
     String query;
 
     @Option(names = "--papers", required = true, paramLabel = "FILE",

@@ -9,6 +9,7 @@ import io.paperalerts.mail.AddressHash;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
+import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.SubscriberErasure;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
@@ -41,8 +42,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -290,7 +291,7 @@ final class SubscriptionCommands {
             // The streams service's own configuration (with registration's keys): the same secret, the same cluster.
             Map<String, Object> values = service.resolve(StreamsCommand.DEFINITION, Map.of());
             StreamsServiceConfig config = new StreamsServiceConfig(values);
-            var mail = new io.paperalerts.registration.RegistrationConfig(values);
+            var mail = new RegistrationConfig(values);
             if (mail.getPassword(MailConfig.TOKEN_SECRET).value().isEmpty()) {
                 // The services keep what must outlive a forgotten address under a pseudonym keyed by this secret.
                 throw new ParameterException(spec.commandLine(), "forget needs the services' " + MailConfig.TOKEN_SECRET

@@ -24,6 +24,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -303,10 +304,10 @@ public final class AlertMailer {
      * first by publication date (the order readers know from arXiv listings), papers without one
      * last, then as they matched.
      */
-    static final java.util.Comparator<Alert> LISTED = java.util.Comparator
+    static final Comparator<Alert> LISTED = Comparator
             .comparing((Alert a) -> a.getReasons().isEmpty() || a.getReasons().get(0).getTrendingRank() == null
                     ? Integer.MAX_VALUE : a.getReasons().get(0).getTrendingRank())
-            .thenComparing(a -> a.getPaper().getPublished(), java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder()))
+            .thenComparing(a -> a.getPaper().getPublished(), Comparator.nullsLast(Comparator.reverseOrder()))
             .thenComparing(Alert::getMatchedAt);
 
     /** Papers grouped under the first subscription that matched each, groups in digest order, papers {@link #LISTED}. */

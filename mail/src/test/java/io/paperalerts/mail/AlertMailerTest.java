@@ -312,7 +312,7 @@ class AlertMailerTest {
     @Test
     void shouldListASubscriptionsPapersNewestFirstWhateverOrderTheyMatchedIn() throws Exception {
         // Given a daily digest whose papers matched oldest, newest, undated, middle
-        List<Alert> alerts = new java.util.ArrayList<>();
+        List<Alert> alerts = new ArrayList<>();
         String[][] papers = {{"old", "2025-01-01"}, {"new", "2025-03-01"}, {"undated", null}, {"middle", "2025-02-01"}};
         for (int i = 0; i < papers.length; i++) {
             Paper paper = paper("2501.0000" + i, "Paper " + papers[i][0]);

@@ -11,13 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -30,6 +34,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -70,7 +75,7 @@ final class DeliveryStore implements AutoCloseable {
     private final KafkaClients clients;
     private final Path directory;
     private final byte[] topicId;
-    private final java.util.function.UnaryOperator<String> pseudonym;
+    private final UnaryOperator<String> pseudonym;
     private final Producer<String, String> producer;
     private final Map<Integer, Partition> open = new ConcurrentHashMap<>();
 
@@ -99,7 +104,7 @@ final class DeliveryStore implements AutoCloseable {
      * @param topicId the id of the {@code deliveries} topic in this cluster
      * @param pseudonym what the record keeps of a forgotten address instead of the address
      */
-    DeliveryStore(KafkaClients clients, Path directory, Uuid topicId, java.util.function.UnaryOperator<String> pseudonym) {
+    DeliveryStore(KafkaClients clients, Path directory, Uuid topicId, UnaryOperator<String> pseudonym) {
         this.clients = clients;
         this.directory = directory;
         this.topicId = bytes(topicId.toString());
@@ -176,7 +181,7 @@ final class DeliveryStore implements AutoCloseable {
         Partition partition = partitionFor(recipient);
         byte[] prefix = bytes(key(recipient, ""));
         List<byte[]> pairs = new ArrayList<>();
-        try (org.rocksdb.RocksIterator it = partition.db.newIterator()) {
+        try (RocksIterator it = partition.db.newIterator()) {
             for (it.seek(prefix); it.isValid() && startsWith(it.key(), prefix); it.next()) {
                 pairs.add(it.key());
             }
@@ -200,19 +205,19 @@ final class DeliveryStore implements AutoCloseable {
     }
 
     /** When the address was forgotten, if it was: its digests of before then are not sent. */
-    java.util.Optional<Instant> forgottenAt(String recipient) {
+    Optional<Instant> forgottenAt(String recipient) {
         Partition partition = partitionFor(recipient);
         try {
             byte[] at = partition.db.get(bytes(FORGOTTEN + pseudonym.apply(recipient)));
-            return at == null ? java.util.Optional.empty()
-                    : java.util.Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(at, StandardCharsets.UTF_8))));
+            return at == null ? Optional.empty()
+                    : Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(at, StandardCharsets.UTF_8))));
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot read the delivery record of partition " + partition.number, e);
         }
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** Writes records durably (acks=all), waiting for each. */
@@ -293,7 +298,7 @@ final class DeliveryStore implements AutoCloseable {
             RocksDB db = RocksDB.open(options, folder.toString());
             byte[] position = db.get(POSITION_KEY);
             Partition partition = new Partition(number, db, options, position == null ? 0 : ByteBuffer.wrap(position).getLong());
-            if (!java.util.Arrays.equals(db.get(TOPIC_ID_KEY), topicId)) {
+            if (!Arrays.equals(db.get(TOPIC_ID_KEY), topicId)) {
                 if (position != null) {
                     log.warn("Local delivery record of partition {} is of another deliveries topic; reading it in full",
                             number);
@@ -325,7 +330,7 @@ final class DeliveryStore implements AutoCloseable {
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
              WriteOptions writeOptions = new WriteOptions().setDisableWAL(false)) {
-            Map<TopicPartition, Partition> byTopicPartition = new java.util.HashMap<>();
+            Map<TopicPartition, Partition> byTopicPartition = new HashMap<>();
             partitions.forEach(p -> byTopicPartition.put(new TopicPartition(Topics.DELIVERIES.name(), p.number), p));
             consumer.assign(byTopicPartition.keySet());
             Map<TopicPartition, Long> ends = consumer.endOffsets(byTopicPartition.keySet());

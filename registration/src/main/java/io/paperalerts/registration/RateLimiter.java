@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Predicate;
 
 /**
  * At most N events per key in any sliding window; says how long until the next one is allowed.
@@ -54,7 +55,7 @@ final class RateLimiter {
     }
 
     /** Drops what is counted under the keys that match (an address being forgotten). */
-    void forget(java.util.function.Predicate<String> keys) {
+    void forget(Predicate<String> keys) {
         events.asMap().keySet().removeIf(keys);
     }
 

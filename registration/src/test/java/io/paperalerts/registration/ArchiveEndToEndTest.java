@@ -19,25 +19,39 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
+import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -348,7 +362,7 @@ class ArchiveEndToEndTest {
         Subscription daily = subscription("forget-daily", forgotten, "agent");
         daily.setDelivery(DeliveryMode.DAILY);
         // And a control recipient whose alerts share the forgotten one's partition (read after them)
-        String control = io.paperalerts.testing.Markers.addressBesides(Topics.ALERTS, forgotten, "control", "example.org");
+        String control = Markers.addressBesides(Topics.ALERTS, forgotten, "control", "example.org");
         Subscription controlSubscription = subscription("forget-control", control, "zqxmarker");
         for (Subscription s : List.of(instant, daily, controlSubscription)) {
             kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s);
@@ -398,7 +412,7 @@ class ArchiveEndToEndTest {
         });
 
         // And the other subscribers' data is untouched
-        var subscriptionsLeft = io.paperalerts.topics.CompactedTopics.latest(kafka.clients(), Topics.SUBSCRIPTIONS);
+        var subscriptionsLeft = CompactedTopics.latest(kafka.clients(), Topics.SUBSCRIPTIONS);
         assertThat(subscriptionsLeft).containsKeys("arch-reasoning", "arch-benchmark", "forget-control")
                 .doesNotContainKeys("forget-instant", "forget-daily");
         assertThat(kafka.readToEnd(Topics.DELIVERIES)).anyMatch(r -> r.key().startsWith("reader@example.org "));
@@ -409,7 +423,7 @@ class ArchiveEndToEndTest {
         // And the topics that are not compacted hold it only in records from before, kept a week at most
         for (var topic : List.of(Topics.ALERTS, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES_FAILED,
                 Topics.DEAD_LETTERS, Topics.BACKFILL_REQUESTS)) {
-            assertThat(Long.parseLong(topic.configs().get(org.apache.kafka.common.config.TopicConfig.RETENTION_MS_CONFIG)))
+            assertThat(Long.parseLong(topic.configs().get(TopicConfig.RETENTION_MS_CONFIG)))
                     .as(topic.name()).isLessThanOrEqualTo(Duration.ofDays(7).toMillis());
         }
         assertThat(rawRecords(Topics.ALERTS.name()).stream().filter(r -> containsAny(r, secrets)))
@@ -435,15 +449,15 @@ class ArchiveEndToEndTest {
 
     /** Makes the broker's cleaner compact these topics at once and drop tombstones on its next pass. */
     private static void compactSoon(List<String> topics) throws Exception {
-        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> changes =
+        Map<ConfigResource, Collection<AlterConfigOp>> changes =
                 new LinkedHashMap<>();
         for (String topic : topics) {
-            changes.put(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic), Map.of(
+            changes.put(new ConfigResource(
+                    ConfigResource.Type.TOPIC, topic), Map.of(
                     "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "0",
                     "min.compaction.lag.ms", "0").entrySet().stream()
-                    .map(e -> new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
-                            e.getKey(), e.getValue()), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))
+                    .map(e -> new AlterConfigOp(new ConfigEntry(
+                            e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
                     .toList());
         }
         kafka.admin().incrementalAlterConfigs(changes).all().get();
@@ -451,11 +465,11 @@ class ArchiveEndToEndTest {
 
     /** A tombstone of a key nobody has on every partition: it rolls the segment before it, which the cleaner then cleans. */
     private static void fill(List<String> topics) throws Exception {
-        try (var producer = kafka.clients().producer(Map.of(), new org.apache.kafka.common.serialization.StringSerializer(),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (var producer = kafka.clients().producer(Map.of(), new StringSerializer(),
+                new StringSerializer())) {
             for (String topic : topics) {
                 for (var partition : producer.partitionsFor(topic)) {
-                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<String, String>(topic,
+                    producer.send(new ProducerRecord<String, String>(topic,
                             partition.partition(), "compaction-filler", null)).get();
                 }
             }
@@ -468,27 +482,27 @@ class ArchiveEndToEndTest {
                 .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset()).toList();
     }
 
-    private static boolean containsAny(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
+    private static boolean containsAny(ConsumerRecord<byte[], byte[]> record,
             List<String> texts) {
-        String key = record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
-        String value = record.value() == null ? "" : new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.ISO_8859_1);
         return texts.stream().anyMatch(text -> key.contains(text) || value.contains(text));
     }
 
-    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> rawRecords(String topic) {
+    private static List<ConsumerRecord<byte[], byte[]>> rawRecords(String topic) {
         return rawRecords(List.of(topic));
     }
 
     /** With one consumer: there are a dozen changelogs. */
-    private static List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> rawRecords(List<String> topics) {
-        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    private static List<ConsumerRecord<byte[], byte[]>> rawRecords(List<String> topics) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (var consumer = kafka.clients().consumer(Map.<String, Object>of(
-                org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             var partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);

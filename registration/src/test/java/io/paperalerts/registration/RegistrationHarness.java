@@ -70,7 +70,10 @@ final class RegistrationHarness implements AutoCloseable {
                 StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
         streamsConfig.putAll(streamsOverrides);
         streams = new AlertStreamsService(new StreamsServiceConfig(streamsConfig)).start();
-        notifier = new AlertNotifier(new NotifierConfig(mail()), new AlertNotifier.Listener() { }).start();
+        Map<String, Object> notifierConfig = mail();
+        // Its own folder: test classes run in two JVMs at once, and a delivery record has one owner.
+        notifierConfig.put(NotifierConfig.STATE_DIR, stateDir.resolve("notifier").toString());
+        notifier = new AlertNotifier(new NotifierConfig(notifierConfig), new AlertNotifier.Listener() { }).start();
         Map<String, Object> registration = mail();
         registration.put(RegistrationConfig.HTTP_PORT, port);
         registration.put(RegistrationConfig.MAX_PER_CLIENT, 1_000);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -91,7 +92,7 @@ class SubscribePageBrowserTest {
     @Test
     void shouldShowTheWayToSubscribeAboveTheFoldOfAPhoneAndEmailAManageLinkFromTheFrontPage() throws Exception {
         // Given a phone-sized window (375 px) on the front page, its lists of papers loaded
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(375, 740));
+        browser.manage().window().setSize(new Dimension(375, 740));
         try {
             browser.get(system.url("/"));
             await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("#recent-list li")).isEmpty());
@@ -134,7 +135,7 @@ class SubscribePageBrowserTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-manager@example.org").isEmpty());
             assertThat(link(smtp.messagesTo("web-manager@example.org").get(0), "/manage")).contains("/manage?token=");
         } finally {
-            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+            browser.manage().window().setSize(new Dimension(1280, 900));
         }
     }
 

@@ -138,7 +138,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                 DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
         long count = 0;
         try (KeyValueIterator<String, Digest> all = store.prefixScan(DigestScheduler.bufferKey(mode, ""),
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+                new StringSerializer())) {
             while (all.hasNext()) {
                 all.next();
                 count++;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -34,7 +35,7 @@ public final class BackfillRequests implements AutoCloseable {
     private final KafkaClients clients;
     private final String groupId;
     private final Backfill backfill;
-    private final java.util.function.Predicate<String> stillSubscribed;
+    private final Predicate<String> stillSubscribed;
     private final Thread thread;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile long done;
@@ -48,7 +49,7 @@ public final class BackfillRequests implements AutoCloseable {
      *     its subscription was cancelled or its address forgotten (the group rewound) sends nothing
      */
     public BackfillRequests(KafkaClients clients, String groupId, Backfill backfill,
-            java.util.function.Predicate<String> stillSubscribed) {
+            Predicate<String> stillSubscribed) {
         this.clients = clients;
         this.groupId = groupId;
         this.backfill = backfill;

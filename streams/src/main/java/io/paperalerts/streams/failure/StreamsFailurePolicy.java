@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the streams service does when something fails, in one place (the README's "what happens
+ * What the streams service does when something fails, in one place (docs/deployment.md, "what happens
  * when" table repeats it):
  * <ul>
  *   <li>a record that cannot be deserialized (poison): dead-lettered with the reason, processing

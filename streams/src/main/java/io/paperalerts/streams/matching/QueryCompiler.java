@@ -3,6 +3,7 @@ package io.paperalerts.streams.matching;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -297,7 +298,7 @@ public final class QueryCompiler {
         }
         if (node instanceof Node.Bool bool) {
             if (!bool.must().isEmpty()) {
-                return bool.must().stream().map(QueryCompiler::requiredUpvotes).filter(java.util.Objects::nonNull)
+                return bool.must().stream().map(QueryCompiler::requiredUpvotes).filter(Objects::nonNull)
                         .max(Integer::compare).orElse(null);
             }
             List<Integer> each = bool.should().stream().map(QueryCompiler::requiredUpvotes).toList();

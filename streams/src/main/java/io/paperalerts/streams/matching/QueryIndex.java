@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -86,7 +87,7 @@ public final class QueryIndex {
      * {@link QueryCompiler#requiredUpvotes}): a paper with N upvotes is checked against those
      * needing at most N. Few queries, and only papers with an upvote count, reach them.
      */
-    private final java.util.TreeMap<Integer, List<Entry>> byUpvotes = new java.util.TreeMap<>();
+    private final TreeMap<Integer, List<Entry>> byUpvotes = new TreeMap<>();
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
     private final Map<String, String> vocabulary = new HashMap<>();
     private final Map<Anchor, Anchor> anchorVocabulary = new HashMap<>();

@@ -3,7 +3,11 @@ package io.paperalerts.streams.matching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -220,9 +224,9 @@ class QueryLanguageTest {
         assertThat(ids(subscriptions.match(fifty))).containsExactlyInAnyOrder("either", "words");
     }
 
-    private static io.paperalerts.schemas.Subscription subscription(String id, String query) {
-        return io.paperalerts.schemas.Subscription.newBuilder().setId(id).setEmail(id + "@example.org").setQuery(query)
-                .setDelivery(io.paperalerts.schemas.DeliveryMode.INSTANT).setStatus(io.paperalerts.schemas.SubscriptionStatus.ACTIVE).setCreated(java.time.Instant.EPOCH).build();
+    private static Subscription subscription(String id, String query) {
+        return Subscription.newBuilder().setId(id).setEmail(id + "@example.org").setQuery(query)
+                .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.EPOCH).build();
     }
 
     private static List<String> ids(List<SubscriptionMatcher.Match> matches) {
