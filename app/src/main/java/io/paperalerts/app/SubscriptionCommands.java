@@ -20,7 +20,9 @@ import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -31,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -214,7 +217,7 @@ final class SubscriptionCommands {
             PrintWriter out = target.spec.commandLine().getOut();
             List<Subscription> found = CompactedTopics.latest(target.clients(), Topics.SUBSCRIPTIONS).values().stream()
                     .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), email))
-                    .sorted(java.util.Comparator.comparing(Subscription::getCreated)).toList();
+                    .sorted(Comparator.comparing(Subscription::getCreated)).toList();
             for (Subscription s : found) {
                 out.printf("%s  %-9s %-7s %s%n", s.getId(), s.getStatus().name().toLowerCase(Locale.ROOT),
                         s.getDelivery().name().toLowerCase(Locale.ROOT),
@@ -246,7 +249,7 @@ final class SubscriptionCommands {
         public Integer call() throws Exception {
             if (target.api != null) {
                 String token = tokenFromStdin
-                        ? new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
+                        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
                         : System.getenv(TOKEN_ENV);
                 if (token == null || token.isBlank()) {
                     throw new ParameterException(target.spec.commandLine(), "a manage token is required with --api: "

@@ -2,6 +2,8 @@ package io.paperalerts.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -41,8 +43,8 @@ class AclsCommandTest {
             Path config = Files.createTempFile("streams", ".properties");
             Files.writeString(config, "streams.application.id=" + id + "\n");
             return Cli.run("acls", "--config", config.toString(), "--streams", "User:streams");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

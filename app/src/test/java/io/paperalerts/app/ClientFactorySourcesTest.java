@@ -3,6 +3,7 @@ package io.paperalerts.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class ClientFactorySourcesTest {
             try {
                 return STREAMS.matcher(Files.readString(s)).find();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }).toList();
         assertThat(streams).extracting(s -> s.getFileName().toString()).containsExactly("AlertStreamsService.java");

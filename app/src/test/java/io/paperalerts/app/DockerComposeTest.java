@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
@@ -147,7 +150,7 @@ class DockerComposeTest {
                     Settings.resolve(definition, null, environment, Map.of()), false));
             assertThat(clients.securityProtocol()).as(name).isEqualTo("SASL_SSL");
             assertThat(clients.principal()).as(name).isEqualTo("user '" + users.get(name) + "' (SCRAM-SHA-512)");
-            assertThat(new org.apache.kafka.clients.admin.AdminClientConfig(clients.adminConfig(Map.of()))
+            assertThat(new AdminClientConfig(clients.adminConfig(Map.of()))
                     .getPassword("sasl.jaas.config").value()).as(name)
                     .contains("password=\"secret-of-" + users.get(name) + ".password\"");
 
@@ -164,7 +167,7 @@ class DockerComposeTest {
         // Maven refuses a reactor with a missing module, even when building only some of them.
         String pom = Files.readString(ROOT.resolve("pom.xml"));
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
-        java.util.regex.Matcher module = java.util.regex.Pattern.compile("<module>([^<]+)</module>").matcher(pom);
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(pom);
         int modules = 0;
         while (module.find()) {
             assertThat(dockerfile).contains("COPY " + module.group(1) + " " + module.group(1));

@@ -11,12 +11,14 @@ import io.paperalerts.testing.JavaProcess;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.topics.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -102,7 +104,7 @@ class NoAddressInLogsTest {
     }
 
     private static Map<String, String> withJsonLogs(Map<String, String> environment) {
-        Map<String, String> json = new java.util.HashMap<>(environment);
+        Map<String, String> json = new HashMap<>(environment);
         json.put("PAPER_ALERTS_LOG_FORMAT", "json");
         return json;
     }
@@ -113,7 +115,7 @@ class NoAddressInLogsTest {
                 PaperAlertsCommand.class.getName(), command).environment(environment);
     }
 
-    private String logOf(String service) throws java.io.IOException {
+    private String logOf(String service) throws IOException {
         Path log = dir.resolve(service + ".log");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paperalerts.kafka.KafkaProblem;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
+import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.tools.AclCommand;
 import org.junit.jupiter.api.Test;
@@ -94,7 +96,7 @@ class SecuredPipelineTest {
         }
 
         // And each service started as its own principal (the streams user's password read from a file)
-        int port = io.paperalerts.local.EmbeddedSmtpServer.freePort();
+        int port = EmbeddedSmtpServer.freePort();
         Map<String, Object> mail = Map.of(MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
                 MailConfig.TOKEN_SECRET, SECRET, MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port);
         Map<String, Object> streamsSettings = new HashMap<>(kafka.settings("streams"));
@@ -153,7 +155,7 @@ class SecuredPipelineTest {
 
         // And each principal has only its own access: ingest may not read subscribers' addresses
         assertThatThrownBy(() -> RealKafka.readToEnd(kafka.clients("ingest"), Topics.SUBSCRIPTIONS))
-                .isInstanceOf(org.apache.kafka.common.errors.TopicAuthorizationException.class);
+                .isInstanceOf(TopicAuthorizationException.class);
         assertThatThrownBy(() -> KafkaStartup.prepare(kafka.clients("ingest"), ServiceAccess.notifier("paper-alerts-notifier"),
                 (short) 1)).isInstanceOf(KafkaProblem.class)
                 .hasMessageContaining("is not authorized to READ topic digests")

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ class SecurityProtocolMismatchTest {
         try {
             // Then each exits non-zero within 60 s of its start, and says what is wrong in one line
             for (JavaProcess service : services) {
-                await().atMost(Duration.ofSeconds(60).minus(Duration.between(service.startedAt(), java.time.Instant.now())))
+                await().atMost(Duration.ofSeconds(60).minus(Duration.between(service.startedAt(), Instant.now())))
                         .until(() -> service.exitCode() != null);
                 String log = Files.readString(dir.resolve(service.name() + ".log"), StandardCharsets.UTF_8);
                 assertThat(service.exitCode()).as(log).isNotZero();

@@ -17,6 +17,10 @@ import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -170,16 +176,16 @@ class SubscriptionCommandsTest {
             assertThat(noToken.exitCode()).isNotZero();
             assertThat(noToken.err()).contains("a manage token is required with --api", "--token-stdin");
             // (the emailed link: asking for it revoked any older one)
-            String emailed = (String) ((jakarta.mail.internet.MimeMultipart) smtp.messagesTo("api-cli@example.org").get(1)
+            String emailed = (String) ((MimeMultipart) smtp.messagesTo("api-cli@example.org").get(1)
                     .getContent()).getBodyPart(0).getContent();
-            java.util.regex.Matcher link = java.util.regex.Pattern.compile("/manage\\?token=([\\w.%-]+)").matcher(emailed);
+            Matcher link = Pattern.compile("/manage\\?token=([\\w.%-]+)").matcher(emailed);
             assertThat(link.find()).as(emailed).isTrue();
-            String token = java.net.URLDecoder.decode(link.group(1), StandardCharsets.UTF_8);
+            String token = URLDecoder.decode(link.group(1), StandardCharsets.UTF_8);
             // The token on standard input, not on the command line where ps shows it
-            java.io.InputStream stdin = System.in;
+            InputStream stdin = System.in;
             Cli unsubscribed;
             try {
-                System.setIn(new java.io.ByteArrayInputStream((token + "\n").getBytes(StandardCharsets.UTF_8)));
+                System.setIn(new ByteArrayInputStream((token + "\n").getBytes(StandardCharsets.UTF_8)));
                 unsubscribed = Cli.run("unsubscribe", "--id", pending.getId(), "--token-stdin", "--api", api);
             } finally {
                 System.setIn(stdin);

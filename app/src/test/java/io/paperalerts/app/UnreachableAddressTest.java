@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class UnreachableAddressTest {
                 List.of("status", "--bootstrap-servers", "localhost"));
 
         // When each runs in a process of its own, as from a shell
-        List<JavaProcess> runs = new java.util.ArrayList<>();
+        List<JavaProcess> runs = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
             runs.add(new JavaProcess("run-" + i, dir.resolve("run-" + i + ".log"), List.of(),
                     PaperAlertsCommand.class.getName(), commands.get(i)).start());

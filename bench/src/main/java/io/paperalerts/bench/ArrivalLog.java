@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -33,7 +34,7 @@ final class ArrivalLog<V> implements AutoCloseable {
     private final AtomicLong pairCount = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong omitted = new AtomicLong();
-    private final java.util.function.ToLongFunction<V> omittedOf;
+    private final ToLongFunction<V> omittedOf;
     private final AtomicLongArray perSecond = new AtomicLongArray(MAX_SECONDS);
     private final Thread thread;
     private final long startMs;
@@ -47,7 +48,7 @@ final class ArrivalLog<V> implements AutoCloseable {
 
     /** @param omittedOf papers a record counts without listing them (a digest over its size limit) */
     ArrivalLog(String bootstrap, Topic<String, V> topic, Function<V, List<String>> paperIds,
-            java.util.function.ToLongFunction<V> omittedOf, boolean keepPairs, long startMs) {
+            ToLongFunction<V> omittedOf, boolean keepPairs, long startMs) {
         this.omittedOf = omittedOf;
         this.topic = topic;
         this.paperIds = paperIds;

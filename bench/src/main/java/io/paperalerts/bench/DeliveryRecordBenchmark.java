@@ -11,11 +11,13 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.testing.JavaProcess;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -90,9 +92,9 @@ public final class DeliveryRecordBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path folder) throws java.io.IOException {
+    private static void deleteRecursively(Path folder) throws IOException {
         try (var files = Files.walk(folder)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
         }
@@ -123,7 +125,7 @@ public final class DeliveryRecordBenchmark {
     }
 
     /** The process's peak resident memory (heap, RocksDB and the rest), from Linux's /proc. */
-    private static long peakRssMb(JavaProcess process) throws java.io.IOException {
+    private static long peakRssMb(JavaProcess process) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;

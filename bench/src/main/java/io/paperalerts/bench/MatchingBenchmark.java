@@ -4,8 +4,8 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.matching.AnalyzedPaper;
 import io.paperalerts.streams.matching.InvalidQueryException;
 import io.paperalerts.streams.matching.Node;
-import io.paperalerts.streams.matching.PaperDocument;
 import io.paperalerts.streams.matching.PaperAnalyzer;
+import io.paperalerts.streams.matching.PaperDocument;
 import io.paperalerts.streams.matching.QueryCompiler;
 import io.paperalerts.streams.matching.QueryIndex;
 import io.paperalerts.streams.matching.TermStatistics;
@@ -15,9 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.lucene.monitor.Monitor;
 import org.apache.lucene.monitor.MonitorQuery;
@@ -168,7 +170,7 @@ public final class MatchingBenchmark {
             case "monitor-upvotes" -> rename(monitor(upvoteQueries(size)), "Lucene Monitor, 10 % with upvotes:");
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
-        System.out.printf(java.util.Locale.ROOT, "RESULT\t%s\t%f\t%f\t%f\t%f\t%d%n", result.engine(),
+        System.out.printf(Locale.ROOT, "RESULT\t%s\t%f\t%f\t%f\t%f\t%d%n", result.engine(),
                 result.papersPerSecond(), result.loadSeconds(), result.heapMb(), result.matchesPerPaper(),
                 result.checksum());
     }
@@ -307,7 +309,7 @@ public final class MatchingBenchmark {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long checksum = 0;
         for (Set<String> ids : checked) {
-            checksum = checksum * 31 + new java.util.TreeSet<>(ids).hashCode();
+            checksum = checksum * 31 + new TreeSet<>(ids).hashCode();
         }
         return new Result(engine, done / elapsed, load, heapMb, (double) matches / done, checksum);
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,7 @@ public final class PipelineBenchmark {
         double jvmWarmSeconds = 60;
         double warmSeconds = 15;
         Duration emailTimeout = Duration.ofMinutes(5);
-        Map<String, Object> streamsSettings = new java.util.HashMap<>();
+        Map<String, Object> streamsSettings = new HashMap<>();
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             switch (kv[0]) {
@@ -206,7 +207,7 @@ public final class PipelineBenchmark {
 
     private BenchPipeline pipeline(String name, Map<String, Object> overrides) throws Exception {
         String runId = name + "-" + Long.toString(System.currentTimeMillis(), 36);
-        Map<String, Object> settings = new java.util.HashMap<>(streamsSettings);
+        Map<String, Object> settings = new HashMap<>(streamsSettings);
         settings.putAll(overrides);
         settings.putIfAbsent(StreamsServiceConfig.NUM_THREADS, String.valueOf(streamThreads));
         return new BenchPipeline(bootstrap, replication, runId, settings, smtpConnections == 0 ? Map.of()

@@ -2,8 +2,10 @@ package io.paperalerts.bench;
 
 import io.paperalerts.schemas.Paper;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -46,7 +48,7 @@ final class SyntheticCorpus {
         for (int i = 0; i < categories.length; i++) {
             categories[i] = (i < 25 ? "cs." : "stat.") + (char) ('A' + i % 26) + (char) ('A' + (i * 7) % 26);
         }
-        java.util.Map<String, Integer> rank = new java.util.HashMap<>();
+        Map<String, Integer> rank = new HashMap<>();
         for (int i = 0; i < words.length; i++) {
             rank.put(words[i], i);
         }

@@ -2,6 +2,7 @@ package io.paperalerts.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class EmailAuditTest {
     private static final Map<String, List<String>> EXPECTED = Map.of("p1", List.of(ANN, BOB), "p2", List.of(BOB));
 
     private static Map<String, Long> arrived(String... pairs) {
-        Map<String, Long> arrivals = new java.util.HashMap<>();
+        Map<String, Long> arrivals = new HashMap<>();
         for (String pair : pairs) {
             arrivals.put(pair, 1L);
         }

@@ -3,6 +3,7 @@ package io.paperalerts.local;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -60,7 +61,7 @@ public record BrokerSecurity(String protocol, Path keystore, Path truststore, St
         p.put("advertised.listeners", "INTERNAL://127.0.0.1:" + internalPort + "," + listener + "://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + listener + ":" + protocol);
         p.put("inter.broker.listener.name", "INTERNAL");
-        String prefix = "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + ".";
+        String prefix = "listener.name." + listener.toLowerCase(Locale.ROOT) + ".";
         p.put(prefix + "ssl.keystore.type", "PKCS12");
         p.put(prefix + "ssl.keystore.location", keystore.toString());
         p.put(prefix + "ssl.keystore.password", password);
@@ -69,7 +70,7 @@ public record BrokerSecurity(String protocol, Path keystore, Path truststore, St
         p.put(prefix + "ssl.truststore.password", password);
         if (protocol.equals(SASL_SSL)) {
             p.put(prefix + "sasl.enabled.mechanisms", MECHANISM);
-            p.put(prefix + MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+            p.put(prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         } else {
             p.put(prefix + "ssl.client.auth", "required");

@@ -12,14 +12,20 @@ import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
+import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -101,12 +107,12 @@ public final class AlertMailer {
         }
 
         private static String urlPart(String value) {
-            return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+            return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
         }
 
         /** Where requests from our own pages come from: the scheme, host and port of the base URL. */
         public String origin() {
-            java.net.URI uri = java.net.URI.create(baseUrl);
+            URI uri = URI.create(baseUrl);
             return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         }
 
@@ -119,7 +125,7 @@ public final class AlertMailer {
         /** For tests and tools: a random secret per process, so the links work only while it runs. */
         static Links local() {
             byte[] secret = new byte[32];
-            new java.security.SecureRandom().nextBytes(secret);
+            new SecureRandom().nextBytes(secret);
             return new Links("http://localhost:8080", "", new LinkTokens(secret, Duration.ofDays(365),
                     Clock.systemUTC()));
         }
@@ -141,7 +147,7 @@ public final class AlertMailer {
     public static InternetAddress senderAddress(String from) {
         try {
             return new InternetAddress(from, true);
-        } catch (jakarta.mail.internet.AddressException e) {
+        } catch (AddressException e) {
             throw new IllegalArgumentException("Invalid sender address '" + from + "': " + e.getMessage(), e);
         }
     }
@@ -289,11 +295,11 @@ public final class AlertMailer {
         return localDay(digest.getPeriodEnd().minusSeconds(1), digest);
     }
 
-    private static String localDay(java.time.Instant at, Digest digest) {
+    private static String localDay(Instant at, Digest digest) {
         ZoneId zone;
         try {
             zone = ZoneId.of(digest.getTimezone());
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             zone = ZoneOffset.UTC;
         }
         return DateTimeFormatter.ISO_LOCAL_DATE.format(at.atZone(zone));

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +20,9 @@ import org.htmlunit.cssparser.dom.AbstractCSSRuleImpl;
 import org.htmlunit.cssparser.dom.CSSStyleRuleImpl;
 import org.htmlunit.cssparser.dom.CSSStyleSheetImpl;
 import org.htmlunit.cssparser.dom.Property;
+import org.htmlunit.cssparser.parser.CSSErrorHandler;
 import org.htmlunit.cssparser.parser.CSSOMParser;
+import org.htmlunit.cssparser.parser.CSSParseException;
 import org.htmlunit.cssparser.parser.InputSource;
 import org.htmlunit.cssparser.parser.selector.Selector;
 import org.htmlunit.cssparser.parser.selector.SelectorSpecificity;
@@ -90,19 +93,19 @@ public final class CssInliner {
         try {
             CSSOMParser parser = new CSSOMParser();
             List<String> errors = new ArrayList<>();
-            parser.setErrorHandler(new org.htmlunit.cssparser.parser.CSSErrorHandler() {
+            parser.setErrorHandler(new CSSErrorHandler() {
                 @Override
-                public void warning(org.htmlunit.cssparser.parser.CSSParseException e) {
+                public void warning(CSSParseException e) {
                     errors.add(e.getMessage());
                 }
 
                 @Override
-                public void error(org.htmlunit.cssparser.parser.CSSParseException e) {
+                public void error(CSSParseException e) {
                     errors.add(e.getMessage());
                 }
 
                 @Override
-                public void fatalError(org.htmlunit.cssparser.parser.CSSParseException e) {
+                public void fatalError(CSSParseException e) {
                     errors.add(e.getMessage());
                 }
             });
@@ -198,7 +201,7 @@ public final class CssInliner {
             if (nameEnd == nameStart || !Character.isLetter(html.charAt(nameStart))) {
                 return null;
             }
-            String name = html.substring(nameStart, nameEnd).toLowerCase(java.util.Locale.ROOT);
+            String name = html.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
             StringBuilder classes = new StringBuilder();
             String id = "";
             int end = nameEnd;
@@ -223,7 +226,7 @@ public final class CssInliner {
                 while (end < html.length() && !Character.isWhitespace(html.charAt(end)) && "=>/".indexOf(html.charAt(end)) < 0) {
                     end++;
                 }
-                String attr = html.substring(attrStart, end).toLowerCase(java.util.Locale.ROOT);
+                String attr = html.substring(attrStart, end).toLowerCase(Locale.ROOT);
                 if (attr.isEmpty()) {
                     return null;
                 }

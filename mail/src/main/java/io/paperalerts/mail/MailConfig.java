@@ -1,5 +1,8 @@
 package io.paperalerts.mail;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Locale;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -68,7 +71,7 @@ public final class MailConfig {
      */
     public static void requireTokenSecret(AbstractConfig config) {
         String secret = config.getPassword(TOKEN_SECRET).value();
-        if (secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+        if (secret.getBytes(StandardCharsets.UTF_8).length < 16) {
             throw new ConfigException(TOKEN_SECRET + " is " + (secret.isEmpty() ? "not set" : "shorter than 16 bytes")
                     + ": set it (or PAPER_ALERTS_MAIL_TOKEN_SECRET) to the same 16+ random characters for every "
                     + "service, e.g. the output of 'openssl rand -base64 32'");
@@ -82,19 +85,19 @@ public final class MailConfig {
             LoggerFactory.getLogger(MailConfig.class).warn("No {} configured: links in emails are signed with a "
                     + "random secret and stop working after a restart", TOKEN_SECRET);
             byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
+            new SecureRandom().nextBytes(key);
             return key;
         }
-        return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return secret.getBytes(StandardCharsets.UTF_8);
     }
 
     public static Security security(AbstractConfig config) {
-        return Security.valueOf(config.getString(SMTP_SECURITY).toUpperCase(java.util.Locale.ROOT));
+        return Security.valueOf(config.getString(SMTP_SECURITY).toUpperCase(Locale.ROOT));
     }
 
     private static void requireSecurity(String name, Object value) {
         try {
-            Security.valueOf(String.valueOf(value).toUpperCase(java.util.Locale.ROOT));
+            Security.valueOf(String.valueOf(value).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, "expected none, starttls or smtps");
         }

@@ -14,14 +14,18 @@ import io.paperalerts.schemas.Paper;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.Random;
 import java.util.stream.IntStream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -160,7 +164,7 @@ class AlertMailerTest {
         Alert alert = alert("ada@example.org", paper, "t1", query, "");
         alert.getReasons().forEach(r -> {
             r.setTrendingRank(rank);
-            r.setTrendingDay(java.time.LocalDate.parse("2026-06-12"));
+            r.setTrendingDay(LocalDate.parse("2026-06-12"));
         });
         return alert;
     }
@@ -222,7 +226,7 @@ class AlertMailerTest {
         MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("T"))));
 
         // Folded onto lines SMTP allows; read unfolded
-        String header = jakarta.mail.internet.MimeUtility.unfold(message.getHeader("List-Unsubscribe")[0]);
+        String header = MimeUtility.unfold(message.getHeader("List-Unsubscribe")[0]);
         assertThat(header).matches("<https://alerts\\.example\\.org/unsubscribe\\?token=[\\w.-]+>, "
                 + "<mailto:unsubscribe@example\\.org\\?subject=unsubscribe>");
         assertThat(message.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
@@ -283,7 +287,7 @@ class AlertMailerTest {
         MimeMessage message = mailer.render(session, instant(alerts.toArray(new Alert[0])));
 
         // Then no line of the message is longer than SMTP allows
-        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
         message.writeTo(raw);
         assertThat(raw.toString(StandardCharsets.UTF_8).split("\r\n"))
                 .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(998));
@@ -397,7 +401,7 @@ class AlertMailerTest {
         String[] pieces = {"Reward", "hacking", " ", "  ", "\t", "\r\n", "\n", "\u0085", "\u2028", "\u2029", "\u0000",
             "\u001b", "\u007f", "\u009f", "\u202a", "\u202e", "\u2066", "\u2069", "\u00a0", "\u3000", "é", "中文",
             "\u05d0", "-", "=", ".", "\ud83d\ude00"};
-        java.util.Random random = new java.util.Random(20261204);
+        Random random = new Random(20261204);
         for (int i = 0; i < 20_000; i++) {
             StringBuilder text = new StringBuilder();
             for (int n = random.nextInt(8); n > 0; n--) {

@@ -16,6 +16,9 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -59,7 +62,7 @@ class HostileMailRenderingTest {
         // Given a digest of a paper whose every field is hostile, and two more left out
         AlertMailer mailer = new AlertMailer("alerts@example.org", new AlertMailer.Links("https://alerts.example.org",
                 "", new LinkTokens("a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
-                        java.time.Duration.ofDays(3), java.time.Clock.systemUTC())));
+                        Duration.ofDays(3), Clock.systemUTC())));
 
         for (var digest : List.of(instant(hostileAlert()), digest(DigestKind.WEEKLY, 2, hostileAlert()))) {
             // When it is rendered and sent
@@ -94,7 +97,7 @@ class HostileMailRenderingTest {
     void shouldPrintAHostileQueryAsTextInTheAccountEmails() {
         String query = "</a><a href=\"javascript:alert(1)\">click</a>\r\nBcc: x@evil.test" + RIGHT_TO_LEFT_OVERRIDE;
         Subscription subscription = Subscription.newBuilder().setId("s1").setEmail("ada@example.org").setQuery(query)
-                .setCreated(java.time.Instant.EPOCH).build();
+                .setCreated(Instant.EPOCH).build();
 
         for (AccountEmail email : List.of(AccountEmail.confirmation(subscription,
                 "https://alerts.example.org/confirm?token=t"), AccountEmail.manageLink("ada@example.org",

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -47,7 +48,7 @@ class SmtpMailSenderTest {
             // Then it is a TLS socket with Nagle off
             assertThat(factory).isInstanceOf(SSLSocketFactory.class);
             try (Socket socket = ((SSLSocketFactory) factory).createSocket()) {
-                assertThat(socket).isInstanceOf(javax.net.ssl.SSLSocket.class);
+                assertThat(socket).isInstanceOf(SSLSocket.class);
                 assertThat(socket.getTcpNoDelay()).isTrue();
             }
         }

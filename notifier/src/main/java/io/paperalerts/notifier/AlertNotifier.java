@@ -39,6 +39,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -570,7 +571,7 @@ public final class AlertNotifier implements AutoCloseable {
         deliveryStore.record(digest.getRecipient(), paperIds, AlertMailer.messageId(toSend));
         emails.incrementAndGet();
         delivered.addAndGet(fresh.size());
-        fresh.stream().map(Alert::getPaperTimestamp).filter(java.util.Objects::nonNull).min(Instant::compareTo)
+        fresh.stream().map(Alert::getPaperTimestamp).filter(Objects::nonNull).min(Instant::compareTo)
                 .ifPresent(oldest -> endToEnd.record(Duration.between(oldest, Instant.now())));
         synchronized (listener) {
             listener.delivered(toSend, message);

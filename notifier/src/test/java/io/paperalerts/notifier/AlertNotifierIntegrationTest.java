@@ -17,12 +17,16 @@ import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.testing.ScriptedSmtpServer;
+import io.paperalerts.testing.TestDigests;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -96,7 +100,7 @@ class AlertNotifierIntegrationTest {
                 produce(alertFor(recipient, "p" + n, "Paper " + n));
             }
         }
-        Map<String, Object> settings = new java.util.HashMap<>(config(smtp.port()).originals());
+        Map<String, Object> settings = new HashMap<>(config(smtp.port()).originals());
         settings.put(NotifierConfig.SMTP_CONNECTIONS, 4);
 
         // When the notifier sends over four connections
@@ -127,7 +131,7 @@ class AlertNotifierIntegrationTest {
         assertThat(received.getHeader("Bcc")).isNull();
         assertThat(received.getAllRecipients()).extracting(Object::toString).containsExactly("n5-ada@example.org");
         assertThat(smtp.messagesTo("x@evil.test")).isEmpty();
-        String html = (String) ((jakarta.mail.internet.MimeMultipart) received.getContent()).getBodyPart(1).getContent();
+        String html = (String) ((MimeMultipart) received.getContent()).getBodyPart(1).getContent();
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Rewards\"");
         assertThat(received.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
     }
@@ -251,7 +255,7 @@ class AlertNotifierIntegrationTest {
     @Test
     void shouldNotHoldBackAParkedDigestBehindOneWaitingLonger() throws Exception {
         // Given Ada's digest parked on digests.retry until two minutes from now
-        Digest forAda = io.paperalerts.testing.TestDigests.instant(alertFor("n8-ada@example.org", "p1", "For Ada"));
+        Digest forAda = TestDigests.instant(alertFor("n8-ada@example.org", "p1", "For Ada"));
         var retry = Topics.DIGESTS_RETRY;
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
@@ -297,7 +301,7 @@ class AlertNotifierIntegrationTest {
         long sentByFirst = first.emails();
         assertThat(sentByFirst).isLessThan(count);
         try (var second = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> java.util.stream.IntStream.range(0, count)
+            await().atMost(Duration.ofSeconds(60)).until(() -> IntStream.range(0, count)
                     .allMatch(i -> !smtp.messagesTo("n7-reader" + i + "@example.org").isEmpty()));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == count);

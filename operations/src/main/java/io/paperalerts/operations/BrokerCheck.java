@@ -1,6 +1,7 @@
 package io.paperalerts.operations;
 
 import io.paperalerts.kafka.KafkaClients;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,6 @@ public final class BrokerCheck implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.close(java.time.Duration.ofSeconds(2));
+        admin.close(Duration.ofSeconds(2));
     }
 }

@@ -1,5 +1,7 @@
 package io.paperalerts.operations;
 
+import java.util.function.Supplier;
+
 /**
  * What a service says of itself: live (the process works; a supervisor restarts it when not) and
  * ready (it can do its job now; a load balancer or a deploy waits for it). Each answer carries the
@@ -22,7 +24,7 @@ public interface Health {
         }
 
         /** This, unless it is fine, then the other. */
-        public Status and(java.util.function.Supplier<Status> next) {
+        public Status and(Supplier<Status> next) {
             return ok ? next.get() : this;
         }
     }

@@ -1,7 +1,7 @@
 package io.paperalerts.registration;
 
-import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.AccountEmail;
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
@@ -10,6 +10,7 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.function.Supplier;
 
 /**
  * Emails the confirmation link of a registration, and manage links on request. Sent from the
@@ -20,10 +21,10 @@ import java.util.Date;
  */
 final class ConfirmationMailer {
 
-    private final java.util.function.Supplier<SmtpMailSender> senders;
+    private final Supplier<SmtpMailSender> senders;
     private final InternetAddress from;
 
-    ConfirmationMailer(java.util.function.Supplier<SmtpMailSender> senders, String from) {
+    ConfirmationMailer(Supplier<SmtpMailSender> senders, String from) {
         this.senders = senders;
         this.from = AlertMailer.senderAddress(from);
     }

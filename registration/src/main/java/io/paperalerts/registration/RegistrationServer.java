@@ -6,12 +6,12 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
+import io.paperalerts.mail.AddressHash;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
-import io.paperalerts.mail.AddressHash;
-import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
+import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.backfill.Backfill;
@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -166,7 +167,7 @@ public final class RegistrationServer implements AutoCloseable {
     }
 
     /** See {@link Subscriptions#expirePending}. */
-    int expirePending(java.time.Instant now) {
+    int expirePending(Instant now) {
         return subscriptions.expirePending(now);
     }
 

@@ -6,8 +6,10 @@ import io.paperalerts.streams.matching.Node;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import java.security.SecureRandom;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -50,7 +52,7 @@ public final class SubscriptionRules {
         return "s-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
      * A new secret for the addresses of a subscription's archive page and feeds: 128 random bits,
@@ -59,7 +61,7 @@ public final class SubscriptionRules {
     public static String newArchiveToken() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** A bare address (no display name), lower-cased. */

@@ -9,12 +9,16 @@ import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -133,7 +137,7 @@ final class Subscriptions implements AutoCloseable {
         awaitVisible(subscription.getId(), shown -> shown != null && shown.getStatus() == subscription.getStatus()
                 && shown.getQuery().equals(subscription.getQuery()) && shown.getDelivery() == subscription.getDelivery()
                 && shown.getTimezone().equals(subscription.getTimezone())
-                && java.util.Objects.equals(shown.getArchiveToken(), subscription.getArchiveToken()));
+                && Objects.equals(shown.getArchiveToken(), subscription.getArchiveToken()));
     }
 
     void send(ProducerRecord<String, Subscription> record) {
@@ -142,13 +146,13 @@ final class Subscriptions implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiError.unavailable("interrupted");
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("Cannot write subscription {}: {}", record.key(), e.toString());
             throw ApiError.unavailable("cannot save the subscription now; please try again later");
         }
     }
 
-    void awaitVisible(String id, java.util.function.Predicate<Subscription> shown) {
+    void awaitVisible(String id, Predicate<Subscription> shown) {
         long deadline = System.nanoTime() + WRITE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (shown.test(directory.subscription(id).orElse(null))) {
@@ -171,7 +175,7 @@ final class Subscriptions implements AutoCloseable {
      *
      * @return how many were removed
      */
-    int expirePending(java.time.Instant now) {
+    int expirePending(Instant now) {
         List<Subscription> expired = directory.pendingCreatedBefore(now.minus(confirmTtl));
         expired.forEach(s -> send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), s.getId(), null)));
         if (!expired.isEmpty()) {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -108,7 +109,7 @@ class ApiFuzzTest {
         Arbitrary<String> email = Arbitraries.oneOf(anyText, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20)
                 .map(local -> local + "@example.org"));
         return net.jqwik.api.Combinators.combine(email, anyText, value, value, value).as((e, q, d, t, b) -> {
-            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            Map<String, Object> body = new LinkedHashMap<>();
             body.put("email", e);
             body.put("query", q);
             body.put("delivery", d);

@@ -9,10 +9,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paperalerts.mail.LinkTokens;
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +24,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.jsoup.Jsoup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +90,7 @@ class RegistrationApiTest {
         String id = register("api-ada@example.org", "\"reward hacking\"");
         MimeMessage confirmation = awaitEmail("api-ada@example.org", 1);
         assertThat(confirmation.getSubject()).isEqualTo("[paper-alerts] Confirm your subscription");
-        assertThat((String) ((jakarta.mail.internet.MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
+        assertThat((String) ((MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
                 .contains("for the query \u201creward hacking\u201d.");
         String confirmLink = link(confirmation, "/confirm");
 
@@ -98,7 +103,7 @@ class RegistrationApiTest {
         // And opening the link (as a mail scanner would) changes nothing
         HttpResponse<String> page = system.get(confirmLink);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(org.jsoup.Jsoup.parse(page.body()).text()).contains("Confirm subscription", "\u201creward hacking\u201d");
+        assertThat(Jsoup.parse(page.body()).text()).contains("Confirm subscription", "\u201creward hacking\u201d");
         assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.PENDING);
 
@@ -164,7 +169,7 @@ class RegistrationApiTest {
         assertThat(backfill.getSubject()).isEqualTo("[paper-alerts] 2 papers from the last day for \u201cquasar\u201d");
         assertThat(backfill.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyInAnyOrder("api-q1", "api-q2");
         // One backfill digest: the confirmation started one backfill, which has written all it will
-        assertThat(system.kafka.readToEnd(io.paperalerts.topics.Topics.DIGESTS))
+        assertThat(system.kafka.readToEnd(Topics.DIGESTS))
                 .filteredOn(d -> d.key().equals("api-frank@example.org")).hasSize(1);
         assertThat(smtp.messagesTo("api-frank@example.org")).hasSize(2);
     }
@@ -220,7 +225,7 @@ class RegistrationApiTest {
         assertThat(json(response).get("trending").get("top").asInt()).isEqualTo(10);
         assertThat(json(response).get("delivery").asText()).isEqualTo("daily");
         MimeMessage confirmation = awaitEmail("api-trend@example.org", 1);
-        assertThat((String) ((jakarta.mail.internet.MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
+        assertThat((String) ((MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
                 .contains("for the 10 most upvoted papers of each day.");
 
         // And an instant one, a top out of range and a malformed one are refused, naming the field
@@ -330,7 +335,7 @@ class RegistrationApiTest {
             for (String method : List.of("get", "post", "patch", "delete")) {
                 if (path.getValue().has(method)) {
                     String url = path.getKey().replace("{id}", "some-id");
-                    int status = system.send(method.toUpperCase(java.util.Locale.ROOT), url, null, null).statusCode();
+                    int status = system.send(method.toUpperCase(Locale.ROOT), url, null, null).statusCode();
                     assertThat(status).as(method + " " + url).isNotIn(404, 405, 500);
                     operations++;
                 }
@@ -358,7 +363,7 @@ class RegistrationApiTest {
         assertThat(system.send("POST", "/unsubscribe?token=x", "application/x-www-form-urlencoded",
                 "List-Unsubscribe=One-Click", Map.of("Origin", "https://evil.test")).statusCode()).isEqualTo(403);
         // None of it was saved
-        assertThat(system.kafka.readToEnd(io.paperalerts.topics.Topics.SUBSCRIPTIONS))
+        assertThat(system.kafka.readToEnd(Topics.SUBSCRIPTIONS))
                 .noneMatch(r -> r.value() != null && r.value().getEmail().equals("api-csrf@example.org"));
 
         // While our own page (same origin) still registers
@@ -392,7 +397,7 @@ class RegistrationApiTest {
     @Test
     void shouldNeverOfferALinkThatIsNotHttpInAPreview() throws Exception {
         // A paper written straight to the topic (not through ingest, which drops such links)
-        system.publish(io.paperalerts.schemas.Paper.newBuilder(paper("api-xss", "Quokka behaviour"))
+        system.publish(Paper.newBuilder(paper("api-xss", "Quokka behaviour"))
                 .setUrl("javascript:alert(document.cookie)").build());
         await().atMost(Duration.ofSeconds(30)).until(() -> json(system.get("/api/preview?query=quokka"))
                 .get("papers").size() == 1);

@@ -157,7 +157,7 @@ final class RegistrationHarness implements AutoCloseable {
     }
 
     /** Papers alerted to a recipient so far (committed). */
-    java.util.List<String> alertedTo(String recipient) {
+    List<String> alertedTo(String recipient) {
         return kafka.readToEnd(Topics.ALERTS).stream().filter(a -> a.key().equals(recipient))
                 .map(a -> a.value().getPaper().getId()).toList();
     }

@@ -1,8 +1,10 @@
 package io.paperalerts.config;
 
-import org.apache.kafka.common.config.ConfigDef;
+import java.util.List;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** Keys every service has: where the cluster is and how the catalogue's topics are created. */
 public final class CommonConfig {
@@ -16,9 +18,9 @@ public final class CommonConfig {
     }
 
     private static void requireHosts(String name, Object value) {
-        if (!(value instanceof java.util.List<?> hosts) || hosts.isEmpty()
+        if (!(value instanceof List<?> hosts) || hosts.isEmpty()
                 || hosts.stream().anyMatch(h -> !String.valueOf(h).contains(":"))) {
-            throw new org.apache.kafka.common.config.ConfigException(name, value, "expected host:port[,host:port...]");
+            throw new ConfigException(name, value, "expected host:port[,host:port...]");
         }
     }
 

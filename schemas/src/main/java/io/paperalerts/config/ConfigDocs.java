@@ -1,5 +1,6 @@
 package io.paperalerts.config;
 
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -27,7 +28,7 @@ public final class ConfigDocs {
             return "(none)";
         }
         Object value = key.defaultValue;
-        if (value instanceof java.util.List<?> list) {
+        if (value instanceof List<?> list) {
             value = String.join(",", list.stream().map(String::valueOf).toList());
         }
         return value == null || value.toString().isEmpty() ? "(none)" : "`" + value + "`";

@@ -3,6 +3,7 @@ package io.paperalerts.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -79,7 +80,7 @@ public final class KafkaProblem extends IllegalStateException {
     /** What the TLS layer said (it names the certificate problem), else the innermost cause's message. */
     private static String handshakeFailure(Throwable failure) {
         List<Throwable> causes = causes(failure);
-        return causes.stream().filter(c -> c instanceof javax.net.ssl.SSLException).map(Throwable::getMessage)
+        return causes.stream().filter(c -> c instanceof SSLException).map(Throwable::getMessage)
                 .findFirst().orElse(causes.get(causes.size() - 1).getMessage());
     }
 }

@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
@@ -30,6 +31,8 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start-up step every service takes before its clients work: the cluster answers, the
@@ -40,7 +43,7 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class KafkaStartup {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(KafkaStartup.class);
+    private static final Logger log = LoggerFactory.getLogger(KafkaStartup.class);
 
     /** How long the cluster has to answer the first request. */
     static final int ANSWER_TIMEOUT_MS = 30_000;
@@ -175,7 +178,7 @@ public final class KafkaStartup {
             throws InterruptedException {
         List<ServiceAccess.Grant> grants = access.grants().stream()
                 .filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL).toList();
-        Map<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> described = admin.describeTopics(
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(
                 grants.stream().map(ServiceAccess.Grant::name).toList(),
                 new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
         List<String> missing = new ArrayList<>();

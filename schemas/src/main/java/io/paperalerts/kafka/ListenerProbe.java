@@ -1,6 +1,7 @@
 package io.paperalerts.kafka;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -36,7 +37,7 @@ final class ListenerProbe {
             return true;
         } catch (IOException | IllegalArgumentException e) {
             // Unparseable or unresolvable addresses are for the first request to explain.
-            return !(e instanceof java.net.ConnectException);
+            return !(e instanceof ConnectException);
         }
     }
 

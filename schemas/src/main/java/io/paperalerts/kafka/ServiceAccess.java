@@ -4,10 +4,13 @@ import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -115,8 +118,8 @@ public record ServiceAccess(String service, List<Grant> grants) {
 
     /** What this and {@code other} need together, the operations on one resource joined. */
     public ServiceAccess plus(ServiceAccess other) {
-        java.util.Map<ResourcePattern, Grant> joined = new java.util.LinkedHashMap<>();
-        for (Grant grant : java.util.stream.Stream.concat(grants.stream(), other.grants.stream()).toList()) {
+        Map<ResourcePattern, Grant> joined = new LinkedHashMap<>();
+        for (Grant grant : Stream.concat(grants.stream(), other.grants.stream()).toList()) {
             joined.merge(grant.resource(), grant, (a, b) -> {
                 Set<AclOperation> operations = EnumSet.copyOf(a.operations());
                 operations.addAll(b.operations());

@@ -1,10 +1,12 @@
 package io.paperalerts.topics;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -70,7 +73,7 @@ public final class TopicProvisioner {
     }
 
     /** The id of a topic: it changes when the topic is deleted and created again. */
-    public static org.apache.kafka.common.Uuid topicId(Admin admin, Topic<?, ?> topic) {
+    public static Uuid topicId(Admin admin, Topic<?, ?> topic) {
         try {
             return admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name()).topicId();
         } catch (InterruptedException e) {
@@ -88,10 +91,10 @@ public final class TopicProvisioner {
      * @throws IllegalStateException naming each topic and its partition count
      */
     public static void requireSamePartitions(Admin admin, Topic<?, ?>... topics) {
-        List<String> names = java.util.Arrays.stream(topics).map(Topic::name).toList();
+        List<String> names = Arrays.stream(topics).map(Topic::name).toList();
         try {
             Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
-            Map<String, Integer> counts = new java.util.TreeMap<>();
+            Map<String, Integer> counts = new TreeMap<>();
             descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
             if (counts.values().stream().distinct().count() > 1) {
                 throw new IllegalStateException("Topics " + names + " must have as many partitions each (they are "

@@ -7,6 +7,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +34,7 @@ class AvroSerdeTest {
 
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        assertThat(ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong())
+        assertThat(ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong())
                 .isEqualTo(SchemaHistory.fingerprint(Paper.getClassSchema()));
         assertThat(serde.decode(bytes)).isEqualTo(paper);
     }

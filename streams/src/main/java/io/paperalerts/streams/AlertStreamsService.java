@@ -15,6 +15,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.archive.MatchArchive;
@@ -25,9 +26,11 @@ import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -189,11 +192,11 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** Subscriptions still pending that were created before {@code created}: a scan, for a periodic sweep. */
     @Override
-    public List<Subscription> pendingCreatedBefore(java.time.Instant created) {
+    public List<Subscription> pendingCreatedBefore(Instant created) {
         List<Subscription> found = new ArrayList<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getStatus() == io.paperalerts.schemas.SubscriptionStatus.PENDING
+                if (entry.value.getStatus() == SubscriptionStatus.PENDING
                         && entry.value.getCreated().isBefore(created)) {
                     found.add(entry.value);
                 }
@@ -222,7 +225,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                 || HostInfo.unavailable().equals(owner.activeHost())) {
             return new Unavailable(streams.state() == KafkaStreams.State.RUNNING
                     ? "another instance holds it and streams.application.server is not set"
-                    : "the service is " + streams.state().name().toLowerCase(java.util.Locale.ROOT));
+                    : "the service is " + streams.state().name().toLowerCase(Locale.ROOT));
         }
         return new Elsewhere(owner.activeHost().host(), owner.activeHost().port());
     }

@@ -9,6 +9,9 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.ingest.file.JsonlPaperReader;
+import io.paperalerts.ingest.format.PaperEntry;
+import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
@@ -67,12 +70,12 @@ class ScaleOutIntegrationTest {
 
     private static List<Paper> samplePapers() throws Exception {
         try (InputStream sample = ScaleOutIntegrationTest.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
-            return io.paperalerts.ingest.file.JsonlPaperReader.readAll(sample, "sample").stream()
-                    .map(e -> ((io.paperalerts.ingest.format.PaperEntry.Parsed) e).paper()).toList();
+            return JsonlPaperReader.readAll(sample, "sample").stream()
+                    .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
         }
     }
 
-    private static List<String> asPairs(List<ConsumerRecord<String, io.paperalerts.schemas.Alert>> alerts) {
+    private static List<String> asPairs(List<ConsumerRecord<String, Alert>> alerts) {
         return alerts.stream().map(r -> r.key() + " " + r.value().getPaper().getId()).toList();
     }
 
@@ -83,7 +86,7 @@ class ScaleOutIntegrationTest {
      * before it there, by whichever instance owns it) has been alerted: any duplicate would be in.
      * The markers' own alerts are left out.
      */
-    private static List<ConsumerRecord<String, io.paperalerts.schemas.Alert>> readAlerts() {
+    private static List<ConsumerRecord<String, Alert>> readAlerts() {
         round++;
         List<String> markers = new ArrayList<>();
         for (int p = 0; p < Topics.PAPERS.partitions(); p++) {

@@ -19,6 +19,7 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
@@ -83,7 +84,7 @@ class TrendingTopologyTest {
 
     private static Paper listed(String id, LocalDate day, int upvotes, String title) {
         return Paper.newBuilder().setId(id).setTitle(title).setAbstractText("").setSource("hf-daily")
-                .setPublished(day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant())
+                .setPublished(day.atStartOfDay(ZoneOffset.UTC).toInstant())
                 .setListedOn(day).setUpvotes(upvotes).build();
     }
 

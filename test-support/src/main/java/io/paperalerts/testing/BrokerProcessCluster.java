@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -58,7 +59,7 @@ public final class BrokerProcessCluster implements AutoCloseable {
                 ports[i] = freePort();
                 controllerPorts[i] = freePort();
             }
-            String voters = java.util.stream.IntStream.range(0, size)
+            String voters = IntStream.range(0, size)
                     .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
             String clusterId = Uuid.randomUuid().toString();
             List<Node> nodes = new ArrayList<>();

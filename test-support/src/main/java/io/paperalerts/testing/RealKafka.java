@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -195,8 +197,8 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
         try {
             var partitions = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name())
                     .partitions().stream()
-                    .collect(java.util.stream.Collectors.toMap(p -> new TopicPartition(topic.name(), p.partition()),
-                            p -> org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic.name(), p.partition()),
+                            p -> OffsetSpec.latest()));
             return admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot read the end offsets of " + topic, e);

@@ -1,6 +1,7 @@
 package io.paperalerts.testing;
 
 import io.paperalerts.local.EmbeddedSmtpServer;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -41,7 +42,7 @@ public final class RealSmtp implements BeforeAllCallback, AfterAllCallback {
             try {
                 return m.getAllRecipients() != null && List.of(m.getAllRecipients()).stream()
                         .anyMatch(a -> a.toString().equalsIgnoreCase(recipient));
-            } catch (jakarta.mail.MessagingException e) {
+            } catch (MessagingException e) {
                 throw new IllegalStateException(e);
             }
         }).toList();

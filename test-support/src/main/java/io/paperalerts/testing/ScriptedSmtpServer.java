@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,8 +38,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final List<MimeMessage> received = Collections.synchronizedList(new ArrayList<>());
-    private final List<java.time.Instant> receivedAt = Collections.synchronizedList(new ArrayList<>());
-    private volatile java.time.Instant refuseAllUntil = java.time.Instant.MIN;
+    private final List<Instant> receivedAt = Collections.synchronizedList(new ArrayList<>());
+    private volatile Instant refuseAllUntil = Instant.MIN;
     private volatile Reply refuseAllWith;
     private final Session session = Session.getInstance(new Properties());
     private final SMTPServer server;
@@ -66,15 +68,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     /** Every recipient gets {@code reply} until {@code duration} has passed, e.g. 421 for a server in maintenance. */
-    public ScriptedSmtpServer refuseEverythingFor(java.time.Duration duration, Reply reply) {
+    public ScriptedSmtpServer refuseEverythingFor(Duration duration, Reply reply) {
         refuseAllWith = reply;
-        refuseAllUntil = java.time.Instant.now().plus(duration);
+        refuseAllUntil = Instant.now().plus(duration);
         return this;
     }
 
     /** Whether the server still refuses everyone (see {@link #refuseEverythingFor}). */
     public boolean refusingEverything() {
-        return java.time.Instant.now().isBefore(refuseAllUntil);
+        return Instant.now().isBefore(refuseAllUntil);
     }
 
     /** Every message accepted so far, in order of arrival. */
@@ -85,7 +87,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     /** When each message of {@link #messages()} was accepted. */
-    public List<java.time.Instant> acceptedAt() {
+    public List<Instant> acceptedAt() {
         synchronized (received) {
             return List.copyOf(receivedAt);
         }
@@ -124,7 +126,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             public void recipient(String recipient) throws RejectException {
                 String key = recipient.toLowerCase();
                 attempts.computeIfAbsent(key, r -> new AtomicInteger()).incrementAndGet();
-                if (java.time.Instant.now().isBefore(refuseAllUntil)) {
+                if (Instant.now().isBefore(refuseAllUntil)) {
                     throw new RejectException(refuseAllWith.code(), refuseAllWith.text());
                 }
                 Deque<Reply> script = scripts.get(key);
@@ -140,7 +142,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                     MimeMessage message = new MimeMessage(session, data);
                     synchronized (received) {
                         received.add(message);
-                        receivedAt.add(java.time.Instant.now());
+                        receivedAt.add(Instant.now());
                     }
                 } catch (MessagingException e) {
                     throw new IOException("Unreadable message: " + e.getMessage(), e);

@@ -18,7 +18,10 @@ import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
+import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -398,7 +401,7 @@ class ProductionFaultsTest {
     private static boolean to(MimeMessage message, Set<String> recipients) {
         try {
             return recipients.contains(message.getAllRecipients()[0].toString());
-        } catch (jakarta.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -427,8 +430,8 @@ class ProductionFaultsTest {
         try {
             // Where docs/reliability.md takes its figures from (relative to the module: app/target).
             Files.writeString(Path.of("target", "production-faults.md"), out.toString(), StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

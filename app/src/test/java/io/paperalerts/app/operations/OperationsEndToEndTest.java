@@ -45,10 +45,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -138,7 +140,7 @@ class OperationsEndToEndTest {
             streams.bindTo(streamsMetrics);
             streams.awaitRunning(Duration.ofSeconds(60));
             int webPort = EmbeddedSmtpServer.freePort();
-            Map<String, Object> web = new java.util.HashMap<>(mail);
+            Map<String, Object> web = new HashMap<>(mail);
             web.put(RegistrationConfig.HTTP_PORT, webPort);
             RegistrationServer registration = new RegistrationServer(new RegistrationConfig(web), streams, streams, 50,
                     Clock.systemUTC()).start();
@@ -146,7 +148,7 @@ class OperationsEndToEndTest {
                     streams.health(check));
 
             PrometheusMeterRegistry notifierMetrics = ServiceMetrics.create("notifier");
-            Map<String, Object> notifierConfig = new java.util.HashMap<>(mail);
+            Map<String, Object> notifierConfig = new HashMap<>(mail);
             notifierConfig.put(NotifierConfig.STATE_DIR, dir.resolve("notifier").toString());
             AlertNotifier notifier = new AlertNotifier(new NotifierConfig(notifierConfig), new AlertNotifier.Listener() { });
             notifier.bindTo(notifierMetrics);
@@ -221,7 +223,7 @@ class OperationsEndToEndTest {
                 while (name.find()) {
                     exported.add(name.group(1));
                 }
-                Set<String> missing = new java.util.TreeSet<>(referencedMetrics());
+                Set<String> missing = new TreeSet<>(referencedMetrics());
                 missing.removeAll(exported);
                 assertThat(referencedMetrics()).isNotEmpty();
                 assertThat(missing).as("metrics the dashboard or the alert rules name that no service exports")

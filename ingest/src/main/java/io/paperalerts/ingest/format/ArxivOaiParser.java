@@ -2,6 +2,7 @@ package io.paperalerts.ingest.format;
 
 import io.paperalerts.ingest.format.XmlEntries.Element;
 import io.paperalerts.schemas.Paper;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -61,7 +62,7 @@ public final class ArxivOaiParser {
         return comma < 0 ? name : (name.substring(comma + 1).strip() + " " + name.substring(0, comma).strip()).strip();
     }
 
-    private static java.time.Instant day(String text) {
+    private static Instant day(String text) {
         try {
             return LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e) {

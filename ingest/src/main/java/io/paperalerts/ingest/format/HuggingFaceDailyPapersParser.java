@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paperalerts.ingest.format.PaperEntry.Parsed;
 import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.schemas.Paper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,7 +30,7 @@ public final class HuggingFaceDailyPapersParser {
         JsonNode root;
         try {
             root = JSON.readTree(content);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             return List.of(new Rejected("document", "document: malformed JSON: " + message, new byte[0]));
         }

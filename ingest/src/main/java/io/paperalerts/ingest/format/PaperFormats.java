@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -52,7 +53,7 @@ public final class PaperFormats {
             case HF_DAILY_PAPERS -> HuggingFaceDailyPapersParser.parse(content, source);
             case UNKNOWN -> List.of(new PaperEntry.Rejected("document", "document: not a supported format "
                     + "(JSON Lines, arXiv Atom, RSS or OAI-PMH, Hugging Face daily papers JSON)",
-                    java.util.Arrays.copyOf(content, Math.min(content.length, 1024))));
+                    Arrays.copyOf(content, Math.min(content.length, 1024))));
         };
     }
 

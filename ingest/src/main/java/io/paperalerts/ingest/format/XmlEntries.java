@@ -1,9 +1,14 @@
 package io.paperalerts.ingest.format;
 
+import io.paperalerts.schemas.Paper;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -17,7 +22,7 @@ import javax.xml.stream.XMLStreamReader;
 final class XmlEntries {
 
     /** An element: its local name, attributes, text and children, enough for feeds. */
-    record Element(String namespace, String name, java.util.Map<String, String> attributes, String text,
+    record Element(String namespace, String name, Map<String, String> attributes, String text,
             List<Element> children) {
 
         Element child(String localName) {
@@ -38,7 +43,7 @@ final class XmlEntries {
     record Result(List<Element> entries, Element header, String error) {
     }
 
-    private static final java.util.Set<String> CONTAINERS = java.util.Set.of("feed", "rss", "channel", "RDF", "OAI-PMH", "ListRecords");
+    private static final Set<String> CONTAINERS = Set.of("feed", "rss", "channel", "RDF", "OAI-PMH", "ListRecords");
 
     private XmlEntries() {
     }
@@ -64,11 +69,11 @@ final class XmlEntries {
                     header.add(element(reader));
                 }
             }
-            return new Result(entries, new Element("", "header", java.util.Map.of(), "", header), null);
+            return new Result(entries, new Element("", "header", Map.of(), "", header), null);
         } catch (XMLStreamException | RuntimeException e) {
             String where = reader != null && reader.getLocation() != null
                     ? " at line " + reader.getLocation().getLineNumber() : "";
-            return new Result(entries, new Element("", "header", java.util.Map.of(), "", header),
+            return new Result(entries, new Element("", "header", Map.of(), "", header),
                     "malformed XML" + where + ": " + firstLine(e.getMessage()));
         }
     }
@@ -84,7 +89,7 @@ final class XmlEntries {
     private static Element element(XMLStreamReader reader) throws XMLStreamException {
         String namespace = reader.getNamespaceURI() == null ? "" : reader.getNamespaceURI();
         String name = reader.getLocalName();
-        java.util.Map<String, String> attributes = new java.util.HashMap<>();
+        Map<String, String> attributes = new HashMap<>();
         for (int i = 0; i < reader.getAttributeCount(); i++) {
             attributes.put(reader.getAttributeLocalName(i), reader.getAttributeValue(i));
         }
@@ -113,14 +118,14 @@ final class XmlEntries {
      * @param toPaper throws IllegalArgumentException naming the problem; returns null to skip
      */
     static List<PaperEntry> papers(byte[] content, String entryName, String label,
-            java.util.function.Function<Element, io.paperalerts.schemas.Paper> toPaper) {
+            Function<Element, Paper> toPaper) {
         Result result = read(content, entryName);
         List<PaperEntry> entries = new ArrayList<>();
         int n = 0;
         for (Element element : result.entries()) {
             String position = label + " " + ++n;
             try {
-                io.paperalerts.schemas.Paper paper = toPaper.apply(element);
+                Paper paper = toPaper.apply(element);
                 if (paper != null) {
                     entries.add(new PaperEntry.Parsed(position, PaperLimits.check(paper)));
                 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -41,7 +42,7 @@ public final class HttpFetcher {
 
         /** The start of the body, on one line: arXiv's 400 is an Atom feed naming the mistake. */
         private static String explanation(byte[] body) {
-            String text = new String(body, 0, Math.min(body.length, 300), java.nio.charset.StandardCharsets.UTF_8)
+            String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8)
                     .replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "").strip();
             return text.isEmpty() ? "" : ": " + text;
         }

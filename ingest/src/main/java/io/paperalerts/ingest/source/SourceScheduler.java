@@ -14,6 +14,7 @@ import io.paperalerts.topics.Topics;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +33,7 @@ public final class SourceScheduler implements AutoCloseable {
 
     public SourceScheduler(IngestConfig config, PaperPublisher publisher) {
         this.sources = sources(config);
-        Map<String, Duration> politeness = new java.util.HashMap<>();
+        Map<String, Duration> politeness = new HashMap<>();
         Duration arxiv = Duration.ofMillis(config.getLong(IngestConfig.ARXIV_MIN_INTERVAL_MS));
         for (String url : List.of(config.getString(IngestConfig.ARXIV_API_URL), config.getString(IngestConfig.ARXIV_RSS_URL))) {
             String host = URI.create(url).getHost();

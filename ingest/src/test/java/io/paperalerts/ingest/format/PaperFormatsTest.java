@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -175,7 +176,7 @@ class PaperFormatsTest {
     @Test
     void shouldRejectAbsurdSizes() {
         String hugeAbstract = "x".repeat(PaperLimits.MAX_ABSTRACT + 1);
-        String authors = String.join(",", java.util.Collections.nCopies(PaperLimits.MAX_AUTHORS + 1, "\"A\""));
+        String authors = String.join(",", Collections.nCopies(PaperLimits.MAX_AUTHORS + 1, "\"A\""));
         String jsonl = "{\"id\":\"1\",\"title\":\"Big\",\"abstract\":\"" + hugeAbstract + "\"}\n"
                 + "{\"id\":\"2\",\"title\":\"Crowd\",\"authors\":[" + authors + "]}\n";
 

@@ -8,6 +8,7 @@ import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.ingest.IngestConfig;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.testing.RealKafka;
+import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,7 +107,7 @@ class SourcePollingIntegrationTest {
     private SourcePoller.Metrics lastMetrics;
 
     /** Everything on a topic: a poll returns once its sends are acknowledged, so all it wrote is there. */
-    private <K, V> List<ConsumerRecord<K, V>> all(io.paperalerts.topics.Topic<K, V> topic, int expected) {
+    private <K, V> List<ConsumerRecord<K, V>> all(Topic<K, V> topic, int expected) {
         return kafka.readToEnd(topic);
     }
 

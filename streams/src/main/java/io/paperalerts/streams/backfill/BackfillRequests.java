@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -110,7 +111,7 @@ public final class BackfillRequests implements AutoCloseable {
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.send(DeadLetters.record("backfill-requests", record.topic() + "-" + record.partition() + "@"
                         + record.offset(), e.getMessage(), record.value())).get();
-            } catch (java.util.concurrent.ExecutionException | InterruptedException failed) {
+            } catch (ExecutionException | InterruptedException failed) {
                 throw new IllegalStateException("Cannot dead-letter a bad backfill request", failed);
             }
             return;

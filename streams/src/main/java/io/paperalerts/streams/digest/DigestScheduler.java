@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -290,7 +291,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     }
 
     private static Alert merge(Alert older, Alert newer) {
-        Map<String, MatchReason> reasons = new java.util.TreeMap<>();
+        Map<String, MatchReason> reasons = new TreeMap<>();
         older.getReasons().forEach(r -> reasons.put(r.getSubscriptionId(), r));
         newer.getReasons().forEach(r -> reasons.put(r.getSubscriptionId(), r));
         return withReasons(older, List.copyOf(reasons.values()));

@@ -2,6 +2,7 @@ package io.paperalerts.streams.matching;
 
 import io.paperalerts.streams.matching.AnalyzedPaper.Span;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +73,7 @@ public record Explanation(List<String> matched, String snippet) {
     private static boolean phraseAt(Node.Phrase phrase, AnalyzedPaper paper, int start) {
         for (int i = 1; i < phrase.terms().length; i++) {
             int want = start + phrase.offsets()[i] - phrase.offsets()[0];
-            if (java.util.Arrays.binarySearch(paper.positions(phrase.field(), phrase.terms()[i]), want) < 0) {
+            if (Arrays.binarySearch(paper.positions(phrase.field(), phrase.terms()[i]), want) < 0) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package io.paperalerts.streams.matching;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Wildcard queries filed under their exact prefix, looked up for every prefix of a paper's terms
@@ -113,7 +114,7 @@ final class PrefixPostings {
         }
     }
 
-    void forEachKey(java.util.function.Consumer<String> action) {
+    void forEachKey(Consumer<String> action) {
         for (String key : keys) {
             if (key != null) {
                 action.accept(key);

@@ -3,6 +3,7 @@ package io.paperalerts.streams.matching;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -199,7 +200,7 @@ public final class QueryIndex {
         return created;
     }
 
-    private static KeyHashes hashesOf(java.util.Collection<String> keys) {
+    private static KeyHashes hashesOf(Collection<String> keys) {
         KeyHashes hashes = new KeyHashes(2 * keys.size());
         keys.forEach(key -> hashes.add(key.hashCode()));
         return hashes;

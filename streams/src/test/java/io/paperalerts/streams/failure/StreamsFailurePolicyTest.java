@@ -7,6 +7,8 @@ import io.paperalerts.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -55,13 +57,13 @@ class StreamsFailurePolicyTest {
     void shouldShutDownAtOnceNamingThePrincipalWhenKafkaRefusesTheService() {
         // Given a policy with thread replacements to spare, for the streams service's clients
         var policy = new StreamsFailurePolicy(100, 3, Duration.ofMinutes(10), clock);
-        policy.explainWith(KafkaClients.of("kafka-1:9093", java.util.Map.of("kafka.security.protocol", "SASL_SSL",
+        policy.explainWith(KafkaClients.of("kafka-1:9093", Map.of("kafka.security.protocol", "SASL_SSL",
                 "kafka.sasl.mechanism", "SCRAM-SHA-512", "kafka.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"streams\" password=\"x\";")));
 
         // When a thread dies because an ACL is missing
         var response = policy.onThreadDeath(new StreamsException("fetch failed",
-                new TopicAuthorizationException(java.util.Set.of("papers"))));
+                new TopicAuthorizationException(Set.of("papers"))));
 
         // Then it is not replaced (it would be refused again) and the service is stopped
         assertThat(response).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);

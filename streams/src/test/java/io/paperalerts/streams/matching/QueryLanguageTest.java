@@ -8,6 +8,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -250,7 +251,7 @@ class QueryLanguageTest {
         assertRejected("\"reward hacking\"~2", "proximity");
         assertRejected("reward^2", "boosts (^) are not supported");
         assertRejected("x".repeat(501), "query is 501 characters long; at most 500 are allowed");
-        assertRejected(String.join(" ", java.util.Collections.nCopies(33, "reward")), "query has 33 clauses; at most 32");
+        assertRejected(String.join(" ", Collections.nCopies(33, "reward")), "query has 33 clauses; at most 32");
         assertRejected("reward AND", "invalid query");
         assertRejected("\"!!!\"", "query has no words to match");
         // Found by QueryParserFuzzTest: a broken regular expression was an IllegalArgumentException

@@ -1,10 +1,12 @@
 package io.paperalerts.streams.matching;
 
 import io.paperalerts.ingest.file.JsonlPaperReader;
+import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.schemas.Paper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The 67 real papers of a Hugging Face papers page. */
@@ -18,7 +20,7 @@ final class SamplePapers {
     private static List<Paper> load() {
         try (InputStream in = SamplePapers.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             return JsonlPaperReader.readAll(in, "sample").stream()
-                    .map(e -> ((io.paperalerts.ingest.format.PaperEntry.Parsed) e).paper()).toList();
+                    .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -32,7 +34,7 @@ final class SamplePapers {
         List<String> names = List.of("Ada Lovelace", "Alan Turing", "Grace Hopper", "Yann LeCun", "Fei-Fei Li",
                 "Geoffrey Hinton", "Yoshua Bengio", "Daphne Koller");
         List<String> categories = List.of("cs.LG", "cs.AI", "cs.CL", "cs.CV", "stat.ML", "cs.RO");
-        List<Paper> papers = new java.util.ArrayList<>();
+        List<Paper> papers = new ArrayList<>();
         for (int i = 0; i < ALL.size(); i++) {
             Paper copy = Paper.newBuilder(ALL.get(i))
                     .setAuthors(List.of(names.get(i % names.size()), names.get((i * 3 + 1) % names.size())))
