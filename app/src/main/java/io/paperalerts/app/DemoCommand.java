@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.BindException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +156,8 @@ final class DemoCommand implements Callable<Integer> {
             try (AlertStreamsService streams = new AlertStreamsService(streamsConfig, clock).start();
                  AlertNotifier notifier = new AlertNotifier(notifierConfig, new AlertNotifier.Listener() { }).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));
-                try (RegistrationServer web = startWeb(registrationValues, streams)) {
+                try (RegistrationServer web = new RegistrationServer(new RegistrationConfig(registrationValues), streams,
+                        streams, 50, Clock.systemUTC()).start()) {
                     int published = 0;
                     List<String> rejections = new ArrayList<>();
                     try (PaperPublisher publisher = new PaperPublisher(new IngestConfig(Map.of(
@@ -210,18 +210,6 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private RegistrationServer startWeb(Map<String, Object> values, AlertStreamsService streams) {
-        try {
-            return new RegistrationServer(new RegistrationConfig(values), streams, streams, 50, Clock.systemUTC()).start();
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("bind")) {
-                throw new ParameterException(spec.commandLine(), "--port: port " + port
-                        + " is in use; choose another with --port");
-            }
-            throw e;
-        }
     }
 
     /** The next time the daily digests are due (at their hour, in UTC, where the sample subscribers are). */

@@ -439,17 +439,9 @@ public final class AlertMailer {
     /** The abstract from a little before the first matched word in it, or from its beginning. */
     static String snippet(String abstractText, List<String> matched) {
         String text = oneLine(abstractText);
-        int first = -1;
-        for (String term : matched) {
-            if (term.isBlank()) {
-                continue;
-            }
-            Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(term) + "(?![\\p{L}\\p{N}])",
-                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text);
-            if (m.find() && (first < 0 || m.start() < first)) {
-                first = m.start();
-            }
-        }
+        Pattern words = matchedWords(matched);
+        Matcher m = words == null ? null : words.matcher(text);
+        int first = m != null && m.find() ? m.start() : -1;
         if (first < 0 || first + 40 <= SNIPPET_CHARS) {
             return snippet(text);
         }
@@ -484,18 +476,27 @@ public final class AlertMailer {
     }
 
     /** Splits the text so that the matched words, whole words in any case, are marked. */
-    static List<DigestView.Part> highlight(String text, List<String> matched) {
+    /** The matched words and phrases as whole words, longest first, any case; {@code null} when there are none. */
+    private static Pattern matchedWords(List<String> matched) {
         List<String> terms = matched.stream().filter(t -> !t.isBlank()).sorted((a, b) -> b.length() - a.length())
                 .toList();
+        if (terms.isEmpty()) {
+            return null;
+        }
+        String alternatives = String.join("|", terms.stream().map(Pattern::quote).toList());
+        return Pattern.compile("(?<![\\p{L}\\p{N}])(" + alternatives + ")(?![\\p{L}\\p{N}])",
+                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
+    static List<DigestView.Part> highlight(String text, List<String> matched) {
         if (text.isEmpty()) {
             return List.of();
         }
-        if (terms.isEmpty()) {
+        Pattern words = matchedWords(matched);
+        if (words == null) {
             return List.of(new DigestView.Part(text, false));
         }
-        String alternatives = String.join("|", terms.stream().map(Pattern::quote).toList());
-        Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])(" + alternatives + ")(?![\\p{L}\\p{N}])",
-                Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE).matcher(text);
+        Matcher m = words.matcher(text);
         List<DigestView.Part> parts = new ArrayList<>();
         int at = 0;
         while (m.find()) {

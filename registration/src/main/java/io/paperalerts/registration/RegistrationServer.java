@@ -2,6 +2,7 @@ package io.paperalerts.registration;
 
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import io.javalin.util.JavalinBindException;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaStartup;
@@ -63,6 +64,7 @@ public final class RegistrationServer implements AutoCloseable {
         return thread;
     });
     private final Javalin app;
+    private final int httpPort;
 
     /**
      * @param archive where the archive pages and feeds read matches from
@@ -71,6 +73,7 @@ public final class RegistrationServer implements AutoCloseable {
     public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
             int backfillMaxPapers, Clock clock) {
         this.clock = clock;
+        this.httpPort = config.getInt(RegistrationConfig.HTTP_PORT);
         KafkaClients clients = KafkaClients.of(config);
         KafkaStartup.prepare(clients, ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID)),
                 config.getShort(CommonConfig.REPLICATION_FACTOR));
@@ -99,7 +102,7 @@ public final class RegistrationServer implements AutoCloseable {
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
-            c.jetty.port = config.getInt(RegistrationConfig.HTTP_PORT);
+            c.jetty.port = httpPort;
             // Refused from the Content-Length, before anything is read into memory.
             c.http.maxRequestSize = JsonAnswers.MAX_BODY_BYTES;
             c.routes.before(guards::refuseCrossSite);
@@ -154,7 +157,19 @@ public final class RegistrationServer implements AutoCloseable {
     public RegistrationServer start() {
         recent.start();
         backfills.start();
-        app.start();
+        try {
+            app.start();
+        } catch (JavalinBindException e) {
+            // Someone else's port: one line for whoever started us, and nothing of ours left running.
+            IllegalStateException refused = new IllegalStateException("Cannot serve the web pages: port " + httpPort
+                    + " is in use (" + RegistrationConfig.HTTP_PORT + ")", e);
+            try {
+                close();
+            } catch (RuntimeException closing) {
+                refused.addSuppressed(closing);
+            }
+            throw refused;
+        }
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 expirePending(clock.instant());

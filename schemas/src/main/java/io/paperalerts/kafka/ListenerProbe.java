@@ -25,39 +25,47 @@ final class ListenerProbe {
     private ListenerProbe() {
     }
 
-    /** Whether something accepts TCP connections at {@code host:port}. */
-    static boolean accepts(String hostAndPort) {
+    /** {@code host:port} as a socket address; {@code null} when it is not one (the first request explains). */
+    private static InetSocketAddress address(String hostAndPort) {
         int colon = hostAndPort.lastIndexOf(':');
-        if (colon < 0) {
+        try {
+            return colon < 0 ? null : new InetSocketAddress(hostAndPort.substring(0, colon),
+                    Integer.parseInt(hostAndPort.substring(colon + 1).trim()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Whether something accepts TCP connections at {@code host:port}; anything but a refusal counts as yes. */
+    static boolean accepts(String hostAndPort) {
+        InetSocketAddress address = address(hostAndPort);
+        if (address == null) {
             return true;
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(hostAndPort.substring(0, colon),
-                    Integer.parseInt(hostAndPort.substring(colon + 1).trim())), TIMEOUT_MS);
+            socket.connect(address, TIMEOUT_MS);
             return true;
-        } catch (IOException | IllegalArgumentException e) {
-            // Unparseable or unresolvable addresses are for the first request to explain.
-            return !(e instanceof ConnectException);
+        } catch (ConnectException e) {
+            return false;
+        } catch (IOException e) {
+            // An unresolvable or silent address is for the first request to explain.
+            return true;
         }
     }
 
     /** What is wrong at {@code hostAndPort} for a client speaking {@code securityProtocol}, or null if nothing is seen. */
     static String diagnose(String hostAndPort, String securityProtocol) {
-        int colon = hostAndPort.lastIndexOf(':');
-        String host = hostAndPort.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(hostAndPort.substring(colon + 1).trim());
-        } catch (NumberFormatException e) {
+        InetSocketAddress address = address(hostAndPort);
+        if (address == null) {
             return null;
         }
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
+            socket.connect(address, TIMEOUT_MS);
         } catch (IOException e) {
             return "nothing accepts connections at " + hostAndPort + " (" + e.getMessage() + ")";
         }
         boolean clientSpeaksTls = securityProtocol.endsWith("SSL");
-        boolean listenerSpeaksTls = speaksTls(host, port);
+        boolean listenerSpeaksTls = speaksTls(address.getHostString(), address.getPort());
         if (clientSpeaksTls && !listenerSpeaksTls) {
             return "the listener at " + hostAndPort + " does not speak TLS (no TLS handshake), but security.protocol is "
                     + securityProtocol + ": is it a PLAINTEXT or SASL_PLAINTEXT listener?";

@@ -123,29 +123,29 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** Digests gathered but not yet due, on this instance (for a quiescence check; counts by iterating). */
     public long pendingDigests() {
-        ReadOnlyKeyValueStore<String, Digest> store = streams.store(StoreQueryParameters.fromNameAndType(
-                DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
-        long count = 0;
-        try (KeyValueIterator<String, Digest> all = store.all()) {
-            while (all.hasNext()) {
-                all.next();
-                count++;
-            }
+        try (KeyValueIterator<String, Digest> all = digestBuffers().all()) {
+            return count(all);
         }
-        return count;
     }
 
     /** Digests of one delivery mode gathered but not yet due, on this instance. */
     public long pendingDigests(DeliveryMode mode) {
-        ReadOnlyKeyValueStore<String, Digest> store = streams.store(StoreQueryParameters.fromNameAndType(
-                DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
-        long count = 0;
-        try (KeyValueIterator<String, Digest> all = store.prefixScan(DigestScheduler.bufferKey(mode, ""),
+        try (KeyValueIterator<String, Digest> open = digestBuffers().prefixScan(DigestScheduler.bufferKey(mode, ""),
                 new StringSerializer())) {
-            while (all.hasNext()) {
-                all.next();
-                count++;
-            }
+            return count(open);
+        }
+    }
+
+    private ReadOnlyKeyValueStore<String, Digest> digestBuffers() {
+        return streams.store(StoreQueryParameters.fromNameAndType(DigestScheduler.BUFFERS_STORE,
+                QueryableStoreTypes.<String, Digest>keyValueStore()));
+    }
+
+    private static long count(KeyValueIterator<String, Digest> entries) {
+        long count = 0;
+        while (entries.hasNext()) {
+            entries.next();
+            count++;
         }
         return count;
     }

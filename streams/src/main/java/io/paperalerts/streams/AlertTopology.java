@@ -152,8 +152,7 @@ public final class AlertTopology {
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
         alertStream
                 .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
-                        DigestScheduler.BUFFERS_STORE, DigestScheduler.BUFFERED_ALERTS_STORE,
-                        DigestScheduler.BUFFER_SIZES_STORE, DigestScheduler.DUE_STORE, DigestScheduler.SENT_STORE)
+                        DigestScheduler.STORES.toArray(String[]::new))
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addErasure(builder);
         addTrending(builder, paperStream, matcher, digestPolicy, counters);

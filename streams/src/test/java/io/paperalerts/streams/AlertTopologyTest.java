@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.input;
+import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static io.paperalerts.streams.TestData.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,14 +42,11 @@ class AlertTopologyTest {
         Properties props = new StreamsServiceConfig(Map.of(
                 StreamsServiceConfig.STATE_DIR, stateDir.toString())).streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher()), props);
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
-                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
-        papers = driver.createInputTopic(Topics.PAPERS.name(),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
+        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
+        papers = input(driver, Topics.PAPERS);
         rawPapers = driver.createInputTopic(Topics.PAPERS.name(),
                 Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        alerts = driver.createOutputTopic(Topics.ALERTS.name(),
-                Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
+        alerts = output(driver, Topics.ALERTS);
     }
 
     @AfterEach

@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.input;
+import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,14 +59,10 @@ class ArchiveTopologyTest {
                 .streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, digestPolicy,
                 new ArchivePolicy(2, Duration.ofDays(90))), props, NOW);
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
-                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
-        papers = driver.createInputTopic(Topics.PAPERS.name(),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
-        alerts = driver.createInputTopic(Topics.ALERTS.name(),
-                Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
-        digests = driver.createOutputTopic(Topics.DIGESTS.name(),
-                Topics.DIGESTS.keySerde().deserializer(), Topics.DIGESTS.valueSerde().deserializer());
+        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
+        papers = input(driver, Topics.PAPERS);
+        alerts = input(driver, Topics.ALERTS);
+        digests = output(driver, Topics.DIGESTS);
         archive = driver.getKeyValueStore(ArchiveWriter.STORE);
     }
 

@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.input;
+import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,12 +57,9 @@ class DigestTopologyTest {
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
-                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
-        papers = driver.createInputTopic(Topics.PAPERS.name(),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
-        digests = driver.createOutputTopic(Topics.DIGESTS.name(),
-                Topics.DIGESTS.keySerde().deserializer(), Topics.DIGESTS.valueSerde().deserializer());
+        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
+        papers = input(driver, Topics.PAPERS);
+        digests = output(driver, Topics.DIGESTS);
     }
 
     @AfterEach

@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.input;
+import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,18 +64,12 @@ class RecipientErasureTopologyTest {
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
-                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
-        alertsOut = driver.createOutputTopic(Topics.ALERTS.name(),
-                Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
-        alertsIn = driver.createInputTopic(Topics.ALERTS.name(),
-                Topics.ALERTS.keySerde().serializer(), Topics.ALERTS.valueSerde().serializer());
-        forgetRequests = driver.createInputTopic(Topics.FORGET_REQUESTS.name(),
-                Topics.FORGET_REQUESTS.keySerde().serializer(), Topics.FORGET_REQUESTS.valueSerde().serializer());
-        forgetTombstones = driver.createOutputTopic(Topics.FORGET_REQUESTS.name(),
-                Topics.FORGET_REQUESTS.keySerde().deserializer(), Topics.FORGET_REQUESTS.valueSerde().deserializer());
-        digests = driver.createOutputTopic(Topics.DIGESTS.name(),
-                Topics.DIGESTS.keySerde().deserializer(), Topics.DIGESTS.valueSerde().deserializer());
+        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
+        alertsOut = output(driver, Topics.ALERTS);
+        alertsIn = input(driver, Topics.ALERTS);
+        forgetRequests = input(driver, Topics.FORGET_REQUESTS);
+        forgetTombstones = output(driver, Topics.FORGET_REQUESTS);
+        digests = output(driver, Topics.DIGESTS);
     }
 
     @AfterEach
@@ -108,8 +104,7 @@ class RecipientErasureTopologyTest {
         // Given two recipients with a daily digest pending and archived matches
         subscriptions.pipeInput("s-ada", daily("s-ada", FORGOTTEN));
         subscriptions.pipeInput("s-bob", daily("s-bob", KEPT));
-        driver.createInputTopic(Topics.PAPERS.name(), Topics.PAPERS.keySerde().serializer(),
-                Topics.PAPERS.valueSerde().serializer()).pipeInput("p1", paper("p1", "Reward models", ""));
+        input(driver, Topics.PAPERS).pipeInput("p1", paper("p1", "Reward models", ""));
         List<KeyValue<String, Alert>> alerted = alertsOut.readKeyValuesToList();
         assertThat(alerted).extracting(kv -> kv.key).containsExactlyInAnyOrder(FORGOTTEN, KEPT);
         assertThat(entriesMentioning(FORGOTTEN)).isNotEmpty();

@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.input;
+import static io.paperalerts.streams.TestData.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.Alert;
@@ -54,14 +56,10 @@ class TrendingTopologyTest {
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
-        subscriptions = driver.createInputTopic(Topics.SUBSCRIPTIONS.name(),
-                Topics.SUBSCRIPTIONS.keySerde().serializer(), Topics.SUBSCRIPTIONS.valueSerde().serializer());
-        papers = driver.createInputTopic(Topics.PAPERS.name(),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
-        alerts = driver.createOutputTopic(Topics.ALERTS.name(),
-                Topics.ALERTS.keySerde().deserializer(), Topics.ALERTS.valueSerde().deserializer());
-        digests = driver.createOutputTopic(Topics.DIGESTS.name(),
-                Topics.DIGESTS.keySerde().deserializer(), Topics.DIGESTS.valueSerde().deserializer());
+        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
+        papers = input(driver, Topics.PAPERS);
+        alerts = output(driver, Topics.ALERTS);
+        digests = output(driver, Topics.DIGESTS);
     }
 
     @AfterEach

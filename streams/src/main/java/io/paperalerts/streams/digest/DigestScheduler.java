@@ -57,6 +57,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     static final int OMITTED = 1;
     public static final String DUE_STORE = "digest-due";
     public static final String SENT_STORE = "digest-sent";
+    /** Every store it uses, to connect to it (and to what erases from them). */
+    public static final List<String> STORES = List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE,
+            DUE_STORE, SENT_STORE);
     /** Bounds the work of one punctuation; the rest is found by the next one. */
     static final int MAX_DUE_PER_CHECK = 10_000;
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();

@@ -8,6 +8,7 @@ import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -28,9 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class RecipientErasure implements Processor<String, String, String, Digest> {
 
     /** The stores it erases from, to connect to it. */
-    public static final List<String> STORES = List.of(DigestScheduler.BUFFERS_STORE,
-            DigestScheduler.BUFFERED_ALERTS_STORE, DigestScheduler.BUFFER_SIZES_STORE, DigestScheduler.DUE_STORE,
-            DigestScheduler.SENT_STORE, ArchiveWriter.STORE);
+    public static final List<String> STORES = Stream.concat(DigestScheduler.STORES.stream(),
+            Stream.of(ArchiveWriter.STORE)).toList();
 
     private static final Logger log = LoggerFactory.getLogger(RecipientErasure.class);
 

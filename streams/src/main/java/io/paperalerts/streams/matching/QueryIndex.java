@@ -266,8 +266,12 @@ public final class QueryIndex {
         if (old == null) {
             return;
         }
-        if (old.anchors().length == 0) {
-            byUpvotes.values().removeIf(list -> list.remove(old) && list.isEmpty());
+        Integer threshold = old.anchors().length == 0 ? QueryCompiler.requiredUpvotes(old.root()) : null;
+        if (threshold != null) {
+            List<Entry> filed = byUpvotes.get(threshold);
+            if (filed != null && filed.remove(old) && filed.isEmpty()) {
+                byUpvotes.remove(threshold);
+            }
         }
         for (Anchor anchor : old.anchors()) {
             if (anchor.prefix()) {
