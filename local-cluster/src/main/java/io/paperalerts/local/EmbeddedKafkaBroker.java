@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
@@ -95,7 +96,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Properties props = serverProperties(dataDir, brokerPort, controllerPort);
             List<String> formatArguments = List.of();
             if (security != null) {
-                props = security.apply(props, brokerPort, freePort(), controllerPort);
+                props = security.apply(props, brokerPort, freePortOtherThan(brokerPort, controllerPort), controllerPort);
                 formatArguments = security.formatArguments();
             }
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
@@ -157,12 +158,44 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             return ports;
         }
-        ports.put("broker", String.valueOf(requestedPort > 0 ? requestedPort : freePort()));
-        ports.put("controller", String.valueOf(freePort()));
+        int[] free = requestedPort > 0 ? new int[] {requestedPort, freePortOtherThan(requestedPort)} : freePorts(2);
+        ports.put("broker", String.valueOf(free[0]));
+        ports.put("controller", String.valueOf(free[1]));
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             ports.store(writer, "ports of the embedded broker, reused when restarted on this folder");
         }
         return ports;
+    }
+
+    /**
+     * A free port that is none of {@code taken}: those are only numbers until the broker binds
+     * them, and the system may hand a just-released port out again (two listeners on one port
+     * stop the broker from starting).
+     */
+    private static int freePortOtherThan(int... taken) throws IOException {
+        while (true) {
+            int port = freePort();
+            if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
+        }
+    }
+
+    /** Distinct free ports: each is held until all are chosen, so the system cannot hand one out twice. */
+    public static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                socket.setReuseAddress(true);
+                held.add(socket);
+            }
+            return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        }
     }
 
     static int freePort() throws IOException {

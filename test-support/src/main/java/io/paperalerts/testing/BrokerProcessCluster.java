@@ -1,6 +1,7 @@
 package io.paperalerts.testing;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.local.EmbeddedKafkaBroker;
 import io.paperalerts.local.KRaftNodeProperties;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
@@ -9,12 +10,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -53,12 +54,9 @@ public final class BrokerProcessCluster implements AutoCloseable {
     public static BrokerProcessCluster start(Path directory) {
         try {
             int size = 3;
-            int[] ports = new int[size];
-            int[] controllerPorts = new int[size];
-            for (int i = 0; i < size; i++) {
-                ports[i] = freePort();
-                controllerPorts[i] = freePort();
-            }
+            int[] free = EmbeddedKafkaBroker.freePorts(2 * size);
+            int[] ports = Arrays.copyOfRange(free, 0, size);
+            int[] controllerPorts = Arrays.copyOfRange(free, size, 2 * size);
             String voters = IntStream.range(0, size)
                     .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
             String clusterId = Uuid.randomUuid().toString();
@@ -169,10 +167,4 @@ public final class BrokerProcessCluster implements AutoCloseable {
         return file;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 }
