@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
  * configuration's (an administrator's) credentials. Group names and the Streams application id
  * come from the same configuration the services read.
  */
-@Command(name = "acls", mixinStandardHelpOptions = true,
+@Command(
+        name = "acls",
+        mixinStandardHelpOptions = true,
         description = "Print the kafka-acls commands that give each service's principal what it needs, "
                 + "and nothing more (or apply them with --apply).")
 final class AclsCommand implements Callable<Integer> {
@@ -56,14 +58,19 @@ final class AclsCommand implements Callable<Integer> {
     @Option(names = "--notifier", paramLabel = "PRINCIPAL", description = "Principal of the notifier")
     String notifier;
 
-    @Option(names = "--apply", description = "Create the ACLs on the cluster (needs an administrator's credentials "
-            + "in --config or PAPER_ALERTS_KAFKA_*) instead of printing commands")
+    @Option(
+            names = "--apply",
+            description = "Create the ACLs on the cluster (needs an administrator's credentials "
+                    + "in --config or PAPER_ALERTS_KAFKA_*) instead of printing commands")
     boolean apply;
 
     @Option(names = "--markdown", description = "Print what each service may do, and why, as a Markdown table")
     boolean markdown;
 
-    @Option(names = "--command-config", paramLabel = "FILE", defaultValue = "admin.properties",
+    @Option(
+            names = "--command-config",
+            paramLabel = "FILE",
+            defaultValue = "admin.properties",
             description = "The admin client properties file named in the printed commands (default: ${DEFAULT-VALUE})")
     String commandConfig;
 
@@ -92,8 +99,10 @@ final class AclsCommand implements Callable<Integer> {
             try (Admin admin = clients.admin()) {
                 admin.createAcls(bindings).all().get();
             } catch (ExecutionException e) {
-                throw new IllegalStateException("Cannot create the ACLs as " + clients.principal() + ": "
-                        + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "Cannot create the ACLs as " + clients.principal() + ": "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             }
             out.printf("created %d ACLs%n", bindings.size());
         } else {
@@ -111,8 +120,9 @@ final class AclsCommand implements Callable<Integer> {
             default -> notifier;
         };
         if (principal != null && !principal.matches("[A-Za-z]+:\\S+")) {
-            throw new ParameterException(spec.commandLine(), "--" + service + ": expected TYPE:NAME, e.g. User:"
-                    + service + ", not '" + principal + "'");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--" + service + ": expected TYPE:NAME, e.g. User:" + service + ", not '" + principal + "'");
         }
         return principal;
     }
@@ -121,8 +131,10 @@ final class AclsCommand implements Callable<Integer> {
     static Map<String, ServiceAccess> access(AbstractConfig config) {
         Map<String, ServiceAccess> access = new LinkedHashMap<>();
         access.put(ServiceAccess.INGEST, ServiceAccess.ingest());
-        access.put(ServiceAccess.STREAMS, ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID))
-                .plus(ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID))));
+        access.put(
+                ServiceAccess.STREAMS,
+                ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID))
+                        .plus(ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID))));
         access.put(ServiceAccess.NOTIFIER, ServiceAccess.notifier(config.getString(NotifierConfig.GROUP_ID)));
         return access;
     }
@@ -130,11 +142,24 @@ final class AclsCommand implements Callable<Integer> {
     /** Each service's access as a Markdown table: what, on which resource, and why. */
     static String table(Map<String, ServiceAccess> access) {
         StringBuilder table = new StringBuilder("| service | resource | operations | why |\n|---|---|---|---|\n");
-        access.forEach((service, needs) -> needs.grants().forEach(grant -> table.append("| ").append(service)
-                .append(" | ").append(grant.type().name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(" `")
-                .append(grant.name()).append(grant.pattern() == PatternType.PREFIXED ? "*" : "").append("` | ")
-                .append(String.join(", ", grant.operations().stream().map(AclsCommand::camelCase).sorted().toList()))
-                .append(" | ").append(grant.why()).append(" |\n")));
+        access.forEach((service, needs) -> needs.grants()
+                .forEach(grant -> table.append("| ")
+                        .append(service)
+                        .append(" | ")
+                        .append(grant.type().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                        .append(" `")
+                        .append(grant.name())
+                        .append(grant.pattern() == PatternType.PREFIXED ? "*" : "")
+                        .append("` | ")
+                        .append(String.join(
+                                ", ",
+                                grant.operations().stream()
+                                        .map(AclsCommand::camelCase)
+                                        .sorted()
+                                        .toList()))
+                        .append(" | ")
+                        .append(grant.why())
+                        .append(" |\n")));
         return table.toString();
     }
 
@@ -144,12 +169,15 @@ final class AclsCommand implements Callable<Integer> {
         for (AclBinding binding : bindings) {
             var pattern = binding.pattern();
             String resource = switch (pattern.resourceType()) {
-                case TOPIC -> "--topic ";
-                case GROUP -> "--group ";
-                case TRANSACTIONAL_ID -> "--transactional-id ";
-                default -> throw new IllegalArgumentException("no service is granted " + pattern);
-            } + pattern.name() + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
-            operations.computeIfAbsent(new Allowed(binding.entry().principal(), resource), k -> new ArrayList<>())
+                        case TOPIC -> "--topic ";
+                        case GROUP -> "--group ";
+                        case TRANSACTIONAL_ID -> "--transactional-id ";
+                        default -> throw new IllegalArgumentException("no service is granted " + pattern);
+                    }
+                    + pattern.name()
+                    + (pattern.patternType() == PatternType.PREFIXED ? " --resource-pattern-type prefixed" : "");
+            operations
+                    .computeIfAbsent(new Allowed(binding.entry().principal(), resource), k -> new ArrayList<>())
                     .add("--operation " + camelCase(binding.entry().operation()));
         }
         List<String> commands = new ArrayList<>();
@@ -160,8 +188,7 @@ final class AclsCommand implements Callable<Integer> {
     }
 
     /** A principal and the kafka-acls arguments naming one resource: one command each. */
-    private record Allowed(String principal, String resource) {
-    }
+    private record Allowed(String principal, String resource) {}
 
     private static String camelCase(AclOperation operation) {
         String name = operation.name().toLowerCase(Locale.ROOT);

@@ -27,7 +27,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Emails chosen subscriptions the matching papers of a past period. */
-@Command(name = "backfill", mixinStandardHelpOptions = true,
+@Command(
+        name = "backfill",
+        mixinStandardHelpOptions = true,
         description = "Email chosen subscriptions the papers of a past period that match them, as one digest per "
                 + "recipient. Nobody else gets anything; papers a recipient already got are left out.")
 final class BackfillCommand implements Callable<Integer> {
@@ -52,14 +54,20 @@ final class BackfillCommand implements Callable<Integer> {
         @Option(names = "--subscription", paramLabel = "ID", required = true, description = "One subscription")
         String subscriptionId;
 
-        @Option(names = "--email", paramLabel = "EMAIL", required = true,
+        @Option(
+                names = "--email",
+                paramLabel = "EMAIL",
+                required = true,
                 description = "Every active subscription of this address")
         String email;
     }
 
     /** From when. */
     static final class Period {
-        @Option(names = "--since", paramLabel = "DATE", required = true,
+        @Option(
+                names = "--since",
+                paramLabel = "DATE",
+                required = true,
                 description = "From this time on: 2026-11-21 (UTC midnight) or 2026-11-21T06:00:00Z")
         String since;
 
@@ -74,23 +82,35 @@ final class BackfillCommand implements Callable<Integer> {
         Instant since = since();
         List<Subscription> chosen = chosen(CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS));
         PrintWriter out = spec.commandLine().getOut();
-        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
-        Backfill.Result result = new Backfill(clients, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
+        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), onTerminal());
+        Backfill.Result result = new Backfill(
+                        clients, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
                 .run(chosen, since, dryRun, bar);
         bar.finish();
         for (Digest digest : result.digests()) {
             for (Alert alert : digest.getAlerts()) {
-                out.printf("%s %s %s%n", digest.getRecipient(), alert.getPaper().getId(),
+                out.printf(
+                        "%s %s %s%n",
+                        digest.getRecipient(),
+                        alert.getPaper().getId(),
                         alert.getPaper().getTitle().replaceAll("\\s+", " ").strip());
             }
             if (digest.getOmitted() > 0) {
                 out.printf("%s and %d more papers over the cap%n", digest.getRecipient(), digest.getOmitted());
             }
         }
-        long papers = result.digests().stream().mapToLong(d -> d.getAlerts().size() + d.getOmitted()).sum();
-        out.printf("%s: %,d papers read since %s (%,.0f papers/s), %d matching, %d %s%s%n",
-                dryRun ? "Dry run" : "Backfill", result.papersRead(), since, result.papersPerSecond(), papers,
-                result.digests().size(), result.digests().size() == 1 ? "digest" : "digests",
+        long papers = result.digests().stream()
+                .mapToLong(d -> d.getAlerts().size() + d.getOmitted())
+                .sum();
+        out.printf(
+                "%s: %,d papers read since %s (%,.0f papers/s), %d matching, %d %s%s%n",
+                dryRun ? "Dry run" : "Backfill",
+                result.papersRead(),
+                since,
+                result.papersPerSecond(),
+                papers,
+                result.digests().size(),
+                result.digests().size() == 1 ? "digest" : "digests",
                 dryRun ? " would be sent; nothing was sent" : " sent to the notifier");
         out.flush();
         return 0;
@@ -110,21 +130,30 @@ final class BackfillCommand implements Callable<Integer> {
         if (target.subscriptionId != null) {
             Subscription subscription = all.get(target.subscriptionId);
             if (subscription == null) {
-                throw new ParameterException(spec.commandLine(), "--subscription: no subscription '"
-                        + target.subscriptionId + "'");
+                throw new ParameterException(
+                        spec.commandLine(), "--subscription: no subscription '" + target.subscriptionId + "'");
             }
             if (subscription.getStatus() != SubscriptionStatus.ACTIVE) {
-                throw new ParameterException(spec.commandLine(), "--subscription: '" + target.subscriptionId
-                        + "' is " + subscription.getStatus().name().toLowerCase(Locale.ROOT) + ", not active");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--subscription: '" + target.subscriptionId + "' is "
+                                + subscription.getStatus().name().toLowerCase(Locale.ROOT) + ", not active");
             }
             return List.of(subscription);
         }
         List<Subscription> chosen = all.values().stream()
                 .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
-                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), target.email)).toList();
+                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), target.email))
+                .toList();
         if (chosen.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--email: no active subscription for " + target.email);
         }
         return chosen;
+    }
+
+    /** On Java 17 (the runtime here) there is a console only when attached to a terminal. */
+    @SuppressWarnings("SystemConsoleNull")
+    private static boolean onTerminal() {
+        return System.console() != null;
     }
 }

@@ -10,14 +10,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** A local single-node Kafka (KRaft) for trying the services one by one without Docker. */
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
         description = "Run a local single-node Kafka broker (KRaft) until stopped, for trying the services by hand.")
 final class BrokerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data folder, kept between runs (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description = "Data folder, kept between runs (default: ${DEFAULT-VALUE})")
     Path data = Path.of("kafka-data");
 
     @Option(names = "--port", paramLabel = "PORT", description = "Client port (default: ${DEFAULT-VALUE})")
@@ -27,12 +32,18 @@ final class BrokerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, port);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "broker-shutdown"));
-        spec.commandLine().getOut().printf("Kafka is listening on %s (data in %s); Ctrl-C stops it.%n",
-                broker.bootstrapServers(), data.toAbsolutePath().normalize());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "broker-shutdown"));
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "Kafka is listening on %s (data in %s); Ctrl-C stops it.%n",
+                        broker.bootstrapServers(), data.toAbsolutePath().normalize());
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

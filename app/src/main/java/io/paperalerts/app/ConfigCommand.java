@@ -12,7 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Prints every configuration key of every service, as the README shows them. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
         description = "Print the configuration keys of each service (Markdown).")
 final class ConfigCommand implements Callable<Integer> {
 
@@ -33,8 +35,11 @@ final class ConfigCommand implements Callable<Integer> {
 
     static String markdown() {
         StringBuilder out = new StringBuilder();
-        SERVICES.forEach((name, definition) ->
-                out.append("### ").append(name).append("\n\n").append(ConfigDocs.markdownTable(definition)).append("\n"));
+        SERVICES.forEach((name, definition) -> out.append("### ")
+                .append(name)
+                .append("\n\n")
+                .append(ConfigDocs.markdownTable(definition))
+                .append("\n"));
         return out.toString();
     }
 

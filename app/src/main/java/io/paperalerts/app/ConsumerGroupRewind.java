@@ -4,19 +4,19 @@ import io.paperalerts.topics.Topic;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 
@@ -27,8 +27,7 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
  */
 final class ConsumerGroupRewind {
 
-    private ConsumerGroupRewind() {
-    }
+    private ConsumerGroupRewind() {}
 
     /**
      * Waits until no member is in the group: a stopped service leaves at once, a crashed one when
@@ -44,12 +43,18 @@ final class ConsumerGroupRewind {
         while (true) {
             ConsumerGroupDescription group;
             try {
-                group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+                group = admin.describeConsumerGroups(List.of(groupId))
+                        .all()
+                        .get()
+                        .get(groupId);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof GroupIdNotFoundException) {
                     return;
                 }
-                throw new IllegalStateException("cannot describe group '" + groupId + "': " + e.getCause().getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot describe group '" + groupId + "': "
+                                + e.getCause().getMessage(),
+                        e);
             }
             if (group.members().isEmpty()) {
                 return;
@@ -58,13 +63,19 @@ final class ConsumerGroupRewind {
                     .map(m -> m.groupInstanceId().map(id -> id + " ").orElse("") + m.clientId() + m.host())
                     .collect(Collectors.joining(", "));
             if (force) {
-                out.printf("Removing %d member(s) of group '%s' (--force): %s%n", group.members().size(), groupId, members);
+                out.printf(
+                        "Removing %d member(s) of group '%s' (--force): %s%n",
+                        group.members().size(), groupId, members);
                 out.flush();
                 try {
-                    admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions()).all().get();
+                    admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions())
+                            .all()
+                            .get();
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("cannot remove the members of '" + groupId + "': "
-                            + e.getCause().getMessage(), e);
+                    throw new IllegalStateException(
+                            "cannot remove the members of '" + groupId + "': "
+                                    + e.getCause().getMessage(),
+                            e);
                 }
                 force = false;
                 continue;
@@ -75,8 +86,10 @@ final class ConsumerGroupRewind {
                         + "these processes are gone");
             }
             if (!told) {
-                out.printf("Waiting up to %d s for group '%s' to have no members (%s); a crashed member's session "
-                        + "ends within group.session.timeout.ms%n", wait.toSeconds(), groupId, members);
+                out.printf(
+                        "Waiting up to %d s for group '%s' to have no members (%s); a crashed member's session "
+                                + "ends within group.session.timeout.ms%n",
+                        wait.toSeconds(), groupId, members);
                 out.flush();
                 told = true;
             }
@@ -89,8 +102,8 @@ final class ConsumerGroupRewind {
             throws InterruptedException {
         try {
             var partitions = TopicOffsets.partitions(admin, topic);
-            var atTime = TopicOffsets.offsets(admin, partitions, OffsetSpec.forTimestamp(from.toEpochMilli()),
-                    IsolationLevel.READ_UNCOMMITTED);
+            var atTime = TopicOffsets.offsets(
+                    admin, partitions, OffsetSpec.forTimestamp(from.toEpochMilli()), IsolationLevel.READ_UNCOMMITTED);
             var latest = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             Map<TopicPartition, Long> result = new HashMap<>();
@@ -105,9 +118,13 @@ final class ConsumerGroupRewind {
             return result;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GroupNotEmptyException || e.getCause() instanceof UnknownMemberIdException) {
-                throw new IllegalStateException("consumer group '" + groupId + "' is running: stop the service first", e);
+                throw new IllegalStateException(
+                        "consumer group '" + groupId + "' is running: stop the service first", e);
             }
-            throw new IllegalStateException("cannot rewind '" + groupId + "' on " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot rewind '" + groupId + "' on " + topic + ": "
+                            + e.getCause().getMessage(),
+                    e);
         }
     }
 }

@@ -23,14 +23,8 @@ import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,12 +33,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +44,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,7 +55,9 @@ import picocli.CommandLine.Spec;
  * this JVM: subscriptions are registered, papers ingested, matched by Kafka Streams and emailed by
  * the notifier; every email the SMTP server received is written out as an .eml file.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
         description = "Run ingest, streams and notifier locally on an embedded Kafka broker and SMTP server.")
 final class DemoCommand implements Callable<Integer> {
 
@@ -74,33 +67,53 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--papers", paramLabel = "FILE",
+    @Option(
+            names = "--papers",
+            paramLabel = "FILE",
             description = "Saved papers, any supported format (repeatable; default: the bundled sample of 67 papers)")
     List<Path> papers = new ArrayList<>();
 
-    @Option(names = "--subscribe", paramLabel = "EMAIL=QUERY",
+    @Option(
+            names = "--subscribe",
+            paramLabel = "EMAIL=QUERY",
             description = "A subscription, active at once (repeatable; default: a few sample subscriptions)")
     List<String> subscriptions = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the received emails are written (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Where the received emails are written (default: ${DEFAULT-VALUE})")
     Path out = Path.of("demo-out");
 
-    @Option(names = "--data", paramLabel = "DIR",
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
             description = "Keep the broker's topics and offsets in DIR between runs (default: a temporary folder)")
     Path data;
 
-    @Option(names = "--window", paramLabel = "SECONDS",
-            description = "Instant delivery window: matches of one recipient within it share an email (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--window",
+            paramLabel = "SECONDS",
+            description =
+                    "Instant delivery window: matches of one recipient within it share an email (default: ${DEFAULT-VALUE})")
     int windowSeconds = 3;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            description = "Give up after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds = 110;
 
-    @Option(names = "--port", paramLabel = "PORT",
-            description = "Port of the web pages the emails link to: subscribe, manage, archives and feeds (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description =
+                    "Port of the web pages the emails link to: subscribe, manage, archives and feeds (default: ${DEFAULT-VALUE})")
     int port = 8080;
 
-    @Option(names = "--serve", description = "Keep the broker and the web pages up after the emails are written, until Ctrl-C")
+    @Option(
+            names = "--serve",
+            description = "Keep the broker and the web pages up after the emails are written, until Ctrl-C")
     boolean serve;
 
     /** Counted down once everything the demo started is closed. */
@@ -115,9 +128,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    // The web pages serve for as long as the demo runs: their server is a resource held, not used.
+    @SuppressWarnings("try")
     private int run() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
-        List<DemoSample.Subscriber> subscribers = parseSubscriptions();
+        List<DemoSample.Subscriber> subscribers;
+        try {
+            subscribers = subscriptions.isEmpty() ? DemoSample.SUBSCRIBERS : DemoSample.parse(subscriptions);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--subscribe: " + e.getMessage());
+        }
         for (Path file : papers) {
             if (!Files.isReadable(file)) {
                 throw new ParameterException(spec.commandLine(), "--papers: cannot read file " + file);
@@ -128,43 +148,56 @@ final class DemoCommand implements Callable<Integer> {
         console.flush();
         DemoClock clock = new DemoClock();
         try (EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start() : EmbeddedKafkaBroker.start(data);
-             EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
-             Admin admin = KafkaClients.of(broker.bootstrapServers()).admin()) {
+                EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
+                Admin admin = KafkaClients.of(broker.bootstrapServers()).admin()) {
             TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
             List<Subscription> registered = register(KafkaClients.of(broker.bootstrapServers()), subscribers);
 
             Path stateDir = broker.dataDir().resolve("streams-state");
             var streamsConfig = new StreamsServiceConfig(Map.of(
-                    CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-                    StreamsServiceConfig.STATE_DIR, stateDir.toString(),
-                    StreamsServiceConfig.INSTANT_WINDOW_MS, windowSeconds * 1000L,
-                    StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
+                    CommonConfig.BOOTSTRAP_SERVERS,
+                    broker.bootstrapServers(),
+                    StreamsServiceConfig.STATE_DIR,
+                    stateDir.toString(),
+                    StreamsServiceConfig.INSTANT_WINDOW_MS,
+                    windowSeconds * 1000L,
+                    StreamsServiceConfig.CHECK_INTERVAL_MS,
+                    100L));
             // Links in the emails lead to this run's web pages, signed with a secret of this run.
             Map<String, Object> mail = Map.of(
                     CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers(),
                     MailConfig.SMTP_HOST, smtp.host(),
                     MailConfig.SMTP_PORT, smtp.port(),
                     MailConfig.LINKS_BASE_URL, "http://localhost:" + port,
-                    MailConfig.TOKEN_SECRET, shortHash(String.valueOf(System.nanoTime())) + shortHash(data + "")
-                            + shortHash(String.valueOf(Instant.now())));
+                    MailConfig.TOKEN_SECRET,
+                            shortHash(String.valueOf(System.nanoTime()))
+                                    + shortHash(data + "")
+                                    + shortHash(String.valueOf(Instant.now())));
             Map<String, Object> notifierValues = new LinkedHashMap<>(mail);
-            notifierValues.put(NotifierConfig.STATE_DIR, broker.dataDir().resolve("notifier-state").toString());
+            notifierValues.put(
+                    NotifierConfig.STATE_DIR,
+                    broker.dataDir().resolve("notifier-state").toString());
             var notifierConfig = new NotifierConfig(notifierValues);
             Map<String, Object> registrationValues = new LinkedHashMap<>(mail);
             registrationValues.put(RegistrationConfig.HTTP_PORT, port);
             Instant digestHour = nextDigestHour(streamsConfig.getInt(StreamsServiceConfig.DAILY_HOUR));
             try (AlertStreamsService streams = new AlertStreamsService(streamsConfig, clock).start();
-                 AlertNotifier notifier = new AlertNotifier(notifierConfig, new AlertNotifier.Listener() { }).start()) {
+                    AlertNotifier notifier =
+                            new AlertNotifier(notifierConfig, new AlertNotifier.Listener() {}).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));
-                try (RegistrationServer web = new RegistrationServer(new RegistrationConfig(registrationValues), streams,
-                        streams, 50, Clock.systemUTC()).start()) {
+                try (RegistrationServer web = new RegistrationServer(
+                                new RegistrationConfig(registrationValues), streams, streams, 50, Clock.systemUTC())
+                        .start()) {
                     int published = 0;
                     List<String> rejections = new ArrayList<>();
-                    try (PaperPublisher publisher = new PaperPublisher(new IngestConfig(Map.of(
-                            CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers())))) {
+                    try (PaperPublisher publisher = new PaperPublisher(
+                            new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers())))) {
                         if (papers.isEmpty()) {
                             // As if every source had been polled on the day before the digests go out.
-                            for (Paper paper : DemoSample.papers(digestHour.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1))) {
+                            for (Paper paper : DemoSample.papers(digestHour
+                                    .atZone(ZoneOffset.UTC)
+                                    .toLocalDate()
+                                    .minusDays(1))) {
                                 publisher.publish(paper);
                                 published++;
                             }
@@ -178,10 +211,14 @@ final class DemoCommand implements Callable<Integer> {
                         }
                     }
                     PipelineProgress progress = new PipelineProgress(admin);
-                    awaitDelivered(progress, streamsConfig, notifierConfig, streams, notifier, started, DeliveryMode.INSTANT);
-                    long later = registered.stream().filter(s -> s.getDelivery() != DeliveryMode.INSTANT).count();
+                    awaitDelivered(
+                            progress, streamsConfig, notifierConfig, streams, notifier, started, DeliveryMode.INSTANT);
+                    long later = registered.stream()
+                            .filter(s -> s.getDelivery() != DeliveryMode.INSTANT)
+                            .count();
                     if (later > 0) {
-                        console.printf("Moving the digest clock to %s: the daily digests and trending rankings go out%n",
+                        console.printf(
+                                "Moving the digest clock to %s: the daily digests and trending rankings go out%n",
                                 digestHour);
                         console.flush();
                         long before = streams.digestsEmitted();
@@ -194,14 +231,19 @@ final class DemoCommand implements Callable<Integer> {
                     }
 
                     List<MimeMessage> received = smtp.receivedMessages();
-                    writeEmails(received, console);
+                    DemoEmails.write(received, out, console);
                     rejections.forEach(r -> console.println("rejected " + r));
-                    console.printf("%d papers ingested, %d rejected, %d matched; %d emails sent in %.1f s%n",
-                            published, rejections.size(), matchedPapers(received), received.size(),
+                    console.printf(
+                            "%d papers ingested, %d rejected, %d matched; %d emails sent in %.1f s%n",
+                            published,
+                            rejections.size(),
+                            DemoEmails.matchedPapers(received),
+                            received.size(),
                             (System.nanoTime() - started) / 1e9);
                     printPages(console, registered);
                     if (serve) {
-                        console.printf("Serving http://localhost:%d/ (the links in the emails work) until Ctrl-C%n", port);
+                        console.printf(
+                                "Serving http://localhost:%d/ (the links in the emails work) until Ctrl-C%n", port);
                         console.flush();
                         untilStopped();
                     }
@@ -224,23 +266,26 @@ final class DemoCommand implements Callable<Integer> {
         console.printf("Web pages (up while the demo runs; --serve keeps them): %s/%n", base);
         for (Subscription s : registered) {
             String archive = base + "/archive/" + s.getId() + "/" + s.getArchiveToken();
-            console.printf("  %s, %s:%n    %s%n    feeds: %s/atom  %s/json%n", s.getEmail(), AlertMailer.describe(s),
-                    archive, archive, archive);
+            console.printf(
+                    "  %s, %s:%n    %s%n    feeds: %s/atom  %s/json%n",
+                    s.getEmail(), AlertMailer.describe(s), archive, archive, archive);
         }
     }
 
     /** Until the process is asked to stop (Ctrl-C, SIGTERM) or this thread is interrupted. */
     private void untilStopped() {
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                // The JVM ends when its hooks do: let the demo close its broker and servers first.
-                closed.await(15, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "demo-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        // The JVM ends when its hooks do: let the demo close its broker and servers first.
+                        closed.await(15, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             stop.await();
@@ -262,143 +307,65 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private List<DemoSample.Subscriber> parseSubscriptions() {
-        if (subscriptions.isEmpty()) {
-            return DemoSample.SUBSCRIBERS;
-        }
-        List<DemoSample.Subscriber> parsed = new ArrayList<>();
-        for (String value : subscriptions) {
-            int eq = value.indexOf('=');
-            String email = eq < 0 ? "" : value.substring(0, eq).strip();
-            String query = eq < 0 ? "" : value.substring(eq + 1).strip();
-            if (!email.matches("[^@\\s]+@[^@\\s]+") || query.isEmpty()) {
-                throw new ParameterException(spec.commandLine(),
-                        "--subscribe: expected EMAIL=QUERY, e.g. me@example.org='reward hacking', got '" + value + "'");
-            }
-            parsed.add(new DemoSample.Subscriber(email, query, DeliveryMode.INSTANT, null));
-        }
-        return parsed;
-    }
-
-    private List<Subscription> register(KafkaClients clients, List<DemoSample.Subscriber> subscribers) throws Exception {
+    private List<Subscription> register(KafkaClients clients, List<DemoSample.Subscriber> subscribers)
+            throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         var topic = Topics.SUBSCRIPTIONS;
         List<Subscription> registered = new ArrayList<>();
-        try (var producer = clients.producer(Map.<String, Object>of(
-                ProducerConfig.ACKS_CONFIG, "all"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(
+                Map.<String, Object>of(ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             for (DemoSample.Subscriber subscriber : subscribers) {
-                String id = "demo-" + shortHash(subscriber.email().toLowerCase(Locale.ROOT) + "\n" + subscriber.query()
-                        + "\n" + subscriber.trendingTop());
-                Subscription subscription = Subscription.newBuilder().setId(id).setEmail(subscriber.email())
+                String id = "demo-"
+                        + shortHash(subscriber.email().toLowerCase(Locale.ROOT) + "\n" + subscriber.query() + "\n"
+                                + subscriber.trendingTop());
+                Subscription subscription = Subscription.newBuilder()
+                        .setId(id)
+                        .setEmail(subscriber.email())
                         .setArchiveToken(SubscriptionRules.newArchiveToken())
-                        .setQuery(subscriber.query()).setDelivery(subscriber.delivery())
+                        .setQuery(subscriber.query())
+                        .setDelivery(subscriber.delivery())
                         .setTrendingTop(subscriber.trendingTop())
-                        .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
-                producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();
+                        .setStatus(SubscriptionStatus.ACTIVE)
+                        .setCreated(Instant.now())
+                        .build();
+                producer.send(new ProducerRecord<>(topic.name(), id, subscription))
+                        .get();
                 registered.add(subscription);
-                console.printf("subscribed %s to %s%n", subscriber.email(), AlertMailer.describe(subscription) + ", "
-                        + subscriber.delivery().name().toLowerCase(Locale.ROOT));
+                console.printf(
+                        "subscribed %s to %s%n",
+                        subscriber.email(),
+                        AlertMailer.describe(subscription) + ", "
+                                + subscriber.delivery().name().toLowerCase(Locale.ROOT));
             }
         }
         return registered;
     }
 
     /** @param mode the delivery mode whose open digests must have gone out; {@code null} for all */
-    private void awaitDelivered(PipelineProgress progress, StreamsServiceConfig streamsConfig,
-            NotifierConfig notifierConfig, AlertStreamsService streams, AlertNotifier notifier, long started,
-            DeliveryMode mode) throws InterruptedException, TimeoutException {
+    private void awaitDelivered(
+            PipelineProgress progress,
+            StreamsServiceConfig streamsConfig,
+            NotifierConfig notifierConfig,
+            AlertStreamsService streams,
+            AlertNotifier notifier,
+            long started,
+            DeliveryMode mode)
+            throws InterruptedException, TimeoutException {
         long deadline = started + Duration.ofSeconds(timeoutSeconds).toNanos();
         int quietChecks = 0;
         while (quietChecks < 2) {
             if (notifier.crash() != null || !notifier.isRunning()) {
                 throw new IllegalStateException("The notifier stopped", notifier.crash());
             }
-            quietChecks = quiet(progress, streamsConfig, notifierConfig, streams, mode) ? quietChecks + 1 : 0;
+            quietChecks = progress.quiet(streamsConfig, notifierConfig, streams, mode) ? quietChecks + 1 : 0;
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Not every paper was processed and emailed within " + timeoutSeconds
                         + " s (streams is " + streams.state() + ", " + notifier.emails() + " emails sent)");
             }
             Thread.sleep(quietChecks == 0 ? 100 : 300);
         }
-    }
-
-    /**
-     * Whether everything ingested has gone all the way to the SMTP server, stage by stage in the
-     * order data flows. Streams commits its input offsets in the same transaction as its output:
-     * once an input shows no lag and no transaction is open on the output, the output is readable.
-     * Alerts waiting for their instant window sit in the digest store until then. Asked twice in a
-     * row, because a digest may be on its way from the store to the topic between two readings.
-     */
-    private static boolean quiet(PipelineProgress progress, StreamsServiceConfig streamsConfig,
-            NotifierConfig notifierConfig, AlertStreamsService streams, DeliveryMode mode) {
-        String streamsGroup = streamsConfig.getString(StreamsServiceConfig.APPLICATION_ID);
-        String notifierGroup = notifierConfig.getString(NotifierConfig.GROUP_ID);
-        try {
-            return progress.lag(streamsGroup, Topics.PAPERS) == 0 && progress.settled(Topics.ALERTS)
-                    && progress.lag(streamsGroup, Topics.ALERTS) == 0
-                    && (mode == null ? streams.pendingDigests() : streams.pendingDigests(mode)) == 0
-                    && progress.settled(Topics.DIGESTS) && progress.lag(notifierGroup, Topics.DIGESTS) == 0;
-        } catch (InvalidStateStoreException e) {
-            // The store is between owners (a rebalance): ask again.
-            return false;
-        }
-    }
-
-    /** One email the SMTP server received. */
-    private record Received(String recipient, String subject, List<String> paperIds, MimeMessage message) {
-    }
-
-    private void writeEmails(List<MimeMessage> messages, PrintWriter console) throws IOException, MessagingException {
-        Files.createDirectories(out);
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(out, "*.{eml,html}")) {
-            for (Path file : old) {
-                Files.delete(file);
-            }
-        }
-        List<Received> received = new ArrayList<>();
-        for (MimeMessage message : messages) {
-            received.add(new Received(recipient(message), message.getSubject(), paperIds(message), message));
-        }
-        received.sort(Comparator.comparing(Received::recipient).thenComparing(Received::subject));
-        int n = 0;
-        for (Received email : received) {
-            String name = String.format("%03d-%s.eml", ++n, safe(email.recipient()));
-            try (OutputStream file = Files.newOutputStream(out.resolve(name))) {
-                email.message().writeTo(file);
-            }
-            // And its HTML part on its own, to open in a browser.
-            if (email.message().getContent() instanceof MimeMultipart parts && parts.getCount() > 1) {
-                Files.writeString(out.resolve(name.replace(".eml", ".html")), String.valueOf(parts.getBodyPart(1).getContent()));
-            }
-            console.printf("  %-24s %s%n", email.recipient(), email.subject());
-            if (email.paperIds().size() > 1) {
-                console.printf("  %-24s   papers: %s%n", "", String.join(" ", email.paperIds()));
-            }
-        }
-        console.printf("%d emails written to %s (.eml, and .html to open in a browser)%n", received.size(),
-                out.toAbsolutePath().normalize());
-    }
-
-    private static long matchedPapers(List<MimeMessage> received) throws MessagingException {
-        TreeSet<String> ids = new TreeSet<>();
-        for (MimeMessage message : received) {
-            ids.addAll(paperIds(message));
-        }
-        return ids.size();
-    }
-
-    private static String recipient(MimeMessage message) throws MessagingException {
-        return message.getAllRecipients()[0].toString();
-    }
-
-    private static List<String> paperIds(MimeMessage message) throws MessagingException {
-        String[] header = message.getHeader("X-Paper-Ids");
-        return header == null ? List.of() : List.of(header[0].strip().split(" +"));
-    }
-
-    private static String safe(String value) {
-        return value.replaceAll("[^A-Za-z0-9._@-]", "_");
     }
 
     static String shortHash(String value) {

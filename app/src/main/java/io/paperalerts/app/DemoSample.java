@@ -23,12 +23,14 @@ import java.util.Objects;
  */
 final class DemoSample {
 
-    static final List<String> SOURCES = List.of("samples/hf-daily-papers.json", "samples/arxiv-api-query.atom.xml",
-            "samples/arxiv-api-query-cs.CL-doi.atom.xml", "samples/arxiv-rss-cs.LG-cs.AI-cs.CL-stat.ML.xml");
+    static final List<String> SOURCES = List.of(
+            "samples/hf-daily-papers.json",
+            "samples/arxiv-api-query.atom.xml",
+            "samples/arxiv-api-query-cs.CL-doi.atom.xml",
+            "samples/arxiv-rss-cs.LG-cs.AI-cs.CL-stat.ML.xml");
 
     /** A sample subscription: instant, daily, or a daily ranking of the most upvoted papers. */
-    record Subscriber(String email, String query, DeliveryMode delivery, Integer trendingTop) {
-    }
+    record Subscriber(String email, String query, DeliveryMode delivery, Integer trendingTop) {}
 
     static final List<Subscriber> SUBSCRIBERS = List.of(
             new Subscriber("ada@example.org", "agent*", DeliveryMode.INSTANT, null),
@@ -36,8 +38,7 @@ final class DemoSample {
             new Subscriber("grace@example.org", "reasoning OR distillation", DeliveryMode.DAILY, null),
             new Subscriber("alan@example.org", "", DeliveryMode.DAILY, 5));
 
-    private DemoSample() {
-    }
+    private DemoSample() {}
 
     /** @param day the day every source's newest paper is moved to (listed on, or published) */
     static List<Paper> papers(LocalDate day) {
@@ -53,7 +54,10 @@ final class DemoSample {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot read the bundled sample " + source, e);
             }
-            LocalDate newest = papers.stream().map(DemoSample::day).filter(Objects::nonNull).max(LocalDate::compareTo)
+            LocalDate newest = papers.stream()
+                    .map(DemoSample::day)
+                    .filter(Objects::nonNull)
+                    .max(LocalDate::compareTo)
                     .orElse(day);
             Duration shift = Duration.ofDays(day.toEpochDay() - newest.toEpochDay());
             papers.forEach(paper -> all.add(moved(paper, shift)));
@@ -66,7 +70,9 @@ final class DemoSample {
         if (paper.getListedOn() != null) {
             return paper.getListedOn();
         }
-        return paper.getPublished() == null ? null : paper.getPublished().atZone(ZoneOffset.UTC).toLocalDate();
+        return paper.getPublished() == null
+                ? null
+                : paper.getPublished().atZone(ZoneOffset.UTC).toLocalDate();
     }
 
     private static Paper moved(Paper paper, Duration shift) {
@@ -81,5 +87,21 @@ final class DemoSample {
 
     private static Instant plus(Instant at, Duration shift) {
         return at == null ? null : at.plus(shift);
+    }
+
+    /** Subscriptions given as {@code EMAIL=QUERY}, each instant. */
+    static List<Subscriber> parse(List<String> values) {
+        List<Subscriber> parsed = new ArrayList<>();
+        for (String value : values) {
+            int eq = value.indexOf('=');
+            String email = eq < 0 ? "" : value.substring(0, eq).strip();
+            String query = eq < 0 ? "" : value.substring(eq + 1).strip();
+            if (!email.matches("[^@\\s]+@[^@\\s]+") || query.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "expected EMAIL=QUERY, e.g. me@example.org='reward hacking', got '" + value + "'");
+            }
+            parsed.add(new Subscriber(email, query, DeliveryMode.INSTANT, null));
+        }
+        return parsed;
     }
 }

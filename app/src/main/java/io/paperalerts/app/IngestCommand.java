@@ -33,7 +33,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** Publishes papers from files (or standard input) to an existing cluster. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
         description = "Publish papers from saved files (--file), or poll the configured sources (once, run).",
         subcommands = {IngestCommand.Once.class, IngestCommand.Run.class})
 final class IngestCommand implements Callable<Integer> {
@@ -44,19 +46,23 @@ final class IngestCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--file", paramLabel = "FILE",
+    @Option(
+            names = "--file",
+            paramLabel = "FILE",
             description = "Saved papers (JSON Lines, arXiv Atom or RSS, Hugging Face daily papers JSON), "
                     + "'-' for standard input (repeatable)")
     List<String> files;
 
-    @Option(names = "--sample", description = "Publish the bundled sample of 42 real papers (arXiv, Hugging Face), "
-            + "dated as if their sources had been polled yesterday")
+    @Option(
+            names = "--sample",
+            description = "Publish the bundled sample of 42 real papers (arXiv, Hugging Face), "
+                    + "dated as if their sources had been polled yesterday")
     boolean sample;
 
     IngestConfig config() {
         IngestConfig config = new IngestConfig(service.resolve(IngestConfig.DEFINITION, Map.of()));
-        KafkaStartup.prepare(KafkaClients.of(config), ServiceAccess.ingest(),
-                config.getShort(CommonConfig.REPLICATION_FACTOR));
+        KafkaStartup.prepare(
+                KafkaClients.of(config), ServiceAccess.ingest(), config.getShort(CommonConfig.REPLICATION_FACTOR));
         return config;
     }
 
@@ -66,22 +72,27 @@ final class IngestCommand implements Callable<Integer> {
         @ParentCommand
         IngestCommand parent;
 
-        @Option(names = "--source", paramLabel = "NAME", description = "Only this source (arxiv-api, arxiv-rss, hf-daily)")
+        @Option(
+                names = "--source",
+                paramLabel = "NAME",
+                description = "Only this source (arxiv-api, arxiv-rss, hf-daily)")
         String source;
 
         @Override
         public Integer call() throws Exception {
             IngestConfig config = parent.config();
             try (PaperPublisher publisher = new PaperPublisher(config);
-                 SourceScheduler scheduler = new SourceScheduler(config, publisher)) {
+                    SourceScheduler scheduler = new SourceScheduler(config, publisher)) {
                 boolean ok = scheduler.pollOnce(source);
                 for (PaperSource s : scheduler.sources()) {
                     if (source == null || source.equals(s.name())) {
                         var metrics = scheduler.metrics(s.name());
                         parent.spec.commandLine().getOut().printf("%s: %s%n", s.name(), metrics);
                         if (metrics.lastFailure != null) {
-                            parent.spec.commandLine().getErr().printf("Error: source %s failed: %s%n", s.name(),
-                                    metrics.lastFailure);
+                            parent.spec
+                                    .commandLine()
+                                    .getErr()
+                                    .printf("Error: source %s failed: %s%n", s.name(), metrics.lastFailure);
                         }
                     }
                 }
@@ -105,17 +116,34 @@ final class IngestCommand implements Callable<Integer> {
             scheduler.bindTo(metrics);
             publisher.bindTo(metrics);
             BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
-            OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
-                    config.getInt(IngestConfig.METRICS_PORT), metrics,
+            OperationsServer operations = OperationsServer.start(
+                    config.getString(CommonConfig.METRICS_BIND_ADDRESS),
+                    config.getInt(IngestConfig.METRICS_PORT),
+                    metrics,
                     scheduler.health(broker));
-            scheduler.died().thenAccept(e -> parent.spec.commandLine().getErr().println("Error: polling stopped: "
-                    + (e instanceof KafkaProblem ? e.getMessage() : e)));
+            scheduler
+                    .died()
+                    .thenAccept(e -> parent.spec
+                            .commandLine()
+                            .getErr()
+                            .println("Error: polling stopped: " + (e instanceof KafkaProblem ? e.getMessage() : e)));
             scheduler.start();
-            parent.spec.commandLine().getOut().printf("ingest ready: polling %s into %s%s%n",
-                    String.join(", ", scheduler.sources().stream().map(s -> s.name() + " every "
-                            + s.interval().toString().substring(2).toLowerCase(Locale.ROOT)).toList()),
-                    String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)), operations == null ? ""
-                            : "; metrics and health on " + operations.url());
+            parent.spec
+                    .commandLine()
+                    .getOut()
+                    .printf(
+                            "ingest ready: polling %s into %s%s%n",
+                            String.join(
+                                    ", ",
+                                    scheduler.sources().stream()
+                                            .map(s -> s.name() + " every "
+                                                    + s.interval()
+                                                            .toString()
+                                                            .substring(2)
+                                                            .toLowerCase(Locale.ROOT))
+                                            .toList()),
+                            String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)),
+                            operations == null ? "" : "; metrics and health on " + operations.url());
             parent.spec.commandLine().getOut().flush();
             // A failed poll is retried at the source's next turn; polling that died is an exit.
             return UntilStopped.await("ingest", scheduler.died(), () -> {
@@ -132,14 +160,17 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((files == null || files.isEmpty()) && !sample) {
-            throw new ParameterException(spec.commandLine(), "give --file FILE to publish saved papers, --sample for "
-                    + "the bundled sample, or use 'ingest once' or 'ingest run' to poll sources");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "give --file FILE to publish saved papers, --sample for "
+                            + "the bundled sample, or use 'ingest once' or 'ingest run' to poll sources");
         }
         IngestConfig config = config();
         PrintWriter console = spec.commandLine().getOut();
         try (PaperPublisher publisher = new PaperPublisher(config)) {
             if (sample) {
-                List<Paper> papers = DemoSample.papers(LocalDate.now(ZoneOffset.UTC).minusDays(1));
+                List<Paper> papers =
+                        DemoSample.papers(LocalDate.now(ZoneOffset.UTC).minusDays(1));
                 papers.forEach(publisher::publish);
                 publisher.flush();
                 console.printf("sample: %d papers published%n", papers.size());
@@ -158,8 +189,9 @@ final class IngestCommand implements Callable<Integer> {
                     report = ingestor.ingest(Path.of(file));
                 }
                 report.rejections().forEach(r -> spec.commandLine().getErr().println("rejected " + r));
-                console.printf("%s: %d papers published, %d rejected%n", report.source(), report.published(),
-                        report.rejected());
+                console.printf(
+                        "%s: %d papers published, %d rejected%n",
+                        report.source(), report.published(), report.rejected());
             }
         }
         // Rejected lines were reported and dead-lettered; the rest was published, which is success.

@@ -10,12 +10,12 @@ import org.apache.logging.log4j.core.config.Configurator;
  */
 final class LogFormat {
 
-    private LogFormat() {
-    }
+    private LogFormat() {}
 
     static void json() {
         try {
-            Configurator.reconfigure(LogFormat.class.getResource("/log4j2-json.properties").toURI());
+            Configurator.reconfigure(
+                    LogFormat.class.getResource("/log4j2-json.properties").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -22,17 +22,26 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Tries a query on a file of papers with exactly the matcher the streams service runs. */
-@Command(name = "match", mixinStandardHelpOptions = true,
+@Command(
+        name = "match",
+        mixinStandardHelpOptions = true,
         description = "Print the id of every paper in a file that a query matches, in file order.")
 final class MatchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--query", required = true, paramLabel = "QUERY", description = "A subscription query (see docs/using.md)")
+    @Option(
+            names = "--query",
+            required = true,
+            paramLabel = "QUERY",
+            description = "A subscription query (see docs/using.md)")
     String query;
 
-    @Option(names = "--papers", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--papers",
+            required = true,
+            paramLabel = "FILE",
             description = "Saved papers: JSON Lines, arXiv API Atom, arXiv RSS or Hugging Face daily papers JSON")
     Path papers;
 
@@ -46,11 +55,20 @@ final class MatchCommand implements Callable<Integer> {
         }
         SubscriptionMatcher matcher = new SubscriptionMatcher();
         try {
-            matcher.update("query", Subscription.newBuilder().setId("query").setEmail("you@localhost").setQuery(query)
-                    .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE)
-                    .setCreated(Instant.now()).build());
+            matcher.update(
+                    "query",
+                    Subscription.newBuilder()
+                            .setId("query")
+                            .setEmail("you@localhost")
+                            .setQuery(query)
+                            .setDelivery(DeliveryMode.INSTANT)
+                            .setStatus(SubscriptionStatus.ACTIVE)
+                            .setCreated(Instant.now())
+                            .build());
         } catch (InvalidQueryException e) {
-            spec.commandLine().getErr().println("invalid query: " + e.getMessage().replaceFirst("^subscription query: ", ""));
+            spec.commandLine()
+                    .getErr()
+                    .println("invalid query: " + e.getMessage().replaceFirst("^subscription query: ", ""));
             return 2;
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -66,7 +84,10 @@ final class MatchCommand implements Callable<Integer> {
                     continue;
                 }
                 if (explain) {
-                    out.printf("%s\tmatched: %s\t%s%n", paper.getId(), String.join(", ", match.explanation().matched()),
+                    out.printf(
+                            "%s\tmatched: %s\t%s%n",
+                            paper.getId(),
+                            String.join(", ", match.explanation().matched()),
                             match.explanation().snippet());
                 } else {
                     out.println(paper.getId());

@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs the notifier against an existing cluster and SMTP server until stopped. */
-@Command(name = "notifier", mixinStandardHelpOptions = true,
+@Command(
+        name = "notifier",
+        mixinStandardHelpOptions = true,
         description = "Run the service that emails alerts over SMTP, until stopped.")
 final class NotifierCommand implements Callable<Integer> {
 
@@ -46,19 +48,25 @@ final class NotifierCommand implements Callable<Integer> {
         }
         var config = new NotifierConfig(service.resolve(NotifierConfig.DEFINITION, overrides));
         MailConfig.requireTokenSecret(config);
-        AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() { });
+        AlertNotifier notifier = new AlertNotifier(config, new AlertNotifier.Listener() {});
         PrometheusMeterRegistry metrics = ServiceMetrics.create("notifier");
         notifier.bindTo(metrics);
         BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
-        OperationsServer operations = OperationsServer.start(config.getString(CommonConfig.METRICS_BIND_ADDRESS),
-                config.getInt(NotifierConfig.METRICS_PORT), metrics,
+        OperationsServer operations = OperationsServer.start(
+                config.getString(CommonConfig.METRICS_BIND_ADDRESS),
+                config.getInt(NotifierConfig.METRICS_PORT),
+                metrics,
                 notifier.health(broker));
         Runtime.getRuntime().addShutdownHook(new Thread(notifier::close, "notifier-shutdown"));
         notifier.start();
-        spec.commandLine().getOut().printf("notifier ready: emailing digests from %s through SMTP %s:%d%s%n",
-                String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)), config.getString(MailConfig.SMTP_HOST),
-                config.getInt(MailConfig.SMTP_PORT), operations == null ? ""
-                        : "; metrics and health on " + operations.url());
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "notifier ready: emailing digests from %s through SMTP %s:%d%s%n",
+                        String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)),
+                        config.getString(MailConfig.SMTP_HOST),
+                        config.getInt(MailConfig.SMTP_PORT),
+                        operations == null ? "" : "; metrics and health on " + operations.url());
         spec.commandLine().getOut().flush();
         while (notifier.isRunning()) {
             Thread.sleep(500);

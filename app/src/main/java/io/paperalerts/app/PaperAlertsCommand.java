@@ -3,15 +3,35 @@ package io.paperalerts.app;
 import io.paperalerts.kafka.KafkaProblem;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code paper-alerts} command line. */
-@Command(name = "paper-alerts", mixinStandardHelpOptions = true, version = "paper-alerts 0.1.0",
+@Command(
+        name = "paper-alerts",
+        mixinStandardHelpOptions = true,
+        version = "paper-alerts 0.1.0",
         description = "Email alerts for new research papers, on Kafka.",
-        subcommands = {DemoCommand.class, IngestCommand.class, StreamsCommand.class, NotifierCommand.class,
-            MatchCommand.class, SubscriptionCommands.Subscribe.class, SubscriptionCommands.ListSubscriptions.class,
-            SubscriptionCommands.Unsubscribe.class, SubscriptionCommands.Forget.class, BackfillCommand.class, ReplayCommand.class, StatusCommand.class, ProbeCommand.class, TopicsCommand.class, AclsCommand.class, BrokerCommand.class, SmtpCommand.class, ConfigCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            IngestCommand.class,
+            StreamsCommand.class,
+            NotifierCommand.class,
+            MatchCommand.class,
+            SubscriptionCommands.Subscribe.class,
+            SubscriptionCommands.ListSubscriptions.class,
+            SubscriptionCommands.Unsubscribe.class,
+            ForgetCommand.class,
+            BackfillCommand.class,
+            ReplayCommand.class,
+            StatusCommand.class,
+            ProbeCommand.class,
+            TopicsCommand.class,
+            AclsCommand.class,
+            BrokerCommand.class,
+            SmtpCommand.class,
+            ConfigCommand.class
+        })
 public final class PaperAlertsCommand {
 
     public static void main(String[] args) {

@@ -1,6 +1,11 @@
 package io.paperalerts.app;
 
+import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.Topic;
+import io.paperalerts.topics.Topics;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -9,6 +14,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * Tells whether a consumer group has caught up with a topic, from the broker's own bookkeeping:
@@ -27,8 +33,9 @@ final class PipelineProgress {
         try {
             Set<TopicPartition> partitions = TopicOffsets.partitions(admin, topic);
             var ends = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             long lag = 0;
             for (TopicPartition partition : partitions) {
                 OffsetAndMetadata position = committed.get(partition);
@@ -60,6 +67,33 @@ final class PipelineProgress {
             throw new IllegalStateException("Interrupted while reading offsets", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot read the offsets of " + topic + ": " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * Whether everything ingested has gone all the way to the SMTP server, stage by stage in the
+     * order data flows. Streams commits its input offsets in the same transaction as its output:
+     * once an input shows no lag and no transaction is open on the output, the output is readable.
+     * Alerts waiting for their instant window sit in the digest store until then. Asked twice in a
+     * row, because a digest may be on its way from the store to the topic between two readings.
+     */
+    boolean quiet(
+            StreamsServiceConfig streamsConfig,
+            NotifierConfig notifierConfig,
+            AlertStreamsService streams,
+            DeliveryMode mode) {
+        String streamsGroup = streamsConfig.getString(StreamsServiceConfig.APPLICATION_ID);
+        String notifierGroup = notifierConfig.getString(NotifierConfig.GROUP_ID);
+        try {
+            return lag(streamsGroup, Topics.PAPERS) == 0
+                    && settled(Topics.ALERTS)
+                    && lag(streamsGroup, Topics.ALERTS) == 0
+                    && (mode == null ? streams.pendingDigests() : streams.pendingDigests(mode)) == 0
+                    && settled(Topics.DIGESTS)
+                    && lag(notifierGroup, Topics.DIGESTS) == 0;
+        } catch (InvalidStateStoreException e) {
+            // The store is between owners (a rebalance): ask again.
+            return false;
         }
     }
 }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
  * A health check for containers whose image has no curl: GET the URL, exit 0 on 2xx, 1 otherwise
  * (the answer's body, with the reason, goes to standard error).
  */
-@Command(name = "probe", mixinStandardHelpOptions = true,
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
         description = "GET a health URL (e.g. http://localhost:8080/health/ready); exit 0 if it answers 2xx, else 1.")
 final class ProbeCommand implements Callable<Integer> {
 
@@ -23,8 +25,13 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            HttpResponse<String> answer = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build()
-                    .send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(8)).build(),
+            HttpResponse<String> answer = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(3))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(url)
+                                    .timeout(Duration.ofSeconds(8))
+                                    .build(),
                             HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() / 100 == 2) {
                 return 0;

@@ -31,8 +31,12 @@ final class ProgressBar implements Backfill.Progress {
         String counts = String.format("%,d/%,d papers, %,.0f papers/s, ETA %s", read, total, rate, eta);
         if (terminal) {
             int filled = total == 0 ? WIDTH : (int) (WIDTH * Math.min(1.0, (double) read / total));
-            out.printf("\r[%s%s] %3d%% %s", "#".repeat(filled), ".".repeat(WIDTH - filled),
-                    total == 0 ? 100 : (int) (100 * Math.min(1.0, (double) read / total)), counts);
+            out.printf(
+                    "\r[%s%s] %3d%% %s",
+                    "#".repeat(filled),
+                    ".".repeat(WIDTH - filled),
+                    total == 0 ? 100 : (int) (100 * Math.min(1.0, (double) read / total)),
+                    counts);
             drawn = true;
         } else if (elapsed.toNanos() - lastLine >= LOG_EVERY_NANOS || read >= total) {
             out.println("backfill: " + counts);
@@ -51,7 +55,8 @@ final class ProgressBar implements Backfill.Progress {
 
     static String format(Duration duration) {
         long s = duration.toSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+        return s >= 3600
+                ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

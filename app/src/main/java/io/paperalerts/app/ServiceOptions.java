@@ -14,7 +14,9 @@ import picocli.CommandLine.Option;
 /** Options every service command shares: where its configuration and its cluster are. */
 final class ServiceOptions {
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Properties file with configuration keys (see README); environment variables "
                     + "PAPER_ALERTS_* and command-line options override it")
     Path configFile;

@@ -50,7 +50,9 @@ import picocli.CommandLine.Spec;
  * failed deliveries with their reasons. Exits 1 when something needs attention (a dead letter in
  * the last hour, a group with lag and no member to work it off), else 0.
  */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Show topics, consumer-group lag, subscriptions and the newest failures; exit 1 if something "
                 + "needs attention.")
 final class StatusCommand implements Callable<Integer> {
@@ -67,28 +69,32 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    record TopicStatus(String name, int partitions, long records) {
-    }
+    record TopicStatus(String name, int partitions, long records) {}
 
-    record GroupStatus(String group, int members, long lag, String state) {
-    }
+    record GroupStatus(String group, int members, long lag, String state) {}
 
-    record Failure(Instant time, String key, String source, String reason) {
-    }
+    record Failure(Instant time, String key, String source, String reason) {}
 
-    record Status(Instant at, List<TopicStatus> topics, List<GroupStatus> groups, Map<String, Integer> subscriptions,
-            Map<String, List<Failure>> failures, List<String> attention) {
-    }
+    record Status(
+            Instant at,
+            List<TopicStatus> topics,
+            List<GroupStatus> groups,
+            Map<String, Integer> subscriptions,
+            Map<String, List<Failure>> failures,
+            List<String> attention) {}
 
     @Override
     public Integer call() throws Exception {
         ConfigDef definition = CommonConfig.define(new ConfigDef());
-        KafkaClients clients = ServiceOptions.clients(new AbstractConfig(definition, service.resolve(definition, Map.of())));
+        KafkaClients clients =
+                ServiceOptions.clients(new AbstractConfig(definition, service.resolve(definition, Map.of())));
         Status status = read(clients, Instant.now());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().registerModule(new SimpleModule().addSerializer(Instant.class,
-                    ToStringSerializer.instance)).writerWithDefaultPrettyPrinter().writeValueAsString(status));
+            out.println(new ObjectMapper()
+                    .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance))
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(status));
         } else {
             print(status, String.join(",", clients.bootstrapServers()), out);
         }
@@ -97,8 +103,11 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     static Status read(KafkaClients clients, Instant now) throws InterruptedException, ExecutionException {
-        try (Admin admin = clients.admin(Map.of(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000))) {
+        try (Admin admin = clients.admin(Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                15_000))) {
             Set<String> existing = admin.listTopics().names().get();
             List<TopicStatus> topics = new ArrayList<>();
             Map<TopicPartition, Long> ends = new LinkedHashMap<>();
@@ -107,65 +116,89 @@ final class StatusCommand implements Callable<Integer> {
                     continue;
                 }
                 Set<TopicPartition> partitions = TopicOffsets.partitions(admin, topic);
-                Map<TopicPartition, Long> end = TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(),
-                        IsolationLevel.READ_UNCOMMITTED);
-                Map<TopicPartition, Long> start = TopicOffsets.offsets(admin, partitions, OffsetSpec.earliest(),
-                        IsolationLevel.READ_UNCOMMITTED);
+                Map<TopicPartition, Long> end =
+                        TopicOffsets.offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+                Map<TopicPartition, Long> start =
+                        TopicOffsets.offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
                 ends.putAll(end);
-                topics.add(new TopicStatus(topic.name(), partitions.size(),
-                        partitions.stream().mapToLong(p -> end.get(p) - start.get(p)).sum()));
+                topics.add(new TopicStatus(
+                        topic.name(),
+                        partitions.size(),
+                        partitions.stream()
+                                .mapToLong(p -> end.get(p) - start.get(p))
+                                .sum()));
             }
             List<GroupStatus> groups = groups(admin);
             Map<String, Integer> subscriptions = new TreeMap<>();
             if (existing.contains(Topics.SUBSCRIPTIONS.name())) {
-                for (Subscription s : CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values()) {
+                for (Subscription s :
+                        CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values()) {
                     subscriptions.merge(s.getStatus().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
                 }
             }
             Map<String, List<Failure>> failures = new LinkedHashMap<>();
-            for (Topic<byte[], byte[]> topic : List.of(Topics.DEAD_LETTERS, Topics.PAPERS_REJECTED, Topics.DELIVERIES_FAILED)) {
+            for (Topic<byte[], byte[]> topic :
+                    List.of(Topics.DEAD_LETTERS, Topics.PAPERS_REJECTED, Topics.DELIVERIES_FAILED)) {
                 failures.put(topic.name(), existing.contains(topic.name()) ? newest(clients, topic, ends) : List.of());
             }
             List<String> attention = new ArrayList<>();
-            failures.get(Topics.DEAD_LETTERS.name()).stream().filter(f -> f.time().isAfter(now.minus(RECENT)))
-                    .findFirst().ifPresent(f -> attention.add("a dead letter in the last hour (" + f.time() + "): "
-                            + f.reason()));
-            groups.stream().filter(g -> g.members() == 0 && g.lag() > 0).forEach(g -> attention.add(
-                    "group " + g.group() + " has a lag of " + g.lag() + " and no member to work it off"));
+            failures.get(Topics.DEAD_LETTERS.name()).stream()
+                    .filter(f -> f.time().isAfter(now.minus(RECENT)))
+                    .findFirst()
+                    .ifPresent(f -> attention.add("a dead letter in the last hour (" + f.time() + "): " + f.reason()));
+            groups.stream()
+                    .filter(g -> g.members() == 0 && g.lag() > 0)
+                    .forEach(g -> attention.add(
+                            "group " + g.group() + " has a lag of " + g.lag() + " and no member to work it off"));
             return new Status(now, topics, groups, subscriptions, failures, attention);
         }
     }
 
     private static List<GroupStatus> groups(Admin admin) throws InterruptedException, ExecutionException {
         List<String> ids = admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get().stream()
-                .map(GroupListing::groupId).sorted().toList();
+                .map(GroupListing::groupId)
+                .sorted()
+                .toList();
         if (ids.isEmpty()) {
             return List.of();
         }
-        Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(ids).all().get();
+        Map<String, ConsumerGroupDescription> described =
+                admin.describeConsumerGroups(ids).all().get();
         List<GroupStatus> groups = new ArrayList<>();
         for (String id : ids) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(id)
-                    .partitionsToOffsetAndMetadata().get();
-            Map<TopicPartition, Long> ends = committed.isEmpty() ? Map.of() : TopicOffsets.offsets(admin,
-                    committed.keySet(), OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
-            long lag = committed.entrySet().stream().filter(e -> e.getValue() != null)
-                    .mapToLong(e -> Math.max(0, ends.getOrDefault(e.getKey(), 0L) - e.getValue().offset())).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            Map<TopicPartition, Long> ends = committed.isEmpty()
+                    ? Map.of()
+                    : TopicOffsets.offsets(
+                            admin, committed.keySet(), OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+            long lag = committed.entrySet().stream()
+                    .filter(e -> e.getValue() != null)
+                    .mapToLong(e -> Math.max(
+                            0, ends.getOrDefault(e.getKey(), 0L) - e.getValue().offset()))
+                    .sum();
             ConsumerGroupDescription description = described.get(id);
-            groups.add(new GroupStatus(id, description.members().size(), lag,
+            groups.add(new GroupStatus(
+                    id,
+                    description.members().size(),
+                    lag,
                     description.groupState().toString()));
         }
         return groups;
     }
 
     /** The newest records of a failure topic, newest first, with the reason in their headers. */
-    private static List<Failure> newest(KafkaClients clients, Topic<byte[], byte[]> topic,
-            Map<TopicPartition, Long> ends) {
+    private static List<Failure> newest(
+            KafkaClients clients, Topic<byte[], byte[]> topic, Map<TopicPartition, Long> ends) {
         List<Failure> found = new ArrayList<>();
-        try (var consumer = clients.consumer(Map.<String, Object>of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = ends.keySet().stream().filter(p -> p.topic().equals(topic.name())).toList();
+        try (var consumer = clients.consumer(
+                Map.<String, Object>of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = ends.keySet().stream()
+                    .filter(p -> p.topic().equals(topic.name()))
+                    .toList();
             consumer.assign(partitions);
             Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
             Map<TopicPartition, Long> remaining = new LinkedHashMap<>();
@@ -179,7 +212,8 @@ final class StatusCommand implements Callable<Integer> {
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (!remaining.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    found.add(new Failure(Instant.ofEpochMilli(record.timestamp()),
+                    found.add(new Failure(
+                            Instant.ofEpochMilli(record.timestamp()),
                             record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8),
                             String.valueOf(DeadLetters.source(record.headers())),
                             String.valueOf(DeadLetters.reason(record.headers()))));
@@ -197,13 +231,20 @@ final class StatusCommand implements Callable<Integer> {
         status.topics().forEach(t -> out.printf("%-28s %10d %10d%n", t.name(), t.records(), t.partitions()));
         out.printf("%n%-36s %7s %10s  %s%n", "consumer group", "members", "lag", "state");
         status.groups().forEach(g -> out.printf("%-36s %7d %10d  %s%n", g.group(), g.members(), g.lag(), g.state()));
-        out.printf("%nsubscriptions: %s%n", status.subscriptions().isEmpty() ? "none"
-                : String.join(", ", status.subscriptions().entrySet().stream()
-                        .map(e -> e.getValue() + " " + e.getKey()).toList()));
+        out.printf(
+                "%nsubscriptions: %s%n",
+                status.subscriptions().isEmpty()
+                        ? "none"
+                        : String.join(
+                                ", ",
+                                status.subscriptions().entrySet().stream()
+                                        .map(e -> e.getValue() + " " + e.getKey())
+                                        .toList()));
         status.failures().forEach((topic, failures) -> {
             out.printf("%n%s: %s%n", topic, failures.isEmpty() ? "none" : "newest " + failures.size());
-            failures.forEach(f -> out.printf("  %s  %s  from %s: %s%n", f.time(), f.key(), f.source(),
-                    f.reason().replaceAll("\\s+", " ")));
+            failures.forEach(f -> out.printf(
+                    "  %s  %s  from %s: %s%n",
+                    f.time(), f.key(), f.source(), f.reason().replaceAll("\\s+", " ")));
         });
         out.println();
         if (status.attention().isEmpty()) {

@@ -4,13 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paperalerts.kafka.KafkaClients;
-import io.paperalerts.kafka.KafkaStartup;
-import io.paperalerts.mail.AddressHash;
 import io.paperalerts.mail.AlertMailer;
-import io.paperalerts.mail.MailConfig;
-import io.paperalerts.mail.ManageGenerations;
-import io.paperalerts.registration.RegistrationConfig;
-import io.paperalerts.registration.SubscriberErasure;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -46,7 +40,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -58,8 +51,7 @@ final class SubscriptionCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SubscriptionCommands() {
-    }
+    private SubscriptionCommands() {}
 
     /** Where the commands act. */
     static final class Target {
@@ -69,8 +61,11 @@ final class SubscriptionCommands {
         @Mixin
         ServiceOptions service;
 
-        @Option(names = "--api", paramLabel = "URL",
-                description = "A running system's base URL, e.g. https://alerts.example.org; without it, act on the topics")
+        @Option(
+                names = "--api",
+                paramLabel = "URL",
+                description =
+                        "A running system's base URL, e.g. https://alerts.example.org; without it, act on the topics")
         String api;
 
         StreamsServiceConfig config() {
@@ -85,27 +80,35 @@ final class SubscriptionCommands {
         int call(String method, String path, String json) throws IOException, InterruptedException {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.replaceFirst("/+$", "") + path))
                     .timeout(Duration.ofSeconds(30));
-            request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
+            request.method(
+                    method,
+                    json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
             if (json != null) {
                 request.header("Content-Type", "application/json");
             }
             HttpResponse<String> response;
             try {
-                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(request.build(),
-                        HttpResponse.BodyHandlers.ofString());
+                response = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build()
+                        .send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
                 // A refused or timed-out connection is the address's problem, said in one line.
-                throw new IllegalStateException("cannot reach the paper-alerts API at " + api + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+                throw new IllegalStateException(
+                        "cannot reach the paper-alerts API at " + api + ": "
+                                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                        e);
             }
-            PrintWriter out = response.statusCode() < 300 ? spec.commandLine().getOut() : spec.commandLine().getErr();
+            PrintWriter out = response.statusCode() < 300
+                    ? spec.commandLine().getOut()
+                    : spec.commandLine().getErr();
             String body = response.body();
             try {
                 JsonNode node = body.isEmpty() ? null : JSON.readTree(body);
                 if (node != null && node.has("reason")) {
                     out.println("Refused (" + response.statusCode() + "): "
-                            + (node.has("field") ? node.get("field").asText() + ": " : "") + node.get("reason").asText());
+                            + (node.has("field") ? node.get("field").asText() + ": " : "")
+                            + node.get("reason").asText());
                 } else if (node != null && node.has("message")) {
                     out.println(node.get("message").asText());
                 } else {
@@ -119,7 +122,9 @@ final class SubscriptionCommands {
         }
     }
 
-    @Command(name = "subscribe", mixinStandardHelpOptions = true,
+    @Command(
+            name = "subscribe",
+            mixinStandardHelpOptions = true,
             description = "Subscribe an address to a query: through the API (confirmation by email) or, for operators, "
                     + "directly on the topics (active at once).")
     static final class Subscribe implements Callable<Integer> {
@@ -129,29 +134,45 @@ final class SubscriptionCommands {
         @Option(names = "--email", required = true, paramLabel = "EMAIL")
         String email;
 
-        @Option(names = "--query", paramLabel = "QUERY",
+        @Option(
+                names = "--query",
+                paramLabel = "QUERY",
                 description = "What papers must match; optional with --trending-top (it then ranks every paper)")
         String query;
 
-        @Option(names = "--trending-top", paramLabel = "N",
+        @Option(
+                names = "--trending-top",
+                paramLabel = "N",
                 description = "A trending subscription: the N most upvoted papers of each day (daily) or week (weekly)")
         Integer trendingTop;
 
-        @Option(names = "--delivery", paramLabel = "MODE",
+        @Option(
+                names = "--delivery",
+                paramLabel = "MODE",
                 description = "instant, daily or weekly (default: instant; daily for a trending subscription)")
         String delivery;
 
-        @Option(names = "--timezone", paramLabel = "ZONE", description = "For daily and weekly digests (default: ${DEFAULT-VALUE})")
+        @Option(
+                names = "--timezone",
+                paramLabel = "ZONE",
+                description = "For daily and weekly digests (default: ${DEFAULT-VALUE})")
         String timezone = "UTC";
 
-        @Option(names = "--backfill-days", paramLabel = "N", description = "Also send the matching papers of the last N days")
+        @Option(
+                names = "--backfill-days",
+                paramLabel = "N",
+                description = "Also send the matching papers of the last N days")
         int backfillDays;
 
         @Override
         public Integer call() throws Exception {
             if (target.api != null) {
-                ObjectNode body = JSON.createObjectNode().put("email", email).put("query", query)
-                        .put("delivery", delivery).put("timezone", timezone).put("backfillDays", backfillDays);
+                ObjectNode body = JSON.createObjectNode()
+                        .put("email", email)
+                        .put("query", query)
+                        .put("delivery", delivery)
+                        .put("timezone", timezone)
+                        .put("backfillDays", backfillDays);
                 if (trendingTop != null) {
                     body.putObject("trending").put("top", trendingTop);
                 }
@@ -169,21 +190,29 @@ final class SubscriptionCommands {
                         .setTimezone(SubscriptionRules.timezone(timezone))
                         .setBackfillDays(SubscriptionRules.backfillDays(backfillDays, 3650))
                         .setStatus(SubscriptionStatus.ACTIVE)
-                        .setCreated(Instant.now()).setConfirmed(Instant.now()).build();
+                        .setCreated(Instant.now())
+                        .setConfirmed(Instant.now())
+                        .build();
             } catch (SubscriptionRules.Invalid e) {
-                throw new ParameterException(target.spec.commandLine(), "--" + option(e.field()) + ": " + e.getMessage());
+                throw new ParameterException(
+                        target.spec.commandLine(), "--" + option(e.field()) + ": " + e.getMessage());
             }
             StreamsServiceConfig config = target.config();
             KafkaClients clients = ServiceOptions.clients(config);
             write(clients, subscription.getId(), subscription);
             PrintWriter out = target.spec.commandLine().getOut();
-            out.printf("subscribed %s to %s (%s, active), id %s%n", subscription.getEmail(), AlertMailer.describe(subscription),
-                    subscription.getDelivery().name().toLowerCase(Locale.ROOT), subscription.getId());
+            out.printf(
+                    "subscribed %s to %s (%s, active), id %s%n",
+                    subscription.getEmail(),
+                    AlertMailer.describe(subscription),
+                    subscription.getDelivery().name().toLowerCase(Locale.ROOT),
+                    subscription.getId());
             if (backfillDays > 0) {
                 var result = new Backfill(clients, config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC())
                         .runRequestedDays(subscription);
-                out.printf("backfill: %d papers read, %d digest(s) sent to the notifier%n", result.papersRead(),
-                        result.digests().size());
+                out.printf(
+                        "backfill: %d papers read, %d digest(s) sent to the notifier%n",
+                        result.papersRead(), result.digests().size());
             }
             out.flush();
             return 0;
@@ -198,8 +227,11 @@ final class SubscriptionCommands {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List an address's subscriptions (on the topics), or have the API email it a link to manage them.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description =
+                    "List an address's subscriptions (on the topics), or have the API email it a link to manage them.")
     static final class ListSubscriptions implements Callable<Integer> {
         @Mixin
         Target target;
@@ -211,15 +243,21 @@ final class SubscriptionCommands {
         public Integer call() throws Exception {
             if (target.api != null) {
                 // Nobody may list someone else's subscriptions: the owner gets a link by email.
-                return target.call("POST", "/api/manage-link", JSON.writeValueAsString(
-                        JSON.createObjectNode().put("email", email)));
+                return target.call(
+                        "POST",
+                        "/api/manage-link",
+                        JSON.writeValueAsString(JSON.createObjectNode().put("email", email)));
             }
             PrintWriter out = target.spec.commandLine().getOut();
             List<Subscription> found = CompactedTopics.latest(target.clients(), Topics.SUBSCRIPTIONS).values().stream()
                     .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), email))
-                    .sorted(Comparator.comparing(Subscription::getCreated)).toList();
+                    .sorted(Comparator.comparing(Subscription::getCreated))
+                    .toList();
             for (Subscription s : found) {
-                out.printf("%s  %-9s %-7s %s%n", s.getId(), s.getStatus().name().toLowerCase(Locale.ROOT),
+                out.printf(
+                        "%s  %-9s %-7s %s%n",
+                        s.getId(),
+                        s.getStatus().name().toLowerCase(Locale.ROOT),
                         s.getDelivery().name().toLowerCase(Locale.ROOT),
                         s.getTrendingTop() == null ? s.getQuery() : "trending: " + AlertMailer.describe(s));
             }
@@ -229,7 +267,9 @@ final class SubscriptionCommands {
         }
     }
 
-    @Command(name = "unsubscribe", mixinStandardHelpOptions = true,
+    @Command(
+            name = "unsubscribe",
+            mixinStandardHelpOptions = true,
             description = "End a subscription: on the topics, or through the API with the token of a manage link.")
     static final class Unsubscribe implements Callable<Integer> {
         @Mixin
@@ -241,8 +281,10 @@ final class SubscriptionCommands {
         /** Where the token of a manage link comes from: never the command line, which others can read in ps. */
         static final String TOKEN_ENV = "PAPER_ALERTS_MANAGE_TOKEN";
 
-        @Option(names = "--token-stdin", description = "With --api: read the token of a manage link (from an email) "
-                + "from the first line of standard input; otherwise from the environment variable " + TOKEN_ENV)
+        @Option(
+                names = "--token-stdin",
+                description = "With --api: read the token of a manage link (from an email) "
+                        + "from the first line of standard input; otherwise from the environment variable " + TOKEN_ENV)
         boolean tokenFromStdin;
 
         @Override
@@ -252,80 +294,50 @@ final class SubscriptionCommands {
                         ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine()
                         : System.getenv(TOKEN_ENV);
                 if (token == null || token.isBlank()) {
-                    throw new ParameterException(target.spec.commandLine(), "a manage token is required with --api: "
-                            + "give it on standard input with --token-stdin, or in " + TOKEN_ENV
-                            + " (from a manage link; `list --email E --api URL` emails one)");
+                    throw new ParameterException(
+                            target.spec.commandLine(),
+                            "a manage token is required with --api: "
+                                    + "give it on standard input with --token-stdin, or in " + TOKEN_ENV
+                                    + " (from a manage link; `list --email E --api URL` emails one)");
                 }
                 token = token.strip();
-                return target.call("DELETE", "/api/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
-                        + "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null);
+                return target.call(
+                        "DELETE",
+                        "/api/subscriptions/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?token="
+                                + URLEncoder.encode(token, StandardCharsets.UTF_8),
+                        null);
             }
             KafkaClients clients = target.clients();
-            Subscription current = CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).get(id);
+            Subscription current =
+                    CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).get(id);
             if (current == null) {
                 throw new ParameterException(target.spec.commandLine(), "--id: no subscription '" + id + "'");
             }
-            write(clients, id, Subscription.newBuilder(current).setStatus(SubscriptionStatus.CANCELLED).build());
-            target.spec.commandLine().getOut().printf("unsubscribed %s (%s from \"%s\")%n", id, current.getEmail(),
-                    current.getQuery());
+            write(
+                    clients,
+                    id,
+                    Subscription.newBuilder(current)
+                            .setStatus(SubscriptionStatus.CANCELLED)
+                            .build());
+            target.spec
+                    .commandLine()
+                    .getOut()
+                    .printf("unsubscribed %s (%s from \"%s\")%n", id, current.getEmail(), current.getQuery());
             target.spec.commandLine().getOut().flush();
-            return 0;
-        }
-    }
-
-    @Command(name = "forget", mixinStandardHelpOptions = true,
-            description = {"Erase an address everywhere paper-alerts keeps it, for a subscriber who asks to be forgotten: "
-                    + "its subscriptions (pending ones too) and manage links now; its open digests, archive and "
-                    + "delivery record as soon as the streams service and the notifier read the request.",
-                    "Subscribers can do the same themselves: \"Delete all my data\" on their manage page."})
-    static final class Forget implements Callable<Integer> {
-        @Mixin
-        ServiceOptions service;
-
-        @Spec
-        CommandSpec spec;
-
-        @Parameters(paramLabel = "EMAIL", description = "The address to forget")
-        String email;
-
-        @Override
-        public Integer call() throws Exception {
-            String address = SubscriptionRules.email(email);
-            // The streams service's own configuration (with registration's keys): the same secret, the same cluster.
-            Map<String, Object> values = service.resolve(StreamsCommand.DEFINITION, Map.of());
-            StreamsServiceConfig config = new StreamsServiceConfig(values);
-            var mail = new RegistrationConfig(values);
-            if (mail.getPassword(MailConfig.TOKEN_SECRET).value().isEmpty()) {
-                // The services keep what must outlive a forgotten address under a pseudonym keyed by this secret.
-                throw new ParameterException(spec.commandLine(), "forget needs the services' " + MailConfig.TOKEN_SECRET
-                        + " (--config FILE or PAPER_ALERTS_MAIL_TOKEN_SECRET)");
-            }
-            KafkaClients clients = ServiceOptions.clients(config);
-            KafkaStartup.awaitCluster(clients);
-            List<String> ids = CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values().stream()
-                    .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), address)).map(Subscription::getId).toList();
-            try (ManageGenerations generations = ManageGenerations.follow(clients,
-                         new AddressHash(MailConfig.tokenSecret(mail)));
-                 SubscriberErasure erasure = new SubscriberErasure(clients, generations)) {
-                erasure.forget(address, ids, Instant.now());
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            out.printf("Forgot %s: %d subscription(s) removed and its manage links refused; the streams service and the "
-                    + "notifier erase its digests, archive and delivery record as they read the request.%n", address,
-                    ids.size());
-            out.flush();
             return 0;
         }
     }
 
     private static void write(KafkaClients clients, String id, Subscription subscription) throws InterruptedException {
         var topic = Topics.SUBSCRIPTIONS;
-        try (var producer = clients.producer(Map.<String, Object>of(
-                ProducerConfig.ACKS_CONFIG, "all"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(
+                Map.<String, Object>of(ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), id, subscription)).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot write subscription " + id + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write subscription " + id + ": " + e.getCause().getMessage(), e);
         }
     }
 }

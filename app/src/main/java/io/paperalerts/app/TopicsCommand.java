@@ -17,7 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Creates the catalogue's missing topics on an existing cluster and lists them. */
-@Command(name = "topics", mixinStandardHelpOptions = true,
+@Command(
+        name = "topics",
+        mixinStandardHelpOptions = true,
         description = "Create the topics paper-alerts needs, where missing, and list them.")
 final class TopicsCommand implements Callable<Integer> {
 
@@ -34,11 +36,15 @@ final class TopicsCommand implements Callable<Integer> {
         var config = new AbstractConfig(DEFINITION, service.resolve(DEFINITION, Map.of()));
         PrintWriter console = spec.commandLine().getOut();
         try (Admin admin = ServiceOptions.clients(config).admin()) {
-            Set<String> created = TopicProvisioner.createMissing(admin, Topics.ALL,
-                    config.getShort(CommonConfig.REPLICATION_FACTOR));
+            Set<String> created =
+                    TopicProvisioner.createMissing(admin, Topics.ALL, config.getShort(CommonConfig.REPLICATION_FACTOR));
             for (Topic<?, ?> topic : Topics.ALL) {
-                console.printf("%-28s %2d partitions  %-8s %s%n", topic.name(), topic.partitions(),
-                        topic.compacted() ? "compact" : "delete", created.contains(topic.name()) ? "(created)" : "");
+                console.printf(
+                        "%-28s %2d partitions  %-8s %s%n",
+                        topic.name(),
+                        topic.partitions(),
+                        topic.compacted() ? "compact" : "delete",
+                        created.contains(topic.name()) ? "(created)" : "");
             }
         }
         return 0;

@@ -11,8 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class UntilStopped {
 
-    private UntilStopped() {
-    }
+    private UntilStopped() {}
 
     /**
      * @param name names the shutdown thread
@@ -29,10 +28,13 @@ final class UntilStopped {
                 close.run();
             }
         };
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closeOnce.run();
-            exit.complete(0);
-        }, name + "-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            closeOnce.run();
+                            exit.complete(0);
+                        },
+                        name + "-shutdown"));
         died.thenRun(() -> exit.complete(1));
         int status = exit.get();
         closeOnce.run();

@@ -21,10 +21,11 @@ class AclsCommandTest {
         assertThat(cli.exitCode()).as(cli.err()).isZero();
         String prefix = "kafka-acls.sh --bootstrap-server kafka-1:9093 --command-config admin.properties --add "
                 + "--allow-principal User:ingest ";
-        assertThat(cli.out().lines()).containsExactly(
-                prefix + "--operation Write --topic papers",
-                prefix + "--operation Write --topic papers.rejected",
-                prefix + "--operation Read --operation Write --topic ingest.checkpoints");
+        assertThat(cli.out().lines())
+                .containsExactly(
+                        prefix + "--operation Write --topic papers",
+                        prefix + "--operation Write --topic papers.rejected",
+                        prefix + "--operation Read --operation Write --topic ingest.checkpoints");
     }
 
     @Test
@@ -32,10 +33,13 @@ class AclsCommandTest {
         Cli cli = Cli.run("acls", "--streams", "User:streams");
         Cli renamed = withApplicationId("alerts-eu");
 
-        assertThat(cli.out()).contains("--operation Read --group paper-alerts-streams\n",
-                "--operation Write --transactional-id paper-alerts-streams --resource-pattern-type prefixed");
-        assertThat(renamed.out()).contains("--operation Read --group alerts-eu\n",
-                "--topic alerts-eu --resource-pattern-type prefixed").doesNotContain("paper-alerts-streams");
+        assertThat(cli.out())
+                .contains(
+                        "--operation Read --group paper-alerts-streams\n",
+                        "--operation Write --transactional-id paper-alerts-streams --resource-pattern-type prefixed");
+        assertThat(renamed.out())
+                .contains("--operation Read --group alerts-eu\n", "--topic alerts-eu --resource-pattern-type prefixed")
+                .doesNotContain("paper-alerts-streams");
     }
 
     private static Cli withApplicationId(String id) {
@@ -60,9 +64,20 @@ class AclsCommandTest {
     void shouldDocumentEachServicesAclsAsTheCommandPrintsThem() throws Exception {
         String security = Files.readString(ROOT.resolve("docs/security.md"));
 
-        assertThat(security).as("docs/security.md is out of date: paste ./paper-alerts acls --markdown")
+        assertThat(security)
+                .as("docs/security.md is out of date: paste ./paper-alerts acls --markdown")
                 .contains(Cli.run("acls", "--markdown").out());
-        assertThat(security).contains(Cli.run("acls", "--bootstrap-servers", "kafka:9092", "--ingest", "User:ingest",
-                "--streams", "User:streams", "--notifier", "User:notifier").out());
+        assertThat(security)
+                .contains(Cli.run(
+                                "acls",
+                                "--bootstrap-servers",
+                                "kafka:9092",
+                                "--ingest",
+                                "User:ingest",
+                                "--streams",
+                                "User:streams",
+                                "--notifier",
+                                "User:notifier")
+                        .out());
     }
 }

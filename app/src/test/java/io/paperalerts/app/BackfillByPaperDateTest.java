@@ -31,13 +31,21 @@ class BackfillByPaperDateTest {
         publish("2610.00001", "Zeolite catalysis in the old days", now.minus(Duration.ofDays(30)));
         publish("2610.00002", "Zeolite catalysis revisited", now.minus(Duration.ofDays(31)));
         publish("2611.00003", "Zeolite catalysis this week", now.minus(Duration.ofDays(2)));
-        kafka.produce(Topics.SUBSCRIPTIONS, "bd-1", Subscription.newBuilder().setId("bd-1")
-                .setEmail("historian@example.org").setQuery("zeolite").setDelivery(DeliveryMode.DAILY)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(now).build());
+        kafka.produce(
+                Topics.SUBSCRIPTIONS,
+                "bd-1",
+                Subscription.newBuilder()
+                        .setId("bd-1")
+                        .setEmail("historian@example.org")
+                        .setQuery("zeolite")
+                        .setDelivery(DeliveryMode.DAILY)
+                        .setStatus(SubscriptionStatus.ACTIVE)
+                        .setCreated(now)
+                        .build());
 
         // When the last 7 days are backfilled
-        Cli run = Cli.run("backfill", "--subscription", "bd-1", "--days", "7",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "backfill", "--subscription", "bd-1", "--days", "7", "--bootstrap-servers", kafka.bootstrapServers());
 
         // Then only the paper of this week is sent (the positive control), none of the history
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -50,7 +58,15 @@ class BackfillByPaperDateTest {
     }
 
     private static void publish(String id, String title, Instant published) {
-        kafka.produce(Topics.PAPERS, id, Paper.newBuilder().setId(id).setTitle(title).setAbstractText("")
-                .setPublished(published).setSource("test").build());
+        kafka.produce(
+                Topics.PAPERS,
+                id,
+                Paper.newBuilder()
+                        .setId(id)
+                        .setTitle(title)
+                        .setAbstractText("")
+                        .setPublished(published)
+                        .setSource("test")
+                        .build());
     }
 }

@@ -45,18 +45,22 @@ class BackfillIntegrationTest {
 
     @BeforeAll
     static void publishPapersAndStartTheNotifier() throws Exception {
-        try (var publisher = new PaperPublisher(new IngestConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
-             InputStream sample = samplePapers()) {
-            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published()).isEqualTo(67);
+        try (var publisher = new PaperPublisher(
+                        new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+                InputStream sample = samplePapers()) {
+            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published())
+                    .isEqualTo(67);
         }
         subscribe("bf-new", "newcomer@example.org", SubscriptionStatus.ACTIVE);
         subscribe("bf-old", "oldtimer@example.org", SubscriptionStatus.ACTIVE);
         subscribe("bf-pending", "pending@example.org", SubscriptionStatus.PENDING);
-        notifier = new AlertNotifier(new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, smtp.host(),
-                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+        notifier = new AlertNotifier(
+                        new NotifierConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                                MailConfig.SMTP_HOST, smtp.host(),
+                                MailConfig.SMTP_PORT, smtp.port())),
+                        new AlertNotifier.Listener() {})
+                .start();
     }
 
     @AfterAll
@@ -69,19 +73,37 @@ class BackfillIntegrationTest {
     }
 
     private static void subscribe(String id, String email, SubscriptionStatus status) {
-        kafka.produce(Topics.SUBSCRIPTIONS, id, Subscription.newBuilder().setId(id).setEmail(email).setQuery(QUERY)
-                .setDelivery(DeliveryMode.DAILY).setStatus(status).setCreated(Instant.now()).build());
+        kafka.produce(
+                Topics.SUBSCRIPTIONS,
+                id,
+                Subscription.newBuilder()
+                        .setId(id)
+                        .setEmail(email)
+                        .setQuery(QUERY)
+                        .setDelivery(DeliveryMode.DAILY)
+                        .setStatus(status)
+                        .setCreated(Instant.now())
+                        .build());
     }
 
     /** The oracle: the matcher run directly over the sample file. */
     private static List<String> expectedPaperIds() throws Exception {
         SubscriptionMatcher matcher = new SubscriptionMatcher();
-        matcher.update("q", Subscription.newBuilder().setId("q").setEmail("x@example.org").setQuery(QUERY)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build());
+        matcher.update(
+                "q",
+                Subscription.newBuilder()
+                        .setId("q")
+                        .setEmail("x@example.org")
+                        .setQuery(QUERY)
+                        .setStatus(SubscriptionStatus.ACTIVE)
+                        .setCreated(Instant.now())
+                        .build());
         try (InputStream sample = samplePapers()) {
             return JsonlPaperReader.readAll(sample, "sample").stream()
                     .map(e -> ((PaperEntry.Parsed) e).paper())
-                    .filter(p -> !matcher.match(p).isEmpty()).map(Paper::getId).toList();
+                    .filter(p -> !matcher.match(p).isEmpty())
+                    .map(Paper::getId)
+                    .toList();
         }
     }
 
@@ -96,25 +118,41 @@ class BackfillIntegrationTest {
 
         // When the newcomer's subscriptions are backfilled over a period that covers every sample
         // paper's date (2023 to 2026; a paper is chosen by its date, not by when it was ingested)
-        Cli run = Cli.run("backfill", "--email", "Newcomer@Example.org", "--days", "1500",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "backfill",
+                "--email",
+                "Newcomer@Example.org",
+                "--days",
+                "1500",
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
 
         // Then exactly the matching papers arrive, in one email
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("67 papers read", expected.size() + " matching", "1 digest sent");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("newcomer@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !smtp.messagesTo("newcomer@example.org").isEmpty());
         MimeMessage email = smtp.messagesTo("newcomer@example.org").get(0);
         assertThat(paperIds(email)).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(email.getSubject()).isEqualTo("[paper-alerts] " + expected.size() + " papers from the last 1500 days for \u201c" + QUERY + "\u201d");
+        assertThat(email.getSubject())
+                .isEqualTo("[paper-alerts] " + expected.size() + " papers from the last 1500 days for \u201c" + QUERY
+                        + "\u201d");
 
         // When the same backfill runs again
         long skippedBefore = notifier.alreadyDelivered();
-        Cli again = Cli.run("backfill", "--subscription", "bf-new", "--days", "1500",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli again = Cli.run(
+                "backfill",
+                "--subscription",
+                "bf-new",
+                "--days",
+                "1500",
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
         assertThat(again.exitCode()).as(again.err()).isZero();
 
         // Then nothing more is sent, and the other subscriber of the same query got nothing at all
-        await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == skippedBefore + expected.size());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> notifier.alreadyDelivered() == skippedBefore + expected.size());
         assertThat(smtp.messagesTo("newcomer@example.org")).hasSize(1);
         assertThat(smtp.messagesTo("oldtimer@example.org")).isEmpty();
     }
@@ -124,8 +162,15 @@ class BackfillIntegrationTest {
         List<String> expected = expectedPaperIds();
         int digestsBefore = kafka.readToEnd(Topics.DIGESTS).size();
 
-        Cli run = Cli.run("backfill", "--subscription", "bf-old", "--since", "2023-01-01", "--dry-run",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "backfill",
+                "--subscription",
+                "bf-old",
+                "--since",
+                "2023-01-01",
+                "--dry-run",
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         for (String id : expected) {
@@ -139,13 +184,25 @@ class BackfillIntegrationTest {
 
     @Test
     void shouldRefuseAnUnknownAddressAPendingSubscriptionAndAMissingPeriod() {
-        Cli unknown = Cli.run("backfill", "--email", "nobody@example.org", "--days", "7",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli unknown = Cli.run(
+                "backfill",
+                "--email",
+                "nobody@example.org",
+                "--days",
+                "7",
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
         assertThat(unknown.exitCode()).isNotZero();
         assertThat(unknown.err()).contains("--email: no active subscription for nobody@example.org");
 
-        Cli pending = Cli.run("backfill", "--subscription", "bf-pending", "--days", "7",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli pending = Cli.run(
+                "backfill",
+                "--subscription",
+                "bf-pending",
+                "--days",
+                "7",
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
         assertThat(pending.exitCode()).isNotZero();
         assertThat(pending.err()).contains("'bf-pending' is pending, not active");
 

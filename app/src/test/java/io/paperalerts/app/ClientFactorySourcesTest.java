@@ -46,13 +46,15 @@ class ClientFactorySourcesTest {
         assertThat(outside).isEmpty();
 
         // And Kafka Streams is made in one place, from the factory's configuration
-        List<Path> streams = sources.stream().filter(s -> {
-            try {
-                return STREAMS.matcher(Files.readString(s)).find();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).toList();
+        List<Path> streams = sources.stream()
+                .filter(s -> {
+                    try {
+                        return STREAMS.matcher(Files.readString(s)).find();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                })
+                .toList();
         assertThat(streams).extracting(s -> s.getFileName().toString()).containsExactly("AlertStreamsService.java");
         assertThat(Files.readString(streams.get(0))).contains("clients.streamsConfig(");
     }
@@ -60,9 +62,14 @@ class ClientFactorySourcesTest {
     @Test
     void shouldSeeAClientBuiltOutsideTheFactory() {
         // A positive control for the pattern the first test relies on
-        assertThat(CLIENT.matcher("var c = new KafkaConsumer<>(Map.of(), a, b);").find()).isTrue();
-        assertThat(CLIENT.matcher("try (Admin admin = Admin.create(props)) {").find()).isTrue();
-        assertThat(CLIENT.matcher("p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);").find()).isTrue();
+        assertThat(CLIENT.matcher("var c = new KafkaConsumer<>(Map.of(), a, b);")
+                        .find())
+                .isTrue();
+        assertThat(CLIENT.matcher("try (Admin admin = Admin.create(props)) {").find())
+                .isTrue();
+        assertThat(CLIENT.matcher("p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);")
+                        .find())
+                .isTrue();
         assertThat(CLIENT.matcher("clients.consumer(Map.of(), a, b)").find()).isFalse();
     }
 
@@ -70,7 +77,8 @@ class ClientFactorySourcesTest {
         try (Stream<Path> files = Files.walk(ROOT)) {
             return files.filter(p -> p.toString().endsWith(".java"))
                     .filter(p -> ROOT.relativize(p).toString().matches("[^/]+/src/main/java/.*"))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         }
     }
 }

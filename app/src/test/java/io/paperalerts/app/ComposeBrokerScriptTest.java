@@ -46,20 +46,38 @@ class ComposeBrokerScriptTest {
         Path secrets = SecuredKafka.certificatesDir();
         Path home = kafkaHome();
         int clientPort = EmbeddedSmtpServer.freePort();
-        Map<String, String> environment = Map.of("KAFKA_HOME", home.toString(), "SECRETS", secrets.toString(),
-                "KAFKA_DATA", dir.resolve("data").toString(), "KAFKA_CONFIG", dir.resolve("server.properties").toString(),
-                "CLIENT_PORT", String.valueOf(clientPort), "HOST_PORT", String.valueOf(EmbeddedSmtpServer.freePort()),
-                "INTERNAL_PORT", String.valueOf(EmbeddedSmtpServer.freePort()),
-                "CONTROLLER_PORT", String.valueOf(EmbeddedSmtpServer.freePort()), "ADVERTISED_HOST", "localhost");
+        Map<String, String> environment = Map.of(
+                "KAFKA_HOME",
+                home.toString(),
+                "SECRETS",
+                secrets.toString(),
+                "KAFKA_DATA",
+                dir.resolve("data").toString(),
+                "KAFKA_CONFIG",
+                dir.resolve("server.properties").toString(),
+                "CLIENT_PORT",
+                String.valueOf(clientPort),
+                "HOST_PORT",
+                String.valueOf(EmbeddedSmtpServer.freePort()),
+                "INTERNAL_PORT",
+                String.valueOf(EmbeddedSmtpServer.freePort()),
+                "CONTROLLER_PORT",
+                String.valueOf(EmbeddedSmtpServer.freePort()),
+                "ADVERTISED_HOST",
+                "localhost");
 
         // When the compose script starts the broker
-        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("ops/security/kafka-start.sh").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("kafka.log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        "bash", ROOT.resolve("ops/security/kafka-start.sh").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("kafka.log").toFile());
         builder.environment().putAll(environment);
         Process kafka = builder.start();
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> accepts(clientPort) || !kafka.isAlive());
-            assertThat(kafka.isAlive()).as(Files.readString(dir.resolve("kafka.log"))).isTrue();
+            assertThat(kafka.isAlive())
+                    .as(Files.readString(dir.resolve("kafka.log")))
+                    .isTrue();
             String bootstrap = "localhost:" + clientPort;
 
             // Then the administrator, as compose's topics and acls services do, sets the cluster up
@@ -71,16 +89,21 @@ class ComposeBrokerScriptTest {
 
             // And ingest, as its own user with its password from its secret, may do its job
             Map<String, String> ingest = clientSettings("ingest", secrets);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatCode(() -> KafkaStartup.prepare(
-                    KafkaClients.of(bootstrap, ingest), ServiceAccess.ingest(), (short) 1)).doesNotThrowAnyException());
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThatCode(() -> KafkaStartup.prepare(
+                                    KafkaClients.of(bootstrap, ingest), ServiceAccess.ingest(), (short) 1))
+                            .doesNotThrowAnyException());
             // But not the notifier's, which no ACL grants it, nor anything with a wrong password
-            assertThatThrownBy(() -> KafkaStartup.prepare(KafkaClients.of(bootstrap, ingest),
-                    ServiceAccess.notifier("paper-alerts-notifier"), (short) 1))
-                    .isInstanceOf(KafkaProblem.class).hasMessageContaining("not authorized to READ topic digests");
+            assertThatThrownBy(() -> KafkaStartup.prepare(
+                            KafkaClients.of(bootstrap, ingest), ServiceAccess.notifier("paper-alerts-notifier"), (short)
+                                    1))
+                    .isInstanceOf(KafkaProblem.class)
+                    .hasMessageContaining("not authorized to READ topic digests");
             Map<String, String> wrong = new HashMap<>(ingest);
             wrong.put("kafka.sasl.jaas.config", SecuredKafka.jaas("ingest", "not-the-password"));
             assertThatThrownBy(() -> KafkaStartup.awaitCluster(KafkaClients.of(bootstrap, wrong)))
-                    .isInstanceOf(KafkaProblem.class).hasMessageStartingWith("Kafka authentication failed for user 'ingest'");
+                    .isInstanceOf(KafkaProblem.class)
+                    .hasMessageStartingWith("Kafka authentication failed for user 'ingest'");
         } finally {
             kafka.descendants().forEach(ProcessHandle::destroyForcibly);
             kafka.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -96,7 +119,8 @@ class ComposeBrokerScriptTest {
                 "kafka.config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider",
                 "kafka.sasl.jaas.config", SecuredKafka.jaas(user, "${dir:" + secrets + ":" + user + ".password}"),
                 "kafka.ssl.truststore.type", "PKCS12",
-                "kafka.ssl.truststore.location", secrets.resolve("truststore.p12").toString(),
+                "kafka.ssl.truststore.location",
+                        secrets.resolve("truststore.p12").toString(),
                 "kafka.ssl.truststore.password", "${dir:" + secrets + ":store.password}");
     }
 
@@ -122,8 +146,10 @@ class ComposeBrokerScriptTest {
     }
 
     private static void script(Path file, String java, String classpath, String mainClass) throws IOException {
-        Files.writeString(file, "#!/usr/bin/env bash\nexec '" + java + "' -Xmx512m -cp '" + classpath + "' "
-                + mainClass + " \"$@\"\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                "#!/usr/bin/env bash\nexec '" + java + "' -Xmx512m -cp '" + classpath + "' " + mainClass + " \"$@\"\n",
+                StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
     }
 

@@ -52,8 +52,14 @@ class DemoCommandTest {
         Path out = dir.resolve("out");
 
         // When the demo runs with my subscription
-        Cli run = Cli.run("demo", "--papers", papers.toString(), "--subscribe", "me@example.org=reward hacking",
-                "--out", out.toString());
+        Cli run = Cli.run(
+                "demo",
+                "--papers",
+                papers.toString(),
+                "--subscribe",
+                "me@example.org=reward hacking",
+                "--out",
+                out.toString());
 
         // Then it succeeds and emails me exactly the two matching papers, together in one email
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -63,7 +69,8 @@ class DemoCommandTest {
             assertThat(email.getAllRecipients()).extracting(Object::toString).containsExactly("me@example.org");
             assertThat(paperIds(email)).containsExactlyInAnyOrder("mine-1", "mine-2");
         });
-        assertThat(run.out()).contains("me@example.org", "[paper-alerts] 2 new papers for ")
+        assertThat(run.out())
+                .contains("me@example.org", "[paper-alerts] 2 new papers for ")
                 .contains("3 papers ingested, 1 rejected, 2 matched; 1 emails sent")
                 .contains("line 4: malformed JSON");
     }
@@ -81,44 +88,55 @@ class DemoCommandTest {
         AtomicInteger exit = new AtomicInteger(-1);
 
         // When the README's demo runs with --serve
-        Thread demo = new Thread(() -> exit.set(cli.execute("demo", "--out", out.toString(), "--port",
-                String.valueOf(port), "--serve")), "demo");
+        Thread demo = new Thread(
+                () -> exit.set(cli.execute("demo", "--out", out.toString(), "--port", String.valueOf(port), "--serve")),
+                "demo");
         demo.start();
         try {
-            await().atMost(Duration.ofSeconds(150)).until(() -> printed.toString().contains("Serving http://localhost:"
-                    + port) || !demo.isAlive());
+            await().atMost(Duration.ofSeconds(150))
+                    .until(() -> printed.toString().contains("Serving http://localhost:" + port) || !demo.isAlive());
             String output = printed.toString();
             assertThat(output).as(errors.toString()).contains("Serving http://localhost:" + port);
 
             // Then real papers came in, and the emails show them: one instant, one daily digest, one trending ranking
             assertThat(output).containsPattern("4\\d papers ingested, 0 rejected");
             List<MimeMessage> emails = readEmails(out);
-            assertThat(emails).extracting(MimeMessage::getSubject)
+            assertThat(emails)
+                    .extracting(MimeMessage::getSubject)
                     .anySatisfy(subject -> assertThat(subject).startsWith("[paper-alerts] Trending on "))
                     .anySatisfy(subject -> assertThat(subject).startsWith("[paper-alerts] Daily digest, "))
                     .anySatisfy(subject -> assertThat(subject).contains("new papers for"));
             Set<String> links = new TreeSet<>();
             for (MimeMessage email : emails) {
-                Document html = Jsoup.parse((String) ((MimeMultipart) email.getContent()).getBodyPart(1).getContent());
+                Document html = Jsoup.parse((String)
+                        ((MimeMultipart) email.getContent()).getBodyPart(1).getContent());
                 // Every paper with its authors and a link to its page at arXiv
-                assertThat(html.select(".paper")).as(email.getSubject()).isNotEmpty().allSatisfy(paper -> {
-                    assertThat(paper.selectFirst(".title a").attr("href")).startsWith("https://arxiv.org/abs/");
-                    assertThat(paper.selectFirst(".authors").text()).isNotBlank();
-                });
+                assertThat(html.select(".paper"))
+                        .as(email.getSubject())
+                        .isNotEmpty()
+                        .allSatisfy(paper -> {
+                            assertThat(paper.selectFirst(".title a").attr("href"))
+                                    .startsWith("https://arxiv.org/abs/");
+                            assertThat(paper.selectFirst(".authors").text()).isNotBlank();
+                        });
                 html.select("a[href^=http://localhost]").forEach(a -> links.add(a.attr("href")));
             }
             // And every link of this run's pages, in the emails and printed, answers while it serves
-            Matcher printedLink = Pattern.compile("http://localhost:" + port + "/\\S*").matcher(output);
+            Matcher printedLink =
+                    Pattern.compile("http://localhost:" + port + "/\\S*").matcher(output);
             while (printedLink.find()) {
                 links.add(printedLink.group().replaceAll("[),]+$", ""));
             }
-            assertThat(links).anyMatch(l -> l.contains("/manage?")).anyMatch(l -> l.contains("/unsubscribe?"))
-                    .anyMatch(l -> l.endsWith("/atom")).anyMatch(l -> l.endsWith("/json"))
+            assertThat(links)
+                    .anyMatch(l -> l.contains("/manage?"))
+                    .anyMatch(l -> l.contains("/unsubscribe?"))
+                    .anyMatch(l -> l.endsWith("/atom"))
+                    .anyMatch(l -> l.endsWith("/json"))
                     .anyMatch(l -> l.matches(".*/archive/[^/]+/[^/]+"));
             HttpClient http = HttpClient.newHttpClient();
             for (String link : links) {
-                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(link)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(URI.create(link)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(answer.statusCode()).as(link).isEqualTo(200);
             }
         } finally {
@@ -131,7 +149,12 @@ class DemoCommandTest {
 
     @Test
     void shouldRefuseAMalformedSubscriptionNamingIt() {
-        Cli run = Cli.run("demo", "--subscribe", "no-equals-sign", "--out", dir.resolve("x").toString());
+        Cli run = Cli.run(
+                "demo",
+                "--subscribe",
+                "no-equals-sign",
+                "--out",
+                dir.resolve("x").toString());
 
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("--subscribe: expected EMAIL=QUERY").contains("no-equals-sign");
@@ -145,7 +168,8 @@ class DemoCommandTest {
         Session session = Session.getInstance(new Properties());
         List<MimeMessage> emails = new ArrayList<>();
         try (Stream<Path> files = Files.list(out)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     emails.add(new MimeMessage(session, in));
                 }

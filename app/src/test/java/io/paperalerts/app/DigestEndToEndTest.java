@@ -55,6 +55,7 @@ class DigestEndToEndTest {
 
     /** Saturday 2026-11-28, 10:00 UTC. */
     private static final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+
     private static AlertStreamsService streams;
     private static AlertNotifier notifier;
 
@@ -67,16 +68,27 @@ class DigestEndToEndTest {
         // decides their digests): a digest of theirs going out proves the check ran at that time.
         subscribe("d-grace-control", GRACE_CONTROL, "zebrafish", DeliveryMode.DAILY, "America/Halifax");
         subscribe("d-henry-control", HENRY_CONTROL, "axolotl", DeliveryMode.INSTANT, "UTC");
-        streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
-                StreamsServiceConfig.DAILY_HOUR, 8,
-                StreamsServiceConfig.MAX_EMAILS_PER_HOUR, 2,
-                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L)), clock).start();
-        notifier = new AlertNotifier(new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, smtp.host(),
-                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+        streams = new AlertStreamsService(
+                        new StreamsServiceConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                StreamsServiceConfig.STATE_DIR,
+                                stateDir.toString(),
+                                StreamsServiceConfig.DAILY_HOUR,
+                                8,
+                                StreamsServiceConfig.MAX_EMAILS_PER_HOUR,
+                                2,
+                                StreamsServiceConfig.CHECK_INTERVAL_MS,
+                                100L)),
+                        clock)
+                .start();
+        notifier = new AlertNotifier(
+                        new NotifierConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                                MailConfig.SMTP_HOST, smtp.host(),
+                                MailConfig.SMTP_PORT, smtp.port())),
+                        new AlertNotifier.Listener() {})
+                .start();
         streams.awaitRunning(Duration.ofSeconds(60));
     }
 
@@ -87,14 +99,30 @@ class DigestEndToEndTest {
     }
 
     private static void subscribe(String id, String email, String query, DeliveryMode mode, String zone) {
-        kafka.produce(Topics.SUBSCRIPTIONS, id, Subscription.newBuilder().setId(id).setEmail(email).setQuery(query)
-                .setDelivery(mode).setTimezone(zone).setStatus(SubscriptionStatus.ACTIVE)
-                .setCreated(Instant.now()).build());
+        kafka.produce(
+                Topics.SUBSCRIPTIONS,
+                id,
+                Subscription.newBuilder()
+                        .setId(id)
+                        .setEmail(email)
+                        .setQuery(query)
+                        .setDelivery(mode)
+                        .setTimezone(zone)
+                        .setStatus(SubscriptionStatus.ACTIVE)
+                        .setCreated(Instant.now())
+                        .build());
     }
 
     private static void publish(String id, String title) {
-        kafka.produce(Topics.PAPERS, id, Paper.newBuilder().setId(id).setTitle(title).setAbstractText("")
-                .setSource("test").build());
+        kafka.produce(
+                Topics.PAPERS,
+                id,
+                Paper.newBuilder()
+                        .setId(id)
+                        .setTitle(title)
+                        .setAbstractText("")
+                        .setSource("test")
+                        .build());
     }
 
     /** Waits until the streams service holds the recipient's matches in pending digests. */
@@ -108,8 +136,10 @@ class DigestEndToEndTest {
 
     /** The digests emitted so far for one recipient, read up to the end (read_committed). */
     private static List<Digest> digestsTo(String recipient) {
-        return kafka.readToEnd(Topics.DIGESTS).stream().filter(r -> r.key().equals(recipient))
-                .map(ConsumerRecord::value).toList();
+        return kafka.readToEnd(Topics.DIGESTS).stream()
+                .filter(r -> r.key().equals(recipient))
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     @Test
@@ -124,7 +154,8 @@ class DigestEndToEndTest {
         clock.advance(Duration.ofSeconds(61));
 
         // Then one email lists both: its digest is the only one emitted for her
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
         assertThat(digestsTo("ada@example.org")).hasSize(1);
         MimeMessage email = smtp.messagesTo("ada@example.org").get(0);
         assertThat(email.getSubject()).isEqualTo("[paper-alerts] 2 new papers for \u201creward\u201d");
@@ -150,7 +181,8 @@ class DigestEndToEndTest {
         clock.set(Instant.parse("2026-11-29T13:00:01Z"));
         awaitEmails("grace@example.org", 1);
         MimeMessage today = smtp.messagesTo("grace@example.org").get(0);
-        assertThat(today.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-29: 1 paper for \u201cprotein\u201d");
+        assertThat(today.getSubject())
+                .isEqualTo("[paper-alerts] Daily digest, 2026-11-29: 1 paper for \u201cprotein\u201d");
         assertThat(paperIds(today)).containsExactly("d-1");
 
         // When a paper arrives just after 08:00, it waits for the next day's digest
@@ -164,7 +196,8 @@ class DigestEndToEndTest {
         clock.set(Instant.parse("2026-11-30T13:00:01Z"));
         awaitEmails("grace@example.org", 2);
         MimeMessage tomorrow = smtp.messagesTo("grace@example.org").get(1);
-        assertThat(tomorrow.getSubject()).isEqualTo("[paper-alerts] Daily digest, 2026-11-30: 1 paper for \u201cprotein\u201d");
+        assertThat(tomorrow.getSubject())
+                .isEqualTo("[paper-alerts] Daily digest, 2026-11-30: 1 paper for \u201cprotein\u201d");
         assertThat(paperIds(tomorrow)).containsExactly("d-2");
 
         // And a day without matches sends her nothing, while the control's day does
@@ -209,7 +242,8 @@ class DigestEndToEndTest {
     }
 
     private static void awaitEmails(String recipient, int count) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo(recipient).size() >= count);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> smtp.messagesTo(recipient).size() >= count);
         assertThat(smtp.messagesTo(recipient)).hasSize(count);
     }
 }

@@ -59,23 +59,32 @@ class DockerComposeTest {
 
     @Test
     void shouldProbeEachLongRunningServiceAndScrapeItWhereItServesMetrics() throws Exception {
-        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(
-                Files.readString(ROOT.resolve("ops/prometheus/prometheus.yml")));
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory())
+                .readTree(Files.readString(ROOT.resolve("ops/prometheus/prometheus.yml")));
         List<String> targets = new ArrayList<>();
-        prometheus.get("scrape_configs").forEach(job -> job.get("static_configs")
-                .forEach(c -> c.get("targets").forEach(t -> targets.add(t.asText()))));
-        Map<String, String> ports = Map.of("streams", "PAPER_ALERTS_STREAMS_METRICS_PORT", "notifier",
-                "PAPER_ALERTS_NOTIFIER_METRICS_PORT", "ingest", "PAPER_ALERTS_INGEST_METRICS_PORT");
+        prometheus
+                .get("scrape_configs")
+                .forEach(job ->
+                        job.get("static_configs").forEach(c -> c.get("targets").forEach(t -> targets.add(t.asText()))));
+        Map<String, String> ports = Map.of(
+                "streams",
+                "PAPER_ALERTS_STREAMS_METRICS_PORT",
+                "notifier",
+                "PAPER_ALERTS_NOTIFIER_METRICS_PORT",
+                "ingest",
+                "PAPER_ALERTS_INGEST_METRICS_PORT");
         ports.forEach((name, portVariable) -> {
             JsonNode service = compose.at("/services/" + name);
             String port = service.at("/environment/" + portVariable).asText();
             assertThat(port).as("%s sets %s", name, portVariable).isNotEmpty();
             assertThat(targets).as("prometheus scrapes %s", name).contains(name + ":" + port);
-            assertThat(service.at("/healthcheck/test").toString()).as("%s is probed", name)
+            assertThat(service.at("/healthcheck/test").toString())
+                    .as("%s is probed", name)
                     .contains("probe", "http://localhost:" + port + "/health/ready");
         });
         assertThat(compose.at("/services/grafana/volumes").toString()).contains("./ops/grafana/dashboards");
-        assertThat(Files.exists(ROOT.resolve("ops/grafana/dashboards/paper-alerts.json"))).isTrue();
+        assertThat(Files.exists(ROOT.resolve("ops/grafana/dashboards/paper-alerts.json")))
+                .isTrue();
     }
 
     @Test
@@ -107,8 +116,11 @@ class DockerComposeTest {
             JsonNode service = compose.get("services").get(name);
             String command = command(service);
             ConfigDef definition = definition(command);
-            assertThat(definition).as("service %s runs unknown command %s", name, command).isNotNull();
-            Set<String> known = definition.names().stream().map(Settings::envName).collect(Collectors.toSet());
+            assertThat(definition)
+                    .as("service %s runs unknown command %s", name, command)
+                    .isNotNull();
+            Set<String> known =
+                    definition.names().stream().map(Settings::envName).collect(Collectors.toSet());
             Set<String> set = new TreeSet<>();
             service.get("environment").fieldNames().forEachRemaining(set::add);
             set.removeIf(key -> key.startsWith(KAFKA_ENV)); // checked by the next test
@@ -118,7 +130,8 @@ class DockerComposeTest {
             // And the values are valid for the service (types, ranges, choices)
             var values = Settings.resolve(definition, null, textValues(service.get("environment")), Map.of());
             assertThat(new AbstractConfig(definition, values).getList(CommonConfig.BOOTSTRAP_SERVERS))
-                    .as("%s must reach the kafka service", name).containsExactly("kafka:9092");
+                    .as("%s must reach the kafka service", name)
+                    .containsExactly("kafka:9092");
         }
     }
 
@@ -130,35 +143,57 @@ class DockerComposeTest {
             declared.add(e.getKey());
             assertThat(e.getValue().get("file").asText()).isEqualTo("ops/security/local/" + e.getKey());
         });
-        assertThat(declared).contains("truststore.p12", "store.password", "kafka.p12", "admin.password",
-                "ingest.password", "streams.password", "notifier.password");
+        assertThat(declared)
+                .contains(
+                        "truststore.p12",
+                        "store.password",
+                        "kafka.p12",
+                        "admin.password",
+                        "ingest.password",
+                        "streams.password",
+                        "notifier.password");
         for (String secret : declared) {
             Files.writeString(secrets.resolve(secret), "secret-of-" + secret);
         }
-        Map<String, String> users = Map.of("topics", "admin", "acls", "admin", "streams", "streams",
-                "notifier", "notifier", "ingest", "ingest", "sample", "ingest");
+        Map<String, String> users = Map.of(
+                "topics",
+                "admin",
+                "acls",
+                "admin",
+                "streams",
+                "streams",
+                "notifier",
+                "notifier",
+                "ingest",
+                "ingest",
+                "sample",
+                "ingest");
         for (String name : builtServices()) {
             JsonNode service = compose.get("services").get(name);
             Map<String, String> environment = new HashMap<>();
             // Compose reads $$ as a $ and mounts each secret at /run/secrets/NAME.
-            textValues(service.get("environment")).forEach((key, value) ->
-                    environment.put(key, value.replace("$$", "$").replace("/run/secrets", secrets.toString())));
+            textValues(service.get("environment"))
+                    .forEach((key, value) ->
+                            environment.put(key, value.replace("$$", "$").replace("/run/secrets", secrets.toString())));
             ConfigDef definition = definition(command(service));
 
             // Then its Kafka settings are ones Kafka's clients take, secrets resolved, as its own user
-            KafkaClients clients = KafkaClients.of(new AbstractConfig(definition,
-                    Settings.resolve(definition, null, environment, Map.of()), false));
+            KafkaClients clients = KafkaClients.of(
+                    new AbstractConfig(definition, Settings.resolve(definition, null, environment, Map.of()), false));
             assertThat(clients.securityProtocol()).as(name).isEqualTo("SASL_SSL");
             assertThat(clients.principal()).as(name).isEqualTo("user '" + users.get(name) + "' (SCRAM-SHA-512)");
             assertThat(new AdminClientConfig(clients.adminConfig(Map.of()))
-                    .getPassword("sasl.jaas.config").value()).as(name)
+                            .getPassword("sasl.jaas.config")
+                            .value())
+                    .as(name)
                     .contains("password=\"secret-of-" + users.get(name) + ".password\"");
 
             // And it is given exactly the secrets its settings read: the truststore's and its own
             Set<String> given = new TreeSet<>();
             service.get("secrets").forEach(secret -> given.add(secret.asText()));
-            assertThat(given).as(name).containsExactlyInAnyOrder("truststore.p12", "store.password",
-                    users.get(name) + ".password");
+            assertThat(given)
+                    .as(name)
+                    .containsExactlyInAnyOrder("truststore.p12", "store.password", users.get(name) + ".password");
         }
     }
 
@@ -179,16 +214,20 @@ class DockerComposeTest {
     @Test
     void shouldPointTheNotifierAtTheComposeSmtpServer() {
         JsonNode environment = compose.at("/services/notifier/environment");
-        var config = new NotifierConfig(Settings.resolve(NotifierConfig.DEFINITION, null, textValues(environment),
-                Map.of()));
+        var config = new NotifierConfig(
+                Settings.resolve(NotifierConfig.DEFINITION, null, textValues(environment), Map.of()));
 
-        assertThat(compose.get("services").has(config.getString(MailConfig.SMTP_HOST))).isTrue();
-        assertThat(compose.at("/services/mailpit/ports").toString()).contains(":" + config.getInt(MailConfig.SMTP_PORT));
+        assertThat(compose.get("services").has(config.getString(MailConfig.SMTP_HOST)))
+                .isTrue();
+        assertThat(compose.at("/services/mailpit/ports").toString())
+                .contains(":" + config.getInt(MailConfig.SMTP_PORT));
     }
 
     private static Map<String, String> textValues(JsonNode environment) {
         Map<String, String> values = new HashMap<>();
-        environment.properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+        environment
+                .properties()
+                .forEach(e -> values.put(e.getKey(), e.getValue().asText()));
         return values;
     }
 }

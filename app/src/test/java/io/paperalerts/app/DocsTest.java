@@ -22,7 +22,8 @@ class DocsTest {
     @Test
     void shouldStartWithTheTwoQuickStartCommandsAndTestInCiWithTheSameOne() throws Exception {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        String quickStart = readme.substring(readme.indexOf("## Quick start"), readme.indexOf("`./paper-alerts` builds"));
+        String quickStart =
+                readme.substring(readme.indexOf("## Quick start"), readme.indexOf("`./paper-alerts` builds"));
 
         assertThat(quickStart).contains("./paper-alerts demo", "./mvnw verify");
         assertThat(Files.readString(ROOT.resolve(".ci/run"))).contains("./mvnw").contains("verify");

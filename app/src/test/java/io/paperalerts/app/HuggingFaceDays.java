@@ -18,8 +18,7 @@ final class HuggingFaceDays {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HuggingFaceDays() {
-    }
+    private HuggingFaceDays() {}
 
     static ArrayNode recorded() {
         try (InputStream in = HuggingFaceDays.class.getResourceAsStream("/sources/hf-daily-papers.json")) {

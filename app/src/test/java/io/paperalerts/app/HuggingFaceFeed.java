@@ -22,8 +22,10 @@ final class HuggingFaceFeed implements AutoCloseable {
         server = LocalHttpServer.serving("/api/daily_papers", "application/json", response::get);
         config = dir.resolve("ingest-hf.properties");
         try {
-            Files.writeString(config, "ingest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
-                    + server.getAddress().getPort() + "/api/daily_papers\n");
+            Files.writeString(
+                    config,
+                    "ingest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
+                            + server.getAddress().getPort() + "/api/daily_papers\n");
         } catch (IOException e) {
             server.stop(0);
             throw new UncheckedIOException(e);

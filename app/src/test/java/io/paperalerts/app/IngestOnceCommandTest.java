@@ -59,11 +59,14 @@ class IngestOnceCommandTest {
     void shouldExitNonZeroNamingTheSourceWhenItAnswers404() throws Exception {
         // Given a configuration whose Hugging Face URL answers 404
         Path config = dir.resolve("ingest.properties");
-        Files.writeString(config, "ingest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
-                + server.getAddress().getPort() + "/api/daily_papers\n");
+        Files.writeString(
+                config,
+                "ingest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
+                        + server.getAddress().getPort() + "/api/daily_papers\n");
 
         // When the sources are polled once
-        Cli run = Cli.run("ingest", "--config", config.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "once");
+        Cli run = Cli.run(
+                "ingest", "--config", config.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "once");
 
         // Then the command fails, naming the source, the URL and the status, and publishes nothing
         assertThat(run.exitCode()).isEqualTo(1);
@@ -76,13 +79,25 @@ class IngestOnceCommandTest {
     void shouldWriteEachLogLineAsOneJsonObjectWithLogFormatJson() throws Exception {
         // Given the same failing source, and log.format=json
         Path config = dir.resolve("ingest-json.properties");
-        Files.writeString(config, "log.format=json\ningest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
-                + server.getAddress().getPort() + "/api/daily_papers\n");
+        Files.writeString(
+                config,
+                "log.format=json\ningest.sources=hf-daily\ningest.hf.url=http://127.0.0.1:"
+                        + server.getAddress().getPort() + "/api/daily_papers\n");
 
         // When the command runs in a process of its own
         Path log = dir.resolve("ingest.log");
-        JavaProcess process = new JavaProcess("ingest-once", log, List.of(), PaperAlertsCommand.class.getName(),
-                List.of("ingest", "--config", config.toString(), "--bootstrap-servers", kafka.bootstrapServers(), "once"))
+        JavaProcess process = new JavaProcess(
+                        "ingest-once",
+                        log,
+                        List.of(),
+                        PaperAlertsCommand.class.getName(),
+                        List.of(
+                                "ingest",
+                                "--config",
+                                config.toString(),
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers(),
+                                "once"))
                 .start();
         await().atMost(Duration.ofSeconds(60)).until(() -> process.exitCode() != null);
 

@@ -23,25 +23,35 @@ class LogRedactionTest {
     @Test
     void shouldWriteEveryAddressOfAMessageAndItsExceptionAsAPlaceholderInBothFormats() throws Exception {
         // Given a line whose message and exception carry addresses, as an SMTP reply or a library may
-        LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("org.example.Library").setLevel(Level.WARN)
-                .setMessage(new SimpleMessage("550 5.1.1 <bounce.user@mail.example.org>: rejected; cc ada+x@example.org"))
-                .setThrown(new IllegalStateException("Invalid Addresses: carol.o@example.co.uk")).build();
+        LogEvent event = Log4jLogEvent.newBuilder()
+                .setLoggerName("org.example.Library")
+                .setLevel(Level.WARN)
+                .setMessage(
+                        new SimpleMessage("550 5.1.1 <bounce.user@mail.example.org>: rejected; cc ada+x@example.org"))
+                .setThrown(new IllegalStateException("Invalid Addresses: carol.o@example.co.uk"))
+                .build();
 
         for (String configuration : List.of("log4j2.properties", "log4j2-json.properties")) {
             // When the layout of that configuration writes it
             String line = layout(configuration).toSerializable(event).toString();
 
             // Then every address is <address>, and the rest of the line is there
-            assertThat(line).as(configuration).doesNotContainPattern("[\\w.+-]@[\\w-]")
-                    .contains("550 5.1.1 <<address>>: rejected; cc <address>", "Invalid Addresses: <address>",
-                            "IllegalStateException", "LogRedactionTest");
+            assertThat(line)
+                    .as(configuration)
+                    .doesNotContainPattern("[\\w.+-]@[\\w-]")
+                    .contains(
+                            "550 5.1.1 <<address>>: rejected; cc <address>",
+                            "Invalid Addresses: <address>",
+                            "IllegalStateException",
+                            "LogRedactionTest");
         }
     }
 
     private static Layout<?> layout(String resource) throws Exception {
         LoggerContext context = new LoggerContext("redaction-" + resource);
-        Configuration configuration = ConfigurationFactory.getInstance().getConfiguration(context,
-                ConfigurationSource.fromResource(resource, LogRedactionTest.class.getClassLoader()));
+        Configuration configuration = ConfigurationFactory.getInstance()
+                .getConfiguration(
+                        context, ConfigurationSource.fromResource(resource, LogRedactionTest.class.getClassLoader()));
         configuration.initialize();
         return configuration.getAppender("console").getLayout();
     }

@@ -33,11 +33,13 @@ class MatchCommandTest {
 
     @Test
     void shouldExplainWhyEachPaperMatched() throws Exception {
-        Cli run = Cli.run("match", "--query", "\"reward model\" -sorting", "--papers", papers().toString(), "--explain");
+        Cli run =
+                Cli.run("match", "--query", "\"reward model\" -sorting", "--papers", papers().toString(), "--explain");
 
-        assertThat(run.out().lines()).containsExactly(
-                "p1\tmatched: Reward Models\tReward Models for Diffusion",
-                "p3\tmatched: reward model\tA reward model for chain of thought.");
+        assertThat(run.out().lines())
+                .containsExactly(
+                        "p1\tmatched: Reward Models\tReward Models for Diffusion",
+                        "p3\tmatched: reward model\tA reward model for chain of thought.");
     }
 
     @Test
@@ -49,7 +51,8 @@ class MatchCommandTest {
                 {"id":"none","title":"A reward model from arXiv only"}
                 """);
 
-        Cli run = Cli.run("match", "--query", "\"reward model\" upvotes:>=20", "--papers", file.toString(), "--explain");
+        Cli run =
+                Cli.run("match", "--query", "\"reward model\" upvotes:>=20", "--papers", file.toString(), "--explain");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines()).containsExactly("u25\tmatched: reward model, 25 upvotes\tA better reward model");

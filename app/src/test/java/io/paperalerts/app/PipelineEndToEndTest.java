@@ -62,15 +62,24 @@ class PipelineEndToEndTest {
         subscribe("s-carol", "carol@example.org", "quantum gravity");
         subscribe("s-bob", "bob@example.org", "protein folding");
         streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
-                StreamsServiceConfig.INSTANT_WINDOW_MS, 500L,
-                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L))).start();
-        notifier = new AlertNotifier(new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, smtp.host(),
-                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
-        publisher = new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+                        CommonConfig.BOOTSTRAP_SERVERS,
+                        kafka.bootstrapServers(),
+                        StreamsServiceConfig.STATE_DIR,
+                        stateDir.toString(),
+                        StreamsServiceConfig.INSTANT_WINDOW_MS,
+                        500L,
+                        StreamsServiceConfig.CHECK_INTERVAL_MS,
+                        100L)))
+                .start();
+        notifier = new AlertNotifier(
+                        new NotifierConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                                MailConfig.SMTP_HOST, smtp.host(),
+                                MailConfig.SMTP_PORT, smtp.port())),
+                        new AlertNotifier.Listener() {})
+                .start();
+        publisher =
+                new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
         streams.awaitRunning(Duration.ofSeconds(60));
     }
 
@@ -82,9 +91,17 @@ class PipelineEndToEndTest {
     }
 
     private static void subscribe(String id, String email, String query) {
-        kafka.produce(Topics.SUBSCRIPTIONS, id, Subscription.newBuilder().setId(id).setEmail(email).setQuery(query)
-                .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE)
-                .setCreated(Instant.now()).build());
+        kafka.produce(
+                Topics.SUBSCRIPTIONS,
+                id,
+                Subscription.newBuilder()
+                        .setId(id)
+                        .setEmail(email)
+                        .setQuery(query)
+                        .setDelivery(DeliveryMode.INSTANT)
+                        .setStatus(SubscriptionStatus.ACTIVE)
+                        .setCreated(Instant.now())
+                        .build());
     }
 
     @Test
@@ -102,13 +119,21 @@ class PipelineEndToEndTest {
 
         // Then two papers are published and the malformed line is reported with its number
         assertThat(report.published()).isEqualTo(2);
-        assertThat(report.rejections()).singleElement().asString().contains("line 3").contains("malformed JSON");
+        assertThat(report.rejections())
+                .singleElement()
+                .asString()
+                .contains("line 3")
+                .contains("malformed JSON");
 
         // And Ada receives an email with the paper's title in the subject
-        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
         MimeMessage email = smtp.messagesTo("ada@example.org").get(0);
-        assertThat(email.getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Understanding Reward Hacking in Text-to-Image RL");
-        String html = (String) ((MimeMultipart) email.getContent()).getBodyPart(1).getContent();
+        assertThat(email.getSubject())
+                .isEqualTo(
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: Understanding Reward Hacking in Text-to-Image RL");
+        String html =
+                (String) ((MimeMultipart) email.getContent()).getBodyPart(1).getContent();
         assertThat(html).contains("https://example.org/abs/e2e-1", "Ada Lovelace, Alan Turing", "We study it.");
 
         // And only Ada: markers published behind each paper (same partition, so matched after it)
@@ -118,19 +143,29 @@ class PipelineEndToEndTest {
         publisher.publish(marker(behindFirst));
         publisher.publish(marker(behindSecond));
         publisher.flush();
-        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.ALERTS).stream()
-                .filter(a -> a.key().equals("carol@example.org")).count() == 2);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> kafka.readToEnd(Topics.ALERTS).stream()
+                                .filter(a -> a.key().equals("carol@example.org"))
+                                .count()
+                        == 2);
         // (Bob's alerts belong to the other test, which may have run first)
-        assertThat(kafka.readToEnd(Topics.ALERTS)).filteredOn(a -> !a.key().equals("bob@example.org"))
+        assertThat(kafka.readToEnd(Topics.ALERTS))
+                .filteredOn(a -> !a.key().equals("bob@example.org"))
                 .extracting(a -> a.key() + " " + a.value().getPaper().getId())
-                .containsExactlyInAnyOrder("ada@example.org e2e-1", "carol@example.org " + behindFirst,
+                .containsExactlyInAnyOrder(
+                        "ada@example.org e2e-1",
+                        "carol@example.org " + behindFirst,
                         "carol@example.org " + behindSecond);
         assertThat(smtp.messagesTo("ada@example.org")).hasSize(1);
     }
 
     private static Paper marker(String id) {
-        return Paper.newBuilder().setId(id).setTitle("Quantum gravity, a marker").setAbstractText("")
-                .setSource("test").build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle("Quantum gravity, a marker")
+                .setAbstractText("")
+                .setSource("test")
+                .build();
     }
 
     @Test
@@ -145,12 +180,17 @@ class PipelineEndToEndTest {
         old.put("authors", List.of());
         old.put("categories", List.of());
         old.put("source", "legacy");
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
         kafka.produceBytes(Topics.PAPERS, "e2e-v1".getBytes(StandardCharsets.UTF_8), bytes);
 
         // Then the current pipeline reads it and Bob is alerted
-        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo("bob@example.org").isEmpty());
-        assertThat(smtp.messagesTo("bob@example.org")).extracting(MimeMessage::getSubject)
-                .containsExactly("[paper-alerts] New paper for \u201cprotein folding\u201d: Protein Folding from an Old Producer");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !smtp.messagesTo("bob@example.org").isEmpty());
+        assertThat(smtp.messagesTo("bob@example.org"))
+                .extracting(MimeMessage::getSubject)
+                .containsExactly(
+                        "[paper-alerts] New paper for \u201cprotein folding\u201d: Protein Folding from an Old Producer");
     }
 }

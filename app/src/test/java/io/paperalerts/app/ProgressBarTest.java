@@ -18,7 +18,8 @@ class ProgressBarTest {
         bar.update(50_000, 100_000, Duration.ofSeconds(10));
         bar.finish();
 
-        assertThat(out.toString()).startsWith("\r[#######.......................]  25% 25,000/100,000 papers, 5,000 papers/s, ETA 15s")
+        assertThat(out.toString())
+                .startsWith("\r[#######.......................]  25% 25,000/100,000 papers, 5,000 papers/s, ETA 15s")
                 .contains("\r[###############...............]  50% 50,000/100,000 papers, 5,000 papers/s, ETA 10s")
                 .endsWith(System.lineSeparator());
     }
@@ -33,10 +34,11 @@ class ProgressBarTest {
         bar.update(7_000, 100_000, Duration.ofSeconds(7));
         bar.update(100_000, 100_000, Duration.ofSeconds(8));
 
-        assertThat(out.toString().lines()).containsExactly(
-                "backfill: 1,000/100,000 papers, 1,000 papers/s, ETA 1m39s",
-                "backfill: 7,000/100,000 papers, 1,000 papers/s, ETA 1m33s",
-                "backfill: 100,000/100,000 papers, 12,500 papers/s, ETA 0s");
+        assertThat(out.toString().lines())
+                .containsExactly(
+                        "backfill: 1,000/100,000 papers, 1,000 papers/s, ETA 1m39s",
+                        "backfill: 7,000/100,000 papers, 1,000 papers/s, ETA 1m33s",
+                        "backfill: 100,000/100,000 papers, 12,500 papers/s, ETA 0s");
         assertThat(out.toString()).doesNotContain("\r");
     }
 }

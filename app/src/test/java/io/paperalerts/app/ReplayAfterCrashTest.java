@@ -39,12 +39,18 @@ class ReplayAfterCrashTest {
      * SIGKILL does: the group keeps it until its session (6 s) ends.
      */
     private void crashedStreamsMember() {
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "paper-alerts-streams",
-                ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "streams-1",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "paper-alerts-streams",
+                        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                        "streams-1",
+                        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                        6_000),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.PAPERS.name()));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             consumer.poll(Duration.ofMillis(100));
@@ -65,11 +71,19 @@ class ReplayAfterCrashTest {
         crashedStreamsMember();
 
         long start = System.nanoTime();
-        Cli run = Cli.run("replay", "papers", "--from", "2026-01-01", "--config", config().toString(),
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "replay",
+                "papers",
+                "--from",
+                "2026-01-01",
+                "--config",
+                config().toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Waiting up to 11 s for group 'paper-alerts-streams' to have no members (streams-1 ")
+        assertThat(run.out())
+                .contains("Waiting up to 11 s for group 'paper-alerts-streams' to have no members (streams-1 ")
                 .contains("paper-alerts-streams will read papers again from 2026-01-01T00:00:00Z");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
@@ -79,11 +93,20 @@ class ReplayAfterCrashTest {
         crashedStreamsMember();
 
         long start = System.nanoTime();
-        Cli run = Cli.run("replay", "papers", "--from", "2026-01-01", "--force", "--config", config().toString(),
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "replay",
+                "papers",
+                "--from",
+                "2026-01-01",
+                "--force",
+                "--config",
+                config().toString(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("Removing 1 member(s) of group 'paper-alerts-streams' (--force): streams-1 ")
+        assertThat(run.out())
+                .contains("Removing 1 member(s) of group 'paper-alerts-streams' (--force): streams-1 ")
                 .doesNotContain("Waiting");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }

@@ -16,8 +16,8 @@ import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
-import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.testing.ScriptedSmtpServer;
+import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,20 +39,35 @@ class ReplayIntegrationTest {
     Path stateDir;
 
     private static Paper paper(String id, String title) {
-        return Paper.newBuilder().setId(id).setTitle(title).setAbstractText("").setSource("test").build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle(title)
+                .setAbstractText("")
+                .setSource("test")
+                .build();
     }
 
     private NotifierConfig notifierConfig(int smtpPort) {
-        return new NotifierConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, "127.0.0.1", MailConfig.SMTP_PORT, smtpPort));
+        return new NotifierConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                MailConfig.SMTP_HOST,
+                "127.0.0.1",
+                MailConfig.SMTP_PORT,
+                smtpPort));
     }
 
     /** A two-second window: papers produced together share one email. */
     private StreamsServiceConfig streamsConfig() {
-        return new StreamsServiceConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
-                StreamsServiceConfig.INSTANT_WINDOW_MS, 2_000L,
-                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
+        return new StreamsServiceConfig(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                StreamsServiceConfig.STATE_DIR,
+                stateDir.toString(),
+                StreamsServiceConfig.INSTANT_WINDOW_MS,
+                2_000L,
+                StreamsServiceConfig.CHECK_INTERVAL_MS,
+                100L));
     }
 
     @Test
@@ -61,7 +76,8 @@ class ReplayIntegrationTest {
         Instant before = Instant.now().minusSeconds(5);
         kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("r1-ada@example.org", "reward"));
         try (var scripted = ScriptedSmtpServer.start();
-             var notifier = new AlertNotifier(notifierConfig(scripted.port()), new AlertNotifier.Listener() { }).start()) {
+                var notifier =
+                        new AlertNotifier(notifierConfig(scripted.port()), new AlertNotifier.Listener() {}).start()) {
             try (var streams = new AlertStreamsService(streamsConfig()).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));
                 kafka.produce(Topics.PAPERS, "p1", paper("p1", "Reward one"));
@@ -76,8 +92,8 @@ class ReplayIntegrationTest {
             }
 
             // And the operator replays alerts from before it and starts streams again
-            Cli run = Cli.run("replay", "alerts", "--from", before.toString(), "--bootstrap-servers",
-                    kafka.bootstrapServers());
+            Cli run = Cli.run(
+                    "replay", "alerts", "--from", before.toString(), "--bootstrap-servers", kafka.bootstrapServers());
             assertThat(run.exitCode()).as(run.err()).isZero();
             try (var streams = new AlertStreamsService(streamsConfig()).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));
@@ -87,11 +103,14 @@ class ReplayIntegrationTest {
                 // Positive control: the alerts of p1 and p2 precede those of p3 and p4 (one recipient,
                 // one partition), so all were read again; once streams holds no open digest and the
                 // notifier has committed every digest, whatever the replay gave has been handled
-                await().atMost(Duration.ofSeconds(30)).until(() -> streams.pendingDigests() == 0
-                        && kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == kafka.endOffsets(Topics.DIGESTS));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> streams.pendingDigests() == 0
+                                && kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS)
+                                        == kafka.endOffsets(Topics.DIGESTS));
                 assertThat(notifier.alreadyDelivered()).isEqualTo(2);
             }
-            assertThat(scripted.messagesTo("r1-ada@example.org")).extracting(m -> m.getHeader("X-Paper-Ids")[0])
+            assertThat(scripted.messagesTo("r1-ada@example.org"))
+                    .extracting(m -> m.getHeader("X-Paper-Ids")[0])
                     .containsExactly("p1 p2", "p3 p4");
         }
     }
@@ -111,7 +130,8 @@ class ReplayIntegrationTest {
 
         // When the subscription is broadened and the papers are replayed
         kafka.produce(Topics.SUBSCRIPTIONS, "s1", subscription("r2-ada@example.org", "reward OR protein"));
-        Cli run = Cli.run("replay", "papers", "--from", before.toString(), "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "replay", "papers", "--from", before.toString(), "--bootstrap-servers", kafka.bootstrapServers());
         assertThat(run.exitCode()).as(run.err()).isZero();
         try (var streams = new AlertStreamsService(config).start()) {
             streams.awaitRunning(Duration.ofSeconds(60));
@@ -122,9 +142,11 @@ class ReplayIntegrationTest {
             String behindP2 = Markers.besides(Topics.PAPERS, "p2", "marker-2-");
             kafka.produce(Topics.PAPERS, behindP1, paper(behindP1, "Protein marker"));
             kafka.produce(Topics.PAPERS, behindP2, paper(behindP2, "Protein marker"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readToEnd(Topics.ALERTS).size() >= 4);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> kafka.readToEnd(Topics.ALERTS).size() >= 4);
             List<ConsumerRecord<String, Alert>> alerts = kafka.readToEnd(Topics.ALERTS);
-            assertThat(alerts).extracting(r -> r.value().getPaper().getId())
+            assertThat(alerts)
+                    .extracting(r -> r.value().getPaper().getId())
                     .containsExactlyInAnyOrder("p1", "p2", behindP1, behindP2);
         }
     }
@@ -137,16 +159,25 @@ class ReplayIntegrationTest {
 
         try (var streams = new AlertStreamsService(streamsConfig()).start()) {
             streams.awaitRunning(Duration.ofSeconds(60));
-            Cli running = Cli.run("replay", "alerts", "--from", "2026-01-01", "--bootstrap-servers", kafka.bootstrapServers());
+            Cli running = Cli.run(
+                    "replay", "alerts", "--from", "2026-01-01", "--bootstrap-servers", kafka.bootstrapServers());
             assertThat(running.exitCode()).isNotZero();
             // A live member stays for as long as the replay waits for a crashed one to leave
-            assertThat(running.err()).contains("consumer group 'paper-alerts-streams' still has members after 15 s",
-                    "stop the service first, or add --force if these processes are gone");
+            assertThat(running.err())
+                    .contains(
+                            "consumer group 'paper-alerts-streams' still has members after 15 s",
+                            "stop the service first, or add --force if these processes are gone");
         }
     }
 
     private static Subscription subscription(String email, String query) {
-        return Subscription.newBuilder().setId("s1").setEmail(email).setQuery(query)
-                .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
+        return Subscription.newBuilder()
+                .setId("s1")
+                .setEmail(email)
+                .setQuery(query)
+                .setDelivery(DeliveryMode.INSTANT)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.now())
+                .build();
     }
 }

@@ -45,20 +45,29 @@ class RunItYourselfTest {
         String commands = commands();
         assertThat(commands).contains("./paper-alerts broker &", "./paper-alerts ingest --sample");
         Path command = dir.resolve("paper-alerts");
-        Files.writeString(command, "#!/usr/bin/env bash\nexec java -cp '" + System.getProperty("java.class.path")
-                + "' " + PaperAlertsCommand.class.getName() + " \"$@\"\n");
+        Files.writeString(
+                command,
+                "#!/usr/bin/env bash\nexec java -cp '" + System.getProperty("java.class.path") + "' "
+                        + PaperAlertsCommand.class.getName() + " \"$@\"\n");
         Files.setPosixFilePermissions(command, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path log = dir.resolve("shell.log");
 
         // When they run in one shell (which then waits for its background services)
-        ProcessBuilder shell = new ProcessBuilder("bash", "-c", commands + "\nwait").directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        shell.environment().putAll(Map.of(
-                "PAPER_ALERTS_STREAMS_STATE_DIR", dir.resolve("streams-state").toString(),
-                "PAPER_ALERTS_NOTIFIER_STATE_DIR", dir.resolve("notifier-state").toString()));
+        ProcessBuilder shell = new ProcessBuilder("bash", "-c", commands + "\nwait")
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        shell.environment()
+                .putAll(Map.of(
+                        "PAPER_ALERTS_STREAMS_STATE_DIR",
+                                dir.resolve("streams-state").toString(),
+                        "PAPER_ALERTS_NOTIFIER_STATE_DIR",
+                                dir.resolve("notifier-state").toString()));
         Process process = shell.start();
         try {
-            await("the sample ingested").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500))
+            await("the sample ingested")
+                    .atMost(Duration.ofSeconds(150))
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast(() -> !process.isAlive())
                     .until(() -> Files.readString(log).contains("sample: 42 papers published"));
             // And someone subscribes through the web page's API
@@ -67,14 +76,20 @@ class RunItYourselfTest {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"me@example.org\",\"query\":\"agent*\"}"))
                     .build();
-            await("the web pages").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> http.send(register, HttpResponse.BodyHandlers.ofString()).statusCode() == 202);
+            await("the web pages")
+                    .atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> http.send(register, HttpResponse.BodyHandlers.ofString())
+                                    .statusCode()
+                            == 202);
 
             // Then the SMTP catcher has the confirmation email, and prints its link
             Path caught = dir.resolve("mail-out").resolve("001.eml");
-            await("the confirmation email").atMost(Duration.ofSeconds(30)).until(() -> Files.exists(caught)
-                    && Files.readString(log).contains("/confirm?token="));
-            assertThat(Files.readString(caught, StandardCharsets.ISO_8859_1)).contains("To: me@example.org")
+            await("the confirmation email")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(caught) && Files.readString(log).contains("/confirm?token="));
+            assertThat(Files.readString(caught, StandardCharsets.ISO_8859_1))
+                    .contains("To: me@example.org")
                     .contains("Confirm");
             assertThat(Files.readString(log)).contains("streams ready:", "notifier ready:", "smtp ready:");
         } finally {

@@ -13,6 +13,7 @@ import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.SecuredKafka;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,16 +53,28 @@ class SecuredClusterFailuresTest {
     static void secureClusterWithTopicsAndAcls() throws Exception {
         kafka = SecuredKafka.scram();
         Path adminConfig = kafka.configFile(dir, "admin", Map.of());
-        assertThat(Cli.run("topics", "--config", adminConfig.toString()).exitCode()).isZero();
-        assertThat(Cli.run("acls", "--config", adminConfig.toString(), "--ingest", "User:ingest",
-                "--streams", "User:streams", "--notifier", "User:notifier", "--apply").exitCode()).isZero();
+        assertThat(Cli.run("topics", "--config", adminConfig.toString()).exitCode())
+                .isZero();
+        assertThat(Cli.run(
+                                "acls",
+                                "--config",
+                                adminConfig.toString(),
+                                "--ingest",
+                                "User:ingest",
+                                "--streams",
+                                "User:streams",
+                                "--notifier",
+                                "User:notifier",
+                                "--apply")
+                        .exitCode())
+                .isZero();
         admin = kafka.clients("admin").admin();
         var definition = AclsCommand.DEFINITION;
-        access = AclsCommand.access(new AbstractConfig(definition, Map.of(CommonConfig.BOOTSTRAP_SERVERS,
-                kafka.bootstrapServers()), false));
+        access = AclsCommand.access(new AbstractConfig(
+                definition, Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers()), false));
         // Kafka Streams' internal topics exist once it ran, as on any cluster after the first start.
-        try (AlertStreamsService streams = new AlertStreamsService(new StreamsServiceConfig(streamsSettings(
-                APPLICATION_ID))).start()) {
+        try (AlertStreamsService streams =
+                new AlertStreamsService(new StreamsServiceConfig(streamsSettings(APPLICATION_ID))).start()) {
             streams.awaitRunning(Duration.ofSeconds(90));
         }
     }
@@ -79,7 +92,9 @@ class SecuredClusterFailuresTest {
     private static Map<String, Object> streamsSettings(String applicationId) {
         Map<String, Object> settings = new HashMap<>(kafka.settings("streams"));
         settings.put(StreamsServiceConfig.APPLICATION_ID, applicationId);
-        settings.put(StreamsServiceConfig.STATE_DIR, dir.resolve("state-" + applicationId).toString());
+        settings.put(
+                StreamsServiceConfig.STATE_DIR,
+                dir.resolve("state-" + applicationId).toString());
         return settings;
     }
 
@@ -102,8 +117,10 @@ class SecuredClusterFailuresTest {
                     // Then that service's start fails, naming the operation and the resource
                     String operation = binding.entry().operation().name();
                     String resource = binding.pattern().name();
-                    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                            assertThatThrownBy(() -> prepare(service)).as(binding.toString())
+                    await().atMost(Duration.ofSeconds(20))
+                            .pollInterval(Duration.ofMillis(200))
+                            .untilAsserted(() -> assertThatThrownBy(() -> prepare(service))
+                                    .as(binding.toString())
                                     .isInstanceOf(KafkaProblem.class)
                                     .hasMessageContaining("user '" + service + "'")
                                     .hasMessageContaining(operation)
@@ -112,8 +129,10 @@ class SecuredClusterFailuresTest {
                 } finally {
                     admin.createAcls(List.of(binding)).all().get();
                 }
-                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                        .untilAsserted(() -> assertThatCode(() -> prepare(service)).doesNotThrowAnyException());
+                await().atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(
+                                () -> assertThatCode(() -> prepare(service)).doesNotThrowAnyException());
             }
         }
     }
@@ -125,11 +144,11 @@ class SecuredClusterFailuresTest {
             settings.put("kafka.sasl.jaas.config", SecuredKafka.jaas(login[0], login[1]));
             long started = System.nanoTime();
 
-            assertThatThrownBy(() -> KafkaStartup.prepare(KafkaClients.of(kafka.bootstrapServers(), settings),
-                    ServiceAccess.ingest(), (short) 1))
+            assertThatThrownBy(() -> KafkaStartup.prepare(
+                            KafkaClients.of(kafka.bootstrapServers(), settings), ServiceAccess.ingest(), (short) 1))
                     .isInstanceOf(KafkaProblem.class)
-                    .hasMessageStartingWith("Kafka authentication failed for user '" + login[0] + "' (SCRAM-SHA-512) at "
-                            + kafka.bootstrapServers());
+                    .hasMessageStartingWith("Kafka authentication failed for user '" + login[0]
+                            + "' (SCRAM-SHA-512) at " + kafka.bootstrapServers());
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
         }
     }
@@ -138,26 +157,37 @@ class SecuredClusterFailuresTest {
     void shouldSayTheBrokersCertificateIsNotTrustedWithAnotherCa() throws Exception {
         // Given a truststore with another CA than the one that signed the broker's certificate
         Path other = dir.resolve("other-ca");
-        Process script = new ProcessBuilder("bash", Path.of("..", "ops", "security", "make-certs.sh").toString(),
-                other.toString(), "someone").redirectErrorStream(true).start();
+        Process script = new ProcessBuilder(
+                        "bash",
+                        Path.of("..", "ops", "security", "make-certs.sh").toString(),
+                        other.toString(),
+                        "someone")
+                .redirectErrorStream(true)
+                .start();
         assertThat(script.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(script.exitValue()).as(new String(script.getInputStream().readAllBytes())).isZero();
+        assertThat(script.exitValue())
+                .as(new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isZero();
         Map<String, String> settings = new HashMap<>(kafka.kafkaSettings("ingest"));
-        settings.put("kafka.ssl.truststore.location", other.resolve("truststore.p12").toString());
-        settings.put("kafka.ssl.truststore.password", Files.readString(other.resolve("store.password")).strip());
+        settings.put(
+                "kafka.ssl.truststore.location", other.resolve("truststore.p12").toString());
+        settings.put(
+                "kafka.ssl.truststore.password",
+                Files.readString(other.resolve("store.password")).strip());
 
         // Then the start fails on the TLS handshake, saying why
-        assertThatThrownBy(() -> KafkaStartup.prepare(KafkaClients.of(kafka.bootstrapServers(), settings),
-                ServiceAccess.ingest(), (short) 1))
+        assertThatThrownBy(() -> KafkaStartup.prepare(
+                        KafkaClients.of(kafka.bootstrapServers(), settings), ServiceAccess.ingest(), (short) 1))
                 .isInstanceOf(KafkaProblem.class)
                 .hasMessageContaining("TLS handshake with Kafka at " + kafka.bootstrapServers() + " failed")
-                .satisfies(e -> assertThat(e.getMessage().toLowerCase(Locale.ROOT)).contains("certification path"));
+                .satisfies(
+                        e -> assertThat(e.getMessage().toLowerCase(Locale.ROOT)).contains("certification path"));
     }
 
     @Test
     void shouldTellThatTheListenerSpeaksTlsToAPlaintextClient() {
-        assertThatThrownBy(() -> KafkaStartup.prepare(KafkaClients.of(kafka.bootstrapServers()),
-                ServiceAccess.ingest(), (short) 1))
+        assertThatThrownBy(() -> KafkaStartup.prepare(
+                        KafkaClients.of(kafka.bootstrapServers()), ServiceAccess.ingest(), (short) 1))
                 .isInstanceOf(KafkaProblem.class)
                 .hasMessageContaining("the listener at " + kafka.bootstrapServers() + " speaks TLS, but "
                         + "security.protocol is PLAINTEXT");

@@ -90,17 +90,34 @@ class SecuredPipelineTest {
         if (kafkaAcls) {
             runKafkaAcls(kafka);
         } else {
-            Cli acls = Cli.run("acls", "--config", admin.toString(), "--ingest", "User:ingest", "--streams",
-                    "User:streams", "--notifier", "User:notifier", "--apply");
+            Cli acls = Cli.run(
+                    "acls",
+                    "--config",
+                    admin.toString(),
+                    "--ingest",
+                    "User:ingest",
+                    "--streams",
+                    "User:streams",
+                    "--notifier",
+                    "User:notifier",
+                    "--apply");
             assertThat(acls.exitCode()).as(acls.err()).isZero();
         }
 
         // And each service started as its own principal (the streams user's password read from a file)
         int port = EmbeddedSmtpServer.freePort();
-        Map<String, Object> mail = Map.of(MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
-                MailConfig.TOKEN_SECRET, SECRET, MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port);
+        Map<String, Object> mail = Map.of(
+                MailConfig.SMTP_HOST,
+                smtp.host(),
+                MailConfig.SMTP_PORT,
+                smtp.port(),
+                MailConfig.TOKEN_SECRET,
+                SECRET,
+                MailConfig.LINKS_BASE_URL,
+                "http://127.0.0.1:" + port);
         Map<String, Object> streamsSettings = new HashMap<>(kafka.settings("streams"));
-        streamsSettings.put(StreamsServiceConfig.STATE_DIR, dir.resolve("streams").toString());
+        streamsSettings.put(
+                StreamsServiceConfig.STATE_DIR, dir.resolve("streams").toString());
         streamsSettings.put(StreamsServiceConfig.INSTANT_WINDOW_MS, 300L);
         streamsSettings.put(StreamsServiceConfig.CHECK_INTERVAL_MS, 100L);
         Map<String, Object> registrationSettings = new HashMap<>(kafka.settings("streams"));
@@ -110,44 +127,60 @@ class SecuredPipelineTest {
         notifierSettings.putAll(mail);
         notifierSettings.put(NotifierConfig.STATE_DIR, dir.resolve("notifier").toString());
         try (AlertStreamsService streams = new AlertStreamsService(new StreamsServiceConfig(streamsSettings)).start();
-             AlertNotifier notifier = new AlertNotifier(new NotifierConfig(notifierSettings),
-                     new AlertNotifier.Listener() { }).start()) {
+                AlertNotifier notifier = new AlertNotifier(
+                                new NotifierConfig(notifierSettings), new AlertNotifier.Listener() {})
+                        .start()) {
             streams.awaitRunning(Duration.ofSeconds(90));
-            try (RegistrationServer registration = new RegistrationServer(new RegistrationConfig(registrationSettings),
-                    streams, streams, 50, Clock.systemUTC()).start()) {
+            try (RegistrationServer registration = new RegistrationServer(
+                            new RegistrationConfig(registrationSettings), streams, streams, 50, Clock.systemUTC())
+                    .start()) {
 
                 // When someone registers through the API and confirms from the email
                 assertThat(registration.port()).isEqualTo(port);
                 String email = run + "-reader@example.org";
                 HttpClient http = HttpClient.newHttpClient();
-                HttpResponse<String> registered = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/api/subscriptions"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email
-                                + "\",\"query\":\"\\\"reward hacking\\\"\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> registered = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/subscriptions"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"email\":\"" + email + "\",\"query\":\"\\\"reward hacking\\\"\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(registered.statusCode()).as(registered.body()).isEqualTo(202);
                 String id = JSON.readTree(registered.body()).get("id").asText();
-                await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo(email).isEmpty());
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> !smtp.messagesTo(email).isEmpty());
                 String token = confirmToken(smtp.messagesTo(email).get(0));
-                HttpResponse<String> confirmed = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/confirm"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
+                HttpResponse<String> confirmed = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/confirm"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString("token=" + token))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(confirmed.body()).contains("Your subscription is active");
-                await().atMost(Duration.ofSeconds(60)).until(() -> streams.subscription(id)
-                        .map(s -> s.getStatus() == SubscriptionStatus.ACTIVE).orElse(false));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> streams.subscription(id)
+                                .map(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
+                                .orElse(false));
 
                 // And ingest publishes a matching paper from a file, as User:ingest
                 Path papers = dir.resolve(run + "-papers.jsonl");
-                Files.writeString(papers, "{\"id\":\"" + run + "-p1\",\"title\":\"Reward Hacking on a Secured Cluster\","
-                        + "\"abstract\":\"Over TLS.\"}\n", StandardCharsets.UTF_8);
-                Cli ingest = Cli.run("ingest", "--config", kafka.configFile(dir, "ingest", Map.of()).toString(),
-                        "--file", papers.toString());
+                Files.writeString(
+                        papers,
+                        "{\"id\":\"" + run + "-p1\",\"title\":\"Reward Hacking on a Secured Cluster\","
+                                + "\"abstract\":\"Over TLS.\"}\n",
+                        StandardCharsets.UTF_8);
+                Cli ingest = Cli.run(
+                        "ingest",
+                        "--config",
+                        kafka.configFile(dir, "ingest", Map.of()).toString(),
+                        "--file",
+                        papers.toString());
                 assertThat(ingest.exitCode()).as(ingest.err()).isZero();
 
                 // Then the subscriber is emailed the paper
-                await().atMost(Duration.ofSeconds(90)).until(() -> smtp.messagesTo(email).size() >= 2);
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> smtp.messagesTo(email).size() >= 2);
                 assertThat(smtp.messagesTo(email).get(1).getSubject()).contains("Reward Hacking on a Secured Cluster");
                 assertThat(notifier.crash()).as("the notifier's loop").isNull();
             }
@@ -156,8 +189,9 @@ class SecuredPipelineTest {
         // And each principal has only its own access: ingest may not read subscribers' addresses
         assertThatThrownBy(() -> RealKafka.readToEnd(kafka.clients("ingest"), Topics.SUBSCRIPTIONS))
                 .isInstanceOf(TopicAuthorizationException.class);
-        assertThatThrownBy(() -> KafkaStartup.prepare(kafka.clients("ingest"), ServiceAccess.notifier("paper-alerts-notifier"),
-                (short) 1)).isInstanceOf(KafkaProblem.class)
+        assertThatThrownBy(() -> KafkaStartup.prepare(
+                        kafka.clients("ingest"), ServiceAccess.notifier("paper-alerts-notifier"), (short) 1))
+                .isInstanceOf(KafkaProblem.class)
                 .hasMessageContaining("is not authorized to READ topic digests")
                 .hasMessageContaining("READ group paper-alerts-notifier");
     }
@@ -166,12 +200,25 @@ class SecuredPipelineTest {
     private void runKafkaAcls(SecuredKafka kafka) throws Exception {
         Path commandConfig = dir.resolve("admin-client.properties");
         StringBuilder properties = new StringBuilder();
-        kafka.kafkaSettings("admin").forEach((key, value) -> properties.append(key.substring("kafka.".length()))
-                .append('=').append(value.replace("\\", "\\\\")).append('\n'));
+        kafka.kafkaSettings("admin")
+                .forEach((key, value) -> properties
+                        .append(key.substring("kafka.".length()))
+                        .append('=')
+                        .append(value.replace("\\", "\\\\"))
+                        .append('\n'));
         Files.writeString(commandConfig, properties, StandardCharsets.UTF_8);
-        Cli printed = Cli.run("acls", "--bootstrap-servers", kafka.bootstrapServers(), "--command-config",
-                commandConfig.toString(), "--ingest", "User:ingest", "--streams", "User:streams",
-                "--notifier", "User:notifier");
+        Cli printed = Cli.run(
+                "acls",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--command-config",
+                commandConfig.toString(),
+                "--ingest",
+                "User:ingest",
+                "--streams",
+                "User:streams",
+                "--notifier",
+                "User:notifier");
         assertThat(printed.exitCode()).as(printed.err()).isZero();
         List<String> commands = printed.out().lines().toList();
         assertThat(commands).hasSizeGreaterThan(10).allMatch(line -> line.startsWith("kafka-acls.sh "));
@@ -188,7 +235,8 @@ class SecuredPipelineTest {
     }
 
     private static String confirmToken(MimeMessage email) throws Exception {
-        String text = (String) ((MimeMultipart) email.getContent()).getBodyPart(0).getContent();
+        String text =
+                (String) ((MimeMultipart) email.getContent()).getBodyPart(0).getContent();
         Matcher link = Pattern.compile("/confirm\\?token=([\\w.%-]+)").matcher(text);
         assertThat(link.find()).as(text).isTrue();
         return link.group(1);

@@ -19,8 +19,12 @@ class TokenSecretRequiredTest {
             Cli run = Cli.run(service, "--bootstrap-servers", "127.0.0.1:9");
 
             assertThat(run.exitCode()).as(service).isEqualTo(2);
-            assertThat(run.err()).as(service).contains("mail.token.secret is not set",
-                    "PAPER_ALERTS_MAIL_TOKEN_SECRET", "openssl rand -base64 32");
+            assertThat(run.err())
+                    .as(service)
+                    .contains(
+                            "mail.token.secret is not set",
+                            "PAPER_ALERTS_MAIL_TOKEN_SECRET",
+                            "openssl rand -base64 32");
         }
     }
 

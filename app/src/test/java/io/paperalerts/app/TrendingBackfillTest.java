@@ -49,9 +49,12 @@ class TrendingBackfillTest {
     static Path dir;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    // Every paper of the class is dated from this one day, as the broker it shares is set up once.
+    @SuppressWarnings("TimeInStaticInitializer")
     private static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
     /** Four days of seven recorded papers each: 4, 3, 2 and 1 days ago. */
     private static final List<byte[]> DAYS = new ArrayList<>();
+
     private static AlertNotifier notifier;
 
     @BeforeAll
@@ -65,15 +68,24 @@ class TrendingBackfillTest {
             }
         }
         for (String who : List.of("erin", "frank")) {
-            Subscription trending = Subscription.newBuilder().setId("t-" + who).setEmail(who + "@example.org")
-                    .setQuery("").setTrendingTop(3).setDelivery(DeliveryMode.DAILY)
-                    .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
+            Subscription trending = Subscription.newBuilder()
+                    .setId("t-" + who)
+                    .setEmail(who + "@example.org")
+                    .setQuery("")
+                    .setTrendingTop(3)
+                    .setDelivery(DeliveryMode.DAILY)
+                    .setStatus(SubscriptionStatus.ACTIVE)
+                    .setCreated(Instant.now())
+                    .build();
             kafka.produce(Topics.SUBSCRIPTIONS, trending.getId(), trending);
         }
-        notifier = new AlertNotifier(new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, smtp.host(),
-                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+        notifier = new AlertNotifier(
+                        new NotifierConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                                MailConfig.SMTP_HOST, smtp.host(),
+                                MailConfig.SMTP_PORT, smtp.port())),
+                        new AlertNotifier.Listener() {})
+                .start();
     }
 
     @AfterAll
@@ -84,7 +96,8 @@ class TrendingBackfillTest {
     /** The oracle: a day's three most upvoted, read straight from the served response. */
     private static List<String> topThree(byte[] day) throws Exception {
         List<JsonNode> papers = StreamSupport.stream(JSON.readTree(day).spliterator(), false)
-                .map(item -> item.get("paper")).filter(p -> p.get("upvotes").asInt() > 0)
+                .map(item -> item.get("paper"))
+                .filter(p -> p.get("upvotes").asInt() > 0)
                 .sorted(Comparator.comparing((JsonNode p) -> -p.get("upvotes").asInt())
                         .thenComparing(p -> p.get("publishedAt").asText(), Comparator.reverseOrder())
                         .thenComparing(p -> p.get("id").asText()))
@@ -100,18 +113,27 @@ class TrendingBackfillTest {
         }
 
         // When erin's subscriptions are backfilled over the last three days
-        Cli run = Cli.run("backfill", "--email", "erin@example.org", "--days", "3",
-                "--bootstrap-servers", kafka.bootstrapServers());
+        Cli run = Cli.run(
+                "backfill",
+                "--email",
+                "erin@example.org",
+                "--days",
+                "3",
+                "--bootstrap-servers",
+                kafka.bootstrapServers());
 
         // Then one email lists the top three of each of those days, day by day, and not the day before
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("1 digest sent");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("erin@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !smtp.messagesTo("erin@example.org").isEmpty());
         MimeMessage email = smtp.messagesTo("erin@example.org").get(0);
         assertThat(email.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyElementsOf(expected);
         assertThat(email.getSubject()).isEqualTo("[paper-alerts] 9 papers from the last 3 days for trending papers");
         // The command has returned: anything it wrote is on the topic by now, and it is erin's only
-        assertThat(kafka.readToEnd(Topics.DIGESTS)).extracting(ConsumerRecord::key).containsExactly("erin@example.org");
+        assertThat(kafka.readToEnd(Topics.DIGESTS))
+                .extracting(ConsumerRecord::key)
+                .containsExactly("erin@example.org");
         assertThat(smtp.messagesTo("frank@example.org")).isEmpty();
     }
 }

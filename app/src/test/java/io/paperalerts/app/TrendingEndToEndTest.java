@@ -52,6 +52,7 @@ class TrendingEndToEndTest {
     private static final String DAY = "2026-06-12";
     /** Two hours before the digest hour of the day after the recorded one. */
     private static final MutableClock clock = new MutableClock(Instant.parse("2026-06-13T06:00:00Z"));
+
     private static HuggingFaceFeed feed;
     private static AlertStreamsService streams;
     private static AlertNotifier notifier;
@@ -62,20 +63,30 @@ class TrendingEndToEndTest {
         Subscription ada = subscription("t-ada", "ada@example.org", "", DeliveryMode.DAILY);
         ada.setTrendingTop(5);
         kafka.produce(Topics.SUBSCRIPTIONS, ada.getId(), ada);
-        Subscription carol = subscription("k-carol", "carol@example.org", "\"defect grounding\" upvotes:>=20",
-                DeliveryMode.INSTANT);
+        Subscription carol =
+                subscription("k-carol", "carol@example.org", "\"defect grounding\" upvotes:>=20", DeliveryMode.INSTANT);
         kafka.produce(Topics.SUBSCRIPTIONS, carol.getId(), carol);
         Subscription bob = subscription("k-bob", "bob@example.org", "robust", DeliveryMode.INSTANT);
         kafka.produce(Topics.SUBSCRIPTIONS, bob.getId(), bob);
-        streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, dir.resolve("streams").toString(),
-                StreamsServiceConfig.DAILY_HOUR, 8,
-                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L)), clock).start();
-        notifier = new AlertNotifier(new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, smtp.host(),
-                MailConfig.SMTP_PORT, smtp.port())), new AlertNotifier.Listener() { }).start();
+        streams = new AlertStreamsService(
+                        new StreamsServiceConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                StreamsServiceConfig.STATE_DIR,
+                                dir.resolve("streams").toString(),
+                                StreamsServiceConfig.DAILY_HOUR,
+                                8,
+                                StreamsServiceConfig.CHECK_INTERVAL_MS,
+                                100L)),
+                        clock)
+                .start();
+        notifier = new AlertNotifier(
+                        new NotifierConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                                MailConfig.SMTP_HOST, smtp.host(),
+                                MailConfig.SMTP_PORT, smtp.port())),
+                        new AlertNotifier.Listener() {})
+                .start();
         streams.awaitRunning(Duration.ofSeconds(60));
     }
 
@@ -87,8 +98,14 @@ class TrendingEndToEndTest {
     }
 
     private static Subscription subscription(String id, String email, String query, DeliveryMode mode) {
-        return Subscription.newBuilder().setId(id).setEmail(email).setQuery(query).setDelivery(mode)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.parse("2026-06-01T00:00:00Z")).build();
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(email)
+                .setQuery(query)
+                .setDelivery(mode)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.parse("2026-06-01T00:00:00Z"))
+                .build();
     }
 
     /** Serves the response, polls it once with the ingest command, and waits until the ranking of the day shows the count. */
@@ -101,17 +118,23 @@ class TrendingEndToEndTest {
 
     private static int upvotesOn(String paperId) {
         List<ConsumerRecord<String, TrendingDay>> days = kafka.readToEnd(Topics.PAPERS_TRENDING).stream()
-                .filter(r -> r.key().equals(DAY)).toList();
+                .filter(r -> r.key().equals(DAY))
+                .toList();
         if (days.isEmpty()) {
             return -1;
         }
-        return days.get(days.size() - 1).value().getPapers().stream().filter(p -> p.getId().equals(paperId))
-                .map(Paper::getUpvotes).findFirst().orElse(-1);
+        return days.get(days.size() - 1).value().getPapers().stream()
+                .filter(p -> p.getId().equals(paperId))
+                .map(Paper::getUpvotes)
+                .findFirst()
+                .orElse(-1);
     }
 
     private static List<Alert> alertsTo(String recipient) {
-        return kafka.readToEnd(Topics.ALERTS).stream().filter(r -> r.key().equals(recipient))
-                .map(ConsumerRecord::value).toList();
+        return kafka.readToEnd(Topics.ALERTS).stream()
+                .filter(r -> r.key().equals(recipient))
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     private static String text(MimeMessage message) throws Exception {
@@ -123,40 +146,65 @@ class TrendingEndToEndTest {
         // Given the recorded day polled three times, its upvotes changing between polls:
         // 2606.12303 rises from 12 to 200, 2606.13681 falls from 118 to 60, 2606.06113 goes 12 -> 25 -> 30
         poll(HuggingFaceDays.withUpvotes(Map.of("2606.06113", 12)), "2606.06113", 12);
-        assertThat(alertsTo("carol@example.org")).as("12 upvotes: below carol's filter").isEmpty();
+        assertThat(alertsTo("carol@example.org"))
+                .as("12 upvotes: below carol's filter")
+                .isEmpty();
         int bobAlerts = alertsTo("bob@example.org").size();
         assertThat(bobAlerts).as("robust papers of the day").isGreaterThanOrEqualTo(2);
 
-        poll(HuggingFaceDays.withUpvotes(Map.of("2606.06113", 25, "2606.12303", 200, "2606.13681", 60)),
-                "2606.06113", 25);
+        poll(
+                HuggingFaceDays.withUpvotes(Map.of("2606.06113", 25, "2606.12303", 200, "2606.13681", 60)),
+                "2606.06113",
+                25);
         assertThat(alertsTo("carol@example.org")).singleElement().satisfies(alert -> {
             assertThat(alert.getPaper().getId()).isEqualTo("2606.06113");
             assertThat(alert.getPaper().getUpvotes()).isEqualTo(25);
         });
 
-        poll(HuggingFaceDays.withUpvotes(Map.of("2606.06113", 30, "2606.12303", 200, "2606.13681", 60)),
-                "2606.06113", 30);
+        poll(
+                HuggingFaceDays.withUpvotes(Map.of("2606.06113", 30, "2606.12303", 200, "2606.13681", 60)),
+                "2606.06113",
+                30);
         assertThat(alertsTo("carol@example.org")).as("30 upvotes: nothing more").hasSize(1);
         assertThat(alertsTo("bob@example.org")).as("updates alert nobody again").hasSize(bobAlerts);
-        assertThat(smtp.messagesTo("ada@example.org")).as("nothing before the digest hour").isEmpty();
+        assertThat(smtp.messagesTo("ada@example.org"))
+                .as("nothing before the digest hour")
+                .isEmpty();
 
         // When the digest hour of the next day comes
         clock.set(Instant.parse("2026-06-13T08:00:01Z"));
 
         // Then the trending subscriber gets the day's top five by their latest counts, in order, with counts
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !smtp.messagesTo("ada@example.org").isEmpty());
         MimeMessage digest = smtp.messagesTo("ada@example.org").get(0);
         assertThat(digest.getSubject()).isEqualTo("[paper-alerts] Trending on 2026-06-12: the 5 most upvoted papers");
         assertThat(digest.getHeader("X-Paper-Ids")[0].split(" "))
                 .containsExactly("2606.12303", "2606.13392", "2606.08063", "2606.13681", "2606.06113");
-        assertThat(text(digest)).containsSubsequence("#1 trending on 2026-06-12", "200 upvotes",
-                "#2 trending on 2026-06-12", "103 upvotes", "#3", "74 upvotes", "#4", "60 upvotes", "#5", "30 upvotes");
+        assertThat(text(digest))
+                .containsSubsequence(
+                        "#1 trending on 2026-06-12",
+                        "200 upvotes",
+                        "#2 trending on 2026-06-12",
+                        "103 upvotes",
+                        "#3",
+                        "74 upvotes",
+                        "#4",
+                        "60 upvotes",
+                        "#5",
+                        "30 upvotes");
 
         // And the keyword subscribers got one email each, every paper once
-        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("carol@example.org").size() == 1
-                && smtp.messagesTo("bob@example.org").size() == 1);
-        assertThat(smtp.messagesTo("carol@example.org").get(0).getHeader("X-Paper-Ids")[0]).isEqualTo("2606.06113");
-        assertThat(smtp.messagesTo("bob@example.org").get(0).getHeader("X-Paper-Ids")[0].split(" ")).hasSize(bobAlerts);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> smtp.messagesTo("carol@example.org").size() == 1
+                        && smtp.messagesTo("bob@example.org").size() == 1);
+        assertThat(smtp.messagesTo("carol@example.org").get(0).getHeader("X-Paper-Ids")[0])
+                .isEqualTo("2606.06113");
+        assertThat(smtp.messagesTo("bob@example.org")
+                        .get(0)
+                        .getHeader("X-Paper-Ids")[0]
+                        .split(" "))
+                .hasSize(bobAlerts);
         assertThat(kafka.readToEnd(Topics.DIGESTS).stream().filter(r -> r.key().equals("ada@example.org")))
                 .hasSize(1);
     }

@@ -37,8 +37,13 @@ class UnreachableAddressTest {
         // When each runs in a process of its own, as from a shell
         List<JavaProcess> runs = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
-            runs.add(new JavaProcess("run-" + i, dir.resolve("run-" + i + ".log"), List.of(),
-                    PaperAlertsCommand.class.getName(), commands.get(i)).start());
+            runs.add(new JavaProcess(
+                            "run-" + i,
+                            dir.resolve("run-" + i + ".log"),
+                            List.of(),
+                            PaperAlertsCommand.class.getName(),
+                            commands.get(i))
+                    .start());
         }
 
         // Then each exits non-zero within 15 s, in at most 3 lines that name the address
@@ -46,15 +51,20 @@ class UnreachableAddressTest {
             JavaProcess run = runs.get(i);
             await().atMost(Duration.ofSeconds(15).minus(Duration.between(run.startedAt(), Instant.now())))
                     .until(() -> run.exitCode() != null);
-            List<String> lines = Files.readAllLines(dir.resolve("run-" + i + ".log"), StandardCharsets.UTF_8)
-                    .stream().filter(line -> !line.startsWith("=== start") && !line.isBlank()).toList();
+            List<String> lines = Files.readAllLines(dir.resolve("run-" + i + ".log"), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.startsWith("=== start") && !line.isBlank())
+                    .toList();
             assertThat(run.exitCode()).as(String.join("\n", lines)).isNotZero();
-            assertThat(lines).as(commands.get(i).toString()).isNotEmpty().hasSizeLessThanOrEqualTo(3)
+            assertThat(lines)
+                    .as(commands.get(i).toString())
+                    .isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(3)
                     .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception:"));
             assertThat(String.join("\n", lines)).contains("localhost");
         }
         assertThat(String.join("\n", Files.readAllLines(dir.resolve("run-0.log"))))
-                .contains("Error: Cannot reach Kafka at localhost:1 over PLAINTEXT: nothing accepts connections at localhost:1");
+                .contains(
+                        "Error: Cannot reach Kafka at localhost:1 over PLAINTEXT: nothing accepts connections at localhost:1");
         assertThat(String.join("\n", Files.readAllLines(dir.resolve("run-1.log"))))
                 .contains("Error: cannot reach the paper-alerts API at http://localhost:1");
         assertThat(String.join("\n", Files.readAllLines(dir.resolve("run-2.log"))))

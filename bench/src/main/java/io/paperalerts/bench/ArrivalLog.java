@@ -41,25 +41,40 @@ final class ArrivalLog<V> implements AutoCloseable {
     private volatile boolean running = true;
 
     /** @param paperIds the papers of a record; {@code null} to count records, one pair each, without reading them */
-    ArrivalLog(String bootstrap, Topic<String, V> topic, Function<V, List<String>> paperIds, boolean keepPairs,
+    ArrivalLog(
+            String bootstrap,
+            Topic<String, V> topic,
+            Function<V, List<String>> paperIds,
+            boolean keepPairs,
             long startMs) {
         this(bootstrap, topic, paperIds, v -> 0, keepPairs, startMs);
     }
 
     /** @param omittedOf papers a record counts without listing them (a digest over its size limit) */
-    ArrivalLog(String bootstrap, Topic<String, V> topic, Function<V, List<String>> paperIds,
-            ToLongFunction<V> omittedOf, boolean keepPairs, long startMs) {
+    ArrivalLog(
+            String bootstrap,
+            Topic<String, V> topic,
+            Function<V, List<String>> paperIds,
+            ToLongFunction<V> omittedOf,
+            boolean keepPairs,
+            long startMs) {
         this.omittedOf = omittedOf;
         this.topic = topic;
         this.paperIds = paperIds;
         this.keepPairs = keepPairs;
         this.startMs = startMs;
-        this.consumer = KafkaClients.of(bootstrap).consumer(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = KafkaClients.of(bootstrap)
+                .consumer(
+                        Map.of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                2_000),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+                .map(p -> new TopicPartition(topic.name(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);

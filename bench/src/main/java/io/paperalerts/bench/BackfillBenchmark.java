@@ -30,8 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class BackfillBenchmark {
 
-    private BackfillBenchmark() {
-    }
+    private BackfillBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int paperCount = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
@@ -44,10 +43,11 @@ public final class BackfillBenchmark {
             }
             Instant since = Instant.now().minusSeconds(60);
             long publishStart = System.nanoTime();
-            try (var producer = clients.producer(Map.<String, Object>of(
-                    ProducerConfig.LINGER_MS_CONFIG, 20,
-                    ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                    Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer())) {
+            try (var producer = clients.producer(
+                    Map.<String, Object>of(
+                            ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                    Topics.PAPERS.keySerde().serializer(),
+                    Topics.PAPERS.valueSerde().serializer())) {
                 for (int i = 0; i < paperCount; i++) {
                     Paper paper = corpus.paper(i);
                     producer.send(new ProducerRecord<>(Topics.PAPERS.name(), paper.getId(), paper));
@@ -57,23 +57,25 @@ public final class BackfillBenchmark {
             List<Subscription> one = subscriptions(corpus, 1);
             List<Subscription> thousand = subscriptions(corpus, 1_000);
             Backfill backfill = new Backfill(clients, 50, Clock.systemUTC());
-            backfill.run(one, since, true, (r, t, e) -> { });
+            backfill.run(one, since, true, (r, t, e) -> {});
             double[] oneRate = new double[rounds];
             double[] thousandRate = new double[rounds];
             int[] recipients = new int[2];
             for (int r = 0; r < rounds; r++) {
-                Backfill.Result a = backfill.run(one, since, true, (read, total, elapsed) -> { });
-                Backfill.Result b = backfill.run(thousand, since, true, (read, total, elapsed) -> { });
+                Backfill.Result a = backfill.run(one, since, true, (read, total, elapsed) -> {});
+                Backfill.Result b = backfill.run(thousand, since, true, (read, total, elapsed) -> {});
                 check(a, paperCount);
                 check(b, paperCount);
                 oneRate[r] = a.papersPerSecond();
                 thousandRate[r] = b.papersPerSecond();
                 recipients[0] = a.digests().size();
                 recipients[1] = b.digests().size();
-                System.err.printf("round %d: 1 subscription %.0f papers/s, 1,000 subscriptions %.0f papers/s%n",
+                System.err.printf(
+                        "round %d: 1 subscription %.0f papers/s, 1,000 subscriptions %.0f papers/s%n",
                         r + 1, oneRate[r], thousandRate[r]);
             }
-            System.out.printf("| subscriptions | papers in topic | papers/s (median of %d) | time | recipients with papers |%n",
+            System.out.printf(
+                    "| subscriptions | papers in topic | papers/s (median of %d) | time | recipients with papers |%n",
                     rounds);
             System.out.println("|---:|---:|---:|---:|---:|");
             row(1, paperCount, median(oneRate), recipients[0]);
@@ -84,10 +86,14 @@ public final class BackfillBenchmark {
     private static List<Subscription> subscriptions(SyntheticCorpus corpus, int count) {
         List<Subscription> subscriptions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            subscriptions.add(Subscription.newBuilder().setId("bench-" + count + "-" + i)
-                    .setEmail("reader" + i + "@example.org").setQuery(corpus.subscription())
-                    .setDelivery(DeliveryMode.DAILY).setStatus(SubscriptionStatus.ACTIVE)
-                    .setCreated(Instant.now()).build());
+            subscriptions.add(Subscription.newBuilder()
+                    .setId("bench-" + count + "-" + i)
+                    .setEmail("reader" + i + "@example.org")
+                    .setQuery(corpus.subscription())
+                    .setDelivery(DeliveryMode.DAILY)
+                    .setStatus(SubscriptionStatus.ACTIVE)
+                    .setCreated(Instant.now())
+                    .build());
         }
         return subscriptions;
     }
@@ -99,7 +105,8 @@ public final class BackfillBenchmark {
     }
 
     private static void row(int subscriptions, int papers, double rate, int recipients) {
-        System.out.printf("| %,d | %,d | %,.0f | %.1f s | %,d |%n", subscriptions, papers, rate, papers / rate, recipients);
+        System.out.printf(
+                "| %,d | %,d | %,.0f | %.1f s | %,d |%n", subscriptions, papers, rate, papers / rate, recipients);
     }
 
     private static double median(double[] values) {

@@ -24,9 +24,14 @@ final class BenchCharts {
     }
 
     /** Lines of y over x, one per series (name -> {x, y}). */
-    Path lines(String file, String title, String xTitle, String yTitle, Map<String, double[][]> series,
-            boolean logY) throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+    Path lines(String file, String title, String xTitle, String yTitle, Map<String, double[][]> series, boolean logY)
+            throws IOException {
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(480)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
                 .build();
         chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
@@ -51,7 +56,7 @@ final class BenchCharts {
                 // Denser towards the tail, where the percentiles that matter are.
                 double p = 100.0 * (1 - Math.pow(1 - i / (double) (points - 1), 2.5));
                 x[i] = p;
-                y[i] = Math.max(1, PipelineBenchmark.percentile(samples, p));
+                y[i] = Math.max(1, LatencyRuns.percentile(samples, p));
             }
             series.put(name, new double[][] {x, y});
         });

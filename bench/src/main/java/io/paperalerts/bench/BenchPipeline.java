@@ -17,6 +17,7 @@ import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +70,13 @@ final class BenchPipeline implements AutoCloseable {
      *     instant window)
      */
     /** @param notifierOverrides settings of the notifier, over the defaults */
-    BenchPipeline(String bootstrap, short replication, String runId, Map<String, Object> streamsOverrides,
-            Map<String, Object> notifierOverrides) throws IOException {
+    BenchPipeline(
+            String bootstrap,
+            short replication,
+            String runId,
+            Map<String, Object> streamsOverrides,
+            Map<String, Object> notifierOverrides)
+            throws IOException {
         this.bootstrap = bootstrap;
         this.notifierOverrides = Map.copyOf(notifierOverrides);
         this.runId = runId;
@@ -81,8 +87,10 @@ final class BenchPipeline implements AutoCloseable {
         this.clients = clients;
         this.admin = clients.admin();
         TopicProvisioner.createMissing(admin, Topics.ALL, replication);
-        this.papers = clients.producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.ACKS_CONFIG, "all"),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer());
+        this.papers = clients.producer(
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.ACKS_CONFIG, "all"),
+                Topics.PAPERS.keySerde().serializer(),
+                Topics.PAPERS.valueSerde().serializer());
     }
 
     String runId() {
@@ -100,10 +108,14 @@ final class BenchPipeline implements AutoCloseable {
             startFromEnd(runId, List.of(Topics.PAPERS.name(), Topics.ALERTS.name()));
         }
         Map<String, Object> config = new HashMap<>(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
-                StreamsServiceConfig.APPLICATION_ID, runId,
-                StreamsServiceConfig.STATE_DIR, work.resolve("streams").toString(),
-                StreamsServiceConfig.COMMIT_INTERVAL_MS, "100"));
+                CommonConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                StreamsServiceConfig.APPLICATION_ID,
+                runId,
+                StreamsServiceConfig.STATE_DIR,
+                work.resolve("streams").toString(),
+                StreamsServiceConfig.COMMIT_INTERVAL_MS,
+                "100"));
         config.putAll(streamsOverrides);
         streams = new AlertStreamsService(new StreamsServiceConfig(config)).start();
         streams.awaitRunning(Duration.ofMinutes(3));
@@ -115,27 +127,39 @@ final class BenchPipeline implements AutoCloseable {
         startFromEnd(group, List.of(Topics.DIGESTS.name(), Topics.DIGESTS_RETRY.name()));
         Map<String, Object> settings = new HashMap<>(notifierOverrides);
         settings.putAll(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
-                CommonConfig.REPLICATION_FACTOR, streamsOverrides.get(CommonConfig.REPLICATION_FACTOR),
-                MailConfig.SMTP_HOST, "127.0.0.1",
-                MailConfig.SMTP_PORT, String.valueOf(smtpPort),
-                MailConfig.TOKEN_SECRET, "pipeline-benchmark-secret-0123456789",
-                NotifierConfig.GROUP_ID, group,
-                NotifierConfig.STATE_DIR, work.resolve("notifier").toString()));
-        notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() {
-        });
+                CommonConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                CommonConfig.REPLICATION_FACTOR,
+                streamsOverrides.get(CommonConfig.REPLICATION_FACTOR),
+                MailConfig.SMTP_HOST,
+                "127.0.0.1",
+                MailConfig.SMTP_PORT,
+                String.valueOf(smtpPort),
+                MailConfig.TOKEN_SECRET,
+                "pipeline-benchmark-secret-0123456789",
+                NotifierConfig.GROUP_ID,
+                group,
+                NotifierConfig.STATE_DIR,
+                work.resolve("notifier").toString()));
+        notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() {});
         notifier.start();
     }
 
     /** Commits the group's offsets at the topics' ends, so that it reads nothing written before. */
     private void startFromEnd(String group, List<String> topics) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (var description : admin.describeTopics(topics).allTopicNames().get().values()) {
-            description.partitions().forEach(p ->
-                    latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
+        for (var description :
+                admin.describeTopics(topics).allTopicNames().get().values()) {
+            description
+                    .partitions()
+                    .forEach(p ->
+                            latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest()));
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
+        admin.listOffsets(latest)
+                .all()
+                .get()
+                .forEach((tp, info) -> offsets.put(tp, new OffsetAndMetadata(info.offset())));
         admin.alterConsumerGroupOffsets(group, offsets).all().get();
     }
 
@@ -147,15 +171,22 @@ final class BenchPipeline implements AutoCloseable {
     void subscribe(SyntheticCorpus corpus, int count, DeliveryMode mode) throws Exception {
         var topic = Topics.SUBSCRIPTIONS;
         Instant now = Instant.now();
-        try (var producer = clients.producer(Map.<String, Object>of(ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             for (int i = 0; i < count; i++) {
-                write(producer, subscription(runId + "-s" + i, "r" + i + "@" + runId + ".bench", corpus.subscription(), mode, now));
+                write(
+                        producer,
+                        subscription(
+                                runId + "-s" + i, "r" + i + "@" + runId + ".bench", corpus.subscription(), mode, now));
             }
             int partitions = Topics.DIGESTS.partitions();
             for (int n = 0; markerRecipients.size() < partitions; n++) {
                 String recipient = "marker" + n + "@" + runId + ".bench";
-                int partition = Utils.toPositive(Utils.murmur2(recipient.getBytes(StandardCharsets.UTF_8))) % partitions;
+                int partition =
+                        Utils.toPositive(Utils.murmur2(recipient.getBytes(StandardCharsets.UTF_8))) % partitions;
                 if (markerRecipients.stream().noneMatch(r -> partitionOf(r, partitions) == partition)) {
                     markerRecipients.add(recipient);
                     write(producer, subscription(runId + "-m" + n, recipient, MARKER_WORD, DeliveryMode.INSTANT, now));
@@ -164,7 +195,9 @@ final class BenchPipeline implements AutoCloseable {
             producer.flush();
         }
         int expected = subscriptionIds.size();
-        await(Duration.ofMinutes(5), "the streams service to load " + expected + " subscriptions",
+        await(
+                Duration.ofMinutes(5),
+                "the streams service to load " + expected + " subscriptions",
                 () -> streams.activeSubscriptions() >= expected);
     }
 
@@ -179,8 +212,16 @@ final class BenchPipeline implements AutoCloseable {
     }
 
     private static Subscription subscription(String id, String email, String query, DeliveryMode mode, Instant now) {
-        return Subscription.newBuilder().setId(id).setEmail(email).setQuery(query).setDelivery(mode)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(now).setConfirmed(now).setTimezone("UTC").build();
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(email)
+                .setQuery(query)
+                .setDelivery(mode)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(now)
+                .setConfirmed(now)
+                .setTimezone("UTC")
+                .build();
     }
 
     /** The run's own copy of a corpus paper, with an id no other run uses. */
@@ -196,7 +237,11 @@ final class BenchPipeline implements AutoCloseable {
     /** A paper only the marker subscriptions match. */
     Paper marker(int n) {
         String id = runId + "-marker-" + n;
-        return Paper.newBuilder().setId(id).setTitle("Marker " + MARKER_WORD).setSource("benchmark").build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle("Marker " + MARKER_WORD)
+                .setSource("benchmark")
+                .build();
     }
 
     List<String> markerRecipients() {
@@ -205,7 +250,10 @@ final class BenchPipeline implements AutoCloseable {
 
     /** The recipients the oracle says the paper must be emailed to. */
     List<String> expectedRecipients(Paper paper) {
-        return oracle.match(paper).stream().map(MatchAlerts::recipient).distinct().toList();
+        return oracle.match(paper).stream()
+                .map(MatchAlerts::recipient)
+                .distinct()
+                .toList();
     }
 
     /** Sends a paper stamped with the time of sending; returns that time. */
@@ -226,7 +274,9 @@ final class BenchPipeline implements AutoCloseable {
 
     /** Papers written but not yet processed by the streams service (its committed offsets on papers). */
     long papersLag() {
-        return lags(Topics.PAPERS.name()).values().stream().mapToLong(Long::longValue).sum();
+        return lags(Topics.PAPERS.name()).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
     }
 
     /**
@@ -242,9 +292,12 @@ final class BenchPipeline implements AutoCloseable {
     private Map<TopicPartition, Long> lags(String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
-                    .partitionsToOffsetAndMetadata().get();
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            committed.keySet().stream().filter(tp -> tp.topic().equals(topic)).forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            committed.keySet().stream()
+                    .filter(tp -> tp.topic().equals(topic))
+                    .forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, Long> lags = new HashMap<>();
             for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
                 OffsetAndMetadata at = committed.get(entry.getKey());
@@ -279,13 +332,15 @@ final class BenchPipeline implements AutoCloseable {
             return 0;
         }
         try (var files = Files.walk(folder)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -316,7 +371,10 @@ final class BenchPipeline implements AutoCloseable {
         }
         papers.close();
         var topic = Topics.SUBSCRIPTIONS;
-        try (var producer = clients.producer(Map.<String, Object>of(ProducerConfig.LINGER_MS_CONFIG, 20), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(
+                Map.<String, Object>of(ProducerConfig.LINGER_MS_CONFIG, 20),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             for (String id : subscriptionIds) {
                 producer.send(new ProducerRecord<>(topic.name(), id, null));
             }
@@ -327,5 +385,14 @@ final class BenchPipeline implements AutoCloseable {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    /** The heap after a collection, and the state on disk of each service. */
+    String memory() {
+        System.gc();
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return String.format(
+                "%,d MB | streams %,d MB, notifier %,d MB",
+                heap >> 20, stateBytes("streams") >> 20, stateBytes("notifier") >> 20);
     }
 }

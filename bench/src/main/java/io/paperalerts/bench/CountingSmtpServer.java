@@ -90,20 +90,25 @@ final class CountingSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket connection) {
-        try (connection; InputStream in = new BufferedInputStream(connection.getInputStream(), 1 << 16);
-             OutputStream out = new BufferedOutputStream(connection.getOutputStream())) {
+        try (connection;
+                InputStream in = new BufferedInputStream(connection.getInputStream(), 1 << 16);
+                OutputStream out = new BufferedOutputStream(connection.getOutputStream())) {
             reply(out, "220 bench.smtp ESMTP");
             String recipient = null;
             String line;
             while ((line = readLine(in)) != null) {
-                String command = line.length() < 4 ? line.toUpperCase(Locale.ROOT) : line.substring(0, 4).toUpperCase(Locale.ROOT);
+                String command = line.length() < 4
+                        ? line.toUpperCase(Locale.ROOT)
+                        : line.substring(0, 4).toUpperCase(Locale.ROOT);
                 switch (command) {
                     case "EHLO", "HELO" -> reply(out, "250 bench.smtp");
                     case "MAIL", "RSET", "NOOP" -> reply(out, "250 OK");
                     case "RCPT" -> {
                         int open = line.indexOf('<');
                         int close = line.indexOf('>', open + 1);
-                        recipient = open >= 0 && close > open ? line.substring(open + 1, close) : line.substring(8).strip();
+                        recipient = open >= 0 && close > open
+                                ? line.substring(open + 1, close)
+                                : line.substring(8).strip();
                         reply(out, "250 OK");
                     }
                     case "DATA" -> {

@@ -42,14 +42,13 @@ public final class DeliveryRecordBenchmark {
 
     private static final int RECIPIENTS = 100_000;
 
-    private DeliveryRecordBenchmark() {
-    }
+    private DeliveryRecordBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         long pairs = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         Path work = Files.createTempDirectory("paper-alerts-delivery-bench-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-             EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start()) {
+                EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start()) {
             String bootstrap = broker.bootstrapServers();
             KafkaClients clients = KafkaClients.of(bootstrap);
             try (Admin admin = clients.admin()) {
@@ -60,27 +59,42 @@ public final class DeliveryRecordBenchmark {
             System.err.printf("wrote %,d pairs in %.1f s%n", pairs, (System.nanoTime() - writeStart) / 1e9);
 
             Path config = work.resolve("notifier.properties");
-            Files.writeString(config, String.join("\n",
-                    "bootstrap.servers=" + bootstrap,
-                    "smtp.host=" + smtp.host(),
-                    "smtp.port=" + smtp.port(),
-                    "group.instance.id=bench-notifier",
-                    "notifier.state.dir=" + work.resolve("state"),
-                    "mail.token.secret=benchmark-secret-0123456789", ""), StandardCharsets.UTF_8);
-            JavaProcess notifier = new JavaProcess("notifier", work.resolve("notifier.log"), List.of("-Xmx256m"),
-                    "io.paperalerts.app.PaperAlertsCommand", List.of("notifier", "--config", config.toString()));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "bootstrap.servers=" + bootstrap,
+                            "smtp.host=" + smtp.host(),
+                            "smtp.port=" + smtp.port(),
+                            "group.instance.id=bench-notifier",
+                            "notifier.state.dir=" + work.resolve("state"),
+                            "mail.token.secret=benchmark-secret-0123456789",
+                            ""),
+                    StandardCharsets.UTF_8);
+            JavaProcess notifier = new JavaProcess(
+                    "notifier",
+                    work.resolve("notifier.log"),
+                    List.of("-Xmx256m"),
+                    "io.paperalerts.app.PaperAlertsCommand",
+                    List.of("notifier", "--config", config.toString()));
             try {
                 Duration cold = resume(notifier, bootstrap, smtp, "cold@example.org");
                 long coldPeakRss = peakRssMb(notifier);
                 notifier.kill();
                 Duration warm = resume(notifier, bootstrap, smtp, "warm@example.org");
                 long warmPeakRss = peakRssMb(notifier);
-                System.out.printf("| delivery record | local state | heap limit | peak RSS | from process start to first email |%n");
+                System.out.printf(
+                        "| delivery record | local state | heap limit | peak RSS | from process start to first email |%n");
                 System.out.println("|---:|---|---:|---:|---:|");
-                System.out.printf("| %,d pairs | none (read in full) | 256 MB | %,d MB | %.1f s |%n", pairs, coldPeakRss,
-                        cold.toMillis() / 1000.0);
-                System.out.printf("| %,d pairs | kept (restart after SIGKILL) | 256 MB | %,d MB | %.1f s (%.0fx faster) |%n",
-                        pairs, warmPeakRss, warm.toMillis() / 1000.0, (double) cold.toMillis() / Math.max(1, warm.toMillis()));
+                System.out.printf(
+                        "| %,d pairs | none (read in full) | 256 MB | %,d MB | %.1f s |%n",
+                        pairs, coldPeakRss, cold.toMillis() / 1000.0);
+                System.out.printf(
+                        "| %,d pairs | kept (restart after SIGKILL) | 256 MB | %,d MB | %.1f s (%.0fx faster) |%n",
+                        pairs,
+                        warmPeakRss,
+                        warm.toMillis() / 1000.0,
+                        (double) cold.toMillis() / Math.max(1, warm.toMillis()));
             } catch (RuntimeException | Error e) {
                 System.err.println(notifier.tail(40));
                 throw e;
@@ -107,9 +121,13 @@ public final class DeliveryRecordBenchmark {
         notifier.start();
         Instant started = Instant.now();
         var topic = Topics.DIGESTS;
-        try (var producer = KafkaClients.of(bootstrap).producer(Map.of(),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), recipient, digest(recipient))).get();
+        try (var producer = KafkaClients.of(bootstrap)
+                .producer(
+                        Map.of(),
+                        topic.keySerde().serializer(),
+                        topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), recipient, digest(recipient)))
+                    .get();
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (smtp.receivedMessages().size() == before) {
@@ -139,16 +157,24 @@ public final class DeliveryRecordBenchmark {
         for (int r = 0; r < RECIPIENTS; r++) {
             partitionOf[r] = Topics.DIGESTS.partitionOf(recipient(r));
         }
-        try (var producer = KafkaClients.of(bootstrap).producer(Map.<String, Object>of(
-                ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.LINGER_MS_CONFIG, 50,
-                ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                new StringSerializer(), new StringSerializer())) {
+        try (var producer = KafkaClients.of(bootstrap)
+                .producer(
+                        Map.<String, Object>of(
+                                ProducerConfig.ACKS_CONFIG,
+                                "1",
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                50,
+                                ProducerConfig.BATCH_SIZE_CONFIG,
+                                512 * 1024,
+                                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                                "lz4"),
+                        new StringSerializer(),
+                        new StringSerializer())) {
             String value = "<0123456789abcdef0123456789abcdef@paper-alerts> " + Instant.now();
             for (long i = 0; i < pairs; i++) {
                 int r = (int) (i % RECIPIENTS);
-                String key = recipient(r) + " 26" + String.format("%02d.%05d", 1 + (i / RECIPIENTS) % 12, i / RECIPIENTS);
+                String key =
+                        recipient(r) + " 26" + String.format("%02d.%05d", 1 + (i / RECIPIENTS) % 12, i / RECIPIENTS);
                 producer.send(new ProducerRecord<>(Topics.DELIVERIES.name(), partitionOf[r], key, value));
             }
             producer.flush();
@@ -160,11 +186,27 @@ public final class DeliveryRecordBenchmark {
     }
 
     private static Digest digest(String recipient) {
-        Paper paper = Paper.newBuilder().setId("2612.99999").setTitle("A paper nobody was sent yet")
-                .setAbstractText("").setSource("bench").build();
-        Alert alert = Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("bench"))
-                .setPaper(paper).setReasons(List.of()).setMatchedAt(Instant.now()).setKind(AlertKind.LIVE).build();
-        return Digest.newBuilder().setId("bench-" + recipient).setRecipient(recipient).setKind(DigestKind.INSTANT)
-                .setAlerts(List.of(alert)).setPeriodStart(Instant.now()).setPeriodEnd(Instant.now()).build();
+        Paper paper = Paper.newBuilder()
+                .setId("2612.99999")
+                .setTitle("A paper nobody was sent yet")
+                .setAbstractText("")
+                .setSource("bench")
+                .build();
+        Alert alert = Alert.newBuilder()
+                .setRecipient(recipient)
+                .setSubscriptionIds(List.of("bench"))
+                .setPaper(paper)
+                .setReasons(List.of())
+                .setMatchedAt(Instant.now())
+                .setKind(AlertKind.LIVE)
+                .build();
+        return Digest.newBuilder()
+                .setId("bench-" + recipient)
+                .setRecipient(recipient)
+                .setKind(DigestKind.INSTANT)
+                .setAlerts(List.of(alert))
+                .setPeriodStart(Instant.now())
+                .setPeriodEnd(Instant.now())
+                .build();
     }
 }

@@ -26,18 +26,25 @@ record EmailAudit(String runId, long expected, long missing, long duplicated, lo
      * @param arrivals every pair the SMTP server accepted (each once)
      * @param duplicates every acceptance of a pair after its first
      */
-    static EmailAudit of(String runId, Map<String, List<String>> expected, Map<String, List<String>> earlier,
-            long omitted, Map<String, Long> arrivals, Collection<String> duplicates) {
+    static EmailAudit of(
+            String runId,
+            Map<String, List<String>> expected,
+            Map<String, List<String>> earlier,
+            long omitted,
+            Map<String, Long> arrivals,
+            Collection<String> duplicates) {
         String suffix = "@" + runId + ".bench|";
         long pairs = pairs(expected);
         long emailed = found(expected, (recipient, paperId) -> arrivals.get(recipient + "|" + paperId));
         long duplicated = duplicates.stream().filter(p -> p.contains(suffix)).count();
-        long unexpected = arrivals.keySet().stream().filter(p -> p.contains(suffix) && !p.startsWith("marker"))
+        long unexpected = arrivals.keySet().stream()
+                .filter(p -> p.contains(suffix) && !p.startsWith("marker"))
                 .filter(p -> {
                     String[] rp = p.split("\\|", 2);
                     List<String> recipients = expected.getOrDefault(rp[1], earlier.get(rp[1]));
                     return recipients == null || !recipients.contains(rp[0]);
-                }).count();
+                })
+                .count();
         return new EmailAudit(runId, pairs - omitted, Math.max(0, pairs - omitted - emailed), duplicated, unexpected);
     }
 

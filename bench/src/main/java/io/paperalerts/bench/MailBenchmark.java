@@ -31,8 +31,7 @@ import java.util.Map;
  */
 public final class MailBenchmark {
 
-    private MailBenchmark() {
-    }
+    private MailBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
@@ -44,8 +43,8 @@ public final class MailBenchmark {
         }
         AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>");
         try (EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
-             SmtpMailSender sender = new SmtpMailSender(new NotifierConfig(Map.of(
-                     MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port())))) {
+                SmtpMailSender sender = new SmtpMailSender(new NotifierConfig(
+                        Map.of(MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port())))) {
             // Warm up both paths: class loading, JIT, the server's threads.
             run(mailer, sender, digests, 2, true, smtp);
             run(mailer, sender, digests, 2, false, smtp);
@@ -58,7 +57,8 @@ public final class MailBenchmark {
             }
             double reusedMedian = median(reused);
             double freshMedian = median(fresh);
-            System.out.printf("| SMTP connection | emails/s (median of %d rounds of %.0f s) | vs new connection |%n",
+            System.out.printf(
+                    "| SMTP connection | emails/s (median of %d rounds of %.0f s) | vs new connection |%n",
                     rounds, seconds);
             System.out.println("|---|---:|---:|");
             System.out.printf("| one, reused | %,.0f | %.1fx |%n", reusedMedian, reusedMedian / freshMedian);
@@ -66,8 +66,14 @@ public final class MailBenchmark {
         }
     }
 
-    private static double run(AlertMailer mailer, SmtpMailSender sender, List<Digest> digests, double seconds,
-            boolean reuse, EmbeddedSmtpServer smtp) throws MessagingException {
+    private static double run(
+            AlertMailer mailer,
+            SmtpMailSender sender,
+            List<Digest> digests,
+            double seconds,
+            boolean reuse,
+            EmbeddedSmtpServer smtp)
+            throws MessagingException {
         smtp.purge();
         sender.reset();
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
@@ -83,18 +89,34 @@ public final class MailBenchmark {
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
         if (smtp.receivedMessages().size() != sent) {
-            throw new IllegalStateException("Sent " + sent + " but the server has " + smtp.receivedMessages().size());
+            throw new IllegalStateException("Sent " + sent + " but the server has "
+                    + smtp.receivedMessages().size());
         }
         return sent / elapsed;
     }
 
     private static Digest digest(String recipient, Paper paper) {
-        Alert alert = Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s1")).setPaper(paper)
-                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1").setQuery("reward hacking")
-                        .setMatchedTerms(List.of("reward")).setSnippet(paper.getTitle()).build()))
-                .setMatchedAt(Instant.now()).setKind(AlertKind.LIVE).build();
-        return Digest.newBuilder().setId(paper.getId()).setRecipient(recipient).setKind(DigestKind.INSTANT)
-                .setPeriodStart(Instant.now()).setPeriodEnd(Instant.now()).setAlerts(List.of(alert)).build();
+        Alert alert = Alert.newBuilder()
+                .setRecipient(recipient)
+                .setSubscriptionIds(List.of("s1"))
+                .setPaper(paper)
+                .setReasons(List.of(MatchReason.newBuilder()
+                        .setSubscriptionId("s1")
+                        .setQuery("reward hacking")
+                        .setMatchedTerms(List.of("reward"))
+                        .setSnippet(paper.getTitle())
+                        .build()))
+                .setMatchedAt(Instant.now())
+                .setKind(AlertKind.LIVE)
+                .build();
+        return Digest.newBuilder()
+                .setId(paper.getId())
+                .setRecipient(recipient)
+                .setKind(DigestKind.INSTANT)
+                .setPeriodStart(Instant.now())
+                .setPeriodEnd(Instant.now())
+                .setAlerts(List.of(alert))
+                .build();
     }
 
     private static double median(double[] values) {

@@ -61,9 +61,13 @@ public final class MatchingBenchmark {
 
     /** One engine's measurements at one size. */
     /** One engine's measurements at one size; the checksum digests its matches on the checked papers. */
-    private record Result(String engine, double papersPerSecond, double loadSeconds, double heapMb,
-            double matchesPerPaper, long checksum) {
-    }
+    private record Result(
+            String engine,
+            double papersPerSecond,
+            double loadSeconds,
+            double heapMb,
+            double matchesPerPaper,
+            long checksum) {}
 
     public static void main(String[] args) throws Exception {
         int[] sizes = {1_000, 10_000, 100_000, 1_000_000};
@@ -76,7 +80,10 @@ public final class MatchingBenchmark {
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             switch (kv[0]) {
-                case "subscriptions" -> sizes = Arrays.stream(kv[1].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "subscriptions" ->
+                    sizes = Arrays.stream(kv[1].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "seconds" -> seconds = Double.parseDouble(kv[1]);
                 case "monitorMax" -> monitorMax = Integer.parseInt(kv[1]);
                 case "naiveMax" -> naiveMax = Integer.parseInt(kv[1]);
@@ -99,9 +106,11 @@ public final class MatchingBenchmark {
      */
     private static void run(int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes)
             throws Exception {
-        System.out.printf("Java %s, %d cores, %s, one JVM (-Xms3g -Xmx3g) per engine and size, one thread, "
-                + "warm-up as long as the measurement%n%n",
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        System.out.printf(
+                "Java %s, %d cores, %s, one JVM (-Xms3g -Xmx3g) per engine and size, one thread, "
+                        + "warm-up as long as the measurement%n%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getRuntimeMXBean().getVmName());
         Result floor = fork("analysis", 0, seconds);
         System.out.printf("Analysis alone (the floor for any engine): %,.0f papers/s%n%n", floor.papersPerSecond());
@@ -118,26 +127,38 @@ public final class MatchingBenchmark {
             }
             for (Result other : results) {
                 if (other.checksum() != results.get(0).checksum()) {
-                    throw new IllegalStateException(other.engine() + " disagrees with " + results.get(0).engine()
-                            + " at " + size + " subscriptions");
+                    throw new IllegalStateException(other.engine() + " disagrees with "
+                            + results.get(0).engine() + " at " + size + " subscriptions");
                 }
             }
-            Result monitor = results.stream().filter(r -> r.engine().equals("Lucene Monitor")).findFirst().orElse(null);
+            Result monitor = results.stream()
+                    .filter(r -> r.engine().equals("Lucene Monitor"))
+                    .findFirst()
+                    .orElse(null);
             if (upvotes) {
                 Result filtered = fork("ours-upvotes", size, seconds);
                 if (size <= monitorMax) {
                     Result reference = fork("monitor-upvotes", size, seconds);
                     if (reference.checksum() != filtered.checksum()) {
-                        throw new IllegalStateException("Lucene Monitor disagrees with the matcher on upvote filters at "
-                                + size + " subscriptions");
+                        throw new IllegalStateException(
+                                "Lucene Monitor disagrees with the matcher on upvote filters at " + size
+                                        + " subscriptions");
                     }
                 }
                 results.add(filtered);
             }
             for (Result r : results) {
-                System.out.printf("| %,d | %s | %,.0f | %s | %.1f | %.0f | %.2f |%n", size, r.engine(), r.papersPerSecond(),
-                        monitor == null ? "n/a" : String.format("%.1fx", r.papersPerSecond() / monitor.papersPerSecond()),
-                        r.loadSeconds(), r.heapMb(), r.matchesPerPaper());
+                System.out.printf(
+                        "| %,d | %s | %,.0f | %s | %.1f | %.0f | %.2f |%n",
+                        size,
+                        r.engine(),
+                        r.papersPerSecond(),
+                        monitor == null
+                                ? "n/a"
+                                : String.format("%.1fx", r.papersPerSecond() / monitor.papersPerSecond()),
+                        r.loadSeconds(),
+                        r.heapMb(),
+                        r.matchesPerPaper());
             }
             System.out.flush();
         }
@@ -146,18 +167,34 @@ public final class MatchingBenchmark {
     private static Result fork(String engine, int size, double seconds) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A fixed heap, as JMH's forks are usually given: a heap still growing collects more often while measured.
-        Process process = new ProcessBuilder(java, "-Xms3g", "-Xmx3g", "-cp", System.getProperty("java.class.path"),
-                MatchingBenchmark.class.getName(), "engine=" + engine, "size=" + size, "seconds=" + seconds)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(
+                        java,
+                        "-Xms3g",
+                        "-Xmx3g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        MatchingBenchmark.class.getName(),
+                        "engine=" + engine,
+                        "size=" + size,
+                        "seconds=" + seconds)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IllegalStateException(engine + " at " + size + " failed: " + output);
         }
-        String line = output.lines().filter(l -> l.startsWith("RESULT\t")).findFirst()
+        String line = output.lines()
+                .filter(l -> l.startsWith("RESULT\t"))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no result from " + engine + ": " + output));
         String[] f = line.split("\t");
-        return new Result(f[1], Double.parseDouble(f[2]), Double.parseDouble(f[3]), Double.parseDouble(f[4]),
-                Double.parseDouble(f[5]), Long.parseLong(f[6]));
+        return new Result(
+                f[1],
+                Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]),
+                Double.parseDouble(f[4]),
+                Double.parseDouble(f[5]),
+                Long.parseLong(f[6]));
     }
 
     private void runOne(String engine, int size) throws IOException {
@@ -170,8 +207,14 @@ public final class MatchingBenchmark {
             case "monitor-upvotes" -> rename(monitor(upvoteQueries(size)), "Lucene Monitor, 10 % with upvotes:");
             default -> throw new IllegalArgumentException("unknown engine " + engine);
         };
-        System.out.printf(Locale.ROOT, "RESULT\t%s\t%f\t%f\t%f\t%f\t%d%n", result.engine(),
-                result.papersPerSecond(), result.loadSeconds(), result.heapMb(), result.matchesPerPaper(),
+        System.out.printf(
+                Locale.ROOT,
+                "RESULT\t%s\t%f\t%f\t%f\t%f\t%d%n",
+                result.engine(),
+                result.papersPerSecond(),
+                result.loadSeconds(),
+                result.heapMb(),
+                result.matchesPerPaper(),
                 result.checksum());
     }
 
@@ -206,8 +249,13 @@ public final class MatchingBenchmark {
     }
 
     private static Result rename(Result result, String engine) {
-        return new Result(engine, result.papersPerSecond(), result.loadSeconds(), result.heapMb(),
-                result.matchesPerPaper(), result.checksum());
+        return new Result(
+                engine,
+                result.papersPerSecond(),
+                result.loadSeconds(),
+                result.heapMb(),
+                result.matchesPerPaper(),
+                result.checksum());
     }
 
     private Result analysisOnly() {
@@ -277,7 +325,8 @@ public final class MatchingBenchmark {
             return measure("Lucene Monitor", load, mb, paper -> {
                 try {
                     Set<String> ids = new HashSet<>();
-                    monitor.match(PaperDocument.of(paper), QueryMatch.SIMPLE_MATCHER).getMatches()
+                    monitor.match(PaperDocument.of(paper), QueryMatch.SIMPLE_MATCHER)
+                            .getMatches()
                             .forEach(m -> ids.add(m.getQueryId()));
                     return ids;
                 } catch (IOException e) {
@@ -295,8 +344,13 @@ public final class MatchingBenchmark {
         }
         // As long as the measurement: on two cores the compiler shares the machine with what it compiles.
         long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
+        long warmUpMatches = 0;
         for (int i = 0; System.nanoTime() < warmEnd; i++) {
-            match.apply(papers.get(i % papers.size()));
+            warmUpMatches += match.apply(papers.get(i % papers.size())).size();
+        }
+        // Read, so the JIT cannot drop the warm-up as dead code.
+        if (warmUpMatches < 0) {
+            throw new AssertionError();
         }
         long matches = 0;
         int done = 0;

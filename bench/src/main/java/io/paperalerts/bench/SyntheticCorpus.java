@@ -18,9 +18,11 @@ import java.util.Set;
 final class SyntheticCorpus {
 
     /** Syllables that no English suffix rule strips, so stemming does not merge pseudo-words. */
-    private static final String[] SYLLABLES = {"ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "zo", "pra",
-        "gen", "tor", "lex", "quan", "dif", "rew", "mod", "tra", "ba", "de", "fu", "go", "hi", "ja", "ku",
-        "mo", "no", "pe", "qi", "ro", "su", "ta", "ve", "bro", "cla", "dru", "fle", "gri", "plo", "sko", "tve"};
+    private static final String[] SYLLABLES = {
+        "ka", "lo", "mi", "ne", "ru", "sa", "te", "vi", "zo", "pra", "gen", "tor", "lex", "quan", "dif", "rew", "mod",
+        "tra", "ba", "de", "fu", "go", "hi", "ja", "ku", "mo", "no", "pe", "qi", "ro", "su", "ta", "ve", "bro", "cla",
+        "dru", "fle", "gri", "plo", "sko", "tve"
+    };
 
     private final Random random;
     private final String[] words;
@@ -108,13 +110,16 @@ final class SyntheticCorpus {
     private static String capitalized(List<String> words) {
         StringBuilder out = new StringBuilder();
         for (String word : words) {
-            out.append(out.length() == 0 ? "" : " ").append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+            out.append(out.length() == 0 ? "" : " ")
+                    .append(Character.toUpperCase(word.charAt(0)))
+                    .append(word.substring(1));
         }
         return out.toString();
     }
 
     private String author() {
-        return capitalized(List.of(firstNames[random.nextInt(firstNames.length)], lastNames[random.nextInt(lastNames.length)]));
+        return capitalized(
+                List.of(firstNames[random.nextInt(firstNames.length)], lastNames[random.nextInt(lastNames.length)]));
     }
 
     Paper paper(int i) {
@@ -131,9 +136,14 @@ final class SyntheticCorpus {
         for (int w = 0; w < body.size(); w++) {
             abstractText.append(body.get(w)).append(w % 17 == 16 ? ". " : w % 7 == 6 ? ", " : " ");
         }
-        return Paper.newBuilder().setId("synthetic-" + i).setTitle(capitalized(text(8 + random.nextInt(7))))
-                .setAbstractText(abstractText.toString().strip()).setAuthors(authors).setCategories(cats)
-                .setSource("synthetic").build();
+        return Paper.newBuilder()
+                .setId("synthetic-" + i)
+                .setTitle(capitalized(text(8 + random.nextInt(7))))
+                .setAbstractText(abstractText.toString().strip())
+                .setAuthors(authors)
+                .setCategories(cats)
+                .setSource("synthetic")
+                .build();
     }
 
     /** A word that appears in a small share of papers. */
@@ -167,7 +177,11 @@ final class SyntheticCorpus {
         int parts = roll < 50 ? 1 : roll < 85 ? 2 : 3;
         StringBuilder query = new StringBuilder(part());
         for (int i = 1; i < parts; i++) {
-            query.append(' ').append(random.nextInt(5) == 0 ? "category:" + categories[random.nextInt(categories.length)] : part());
+            query.append(' ')
+                    .append(
+                            random.nextInt(5) == 0
+                                    ? "category:" + categories[random.nextInt(categories.length)]
+                                    : part());
         }
         if (random.nextInt(100) < 15) {
             query.append(" -").append(words[50 + random.nextInt(450)]);

@@ -32,7 +32,8 @@ class CountingSmtpServerTest {
 
     @Test
     void shouldNoteEachPairOfAnEmailWithManyPapers() throws Exception {
-        List<String> ids = IntStream.range(0, 40).mapToObj(i -> "run-paper-" + i).toList();
+        List<String> ids =
+                IntStream.range(0, 40).mapToObj(i -> "run-paper-" + i).toList();
         try (CountingSmtpServer server = CountingSmtpServer.start()) {
             send(server, "Ann@run.bench", ids);
 

@@ -25,8 +25,13 @@ class EmailAuditTest {
 
     @Test
     void shouldPassWhenEveryExpectedPairWasEmailedOnce() {
-        EmailAudit audit = EmailAudit.of(RUN, EXPECTED, Map.of(), 0,
-                arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2", "marker1@" + RUN + ".bench|" + RUN + "-marker-1"), List.of());
+        EmailAudit audit = EmailAudit.of(
+                RUN,
+                EXPECTED,
+                Map.of(),
+                0,
+                arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2", "marker1@" + RUN + ".bench|" + RUN + "-marker-1"),
+                List.of());
 
         assertThat(audit.failures()).isEmpty();
         assertThat(audit.expected()).isEqualTo(3);
@@ -36,33 +41,34 @@ class EmailAuditTest {
     void shouldFailWhenAnExpectedPairWasNotEmailed() {
         EmailAudit audit = EmailAudit.of(RUN, EXPECTED, Map.of(), 0, arrived(ANN + "|p1", BOB + "|p2"), List.of());
 
-        assertThat(audit.failures()).containsExactly(
-                RUN + ": 1 of 3 expected (recipient, paper) pairs were neither emailed nor counted as omitted");
+        assertThat(audit.failures())
+                .containsExactly(
+                        RUN + ": 1 of 3 expected (recipient, paper) pairs were neither emailed nor counted as omitted");
     }
 
     @Test
     void shouldFailWhenAPairWasEmailedTwice() {
-        EmailAudit audit = EmailAudit.of(RUN, EXPECTED, Map.of(), 0, arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2"),
-                List.of(BOB + "|p2"));
+        EmailAudit audit = EmailAudit.of(
+                RUN, EXPECTED, Map.of(), 0, arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2"), List.of(BOB + "|p2"));
 
         assertThat(audit.failures()).containsExactly(RUN + ": 1 (recipient, paper) pairs were emailed twice");
     }
 
     @Test
     void shouldFailWhenAPairNobodySubscribedToWasEmailed() {
-        EmailAudit audit = EmailAudit.of(RUN, EXPECTED, Map.of(), 0,
-                arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2", ANN + "|p2"), List.of());
+        EmailAudit audit = EmailAudit.of(
+                RUN, EXPECTED, Map.of(), 0, arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2", ANN + "|p2"), List.of());
 
-        assertThat(audit.failures()).containsExactly(
-                RUN + ": 1 (recipient, paper) pairs were emailed that do not match");
+        assertThat(audit.failures())
+                .containsExactly(RUN + ": 1 (recipient, paper) pairs were emailed that do not match");
     }
 
     @Test
     void shouldAcceptPairsCountedInADigestOverItsSizeLimitAndPairsOfTheWarmUp() {
         Map<String, List<String>> warmUp = Map.of("w1", List.of(ANN));
 
-        EmailAudit audit = EmailAudit.of(RUN, EXPECTED, warmUp, 1, arrived(ANN + "|p1", BOB + "|p1", ANN + "|w1"),
-                List.of());
+        EmailAudit audit =
+                EmailAudit.of(RUN, EXPECTED, warmUp, 1, arrived(ANN + "|p1", BOB + "|p1", ANN + "|w1"), List.of());
 
         assertThat(audit.failures()).isEmpty();
         assertThat(audit.expected()).isEqualTo(2);
@@ -72,8 +78,13 @@ class EmailAuditTest {
     void shouldIgnoreTheEmailsOfAnotherRunOnTheSameServer() {
         String other = "r1@burst-xyz.bench";
 
-        EmailAudit audit = EmailAudit.of(RUN, EXPECTED, Map.of(), 0,
-                arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2", other + "|q9"), List.of(other + "|q9"));
+        EmailAudit audit = EmailAudit.of(
+                RUN,
+                EXPECTED,
+                Map.of(),
+                0,
+                arrived(ANN + "|p1", BOB + "|p1", BOB + "|p2", other + "|q9"),
+                List.of(other + "|q9"));
 
         assertThat(audit.failures()).isEmpty();
     }

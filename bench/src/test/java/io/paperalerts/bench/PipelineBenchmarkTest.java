@@ -43,7 +43,7 @@ class PipelineBenchmarkTest {
             switch (measured.incrementAndGet()) {
                 case 1 -> noted.remove(0);
                 case 2 -> noted.add(paperIds.get(0));
-                default -> { }
+                default -> {}
             }
             return noted;
         }
@@ -61,16 +61,25 @@ class PipelineBenchmarkTest {
         List<String> failures;
         try (CountingSmtpServer smtp = CountingSmtpServer.start(faults)) {
             // When a short latency run goes through the whole pipeline
-            failures = PipelineBenchmark.run(new String[] {
-                "--bootstrap-servers=" + kafka.bootstrapServers(), "runs=latency10k", "seconds=3",
-                "jvmWarmSeconds=0", "warmSeconds=" + WARM_SECONDS, "emailTimeoutSeconds=15", "out=" + plots}, smtp);
+            failures = PipelineBenchmark.run(
+                    new String[] {
+                        "--bootstrap-servers=" + kafka.bootstrapServers(),
+                        "runs=latency10k",
+                        "seconds=3",
+                        "jvmWarmSeconds=0",
+                        "warmSeconds=" + WARM_SECONDS,
+                        "emailTimeoutSeconds=15",
+                        "out=" + plots
+                    },
+                    smtp);
         }
 
         // Then the run fails, for exactly the pair lost and the pair repeated: everything else was emailed once
         assertThat(faults.measured.get()).as("measured emails the server saw").isGreaterThan(2);
         assertThat(failures).hasSize(2);
-        assertThat(failures.get(0)).matches("latency10k-\\w+: 1 of \\d+ expected \\(recipient, paper\\) pairs were "
-                + "neither emailed nor counted as omitted");
+        assertThat(failures.get(0))
+                .matches("latency10k-\\w+: 1 of \\d+ expected \\(recipient, paper\\) pairs were "
+                        + "neither emailed nor counted as omitted");
         assertThat(failures.get(1)).matches("latency10k-\\w+: 1 \\(recipient, paper\\) pairs were emailed twice");
     }
 }

@@ -50,17 +50,27 @@ public final class PaperPublisher implements AutoCloseable {
     }
 
     private PaperPublisher(KafkaClients clients, IngestConfig config) {
-        this(() -> clients.producer(Map.of(
-                ProducerConfig.CLIENT_ID_CONFIG, config.getString(IngestConfig.CLIENT_ID),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, config.getInt(IngestConfig.DELIVERY_TIMEOUT_MS),
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(30_000, config.getInt(IngestConfig.DELIVERY_TIMEOUT_MS) / 2),
-                // A send waits this long at most for metadata or buffer space when the cluster is away.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(60_000, config.getInt(IngestConfig.DELIVERY_TIMEOUT_MS))),
-                new ByteArraySerializer(), new ByteArraySerializer()));
+        this(() -> clients.producer(
+                Map.of(
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        config.getString(IngestConfig.CLIENT_ID),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "zstd",
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        config.getInt(IngestConfig.DELIVERY_TIMEOUT_MS),
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        Math.min(30_000, config.getInt(IngestConfig.DELIVERY_TIMEOUT_MS) / 2),
+                        // A send waits this long at most for metadata or buffer space when the cluster is away.
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        Math.min(60_000, config.getInt(IngestConfig.DELIVERY_TIMEOUT_MS))),
+                new ByteArraySerializer(),
+                new ByteArraySerializer()));
     }
 
     /** @param producers makes a producer, at start and after a fatal error */
@@ -115,7 +125,8 @@ public final class PaperPublisher implements AutoCloseable {
     public synchronized void bindTo(MeterRegistry registry) {
         this.registry = registry;
         FunctionCounter.builder("paper.alerts.producer.renewals", renewals, AtomicLong::get)
-                .description("Producers replaced after a fatal error").register(registry);
+                .description("Producers replaced after a fatal error")
+                .register(registry);
         bindClientMetrics();
     }
 
@@ -159,8 +170,7 @@ public final class PaperPublisher implements AutoCloseable {
         private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
         private Producer<byte[], byte[]> usedProducer;
 
-        private Batch() {
-        }
+        private Batch() {}
 
         public void publish(Paper paper) {
             var topic = Topics.PAPERS;
@@ -175,8 +185,12 @@ public final class PaperPublisher implements AutoCloseable {
 
         public void checkpoint(String source, String value) {
             var topic = Topics.INGEST_CHECKPOINTS;
-            send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), source),
-                    topic.valueSerde().serializer().serialize(topic.name(), value)), null);
+            send(
+                    new ProducerRecord<>(
+                            topic.name(),
+                            topic.keySerde().serializer().serialize(topic.name(), source),
+                            topic.valueSerde().serializer().serialize(topic.name(), value)),
+                    null);
         }
 
         private void send(ProducerRecord<byte[], byte[]> record, AtomicLong counter) {

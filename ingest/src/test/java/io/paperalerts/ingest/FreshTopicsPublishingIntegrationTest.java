@@ -29,25 +29,35 @@ class FreshTopicsPublishingIntegrationTest {
     void shouldPublishEveryPaperToTopicsCreatedAMomentBefore() throws Exception {
         // Given a broker whose topics were just provisioned, and a producer that gives up after 10 s
         // rather than the default two minutes
-        var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000),
-                new ByteArraySerializer(), new ByteArraySerializer());
+        var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                        5_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                        10_000),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
 
         // When the sample papers are published at once
         FileIngestor.Report report;
         try (var publisher = new PaperPublisher(() -> producer);
-             InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
+                InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             report = new FileIngestor(publisher).ingest(sample, "sample");
         }
 
         // Then every one was acknowledged and is on the topic
         assertThat(report.published()).isEqualTo(67);
         assertThat(kafka.read(Topics.PAPERS, 67, Duration.ofSeconds(10)))
-                .extracting(ConsumerRecord::key).doesNotHaveDuplicates().hasSize(67);
+                .extracting(ConsumerRecord::key)
+                .doesNotHaveDuplicates()
+                .hasSize(67);
     }
 }

@@ -26,7 +26,12 @@ class PaperPublisherTest {
     }
 
     private static Paper paper(String id) {
-        return Paper.newBuilder().setId(id).setTitle("Title " + id).setAbstractText("").setSource("test").build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle("Title " + id)
+                .setAbstractText("")
+                .setSource("test")
+                .build();
     }
 
     @Test
@@ -36,7 +41,8 @@ class PaperPublisherTest {
         first.publish(paper("p1"));
         producers.get(0).errorNext(new TimeoutException("Expiring 1 record(s): broker unreachable"));
 
-        assertThatThrownBy(first::await).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(first::await)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Expiring 1 record(s)");
 
         // The next batch starts clean, on the same producer

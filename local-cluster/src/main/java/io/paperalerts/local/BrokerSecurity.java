@@ -21,8 +21,13 @@ import java.util.stream.Collectors;
  * @param scramUsers SCRAM-SHA-512 users and their passwords, created when the storage is formatted
  * @param superUsers principals the authorizer lets do anything, e.g. {@code User:admin}
  */
-public record BrokerSecurity(String protocol, Path keystore, Path truststore, String password,
-        Map<String, String> scramUsers, List<String> superUsers) {
+public record BrokerSecurity(
+        String protocol,
+        Path keystore,
+        Path truststore,
+        String password,
+        Map<String, String> scramUsers,
+        List<String> superUsers) {
 
     public static final String SASL_SSL = "SASL_SSL";
     public static final String SSL = "SSL";
@@ -37,8 +42,8 @@ public record BrokerSecurity(String protocol, Path keystore, Path truststore, St
     }
 
     /** SCRAM users over TLS. */
-    public static BrokerSecurity scram(Path keystore, Path truststore, String password, Map<String, String> users,
-            String... superUsers) {
+    public static BrokerSecurity scram(
+            Path keystore, Path truststore, String password, Map<String, String> users, String... superUsers) {
         return new BrokerSecurity(SASL_SSL, keystore, truststore, password, users, List.of(superUsers));
     }
 
@@ -56,8 +61,10 @@ public record BrokerSecurity(String protocol, Path keystore, Path truststore, St
         Properties p = new Properties();
         p.putAll(node);
         String listener = protocol;
-        p.put("listeners", "INTERNAL://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort + ","
-                + listener + "://127.0.0.1:" + port);
+        p.put(
+                "listeners",
+                "INTERNAL://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort + "," + listener
+                        + "://127.0.0.1:" + port);
         p.put("advertised.listeners", "INTERNAL://127.0.0.1:" + internalPort + "," + listener + "://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", "INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + listener + ":" + protocol);
         p.put("inter.broker.listener.name", "INTERNAL");
@@ -70,7 +77,8 @@ public record BrokerSecurity(String protocol, Path keystore, Path truststore, St
         p.put(prefix + "ssl.truststore.password", password);
         if (protocol.equals(SASL_SSL)) {
             p.put(prefix + "sasl.enabled.mechanisms", MECHANISM);
-            p.put(prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+            p.put(
+                    prefix + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         } else {
             p.put(prefix + "ssl.client.auth", "required");

@@ -86,8 +86,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return start(dataDir, deleteOnClose, requestedPort, null);
     }
 
-    private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int requestedPort,
-            BrokerSecurity security) {
+    private static EmbeddedKafkaBroker start(
+            Path dataDir, boolean deleteOnClose, int requestedPort, BrokerSecurity security) {
         try {
             Files.createDirectories(dataDir);
             Properties ports = loadOrChoosePorts(dataDir, requestedPort);
@@ -96,7 +96,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Properties props = serverProperties(dataDir, brokerPort, controllerPort);
             List<String> formatArguments = List.of();
             if (security != null) {
-                props = security.apply(props, brokerPort, freePortOtherThan(brokerPort, controllerPort), controllerPort);
+                props = security.apply(
+                        props, brokerPort, freePortOtherThan(brokerPort, controllerPort), controllerPort);
                 formatArguments = security.formatArguments();
             }
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
@@ -139,13 +140,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.store(writer, "embedded paper-alerts broker");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        List<String> arguments = new ArrayList<>(List.of(
-                "format", "-t", Uuid.randomUuid().toString(), "-c", file.toString(), "--standalone"));
+        List<String> arguments = new ArrayList<>(
+                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", file.toString(), "--standalone"));
         arguments.addAll(moreArguments);
-        int status = StorageTool.execute(arguments.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
+        int status = StorageTool.execute(
+                arguments.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
-            throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed: "
-                    + output.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "Formatting Kafka storage in " + dataDir + " failed: " + output.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -207,7 +209,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // Best effort: a leftover temporary folder must not fail a shutdown.
         }

@@ -10,8 +10,7 @@ import java.util.Properties;
  */
 public final class KRaftNodeProperties {
 
-    private KRaftNodeProperties() {
-    }
+    private KRaftNodeProperties() {}
 
     /**
      * @param replicas replicas of every topic and internal log; with more than one, writes need two in sync

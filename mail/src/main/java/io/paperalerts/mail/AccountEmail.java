@@ -16,18 +16,22 @@ public record AccountEmail(String subject, String lead, String action, String ur
 
     /** Asks to confirm a subscription, saying what it asks for as {@link AlertMailer#describe} does. */
     public static AccountEmail confirmation(Subscription subscription, String url) {
-        return new AccountEmail("Confirm your subscription",
-                "Please confirm that " + AlertMailer.oneLine(subscription.getEmail()) + " should receive paper alerts for "
+        return new AccountEmail(
+                "Confirm your subscription",
+                "Please confirm that " + MailText.oneLine(subscription.getEmail()) + " should receive paper alerts for "
                         + AlertMailer.describe(subscription) + ".",
-                "Confirm the subscription", url,
+                "Confirm the subscription",
+                url,
                 "If you did not ask for this, ignore this email: nothing is sent until you confirm.");
     }
 
     public static AccountEmail manageLink(String email, String url) {
-        return new AccountEmail("Manage your subscriptions",
-                "Here is the link to see and change the paper-alerts subscriptions of " + AlertMailer.oneLine(email)
+        return new AccountEmail(
+                "Manage your subscriptions",
+                "Here is the link to see and change the paper-alerts subscriptions of " + MailText.oneLine(email)
                         + ". It works for a few days; asking for a new one ends it.",
-                "Manage your subscriptions", url,
+                "Manage your subscriptions",
+                url,
                 "If you did not ask for this, ignore this email: nothing changes.");
     }
 

@@ -46,7 +46,8 @@ public final class AddressHash {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(String.valueOf(address).strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(
+                    String.valueOf(address).strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

@@ -50,18 +50,62 @@ import org.jsoup.select.QueryParser;
  */
 public final class CssInliner {
 
-    private record Rule(String selector, Evaluator evaluator, SelectorSpecificity specificity, int order,
-            Map<String, String> declarations) {
-    }
+    private record Rule(
+            String selector,
+            Evaluator evaluator,
+            SelectorSpecificity specificity,
+            int order,
+            Map<String, String> declarations) {}
 
     private static final Pattern STRUCTURAL = Pattern.compile("[A-Za-z0-9_\\-.#>*\\s]+");
-    private static final Set<String> VOID = Set.of("area", "base", "br", "col", "embed", "hr", "img", "input",
-            "link", "meta", "source", "track", "wbr");
-    private static final Set<String> RAW_TEXT = Set.of("script", "style", "textarea", "xmp", "iframe", "noembed",
-            "noframes", "noscript", "plaintext", "template", "svg", "math");
-    private static final Set<String> CLOSES_P = Set.of("address", "article", "aside", "blockquote", "details",
-            "div", "dl", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-            "header", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "table", "ul", "li", "dd", "dt");
+    private static final Set<String> VOID = Set.of(
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr");
+    private static final Set<String> RAW_TEXT = Set.of(
+            "script",
+            "style",
+            "textarea",
+            "xmp",
+            "iframe",
+            "noembed",
+            "noframes",
+            "noscript",
+            "plaintext",
+            "template",
+            "svg",
+            "math");
+    private static final Set<String> CLOSES_P = Set.of(
+            "address",
+            "article",
+            "aside",
+            "blockquote",
+            "details",
+            "div",
+            "dl",
+            "fieldset",
+            "figcaption",
+            "figure",
+            "footer",
+            "form",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "header",
+            "hr",
+            "main",
+            "menu",
+            "nav",
+            "ol",
+            "p",
+            "pre",
+            "section",
+            "table",
+            "ul",
+            "li",
+            "dd",
+            "dt");
     /** Chains come from templates, so they are few; the bound only keeps a surprise from growing the heap. */
     private static final int MAX_CHAINS = 4_096;
 
@@ -73,7 +117,8 @@ public final class CssInliner {
     private CssInliner(List<Rule> rules, String kept) {
         this.rules = rules;
         this.kept = kept;
-        this.structural = rules.stream().allMatch(r -> STRUCTURAL.matcher(r.selector()).matches());
+        this.structural =
+                rules.stream().allMatch(r -> STRUCTURAL.matcher(r.selector()).matches());
     }
 
     /** The stylesheet at {@code resource}, next to this class. */
@@ -122,12 +167,17 @@ public final class CssInliner {
             if (rule instanceof CSSStyleRuleImpl style) {
                 Map<String, String> declarations = new LinkedHashMap<>();
                 for (Property property : style.getStyle().getProperties()) {
-                    declarations.put(property.getName(), property.getValue().getCssText()
-                            + (property.isImportant() ? " !important" : ""));
+                    declarations.put(
+                            property.getName(),
+                            property.getValue().getCssText() + (property.isImportant() ? " !important" : ""));
                 }
                 for (Selector selector : style.getSelectors()) {
-                    rules.add(new Rule(selector.toString(), QueryParser.parse(selector.toString()),
-                            selector.getSelectorSpecificity(), rules.size(), declarations));
+                    rules.add(new Rule(
+                            selector.toString(),
+                            QueryParser.parse(selector.toString()),
+                            selector.getSelectorSpecificity(),
+                            rules.size(),
+                            declarations));
                 }
             } else {
                 kept.append(rule.getCssText()).append('\n');
@@ -147,7 +197,7 @@ public final class CssInliner {
     String inlineWithJsoup(String html) {
         Document document = Jsoup.parse(html);
         document.outputSettings().prettyPrint(false).charset(StandardCharsets.UTF_8);
-        Map<Element, Map<String, String>> styles = new IdentityHashMap<>();
+        IdentityHashMap<Element, Map<String, String>> styles = new IdentityHashMap<>();
         for (Rule rule : rules) {
             for (Element element : document.select(rule.selector())) {
                 styles.computeIfAbsent(element, e -> new LinkedHashMap<>()).putAll(rule.declarations());
@@ -155,7 +205,8 @@ public final class CssInliner {
         }
         styles.forEach((element, declarations) -> {
             String own = element.attr("style");
-            String inlined = declarations.entrySet().stream().map(d -> d.getKey() + ":" + d.getValue())
+            String inlined = declarations.entrySet().stream()
+                    .map(d -> d.getKey() + ":" + d.getValue())
                     .collect(Collectors.joining(";"));
             element.attr("style", own.isBlank() ? inlined : inlined + ";" + own);
         });
@@ -202,70 +253,14 @@ public final class CssInliner {
                 return null;
             }
             String name = html.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
-            StringBuilder classes = new StringBuilder();
-            String id = "";
-            int end = nameEnd;
-            boolean selfClosing = false;
-            // Attributes, quotes respected: a quoted value may hold '>'.
-            while (true) {
-                while (end < html.length() && Character.isWhitespace(html.charAt(end))) {
-                    end++;
-                }
-                if (end >= html.length()) {
-                    return null;
-                }
-                char c = html.charAt(end);
-                if (c == '>') {
-                    break;
-                }
-                if (c == '/' && end + 1 < html.length() && html.charAt(end + 1) == '>') {
-                    selfClosing = true;
-                    break;
-                }
-                int attrStart = end;
-                while (end < html.length() && !Character.isWhitespace(html.charAt(end)) && "=>/".indexOf(html.charAt(end)) < 0) {
-                    end++;
-                }
-                String attr = html.substring(attrStart, end).toLowerCase(Locale.ROOT);
-                if (attr.isEmpty()) {
-                    return null;
-                }
-                String value = "";
-                if (end < html.length() && html.charAt(end) == '=') {
-                    end++;
-                    if (end >= html.length()) {
-                        return null;
-                    }
-                    char quote = html.charAt(end);
-                    if (quote == '"' || quote == '\'') {
-                        int close = html.indexOf(quote, end + 1);
-                        if (close < 0) {
-                            return null;
-                        }
-                        value = html.substring(end + 1, close);
-                        end = close + 1;
-                    } else {
-                        int valueStart = end;
-                        while (end < html.length() && !Character.isWhitespace(html.charAt(end)) && html.charAt(end) != '>') {
-                            end++;
-                        }
-                        value = html.substring(valueStart, end);
-                    }
-                }
-                if (value.indexOf('&') >= 0 && (attr.equals("class") || attr.equals("id"))) {
-                    return null;
-                }
-                switch (attr) {
-                    case "style" -> {
-                        return null;
-                    }
-                    case "class" -> classes.append(value.strip());
-                    case "id" -> id = value.strip();
-                    default -> {
-                        // other attributes do not take part in structural selectors
-                    }
-                }
+            StartTag attributes = StartTag.scan(html, nameEnd);
+            if (attributes == null) {
+                return null;
             }
+            int end = attributes.end();
+            boolean selfClosing = attributes.selfClosing();
+            String classes = attributes.classes();
+            String id = attributes.id();
             if (closing) {
                 int open = names.lastIndexOf(name);
                 if (open < 0) {
@@ -284,8 +279,9 @@ public final class CssInliner {
                     // Raw text is not markup; a block in a paragraph closes it: the parser's business.
                     return null;
                 }
-                String chain = (chains.isEmpty() ? "" : chains.get(chains.size() - 1)) + "/" + name + "." + classes + "#" + id;
-                Tag tag = new Tag(name, classes.toString(), id);
+                String chain =
+                        (chains.isEmpty() ? "" : chains.get(chains.size() - 1)) + "/" + name + "." + classes + "#" + id;
+                Tag tag = new Tag(name, classes, id);
                 String style = styleByChain.get(chain);
                 if (style == null) {
                     style = styleOf(tags, tag);
@@ -294,7 +290,10 @@ public final class CssInliner {
                     }
                 }
                 if (!style.isEmpty()) {
-                    out.append(html, copied, end).append(" style=\"").append(style).append('"');
+                    out.append(html, copied, end)
+                            .append(" style=\"")
+                            .append(style)
+                            .append('"');
                     copied = end;
                 }
                 if (!selfClosing && !VOID.contains(name)) {
@@ -347,7 +346,11 @@ public final class CssInliner {
                 declarations.putAll(rule.declarations());
             }
         }
-        return declarations.entrySet().stream().map(d -> d.getKey() + ":" + d.getValue())
-                .collect(Collectors.joining(";")).replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;");
+        return declarations.entrySet().stream()
+                .map(d -> d.getKey() + ":" + d.getValue())
+                .collect(Collectors.joining(";"))
+                .replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;");
     }
 }

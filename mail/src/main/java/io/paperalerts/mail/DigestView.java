@@ -12,22 +12,35 @@ import java.util.stream.Collectors;
  * @param listedNote when papers were left out: how many are listed, else null
  * @param seeAllUrl the one archive page that has every paper of the email, if there is one
  */
-public record DigestView(String headline, String listedNote, String seeAllText, String seeAllUrl, List<Group> groups,
-        String omittedNote, String recipient, String manageUrl, String unsubscribeUrl) {
+public record DigestView(
+        String headline,
+        String listedNote,
+        String seeAllText,
+        String seeAllUrl,
+        List<Group> groups,
+        String omittedNote,
+        String recipient,
+        String manageUrl,
+        String unsubscribeUrl) {
 
     /**
      * Papers of one subscription, under its query when the email has several.
      *
      * @param heading the quoted query, or null when the email is about one subscription only
      */
-    public record Group(String heading, String archiveText, String archiveUrl, List<Item> items) {
-    }
+    public record Group(String heading, String archiveText, String archiveUrl, List<Item> items) {}
 
     /**
      * @param authors at most five, then "et al."
      * @param details categories, date and upvotes, those known
      */
-    public record Item(String title, String url, String pdfUrl, String authors, String details, List<Part> snippet,
+    public record Item(
+            String title,
+            String url,
+            String pdfUrl,
+            String authors,
+            String details,
+            List<Part> snippet,
             List<Why> why) {
 
         public String snippetText() {
@@ -36,8 +49,7 @@ public record DigestView(String headline, String listedNote, String seeAllText, 
     }
 
     /** A piece of the snippet, marked when it is a matched word. */
-    public record Part(String text, boolean marked) {
-    }
+    public record Part(String text, boolean marked) {}
 
     /** Why one subscription has the paper: its quoted query and the words that matched, or the paper's trending rank. */
     public record Why(String sentence) {

@@ -23,9 +23,8 @@ public final class LinkTokens {
      * @param generation for a manage link, the address's link generation it was signed for: a
      *     newer generation revokes every older link (0 in tokens that carry none)
      */
-    public record Claims(String action, String recipient, List<String> subscriptionIds, long expiresEpochSecond,
-            long generation) {
-    }
+    public record Claims(
+            String action, String recipient, List<String> subscriptionIds, long expiresEpochSecond, long generation) {}
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
@@ -93,7 +92,11 @@ public final class LinkTokens {
         if (clock.instant().getEpochSecond() > expires) {
             throw new IllegalArgumentException("expired token");
         }
-        return new Claims(fields[0], fields[1], fields[2].isEmpty() ? List.of() : List.of(fields[2].split(",")), expires,
+        return new Claims(
+                fields[0],
+                fields[1],
+                fields[2].isEmpty() ? List.of() : List.of(fields[2].split(",")),
+                expires,
                 generation);
     }
 

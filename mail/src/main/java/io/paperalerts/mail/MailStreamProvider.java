@@ -13,8 +13,7 @@ final class MailStreamProvider {
 
     static final String ANGUS = "org.eclipse.angus.mail.util.MailStreamProvider";
 
-    private MailStreamProvider() {
-    }
+    private MailStreamProvider() {}
 
     static void nameOnce() {
         if (System.getProperty(StreamProvider.class.getName()) == null) {

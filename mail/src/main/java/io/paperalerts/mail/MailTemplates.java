@@ -11,14 +11,13 @@ import gg.jte.output.StringOutput;
  */
 public final class MailTemplates {
 
-    private static final TemplateEngine HTML = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
-            "io.paperalerts.mail.templates.html");
-    private static final TemplateEngine TEXT = TemplateEngine.createPrecompiled(null, ContentType.Plain, null,
-            "io.paperalerts.mail.templates.text");
+    private static final TemplateEngine HTML =
+            TemplateEngine.createPrecompiled(null, ContentType.Html, null, "io.paperalerts.mail.templates.html");
+    private static final TemplateEngine TEXT =
+            TemplateEngine.createPrecompiled(null, ContentType.Plain, null, "io.paperalerts.mail.templates.text");
     private static final CssInliner CSS = CssInliner.fromResource("email.css");
 
-    private MailTemplates() {
-    }
+    private MailTemplates() {}
 
     /** The HTML part: template {@code html/<name>.jte} of the one parameter {@code model}, CSS inlined. */
     public static String html(String name, Object model) {

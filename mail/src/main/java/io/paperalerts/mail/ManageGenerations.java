@@ -83,20 +83,23 @@ public final class ManageGenerations implements AutoCloseable {
         }
         long next = current(address) + 1;
         var topic = Topics.MANAGE_GENERATIONS;
-        try (var producer = clients.producer(Map.<String, Object>of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WAIT.toMillis()),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WAIT.toMillis()),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), hash.pseudonym(address), String.valueOf(next)))
                     .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (generations.containsKey(address)) {
-                producer.send(new ProducerRecord<>(topic.name(), address, null)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                producer.send(new ProducerRecord<>(topic.name(), address, null))
+                        .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while revoking manage links", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot revoke the manage links of recipient " + hash.of(address) + ": " + e, e);
+            throw new IllegalStateException(
+                    "Cannot revoke the manage links of recipient " + hash.of(address) + ": " + e, e);
         }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while ((current(address) < next || generations.containsKey(address)) && System.nanoTime() < deadline) {
@@ -112,9 +115,10 @@ public final class ManageGenerations implements AutoCloseable {
 
     private void follow() {
         var topic = Topics.MANAGE_GENERATIONS;
-        try (var consumer = clients.consumer(Map.<String, Object>of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (var consumer = clients.consumer(
+                Map.<String, Object>of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
             var partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);

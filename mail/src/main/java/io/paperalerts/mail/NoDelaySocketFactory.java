@@ -12,12 +12,11 @@ import javax.net.ssl.SSLSocketFactory;
  * server's delayed acknowledgement of the one before (up to 40 ms on Linux), which made every
  * multi-part email cost tens of milliseconds of waiting on an idle machine (the pipeline
  * benchmark's burst: 90 emails a second at a load of 0.3). Angus asks the factory for an
- * unconnected socket and connects it itself, so only {@link #createSocket()} is used by it.
+ * unconnected socket and connects it itself, so only {@code createSocket()} is used by it.
  */
 final class NoDelaySocketFactory {
 
-    private NoDelaySocketFactory() {
-    }
+    private NoDelaySocketFactory() {}
 
     /** For plain SMTP and STARTTLS (whose upgrade wraps this socket). */
     static SocketFactory plain() {
@@ -62,7 +61,8 @@ final class NoDelaySocketFactory {
         }
 
         @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
             return noDelay(delegate.createSocket(address, port, localAddress, localPort));
         }
     }
@@ -111,7 +111,8 @@ final class NoDelaySocketFactory {
         }
 
         @Override
-        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
             return noDelay(delegate.createSocket(address, port, localAddress, localPort));
         }
     }

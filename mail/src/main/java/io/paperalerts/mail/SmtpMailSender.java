@@ -11,7 +11,7 @@ import org.apache.kafka.common.config.AbstractConfig;
  * Sends messages over one SMTP connection, reused across messages (opening one costs far more
  * than sending) and reopened when the server dropped it.
  */
-public final class SmtpMailSender implements AutoCloseable {
+public final class SmtpMailSender implements MailConnection, AutoCloseable {
 
     private final Session session;
     private final String protocol;
@@ -61,10 +61,12 @@ public final class SmtpMailSender implements AutoCloseable {
         this.session = Session.getInstance(props);
     }
 
+    @Override
     public Session session() {
         return session;
     }
 
+    @Override
     public void send(MimeMessage message) throws MessagingException {
         // isConnected() costs a NOOP round trip; ask it only of a connection idle long enough for
         // the server to have dropped it. A busy connection that broke fails the send, and the
@@ -86,7 +88,7 @@ public final class SmtpMailSender implements AutoCloseable {
         }
     }
 
-    /** Drops the connection so the next send opens a fresh one. */
+    @Override
     public void reset() {
         closeQuietly();
     }

@@ -37,9 +37,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AlertMailerTest {
 
     private static final LinkTokens TOKENS = new LinkTokens(
-            "a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8), Duration.ofDays(30), Clock.systemUTC());
-    private final AlertMailer mailer = new AlertMailer("paper-alerts <alerts@example.org>",
-            new AlertMailer.Links("https://alerts.example.org", "unsubscribe@example.org", TOKENS));
+            "a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
+            Duration.ofDays(30),
+            Clock.systemUTC());
+    private final AlertMailer mailer = new AlertMailer(
+            "paper-alerts <alerts@example.org>",
+            new MailLinks("https://alerts.example.org", "unsubscribe@example.org", TOKENS));
     private final Session session = Session.getInstance(new Properties());
 
     static String text(MimeMessage message) throws Exception {
@@ -47,7 +50,8 @@ class AlertMailerTest {
     }
 
     static Document html(MimeMessage message) throws Exception {
-        return Jsoup.parse((String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent());
+        return Jsoup.parse(
+                (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent());
     }
 
     /** A subscription's match whose archive has a token, as the streams service emits it. */
@@ -61,7 +65,8 @@ class AlertMailerTest {
     void shouldShowAPaperCompactlyWithOneHighlightedSnippetAndWhyItMatched() throws Exception {
         // Given a paper with seven authors and upvotes
         Paper paper = paper("Reward Hacking, Explained");
-        paper.setAuthors(IntStream.rangeClosed(1, 7).mapToObj(i -> "Author " + i).toList());
+        paper.setAuthors(
+                IntStream.rangeClosed(1, 7).mapToObj(i -> "Author " + i).toList());
         paper.setUpvotes(42);
         paper.setAbstractText("We study reward hacking in RL. Reward hacking is common.");
         Alert alert = alert("ada@example.org", paper);
@@ -80,17 +85,23 @@ class AlertMailerTest {
         assertThat(entry.select(".snippet")).hasSize(1);
         assertThat(entry.selectFirst(".snippet").text()).isEqualTo("We study reward hacking in RL.");
         assertThat(entry.select(".snippet mark")).extracting(Element::text).containsExactly("reward hacking");
-        assertThat(entry.selectFirst(".why").text()).contains("Matched \u201creward hacking\u201d: Reward Hacking",
-                "cs.LG \u00b7 2025-01-02 \u00b7 42 upvotes", "Abstract", "PDF");
-        assertThat(entry.select(".why a")).extracting(e -> e.attr("href"))
+        assertThat(entry.selectFirst(".why").text())
+                .contains(
+                        "Matched \u201creward hacking\u201d: Reward Hacking",
+                        "cs.LG \u00b7 2025-01-02 \u00b7 42 upvotes",
+                        "Abstract",
+                        "PDF");
+        assertThat(entry.select(".why a"))
+                .extracting(e -> e.attr("href"))
                 .containsExactly("https://arxiv.org/abs/2501.01234", "https://arxiv.org/pdf/2501.01234");
         // And no abstract text twice (the old email repeated the snippet)
         assertThat(html.body().text().split("We study reward hacking", -1)).hasSize(2);
         // And the text part says the same
-        assertThat(text(message)).contains("Reward Hacking, Explained\nAuthor 1, Author 2, Author 3, Author 4, "
-                + "Author 5 et al.\nWe study reward hacking in RL.\nMatched \u201creward hacking\u201d: Reward Hacking\n"
-                + "cs.LG \u00b7 2025-01-02 \u00b7 42 upvotes\nAbstract: https://arxiv.org/abs/2501.01234\n"
-                + "PDF: https://arxiv.org/pdf/2501.01234\n");
+        assertThat(text(message))
+                .contains("Reward Hacking, Explained\nAuthor 1, Author 2, Author 3, Author 4, "
+                        + "Author 5 et al.\nWe study reward hacking in RL.\nMatched \u201creward hacking\u201d: Reward Hacking\n"
+                        + "cs.LG \u00b7 2025-01-02 \u00b7 42 upvotes\nAbstract: https://arxiv.org/abs/2501.01234\n"
+                        + "PDF: https://arxiv.org/pdf/2501.01234\n");
     }
 
     @ParameterizedTest
@@ -127,19 +138,25 @@ class AlertMailerTest {
         // Then it says how many are listed and links every one of them
         assertThat(message.getSubject()).isEqualTo("[paper-alerts] 69 new papers for \u201creward hacking\u201d");
         Document html = html(message);
-        assertThat(html.select(".note")).extracting(Element::text).containsExactly(
-                "The first 50 are listed below. See all 69 on the archive page",
-                "And 19 more matching papers, not listed to keep this email short. See all 69 on the archive page");
-        assertThat(html.select("a.see-all")).extracting(e -> e.attr("href"))
+        assertThat(html.select(".note"))
+                .extracting(Element::text)
+                .containsExactly(
+                        "The first 50 are listed below. See all 69 on the archive page",
+                        "And 19 more matching papers, not listed to keep this email short. See all 69 on the archive page");
+        assertThat(html.select("a.see-all"))
+                .extracting(e -> e.attr("href"))
                 .containsOnly("https://alerts.example.org/archive/s1/tok-s1");
-        assertThat(text(message)).contains("And 19 more matching papers, not listed to keep this email short. "
-                + "See all 69 on the archive page: https://alerts.example.org/archive/s1/tok-s1");
+        assertThat(text(message))
+                .contains("And 19 more matching papers, not listed to keep this email short. "
+                        + "See all 69 on the archive page: https://alerts.example.org/archive/s1/tok-s1");
         assertThat(html.select(".paper")).hasSize(50);
     }
 
     @Test
     void shouldGroupByTheSubscriptionThatMatchedWithALinkToEachArchive() throws Exception {
-        Digest daily = digest(DigestKind.DAILY, 3,
+        Digest daily = digest(
+                DigestKind.DAILY,
+                3,
                 archived("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
                 archived("ada@example.org", paper("p2", "Protein folding"), "s2", "protein", "Protein"),
                 archived("ada@example.org", paper("p3", "Reward hacking"), "s1", "reward", "Reward"));
@@ -148,14 +165,23 @@ class AlertMailerTest {
 
         assertThat(message.getSubject())
                 .isEqualTo("[paper-alerts] Daily digest, 2026-11-28: 6 papers for your 2 subscriptions");
-        assertThat(text(message)).containsSubsequence("== \u201creward\u201d ==", "Reward models", "Reward hacking",
-                "See all matches of \u201creward\u201d: https://alerts.example.org/archive/s1/tok-s1",
-                "== \u201cprotein\u201d ==", "Protein folding", "And 3 more matching papers, not listed");
+        assertThat(text(message))
+                .containsSubsequence(
+                        "== \u201creward\u201d ==",
+                        "Reward models",
+                        "Reward hacking",
+                        "See all matches of \u201creward\u201d: https://alerts.example.org/archive/s1/tok-s1",
+                        "== \u201cprotein\u201d ==",
+                        "Protein folding",
+                        "And 3 more matching papers, not listed");
         Document html = html(message);
-        assertThat(html.select("h2.group")).extracting(Element::text)
+        assertThat(html.select("h2.group"))
+                .extracting(Element::text)
                 .containsExactly("\u201creward\u201d", "\u201cprotein\u201d");
-        assertThat(html.select("a.archive")).extracting(e -> e.attr("href")).containsExactly(
-                "https://alerts.example.org/archive/s1/tok-s1", "https://alerts.example.org/archive/s2/tok-s2");
+        assertThat(html.select("a.archive"))
+                .extracting(e -> e.attr("href"))
+                .containsExactly(
+                        "https://alerts.example.org/archive/s1/tok-s1", "https://alerts.example.org/archive/s2/tok-s2");
     }
 
     private static Alert ranked(String id, int upvotes, int rank, String query) {
@@ -179,9 +205,14 @@ class AlertMailerTest {
 
         // Then the subject names the day and the count, and each paper its rank and upvotes, in order
         assertThat(message.getSubject()).isEqualTo("[paper-alerts] Trending on 2026-06-12: the 2 most upvoted papers");
-        assertThat(html(message).select(".why").eachText()).satisfiesExactly(
-                first -> assertThat(first).startsWith("#1 trending on 2026-06-12").contains("118 upvotes"),
-                second -> assertThat(second).startsWith("#2 trending on 2026-06-12").contains("103 upvotes"));
+        assertThat(html(message).select(".why").eachText())
+                .satisfiesExactly(
+                        first -> assertThat(first)
+                                .startsWith("#1 trending on 2026-06-12")
+                                .contains("118 upvotes"),
+                        second -> assertThat(second)
+                                .startsWith("#2 trending on 2026-06-12")
+                                .contains("103 upvotes"));
         assertThat(text(message)).contains("#1 trending on 2026-06-12").contains("#2 trending on 2026-06-12");
     }
 
@@ -191,8 +222,9 @@ class AlertMailerTest {
 
         MimeMessage message = mailer.render(session, digest);
 
-        assertThat(message.getSubject()).isEqualTo(
-                "[paper-alerts] Trending in the week of 2026-06-12: the most upvoted paper matching \u201creward\u201d");
+        assertThat(message.getSubject())
+                .isEqualTo(
+                        "[paper-alerts] Trending in the week of 2026-06-12: the most upvoted paper matching \u201creward\u201d");
     }
 
     @Test
@@ -207,7 +239,8 @@ class AlertMailerTest {
     @Test
     void shouldNameASinglePaperInTheSubject() throws Exception {
         assertThat(mailer.render(session, instant(alert("ada@example.org", paper("Reward Hacking, Explained"))))
-                .getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Reward Hacking, Explained");
+                        .getSubject())
+                .isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Reward Hacking, Explained");
     }
 
     @Test
@@ -227,30 +260,38 @@ class AlertMailerTest {
 
         // Folded onto lines SMTP allows; read unfolded
         String header = MimeUtility.unfold(message.getHeader("List-Unsubscribe")[0]);
-        assertThat(header).matches("<https://alerts\\.example\\.org/unsubscribe\\?token=[\\w.-]+>, "
-                + "<mailto:unsubscribe@example\\.org\\?subject=unsubscribe>");
+        assertThat(header)
+                .matches("<https://alerts\\.example\\.org/unsubscribe\\?token=[\\w.-]+>, "
+                        + "<mailto:unsubscribe@example\\.org\\?subject=unsubscribe>");
         assertThat(message.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
         String token = header.substring(header.indexOf("token=") + 6, header.indexOf('>'));
         assertThat(TOKENS.verify(token).subscriptionIds()).containsExactly("s1");
-        assertThat(text(message)).contains("Unsubscribe: https://alerts.example.org/unsubscribe?token=" + token,
-                "Manage your subscriptions: https://alerts.example.org/manage?token=");
-        assertThat(html(message).select(".footer a")).extracting(Element::text)
+        assertThat(text(message))
+                .contains(
+                        "Unsubscribe: https://alerts.example.org/unsubscribe?token=" + token,
+                        "Manage your subscriptions: https://alerts.example.org/manage?token=");
+        assertThat(html(message).select(".footer a"))
+                .extracting(Element::text)
                 .containsExactly("Manage your subscriptions", "Unsubscribe");
     }
 
     @Test
     void shouldMarkWholeWordsInAnyCase() {
-        List<DigestView.Part> parts = AlertMailer.highlight("Reward & Rewarding: a reward hacking study",
-                List.of("Reward Hacking", "Reward"));
+        List<DigestView.Part> parts =
+                MailText.highlight("Reward & Rewarding: a reward hacking study", List.of("Reward Hacking", "Reward"));
 
-        assertThat(parts).containsExactly(new DigestView.Part("Reward", true),
-                new DigestView.Part(" & Rewarding: a ", false), new DigestView.Part("reward hacking", true),
-                new DigestView.Part(" study", false));
+        assertThat(parts)
+                .containsExactly(
+                        new DigestView.Part("Reward", true),
+                        new DigestView.Part(" & Rewarding: a ", false),
+                        new DigestView.Part("reward hacking", true),
+                        new DigestView.Part(" study", false));
     }
 
     @Test
     void shouldEncodeANonAsciiSubjectPerRfc2047() throws Exception {
-        MimeMessage message = mailer.render(session, instant(alert("ada@example.org", paper("Über Belohnungen – 強化学習"))));
+        MimeMessage message =
+                mailer.render(session, instant(alert("ada@example.org", paper("Über Belohnungen – 強化学習"))));
 
         assertThat(message.getHeader("Subject")[0]).startsWith("=?UTF-8?");
         assertThat(message.getSubject()).endsWith(": Über Belohnungen – 強化学習");
@@ -270,10 +311,10 @@ class AlertMailerTest {
     void shouldCutALongAbstractAtAWordBoundary() {
         String longAbstract = String.join(" ", Collections.nCopies(200, "word"));
 
-        String snippet = AlertMailer.snippet(longAbstract);
+        String snippet = MailText.snippet(longAbstract);
 
-        assertThat(snippet).endsWith("word …").hasSizeLessThanOrEqualTo(AlertMailer.SNIPPET_CHARS + 2);
-        assertThat(snippet.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(AlertMailer.SNIPPET_CHARS / 2);
+        assertThat(snippet).endsWith("word …").hasSizeLessThanOrEqualTo(MailText.SNIPPET_CHARS + 2);
+        assertThat(snippet.getBytes(StandardCharsets.UTF_8).length).isGreaterThan(MailText.SNIPPET_CHARS / 2);
     }
 
     @Test
@@ -281,8 +322,12 @@ class AlertMailerTest {
         // Given a digest whose papers matched forty subscriptions
         List<Alert> alerts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            alerts.add(alert("many@example.org", paper("2501.0" + (1000 + i), "Paper " + i),
-                    "s-" + "0123456789abcdef".substring(0, 14) + (10 + i), "paper", "Paper"));
+            alerts.add(alert(
+                    "many@example.org",
+                    paper("2501.0" + (1000 + i), "Paper " + i),
+                    "s-" + "0123456789abcdef".substring(0, 14) + (10 + i),
+                    "paper",
+                    "Paper"));
         }
         MimeMessage message = mailer.render(session, instant(alerts.toArray(new Alert[0])));
 
@@ -330,7 +375,8 @@ class AlertMailerTest {
         MimeMessage message = mailer.render(session, digest(DigestKind.DAILY, 0, alerts.toArray(Alert[]::new)));
 
         // Then the papers are newest first, the undated one last, in both parts
-        assertThat(html(message).select(".paper .title")).extracting(Element::text)
+        assertThat(html(message).select(".paper .title"))
+                .extracting(Element::text)
                 .containsExactly("Paper new", "Paper middle", "Paper old", "Paper undated");
         String text = text(message);
         assertThat(text.indexOf("Paper new")).isLessThan(text.indexOf("Paper middle"));
@@ -366,15 +412,19 @@ class AlertMailerTest {
         // Given a digest of two subscriptions that did not fit
         Paper upvoted = paper("p2", "Protein folding");
         upvoted.setUpvotes(7);
-        MimeMessage message = mailer.render(session, digest(DigestKind.WEEKLY, 4,
-                archived("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
-                archived("ada@example.org", upvoted, "s2", "protein", "Protein")));
+        MimeMessage message = mailer.render(
+                session,
+                digest(
+                        DigestKind.WEEKLY,
+                        4,
+                        archived("ada@example.org", paper("p1", "Reward models"), "s1", "reward", "Reward"),
+                        archived("ada@example.org", upvoted, "s2", "protein", "Protein")));
 
         // Then every text of the HTML part's blocks, and every link, is in the text part
         String text = text(message);
         Document html = html(message);
-        for (Element block : html.select(".headline, .note, .group, .paper .title, .authors, .snippet, .why .match, "
-                + ".more, .footer")) {
+        for (Element block : html.select(
+                ".headline, .note, .group, .paper .title, .authors, .snippet, .why .match, " + ".more, .footer")) {
             String said = block.text().replace(" Manage your subscriptions \u00b7 Unsubscribe", "");
             assertThat(text).as("the text part says %s", said).contains(said);
         }
@@ -398,9 +448,35 @@ class AlertMailerTest {
     @Test
     void shouldMakeOutsideTextOneLineExactlyAsItsThreeRulesSay() {
         // Given text made of words and of every kind of character the rules touch
-        String[] pieces = {"Reward", "hacking", " ", "  ", "\t", "\r\n", "\n", "\u0085", "\u2028", "\u2029", "\u0000",
-            "\u001b", "\u007f", "\u009f", "\u202a", "\u202e", "\u2066", "\u2069", "\u00a0", "\u3000", "é", "中文",
-            "\u05d0", "-", "=", ".", "\ud83d\ude00"};
+        String[] pieces = {
+            "Reward",
+            "hacking",
+            " ",
+            "  ",
+            "\t",
+            "\r\n",
+            "\n",
+            "\u0085",
+            "\u2028",
+            "\u2029",
+            "\u0000",
+            "\u001b",
+            "\u007f",
+            "\u009f",
+            "\u202a",
+            "\u202e",
+            "\u2066",
+            "\u2069",
+            "\u00a0",
+            "\u3000",
+            "é",
+            "中文",
+            "\u05d0",
+            "-",
+            "=",
+            ".",
+            "\ud83d\ude00"
+        };
         Random random = new Random(20261204);
         for (int i = 0; i < 20_000; i++) {
             StringBuilder text = new StringBuilder();
@@ -411,8 +487,11 @@ class AlertMailerTest {
 
             // When it is made one line, then the result is what the three replacements and a strip give
             String expected = value.replaceAll("[\\r\\n\\t\\u0085\\u2028\\u2029]+", " ")
-                    .replaceAll("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]", "").replaceAll(" {2,}", " ").strip();
-            assertThat(AlertMailer.oneLine(value)).as("%s", value.chars().mapToObj(Integer::toHexString).toList())
+                    .replaceAll("[\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]", "")
+                    .replaceAll(" {2,}", " ")
+                    .strip();
+            assertThat(MailText.oneLine(value))
+                    .as("%s", value.chars().mapToObj(Integer::toHexString).toList())
                     .isEqualTo(expected);
         }
     }

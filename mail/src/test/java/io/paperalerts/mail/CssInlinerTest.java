@@ -35,7 +35,8 @@ class CssInlinerTest {
     }
 
     private static Alert other(String id, String subscription) {
-        Alert alert = TestDigests.alert("ada@example.org", paper(id, "Paper " + id), subscription, "q " + subscription, "Paper");
+        Alert alert = TestDigests.alert(
+                "ada@example.org", paper(id, "Paper " + id), subscription, "q " + subscription, "Paper");
         alert.getReasons().forEach(r -> r.setArchiveToken("tok"));
         return alert;
     }
@@ -48,10 +49,17 @@ class CssInlinerTest {
         bare.getPaper().setUrl(null);
         bare.getPaper().setPdfUrl(null);
         bare.getPaper().setAuthors(List.of());
-        List<Digest> digests = List.of(instant(plain), instant(bare), instant(hostileAlert()),
+        List<Digest> digests = List.of(
+                instant(plain),
+                instant(bare),
+                instant(hostileAlert()),
                 digest(DigestKind.DAILY, 3, other("p1", "s1"), other("p2", "s2"), other("p3", "s1")),
-                digest(DigestKind.WEEKLY, 19, IntStream.range(0, 50).mapToObj(i -> other("p" + i, "s" + i % 3))
-                        .toArray(Alert[]::new)));
+                digest(
+                        DigestKind.WEEKLY,
+                        19,
+                        IntStream.range(0, 50)
+                                .mapToObj(i -> other("p" + i, "s" + i % 3))
+                                .toArray(Alert[]::new)));
         CssInliner css = MailTemplates.css();
         for (Digest digest : digests) {
             String raw = MailTemplates.htmlWithoutCss("digest", mailer.view(digest));
@@ -74,14 +82,16 @@ class CssInlinerTest {
     void shouldKeepAnElementsOwnStyleLastByHandingTheDocumentToTheParser() {
         // Given a document whose element has a style of its own
         CssInliner css = CssInliner.of("p { color: red; } .x p { margin: 0; }");
-        String html = "<html><head></head><body><div class=\"x\"><p style=\"color:blue\">a</p><p>b</p></div></body></html>";
+        String html =
+                "<html><head></head><body><div class=\"x\"><p style=\"color:blue\">a</p><p>b</p></div></body></html>";
 
         // When it is inlined
         String inlined = css.inline(html);
 
         // Then the scan declined it, and the own declaration comes after the stylesheet's
         assertThat(css.inlineByChain(html)).isNull();
-        assertThat(Jsoup.parse(inlined).select("p")).extracting(e -> e.attr("style"))
+        assertThat(Jsoup.parse(inlined).select("p"))
+                .extracting(e -> e.attr("style"))
                 .containsExactly("color:red;margin:0;color:blue", "color:red;margin:0");
     }
 
@@ -95,7 +105,8 @@ class CssInlinerTest {
         String inlined = css.inline(html);
 
         // Then each item is styled by its place among its siblings
-        assertThat(Jsoup.parse(inlined).select("li")).extracting(e -> e.attr("style"))
+        assertThat(Jsoup.parse(inlined).select("li"))
+                .extracting(e -> e.attr("style"))
                 .containsExactly("font-weight:bold", "color:gray");
     }
 
@@ -113,7 +124,8 @@ class CssInlinerTest {
         // Then each span has what its ancestors give it, and the media rule is kept for clients that read it
         assertThat(scanned).isNotNull();
         var document = Jsoup.parse(scanned);
-        assertThat(document.select("span")).extracting(e -> e.attr("style"))
+        assertThat(document.select("span"))
+                .extracting(e -> e.attr("style"))
                 .containsExactly("color:red", "font-size:12px", "", "");
         assertThat(document.head().select("style").html()).contains("prefers-color-scheme: dark");
         assertThat(elements(scanned)).isEqualTo(elements(css.inlineWithJsoup(html)));

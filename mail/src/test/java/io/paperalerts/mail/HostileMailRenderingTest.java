@@ -39,15 +39,16 @@ class HostileMailRenderingTest {
     static final String RIGHT_TO_LEFT_ISOLATE = TestDigests.RIGHT_TO_LEFT_ISOLATE;
     static final String HEBREW = TestDigests.HEBREW;
     /** What our templates write; anything else in a part came from the data. */
-    static final Set<String> OUR_ELEMENTS = Set.of("#root", "html", "head", "meta", "title", "style", "body", "div", "p", "a",
-            "span", "mark", "h2");
+    static final Set<String> OUR_ELEMENTS =
+            Set.of("#root", "html", "head", "meta", "title", "style", "body", "div", "p", "a", "span", "mark", "h2");
 
     private final Session session = Session.getInstance(new Properties());
 
     /** The checks every HTML part must pass, whatever it shows. */
     static void assertOnlyOurMarkup(String html) {
         Document document = Markup.assertOnly(html, OUR_ELEMENTS, "https://.*");
-        assertThat(document.select("a")).allSatisfy(a -> assertThat(a.attr("href")).startsWith("https://"));
+        assertThat(document.select("a"))
+                .allSatisfy(a -> assertThat(a.attr("href")).startsWith("https://"));
         assertThat(document.text()).doesNotContain(RIGHT_TO_LEFT_OVERRIDE, RIGHT_TO_LEFT_ISOLATE, "\u0000");
     }
 
@@ -60,9 +61,15 @@ class HostileMailRenderingTest {
     @Test
     void shouldPrintHostilePaperDataAsTextInEveryPartOfADigest() throws Exception {
         // Given a digest of a paper whose every field is hostile, and two more left out
-        AlertMailer mailer = new AlertMailer("alerts@example.org", new AlertMailer.Links("https://alerts.example.org",
-                "", new LinkTokens("a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
-                        Duration.ofDays(3), Clock.systemUTC())));
+        AlertMailer mailer = new AlertMailer(
+                "alerts@example.org",
+                new MailLinks(
+                        "https://alerts.example.org",
+                        "",
+                        new LinkTokens(
+                                "a test secret of 32 bytes, ok!!!".getBytes(StandardCharsets.UTF_8),
+                                Duration.ofDays(3),
+                                Clock.systemUTC())));
 
         for (var digest : List.of(instant(hostileAlert()), digest(DigestKind.WEEKLY, 2, hostileAlert()))) {
             // When it is rendered and sent
@@ -80,14 +87,19 @@ class HostileMailRenderingTest {
             // And the HTML part has our markup only; the data shows as the text it is
             assertOnlyOurMarkup(html);
             Document document = Jsoup.parse(html);
-            assertThat(document.selectFirst(".title").text()).startsWith("<img src=x onerror=alert(1)>Reward Bcc:")
+            assertThat(document.selectFirst(".title").text())
+                    .startsWith("<img src=x onerror=alert(1)>Reward Bcc:")
                     .endsWith(HEBREW);
             assertThat(document.selectFirst(".authors").text())
                     .isEqualTo("<b>Mallory</b>, \"Eve\" <eve@evil.test> X-Evil: 1");
-            assertThat(document.select(".snippet mark")).extracting(Element::text).containsExactly("reward hacking");
+            assertThat(document.select(".snippet mark"))
+                    .extracting(Element::text)
+                    .containsExactly("reward hacking");
             // And no hostile link reaches either part
             assertThat(html + text).doesNotContain("javascript:", "data:text", "><script>alert(1)</script>\"");
-            assertThat(text).doesNotContain(RIGHT_TO_LEFT_OVERRIDE, RIGHT_TO_LEFT_ISOLATE, "\u0000").contains(HEBREW);
+            assertThat(text)
+                    .doesNotContain(RIGHT_TO_LEFT_OVERRIDE, RIGHT_TO_LEFT_ISOLATE, "\u0000")
+                    .contains(HEBREW);
             // And the one-line fields stay one line in the text part
             assertThat(text.lines()).noneMatch(line -> line.startsWith("Bcc:") || line.startsWith("X-Evil:"));
         }
@@ -96,18 +108,25 @@ class HostileMailRenderingTest {
     @Test
     void shouldPrintAHostileQueryAsTextInTheAccountEmails() {
         String query = "</a><a href=\"javascript:alert(1)\">click</a>\r\nBcc: x@evil.test" + RIGHT_TO_LEFT_OVERRIDE;
-        Subscription subscription = Subscription.newBuilder().setId("s1").setEmail("ada@example.org").setQuery(query)
-                .setCreated(Instant.EPOCH).build();
+        Subscription subscription = Subscription.newBuilder()
+                .setId("s1")
+                .setEmail("ada@example.org")
+                .setQuery(query)
+                .setCreated(Instant.EPOCH)
+                .build();
 
-        for (AccountEmail email : List.of(AccountEmail.confirmation(subscription,
-                "https://alerts.example.org/confirm?token=t"), AccountEmail.manageLink("ada@example.org",
-                "https://alerts.example.org/manage?token=t"))) {
+        for (AccountEmail email : List.of(
+                AccountEmail.confirmation(subscription, "https://alerts.example.org/confirm?token=t"),
+                AccountEmail.manageLink("ada@example.org", "https://alerts.example.org/manage?token=t"))) {
             assertOnlyOurMarkup(email.html());
             assertThat(Jsoup.parse(email.html()).select("a")).hasSize(1);
             assertThat(email.text().lines()).noneMatch(line -> line.startsWith("Bcc:"));
             assertThat(email.text()).doesNotContain(RIGHT_TO_LEFT_OVERRIDE);
         }
-        assertThat(Jsoup.parse(AccountEmail.confirmation(subscription, "https://a.example/c").html())
-                .body().text()).contains("\u201c</a><a href=\"javascript:alert(1)\">click</a> Bcc:");
+        assertThat(Jsoup.parse(AccountEmail.confirmation(subscription, "https://a.example/c")
+                                .html())
+                        .body()
+                        .text())
+                .contains("\u201c</a><a href=\"javascript:alert(1)\">click</a> Bcc:");
     }
 }

@@ -36,16 +36,20 @@ class LinkTokensTest {
         String swapped = forged.substring(0, forged.indexOf('.')) + token.substring(token.indexOf('.'));
 
         assertThatThrownBy(() -> tokens.verify(swapped)).hasMessage("invalid token signature");
-        assertThatThrownBy(() -> new LinkTokens("another secret, 32 bytes long!!!".getBytes(StandardCharsets.UTF_8),
-                Duration.ofDays(30), now).verify(token)).hasMessage("invalid token signature");
+        assertThatThrownBy(() -> new LinkTokens(
+                                "another secret, 32 bytes long!!!".getBytes(StandardCharsets.UTF_8),
+                                Duration.ofDays(30),
+                                now)
+                        .verify(token))
+                .hasMessage("invalid token signature");
         assertThatThrownBy(() -> tokens.verify("garbage")).hasMessage("malformed token");
     }
 
     @Test
     void shouldRefuseAnExpiredToken() {
         String token = tokens.sign("manage", "ada@example.org", List.of());
-        LinkTokens later = new LinkTokens(SECRET, Duration.ofDays(30),
-                Clock.fixed(Instant.parse("2026-12-29T12:00:00Z"), ZoneOffset.UTC));
+        LinkTokens later = new LinkTokens(
+                SECRET, Duration.ofDays(30), Clock.fixed(Instant.parse("2026-12-29T12:00:00Z"), ZoneOffset.UTC));
 
         assertThatThrownBy(() -> later.verify(token)).hasMessage("expired token");
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 class SmtpMailSenderTest {
 
     private static SmtpMailSender sender(String security) {
-        return new SmtpMailSender(new AbstractConfig(MailConfig.define(new ConfigDef()),
-                Map.of(MailConfig.SMTP_SECURITY, security)));
+        return new SmtpMailSender(
+                new AbstractConfig(MailConfig.define(new ConfigDef()), Map.of(MailConfig.SMTP_SECURITY, security)));
     }
 
     @Test

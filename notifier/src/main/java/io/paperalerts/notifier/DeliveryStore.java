@@ -2,11 +2,8 @@ package io.paperalerts.notifier;
 
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.topics.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +28,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.rocksdb.Options;
-import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
@@ -52,13 +47,9 @@ import org.slf4j.LoggerFactory;
  * seconds. A partition whose local copy is missing or belongs to another incarnation of the topic
  * is read in full.
  */
-final class DeliveryStore implements AutoCloseable {
+final class DeliveryStore implements DeliveryLog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryStore.class);
-    /** Not a pair key: pair keys start with an address. */
-    private static final byte[] POSITION_KEY = "\u0000position".getBytes(StandardCharsets.UTF_8);
-    /** The id of the topic incarnation the copy was read from: a recreated topic or another cluster has another. */
-    private static final byte[] TOPIC_ID_KEY = "\u0000topic-id".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PRESENT = new byte[0];
     /**
      * Not a pair key either: {@code NUL forgotten <pseudonym>}, value when the address was forgotten
@@ -66,39 +57,15 @@ final class DeliveryStore implements AutoCloseable {
      * while a subscriber who comes back gets what is new.
      */
     private static final String FORGOTTEN = "\u0000forgotten ";
-    private static final byte[] FORGOTTEN_BYTES = FORGOTTEN.getBytes(StandardCharsets.UTF_8);
 
-    static {
-        RocksDB.loadLibrary();
-    }
+    private static final byte[] FORGOTTEN_BYTES = FORGOTTEN.getBytes(StandardCharsets.UTF_8);
 
     private final KafkaClients clients;
     private final Path directory;
     private final byte[] topicId;
     private final UnaryOperator<String> pseudonym;
     private final Producer<String, String> producer;
-    private final Map<Integer, Partition> open = new ConcurrentHashMap<>();
-
-    /** One partition's local copy: the pairs, and the next offset of {@code deliveries} to read. */
-    private static final class Partition implements AutoCloseable {
-        final int number;
-        final RocksDB db;
-        final Options options;
-        long position;
-
-        Partition(int number, RocksDB db, Options options, long position) {
-            this.number = number;
-            this.db = db;
-            this.options = options;
-            this.position = position;
-        }
-
-        @Override
-        public void close() {
-            db.close();
-            options.close();
-        }
-    }
+    private final Map<Integer, DeliveryPartition> open = new ConcurrentHashMap<>();
 
     /**
      * @param topicId the id of the {@code deliveries} topic in this cluster
@@ -110,12 +77,17 @@ final class DeliveryStore implements AutoCloseable {
         this.topicId = bytes(topicId.toString());
         this.pseudonym = pseudonym;
         var topic = Topics.DELIVERIES;
-        this.producer = clients.producer(Map.of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                // Each email waits for its record: lingering (5 ms by default) would be most of the send.
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.producer = clients.producer(
+                Map.of(
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        // Each email waits for its record: lingering (5 ms by default) would be most of the send.
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
     }
 
     static String key(String recipient, String paperId) {
@@ -130,7 +102,7 @@ final class DeliveryStore implements AutoCloseable {
     /** Opens the local copies of these partitions and brings each up to the end of the topic. */
     void assign(Collection<Integer> partitions) {
         for (int number : partitions) {
-            open.computeIfAbsent(number, this::openPartition);
+            open.computeIfAbsent(number, n -> DeliveryPartition.open(directory, topicId, n));
         }
         catchUp(partitions.stream().map(open::get).toList());
     }
@@ -138,15 +110,16 @@ final class DeliveryStore implements AutoCloseable {
     /** Closes the local copies of partitions this instance no longer owns; their files stay for next time. */
     void revoke(Collection<Integer> partitions) {
         for (int number : partitions) {
-            Partition partition = open.remove(number);
+            DeliveryPartition partition = open.remove(number);
             if (partition != null) {
                 partition.close();
             }
         }
     }
 
-    boolean contains(String recipient, String paperId) {
-        Partition partition = partitionFor(recipient);
+    @Override
+    public boolean contains(String recipient, String paperId) {
+        DeliveryPartition partition = partitionFor(recipient);
         try {
             return partition.db.get(bytes(key(recipient, paperId))) != null;
         } catch (RocksDBException e) {
@@ -155,19 +128,27 @@ final class DeliveryStore implements AutoCloseable {
     }
 
     /** Records the papers of one email durably (acks=all) before its offset may be committed. */
-    void record(String recipient, List<String> paperIds, String messageId) {
-        Partition partition = partitionFor(recipient);
+    @Override
+    public void record(String recipient, List<String> paperIds, String messageId) {
+        DeliveryPartition partition = partitionFor(recipient);
         String value = messageId + " " + Instant.now();
-        List<RecordMetadata> written = write(partition, paperIds.stream()
-                .map(id -> new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number, key(recipient, id), value))
-                .toList(), "the delivery of " + messageId);
+        List<RecordMetadata> written = write(
+                partition,
+                paperIds.stream()
+                        .map(id -> new ProducerRecord<>(
+                                Topics.DELIVERIES.name(), partition.number, key(recipient, id), value))
+                        .toList(),
+                "the delivery of " + messageId);
         // Senders of other recipients of the partition record at the same time: one position update at a time.
         synchronized (partition) {
-            writeLocally(partition, batch -> {
-                for (String id : paperIds) {
-                    batch.put(bytes(key(recipient, id)), PRESENT);
-                }
-            }, written);
+            writeLocally(
+                    partition,
+                    batch -> {
+                        for (String id : paperIds) {
+                            batch.put(bytes(key(recipient, id)), PRESENT);
+                        }
+                    },
+                    written);
         }
     }
 
@@ -177,8 +158,9 @@ final class DeliveryStore implements AutoCloseable {
      *
      * @return how many pairs were erased
      */
-    int forget(String recipient, Instant at) {
-        Partition partition = partitionFor(recipient);
+    @Override
+    public int forget(String recipient, Instant at) {
+        DeliveryPartition partition = partitionFor(recipient);
         byte[] prefix = bytes(key(recipient, ""));
         List<byte[]> pairs = new ArrayList<>();
         try (RocksIterator it = partition.db.newIterator()) {
@@ -188,28 +170,33 @@ final class DeliveryStore implements AutoCloseable {
         }
         String forgotten = FORGOTTEN + pseudonym.apply(recipient);
         List<ProducerRecord<String, String>> records = new ArrayList<>();
-        pairs.forEach(pair -> records.add(new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number,
-                new String(pair, StandardCharsets.UTF_8), null)));
-        records.add(new ProducerRecord<>(Topics.DELIVERIES.name(), partition.number, forgotten,
-                String.valueOf(at.toEpochMilli())));
+        pairs.forEach(pair -> records.add(new ProducerRecord<>(
+                Topics.DELIVERIES.name(), partition.number, new String(pair, StandardCharsets.UTF_8), null)));
+        records.add(new ProducerRecord<>(
+                Topics.DELIVERIES.name(), partition.number, forgotten, String.valueOf(at.toEpochMilli())));
         List<RecordMetadata> written = write(partition, records, "the erasure of a recipient");
         synchronized (partition) {
-            writeLocally(partition, batch -> {
-                for (byte[] pair : pairs) {
-                    batch.delete(pair);
-                }
-                batch.put(bytes(forgotten), bytes(String.valueOf(at.toEpochMilli())));
-            }, written);
+            writeLocally(
+                    partition,
+                    batch -> {
+                        for (byte[] pair : pairs) {
+                            batch.delete(pair);
+                        }
+                        batch.put(bytes(forgotten), bytes(String.valueOf(at.toEpochMilli())));
+                    },
+                    written);
         }
         return pairs.size();
     }
 
     /** When the address was forgotten, if it was: its digests of before then are not sent. */
-    Optional<Instant> forgottenAt(String recipient) {
-        Partition partition = partitionFor(recipient);
+    @Override
+    public Optional<Instant> forgottenAt(String recipient) {
+        DeliveryPartition partition = partitionFor(recipient);
         try {
             byte[] at = partition.db.get(bytes(FORGOTTEN + pseudonym.apply(recipient)));
-            return at == null ? Optional.empty()
+            return at == null
+                    ? Optional.empty()
                     : Optional.of(Instant.ofEpochMilli(Long.parseLong(new String(at, StandardCharsets.UTF_8))));
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot read the delivery record of partition " + partition.number, e);
@@ -221,8 +208,10 @@ final class DeliveryStore implements AutoCloseable {
     }
 
     /** Writes records durably (acks=all), waiting for each. */
-    private List<RecordMetadata> write(Partition partition, List<ProducerRecord<String, String>> records, String what) {
-        List<Future<RecordMetadata>> sends = records.stream().map(producer::send).toList();
+    private List<RecordMetadata> write(
+            DeliveryPartition partition, List<ProducerRecord<String, String>> records, String what) {
+        List<Future<RecordMetadata>> sends =
+                records.stream().map(producer::send).toList();
         List<RecordMetadata> written = new ArrayList<>();
         try {
             for (Future<RecordMetadata> send : sends) {
@@ -232,8 +221,10 @@ final class DeliveryStore implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while recording " + what, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot record " + what + " in partition " + partition.number + ": "
-                    + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot record " + what + " in partition " + partition.number + ": "
+                            + e.getCause().getMessage(),
+                    e);
         }
         return written;
     }
@@ -243,19 +234,22 @@ final class DeliveryStore implements AutoCloseable {
         void into(WriteBatch batch) throws RocksDBException;
     }
 
-    private static void writeLocally(Partition partition, Changes changes, List<RecordMetadata> written) {
-        try (WriteBatch batch = new WriteBatch(); WriteOptions options = new WriteOptions()) {
+    private static void writeLocally(DeliveryPartition partition, Changes changes, List<RecordMetadata> written) {
+        try (WriteBatch batch = new WriteBatch();
+                WriteOptions options = new WriteOptions()) {
             changes.into(batch);
             // The local position moves past our own records only while nobody else wrote between
             // (another instance during a rebalance): otherwise the next catch-up reads them.
             long next = partition.position;
-            for (RecordMetadata metadata : written.stream().sorted(Comparator.comparingLong(RecordMetadata::offset)).toList()) {
+            for (RecordMetadata metadata : written.stream()
+                    .sorted(Comparator.comparingLong(RecordMetadata::offset))
+                    .toList()) {
                 if (metadata.offset() == next) {
                     next++;
                 }
             }
             partition.position = next;
-            batch.put(POSITION_KEY, longBytes(next));
+            batch.put(DeliveryPartition.POSITION_KEY, longBytes(next));
             partition.db.write(options, batch);
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot write the delivery record of partition " + partition.number, e);
@@ -265,7 +259,7 @@ final class DeliveryStore implements AutoCloseable {
     /** Pairs held locally (RocksDB's estimate), for logs and benchmarks. */
     long estimatedPairs() {
         long pairs = 0;
-        for (Partition partition : open.values()) {
+        for (DeliveryPartition partition : open.values()) {
             try {
                 pairs += partition.db.getLongProperty("rocksdb.estimate-num-keys");
             } catch (RocksDBException e) {
@@ -275,9 +269,9 @@ final class DeliveryStore implements AutoCloseable {
         return pairs;
     }
 
-    private Partition partitionFor(String recipient) {
+    private DeliveryPartition partitionFor(String recipient) {
         int number = partitionOf(recipient);
-        Partition partition = open.get(number);
+        DeliveryPartition partition = open.get(number);
         if (partition == null) {
             // A digest of a partition this instance was not given (a replayed or misrouted record):
             // read that part of the record as well rather than guess.
@@ -287,68 +281,44 @@ final class DeliveryStore implements AutoCloseable {
         return partition;
     }
 
-    private Partition openPartition(int number) {
-        Path folder = directory.resolve(Topics.DELIVERIES.name() + "-" + number);
-        // Small write buffers: a notifier holds up to a few of these stores, and their memory is
-        // outside the heap limit an operator sets.
-        Options options = new Options().setCreateIfMissing(true)
-                .setWriteBufferSize(16L * 1024 * 1024).setMaxWriteBufferNumber(2);
-        try {
-            Files.createDirectories(folder);
-            RocksDB db = RocksDB.open(options, folder.toString());
-            byte[] position = db.get(POSITION_KEY);
-            Partition partition = new Partition(number, db, options, position == null ? 0 : ByteBuffer.wrap(position).getLong());
-            if (!Arrays.equals(db.get(TOPIC_ID_KEY), topicId)) {
-                if (position != null) {
-                    log.warn("Local delivery record of partition {} is of another deliveries topic; reading it in full",
-                            number);
-                }
-                wipe(partition);
-                db.put(TOPIC_ID_KEY, topicId);
-            }
-            return partition;
-        } catch (IOException e) {
-            options.close();
-            throw new UncheckedIOException("Cannot create " + folder, e);
-        } catch (RocksDBException e) {
-            options.close();
-            throw new IllegalStateException("Cannot open the delivery record in " + folder + ": " + e.getMessage()
-                    + " (is another notifier using the same notifier.state.dir?)", e);
-        }
-    }
-
     /** Reads each partition from its local position to the end of the topic as it is now. */
-    private void catchUp(List<Partition> partitions) {
+    private void catchUp(List<DeliveryPartition> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
         long start = System.nanoTime();
         long read = 0;
-        try (var consumer = clients.consumer(Map.<String, Object>of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             WriteOptions writeOptions = new WriteOptions().setDisableWAL(false)) {
-            Map<TopicPartition, Partition> byTopicPartition = new HashMap<>();
+        try (var consumer = clients.consumer(
+                        Map.<String, Object>of(
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                10_000,
+                                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                                64 * 1024 * 1024),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer());
+                WriteOptions writeOptions = new WriteOptions().setDisableWAL(false)) {
+            Map<TopicPartition, DeliveryPartition> byTopicPartition = new HashMap<>();
             partitions.forEach(p -> byTopicPartition.put(new TopicPartition(Topics.DELIVERIES.name(), p.number), p));
             consumer.assign(byTopicPartition.keySet());
             Map<TopicPartition, Long> ends = consumer.endOffsets(byTopicPartition.keySet());
             Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(byTopicPartition.keySet());
             for (var entry : byTopicPartition.entrySet()) {
-                Partition partition = entry.getValue();
+                DeliveryPartition partition = entry.getValue();
                 if (partition.position > ends.get(entry.getKey())) {
                     // The topic was recreated: this copy is of another incarnation.
-                    log.warn("Local delivery record of partition {} is ahead of the topic; reading it in full",
+                    log.warn(
+                            "Local delivery record of partition {} is ahead of the topic; reading it in full",
                             partition.number);
-                    wipe(partition);
+                    partition.wipe();
                 }
                 consumer.seek(entry.getKey(), Math.max(partition.position, beginnings.get(entry.getKey())));
             }
             while (byTopicPartition.keySet().stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 var records = consumer.poll(Duration.ofMillis(500));
                 for (TopicPartition tp : records.partitions()) {
-                    Partition partition = byTopicPartition.get(tp);
+                    DeliveryPartition partition = byTopicPartition.get(tp);
                     try (WriteBatch batch = new WriteBatch()) {
                         for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
                             if (record.key() == null) {
@@ -358,12 +328,14 @@ final class DeliveryStore implements AutoCloseable {
                                 batch.delete(record.key());
                             } else {
                                 // A pair needs no value; a note that an address was forgotten keeps its time.
-                                batch.put(record.key(), startsWith(record.key(), FORGOTTEN_BYTES) ? record.value() : PRESENT);
+                                batch.put(
+                                        record.key(),
+                                        startsWith(record.key(), FORGOTTEN_BYTES) ? record.value() : PRESENT);
                             }
                             read++;
                         }
                         partition.position = consumer.position(tp);
-                        batch.put(POSITION_KEY, longBytes(partition.position));
+                        batch.put(DeliveryPartition.POSITION_KEY, longBytes(partition.position));
                         partition.db.write(writeOptions, batch);
                     }
                 }
@@ -371,26 +343,11 @@ final class DeliveryStore implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new IllegalStateException("Cannot restore the delivery record: " + e.getMessage(), e);
         }
-        log.info("Delivery record of partitions {} up to date: {} records read in {} ms",
-                partitions.stream().map(p -> p.number).toList(), read, (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private void wipe(Partition partition) throws RocksDBException {
-        try (var iterator = partition.db.newIterator()) {
-            byte[] first = null;
-            byte[] last = null;
-            for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {
-                if (first == null) {
-                    first = iterator.key();
-                }
-                last = iterator.key();
-            }
-            if (first != null) {
-                partition.db.deleteRange(first, last);
-                partition.db.delete(last);
-            }
-        }
-        partition.position = 0;
+        log.info(
+                "Delivery record of partitions {} up to date: {} records read in {} ms",
+                partitions.stream().map(p -> p.number).toList(),
+                read,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     private static byte[] bytes(String text) {

@@ -27,8 +27,7 @@ public final class FailureClassifier {
         GIVE_UP
     }
 
-    private FailureClassifier() {
-    }
+    private FailureClassifier() {}
 
     public static Verdict classify(Exception failure) {
         if (failure instanceof AddressException) {
@@ -41,7 +40,8 @@ public final class FailureClassifier {
             }
             return code >= 400 && code < 500 ? Verdict.RETRY_LATER : Verdict.GIVE_UP;
         }
-        if (failure instanceof SendFailedException sendFailed && sendFailed.getInvalidAddresses() != null
+        if (failure instanceof SendFailedException sendFailed
+                && sendFailed.getInvalidAddresses() != null
                 && sendFailed.getInvalidAddresses().length > 0) {
             return Verdict.GIVE_UP;
         }
@@ -86,7 +86,8 @@ public final class FailureClassifier {
     }
 
     private static Throwable nextOf(Throwable t) {
-        Throwable next = t instanceof MessagingException m && m.getNextException() != null ? m.getNextException() : t.getCause();
+        Throwable next =
+                t instanceof MessagingException m && m.getNextException() != null ? m.getNextException() : t.getCause();
         return next == t ? null : next;
     }
 }

@@ -15,8 +15,8 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
-import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.testing.ScriptedSmtpServer;
+import io.paperalerts.testing.ScriptedSmtpServer.Reply;
 import io.paperalerts.testing.TestDigests;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
@@ -48,11 +48,16 @@ class AlertNotifierIntegrationTest {
 
     private NotifierConfig config(int smtpPort, long retryInitialMs) {
         return new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, "127.0.0.1",
-                MailConfig.SMTP_PORT, smtpPort,
-                NotifierConfig.RETRY_INITIAL_MS, retryInitialMs,
-                NotifierConfig.RETRY_MAX_MS, Math.max(200L, retryInitialMs)));
+                CommonConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                MailConfig.SMTP_HOST,
+                "127.0.0.1",
+                MailConfig.SMTP_PORT,
+                smtpPort,
+                NotifierConfig.RETRY_INITIAL_MS,
+                retryInitialMs,
+                NotifierConfig.RETRY_MAX_MS,
+                Math.max(200L, retryInitialMs)));
     }
 
     private static Alert alertFor(String recipient, String paperId, String title) {
@@ -72,17 +77,21 @@ class AlertNotifierIntegrationTest {
     @Test
     void shouldSendOneEmailPerDigestAndCommitItsOffsetAfterTheServerAcceptedIt() throws Exception {
         // Given a digest of two papers for Ada and one of one paper for Bob
-        produce(alertFor("n1-ada@example.org", "p1", "First paper"), alertFor("n1-ada@example.org", "p2", "Second paper"));
+        produce(
+                alertFor("n1-ada@example.org", "p1", "First paper"),
+                alertFor("n1-ada@example.org", "p2", "Second paper"));
         produce(alertFor("n1-bob@example.org", "p1", "First paper"));
 
         // When the notifier runs
-        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 3);
 
             // Then Ada got one email listing both papers, Bob one with his paper's title as subject
-            assertThat(smtp.messagesTo("n1-ada@example.org")).extracting(MimeMessage::getSubject)
+            assertThat(smtp.messagesTo("n1-ada@example.org"))
+                    .extracting(MimeMessage::getSubject)
                     .containsExactly("[paper-alerts] 2 new papers for \u201creward hacking\u201d");
-            assertThat(smtp.messagesTo("n1-bob@example.org")).extracting(MimeMessage::getSubject)
+            assertThat(smtp.messagesTo("n1-bob@example.org"))
+                    .extracting(MimeMessage::getSubject)
                     .containsExactly("[paper-alerts] New paper for \u201creward hacking\u201d: First paper");
             assertThat(notifier.emails()).isEqualTo(2);
             // And every delivered digest is committed
@@ -104,12 +113,13 @@ class AlertNotifierIntegrationTest {
         settings.put(NotifierConfig.SMTP_CONNECTIONS, 4);
 
         // When the notifier sends over four connections
-        try (var notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() {}).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.emails() == 18);
 
             // Then each recipient got its six emails once each, in the order of its digests
             for (String recipient : recipients) {
-                assertThat(smtp.messagesTo(recipient)).extracting(m -> m.getHeader("X-Paper-Ids")[0])
+                assertThat(smtp.messagesTo(recipient))
+                        .extracting(m -> m.getHeader("X-Paper-Ids")[0])
                         .containsExactly("p1", "p2", "p3", "p4", "p5", "p6");
             }
             await().atMost(Duration.ofSeconds(10))
@@ -122,16 +132,19 @@ class AlertNotifierIntegrationTest {
         String hostile = "<script>alert(1)</script> & \"Rewards\"\r\nBcc: x@evil.test";
         produce(alertFor("n5-ada@example.org", "p-hostile", hostile));
 
-        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 1);
         }
 
         MimeMessage received = smtp.messagesTo("n5-ada@example.org").get(0);
-        assertThat(received.getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
+        assertThat(received.getSubject())
+                .isEqualTo(
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: <script>alert(1)</script> & \"Rewards\" Bcc: x@evil.test");
         assertThat(received.getHeader("Bcc")).isNull();
         assertThat(received.getAllRecipients()).extracting(Object::toString).containsExactly("n5-ada@example.org");
         assertThat(smtp.messagesTo("x@evil.test")).isEmpty();
-        String html = (String) ((MimeMultipart) received.getContent()).getBodyPart(1).getContent();
+        String html =
+                (String) ((MimeMultipart) received.getContent()).getBodyPart(1).getContent();
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"Rewards\"");
         assertThat(received.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
     }
@@ -144,24 +157,29 @@ class AlertNotifierIntegrationTest {
             produce(alertFor(who + "@example.org", "p-" + who, "Waiting paper for " + who));
         }
 
-        try (var notifier = new AlertNotifier(config(port), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(config(port), new AlertNotifier.Listener() {}).start()) {
             // When it stays unreachable for 30 seconds, the notifier keeps retrying, and nothing
             // is committed or given up: nothing is lost
-            await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
+            await().during(Duration.ofSeconds(30))
+                    .atMost(Duration.ofSeconds(40))
                     .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 0
                             && notifier.gaveUp() == 0);
             assertThat(notifier.retries()).isGreaterThanOrEqualTo(3);
 
             // Then once it is back, every digest is delivered, once
             try (var server = EmbeddedSmtpServer.start(port)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> server.receivedMessages().size() == 3);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> server.receivedMessages().size() == 3);
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == 3);
                 // Committed after sending: nothing of these three can come again
                 assertThat(server.receivedMessages()).hasSize(3);
-                assertThat(server.receivedMessages()).extracting(MimeMessage::getSubject).containsExactlyInAnyOrder(
-                        "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-ada", "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-bob",
-                        "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-carol");
+                assertThat(server.receivedMessages())
+                        .extracting(MimeMessage::getSubject)
+                        .containsExactlyInAnyOrder(
+                                "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-ada",
+                                "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-bob",
+                                "[paper-alerts] New paper for \u201creward hacking\u201d: Waiting paper for n2-carol");
             }
         }
     }
@@ -172,28 +190,36 @@ class AlertNotifierIntegrationTest {
         Alert alert = alertFor("n4-ada@example.org", "p-once", "Only once");
         produce(alert);
         produce(alert, alertFor("n4-ada@example.org", "p-new", "New one"));
-        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() + notifier.alreadyDelivered() == 3);
             assertThat(notifier.delivered()).isEqualTo(2);
         }
         // Then the second email lists only the new paper
-        assertThat(smtp.messagesTo("n4-ada@example.org")).extracting(MimeMessage::getSubject)
-                .containsExactly("[paper-alerts] New paper for \u201creward hacking\u201d: Only once", "[paper-alerts] New paper for \u201creward hacking\u201d: New one");
+        assertThat(smtp.messagesTo("n4-ada@example.org"))
+                .extracting(MimeMessage::getSubject)
+                .containsExactly(
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: Only once",
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: New one");
 
         // When the digests are replayed from the start by a notifier with a fresh group
         var replay = new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, "127.0.0.1",
-                MailConfig.SMTP_PORT, smtp.port(),
-                NotifierConfig.GROUP_ID, "replay"));
-        try (var notifier = new AlertNotifier(replay, new AlertNotifier.Listener() { }).start()) {
+                CommonConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                MailConfig.SMTP_HOST,
+                "127.0.0.1",
+                MailConfig.SMTP_PORT,
+                smtp.port(),
+                NotifierConfig.GROUP_ID,
+                "replay"));
+        try (var notifier = new AlertNotifier(replay, new AlertNotifier.Listener() {}).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == 3);
 
             // Then nothing is sent again
             assertThat(notifier.delivered()).isZero();
         }
         assertThat(smtp.messagesTo("n4-ada@example.org")).hasSize(2);
-        assertThat(kafka.read(Topics.DELIVERIES, 2, Duration.ofSeconds(10))).extracting(r -> r.key())
+        assertThat(kafka.read(Topics.DELIVERIES, 2, Duration.ofSeconds(10)))
+                .extracting(r -> r.key())
                 .containsExactlyInAnyOrder("n4-ada@example.org p-once", "n4-ada@example.org p-new");
     }
 
@@ -202,17 +228,23 @@ class AlertNotifierIntegrationTest {
         // Given an alert whose recipient is not an address, then a good one on the same partition
         produce("same-key", alertFor("not an address", "p1", "Lost paper"));
         produce("same-key", alertFor("n3-ada@example.org", "p2", "Good paper"));
-        kafka.produceBytes(Topics.DIGESTS, "same-key".getBytes(), new byte[] {1, 2, 3});
+        kafka.produceBytes(Topics.DIGESTS, "same-key".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3});
 
-        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start()) {
             // Then the good one is delivered and the two bad ones are dead-lettered, with reasons
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 1 && notifier.gaveUp() == 2);
             assertThat(smtp.messagesTo("n3-ada@example.org")).hasSize(1);
             var failed = kafka.read(Topics.DELIVERIES_FAILED, 1, Duration.ofSeconds(10));
-            assertThat(failed).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
+            assertThat(failed)
+                    .singleElement()
+                    .extracting(r -> DeadLetters.reason(r.headers()))
+                    .asString()
                     .contains("not an address");
             var dead = kafka.read(Topics.DEAD_LETTERS, 1, Duration.ofSeconds(10));
-            assertThat(dead).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
+            assertThat(dead)
+                    .singleElement()
+                    .extracting(r -> DeadLetters.reason(r.headers()))
+                    .asString()
                     .contains("Not a valid Avro single-object encoded Digest");
             assertThat(dead).extracting(r -> DeadLetters.source(r.headers())).containsOnly("notifier");
             await().atMost(Duration.ofSeconds(10))
@@ -225,7 +257,9 @@ class AlertNotifierIntegrationTest {
         // Given an SMTP server that refuses Ada for now and then for good, refuses Bob once, and
         // takes Carol, whose digest is behind theirs on the same partition
         try (var scripted = ScriptedSmtpServer.start()) {
-            scripted.script("n6-ada@example.org", new Reply(452, "4.2.2 Mailbox full"),
+            scripted.script(
+                    "n6-ada@example.org",
+                    new Reply(452, "4.2.2 Mailbox full"),
                     new Reply(550, "5.1.1 No such user here"));
             scripted.script("n6-bob@example.org", new Reply(451, "4.7.1 Greylisted, try again"));
             produce("same-key", alertFor("n6-ada@example.org", "p1", "For Ada"));
@@ -233,18 +267,22 @@ class AlertNotifierIntegrationTest {
             produce("same-key", alertFor("n6-carol@example.org", "p3", "For Carol"));
 
             // When the notifier runs, retrying after 2 seconds
-            try (var notifier = new AlertNotifier(config(scripted.port(), 2_000L), new AlertNotifier.Listener() { })
-                    .start()) {
+            try (var notifier =
+                    new AlertNotifier(config(scripted.port(), 2_000L), new AlertNotifier.Listener() {}).start()) {
                 // Then Carol is served while Ada and Bob wait for their retry
-                await().atMost(Duration.ofSeconds(30)).until(() -> scripted.messagesTo("n6-carol@example.org").size() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> scripted.messagesTo("n6-carol@example.org").size() == 1);
                 assertThat(scripted.messagesTo("n6-bob@example.org")).isEmpty();
                 assertThat(notifier.parked()).isEqualTo(2);
 
                 // And Bob's email goes out on the retry, while Ada's ends on deliveries.failed with the 550 reply
-                await().atMost(Duration.ofSeconds(30)).until(() -> scripted.messagesTo("n6-bob@example.org").size() == 1
-                        && notifier.gaveUp() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> scripted.messagesTo("n6-bob@example.org").size() == 1 && notifier.gaveUp() == 1);
                 var failed = kafka.read(Topics.DELIVERIES_FAILED, 1, Duration.ofSeconds(10));
-                assertThat(failed).singleElement().extracting(r -> DeadLetters.reason(r.headers())).asString()
+                assertThat(failed)
+                        .singleElement()
+                        .extracting(r -> DeadLetters.reason(r.headers()))
+                        .asString()
                         .contains("SMTP 550", "No such user here", "n6-ada@example.org");
                 assertThat(scripted.attempts("n6-ada@example.org")).isEqualTo(2);
                 assertThat(scripted.messagesTo("n6-ada@example.org")).isEmpty();
@@ -257,12 +295,15 @@ class AlertNotifierIntegrationTest {
         // Given Ada's digest parked on digests.retry until two minutes from now
         Digest forAda = TestDigests.instant(alertFor("n8-ada@example.org", "p1", "For Ada"));
         var retry = Topics.DIGESTS_RETRY;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                retry.keySerde().serializer(), retry.valueSerde().serializer())) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                retry.keySerde().serializer(),
+                retry.valueSerde().serializer())) {
             var parked = new ProducerRecord<>(retry.name(), "same-key", forAda);
-            parked.headers().add(AlertNotifier.ATTEMPT_HEADER, "5".getBytes(StandardCharsets.UTF_8))
-                    .add(AlertNotifier.NOT_BEFORE_HEADER,
+            parked.headers()
+                    .add(DigestDelivery.ATTEMPT_HEADER, "5".getBytes(StandardCharsets.UTF_8))
+                    .add(
+                            DigestDelivery.NOT_BEFORE_HEADER,
                             String.valueOf(System.currentTimeMillis() + 120_000).getBytes(StandardCharsets.UTF_8));
             producer.send(parked).get();
         }
@@ -271,10 +312,11 @@ class AlertNotifierIntegrationTest {
             scripted.script("n8-bob@example.org", new Reply(451, "4.7.1 Greylisted, try again"));
             produce("same-key", alertFor("n8-bob@example.org", "p2", "For Bob"));
 
-            try (var notifier = new AlertNotifier(config(scripted.port(), 500L), new AlertNotifier.Listener() { })
-                    .start()) {
+            try (var notifier =
+                    new AlertNotifier(config(scripted.port(), 500L), new AlertNotifier.Listener() {}).start()) {
                 // Then Bob's retry, parked behind Ada's, goes out long before Ada's time comes
-                await().atMost(Duration.ofSeconds(30)).until(() -> scripted.messagesTo("n8-bob@example.org").size() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> scripted.messagesTo("n8-bob@example.org").size() == 1);
                 assertThat(notifier.parked()).isEqualTo(1);
                 assertThat(scripted.attempts("n8-ada@example.org")).isZero();
                 // And the retry partition stays committed before Ada's digest, which must still be sent
@@ -294,15 +336,17 @@ class AlertNotifierIntegrationTest {
         }
 
         // When a notifier stops after sending some of them and another one takes over
-        var first = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start();
+        var first = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start();
         try (first) {
             await().atMost(Duration.ofSeconds(30)).until(() -> first.emails() >= 5);
         }
         long sentByFirst = first.emails();
         assertThat(sentByFirst).isLessThan(count);
-        try (var second = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() { }).start()) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> IntStream.range(0, count)
-                    .allMatch(i -> !smtp.messagesTo("n7-reader" + i + "@example.org").isEmpty()));
+        try (var second = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start()) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> IntStream.range(0, count)
+                            .allMatch(i -> !smtp.messagesTo("n7-reader" + i + "@example.org")
+                                    .isEmpty()));
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> kafka.committedOffsets("paper-alerts-notifier", Topics.DIGESTS) == count);
             // The second one sent exactly what the first had not
@@ -311,7 +355,9 @@ class AlertNotifierIntegrationTest {
 
         // Then every reader got exactly one email
         for (int i = 0; i < count; i++) {
-            assertThat(smtp.messagesTo("n7-reader" + i + "@example.org")).as("reader %d", i).hasSize(1);
+            assertThat(smtp.messagesTo("n7-reader" + i + "@example.org"))
+                    .as("reader %d", i)
+                    .hasSize(1);
         }
     }
 }

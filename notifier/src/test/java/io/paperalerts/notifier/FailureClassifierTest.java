@@ -40,7 +40,8 @@ class FailureClassifierTest {
 
     @Test
     void shouldWaitForTheServerWhenItIsClosingTheConnection() {
-        var failure = new SMTPSendFailedException("MAIL", 421, "421 4.3.2 Service shutting down", null, null, null, null);
+        var failure =
+                new SMTPSendFailedException("MAIL", 421, "421 4.3.2 Service shutting down", null, null, null, null);
 
         assertThat(FailureClassifier.classify(failure)).isEqualTo(WAIT_FOR_SERVER);
     }
@@ -64,7 +65,8 @@ class FailureClassifierTest {
 
     @Test
     void shouldGiveUpOnAMalformedAddress() {
-        assertThat(FailureClassifier.classify(new AddressException("Missing domain", "ada@"))).isEqualTo(GIVE_UP);
+        assertThat(FailureClassifier.classify(new AddressException("Missing domain", "ada@")))
+                .isEqualTo(GIVE_UP);
     }
 
     @Test
@@ -79,14 +81,16 @@ class FailureClassifierTest {
 
     @Test
     void shouldWaitForTheServerOnATimeout() {
-        var failure = new MessagingException("Exception reading response", new SocketTimeoutException("Read timed out"));
+        var failure =
+                new MessagingException("Exception reading response", new SocketTimeoutException("Read timed out"));
 
         assertThat(FailureClassifier.classify(failure)).isEqualTo(WAIT_FOR_SERVER);
     }
 
     @Test
     void shouldGiveUpOnAFailureThatIsNotAboutMail() {
-        assertThat(FailureClassifier.classify(new IllegalArgumentException("bad template"))).isEqualTo(GIVE_UP);
+        assertThat(FailureClassifier.classify(new IllegalArgumentException("bad template")))
+                .isEqualTo(GIVE_UP);
     }
 
     private static InternetAddress address(String value) {

@@ -28,8 +28,10 @@ public final class BrokerCheck implements AutoCloseable {
 
     public Health.Status status() {
         try {
-            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS)).nodes()
-                    .get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS).size();
+            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(TIMEOUT_MS))
+                    .nodes()
+                    .get(TIMEOUT_MS + 500L, TimeUnit.MILLISECONDS)
+                    .size();
             return nodes > 0 ? Health.Status.up() : Health.Status.down("the Kafka cluster has no brokers");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.paperalerts.operations;
 
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -12,6 +13,36 @@ public interface Health {
     Status live();
 
     Status ready();
+
+    /** A health from its two answers; {@code ready} is asked only when live. */
+    static Health of(Supplier<Status> live, Supplier<Status> ready) {
+        return new Health() {
+            @Override
+            public Status live() {
+                return live.get();
+            }
+
+            @Override
+            public Status ready() {
+                return live().and(ready);
+            }
+        };
+    }
+
+    /** Live and ready when each part is: the first part that is not says why. */
+    static Health all(Health... parts) {
+        return of(
+                () -> Arrays.stream(parts)
+                        .map(Health::live)
+                        .filter(s -> !s.ok())
+                        .findFirst()
+                        .orElse(Status.up()),
+                () -> Arrays.stream(parts)
+                        .map(Health::ready)
+                        .filter(s -> !s.ok())
+                        .findFirst()
+                        .orElse(Status.up()));
+    }
 
     record Status(boolean ok, String reason) {
 

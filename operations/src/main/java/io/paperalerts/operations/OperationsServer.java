@@ -50,8 +50,8 @@ public final class OperationsServer implements AutoCloseable {
             server.start();
             return new OperationsServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot serve metrics and health on " + address + ":" + port + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot serve metrics and health on " + address + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -67,13 +67,14 @@ public final class OperationsServer implements AutoCloseable {
     /** Its base URL, as a ready line gives it. */
     public String url() {
         InetSocketAddress address = server.getAddress();
-        String host = address.getAddress().isAnyLocalAddress() ? "localhost" : address.getAddress().getHostAddress();
+        String host = address.getAddress().isAnyLocalAddress()
+                ? "localhost"
+                : address.getAddress().getHostAddress();
         return "http://" + host + ":" + address.getPort() + "/";
     }
 
     /** What one of the three paths answers: status, content type and body; null for another path. */
-    private record Answer(int status, String contentType, String body) {
-    }
+    private record Answer(int status, String contentType, String body) {}
 
     private static Answer answer(String path, PrometheusMeterRegistry registry, Health health) {
         return switch (path) {
@@ -85,19 +86,30 @@ public final class OperationsServer implements AutoCloseable {
     }
 
     private static Answer json(Health.Status status, String yes, String no) {
-        return status.ok() ? new Answer(200, "application/json", "{\"status\":\"" + yes + "\"}")
-                : new Answer(503, "application/json", "{\"status\":\"" + no + "\",\"reason\":\""
-                        + status.reason().replaceAll("\\p{Cntrl}", " ").replace("\\", "\\\\").replace("\"", "\\\"")
-                        + "\"}");
+        return status.ok()
+                ? new Answer(200, "application/json", "{\"status\":\"" + yes + "\"}")
+                : new Answer(
+                        503,
+                        "application/json",
+                        "{\"status\":\"" + no + "\",\"reason\":\""
+                                + status.reason()
+                                        .replaceAll("\\p{Cntrl}", " ")
+                                        .replace("\\", "\\\\")
+                                        .replace("\"", "\\\"")
+                                + "\"}");
     }
 
-    private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry, Health health) throws IOException {
+    private static void serve(HttpExchange exchange, PrometheusMeterRegistry registry, Health health)
+            throws IOException {
         try (exchange) {
             Answer answer = "GET".equals(exchange.getRequestMethod())
-                    ? answer(exchange.getRequestURI().getPath(), registry, health) : null;
+                    ? answer(exchange.getRequestURI().getPath(), registry, health)
+                    : null;
             if (answer == null) {
-                answer = new Answer(404, "text/plain; charset=utf-8", "Only GET " + METRICS + ", " + LIVE + " and "
-                        + READY + " are here\n");
+                answer = new Answer(
+                        404,
+                        "text/plain; charset=utf-8",
+                        "Only GET " + METRICS + ", " + LIVE + " and " + READY + " are here\n");
             }
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());

@@ -21,8 +21,7 @@ public final class ServiceMetrics {
     /** The prefix of every domain meter, in Micrometer's dotted form. */
     public static final String PREFIX = "paper.alerts.";
 
-    private ServiceMetrics() {
-    }
+    private ServiceMetrics() {}
 
     public static PrometheusMeterRegistry create(String service) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

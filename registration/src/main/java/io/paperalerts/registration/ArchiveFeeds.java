@@ -14,6 +14,7 @@ import com.rometools.rome.io.FeedException;
 import com.rometools.rome.io.WireFeedOutput;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
+import io.paperalerts.mail.MailText;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.archive.ArchiveKeys;
@@ -33,8 +34,7 @@ final class ArchiveFeeds {
     static final String MATCHED_SCHEME = "urn:paper-alerts:matched";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ArchiveFeeds() {
-    }
+    private ArchiveFeeds() {}
 
     static String atom(Subscription subscription, String title, String archiveUrl, List<Alert> entries) {
         Feed feed = new Feed("atom_1.0");
@@ -90,8 +90,10 @@ final class ArchiveFeeds {
                 .put("title", title)
                 .put("home_page_url", archiveUrl)
                 .put("feed_url", archiveUrl + ArchivePages.JSON)
-                .put("description", "Papers matching " + AlertMailer.quoted(subscription.getQuery())
-                        + ", newest first, from paper-alerts");
+                .put(
+                        "description",
+                        "Papers matching " + AlertMailer.quoted(subscription.getQuery())
+                                + ", newest first, from paper-alerts");
         feed.putArray("authors").addObject().put("name", "paper-alerts");
         ArrayNode items = feed.putArray("items");
         for (Alert alert : entries) {
@@ -111,7 +113,10 @@ final class ArchiveFeeds {
             ArrayNode tags = entry.putArray("tags");
             matched(alert).forEach(tags::add);
             if (item.pdfUrl() != null) {
-                entry.putArray("attachments").addObject().put("url", item.pdfUrl()).put("mime_type", "application/pdf");
+                entry.putArray("attachments")
+                        .addObject()
+                        .put("url", item.pdfUrl())
+                        .put("mime_type", "application/pdf");
             }
         }
         return feed.toPrettyString();
@@ -124,7 +129,8 @@ final class ArchiveFeeds {
     }
 
     private static String entryId(Subscription subscription, Alert alert) {
-        return "urn:paper-alerts:match:" + Pages.url(subscription.getId()) + ":" + Pages.url(alert.getPaper().getId());
+        return "urn:paper-alerts:match:" + Pages.url(subscription.getId()) + ":"
+                + Pages.url(alert.getPaper().getId());
     }
 
     private static Instant newest(List<Alert> entries) {
@@ -132,13 +138,15 @@ final class ArchiveFeeds {
     }
 
     private static List<String> authors(Alert alert) {
-        return alert.getPaper().getAuthors().stream().map(a -> xml(AlertMailer.oneLine(a))).filter(a -> !a.isEmpty())
+        return alert.getPaper().getAuthors().stream()
+                .map(a -> xml(MailText.oneLine(a)))
+                .filter(a -> !a.isEmpty())
                 .toList();
     }
 
     private static List<String> matched(Alert alert) {
         LinkedHashSet<String> words = new LinkedHashSet<>();
-        alert.getReasons().forEach(r -> r.getMatchedTerms().forEach(t -> words.add(xml(AlertMailer.oneLine(t)))));
+        alert.getReasons().forEach(r -> r.getMatchedTerms().forEach(t -> words.add(xml(MailText.oneLine(t)))));
         words.remove("");
         return List.copyOf(words);
     }

@@ -26,8 +26,10 @@ final class ArchiveForwarding {
     private static final Logger log = LoggerFactory.getLogger(ArchiveForwarding.class);
     private static final List<String> RELAYED = List.of("Content-Type", "ETag", "Cache-Control", "Retry-After");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     void forward(Context ctx, MatchArchive.Elsewhere owner) {
         if (ctx.header(FORWARDED) != null) {
@@ -36,8 +38,10 @@ final class ArchiveForwarding {
         }
         String target = "http://" + owner.host() + ":" + owner.port() + ctx.path()
                 + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(10))
-                .header(FORWARDED, "1").GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target))
+                .timeout(Duration.ofSeconds(10))
+                .header(FORWARDED, "1")
+                .GET();
         if (ctx.header("If-None-Match") != null) {
             request.header("If-None-Match", ctx.header("If-None-Match"));
         }
@@ -59,8 +63,11 @@ final class ArchiveForwarding {
 
     /** 503 with a hint to retry: during a rebalance the archive is back within seconds. */
     static void unavailable(Context ctx, String reason) {
-        ctx.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5")
-                .html(Pages.message("Try again shortly", "The archive cannot be read this instant (" + reason
-                        + "); please try again in a few seconds.", false));
+        ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "5")
+                .html(Pages.message(
+                        "Try again shortly",
+                        "The archive cannot be read this instant (" + reason + "); please try again in a few seconds.",
+                        false));
     }
 }

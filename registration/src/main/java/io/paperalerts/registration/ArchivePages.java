@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
+import io.paperalerts.mail.MailLinks;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
@@ -32,15 +33,18 @@ final class ArchivePages {
     static final int FEED_ENTRIES = 50;
     private static final int MAX_PAGE = 10_000;
 
-    private enum Format { PAGE, ATOM, JSON }
+    private enum Format {
+        PAGE,
+        ATOM,
+        JSON
+    }
 
     private final SubscriptionDirectory directory;
     private final MatchArchive archive;
-    private final AlertMailer.Links links;
+    private final MailLinks links;
     private final ArchiveForwarding forwarding;
 
-    ArchivePages(SubscriptionDirectory directory, MatchArchive archive, AlertMailer.Links links,
-            ArchiveForwarding forwarding) {
+    ArchivePages(SubscriptionDirectory directory, MatchArchive archive, MailLinks links, ArchiveForwarding forwarding) {
         this.directory = directory;
         this.archive = archive;
         this.links = links;
@@ -60,7 +64,8 @@ final class ArchivePages {
     }
 
     private void serve(Context ctx, Format format) {
-        Optional<Subscription> found = directory.subscription(ctx.pathParam("id"))
+        Optional<Subscription> found = directory
+                .subscription(ctx.pathParam("id"))
                 .filter(s -> sameSecret(s.getArchiveToken(), ctx.pathParam("token")));
         if (found.isEmpty()) {
             notFound(ctx, format);
@@ -73,8 +78,11 @@ final class ArchivePages {
         }
         int page = format == Format.PAGE ? page(ctx.queryParam("page")) : 1;
         if (page < 1) {
-            ctx.status(HttpStatus.BAD_REQUEST).html(Pages.message("Bad request",
-                    "The page number must be a whole number from 1 to " + MAX_PAGE + ".", false));
+            ctx.status(HttpStatus.BAD_REQUEST)
+                    .html(Pages.message(
+                            "Bad request",
+                            "The page number must be a whole number from 1 to " + MAX_PAGE + ".",
+                            false));
             return;
         }
         String recipient = MatchAlerts.recipient(subscription.getEmail());
@@ -101,26 +109,47 @@ final class ArchivePages {
             case PAGE -> {
                 int offset = (page - 1) * PAGE_SIZE;
                 MatchArchive.Page entries = archive.read(recipient, subscription.getId(), offset, PAGE_SIZE);
-                List<DigestView.Item> items = entries.entries().stream().map(AlertMailer::item).toList();
-                String summary = entries.total() == 0 ? "No matches yet: papers matching it will be listed here."
+                List<DigestView.Item> items =
+                        entries.entries().stream().map(AlertMailer::item).toList();
+                String summary = entries.total() == 0
+                        ? "No matches yet: papers matching it will be listed here."
                         : entries.total() + (entries.total() == 1 ? " match" : " matches") + ", newest first"
-                                + (entries.total() > PAGE_SIZE ? "; " + (offset + 1) + " to " + (offset + items.size())
-                                        + " on this page." : ".");
-                ArchiveView view = new ArchiveView(title, summary, offset + 1, items,
+                                + (entries.total() > PAGE_SIZE
+                                        ? "; " + (offset + 1) + " to " + (offset + items.size()) + " on this page."
+                                        : ".");
+                ArchiveView view = new ArchiveView(
+                        title,
+                        summary,
+                        offset + 1,
+                        items,
                         page > 1 ? path + (page == 2 ? "" : "?page=" + (page - 1)) : null,
                         offset + PAGE_SIZE < entries.total() ? path + "?page=" + (page + 1) : null,
-                        path + ATOM, path + JSON);
+                        path + ATOM,
+                        path + JSON);
                 yield new Rendered("text/html; charset=utf-8", Pages.archive(view));
             }
-            case ATOM -> new Rendered("application/atom+xml; charset=utf-8", ArchiveFeeds.atom(subscription, title, base,
-                    archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES).entries()));
-            case JSON -> new Rendered("application/feed+json; charset=utf-8", ArchiveFeeds.json(subscription, title,
-                    base, archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES).entries()));
+            case ATOM ->
+                new Rendered(
+                        "application/atom+xml; charset=utf-8",
+                        ArchiveFeeds.atom(
+                                subscription,
+                                title,
+                                base,
+                                archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
+                                        .entries()));
+            case JSON ->
+                new Rendered(
+                        "application/feed+json; charset=utf-8",
+                        ArchiveFeeds.json(
+                                subscription,
+                                title,
+                                base,
+                                archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
+                                        .entries()));
         };
     }
 
-    private record Rendered(String contentType, String body) {
-    }
+    private record Rendered(String contentType, String body) {}
 
     /** The body with its ETag, or 304 when the client has it already. */
     private static void answer(Context ctx, Rendered rendered) {
@@ -132,11 +161,14 @@ final class ArchivePages {
     private static void notFound(Context ctx, Format format) {
         ctx.status(HttpStatus.NOT_FOUND);
         if (format == Format.PAGE) {
-            ctx.html(Pages.message("Not found", "There is no archive at this address: the address is wrong, or its "
-                    + "owner replaced it with a new one (see the manage page).", false));
+            ctx.html(Pages.message(
+                    "Not found",
+                    "There is no archive at this address: the address is wrong, or its "
+                            + "owner replaced it with a new one (see the manage page).",
+                    false));
         } else {
-            ctx.contentType("text/plain; charset=utf-8").result("No feed at this address: it is wrong, or its owner "
-                    + "replaced it with a new one.\n");
+            ctx.contentType("text/plain; charset=utf-8")
+                    .result("No feed at this address: it is wrong, or its owner " + "replaced it with a new one.\n");
         }
     }
 
@@ -152,8 +184,10 @@ final class ArchivePages {
 
     /** Compared in constant time: a timing difference must not tell how much of a guess was right. */
     static boolean sameSecret(String expected, String given) {
-        return expected != null && given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                given.getBytes(StandardCharsets.UTF_8));
+        return expected != null
+                && given != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The page number asked for, 1 without one, or -1 when it is not one. */

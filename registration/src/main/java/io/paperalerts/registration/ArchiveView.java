@@ -10,6 +10,12 @@ import java.util.List;
  * @param newerUrl the page before, or null on the first
  * @param olderUrl the page after, or null on the last
  */
-public record ArchiveView(String title, String summary, int first, List<DigestView.Item> items, String newerUrl,
-        String olderUrl, String atomUrl, String jsonUrl) {
-}
+public record ArchiveView(
+        String title,
+        String summary,
+        int first,
+        List<DigestView.Item> items,
+        String newerUrl,
+        String olderUrl,
+        String atomUrl,
+        String jsonUrl) {}

@@ -16,7 +16,8 @@ final class ClientAddress {
     private final Set<String> trustedProxies;
 
     ClientAddress(List<String> trustedProxies) {
-        this.trustedProxies = Set.copyOf(trustedProxies.stream().map(ClientAddress::normalised).toList());
+        this.trustedProxies = Set.copyOf(
+                trustedProxies.stream().map(ClientAddress::normalised).toList());
     }
 
     String of(String peer, String forwardedFor) {

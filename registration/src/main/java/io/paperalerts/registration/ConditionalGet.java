@@ -7,8 +7,7 @@ import io.paperalerts.fingerprint.Sha256;
 /** Entity tags (RFC 9110 section 8.8.3) for answers built per request, and {@code If-None-Match}. */
 final class ConditionalGet {
 
-    private ConditionalGet() {
-    }
+    private ConditionalGet() {}
 
     /**
      * Answers {@code body} with its tag and {@code Cache-Control}, or 304 without a body when the

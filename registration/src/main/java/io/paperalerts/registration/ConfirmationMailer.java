@@ -43,9 +43,15 @@ final class ConfirmationMailer {
             message.setFrom(from);
             message.setRecipient(Message.RecipientType.TO, new InternetAddress(to, true));
             message.setSubject("[paper-alerts] " + email.subject(), StandardCharsets.UTF_8.name());
-            message.setSentDate(new Date());
+            message.setSentDate(sentDate());
             message.setContent(AlertMailer.alternative(email.text(), email.html()));
             sender.send(message);
         }
+    }
+
+    /** Jakarta Mail takes a {@link Date}; the one place it is made. */
+    @SuppressWarnings("JavaUtilDate")
+    private static Date sentDate() {
+        return new Date();
     }
 }

@@ -53,7 +53,9 @@ final class FrontPage {
     Map<String, Object> papers() {
         List<Paper> trending = recent.trending(PAPERS);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("trendingDay", trending.isEmpty() ? null : trending.get(0).getListedOn().toString());
+        answer.put(
+                "trendingDay",
+                trending.isEmpty() ? null : trending.get(0).getListedOn().toString());
         answer.put("trending", trending.stream().map(this::view).toList());
         answer.put("recent", recent.newest(PAPERS).stream().map(this::view).toList());
         return answer;
@@ -75,7 +77,9 @@ final class FrontPage {
     String followAuthors(Paper paper) {
         List<String> clauses = new ArrayList<>();
         for (String author : paper.getAuthors()) {
-            String name = author.replaceAll("[\"\\\\\\p{Cc}]", " ").replaceAll("\\s+", " ").strip();
+            String name = author.replaceAll("[\"\\\\\\p{Cc}]", " ")
+                    .replaceAll("\\s+", " ")
+                    .strip();
             String clause = "author:\"" + name + "\"";
             if (!name.isEmpty() && compiles(clause)) {
                 clauses.add(clause);
@@ -104,8 +108,11 @@ final class FrontPage {
             }
         }
         List<String> rarest = commonness.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().thenComparing(e -> -e.getKey().length()))
-                .limit(TITLE_WORDS).map(Map.Entry::getKey).toList();
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .thenComparing(e -> -e.getKey().length()))
+                .limit(TITLE_WORDS)
+                .map(Map.Entry::getKey)
+                .toList();
         if (rarest.isEmpty()) {
             return null;
         }
@@ -125,5 +132,4 @@ final class FrontPage {
             return null;
         }
     }
-
 }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import io.javalin.http.Context;
-import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.MailText;
 import io.paperalerts.schemas.Subscription;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -24,23 +24,23 @@ final class JsonAnswers {
      * authors) may carry control characters and bidirectional overrides that would make a client
      * show something else than it is.
      */
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
-            .addSerializer(String.class, new StdSerializer<>(String.class) {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new SimpleModule().addSerializer(String.class, new StdSerializer<>(String.class) {
                 @Override
                 public void serialize(String value, JsonGenerator out, SerializerProvider provider) throws IOException {
-                    out.writeString(AlertMailer.oneLine(value));
+                    out.writeString(MailText.oneLine(value));
                 }
             }));
 
-    private JsonAnswers() {
-    }
+    private JsonAnswers() {}
 
     static JsonNode jsonBody(Context ctx) {
-        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
+        String type =
+                ctx.contentType() == null ? "" : ctx.contentType().split(";")[0].strip();
         if (!type.equalsIgnoreCase("application/json")) {
             // A form or text/plain body is what a hostile page can send without a CORS preflight.
-            throw ApiError.unsupportedMediaType("expected Content-Type application/json, got '"
-                    + (type.isEmpty() ? "none" : type) + "'");
+            throw ApiError.unsupportedMediaType(
+                    "expected Content-Type application/json, got '" + (type.isEmpty() ? "none" : type) + "'");
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length > MAX_BODY_BYTES) {
@@ -53,7 +53,9 @@ final class JsonAnswers {
             }
             return node;
         } catch (IOException e) {
-            throw ApiError.invalid("body", "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw ApiError.invalid(
+                    "body",
+                    "not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
@@ -98,8 +100,7 @@ final class JsonAnswers {
     }
 
     /** An answer serialized once, with its entity tag, for as long as what it was made of stays the same. */
-    record Cached(long version, byte[] body, String etag) {
-    }
+    record Cached(long version, byte[] body, String etag) {}
 
     static Cached cached(long version, Object body) {
         try {

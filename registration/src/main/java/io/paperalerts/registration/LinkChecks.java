@@ -1,8 +1,8 @@
 package io.paperalerts.registration;
 
 import io.javalin.http.Context;
-import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.LinkTokens;
+import io.paperalerts.mail.MailLinks;
 import io.paperalerts.mail.ManageGenerations;
 
 /**
@@ -12,11 +12,15 @@ import io.paperalerts.mail.ManageGenerations;
  * @param links unsubscribe and manage links
  * @param confirmTokens confirmation links, valid {@code registration.confirm.ttl.hours}
  */
-record LinkChecks(AlertMailer.Links links, LinkTokens confirmTokens, ManageGenerations generations) {
+record LinkChecks(MailLinks links, LinkTokens confirmTokens, ManageGenerations generations) {
 
     LinkTokens.Claims verify(String token, String action) {
-        return verify(token, action, action.equals("confirm") ? confirmTokens
-                : action.equals("manage") ? links.manageTokens() : links.tokens());
+        return verify(
+                token,
+                action,
+                action.equals("confirm")
+                        ? confirmTokens
+                        : action.equals("manage") ? links.manageTokens() : links.tokens());
     }
 
     private LinkTokens.Claims verify(String token, String action, LinkTokens tokens) {
@@ -29,11 +33,13 @@ record LinkChecks(AlertMailer.Links links, LinkTokens confirmTokens, ManageGener
         } catch (IllegalArgumentException e) {
             throw ApiError.forbidden(e.getMessage() == null ? "invalid token" : e.getMessage());
         }
-        if (!claims.action().equals(action) || (action.equals("confirm") && claims.subscriptionIds().isEmpty())) {
+        if (!claims.action().equals(action)
+                || (action.equals("confirm") && claims.subscriptionIds().isEmpty())) {
             throw ApiError.forbidden("this token is not for " + action);
         }
         if (action.equals("manage") && claims.generation() != generations.current(claims.recipient())) {
-            throw ApiError.forbidden("this manage link was revoked by its owner; ask for a new one on the subscribe page");
+            throw ApiError.forbidden(
+                    "this manage link was revoked by its owner; ask for a new one on the subscribe page");
         }
         return claims;
     }
@@ -43,8 +49,12 @@ record LinkChecks(AlertMailer.Links links, LinkTokens confirmTokens, ManageGener
         try {
             return verify(token, action);
         } catch (ApiError e) {
-            ctx.status(e.status).html(Pages.message("Link not valid", "This link is not valid (" + e.getMessage()
-                    + "). Links expire; ask for a new one from the subscribe page.", false));
+            ctx.status(e.status)
+                    .html(Pages.message(
+                            "Link not valid",
+                            "This link is not valid (" + e.getMessage()
+                                    + "). Links expire; ask for a new one from the subscribe page.",
+                            false));
             return null;
         }
     }

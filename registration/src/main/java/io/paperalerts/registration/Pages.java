@@ -1,9 +1,9 @@
 package io.paperalerts.registration;
 
-import io.paperalerts.mail.AlertMailer;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import java.net.URLEncoder;
@@ -21,13 +21,13 @@ import java.util.Map;
  */
 final class Pages {
 
-    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
-            "io.paperalerts.registration.templates");
+    private static final TemplateEngine TEMPLATES =
+            TemplateEngine.createPrecompiled(null, ContentType.Html, null, "io.paperalerts.registration.templates");
     private static final List<String> MODES = Arrays.stream(DeliveryMode.values())
-            .map(m -> m.name().toLowerCase(Locale.ROOT)).toList();
+            .map(m -> m.name().toLowerCase(Locale.ROOT))
+            .toList();
 
-    private Pages() {
-    }
+    private Pages() {}
 
     private static String render(String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
@@ -50,19 +50,44 @@ final class Pages {
     }
 
     static String confirm(Subscription subscription, String token) {
-        return render("confirm", Map.of("what", AlertMailer.describe(subscription), "email", subscription.getEmail(),
-                "delivery", mode(subscription.getDelivery()), "token", token));
+        return render(
+                "confirm",
+                Map.of(
+                        "what",
+                        AlertMailer.describe(subscription),
+                        "email",
+                        subscription.getEmail(),
+                        "delivery",
+                        mode(subscription.getDelivery()),
+                        "token",
+                        token));
     }
 
     static String unsubscribe(List<Subscription> subscriptions, String token) {
-        return render("unsubscribe", Map.of("queries", subscriptions.stream().map(Subscription::getQuery).toList(),
-                "action", "/unsubscribe?token=" + url(token)));
+        return render(
+                "unsubscribe",
+                Map.of(
+                        "queries",
+                        subscriptions.stream().map(Subscription::getQuery).toList(),
+                        "action",
+                        "/unsubscribe?token=" + url(token)));
     }
 
-    static String manage(String email, List<ManagedSubscription> subscriptions, String revokeAction,
-            String forgetAction) {
-        return render("manage", Map.of("email", email, "subscriptions", subscriptions, "modes", MODES,
-                "revokeAction", revokeAction, "forgetAction", forgetAction));
+    static String manage(
+            String email, List<ManagedSubscription> subscriptions, String revokeAction, String forgetAction) {
+        return render(
+                "manage",
+                Map.of(
+                        "email",
+                        email,
+                        "subscriptions",
+                        subscriptions,
+                        "modes",
+                        MODES,
+                        "revokeAction",
+                        revokeAction,
+                        "forgetAction",
+                        forgetAction));
     }
 
     static String archive(ArchiveView view) {

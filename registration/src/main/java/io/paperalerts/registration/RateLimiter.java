@@ -27,8 +27,11 @@ final class RateLimiter {
         this.limit = limit;
         this.window = window;
         this.clock = clock;
-        this.events = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(window)
-                .ticker(() -> clock.millis() * 1_000_000L).build();
+        this.events = Caffeine.newBuilder()
+                .maximumSize(MAX_KEYS)
+                .expireAfterAccess(window)
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .build();
     }
 
     /** @return 0 if one more event is allowed now (not counted), else the seconds to wait */

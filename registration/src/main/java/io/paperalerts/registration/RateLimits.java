@@ -17,8 +17,7 @@ import java.util.List;
 final class RateLimits {
 
     /** One limit and the key a request counts under. */
-    record Check(RateLimiter limiter, String key, String refusal) {
-    }
+    record Check(RateLimiter limiter, String key, String refusal) {}
 
     private final RateLimiter perClient;
     private final RateLimiter perAddressAndClient;
@@ -32,10 +31,10 @@ final class RateLimits {
         this.perAddressAndClient = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_ADDRESS), hour, clock);
         this.perAddress = new RateLimiter(config.getInt(RegistrationConfig.MAX_PER_ADDRESS_ALL_CLIENTS), hour, clock);
         // Per minute: a crowd that fills it keeps everyone else waiting a minute, not an hour.
-        this.emails = new RateLimiter(config.getInt(RegistrationConfig.MAX_EMAILS_PER_MINUTE), Duration.ofMinutes(1),
-                clock);
-        this.actions = new RateLimiter(config.getInt(RegistrationConfig.MAX_ACTIONS_PER_CLIENT_PER_MINUTE),
-                Duration.ofMinutes(1), clock);
+        this.emails =
+                new RateLimiter(config.getInt(RegistrationConfig.MAX_EMAILS_PER_MINUTE), Duration.ofMinutes(1), clock);
+        this.actions = new RateLimiter(
+                config.getInt(RegistrationConfig.MAX_ACTIONS_PER_CLIENT_PER_MINUTE), Duration.ofMinutes(1), clock);
     }
 
     /** A request that emails {@code address} (a confirmation or a manage link). */

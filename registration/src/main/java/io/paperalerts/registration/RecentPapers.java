@@ -1,6 +1,8 @@
 package io.paperalerts.registration;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.SupervisedWorker;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.matching.AnalyzedPaper;
 import io.paperalerts.streams.matching.Explanation;
@@ -19,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -30,18 +31,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class RecentPapers implements AutoCloseable {
 
     /** A paper a previewed query matched, and the words that matched. */
-    record Hit(Paper paper, Explanation explanation) {
-    }
+    record Hit(Paper paper, Explanation explanation) {}
 
-    private record Seen(Paper paper, AnalyzedPaper analyzed) {
-    }
+    private record Seen(Paper paper, AnalyzedPaper analyzed) {}
 
     private final int capacity;
     private final SubscriptionMatcher analyzer;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
+    private final KafkaClients clients;
+    private final SupervisedWorker follower;
     private final Map<String, Seen> papers;
-    private volatile boolean running = true;
     private long version;
 
     RecentPapers(KafkaClients clients, int capacity, SubscriptionMatcher analyzer) {
@@ -53,37 +51,46 @@ final class RecentPapers implements AutoCloseable {
                 return size() > RecentPapers.this.capacity;
             }
         };
-        this.consumer = clients.consumer(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "recent-papers");
-        this.thread.setDaemon(true);
+        this.clients = clients;
+        this.follower = SupervisedWorker.of("recent-papers", this::follow);
     }
 
     RecentPapers start() {
-        thread.start();
+        follower.start();
         return this;
     }
 
-    private void run() {
-        try {
+    /** Live unless its follower stopped for good; ready while it follows the topic. */
+    Health health() {
+        return follower.health();
+    }
+
+    SupervisedWorker follower() {
+        return follower;
+    }
+
+    /** Reads the tail of every partition, then follows; after a restart it reads the tail again. */
+    private void follow(SupervisedWorker.Stopping stopping) {
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(
+                Map.of(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = Topics.PAPERS.assignAll(consumer);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
-            long perPartition = (capacity + partitions.size() - 1) / Math.max(1, partitions.size());
+            long perPartition = ((long) capacity + partitions.size() - 1) / Math.max(1, partitions.size());
             for (TopicPartition partition : partitions) {
                 consumer.seek(partition, Math.max(begins.get(partition), ends.get(partition) - perPartition));
             }
-            while (running) {
+            while (!stopping.requested()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     add(record);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } finally {
-            consumer.close();
         }
     }
 
@@ -130,10 +137,19 @@ final class RecentPapers implements AutoCloseable {
 
     /** The most upvoted papers of the latest day a daily list carried, by their latest counts. */
     List<Paper> trending(int limit) {
-        List<Paper> ranked = snapshot().stream().map(Seen::paper).filter(TrendingRanking::ranks).toList();
-        LocalDate latest = ranked.stream().map(Paper::getListedOn).max(LocalDate::compareTo).orElse(null);
-        return ranked.stream().filter(p -> p.getListedOn().equals(latest)).sorted(TrendingRanking.ORDER)
-                .limit(limit).toList();
+        List<Paper> ranked = snapshot().stream()
+                .map(Seen::paper)
+                .filter(TrendingRanking::ranks)
+                .toList();
+        LocalDate latest = ranked.stream()
+                .map(Paper::getListedOn)
+                .max(LocalDate::compareTo)
+                .orElse(null);
+        return ranked.stream()
+                .filter(p -> p.getListedOn().equals(latest))
+                .sorted(TrendingRanking.ORDER)
+                .limit(limit)
+                .toList();
     }
 
     /** How many of the recent papers a query matches: how common its words are. */
@@ -168,12 +184,6 @@ final class RecentPapers implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
     }
 }

@@ -8,10 +8,12 @@ import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
 import io.paperalerts.mail.AddressHash;
-import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConfig;
+import io.paperalerts.mail.MailLinks;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.mail.SmtpMailSender;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.SupervisedWorker;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
@@ -26,10 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,11 +58,7 @@ public final class RegistrationServer implements AutoCloseable {
     private final RecentPapers recent;
     private final Subscriptions subscriptions;
     private final BackfillRequests backfills;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "pending-sweeper");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final SupervisedWorker sweeper = SupervisedWorker.of("pending-sweeper", this::sweep);
     private final Javalin app;
     private final int httpPort;
 
@@ -70,31 +66,42 @@ public final class RegistrationServer implements AutoCloseable {
      * @param archive where the archive pages and feeds read matches from
      * @param backfillMaxPapers cap of the digest a confirmed registration's backfill sends
      */
-    public RegistrationServer(RegistrationConfig config, SubscriptionDirectory directory, MatchArchive archive,
-            int backfillMaxPapers, Clock clock) {
+    public RegistrationServer(
+            RegistrationConfig config,
+            SubscriptionDirectory directory,
+            MatchArchive archive,
+            int backfillMaxPapers,
+            Clock clock) {
         this.clock = clock;
         this.httpPort = config.getInt(RegistrationConfig.HTTP_PORT);
         KafkaClients clients = KafkaClients.of(config);
-        KafkaStartup.prepare(clients, ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID)),
+        KafkaStartup.prepare(
+                clients,
+                ServiceAccess.registration(config.getString(RegistrationConfig.BACKFILL_GROUP_ID)),
                 config.getShort(CommonConfig.REPLICATION_FACTOR));
         AddressHash addressHash = new AddressHash(MailConfig.tokenSecret(config));
         this.generations = ManageGenerations.follow(clients, addressHash);
-        AlertMailer.Links links = AlertMailer.Links.of(config, clock, generations);
+        MailLinks links = MailLinks.of(config, clock, generations);
         Duration confirmTtl = Duration.ofHours(config.getInt(RegistrationConfig.CONFIRM_TTL_HOURS));
         LinkChecks checks = new LinkChecks(links, links.tokens().withLifetime(confirmTtl), generations);
         RateLimits limits = new RateLimits(config, clock);
-        RequestGuards guards = new RequestGuards(limits,
-                new ClientAddress(config.getList(RegistrationConfig.TRUSTED_PROXIES)), links.origin());
+        RequestGuards guards = new RequestGuards(
+                limits, new ClientAddress(config.getList(RegistrationConfig.TRUSTED_PROXIES)), links.origin());
         SubscriptionMatcher checker = new SubscriptionMatcher();
         this.recent = new RecentPapers(clients, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
         this.subscriptions = new Subscriptions(clients, directory, confirmTtl, clock);
-        this.backfills = new BackfillRequests(clients, config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
+        this.backfills = new BackfillRequests(
+                clients,
+                config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
                 new Backfill(clients, backfillMaxPapers, clock),
-                id -> directory.subscription(id).filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).isPresent());
-        ConfirmationMailer mailer = new ConfirmationMailer(() -> new SmtpMailSender(config),
-                config.getString(MailConfig.MAIL_FROM));
-        SubscriptionApi api = new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker,
-                clock);
+                id -> directory
+                        .subscription(id)
+                        .filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED)
+                        .isPresent());
+        ConfirmationMailer mailer =
+                new ConfirmationMailer(() -> new SmtpMailSender(config), config.getString(MailConfig.MAIL_FROM));
+        SubscriptionApi api =
+                new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker, clock);
         this.erasure = new SubscriberErasure(clients, generations);
         SubscriptionPages pages = new SubscriptionPages(subscriptions, checks, checker, erasure, limits, clock);
         FrontPage front = new FrontPage(recent, checker);
@@ -109,10 +116,17 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.before(guards::limitActions);
             c.routes.after(SecurityHeaders::add);
             c.routes.get("/", ctx -> ctx.html(resource("index.html")));
-            c.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("openapi.json")));
-            c.routes.get("/assets/subscribe.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(resource("subscribe.js")));
-            c.routes.get("/assets/subscribe.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("subscribe.css")));
-            c.routes.get("/assets/pages.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("pages.css")));
+            c.routes.get(
+                    "/openapi.json", ctx -> ctx.contentType("application/json").result(resource("openapi.json")));
+            c.routes.get(
+                    "/assets/subscribe.js",
+                    ctx -> ctx.contentType("text/javascript; charset=utf-8").result(resource("subscribe.js")));
+            c.routes.get(
+                    "/assets/subscribe.css",
+                    ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("subscribe.css")));
+            c.routes.get(
+                    "/assets/pages.css",
+                    ctx -> ctx.contentType("text/css; charset=utf-8").result(resource("pages.css")));
             c.routes.post("/api/subscriptions", api::register);
             c.routes.get("/api/subscriptions", api::list);
             c.routes.patch("/api/subscriptions/{id}", api::update);
@@ -136,20 +150,28 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.post("/unsubscribe", pages::unsubscribe);
             c.routes.exception(ApiError.class, JsonAnswers::refuse);
             // Javalin stops reading a body at maxRequestSize and says so with a 413.
-            c.routes.exception(HttpResponseException.class, (e, ctx) -> JsonAnswers.refuse(e.getStatus() == 413
-                    ? ApiError.tooLarge("body over 16 KiB" + (ctx.contentLength() > 0 ? " (" + ctx.contentLength()
-                            + " bytes)" : ""))
-                    : ApiError.of(e.getStatus(), e.getMessage()), ctx));
-            c.routes.exception(SubscriptionRules.Invalid.class,
+            c.routes.exception(
+                    HttpResponseException.class,
+                    (e, ctx) -> JsonAnswers.refuse(
+                            e.getStatus() == 413
+                                    ? ApiError.tooLarge("body over 16 KiB"
+                                            + (ctx.contentLength() > 0 ? " (" + ctx.contentLength() + " bytes)" : ""))
+                                    : ApiError.of(e.getStatus(), e.getMessage()),
+                            ctx));
+            c.routes.exception(
+                    SubscriptionRules.Invalid.class,
                     (e, ctx) -> JsonAnswers.refuse(ApiError.invalid(e.field(), e.getMessage(), e.position()), ctx));
             // The streams service is starting or rebalancing: its store cannot be read this instant.
-            c.routes.exception(InvalidStateStoreException.class, (e, ctx) -> JsonAnswers.refuse(
-                    ApiError.unavailable("the service is starting; please try again shortly"), ctx));
+            c.routes.exception(
+                    InvalidStateStoreException.class,
+                    (e, ctx) -> JsonAnswers.refuse(
+                            ApiError.unavailable("the service is starting; please try again shortly"), ctx));
             // Anything else is our bug: still a JSON answer the page can show, and the cause in the log.
             c.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
-                JsonAnswers.refuse(ApiError.internal("an internal error (" + e.getClass().getSimpleName()
-                        + "); it was logged"), ctx);
+                JsonAnswers.refuse(
+                        ApiError.internal("an internal error (" + e.getClass().getSimpleName() + "); it was logged"),
+                        ctx);
             });
         });
     }
@@ -161,8 +183,10 @@ public final class RegistrationServer implements AutoCloseable {
             app.start();
         } catch (JavalinBindException e) {
             // Someone else's port: one line for whoever started us, and nothing of ours left running.
-            IllegalStateException refused = new IllegalStateException("Cannot serve the web pages: port " + httpPort
-                    + " is in use (" + RegistrationConfig.HTTP_PORT + ")", e);
+            IllegalStateException refused = new IllegalStateException(
+                    "Cannot serve the web pages: port " + httpPort + " is in use (" + RegistrationConfig.HTTP_PORT
+                            + ")",
+                    e);
             try {
                 close();
             } catch (RuntimeException closing) {
@@ -170,15 +194,32 @@ public final class RegistrationServer implements AutoCloseable {
             }
             throw refused;
         }
-        sweeper.scheduleWithFixedDelay(() -> {
+        sweeper.start();
+        return this;
+    }
+
+    /** Removes expired pending subscriptions every ten minutes. */
+    private void sweep(SupervisedWorker.Stopping stopping) throws InterruptedException {
+        while (!stopping.await(SWEEP_EVERY)) {
             try {
                 expirePending(clock.instant());
             } catch (RuntimeException e) {
                 // The store may be rebalancing; the next sweep tries again.
                 log.warn("Cannot remove expired pending subscriptions now: {}", e.toString());
             }
-        }, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        return this;
+        }
+    }
+
+    /** Ready while its background workers (recent papers, backfill requests, the sweeper) run. */
+    public Health health() {
+        return Health.all(recent.health(), backfills.worker().health(), sweeper.health());
+    }
+
+    /** Completes when one of its background workers stopped for good: the service must exit. */
+    public CompletableFuture<Throwable> gaveUp() {
+        return CompletableFuture.anyOf(
+                        recent.follower().gaveUp(), backfills.worker().gaveUp(), sweeper.gaveUp())
+                .thenApply(Throwable.class::cast);
     }
 
     /** See {@link Subscriptions#expirePending}. */
@@ -216,7 +257,7 @@ public final class RegistrationServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-        sweeper.shutdownNow();
+        sweeper.close();
         recent.close();
         backfills.close();
         subscriptions.close();

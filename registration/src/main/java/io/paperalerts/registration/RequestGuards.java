@@ -47,7 +47,8 @@ final class RequestGuards {
             return;
         }
         String origin = ctx.header("Origin");
-        if (origin != null && !origin.equalsIgnoreCase(ctx.scheme() + "://" + ctx.host())
+        if (origin != null
+                && !origin.equalsIgnoreCase(ctx.scheme() + "://" + ctx.host())
                 && !origin.equalsIgnoreCase(ownOrigin)) {
             throw ApiError.forbidden("requests from " + origin + " are refused");
         }

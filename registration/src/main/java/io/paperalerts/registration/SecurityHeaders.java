@@ -13,8 +13,7 @@ final class SecurityHeaders {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     static void add(Context ctx) {
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);

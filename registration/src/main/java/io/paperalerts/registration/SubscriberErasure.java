@@ -37,11 +37,16 @@ public final class SubscriberErasure implements AutoCloseable {
     /** @param generations followed, to start a generation that no earlier manage link has */
     public SubscriberErasure(KafkaClients clients, ManageGenerations generations) {
         this.generations = generations;
-        this.producer = clients.producer(Map.<String, Object>of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis()),
-                new StringSerializer(), new StringSerializer());
+        this.producer = clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        (int) WRITE_TIMEOUT.toMillis()),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     /**
@@ -57,8 +62,8 @@ public final class SubscriberErasure implements AutoCloseable {
         // A new generation under the address's pseudonym: its old manage links stay refused if it comes back.
         generations.revoke(address);
         // Keyed as alerts are, so it reaches the task that holds the address's digests and archive.
-        await(List.of(producer.send(new ProducerRecord<>(Topics.FORGET_REQUESTS.name(), MatchAlerts.recipient(address),
-                String.valueOf(at.toEpochMilli())))));
+        await(List.of(producer.send(new ProducerRecord<>(
+                Topics.FORGET_REQUESTS.name(), MatchAlerts.recipient(address), String.valueOf(at.toEpochMilli())))));
     }
 
     private static void await(List<Future<RecordMetadata>> writes) {
@@ -70,8 +75,8 @@ public final class SubscriberErasure implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while forgetting a subscriber", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot forget the subscriber now: "
-                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot forget the subscriber now: " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         }
     }
 

@@ -3,8 +3,8 @@ package io.paperalerts.registration;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.LinkTokens;
+import io.paperalerts.mail.MailLinks;
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -31,15 +31,23 @@ final class SubscriptionApi {
     private final LinkChecks checks;
     private final RequestGuards guards;
     private final RateLimits limits;
-    private final AlertMailer.Links links;
+    private final MailLinks links;
     private final LinkTokens confirmTokens;
     private final ConfirmationMailer mailer;
     private final RecentPapers recent;
     private final SubscriptionMatcher checker;
     private final Clock clock;
 
-    SubscriptionApi(RegistrationConfig config, Subscriptions subscriptions, LinkChecks checks, RequestGuards guards,
-            RateLimits limits, ConfirmationMailer mailer, RecentPapers recent, SubscriptionMatcher checker, Clock clock) {
+    SubscriptionApi(
+            RegistrationConfig config,
+            Subscriptions subscriptions,
+            LinkChecks checks,
+            RequestGuards guards,
+            RateLimits limits,
+            ConfirmationMailer mailer,
+            RecentPapers recent,
+            SubscriptionMatcher checker,
+            Clock clock) {
         this.config = config;
         this.subscriptions = subscriptions;
         this.checks = checks;
@@ -54,16 +62,21 @@ final class SubscriptionApi {
     }
 
     void register(Context ctx) throws MessagingException {
-        SubscriptionForm form = SubscriptionForm.parse(JsonAnswers.jsonBody(ctx), checker,
-                config.getInt(RegistrationConfig.MAX_BACKFILL_DAYS));
+        SubscriptionForm form = SubscriptionForm.parse(
+                JsonAnswers.jsonBody(ctx), checker, config.getInt(RegistrationConfig.MAX_BACKFILL_DAYS));
         limits.email(form.email(), guards.client(ctx));
         Subscription subscription = Subscription.newBuilder()
                 .setId(SubscriptionRules.newId())
                 .setArchiveToken(SubscriptionRules.newArchiveToken())
-                .setEmail(form.email()).setQuery(form.query()).setDelivery(form.delivery())
-                .setTimezone(form.timezone()).setBackfillDays(form.backfillDays())
+                .setEmail(form.email())
+                .setQuery(form.query())
+                .setDelivery(form.delivery())
+                .setTimezone(form.timezone())
+                .setBackfillDays(form.backfillDays())
                 .setTrendingTop(form.trendingTop())
-                .setStatus(SubscriptionStatus.PENDING).setCreated(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+                .setStatus(SubscriptionStatus.PENDING)
+                .setCreated(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .build();
         subscriptions.replacePending(form.email());
         subscriptions.write(subscription);
         String token = confirmTokens.sign("confirm", subscription.getEmail(), List.of(subscription.getId()));
@@ -74,7 +87,9 @@ final class SubscriptionApi {
             throw ApiError.unavailable("cannot send the confirmation email now; please try again later");
         }
         Map<String, Object> body = new LinkedHashMap<>(JsonAnswers.view(subscription));
-        body.put("message", "Check " + subscription.getEmail() + " for a confirmation link; nothing is sent until then.");
+        body.put(
+                "message",
+                "Check " + subscription.getEmail() + " for a confirmation link; nothing is sent until then.");
         JsonAnswers.json(ctx.status(HttpStatus.ACCEPTED), body);
     }
 
@@ -82,27 +97,39 @@ final class SubscriptionApi {
         String email = checks.verify(ctx.queryParam("token"), "manage").recipient();
         // The archive address only here, to the owner: never in the answer to a registration,
         // which anyone may make for any address.
-        JsonAnswers.json(ctx, Map.of("email", email, "subscriptions", subscriptions.shownTo(email).stream().map(s -> {
-            Map<String, Object> view = JsonAnswers.view(s);
-            if (s.getArchiveToken() != null) {
-                view.put("archive", links.archive(s.getId(), s.getArchiveToken()));
-            }
-            return view;
-        }).toList()));
+        JsonAnswers.json(
+                ctx,
+                Map.of(
+                        "email",
+                        email,
+                        "subscriptions",
+                        subscriptions.shownTo(email).stream()
+                                .map(s -> {
+                                    Map<String, Object> view = JsonAnswers.view(s);
+                                    if (s.getArchiveToken() != null) {
+                                        view.put("archive", links.archive(s.getId(), s.getArchiveToken()));
+                                    }
+                                    return view;
+                                })
+                                .toList()));
     }
 
     void update(Context ctx) {
-        Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(ctx.queryParam("token"), "manage").recipient());
+        Subscription subscription = subscriptions.owned(
+                ctx.pathParam("id"),
+                checks.verify(ctx.queryParam("token"), "manage").recipient());
         JsonNode body = JsonAnswers.jsonBody(ctx);
         if (!body.isObject()) {
             throw ApiError.invalid("body", "expected a JSON object");
         }
         Subscription changed = Subscription.newBuilder(subscription).build();
         if (body.hasNonNull("query")) {
-            changed.setQuery(SubscriptionRules.query(body.get("query").asText(), checker, subscription.getTrendingTop()));
+            changed.setQuery(
+                    SubscriptionRules.query(body.get("query").asText(), checker, subscription.getTrendingTop()));
         }
         if (body.hasNonNull("delivery")) {
-            changed.setDelivery(SubscriptionRules.delivery(body.get("delivery").asText(), subscription.getTrendingTop()));
+            changed.setDelivery(
+                    SubscriptionRules.delivery(body.get("delivery").asText(), subscription.getTrendingTop()));
         }
         if (body.hasNonNull("timezone")) {
             changed.setTimezone(SubscriptionRules.timezone(body.get("timezone").asText()));
@@ -112,7 +139,9 @@ final class SubscriptionApi {
     }
 
     void delete(Context ctx) {
-        Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(ctx.queryParam("token"), "manage").recipient());
+        Subscription subscription = subscriptions.owned(
+                ctx.pathParam("id"),
+                checks.verify(ctx.queryParam("token"), "manage").recipient());
         subscriptions.remove(subscription);
         ctx.status(HttpStatus.NO_CONTENT);
     }
@@ -128,7 +157,8 @@ final class SubscriptionApi {
 
     void manageLink(Context ctx) throws MessagingException {
         JsonNode body = JsonAnswers.jsonBody(ctx);
-        String email = SubscriptionRules.email(body.hasNonNull("email") ? body.get("email").asText() : null);
+        String email = SubscriptionRules.email(
+                body.hasNonNull("email") ? body.get("email").asText() : null);
         limits.email(email, guards.client(ctx));
         // Sent whether or not the address has subscriptions: the answer must not tell. Nothing is
         // stored, and the links sent before stay valid: anyone may ask for any address, and a request
@@ -138,8 +168,9 @@ final class SubscriptionApi {
         } catch (MessagingException e) {
             throw ApiError.unavailable("cannot send the email now; please try again later");
         }
-        JsonAnswers.json(ctx.status(HttpStatus.ACCEPTED), Map.of("message", "If " + email + " has subscriptions, a link to manage "
-                + "them is on its way."));
+        JsonAnswers.json(
+                ctx.status(HttpStatus.ACCEPTED),
+                Map.of("message", "If " + email + " has subscriptions, a link to manage " + "them is on its way."));
     }
 
     void preview(Context ctx) {
@@ -163,7 +194,11 @@ final class SubscriptionApi {
             paper.put("id", hit.paper().getId());
             paper.put("title", hit.paper().getTitle());
             paper.put("authors", hit.paper().getAuthors());
-            paper.put("published", hit.paper().getPublished() == null ? null : hit.paper().getPublished().toString());
+            paper.put(
+                    "published",
+                    hit.paper().getPublished() == null
+                            ? null
+                            : hit.paper().getPublished().toString());
             paper.put("url", PaperUrls.httpOrNull(hit.paper().getUrl()));
             paper.put("matched", hit.explanation().matched());
             papers.add(paper);

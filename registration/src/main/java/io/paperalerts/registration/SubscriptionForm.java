@@ -5,8 +5,8 @@ import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 
 /** A registration as submitted in JSON, checked field by field by the {@link SubscriptionRules}. */
-record SubscriptionForm(String email, String query, DeliveryMode delivery, String timezone, int backfillDays,
-        Integer trendingTop) {
+record SubscriptionForm(
+        String email, String query, DeliveryMode delivery, String timezone, int backfillDays, Integer trendingTop) {
 
     static SubscriptionForm parse(JsonNode body, SubscriptionMatcher checker, int maxBackfillDays) {
         if (body == null || !body.isObject()) {

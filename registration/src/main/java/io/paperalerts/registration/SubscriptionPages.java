@@ -3,10 +3,11 @@ package io.paperalerts.registration;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.MailLinks;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -20,14 +21,19 @@ final class SubscriptionPages {
 
     private final Subscriptions subscriptions;
     private final LinkChecks checks;
-    private final AlertMailer.Links links;
+    private final MailLinks links;
     private final SubscriptionMatcher checker;
     private final SubscriberErasure erasure;
     private final RateLimits limits;
     private final Clock clock;
 
-    SubscriptionPages(Subscriptions subscriptions, LinkChecks checks, SubscriptionMatcher checker,
-            SubscriberErasure erasure, RateLimits limits, Clock clock) {
+    SubscriptionPages(
+            Subscriptions subscriptions,
+            LinkChecks checks,
+            SubscriptionMatcher checker,
+            SubscriberErasure erasure,
+            RateLimits limits,
+            Clock clock) {
         this.subscriptions = subscriptions;
         this.checks = checks;
         this.links = checks.links();
@@ -42,9 +48,11 @@ final class SubscriptionPages {
         if (claims == null) {
             return;
         }
-        Optional<Subscription> subscription = subscriptions.find(claims.subscriptionIds().get(0));
+        Optional<Subscription> subscription =
+                subscriptions.find(claims.subscriptionIds().get(0));
         if (subscription.isEmpty()) {
-            ctx.status(HttpStatus.NOT_FOUND).html(Pages.message("Not found", "This subscription no longer exists.", false));
+            ctx.status(HttpStatus.NOT_FOUND)
+                    .html(Pages.message("Not found", "This subscription no longer exists.", false));
             return;
         }
         ctx.html(Pages.confirm(subscription.get(), ctx.queryParam("token")));
@@ -56,9 +64,12 @@ final class SubscriptionPages {
             return;
         }
         boolean already = subscriptions.activate(claims.subscriptionIds().get(0));
-        ctx.html(Pages.message(already ? "Already active" : "Subscription confirmed", already
-                ? "This subscription is already active."
-                : "Your subscription is active: matching papers will be emailed to " + claims.recipient() + ".", true,
+        ctx.html(Pages.message(
+                already ? "Already active" : "Subscription confirmed",
+                already
+                        ? "This subscription is already active."
+                        : "Your subscription is active: matching papers will be emailed to " + claims.recipient() + ".",
+                true,
                 links.manage(claims.recipient())));
     }
 
@@ -66,8 +77,12 @@ final class SubscriptionPages {
         var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "manage");
         if (claims != null) {
             String token = ctx.queryParam("token");
-            ctx.html(Pages.manage(claims.recipient(), subscriptions.shownTo(claims.recipient()).stream()
-                    .map(s -> managed(s, token)).toList(), "/manage/revoke-links?token=" + Pages.url(token),
+            ctx.html(Pages.manage(
+                    claims.recipient(),
+                    subscriptions.shownTo(claims.recipient()).stream()
+                            .map(s -> managed(s, token))
+                            .toList(),
+                    "/manage/revoke-links?token=" + Pages.url(token),
                     "/manage/forget?token=" + Pages.url(token)));
         }
     }
@@ -76,27 +91,39 @@ final class SubscriptionPages {
         String id = Pages.url(s.getId());
         String query = "?token=" + Pages.url(token);
         String archive = s.getArchiveToken() == null ? null : links.archive(s.getId(), s.getArchiveToken());
-        return new ManagedSubscription(s.getId(), s.getQuery(), AlertMailer.describe(s), s.getStatus().name().toLowerCase(Locale.ROOT),
-                s.getDelivery().name().toLowerCase(Locale.ROOT), "/manage/" + id + query,
-                "/manage/" + id + "/archive-address" + query, "/manage/" + id + "/delete" + query, archive,
-                archive == null ? null : archive + ArchivePages.ATOM, archive == null ? null : archive + ArchivePages.JSON);
+        return new ManagedSubscription(
+                s.getId(),
+                s.getQuery(),
+                AlertMailer.describe(s),
+                s.getStatus().name().toLowerCase(Locale.ROOT),
+                s.getDelivery().name().toLowerCase(Locale.ROOT),
+                "/manage/" + id + query,
+                "/manage/" + id + "/archive-address" + query,
+                "/manage/" + id + "/delete" + query,
+                archive,
+                archive == null ? null : archive + ArchivePages.ATOM,
+                archive == null ? null : archive + ArchivePages.JSON);
     }
 
     /** A new secret for the archive page and feeds: the old addresses answer 404 from now on. */
     void manageRenewArchive(Context ctx) {
         String token = ctx.queryParam("token");
-        Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient());
+        Subscription subscription = subscriptions.owned(
+                ctx.pathParam("id"), checks.verify(token, "manage").recipient());
         subscriptions.writeAndAwait(Subscription.newBuilder(subscription)
-                .setArchiveToken(SubscriptionRules.newArchiveToken()).build());
+                .setArchiveToken(SubscriptionRules.newArchiveToken())
+                .build());
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }
 
     void manageUpdate(Context ctx) {
         String token = ctx.queryParam("token");
-        Subscription subscription = subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient());
+        Subscription subscription = subscriptions.owned(
+                ctx.pathParam("id"), checks.verify(token, "manage").recipient());
         Subscription changed = Subscription.newBuilder(subscription)
                 .setQuery(SubscriptionRules.query(ctx.formParam("query"), checker, subscription.getTrendingTop()))
-                .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"), subscription.getTrendingTop())).build();
+                .setDelivery(SubscriptionRules.delivery(ctx.formParam("delivery"), subscription.getTrendingTop()))
+                .build();
         subscriptions.writeAndAwait(changed);
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }
@@ -105,8 +132,11 @@ final class SubscriptionPages {
     void manageRevokeLinks(Context ctx) {
         String recipient = checks.verify(ctx.queryParam("token"), "manage").recipient();
         checks.generations().revoke(recipient);
-        ctx.html(Pages.message("Manage links revoked", "Every manage link sent to " + recipient + " so far, this one "
-                + "included, is refused from now on. Ask for a new one on the subscribe page when you need it.", true));
+        ctx.html(Pages.message(
+                "Manage links revoked",
+                "Every manage link sent to " + recipient + " so far, this one "
+                        + "included, is refused from now on. Ask for a new one on the subscribe page when you need it.",
+                true));
     }
 
     /**
@@ -120,15 +150,19 @@ final class SubscriptionPages {
         subscriptions.everyOf(recipient).forEach(subscriptions::remove);
         erasure.forget(recipient, List.of(), clock.instant());
         limits.forget(MatchAlerts.recipient(recipient));
-        ctx.html(Pages.message("Your data is deleted", "paper-alerts has forgotten " + recipient + ": its "
-                + "subscriptions, archive pages and feeds, the digests not sent yet, the record of what was sent, "
-                + "and its manage links. Emails already in your inbox stay there. The week-long logs of sent "
-                + "alerts drop it within 7 days. You can subscribe again at any time.", true));
+        ctx.html(Pages.message(
+                "Your data is deleted",
+                "paper-alerts has forgotten " + recipient + ": its "
+                        + "subscriptions, archive pages and feeds, the digests not sent yet, the record of what was sent, "
+                        + "and its manage links. Emails already in your inbox stay there. The week-long logs of sent "
+                        + "alerts drop it within 7 days. You can subscribe again at any time.",
+                true));
     }
 
     void manageDelete(Context ctx) {
         String token = ctx.queryParam("token");
-        subscriptions.remove(subscriptions.owned(ctx.pathParam("id"), checks.verify(token, "manage").recipient()));
+        subscriptions.remove(subscriptions.owned(
+                ctx.pathParam("id"), checks.verify(token, "manage").recipient()));
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }
 
@@ -147,10 +181,14 @@ final class SubscriptionPages {
         }
         for (Subscription s : subscriptions.unsubscribed(claims)) {
             if (s.getStatus() != SubscriptionStatus.CANCELLED) {
-                subscriptions.writeAndAwait(Subscription.newBuilder(s).setStatus(SubscriptionStatus.CANCELLED).build());
+                subscriptions.writeAndAwait(Subscription.newBuilder(s)
+                        .setStatus(SubscriptionStatus.CANCELLED)
+                        .build());
             }
         }
-        ctx.html(Pages.message("Unsubscribed", "You are unsubscribed: these alerts will not be sent to "
-                + claims.recipient() + " any more.", true));
+        ctx.html(Pages.message(
+                "Unsubscribed",
+                "You are unsubscribed: these alerts will not be sent to " + claims.recipient() + " any more.",
+                true));
     }
 }

@@ -44,8 +44,7 @@ public final class SubscriptionRules {
 
     private static final Pattern POSITION = Pattern.compile("position (\\d+)");
 
-    private SubscriptionRules() {
-    }
+    private SubscriptionRules() {}
 
     /** A new subscription's id: random, so an id tells nothing about the address behind it. */
     public static String newId() {
@@ -151,8 +150,11 @@ public final class SubscriptionRules {
                 default -> null;
             };
             if (kind != null) {
-                throw new Invalid("query", "contains " + kind + String.format(" (U+%04X)", c) + " at position " + (i + 1)
-                        + "; write the query as one line of visible text", i + 1);
+                throw new Invalid(
+                        "query",
+                        "contains " + kind + String.format(" (U+%04X)", c) + " at position " + (i + 1)
+                                + "; write the query as one line of visible text",
+                        i + 1);
             }
             i += Character.charCount(c);
         }
@@ -166,7 +168,8 @@ public final class SubscriptionRules {
         try {
             return DeliveryMode.valueOf(raw.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new Invalid("delivery", "unknown delivery mode '" + raw + "'; expected instant, daily or weekly", null);
+            throw new Invalid(
+                    "delivery", "unknown delivery mode '" + raw + "'; expected instant, daily or weekly", null);
         }
     }
 
@@ -178,8 +181,8 @@ public final class SubscriptionRules {
         try {
             return ZoneId.of(raw.strip()).getId();
         } catch (DateTimeException e) {
-            throw new Invalid("timezone", "unknown time zone '" + raw + "'; expected an IANA zone such as Europe/Paris",
-                    null);
+            throw new Invalid(
+                    "timezone", "unknown time zone '" + raw + "'; expected an IANA zone such as Europe/Paris", null);
         }
     }
 

@@ -37,6 +37,7 @@ final class Subscriptions implements AutoCloseable {
      * for the page, so answer before they give up.
      */
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
 
     private final SubscriptionDirectory directory;
@@ -49,12 +50,17 @@ final class Subscriptions implements AutoCloseable {
         this.confirmTtl = confirmTtl;
         this.clock = clock;
         var topic = Topics.SUBSCRIPTIONS;
-        this.producer = clients.producer(Map.<String, Object>of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all",
-                // send() blocks while it has no metadata; bounded like the write itself.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis()),
-                topic.keySerde().serializer(), topic.valueSerde().serializer());
+        this.producer = clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        // send() blocks while it has no metadata; bounded like the write itself.
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        (int) WRITE_TIMEOUT.toMillis()),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
     }
 
     Optional<Subscription> find(String id) {
@@ -78,22 +84,27 @@ final class Subscriptions implements AutoCloseable {
         if (claims.subscriptionIds().isEmpty()) {
             return shownTo(claims.recipient());
         }
-        return claims.subscriptionIds().stream().map(directory::subscription).flatMap(Optional::stream)
-                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), claims.recipient())).toList();
+        return claims.subscriptionIds().stream()
+                .map(directory::subscription)
+                .flatMap(Optional::stream)
+                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), claims.recipient()))
+                .toList();
     }
 
     /** @return whether it was active already */
     boolean activate(String id) {
-        Subscription subscription = directory.subscription(id)
-                .orElseThrow(() -> ApiError.notFound("no subscription " + id));
+        Subscription subscription =
+                directory.subscription(id).orElseThrow(() -> ApiError.notFound("no subscription " + id));
         if (subscription.getStatus() == SubscriptionStatus.ACTIVE) {
             return true;
         }
         if (subscription.getStatus() == SubscriptionStatus.CANCELLED) {
             throw ApiError.notFound("subscription " + id + " was cancelled; subscribe again");
         }
-        Subscription active = Subscription.newBuilder(subscription).setStatus(SubscriptionStatus.ACTIVE)
-                .setConfirmed(clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+        Subscription active = Subscription.newBuilder(subscription)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setConfirmed(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .build();
         if (active.getBackfillDays() > 0) {
             // Asked for durably before the confirmation is saved: a crash in between leaves a
             // request that runs once a service is back (and again if confirmed again: the delivery
@@ -116,11 +127,14 @@ final class Subscriptions implements AutoCloseable {
 
     /** An address's subscriptions as its owner manages them: cancelled ones are gone. */
     List<Subscription> shownTo(String email) {
-        return directory.subscriptionsOf(email).stream().filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED).toList();
+        return directory.subscriptionsOf(email).stream()
+                .filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED)
+                .toList();
     }
 
     Subscription owned(String id, String email) {
-        Subscription subscription = directory.subscription(id).orElseThrow(() -> ApiError.notFound("no subscription " + id));
+        Subscription subscription =
+                directory.subscription(id).orElseThrow(() -> ApiError.notFound("no subscription " + id));
         if (!MatchAlerts.sameRecipient(subscription.getEmail(), email)) {
             throw ApiError.forbidden("subscription " + id + " is not one of " + email + "'s");
         }
@@ -134,10 +148,14 @@ final class Subscriptions implements AutoCloseable {
     /** Writes, then waits until the store shows it, so the next page reads what was just written. */
     void writeAndAwait(Subscription subscription) {
         write(subscription);
-        awaitVisible(subscription.getId(), shown -> shown != null && shown.getStatus() == subscription.getStatus()
-                && shown.getQuery().equals(subscription.getQuery()) && shown.getDelivery() == subscription.getDelivery()
-                && shown.getTimezone().equals(subscription.getTimezone())
-                && Objects.equals(shown.getArchiveToken(), subscription.getArchiveToken()));
+        awaitVisible(
+                subscription.getId(),
+                shown -> shown != null
+                        && shown.getStatus() == subscription.getStatus()
+                        && shown.getQuery().equals(subscription.getQuery())
+                        && shown.getDelivery() == subscription.getDelivery()
+                        && shown.getTimezone().equals(subscription.getTimezone())
+                        && Objects.equals(shown.getArchiveToken(), subscription.getArchiveToken()));
     }
 
     void send(ProducerRecord<String, Subscription> record) {
@@ -165,7 +183,10 @@ final class Subscriptions implements AutoCloseable {
                 return;
             }
         }
-        log.warn("Subscription {} was written but is not visible in the store after {} s", id, WRITE_TIMEOUT.toSeconds());
+        log.warn(
+                "Subscription {} was written but is not visible in the store after {} s",
+                id,
+                WRITE_TIMEOUT.toSeconds());
     }
 
     /**

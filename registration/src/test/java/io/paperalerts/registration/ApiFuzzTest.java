@@ -41,7 +41,8 @@ class ApiFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final RealKafka kafka = new RealKafka();
     private static final RealSmtp smtp = new RealSmtp();
-    private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static RegistrationHarness system;
     private static Path stateDir;
 
@@ -62,13 +63,20 @@ class ApiFuzzTest {
     }
 
     private static HttpResponse<String> post(String path, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(system.url(path))).timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(system.url(path)))
+                        .timeout(Duration.ofSeconds(15))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertAnsweredWell(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isLessThan(500).isIn(200, 202, 400, 403, 404, 413, 415, 429);
+        assertThat(response.statusCode())
+                .as(response.body())
+                .isLessThan(500)
+                .isIn(200, 202, 400, 403, 404, 413, 415, 429);
         JsonNode body = JSON.readTree(response.body());
         if (response.statusCode() >= 400) {
             assertThat(body.get("status").asInt()).isEqualTo(response.statusCode());
@@ -91,8 +99,12 @@ class ApiFuzzTest {
 
     @Property(tries = 100, seed = "20261202")
     void shouldAnswerAnyPreviewQuery(@ForAll @StringLength(max = 500) String query) throws Exception {
-        assertAnsweredWell(http.send(HttpRequest.newBuilder(URI.create(system.url("/api/preview?query="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8)))).timeout(Duration.ofSeconds(15)).GET().build(),
+        assertAnsweredWell(http.send(
+                HttpRequest.newBuilder(URI.create(
+                                system.url("/api/preview?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8))))
+                        .timeout(Duration.ofSeconds(15))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString()));
     }
 
@@ -104,23 +116,28 @@ class ApiFuzzTest {
     @Provide
     Arbitrary<String> registrations() {
         Arbitrary<String> anyText = Arbitraries.strings().ofMaxLength(200);
-        Arbitrary<Object> value = Arbitraries.oneOf(anyText.map(t -> (Object) t), Arbitraries.integers().map(i -> (Object) i),
-                Arbitraries.just(null), Arbitraries.of(true, false).map(b -> (Object) b));
-        Arbitrary<String> email = Arbitraries.oneOf(anyText, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20)
-                .map(local -> local + "@example.org"));
-        return net.jqwik.api.Combinators.combine(email, anyText, value, value, value).as((e, q, d, t, b) -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("email", e);
-            body.put("query", q);
-            body.put("delivery", d);
-            body.put("timezone", t);
-            body.put("backfillDays", b);
-            try {
-                return JSON.writeValueAsString(body);
-            } catch (Exception failed) {
-                throw new IllegalStateException(failed);
-            }
-        });
+        Arbitrary<Object> value = Arbitraries.oneOf(
+                anyText.map(t -> (Object) t),
+                Arbitraries.integers().map(i -> (Object) i),
+                Arbitraries.just(null),
+                Arbitraries.of(true, false).map(b -> (Object) b));
+        Arbitrary<String> email = Arbitraries.oneOf(
+                anyText,
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(20).map(local -> local + "@example.org"));
+        return net.jqwik.api.Combinators.combine(email, anyText, value, value, value)
+                .as((e, q, d, t, b) -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("email", e);
+                    body.put("query", q);
+                    body.put("delivery", d);
+                    body.put("timezone", t);
+                    body.put("backfillDays", b);
+                    try {
+                        return JSON.writeValueAsString(body);
+                    } catch (Exception failed) {
+                        throw new IllegalStateException(failed);
+                    }
+                });
     }
 
     @Provide

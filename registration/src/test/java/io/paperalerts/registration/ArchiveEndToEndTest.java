@@ -12,7 +12,7 @@ import com.rometools.rome.feed.atom.Link;
 import com.rometools.rome.io.WireFeedInput;
 import io.paperalerts.ingest.format.HuggingFaceDailyPapersParser;
 import io.paperalerts.ingest.format.PaperEntry;
-import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.mail.MailText;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
@@ -102,39 +102,58 @@ class ArchiveEndToEndTest {
     private static final Map<String, Set<String>> expected = new LinkedHashMap<>();
 
     static Subscription subscription(String id, String email, String query) {
-        return Subscription.newBuilder().setId(id).setEmail(email).setQuery(query).setDelivery(DeliveryMode.INSTANT)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now())
-                .setArchiveToken(SubscriptionRules.newArchiveToken()).build();
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(email)
+                .setQuery(query)
+                .setDelivery(DeliveryMode.INSTANT)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.now())
+                .setArchiveToken(SubscriptionRules.newArchiveToken())
+                .build();
     }
 
     @BeforeAll
     static void start() throws Exception {
         // An instant window long enough for all the day's papers: one digest, which cannot list them all
-        system = new RegistrationHarness(kafka, smtp, stateDir, Map.of(),
+        system = new RegistrationHarness(
+                kafka,
+                smtp,
+                stateDir,
+                Map.of(),
                 Map.of(StreamsServiceConfig.MAX_PAPERS, MAX_PAPERS, StreamsServiceConfig.INSTANT_WINDOW_MS, 5_000L));
         // Given two active subscriptions, each matching more sample papers than an email lists
-        List<Subscription> subscriptions = List.of(subscription("arch-reasoning", "reader@example.org", "reasoning"),
+        List<Subscription> subscriptions = List.of(
+                subscription("arch-reasoning", "reader@example.org", "reasoning"),
                 subscription("arch-benchmark", "feeds@example.org", "agent"));
         SubscriptionMatcher oracle = new SubscriptionMatcher();
         for (Subscription s : subscriptions) {
             kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s);
             oracle.update(s.getId(), s);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> subscriptions.stream()
-                .allMatch(s -> system.streams.subscription(s.getId()).isPresent()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> subscriptions.stream()
+                        .allMatch(s -> system.streams.subscription(s.getId()).isPresent()));
 
         // When the day's papers are published
         List<Paper> papers;
         try (InputStream in = ArchiveEndToEndTest.class.getResourceAsStream("/sources/hf-daily-papers.json")) {
             papers = HuggingFaceDailyPapersParser.parse(in.readAllBytes(), "hf-daily").stream()
-                    .map(entry -> ((PaperEntry.Parsed) entry).paper()).toList();
+                    .map(entry -> ((PaperEntry.Parsed) entry).paper())
+                    .toList();
         }
-        assertThat(papers).hasSize(30).allSatisfy(p -> assertThat(p.getAuthors()).isNotEmpty());
+        assertThat(papers)
+                .hasSize(30)
+                .allSatisfy(p -> assertThat(p.getAuthors()).isNotEmpty());
         papers.forEach(system::publish);
         for (Subscription s : subscriptions) {
-            expected.put(s.getId(), papers.stream()
-                    .filter(p -> oracle.match(p).stream().anyMatch(m -> m.subscription().getId().equals(s.getId())))
-                    .map(p -> AlertMailer.oneLine(p.getTitle())).collect(Collectors.toSet()));
+            expected.put(
+                    s.getId(),
+                    papers.stream()
+                            .filter(p -> oracle.match(p).stream()
+                                    .anyMatch(m -> m.subscription().getId().equals(s.getId())))
+                            .map(p -> MailText.oneLine(p.getTitle()))
+                            .collect(Collectors.toSet()));
             assertThat(expected.get(s.getId())).as(s.getQuery()).hasSizeGreaterThan(MAX_PAPERS);
         }
     }
@@ -152,14 +171,19 @@ class ArchiveEndToEndTest {
 
     /** The first email to this address that left papers out, once it has come. */
     static MimeMessage cappedEmailTo(String address) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> {
-            for (MimeMessage message : smtp.messagesTo(address)) {
-                if (!Jsoup.parse(html(message)).select("a.see-all").isEmpty()) {
-                    return message;
-                }
-            }
-            return null;
-        }, m -> m != null);
+        return await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            for (MimeMessage message : smtp.messagesTo(address)) {
+                                if (!Jsoup.parse(html(message))
+                                        .select("a.see-all")
+                                        .isEmpty()) {
+                                    return message;
+                                }
+                            }
+                            return null;
+                        },
+                        m -> m != null);
     }
 
     static String subject(MimeMessage message) {
@@ -171,7 +195,9 @@ class ArchiveEndToEndTest {
     }
 
     static Set<String> titlesOnPage(String body) {
-        return Jsoup.parse(body).select(".paper .title").stream().map(Element::text).collect(Collectors.toSet());
+        return Jsoup.parse(body).select(".paper .title").stream()
+                .map(Element::text)
+                .collect(Collectors.toSet());
     }
 
     static Feed atom(String body) throws Exception {
@@ -193,7 +219,8 @@ class ArchiveEndToEndTest {
         Set<String> titles = expected.get("arch-reasoning");
 
         // And the page lists every match, once the last alert is archived
-        await().atMost(Duration.ofSeconds(60)).until(() -> titlesOnPage(system.get(archive).body()).size() == titles.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> titlesOnPage(system.get(archive).body()).size() == titles.size());
         HttpResponse<String> page = system.get(archive);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(titlesOnPage(page.body())).isEqualTo(titles);
@@ -202,31 +229,34 @@ class ArchiveEndToEndTest {
         // And the Atom feed has the same entries, each with link, authors, date, snippet and matched words
         HttpResponse<String> atomAnswer = system.get(archive + "/atom");
         assertThat(atomAnswer.statusCode()).isEqualTo(200);
-        assertThat(atomAnswer.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/atom+xml"));
+        assertThat(atomAnswer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/atom+xml"));
         Feed feed = atom(atomAnswer.body());
         assertThat(feed.getEntries()).extracting(Entry::getTitle).containsExactlyInAnyOrderElementsOf(titles);
         assertThat(feed.getAlternateLinks()).extracting(Link::getHref).containsExactly(archive);
         for (Entry entry : feed.getEntries()) {
             assertThat(entry.getId()).startsWith("urn:paper-alerts:match:arch-reasoning:");
-            assertThat(entry.getAlternateLinks()).extracting(Link::getHref)
+            assertThat(entry.getAlternateLinks())
+                    .extracting(Link::getHref)
                     .allSatisfy(href -> assertThat(href).startsWith("https://"));
             assertThat(entry.getAuthors()).isNotEmpty();
             assertThat(entry.getPublished()).isNotNull();
             assertThat(entry.getSummary().getValue()).contains("Matched \u201creasoning\u201d");
             assertThat(entry.getCategories()).extracting(Category::getScheme).containsOnly(ArchiveFeeds.MATCHED_SCHEME);
-            assertThat(entry.getCategories()).extracting(Category::getTerm)
+            assertThat(entry.getCategories())
+                    .extracting(Category::getTerm)
                     .anySatisfy(term -> assertThat(term).containsIgnoringCase("reason"));
         }
 
         // And the JSON Feed has the same entries, with every field JSON Feed 1.1 requires
         HttpResponse<String> jsonAnswer = system.get(archive + "/json");
-        assertThat(jsonAnswer.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/feed+json"));
+        assertThat(jsonAnswer.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/feed+json"));
         JsonNode json = JSON.readTree(jsonAnswer.body());
         assertThat(json.path("version").asText()).isEqualTo("https://jsonfeed.org/version/1.1");
         assertThat(json.path("title").asText()).isEqualTo("Matches of \u201creasoning\u201d");
-        List<JsonNode> items = StreamSupport.stream(json.path("items").spliterator(), false).toList();
+        List<JsonNode> items =
+                StreamSupport.stream(json.path("items").spliterator(), false).toList();
         assertThat(items).allSatisfy(item -> {
             assertThat(item.path("id").asText()).isNotEmpty();
             assertThat(item.path("content_text").asText()).isNotEmpty();
@@ -235,8 +265,10 @@ class ArchiveEndToEndTest {
             assertThat(item.path("tags")).isNotEmpty();
         });
         assertThat(items).extracting(item -> item.path("title").asText()).containsExactlyInAnyOrderElementsOf(titles);
-        assertThat(items).extracting(item -> item.path("id").asText())
-                .containsExactlyInAnyOrderElementsOf(feed.getEntries().stream().map(Entry::getId).toList());
+        assertThat(items)
+                .extracting(item -> item.path("id").asText())
+                .containsExactlyInAnyOrderElementsOf(
+                        feed.getEntries().stream().map(Entry::getId).toList());
 
         // And each answers 304 to its own ETag
         for (HttpResponse<String> answer : List.of(page, atomAnswer, jsonAnswer)) {
@@ -244,7 +276,8 @@ class ArchiveEndToEndTest {
             HttpResponse<String> again = getWith(answer.uri().toString(), etag);
             assertThat(again.statusCode()).as(answer.uri().toString()).isEqualTo(304);
             assertThat(again.body()).isEmpty();
-            assertThat(getWith(answer.uri().toString(), "\"another\"").statusCode()).isEqualTo(200);
+            assertThat(getWith(answer.uri().toString(), "\"another\"").statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -257,10 +290,17 @@ class ArchiveEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> system.get(archive).statusCode() == 200);
 
         // When it is cancelled
-        kafka.produce(Topics.SUBSCRIPTIONS, active.getId(),
-                Subscription.newBuilder(active).setStatus(SubscriptionStatus.CANCELLED).build());
-        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription("arch-cancelled")
-                .map(s -> s.getStatus() == SubscriptionStatus.CANCELLED).orElse(false));
+        kafka.produce(
+                Topics.SUBSCRIPTIONS,
+                active.getId(),
+                Subscription.newBuilder(active)
+                        .setStatus(SubscriptionStatus.CANCELLED)
+                        .build());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams
+                        .subscription("arch-cancelled")
+                        .map(s -> s.getStatus() == SubscriptionStatus.CANCELLED)
+                        .orElse(false));
 
         // Then the page and both feeds answer 410 Gone, so feed readers stop asking
         for (String url : List.of(archive, archive + "/atom", archive + "/json")) {
@@ -276,33 +316,49 @@ class ArchiveEndToEndTest {
         Set<String> titles = expected.get("arch-benchmark");
         String old = system.url("/archive/arch-benchmark/"
                 + system.streams.subscription("arch-benchmark").orElseThrow().getArchiveToken());
-        await().atMost(Duration.ofSeconds(60)).until(() -> atom(system.get(old + "/atom").body()).getEntries().size()
-                == titles.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> atom(system.get(old + "/atom").body()).getEntries().size() == titles.size());
 
         // And its owner's manage page, reached from the emailed link, offering it
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"feeds@example.org\"}").statusCode()).isEqualTo(202);
-        MimeMessage linkEmail = await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("feeds@example.org")
-                .stream().filter(m -> subject(m).contains("Manage")).findFirst().orElse(null), m -> m != null);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"feeds@example.org\"}")
+                        .statusCode())
+                .isEqualTo(202);
+        MimeMessage linkEmail = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> smtp.messagesTo("feeds@example.org").stream()
+                                .filter(m -> subject(m).contains("Manage"))
+                                .findFirst()
+                                .orElse(null),
+                        m -> m != null);
         String manage = RegistrationHarness.link(linkEmail, "/manage");
         Document managePage = Jsoup.parse(system.get(manage).body());
         Element card = managePage.selectFirst("#sub-arch-benchmark");
         assertThat(card.selectFirst("a.atom").attr("href")).isEqualTo(old + "/atom");
 
         // When the owner asks for new addresses
-        String renew = card.select("form").stream().map(f -> f.attr("action"))
-                .filter(action -> action.contains("/archive-address")).findFirst().orElseThrow();
-        assertThat(system.send("POST", renew, "application/x-www-form-urlencoded", "").statusCode()).isEqualTo(303);
+        String renew = card.select("form").stream()
+                .map(f -> f.attr("action"))
+                .filter(action -> action.contains("/archive-address"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(system.send("POST", renew, "application/x-www-form-urlencoded", "")
+                        .statusCode())
+                .isEqualTo(303);
 
         // Then the old page and feeds answer 404
         for (String url : List.of(old, old + "/atom", old + "/json")) {
             assertThat(system.get(url).statusCode()).as(url).isEqualTo(404);
         }
         // And the new feed, on the manage page now, lists every match
-        String renewed = Jsoup.parse(system.get(manage).body()).selectFirst("#sub-arch-benchmark a.atom").attr("href");
+        String renewed = Jsoup.parse(system.get(manage).body())
+                .selectFirst("#sub-arch-benchmark a.atom")
+                .attr("href");
         assertThat(renewed).isNotEqualTo(old + "/atom");
         HttpResponse<String> feed = system.get(renewed);
         assertThat(feed.statusCode()).isEqualTo(200);
-        assertThat(atom(feed.body()).getEntries()).extracting(Entry::getTitle).containsExactlyInAnyOrderElementsOf(titles);
+        assertThat(atom(feed.body()).getEntries())
+                .extracting(Entry::getTitle)
+                .containsExactlyInAnyOrderElementsOf(titles);
     }
 
     @Test
@@ -311,7 +367,8 @@ class ArchiveEndToEndTest {
         Set<String> titles = expected.get("arch-reasoning");
         String archive = system.url("/archive/arch-reasoning/"
                 + system.streams.subscription("arch-reasoning").orElseThrow().getArchiveToken());
-        await().atMost(Duration.ofSeconds(60)).until(() -> titlesOnPage(system.get(archive).body()).size() == titles.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> titlesOnPage(system.get(archive).body()).size() == titles.size());
         Path emailFile = browserDir.resolve("email.html");
         Files.writeString(emailFile, html(cappedEmailTo("reader@example.org")));
         ChromeDriver browser = Chromium.start(Files.createDirectories(browserDir.resolve("profile")));
@@ -320,15 +377,17 @@ class ArchiveEndToEndTest {
             browser.manage().window().setSize(new Dimension(375, 800));
             browser.get(emailFile.toUri().toString());
             JavascriptExecutor js = browser;
-            assertThat(((Number) js.executeScript("return window.innerWidth")).intValue()).isLessThanOrEqualTo(375);
+            assertThat(((Number) js.executeScript("return window.innerWidth")).intValue())
+                    .isLessThanOrEqualTo(375);
 
             // Then nothing scrolls sideways
             assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth")).intValue())
                     .isLessThanOrEqualTo(((Number) js.executeScript("return window.innerWidth")).intValue());
 
             // And in dark mode the text is light on a dark background
-            browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
-                    List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            browser.executeCdpCommand(
+                    "Emulation.setEmulatedMedia",
+                    Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
             assertThat(js.executeScript("return getComputedStyle(document.body).backgroundColor"))
                     .isEqualTo("rgb(18, 18, 18)");
             assertThat(js.executeScript("return getComputedStyle(document.querySelector('.snippet')).color"))
@@ -336,7 +395,8 @@ class ArchiveEndToEndTest {
 
             // When its "see all" link is followed
             browser.findElement(By.cssSelector("a.see-all")).click();
-            await().atMost(Duration.ofSeconds(30)).until(() -> browser.getCurrentUrl().startsWith(archive));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> browser.getCurrentUrl().startsWith(archive));
 
             // Then the archive page shows every matched paper, and fits the phone too
             List<String> shown = new ArrayList<>();
@@ -368,26 +428,42 @@ class ArchiveEndToEndTest {
         for (Subscription s : List.of(instant, daily, controlSubscription)) {
             kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription("forget-daily").isPresent()
-                && system.streams.subscription("forget-control").isPresent());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams.subscription("forget-daily").isPresent()
+                        && system.streams.subscription("forget-control").isPresent());
         // And a manage-link generation an earlier version kept under the address itself
         kafka.produce(Topics.MANAGE_GENERATIONS, forgotten, "1");
         List<String> secrets = List.of(forgotten, instant.getArchiveToken(), daily.getArchiveToken());
 
         // And a paper that matched both: delivered at once, pending in tomorrow's digest, archived twice
         system.publish(RegistrationHarness.paper("forget-p1", "Reasoning agents that forget"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo(forgotten).isEmpty());
-        await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
-                .anyMatch(r -> r.key().equals(forgotten + " forget-p1")));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !smtp.messagesTo(forgotten).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
+                        .anyMatch(r -> r.key().equals(forgotten + " forget-p1")));
         String archive = system.url("/archive/forget-daily/" + daily.getArchiveToken());
-        await().atMost(Duration.ofSeconds(30)).until(() -> system.get(archive).body().contains("Reasoning agents that forget"));
-        assertThat(mentions(changelogs(), secrets)).as("the open digest and the archive, before").isNotEmpty();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.get(archive).body().contains("Reasoning agents that forget"));
+        assertThat(mentions(changelogs(), secrets))
+                .as("the open digest and the archive, before")
+                .isNotEmpty();
         // And a manage link, asked for and emailed
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"" + forgotten + "\"}").statusCode()).isEqualTo(202);
-        MimeMessage linkEmail = await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo(forgotten)
-                .stream().filter(m -> subject(m).contains("Manage")).findFirst().orElse(null), m -> m != null);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"" + forgotten + "\"}")
+                        .statusCode())
+                .isEqualTo(202);
+        MimeMessage linkEmail = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> smtp.messagesTo(forgotten).stream()
+                                .filter(m -> subject(m).contains("Manage"))
+                                .findFirst()
+                                .orElse(null),
+                        m -> m != null);
         String manage = RegistrationHarness.link(linkEmail, "/manage");
-        String forgetAction = Jsoup.parse(system.get(manage).body()).selectFirst("#forget").parent().attr("action");
+        String forgetAction = Jsoup.parse(system.get(manage).body())
+                .selectFirst("#forget")
+                .parent()
+                .attr("action");
         Instant before = Instant.now();
 
         // When the subscriber presses "Delete all my data"
@@ -399,36 +475,53 @@ class ArchiveEndToEndTest {
         assertThat(system.get(manage).statusCode()).isEqualTo(403);
         assertThat(system.get(archive).statusCode()).isIn(404, 410);
         // And the notifier has erased its delivery record, keeping only a pseudonymous note
-        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
-                .anyMatch(r -> r.key().startsWith("\u0000forgotten ") && !r.key().contains(forgotten)));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
+                        .anyMatch(r -> r.key().startsWith("\u0000forgotten ")
+                                && !r.key().contains(forgotten)));
 
         // And once compaction has run, no compacted topic, changelogs of every store included, holds
         // the address or its archive tokens, read from the beginning (uncommitted records too)
         List<String> compacted = new ArrayList<>(changelogs());
         Topics.ALL.stream().filter(t -> t.compacted()).map(t -> t.name()).forEach(compacted::add);
         compactSoon(compacted);
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            fill(compacted);
-            return mentions(compacted, secrets).isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    fill(compacted);
+                    return mentions(compacted, secrets).isEmpty();
+                });
 
         // And the other subscribers' data is untouched
         var subscriptionsLeft = CompactedTopics.latest(kafka.clients(), Topics.SUBSCRIPTIONS);
-        assertThat(subscriptionsLeft).containsKeys("arch-reasoning", "arch-benchmark", "forget-control")
+        assertThat(subscriptionsLeft)
+                .containsKeys("arch-reasoning", "arch-benchmark", "forget-control")
                 .doesNotContainKeys("forget-instant", "forget-daily");
         assertThat(kafka.readToEnd(Topics.DELIVERIES)).anyMatch(r -> r.key().startsWith("reader@example.org "));
-        assertThat(system.get("/archive/arch-reasoning/" + system.streams.subscription("arch-reasoning").orElseThrow()
-                .getArchiveToken()).body()).contains("Reasoning agents that forget");
+        assertThat(system.get("/archive/arch-reasoning/"
+                                + system.streams
+                                        .subscription("arch-reasoning")
+                                        .orElseThrow()
+                                        .getArchiveToken())
+                        .body())
+                .contains("Reasoning agents that forget");
         assertThat(mentions(changelogs(), List.of("reader@example.org"))).isNotEmpty();
 
         // And the topics that are not compacted hold it only in records from before, kept a week at most
-        for (var topic : List.of(Topics.ALERTS, Topics.DIGESTS, Topics.DIGESTS_RETRY, Topics.DELIVERIES_FAILED,
-                Topics.DEAD_LETTERS, Topics.BACKFILL_REQUESTS)) {
+        for (var topic : List.of(
+                Topics.ALERTS,
+                Topics.DIGESTS,
+                Topics.DIGESTS_RETRY,
+                Topics.DELIVERIES_FAILED,
+                Topics.DEAD_LETTERS,
+                Topics.BACKFILL_REQUESTS)) {
             assertThat(Long.parseLong(topic.configs().get(TopicConfig.RETENTION_MS_CONFIG)))
-                    .as(topic.name()).isLessThanOrEqualTo(Duration.ofDays(7).toMillis());
+                    .as(topic.name())
+                    .isLessThanOrEqualTo(Duration.ofDays(7).toMillis());
         }
         assertThat(rawRecords(Topics.ALERTS.name()).stream().filter(r -> containsAny(r, secrets)))
-                .isNotEmpty().allMatch(r -> r.timestamp() < before.toEpochMilli());
+                .isNotEmpty()
+                .allMatch(r -> r.timestamp() < before.toEpochMilli());
 
         // And replaying its alerts sends nothing: the control's alert, after them on their partition, arrives alone
         int emailsBefore = smtp.messagesTo(forgotten).size();
@@ -438,40 +531,52 @@ class ArchiveEndToEndTest {
             }
         }
         system.publish(RegistrationHarness.paper("forget-control-paper", "Zqxmarker"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> !smtp.messagesTo(control).isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !smtp.messagesTo(control).isEmpty());
         assertThat(smtp.messagesTo(forgotten)).hasSize(emailsBefore);
         assertThat(mentions(changelogs(), List.of(forgotten))).isEmpty();
     }
 
     /** The changelog topics of the streams service's stores. */
     private static List<String> changelogs() throws Exception {
-        return kafka.admin().listTopics().names().get().stream().filter(name -> name.endsWith("-changelog")).sorted().toList();
+        return kafka.admin().listTopics().names().get().stream()
+                .filter(name -> name.endsWith("-changelog"))
+                .sorted()
+                .toList();
     }
 
     /** Makes the broker's cleaner compact these topics at once and drop tombstones on its next pass. */
     private static void compactSoon(List<String> topics) throws Exception {
-        Map<ConfigResource, Collection<AlterConfigOp>> changes =
-                new LinkedHashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
         for (String topic : topics) {
-            changes.put(new ConfigResource(
-                    ConfigResource.Type.TOPIC, topic), Map.of(
-                    "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "0",
-                    "min.compaction.lag.ms", "0").entrySet().stream()
-                    .map(e -> new AlterConfigOp(new ConfigEntry(
-                            e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-                    .toList());
+            changes.put(
+                    new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                    Map.of(
+                                    "segment.ms",
+                                    "100",
+                                    "min.cleanable.dirty.ratio",
+                                    "0.01",
+                                    "delete.retention.ms",
+                                    "0",
+                                    "min.compaction.lag.ms",
+                                    "0")
+                            .entrySet()
+                            .stream()
+                            .map(e -> new AlterConfigOp(
+                                    new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                            .toList());
         }
         kafka.admin().incrementalAlterConfigs(changes).all().get();
     }
 
     /** A tombstone of a key nobody has on every partition: it rolls the segment before it, which the cleaner then cleans. */
     private static void fill(List<String> topics) throws Exception {
-        try (var producer = kafka.clients().producer(Map.of(), new StringSerializer(),
-                new StringSerializer())) {
+        try (var producer = kafka.clients().producer(Map.of(), new StringSerializer(), new StringSerializer())) {
             for (String topic : topics) {
                 for (var partition : producer.partitionsFor(topic)) {
-                    producer.send(new ProducerRecord<String, String>(topic,
-                            partition.partition(), "compaction-filler", null)).get();
+                    producer.send(new ProducerRecord<String, String>(
+                                    topic, partition.partition(), "compaction-filler", null))
+                            .get();
                 }
             }
         }
@@ -479,12 +584,13 @@ class ArchiveEndToEndTest {
 
     /** Every record of the topics, read from the beginning, whose key or value holds one of the texts. */
     private static List<String> mentions(List<String> topics, List<String> texts) {
-        return rawRecords(topics).stream().filter(r -> containsAny(r, texts))
-                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset()).toList();
+        return rawRecords(topics).stream()
+                .filter(r -> containsAny(r, texts))
+                .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset())
+                .toList();
     }
 
-    private static boolean containsAny(ConsumerRecord<byte[], byte[]> record,
-            List<String> texts) {
+    private static boolean containsAny(ConsumerRecord<byte[], byte[]> record, List<String> texts) {
         String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.ISO_8859_1);
         return texts.stream().anyMatch(text -> key.contains(text) || value.contains(text));
@@ -497,18 +603,25 @@ class ArchiveEndToEndTest {
     /** With one consumer: there are a dozen changelogs. */
     private static List<ConsumerRecord<byte[], byte[]>> rawRecords(List<String> topics) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (var consumer = kafka.clients().consumer(Map.<String, Object>of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            var partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))).toList();
+        try (var consumer = kafka.clients()
+                .consumer(
+                        Map.<String, Object>of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_uncommitted",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            var partitions = topics.stream()
+                    .flatMap(topic ->
+                            consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

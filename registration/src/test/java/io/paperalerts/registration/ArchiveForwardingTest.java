@@ -61,15 +61,28 @@ class ArchiveForwardingTest {
     private Instance instance(String name) throws Exception {
         int port = EmbeddedSmtpServer.freePort();
         AlertStreamsService streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDirs.resolve(name).toString(),
-                StreamsServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + port))).start();
-        RegistrationServer web = new RegistrationServer(new RegistrationConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                RegistrationConfig.HTTP_PORT, port,
-                MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
-                MailConfig.TOKEN_SECRET, RegistrationHarness.SECRET,
-                MailConfig.LINKS_BASE_URL, "http://127.0.0.1:" + port)), streams, streams, 50, Clock.systemUTC());
+                        CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                        StreamsServiceConfig.STATE_DIR, stateDirs.resolve(name).toString(),
+                        StreamsServiceConfig.APPLICATION_SERVER, "127.0.0.1:" + port)))
+                .start();
+        RegistrationServer web = new RegistrationServer(
+                new RegistrationConfig(Map.of(
+                        CommonConfig.BOOTSTRAP_SERVERS,
+                        kafka.bootstrapServers(),
+                        RegistrationConfig.HTTP_PORT,
+                        port,
+                        MailConfig.SMTP_HOST,
+                        smtp.host(),
+                        MailConfig.SMTP_PORT,
+                        smtp.port(),
+                        MailConfig.TOKEN_SECRET,
+                        RegistrationHarness.SECRET,
+                        MailConfig.LINKS_BASE_URL,
+                        "http://127.0.0.1:" + port)),
+                streams,
+                streams,
+                50,
+                Clock.systemUTC());
         return new Instance(streams, web.start(), port);
     }
 
@@ -83,7 +96,8 @@ class ArchiveForwardingTest {
 
     @Test
     void shouldAnswerForEverySubscriptionFromEitherInstance() throws Exception {
-        try (Instance first = instance("first"); Instance second = instance("second")) {
+        try (Instance first = instance("first");
+                Instance second = instance("second")) {
             first.streams().awaitRunning(Duration.ofSeconds(60));
             second.streams().awaitRunning(Duration.ofSeconds(60));
             // Given recipients on every partition of the archive, each with a subscription and one match
@@ -92,16 +106,29 @@ class ArchiveForwardingTest {
             for (int i = 0; partitions.size() < Topics.ALERTS.partitions(); i++) {
                 String email = "reader-" + i + "@example.org";
                 if (partitions.add(Topics.ALERTS.partitionOf(email))) {
-                    Subscription s = Subscription.newBuilder().setId("fwd-" + i).setEmail(email).setQuery("forwarding")
-                            .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE)
-                            .setCreated(Instant.now()).setArchiveToken(SubscriptionRules.newArchiveToken()).build();
+                    Subscription s = Subscription.newBuilder()
+                            .setId("fwd-" + i)
+                            .setEmail(email)
+                            .setQuery("forwarding")
+                            .setDelivery(DeliveryMode.INSTANT)
+                            .setStatus(SubscriptionStatus.ACTIVE)
+                            .setCreated(Instant.now())
+                            .setArchiveToken(SubscriptionRules.newArchiveToken())
+                            .build();
                     kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s);
                     subscriptions.add(s);
                 }
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> subscriptions.stream().allMatch(s ->
-                    first.streams().subscription(s.getId()).isPresent() && second.streams().subscription(s.getId()).isPresent()));
-            kafka.produce(Topics.PAPERS, "fwd-paper", RegistrationHarness.paper("fwd-paper", "Request forwarding, revisited"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> subscriptions.stream()
+                            .allMatch(s -> first.streams()
+                                            .subscription(s.getId())
+                                            .isPresent()
+                                    && second.streams().subscription(s.getId()).isPresent()));
+            kafka.produce(
+                    Topics.PAPERS,
+                    "fwd-paper",
+                    RegistrationHarness.paper("fwd-paper", "Request forwarding, revisited"));
 
             // Then each instance answers for every subscription with the same page
             for (Subscription s : subscriptions) {
@@ -109,25 +136,33 @@ class ArchiveForwardingTest {
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                     HttpResponse<String> a = get(first, path, null);
                     HttpResponse<String> b = get(second, path, null);
-                    return a.statusCode() == 200 && b.statusCode() == 200 && a.body().equals(b.body())
+                    return a.statusCode() == 200
+                            && b.statusCode() == 200
+                            && a.body().equals(b.body())
                             && a.body().contains("Request forwarding, revisited");
                 });
                 // And a feed forwarded keeps its ETag, and 304 comes back through the forwarding too
                 HttpResponse<String> feed = get(first, path + "/atom", null);
                 String etag = feed.headers().firstValue("ETag").orElseThrow();
-                assertThat(get(second, path + "/atom", null).headers().firstValue("ETag")).contains(etag);
+                assertThat(get(second, path + "/atom", null).headers().firstValue("ETag"))
+                        .contains(etag);
                 assertThat(get(first, path + "/atom", etag).statusCode()).isEqualTo(304);
                 assertThat(get(second, path + "/atom", etag).statusCode()).isEqualTo(304);
             }
             // And both instances held some archives and forwarded others (the assignment is split)
-            assertThat(subscriptions).anySatisfy(s -> assertThat(first.streams().locate(s.getEmail()))
-                    .isInstanceOf(MatchArchive.Elsewhere.class));
-            assertThat(subscriptions).anySatisfy(s -> assertThat(second.streams().locate(s.getEmail()))
-                    .isInstanceOf(MatchArchive.Elsewhere.class));
+            assertThat(subscriptions)
+                    .anySatisfy(s -> assertThat(first.streams().locate(s.getEmail()))
+                            .isInstanceOf(MatchArchive.Elsewhere.class));
+            assertThat(subscriptions)
+                    .anySatisfy(s -> assertThat(second.streams().locate(s.getEmail()))
+                            .isInstanceOf(MatchArchive.Elsewhere.class));
 
             // And a wrong address answers 404 from either, forwarded or not
-            assertThat(get(first, "/archive/" + subscriptions.get(0).getId() + "/wrong", null).statusCode()).isEqualTo(404);
-            assertThat(get(second, "/archive/no-such-subscription/x/json", null).statusCode()).isEqualTo(404);
+            assertThat(get(first, "/archive/" + subscriptions.get(0).getId() + "/wrong", null)
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(get(second, "/archive/no-such-subscription/x/json", null).statusCode())
+                    .isEqualTo(404);
         }
     }
 }

@@ -24,7 +24,8 @@ class ClientAddressTest {
 
     @Test
     void shouldKeyIpv6ClientsByTheirSlash64() {
-        assertThat(clients.of("2001:db8:1:2:aaaa::1", null)).isEqualTo(clients.of("2001:db8:1:2:bbbb::99", null))
+        assertThat(clients.of("2001:db8:1:2:aaaa::1", null))
+                .isEqualTo(clients.of("2001:db8:1:2:bbbb::99", null))
                 .isEqualTo("2001:db8:1:2::/64");
         assertThat(clients.of("2001:db8:1:3::1", null)).isNotEqualTo(clients.of("2001:db8:1:2::1", null));
         assertThat(clients.of("0:0:0:0:0:0:0:1", "[2001:db8::5]")).isEqualTo("2001:db8:0:0::/64");

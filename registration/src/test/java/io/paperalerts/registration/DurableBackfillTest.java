@@ -49,23 +49,42 @@ class DurableBackfillTest {
         // before the service was killed (nothing worked through it yet)
         kafka.produce(Topics.PAPERS, "dq-1", RegistrationHarness.paper("dq-1", "Quasar spectra"));
         kafka.produce(Topics.PAPERS, "dq-2", RegistrationHarness.paper("dq-2", "Quasar variability"));
-        Subscription confirmed = Subscription.newBuilder().setId("s-durable").setEmail("durable@example.org")
-                .setQuery("quasar").setDelivery(DeliveryMode.INSTANT).setBackfillDays(1)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).setConfirmed(Instant.now()).build();
+        Subscription confirmed = Subscription.newBuilder()
+                .setId("s-durable")
+                .setEmail("durable@example.org")
+                .setQuery("quasar")
+                .setDelivery(DeliveryMode.INSTANT)
+                .setBackfillDays(1)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.now())
+                .setConfirmed(Instant.now())
+                .build();
         kafka.produce(Topics.SUBSCRIPTIONS, confirmed.getId(), confirmed);
         kafka.produce(Topics.BACKFILL_REQUESTS, confirmed.getId(), confirmed);
         KafkaClients bootstrap = kafka.clients();
         Backfill backfill = new Backfill(bootstrap, 50, Clock.systemUTC());
 
-        try (var notifier = new AlertNotifier(new NotifierConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                MailConfig.SMTP_HOST, smtp.host(), MailConfig.SMTP_PORT, smtp.port(),
-                NotifierConfig.STATE_DIR, notifierState.toString())), new AlertNotifier.Listener() { }).start()) {
+        try (var notifier = new AlertNotifier(
+                        new NotifierConfig(Map.of(
+                                CommonConfig.BOOTSTRAP_SERVERS,
+                                kafka.bootstrapServers(),
+                                MailConfig.SMTP_HOST,
+                                smtp.host(),
+                                MailConfig.SMTP_PORT,
+                                smtp.port(),
+                                NotifierConfig.STATE_DIR,
+                                notifierState.toString())),
+                        new AlertNotifier.Listener() {})
+                .start()) {
             // When the service is back and works through the requests
             try (var restarted = new BackfillRequests(bootstrap, "backfills", backfill).start()) {
                 // Then the backfill arrives, as one email with both papers
-                await().atMost(Duration.ofSeconds(60)).until(() -> smtp.messagesTo("durable@example.org").size() == 1);
-                assertThat(smtp.messagesTo("durable@example.org").get(0).getHeader("X-Paper-Ids")[0].split(" "))
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> smtp.messagesTo("durable@example.org").size() == 1);
+                assertThat(smtp.messagesTo("durable@example.org")
+                                .get(0)
+                                .getHeader("X-Paper-Ids")[0]
+                                .split(" "))
                         .containsExactlyInAnyOrder("dq-1", "dq-2");
                 await().atMost(Duration.ofSeconds(30)).until(() -> restarted.done() == 1);
             }

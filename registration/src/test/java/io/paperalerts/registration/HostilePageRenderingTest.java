@@ -30,17 +30,23 @@ import org.junit.jupiter.api.Test;
  */
 class HostilePageRenderingTest {
 
-    private static final String HOSTILE = "\"><script>alert(1)</script><img src=x onerror=alert(2)>\r\nX"
-            + TestDigests.RIGHT_TO_LEFT_OVERRIDE;
+    private static final String HOSTILE =
+            "\"><script>alert(1)</script><img src=x onerror=alert(2)>\r\nX" + TestDigests.RIGHT_TO_LEFT_OVERRIDE;
     /** What our templates write; anything else in a page came from the data. */
-    private static final Set<String> OUR_ELEMENTS = Set.of("#root", "html", "head", "meta", "title", "link", "body",
-            "main", "h1", "p", "a", "b", "code", "ul", "ol", "li", "div", "span", "mark", "form", "input", "label",
-            "select", "option", "button", "nav");
+    private static final Set<String> OUR_ELEMENTS = Set.of(
+            "#root", "html", "head", "meta", "title", "link", "body", "main", "h1", "p", "a", "b", "code", "ul", "ol",
+            "li", "div", "span", "mark", "form", "input", "label", "select", "option", "button", "nav");
 
     static Subscription hostileSubscription() {
-        return Subscription.newBuilder().setId("s1").setEmail("ada@example.org").setQuery(HOSTILE)
-                .setDelivery(DeliveryMode.DAILY).setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now())
-                .setArchiveToken("tok").build();
+        return Subscription.newBuilder()
+                .setId("s1")
+                .setEmail("ada@example.org")
+                .setQuery(HOSTILE)
+                .setDelivery(DeliveryMode.DAILY)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.now())
+                .setArchiveToken("tok")
+                .build();
     }
 
     static void assertOnlyOurMarkup(String html) {
@@ -50,25 +56,46 @@ class HostilePageRenderingTest {
     @Test
     void shouldShowHostileDataAsTextOnEveryPage() {
         Subscription subscription = hostileSubscription();
-        ManagedSubscription managed = new ManagedSubscription(subscription.getId(), HOSTILE, HOSTILE, "active", "daily",
-                "/manage/s1?token=t", "/manage/s1/archive-address?token=t", "/manage/s1/delete?token=t",
-                "https://alerts.example.org/archive/s1/tok", "https://alerts.example.org/archive/s1/tok/atom",
+        ManagedSubscription managed = new ManagedSubscription(
+                subscription.getId(),
+                HOSTILE,
+                HOSTILE,
+                "active",
+                "daily",
+                "/manage/s1?token=t",
+                "/manage/s1/archive-address?token=t",
+                "/manage/s1/delete?token=t",
+                "https://alerts.example.org/archive/s1/tok",
+                "https://alerts.example.org/archive/s1/tok/atom",
                 "https://alerts.example.org/archive/s1/tok/json");
-        ArchiveView archive = new ArchiveView("Matches of " + AlertMailer.quoted(HOSTILE), "1 match", 1,
-                List.of(AlertMailer.item(hostileAlert())), null, null, "/archive/s1/tok/atom", "/archive/s1/tok/json");
+        ArchiveView archive = new ArchiveView(
+                "Matches of " + AlertMailer.quoted(HOSTILE),
+                "1 match",
+                1,
+                List.of(AlertMailer.item(hostileAlert())),
+                null,
+                null,
+                "/archive/s1/tok/atom",
+                "/archive/s1/tok/json");
 
-        for (String page : List.of(Pages.message(HOSTILE, HOSTILE, false), Pages.confirm(subscription, HOSTILE),
-                Pages.unsubscribe(List.of(subscription), HOSTILE), Pages.manage(HOSTILE, List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"),
+        for (String page : List.of(
+                Pages.message(HOSTILE, HOSTILE, false),
+                Pages.confirm(subscription, HOSTILE),
+                Pages.unsubscribe(List.of(subscription), HOSTILE),
+                Pages.manage(HOSTILE, List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"),
                 Pages.archive(archive))) {
             assertOnlyOurMarkup(page);
         }
         // The query is the input's value, whole, not markup
-        Document manage = Jsoup.parse(Pages.manage("ada@example.org", List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"));
+        Document manage = Jsoup.parse(Pages.manage(
+                "ada@example.org", List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"));
         assertThat(manage.selectFirst("input[name=query]").attr("value")).isEqualTo(HOSTILE);
         // The paper on the archive page: its title as text, without the override, the Hebrew kept, no hostile link
         Document page = Jsoup.parse(Pages.archive(archive));
-        assertThat(page.selectFirst(".paper .title").text()).startsWith("<img src=x onerror=alert(1)>Reward Bcc:")
-                .endsWith(TestDigests.HEBREW).doesNotContain(TestDigests.RIGHT_TO_LEFT_OVERRIDE);
+        assertThat(page.selectFirst(".paper .title").text())
+                .startsWith("<img src=x onerror=alert(1)>Reward Bcc:")
+                .endsWith(TestDigests.HEBREW)
+                .doesNotContain(TestDigests.RIGHT_TO_LEFT_OVERRIDE);
         assertThat(page.select(".paper a")).isEmpty();
         assertThat(page.html()).doesNotContain("javascript:", "data:text");
     }
@@ -78,16 +105,18 @@ class HostilePageRenderingTest {
         Subscription subscription = hostileSubscription();
         String base = "https://alerts.example.org/archive/s1/tok";
 
-        Feed atom = (Feed) new WireFeedInput().build(new StringReader(ArchiveFeeds.atom(subscription, "Matches",
-                base, List.of(hostileAlert()))));
+        Feed atom = (Feed) new WireFeedInput()
+                .build(new StringReader(ArchiveFeeds.atom(subscription, "Matches", base, List.of(hostileAlert()))));
         Entry entry = atom.getEntries().get(0);
-        assertThat(entry.getTitle()).startsWith("<img src=x onerror=alert(1)>Reward Bcc:").endsWith(TestDigests.HEBREW);
+        assertThat(entry.getTitle())
+                .startsWith("<img src=x onerror=alert(1)>Reward Bcc:")
+                .endsWith(TestDigests.HEBREW);
         assertThat(entry.getAlternateLinks()).extracting(Link::getHref).isEmpty();
         assertThat(entry.getOtherLinks()).extracting(Link::getHref).isEmpty();
         assertThat(entry.getSummary().getValue()).doesNotContain(TestDigests.RIGHT_TO_LEFT_ISOLATE, "\u0000");
 
-        JsonNode json = new ObjectMapper().readTree(ArchiveFeeds.json(subscription, "Matches", base,
-                List.of(hostileAlert())));
+        JsonNode json =
+                new ObjectMapper().readTree(ArchiveFeeds.json(subscription, "Matches", base, List.of(hostileAlert())));
         JsonNode item = json.path("items").get(0);
         assertThat(item.path("title").asText()).isEqualTo(entry.getTitle());
         assertThat(item.has("url")).isFalse();

@@ -14,10 +14,12 @@ class RateLimitsTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
 
     private RateLimits limits(int perClient, int perAddress) {
-        return new RateLimits(new RegistrationConfig(Map.of(
-                RegistrationConfig.MAX_PER_CLIENT, perClient,
-                RegistrationConfig.MAX_PER_ADDRESS, perAddress,
-                RegistrationConfig.MAX_PER_ADDRESS_ALL_CLIENTS, perAddress)), clock);
+        return new RateLimits(
+                new RegistrationConfig(Map.of(
+                        RegistrationConfig.MAX_PER_CLIENT, perClient,
+                        RegistrationConfig.MAX_PER_ADDRESS, perAddress,
+                        RegistrationConfig.MAX_PER_ADDRESS_ALL_CLIENTS, perAddress)),
+                clock);
     }
 
     @Test
@@ -29,7 +31,8 @@ class RateLimitsTest {
         // The attacker, past its own limit, tries the victim's address again and again
         for (int i = 0; i < 10; i++) {
             assertThatThrownBy(() -> limits.email("victim@example.org", "203.0.113.7"))
-                    .isInstanceOf(ApiError.class).hasMessageContaining("too many requests from this client");
+                    .isInstanceOf(ApiError.class)
+                    .hasMessageContaining("too many requests from this client");
         }
 
         // The victim's address still has its whole allowance
@@ -44,7 +47,8 @@ class RateLimitsTest {
         RateLimits limits = limits(1, 5);
         limits.email("a@example.org", "10.0.0.1");
         assertThatThrownBy(() -> limits.email("a@example.org", "10.0.0.1"))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.retryAfterSeconds).isBetween(3599L, 3600L));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.retryAfterSeconds).isBetween(3599L, 3600L));
 
         clock.advance(Duration.ofMinutes(61));
 

@@ -63,10 +63,12 @@ class RegistrationApiTest {
     }
 
     private static String register(String email, String query) throws Exception {
-        HttpResponse<String> response = system.postJson("/api/subscriptions",
-                "{\"email\":\"" + email + "\",\"query\":" + JSON.writeValueAsString(query) + "}");
+        HttpResponse<String> response = system.postJson(
+                "/api/subscriptions", "{\"email\":\"" + email + "\",\"query\":" + JSON.writeValueAsString(query) + "}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        assertThat(json(response).has("archive")).as("the archive address in an answer to anyone").isFalse();
+        assertThat(json(response).has("archive"))
+                .as("the archive address in an answer to anyone")
+                .isFalse();
         return json(response).get("id").asText();
     }
 
@@ -80,8 +82,11 @@ class RegistrationApiTest {
     }
 
     private static String manageToken(String email) {
-        return new LinkTokens(RegistrationHarness.SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1),
-                Clock.systemUTC()).sign("manage", email, List.of());
+        return new LinkTokens(
+                        RegistrationHarness.SECRET.getBytes(StandardCharsets.UTF_8),
+                        Duration.ofDays(1),
+                        Clock.systemUTC())
+                .sign("manage", email, List.of());
     }
 
     @Test
@@ -90,7 +95,9 @@ class RegistrationApiTest {
         String id = register("api-ada@example.org", "\"reward hacking\"");
         MimeMessage confirmation = awaitEmail("api-ada@example.org", 1);
         assertThat(confirmation.getSubject()).isEqualTo("[paper-alerts] Confirm your subscription");
-        assertThat((String) ((MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
+        assertThat((String) ((MimeMultipart) confirmation.getContent())
+                        .getBodyPart(0)
+                        .getContent())
                 .contains("for the query \u201creward hacking\u201d.");
         String confirmLink = link(confirmation, "/confirm");
 
@@ -104,25 +111,31 @@ class RegistrationApiTest {
         HttpResponse<String> page = system.get(confirmLink);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(Jsoup.parse(page.body()).text()).contains("Confirm subscription", "\u201creward hacking\u201d");
-        assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
+        assertThat(system.streams.subscription(id))
+                .get()
+                .extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.PENDING);
 
         // When the button is pressed (twice)
-        HttpResponse<String> confirmed = system.send("POST", "/confirm", "application/x-www-form-urlencoded",
-                "token=" + token(confirmLink));
-        HttpResponse<String> again = system.send("POST", "/confirm", "application/x-www-form-urlencoded",
-                "token=" + token(confirmLink));
+        HttpResponse<String> confirmed =
+                system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(confirmLink));
+        HttpResponse<String> again =
+                system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(confirmLink));
 
         // Then it is active, and the second press says so
         assertThat(confirmed.body()).contains("Your subscription is active");
         assertThat(again.body()).contains("already active");
-        assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
+        assertThat(system.streams.subscription(id))
+                .get()
+                .extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.ACTIVE);
 
         // And the next matching paper is emailed, the earlier one is not
         system.publish(paper("api-p2", "Reward hacking after confirmation"));
         MimeMessage alert = awaitEmail("api-ada@example.org", 2);
-        assertThat(alert.getSubject()).isEqualTo("[paper-alerts] New paper for \u201creward hacking\u201d: Reward hacking after confirmation");
+        assertThat(alert.getSubject())
+                .isEqualTo(
+                        "[paper-alerts] New paper for \u201creward hacking\u201d: Reward hacking after confirmation");
         assertThat(alert.getHeader("X-Paper-Ids")).containsExactly("api-p2");
     }
 
@@ -131,19 +144,21 @@ class RegistrationApiTest {
         // Given a confirmed subscription (through the API) that received an alert
         String id = register("api-bob@example.org", "protein");
         String confirmLink = link(awaitEmail("api-bob@example.org", 1), "/confirm");
-        HttpResponse<String> confirmed = system.send("POST", "/api/subscriptions/" + id + "/confirm?token="
-                + token(confirmLink), null, null);
+        HttpResponse<String> confirmed =
+                system.send("POST", "/api/subscriptions/" + id + "/confirm?token=" + token(confirmLink), null, null);
         assertThat(json(confirmed).get("alreadyActive").asBoolean()).isFalse();
         system.publish(paper("api-p3", "Protein folding"));
         MimeMessage alert = awaitEmail("api-bob@example.org", 2);
 
         // When the mail client POSTs to the List-Unsubscribe link (RFC 8058)
-        HttpResponse<String> unsubscribed = system.send("POST", unsubscribeLink(alert),
-                "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click");
+        HttpResponse<String> unsubscribed = system.send(
+                "POST", unsubscribeLink(alert), "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click");
 
         // Then the subscription has ended and later matching papers send nothing
         assertThat(unsubscribed.statusCode()).isEqualTo(200);
-        assertThat(system.streams.subscription(id)).get().extracting(s -> s.getStatus())
+        assertThat(system.streams.subscription(id))
+                .get()
+                .extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.CANCELLED);
         system.publish(paper("api-p4", "Protein design"));
         system.awaitMatched("api-p4");
@@ -158,8 +173,8 @@ class RegistrationApiTest {
         system.publish(paper("api-q2", "Quasar variability"));
 
         // When a registration asks for the last day's papers and is confirmed
-        HttpResponse<String> response = system.postJson("/api/subscriptions",
-                "{\"email\":\"api-frank@example.org\",\"query\":\"quasar\",\"backfillDays\":1}");
+        HttpResponse<String> response = system.postJson(
+                "/api/subscriptions", "{\"email\":\"api-frank@example.org\",\"query\":\"quasar\",\"backfillDays\":1}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String confirmLink = link(awaitEmail("api-frank@example.org", 1), "/confirm");
         system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(confirmLink));
@@ -170,7 +185,8 @@ class RegistrationApiTest {
         assertThat(backfill.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyInAnyOrder("api-q1", "api-q2");
         // One backfill digest: the confirmation started one backfill, which has written all it will
         assertThat(system.kafka.readToEnd(Topics.DIGESTS))
-                .filteredOn(d -> d.key().equals("api-frank@example.org")).hasSize(1);
+                .filteredOn(d -> d.key().equals("api-frank@example.org"))
+                .hasSize(1);
         assertThat(smtp.messagesTo("api-frank@example.org")).hasSize(2);
     }
 
@@ -180,24 +196,31 @@ class RegistrationApiTest {
         String token = manageToken("api-carol@example.org");
 
         JsonNode listed = json(system.get("/api/subscriptions?token=" + token));
-        assertThat(listed.get("subscriptions")).extracting(s -> s.get("id").asText()).containsExactly(id);
+        assertThat(listed.get("subscriptions"))
+                .extracting(s -> s.get("id").asText())
+                .containsExactly(id);
         // The owner sees its archive address; whoever registered it did not (the answer had none)
         String archive = system.streams.subscription(id).orElseThrow().getArchiveToken();
         assertThat(listed.get("subscriptions").get(0).get("archive").asText())
                 .isEqualTo(system.url("/archive/" + id + "/" + archive));
 
-        HttpResponse<String> changed = system.send("PATCH", "/api/subscriptions/" + id + "?token=" + token,
-                "application/json", "{\"query\":\"robot* OR humanoid\",\"delivery\":\"daily\"}");
+        HttpResponse<String> changed = system.send(
+                "PATCH",
+                "/api/subscriptions/" + id + "?token=" + token,
+                "application/json",
+                "{\"query\":\"robot* OR humanoid\",\"delivery\":\"daily\"}");
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
         assertThat(system.streams.subscription(id)).get().satisfies(s -> {
             assertThat(s.getQuery()).isEqualTo("robot* OR humanoid");
             assertThat(s.getDelivery().name()).isEqualTo("DAILY");
         });
 
-        assertThat(system.send("DELETE", "/api/subscriptions/" + id + "?token=" + token, null, null).statusCode())
+        assertThat(system.send("DELETE", "/api/subscriptions/" + id + "?token=" + token, null, null)
+                        .statusCode())
                 .isEqualTo(204);
         assertThat(system.streams.subscription(id)).isEmpty();
-        assertThat(json(system.get("/api/subscriptions?token=" + token)).get("subscriptions")).isEmpty();
+        assertThat(json(system.get("/api/subscriptions?token=" + token)).get("subscriptions"))
+                .isEmpty();
     }
 
     @Test
@@ -217,57 +240,89 @@ class RegistrationApiTest {
     @Test
     void shouldRegisterATrendingSubscriptionWithoutAQueryAndRefuseAnInstantOneOrABadTop() throws Exception {
         // Given a trending registration without a query
-        HttpResponse<String> response = system.postJson("/api/subscriptions",
-                "{\"email\":\"api-trend@example.org\",\"trending\":{\"top\":10}}");
+        HttpResponse<String> response = system.postJson(
+                "/api/subscriptions", "{\"email\":\"api-trend@example.org\",\"trending\":{\"top\":10}}");
 
         // Then it is accepted as a daily trending subscription, and the confirmation says what it sends
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(json(response).get("trending").get("top").asInt()).isEqualTo(10);
         assertThat(json(response).get("delivery").asText()).isEqualTo("daily");
         MimeMessage confirmation = awaitEmail("api-trend@example.org", 1);
-        assertThat((String) ((MimeMultipart) confirmation.getContent()).getBodyPart(0).getContent())
+        assertThat((String) ((MimeMultipart) confirmation.getContent())
+                        .getBodyPart(0)
+                        .getContent())
                 .contains("for the 10 most upvoted papers of each day.");
 
         // And an instant one, a top out of range and a malformed one are refused, naming the field
-        assertRefused(system.postJson("/api/subscriptions",
-                "{\"email\":\"x@example.org\",\"trending\":{\"top\":5},\"delivery\":\"instant\"}"),
-                400, "delivery", "a trending subscription ranks whole days");
-        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"trending\":{\"top\":0}}"),
-                400, "trending.top", "expected 1 to 50 papers, got 0");
-        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"trending\":10}"),
-                400, "trending", "expected an object");
+        assertRefused(
+                system.postJson(
+                        "/api/subscriptions",
+                        "{\"email\":\"x@example.org\",\"trending\":{\"top\":5},\"delivery\":\"instant\"}"),
+                400,
+                "delivery",
+                "a trending subscription ranks whole days");
+        assertRefused(
+                system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"trending\":{\"top\":0}}"),
+                400,
+                "trending.top",
+                "expected 1 to 50 papers, got 0");
+        assertRefused(
+                system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"trending\":10}"),
+                400,
+                "trending",
+                "expected an object");
         // An upvote filter is checked like the rest of a query, with its position
-        HttpResponse<String> badFilter = system.postJson("/api/subscriptions",
-                "{\"email\":\"x@example.org\",\"query\":\"reward upvotes:>=x\"}");
+        HttpResponse<String> badFilter =
+                system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"query\":\"reward upvotes:>=x\"}");
         assertRefused(badFilter, 400, "query", "invalid upvote filter");
         assertThat(json(badFilter).get("position").asInt()).isEqualTo(8);
     }
 
     @Test
     void shouldRefuseInvalidFieldsNamingTheFieldAndTheReason() throws Exception {
-        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"not-an-address\",\"query\":\"grpo\"}"),
-                400, "email", "invalid email address");
+        assertRefused(
+                system.postJson("/api/subscriptions", "{\"email\":\"not-an-address\",\"query\":\"grpo\"}"),
+                400,
+                "email",
+                "invalid email address");
         assertRefused(system.postJson("/api/subscriptions", "{\"query\":\"grpo\"}"), 400, "email", "required");
-        HttpResponse<String> badQuery = system.postJson("/api/subscriptions",
-                "{\"email\":\"x@example.org\",\"query\":\"title:(reward\"}");
+        HttpResponse<String> badQuery =
+                system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"query\":\"title:(reward\"}");
         assertRefused(badQuery, 400, "query", "unbalanced parentheses");
         assertThat(json(badQuery).get("position").asInt()).isEqualTo(7);
-        assertRefused(system.postJson("/api/subscriptions",
-                "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"delivery\":\"hourly\"}"),
-                400, "delivery", "unknown delivery mode 'hourly'");
-        assertRefused(system.postJson("/api/subscriptions",
-                "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"timezone\":\"Mars/Olympus\"}"),
-                400, "timezone", "unknown time zone");
-        assertRefused(system.postJson("/api/subscriptions", "{\"email\":\"x@example.org\",\"query\":\""
-                + "a".repeat(17 * 1024) + "\"}"), 413, "body", "body over 16 KiB");
+        assertRefused(
+                system.postJson(
+                        "/api/subscriptions",
+                        "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"delivery\":\"hourly\"}"),
+                400,
+                "delivery",
+                "unknown delivery mode 'hourly'");
+        assertRefused(
+                system.postJson(
+                        "/api/subscriptions",
+                        "{\"email\":\"x@example.org\",\"query\":\"grpo\",\"timezone\":\"Mars/Olympus\"}"),
+                400,
+                "timezone",
+                "unknown time zone");
+        assertRefused(
+                system.postJson(
+                        "/api/subscriptions",
+                        "{\"email\":\"x@example.org\",\"query\":\"" + "a".repeat(17 * 1024) + "\"}"),
+                413,
+                "body",
+                "body over 16 KiB");
         assertRefused(system.postJson("/api/subscriptions", "{not json"), 400, "body", "not valid JSON");
-        HttpResponse<String> lineBreak = system.postJson("/api/subscriptions",
+        HttpResponse<String> lineBreak = system.postJson(
+                "/api/subscriptions",
                 "{\"email\":\"x@example.org\",\"query\":\"grpo\\nClick https://evil.test to keep your account\"}");
         assertRefused(lineBreak, 400, "query", "contains a line break (U+000A) at position 5");
         assertThat(json(lineBreak).get("position").asInt()).isEqualTo(5);
-        assertRefused(system.postJson("/api/subscriptions",
-                "{\"email\":\"x@example.org\",\"query\":\"grpo \\u202Emoc.live\"}"),
-                400, "query", "contains a formatting character (such as a bidirectional override) (U+202E) at position 6");
+        assertRefused(
+                system.postJson(
+                        "/api/subscriptions", "{\"email\":\"x@example.org\",\"query\":\"grpo \\u202Emoc.live\"}"),
+                400,
+                "query",
+                "contains a formatting character (such as a bidirectional override) (U+202E) at position 6");
         assertRefused(system.get("/api/preview?query=a%0Db"), 400, "query", "contains a line break (U+000D)");
         assertRefused(system.get("/api/preview?query=*"), 400, "query", "");
     }
@@ -278,18 +333,28 @@ class RegistrationApiTest {
         String tampered = token.substring(0, token.indexOf('.') - 2) + "xx" + token.substring(token.indexOf('.'));
         assertRefused(system.get("/api/subscriptions?token=" + tampered), 403, null, "");
         assertThat(system.get("/manage?token=" + tampered).statusCode()).isEqualTo(403);
-        assertThat(system.send("POST", "/unsubscribe?token=" + tampered, null, null).statusCode()).isEqualTo(403);
+        assertThat(system.send("POST", "/unsubscribe?token=" + tampered, null, null)
+                        .statusCode())
+                .isEqualTo(403);
 
-        String expired = new LinkTokens(RegistrationHarness.SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofDays(1),
-                Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC))
+        String expired = new LinkTokens(
+                        RegistrationHarness.SECRET.getBytes(StandardCharsets.UTF_8),
+                        Duration.ofDays(1),
+                        Clock.fixed(Instant.now().minus(Duration.ofDays(3)), ZoneOffset.UTC))
                 .sign("manage", "api-dan@example.org", List.of());
         assertRefused(system.get("/api/subscriptions?token=" + expired), 403, null, "expired");
 
-        assertRefused(system.send("DELETE", "/api/subscriptions/no-such-id?token=" + token, null, null), 404, null,
+        assertRefused(
+                system.send("DELETE", "/api/subscriptions/no-such-id?token=" + token, null, null),
+                404,
+                null,
                 "no subscription no-such-id");
         String someoneElses = register("api-erin@example.org", "diffusion");
-        assertRefused(system.send("DELETE", "/api/subscriptions/" + someoneElses + "?token=" + token, null, null),
-                403, null, "not one of api-dan@example.org's");
+        assertRefused(
+                system.send("DELETE", "/api/subscriptions/" + someoneElses + "?token=" + token, null, null),
+                403,
+                null,
+                "not one of api-dan@example.org's");
     }
 
     @Test
@@ -297,10 +362,11 @@ class RegistrationApiTest {
         for (int i = 0; i < 5; i++) {
             register("api-busy@example.org", "grpo");
         }
-        HttpResponse<String> limited = system.postJson("/api/subscriptions",
-                "{\"email\":\"api-busy@example.org\",\"query\":\"grpo\"}");
+        HttpResponse<String> limited =
+                system.postJson("/api/subscriptions", "{\"email\":\"api-busy@example.org\",\"query\":\"grpo\"}");
         assertRefused(limited, 429, null, "too many requests for api-busy@example.org");
-        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 3600L);
+        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()))
+                .isBetween(1L, 3600L);
     }
 
     @Test
@@ -309,15 +375,23 @@ class RegistrationApiTest {
         String body = "{\"email\":\"api-victim@example.org\",\"query\":\"grpo\"}";
         int accepted = 0;
         for (int i = 0; i < 40; i++) {
-            int status = system.send("POST", "/api/subscriptions", "application/json", body,
-                    Map.of("X-Forwarded-For", "203.0.113.7")).statusCode();
+            int status = system.send(
+                            "POST",
+                            "/api/subscriptions",
+                            "application/json",
+                            body,
+                            Map.of("X-Forwarded-For", "203.0.113.7"))
+                    .statusCode();
             accepted += status == 202 ? 1 : 0;
             assertThat(status).isIn(202, 429);
         }
         assertThat(accepted).isEqualTo(5);
 
         // When the owner of the address registers from its own client
-        HttpResponse<String> own = system.send("POST", "/api/subscriptions", "application/json",
+        HttpResponse<String> own = system.send(
+                "POST",
+                "/api/subscriptions",
+                "application/json",
                 "{\"email\":\"api-victim@example.org\",\"query\":\"diffusion\"}",
                 Map.of("X-Forwarded-For", "198.51.100.9"));
 
@@ -335,7 +409,8 @@ class RegistrationApiTest {
             for (String method : List.of("get", "post", "patch", "delete")) {
                 if (path.getValue().has(method)) {
                     String url = path.getKey().replace("{id}", "some-id");
-                    int status = system.send(method.toUpperCase(Locale.ROOT), url, null, null).statusCode();
+                    int status = system.send(method.toUpperCase(Locale.ROOT), url, null, null)
+                            .statusCode();
                     assertThat(status).as(method + " " + url).isNotIn(404, 405, 500);
                     operations++;
                 }
@@ -350,24 +425,48 @@ class RegistrationApiTest {
         String body = "{\"email\":\"api-csrf@example.org\",\"query\":\"grpo\"}";
 
         // What a hostile page can send without a CORS preflight: text/plain, or a form
-        assertRefused(system.send("POST", "/api/subscriptions", "text/plain;charset=UTF-8", body), 415, "Content-Type",
+        assertRefused(
+                system.send("POST", "/api/subscriptions", "text/plain;charset=UTF-8", body),
+                415,
+                "Content-Type",
                 "expected Content-Type application/json, got 'text/plain'");
-        assertRefused(system.send("POST", "/api/subscriptions", "application/x-www-form-urlencoded", "email=x"), 415,
-                "Content-Type", "got 'application/x-www-form-urlencoded'");
+        assertRefused(
+                system.send("POST", "/api/subscriptions", "application/x-www-form-urlencoded", "email=x"),
+                415,
+                "Content-Type",
+                "got 'application/x-www-form-urlencoded'");
         assertRefused(system.send("POST", "/api/manage-link", null, body), 415, "Content-Type", "got 'none'");
         // What a browser says on another site's page, whatever the body
-        assertRefused(system.send("POST", "/api/subscriptions", "application/json", body,
-                Map.of("Origin", "https://evil.test")), 403, null, "requests from https://evil.test are refused");
-        assertRefused(system.send("POST", "/api/subscriptions", "application/json", body,
-                Map.of("Sec-Fetch-Site", "cross-site")), 403, null, "cross-site requests are refused");
-        assertThat(system.send("POST", "/unsubscribe?token=x", "application/x-www-form-urlencoded",
-                "List-Unsubscribe=One-Click", Map.of("Origin", "https://evil.test")).statusCode()).isEqualTo(403);
+        assertRefused(
+                system.send(
+                        "POST", "/api/subscriptions", "application/json", body, Map.of("Origin", "https://evil.test")),
+                403,
+                null,
+                "requests from https://evil.test are refused");
+        assertRefused(
+                system.send(
+                        "POST", "/api/subscriptions", "application/json", body, Map.of("Sec-Fetch-Site", "cross-site")),
+                403,
+                null,
+                "cross-site requests are refused");
+        assertThat(system.send(
+                                "POST",
+                                "/unsubscribe?token=x",
+                                "application/x-www-form-urlencoded",
+                                "List-Unsubscribe=One-Click",
+                                Map.of("Origin", "https://evil.test"))
+                        .statusCode())
+                .isEqualTo(403);
         // None of it was saved
         assertThat(system.kafka.readToEnd(Topics.SUBSCRIPTIONS))
                 .noneMatch(r -> r.value() != null && r.value().getEmail().equals("api-csrf@example.org"));
 
         // While our own page (same origin) still registers
-        HttpResponse<String> own = system.send("POST", "/api/subscriptions", "application/json", body,
+        HttpResponse<String> own = system.send(
+                "POST",
+                "/api/subscriptions",
+                "application/json",
+                body,
                 Map.of("Origin", system.url(""), "Sec-Fetch-Site", "same-origin"));
         assertThat(own.statusCode()).as(own.body()).isEqualTo(202);
     }
@@ -375,21 +474,39 @@ class RegistrationApiTest {
     @Test
     void shouldSendTheSecurityHeadersOnEveryPageAndAnswer() throws Exception {
         String manage = manageToken("api-headers@example.org");
-        for (String path : List.of("/", "/openapi.json", "/assets/subscribe.js", "/assets/subscribe.css",
-                "/assets/pages.css", "/api/preview?query=grpo", "/api/preview?query=*", "/confirm?token=bad",
-                "/manage?token=" + manage, "/unsubscribe?token=bad", "/no-such-page")) {
+        for (String path : List.of(
+                "/",
+                "/openapi.json",
+                "/assets/subscribe.js",
+                "/assets/subscribe.css",
+                "/assets/pages.css",
+                "/api/preview?query=grpo",
+                "/api/preview?query=*",
+                "/confirm?token=bad",
+                "/manage?token=" + manage,
+                "/unsubscribe?token=bad",
+                "/no-such-page")) {
             HttpResponse<String> response = system.get(path);
-            assertThat(response.headers().firstValue("Content-Security-Policy")).as(path)
+            assertThat(response.headers().firstValue("Content-Security-Policy"))
+                    .as(path)
                     .hasValue(SecurityHeaders.CONTENT_SECURITY_POLICY);
-            assertThat(response.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
-            assertThat(response.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
-            assertThat(response.headers().firstValue("Referrer-Policy")).as(path).hasValue("same-origin");
+            assertThat(response.headers().firstValue("X-Content-Type-Options"))
+                    .as(path)
+                    .hasValue("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options"))
+                    .as(path)
+                    .hasValue("DENY");
+            assertThat(response.headers().firstValue("Referrer-Policy"))
+                    .as(path)
+                    .hasValue("same-origin");
             assertThat(response.headers().firstValue("Cache-Control")).as(path).hasValue("no-store");
         }
         // The policy allows no inline script or style: the pages have none
         for (String path : List.of("/", "/manage?token=" + manage)) {
             String page = system.get(path).body();
-            assertThat(page).as(path).doesNotContain("<style", " style=", " onclick=", " onsubmit=")
+            assertThat(page)
+                    .as(path)
+                    .doesNotContain("<style", " style=", " onclick=", " onsubmit=")
                     .doesNotContainPattern("<script>[^<]");
         }
     }
@@ -398,11 +515,16 @@ class RegistrationApiTest {
     void shouldNeverOfferALinkThatIsNotHttpInAPreview() throws Exception {
         // A paper written straight to the topic (not through ingest, which drops such links)
         system.publish(Paper.newBuilder(paper("api-xss", "Quokka behaviour"))
-                .setUrl("javascript:alert(document.cookie)").build());
-        await().atMost(Duration.ofSeconds(30)).until(() -> json(system.get("/api/preview?query=quokka"))
-                .get("papers").size() == 1);
+                .setUrl("javascript:alert(document.cookie)")
+                .build());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> json(system.get("/api/preview?query=quokka"))
+                                .get("papers")
+                                .size()
+                        == 1);
 
-        JsonNode shown = json(system.get("/api/preview?query=quokka")).get("papers").get(0);
+        JsonNode shown =
+                json(system.get("/api/preview?query=quokka")).get("papers").get(0);
 
         assertThat(shown.get("title").asText()).isEqualTo("Quokka behaviour");
         assertThat(shown.get("url").isNull()).isTrue();
@@ -416,27 +538,38 @@ class RegistrationApiTest {
         String second = register("api-pending@example.org", "diffusion");
 
         // Then only the second is on file: the first link now leads nowhere
-        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription(first).isEmpty());
-        assertThat(system.streams.subscription(second)).get().extracting(s -> s.getStatus())
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams.subscription(first).isEmpty());
+        assertThat(system.streams.subscription(second))
+                .get()
+                .extracting(s -> s.getStatus())
                 .isEqualTo(SubscriptionStatus.PENDING);
         assertThat(system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(firstLink))
-                .statusCode()).isEqualTo(404);
+                        .statusCode())
+                .isEqualTo(404);
 
         // When its confirmation link has expired (48 h), the sweep removes it
-        assertThat(system.server.expirePending(Instant.now().plus(Duration.ofHours(47)))).isZero();
-        assertThat(system.server.expirePending(Instant.now().plus(Duration.ofHours(49)))).isGreaterThanOrEqualTo(1);
-        await().atMost(Duration.ofSeconds(30)).until(() -> system.streams.subscription(second).isEmpty());
+        assertThat(system.server.expirePending(Instant.now().plus(Duration.ofHours(47))))
+                .isZero();
+        assertThat(system.server.expirePending(Instant.now().plus(Duration.ofHours(49))))
+                .isGreaterThanOrEqualTo(1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams.subscription(second).isEmpty());
     }
 
     @Test
     void shouldKeepEarlierManageLinksWorkingWhenSomeoneAsksForAnother() throws Exception {
         // Given a manage link asked for, from its email
         register("api-revoke@example.org", "grpo");
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}").statusCode()).isEqualTo(202);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}")
+                        .statusCode())
+                .isEqualTo(202);
         String older = link(awaitEmail("api-revoke@example.org", 2), "/manage");
 
         // When anyone asks for another one for the same address
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}").statusCode()).isEqualTo(202);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoke@example.org\"}")
+                        .statusCode())
+                .isEqualTo(202);
         String newer = link(awaitEmail("api-revoke@example.org", 3), "/manage");
 
         // Then both work: asking cannot cut the owner off
@@ -448,9 +581,13 @@ class RegistrationApiTest {
     void shouldRefuseEveryEarlierManageLinkOnceItsOwnerRevokesThem() throws Exception {
         // Given two manage links of one address
         register("api-revoked@example.org", "grpo");
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}").statusCode()).isEqualTo(202);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}")
+                        .statusCode())
+                .isEqualTo(202);
         String first = link(awaitEmail("api-revoked@example.org", 2), "/manage");
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}").statusCode()).isEqualTo(202);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}")
+                        .statusCode())
+                .isEqualTo(202);
         String second = link(awaitEmail("api-revoked@example.org", 3), "/manage");
 
         // When the owner presses the manage page's button to revoke them
@@ -465,9 +602,13 @@ class RegistrationApiTest {
             assertThat(refused.body()).contains("revoked by its owner");
             assertRefused(system.get("/api/subscriptions?token=" + token(link)), 403, null, "revoked by its owner");
         }
-        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}").statusCode()).isEqualTo(202);
+        assertThat(system.postJson("/api/manage-link", "{\"email\":\"api-revoked@example.org\"}")
+                        .statusCode())
+                .isEqualTo(202);
         String fresh = link(awaitEmail("api-revoked@example.org", 4), "/manage");
-        assertThat(json(system.get("/api/subscriptions?token=" + token(fresh))).get("email").asText())
+        assertThat(json(system.get("/api/subscriptions?token=" + token(fresh)))
+                        .get("email")
+                        .asText())
                 .isEqualTo("api-revoked@example.org");
     }
 

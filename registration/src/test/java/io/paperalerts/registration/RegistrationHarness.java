@@ -52,28 +52,39 @@ final class RegistrationHarness implements AutoCloseable {
     final AlertStreamsService streams;
     final AlertNotifier notifier;
     final RegistrationServer server;
-    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     RegistrationHarness(RealKafka kafka, RealSmtp smtp, Path stateDir, Map<String, Object> registrationOverrides)
             throws Exception {
         this(kafka, smtp, stateDir, registrationOverrides, Map.of());
     }
 
-    RegistrationHarness(RealKafka kafka, RealSmtp smtp, Path stateDir, Map<String, Object> registrationOverrides,
-            Map<String, Object> streamsOverrides) throws Exception {
+    RegistrationHarness(
+            RealKafka kafka,
+            RealSmtp smtp,
+            Path stateDir,
+            Map<String, Object> registrationOverrides,
+            Map<String, Object> streamsOverrides)
+            throws Exception {
         this.kafka = kafka;
         this.smtp = smtp;
         Map<String, Object> streamsConfig = new HashMap<>(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
-                StreamsServiceConfig.INSTANT_WINDOW_MS, 300L,
-                StreamsServiceConfig.CHECK_INTERVAL_MS, 100L));
+                CommonConfig.BOOTSTRAP_SERVERS,
+                kafka.bootstrapServers(),
+                StreamsServiceConfig.STATE_DIR,
+                stateDir.toString(),
+                StreamsServiceConfig.INSTANT_WINDOW_MS,
+                300L,
+                StreamsServiceConfig.CHECK_INTERVAL_MS,
+                100L));
         streamsConfig.putAll(streamsOverrides);
         streams = new AlertStreamsService(new StreamsServiceConfig(streamsConfig)).start();
         Map<String, Object> notifierConfig = mail();
         // Its own folder: test classes run in two JVMs at once, and a delivery record has one owner.
-        notifierConfig.put(NotifierConfig.STATE_DIR, stateDir.resolve("notifier").toString());
-        notifier = new AlertNotifier(new NotifierConfig(notifierConfig), new AlertNotifier.Listener() { }).start();
+        notifierConfig.put(
+                NotifierConfig.STATE_DIR, stateDir.resolve("notifier").toString());
+        notifier = new AlertNotifier(new NotifierConfig(notifierConfig), new AlertNotifier.Listener() {}).start();
         Map<String, Object> registration = mail();
         registration.put(RegistrationConfig.HTTP_PORT, port);
         registration.put(RegistrationConfig.MAX_PER_CLIENT, 1_000);
@@ -82,7 +93,8 @@ final class RegistrationHarness implements AutoCloseable {
         registration.put(RegistrationConfig.TRUSTED_PROXIES, "127.0.0.1");
         registration.putAll(registrationOverrides);
         streams.awaitRunning(Duration.ofSeconds(60));
-        server = new RegistrationServer(new RegistrationConfig(registration), streams, streams, 50, Clock.systemUTC()).start();
+        server = new RegistrationServer(new RegistrationConfig(registration), streams, streams, 50, Clock.systemUTC())
+                .start();
     }
 
     private Map<String, Object> mail() {
@@ -100,13 +112,16 @@ final class RegistrationHarness implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathOrUrl) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(absolute(pathOrUrl))).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(absolute(pathOrUrl))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> send(String method, String pathOrUrl, String contentType, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(absolute(pathOrUrl)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -117,7 +132,9 @@ final class RegistrationHarness implements AutoCloseable {
     HttpResponse<String> send(String method, String path, String contentType, String body, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(absolute(path)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -145,30 +162,45 @@ final class RegistrationHarness implements AutoCloseable {
      */
     void awaitMatched(String paperId) {
         if (streams.subscription(CONTROL_ID).isEmpty()) {
-            kafka.produce(Topics.SUBSCRIPTIONS, CONTROL_ID, Subscription.newBuilder().setId(CONTROL_ID)
-                    .setEmail(CONTROL_EMAIL).setQuery("xqzmarker").setDelivery(DeliveryMode.INSTANT)
-                    .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build());
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> streams.subscription(CONTROL_ID).isPresent());
+            kafka.produce(
+                    Topics.SUBSCRIPTIONS,
+                    CONTROL_ID,
+                    Subscription.newBuilder()
+                            .setId(CONTROL_ID)
+                            .setEmail(CONTROL_EMAIL)
+                            .setQuery("xqzmarker")
+                            .setDelivery(DeliveryMode.INSTANT)
+                            .setStatus(SubscriptionStatus.ACTIVE)
+                            .setCreated(Instant.now())
+                            .build());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> streams.subscription(CONTROL_ID).isPresent());
         }
         String marker = Markers.besides(Topics.PAPERS, paperId, paperId + "-marker-");
         publish(paper(marker, "Xqzmarker"));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.ALERTS).stream()
-                .anyMatch(a -> a.key().equals(CONTROL_EMAIL) && a.value().getPaper().getId().equals(marker)));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> kafka.readToEnd(Topics.ALERTS).stream()
+                        .anyMatch(a -> a.key().equals(CONTROL_EMAIL)
+                                && a.value().getPaper().getId().equals(marker)));
     }
 
     /** Papers alerted to a recipient so far (committed). */
     List<String> alertedTo(String recipient) {
-        return kafka.readToEnd(Topics.ALERTS).stream().filter(a -> a.key().equals(recipient))
-                .map(a -> a.value().getPaper().getId()).toList();
+        return kafka.readToEnd(Topics.ALERTS).stream()
+                .filter(a -> a.key().equals(recipient))
+                .map(a -> a.value().getPaper().getId())
+                .toList();
     }
 
     private static final String CONTROL_ID = "control-subscription";
     private static final String CONTROL_EMAIL = "control@example.org";
 
     void publishSamplePapers() throws Exception {
-        try (var publisher = new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS,
-                kafka.bootstrapServers())));
-             InputStream sample = RegistrationHarness.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
+        try (var publisher = new PaperPublisher(
+                        new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+                InputStream sample = RegistrationHarness.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             new FileIngestor(publisher).ingest(sample, "sample");
         }
     }
@@ -178,19 +210,26 @@ final class RegistrationHarness implements AutoCloseable {
         List<Paper> papers;
         try (InputStream in = RegistrationHarness.class.getResourceAsStream("/sources/hf-daily-papers.json")) {
             papers = HuggingFaceDailyPapersParser.parse(in.readAllBytes(), "hf-daily").stream()
-                    .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
+                    .map(e -> ((PaperEntry.Parsed) e).paper())
+                    .toList();
         }
         papers.forEach(this::publish);
         return papers;
     }
 
     static Paper paper(String id, String title) {
-        return Paper.newBuilder().setId(id).setTitle(title).setAbstractText("").setSource("test").build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle(title)
+                .setAbstractText("")
+                .setSource("test")
+                .build();
     }
 
     /** The first link in an email's text part that starts with the given path. */
     static String link(MimeMessage email, String path) throws Exception {
-        String text = (String) ((MimeMultipart) email.getContent()).getBodyPart(0).getContent();
+        String text =
+                (String) ((MimeMultipart) email.getContent()).getBodyPart(0).getContent();
         Matcher link = Pattern.compile("http://127\\.0\\.0\\.1:\\d+" + Pattern.quote(path) + "\\?token=[\\w.%-]+")
                 .matcher(text);
         if (!link.find()) {

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,18 +53,32 @@ class RegistrationUnderLoadTest {
         // The default per-client limit (the harness raises it for tests that register a lot)
         system = new RegistrationHarness(kafka, smtp, stateDir, Map.of(RegistrationConfig.MAX_PER_CLIENT, 30));
         // 2,000 papers, all listed today with upvotes, then one with a hostile title: the newest
-        try (var producer = KafkaClients.of(kafka.bootstrapServers()).producer(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20),
-                Topics.PAPERS.keySerde().serializer(), Topics.PAPERS.valueSerde().serializer())) {
+        try (var producer = KafkaClients.of(kafka.bootstrapServers())
+                .producer(
+                        Map.of(ProducerConfig.LINGER_MS_CONFIG, 20),
+                        Topics.PAPERS.keySerde().serializer(),
+                        Topics.PAPERS.valueSerde().serializer())) {
             for (int i = 0; i < PAPERS - 1; i++) {
-                Paper paper = Paper.newBuilder().setId("recent-" + i).setTitle("Paper " + i).setAbstractText("")
-                        .setAuthors(List.of("Ada Lovelace")).setUpvotes(i % 50).setListedOn(LocalDate.now())
-                        .setSource("test").build();
+                Paper paper = Paper.newBuilder()
+                        .setId("recent-" + i)
+                        .setTitle("Paper " + i)
+                        .setAbstractText("")
+                        .setAuthors(List.of("Ada Lovelace"))
+                        .setUpvotes(i % 50)
+                        .setListedOn(LocalDate.now(ZoneOffset.UTC))
+                        .setSource("test")
+                        .build();
                 producer.send(new ProducerRecord<>(Topics.PAPERS.name(), paper.getId(), paper));
             }
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> system.server.recentPapers() == PAPERS - 1);
-        system.publish(Paper.newBuilder().setId("recent-hostile").setTitle(HOSTILE_TITLE).setAbstractText("")
-                .setAuthors(List.of("Ada Lovelace")).setSource("test").build());
+        system.publish(Paper.newBuilder()
+                .setId("recent-hostile")
+                .setTitle(HOSTILE_TITLE)
+                .setAbstractText("")
+                .setAuthors(List.of("Ada Lovelace"))
+                .setSource("test")
+                .build());
         await().atMost(Duration.ofSeconds(30)).until(() -> system.server.recentPapers() == PAPERS);
     }
 
@@ -93,13 +108,19 @@ class RegistrationUnderLoadTest {
 
         // And how long an answer takes once it is in memory, beside a static asset's (printed, not
         // asserted: machines differ; the HTTP round trip in this busy JVM is most of it)
-        System.out.printf("GET /api/papers with %d recent papers: median %.2f ms over 50 calls after the first "
-                + "(a static asset: %.2f ms)%n", PAPERS, medianMillis("/api/papers"), medianMillis("/assets/pages.css"));
+        System.out.printf(
+                "GET /api/papers with %d recent papers: median %.2f ms over 50 calls after the first "
+                        + "(a static asset: %.2f ms)%n",
+                PAPERS, medianMillis("/api/papers"), medianMillis("/assets/pages.css"));
 
         // When a paper arrives, the answer changes with it
         system.publish(RegistrationHarness.paper("recent-late", "A late paper"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> !system.get("/api/papers").headers().firstValue("ETag")
-                .orElseThrow().equals(etag));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !system.get("/api/papers")
+                        .headers()
+                        .firstValue("ETag")
+                        .orElseThrow()
+                        .equals(etag));
         assertThat(system.get("/api/papers").body()).contains("A late paper");
     }
 
@@ -112,10 +133,12 @@ class RegistrationUnderLoadTest {
             JsonNode body = JSON.readTree(response.body());
 
             // Then its title arrives on one line with neither the override nor the NUL
-            List<String> titles = body.findValues("title").stream().map(JsonNode::asText).toList();
+            List<String> titles =
+                    body.findValues("title").stream().map(JsonNode::asText).toList();
             assertThat(titles).as(path).contains("Reversedgnirts with a NUL and a break");
-            assertThat(titles).as(path).allSatisfy(title -> assertThat(title).doesNotContain("\u202E", "\u202C",
-                    "\u0000", "\n"));
+            assertThat(titles)
+                    .as(path)
+                    .allSatisfy(title -> assertThat(title).doesNotContain("\u202E", "\u202C", "\u0000", "\n"));
         }
     }
 
@@ -126,7 +149,8 @@ class RegistrationUnderLoadTest {
         int accepted = 0;
         for (int client = 1; client <= 50; client++) {
             for (int i = 0; i < 4; i++) {
-                HttpResponse<String> response = register("flood-" + client + "-" + i + "@example.org", "198.51.100." + client);
+                HttpResponse<String> response =
+                        register("flood-" + client + "-" + i + "@example.org", "198.51.100." + client);
                 if (response.statusCode() == 202) {
                     accepted++;
                 } else {
@@ -147,7 +171,9 @@ class RegistrationUnderLoadTest {
         // Then it is accepted, or told to retry within a minute, not an hour
         if (newcomer.statusCode() != 202) {
             assertThat(newcomer.statusCode()).isEqualTo(429);
-            assertThat(Long.parseLong(newcomer.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+            assertThat(Long.parseLong(
+                            newcomer.headers().firstValue("Retry-After").orElseThrow()))
+                    .isBetween(1L, 60L);
         }
     }
 
@@ -163,7 +189,11 @@ class RegistrationUnderLoadTest {
     }
 
     private static HttpResponse<String> register(String email, String client) throws Exception {
-        return system.send("POST", "/api/subscriptions", "application/json",
-                "{\"email\":\"" + email + "\",\"query\":\"grpo\"}", Map.of("X-Forwarded-For", client));
+        return system.send(
+                "POST",
+                "/api/subscriptions",
+                "application/json",
+                "{\"email\":\"" + email + "\",\"query\":\"grpo\"}",
+                Map.of("X-Forwarded-For", client));
     }
 }

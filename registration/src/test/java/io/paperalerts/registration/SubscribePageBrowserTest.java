@@ -80,12 +80,19 @@ class SubscribePageBrowserTest {
     /** Waits for the text, and says what the page showed instead if it never came. */
     private static void awaitText(String css, String expected) {
         try {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> text(css).contains(expected));
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> text(css).contains(expected));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("'" + expected + "' never appeared in " + css + "; the page at "
-                    + browser.getCurrentUrl() + " shows:\n" + browser.findElement(By.tagName("body")).getText()
-                    + "\nits console:\n" + browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                            .map(LogEntry::toString).collect(Collectors.joining("\n")), e);
+            throw new AssertionError(
+                    "'" + expected + "' never appeared in " + css + "; the page at "
+                            + browser.getCurrentUrl() + " shows:\n"
+                            + browser.findElement(By.tagName("body")).getText()
+                            + "\nits console:\n"
+                            + browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                                    .map(LogEntry::toString)
+                                    .collect(Collectors.joining("\n")),
+                    e);
         }
     }
 
@@ -95,15 +102,18 @@ class SubscribePageBrowserTest {
         browser.manage().window().setSize(new Dimension(375, 740));
         try {
             browser.get(system.url("/"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !browser.findElements(By.cssSelector("#recent-list li")).isEmpty());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !browser.findElements(By.cssSelector("#recent-list li"))
+                            .isEmpty());
             JavascriptExecutor js = (JavascriptExecutor) browser;
 
             // Then the links to the subscribe and manage forms are above the fold
             for (String link : List.of("#jump a[href='#subscribe-heading']", "#jump a[href='#manage-heading']")) {
-                Number bottom = (Number) js.executeScript("return document.querySelector(arguments[0])"
-                        + ".getBoundingClientRect().bottom", link);
-                assertThat(bottom.doubleValue()).as(link).isLessThan(((Number) js.executeScript(
-                        "return window.innerHeight")).doubleValue());
+                Number bottom = (Number) js.executeScript(
+                        "return document.querySelector(arguments[0])" + ".getBoundingClientRect().bottom", link);
+                assertThat(bottom.doubleValue())
+                        .as(link)
+                        .isLessThan(((Number) js.executeScript("return window.innerHeight")).doubleValue());
             }
             // And no select cuts the text of any of its options
             @SuppressWarnings("unchecked")
@@ -126,14 +136,17 @@ class SubscribePageBrowserTest {
             assertThat(cut).isEmpty();
 
             // When the manage link is asked for on the front page
-            browser.findElement(By.cssSelector("#jump a[href='#manage-heading']")).click();
+            browser.findElement(By.cssSelector("#jump a[href='#manage-heading']"))
+                    .click();
             browser.findElement(By.id("manage-email")).sendKeys("web-manager@example.org");
             browser.findElement(By.id("manage")).click();
 
             // Then the page says it is on its way, and it comes
             awaitText("#manage-message", "If web-manager@example.org has subscriptions");
-            await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-manager@example.org").isEmpty());
-            assertThat(link(smtp.messagesTo("web-manager@example.org").get(0), "/manage")).contains("/manage?token=");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !smtp.messagesTo("web-manager@example.org").isEmpty());
+            assertThat(link(smtp.messagesTo("web-manager@example.org").get(0), "/manage"))
+                    .contains("/manage?token=");
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 900));
         }
@@ -173,17 +186,20 @@ class SubscribePageBrowserTest {
         browser.findElement(By.id("email")).sendKeys("web-follower@example.org");
         browser.findElement(By.id("subscribe")).click();
         awaitText("#message", "confirmation link");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-follower@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !smtp.messagesTo("web-follower@example.org").isEmpty());
         browser.get(link(smtp.messagesTo("web-follower@example.org").get(0), "/confirm"));
         browser.findElement(By.id("confirm")).click();
         awaitText("#result", "active");
 
         // Then the subscription is active with the authors' query
-        assertThat(system.streams.subscriptionsOf("web-follower@example.org")).singleElement().satisfies(s -> {
-            assertThat(s.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
-            assertThat(s.getQuery()).isEqualTo(query);
-            assertThat(s.getTrendingTop()).isNull();
-        });
+        assertThat(system.streams.subscriptionsOf("web-follower@example.org"))
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.getStatus()).isEqualTo(SubscriptionStatus.ACTIVE);
+                    assertThat(s.getQuery()).isEqualTo(query);
+                    assertThat(s.getTrendingTop()).isNull();
+                });
     }
 
     @Test
@@ -197,8 +213,9 @@ class SubscribePageBrowserTest {
         // When a query is typed, the preview lists matching recent papers
         browser.findElement(By.id("email")).sendKeys("web-ada@example.org");
         browser.findElement(By.id("query")).sendKeys("\"reward hacking\"");
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                !browser.findElements(By.cssSelector("#preview-list li")).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !browser.findElements(By.cssSelector("#preview-list li"))
+                        .isEmpty());
         assertThat(browser.findElements(By.cssSelector("#preview-list li")))
                 .allSatisfy(item -> assertThat(item.getText()).containsIgnoringCase("reward"));
 
@@ -217,7 +234,8 @@ class SubscribePageBrowserTest {
         awaitText("#message", "confirmation link");
 
         // Then a confirmation email arrives; its link opens a page whose button confirms
-        await().atMost(Duration.ofSeconds(30)).until(() -> !smtp.messagesTo("web-ada@example.org").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !smtp.messagesTo("web-ada@example.org").isEmpty());
         browser.get(link(smtp.messagesTo("web-ada@example.org").get(0), "/confirm"));
         browser.findElement(By.id("confirm")).click();
         awaitText("#result", "active");
@@ -226,7 +244,8 @@ class SubscribePageBrowserTest {
 
         // And a matching paper is emailed
         system.publish(paper("web-p1", "Reward hacking, seen in a browser test"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.messagesTo("web-ada@example.org").size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> smtp.messagesTo("web-ada@example.org").size() == 2);
         MimeMessage alert = smtp.messagesTo("web-ada@example.org").get(1);
 
         // When the unsubscribe link of the alert is opened and its button pressed
@@ -235,7 +254,9 @@ class SubscribePageBrowserTest {
         awaitText("#result", "unsubscribed");
 
         // Then the subscription has ended
-        assertThat(system.streams.subscription(mine.get(0).getId())).get().extracting(Subscription::getStatus)
+        assertThat(system.streams.subscription(mine.get(0).getId()))
+                .get()
+                .extracting(Subscription::getStatus)
                 .isEqualTo(SubscriptionStatus.CANCELLED);
     }
 }

@@ -52,11 +52,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
      * same, where encoding it for every alert was a sixth of the streams service's time at 100,000
      * subscriptions. Only for values whose nested records are not changed once written.
      */
-    public static <T extends SpecificRecord> AvroSerde<T> encodingOnce(Class<T> type,
-            Class<? extends SpecificRecord> nested) {
+    public static <T extends SpecificRecord> AvroSerde<T> encodingOnce(
+            Class<T> type, Class<? extends SpecificRecord> nested) {
         Schema current = SpecificData.get().getSchema(type);
-        return new AvroSerde<>(type, current, SchemaHistory.of(current),
-                new EncodingOnce(SpecificData.getForClass(type), SpecificData.get().getSchema(nested).getFullName()));
+        return new AvroSerde<>(
+                type,
+                current,
+                SchemaHistory.of(current),
+                new EncodingOnce(
+                        SpecificData.getForClass(type),
+                        SpecificData.get().getSchema(nested).getFullName()));
     }
 
     public byte[] encode(T value) {
@@ -77,8 +82,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             throw new SerializationException(
                     "Not a known " + type.getSimpleName() + " schema version: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Not a valid Avro single-object encoded "
-                    + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+            throw new SerializationException(
+                    "Not a valid Avro single-object encoded " + type.getSimpleName() + " (" + bytes.length + " bytes): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -112,8 +119,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private static final class OnceWriter<D> extends SpecificDatumWriter<D> {
 
         /** The last nested instance written and its bytes; one reference, so threads sharing the writer see either whole. */
-        private record Encoded(Object value, byte[] bytes) {
-        }
+        private record Encoded(Object value, byte[] bytes) {}
 
         private final String nested;
         private volatile Encoded last;

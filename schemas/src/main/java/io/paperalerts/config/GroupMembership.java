@@ -24,23 +24,34 @@ public record GroupMembership(int sessionTimeoutMs, String instanceId) {
 
     public static ConfigDef define(ConfigDef definition) {
         return definition
-                .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, ConfigDef.Range.between(6_000, 300_000), Importance.MEDIUM,
+                .define(
+                        SESSION_TIMEOUT_MS,
+                        Type.INT,
+                        10_000,
+                        ConfigDef.Range.between(6_000, 300_000),
+                        Importance.MEDIUM,
                         "How long an instance that stopped answering (killed, hung, cut off) keeps its partitions "
                                 + "before the others take them over; the broker allows 6 s at least")
-                .define(INSTANCE_ID, Type.STRING, "", Importance.MEDIUM,
+                .define(
+                        INSTANCE_ID,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
                         "A name unique to this instance and stable across its restarts (e.g. the pod or host name): "
                                 + "static membership, so a restarted instance resumes at once; empty: dynamic membership");
     }
 
     public static GroupMembership of(AbstractConfig config) {
-        return new GroupMembership(config.getInt(SESSION_TIMEOUT_MS), config.getString(INSTANCE_ID).strip());
+        return new GroupMembership(
+                config.getInt(SESSION_TIMEOUT_MS), config.getString(INSTANCE_ID).strip());
     }
 
     /** Adds the consumer settings, each key behind {@code prefix} (empty for a plain consumer). */
     public void configure(Map<? super String, Object> consumerProperties, String prefix) {
         consumerProperties.put(prefix + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
         // A third of the session, as Kafka advises: two lost heartbeats do not end it.
-        consumerProperties.put(prefix + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1_000, sessionTimeoutMs / 3));
+        consumerProperties.put(
+                prefix + ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1_000, sessionTimeoutMs / 3));
         if (!instanceId.isEmpty()) {
             consumerProperties.put(prefix + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         }

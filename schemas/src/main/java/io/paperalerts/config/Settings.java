@@ -26,8 +26,7 @@ public final class Settings {
     public static final String ENV_PREFIX = "PAPER_ALERTS_";
     private static final String KAFKA_ENV_PREFIX = envName(KafkaClients.PREFIX);
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /** {@code bootstrap.servers} is read from {@code PAPER_ALERTS_BOOTSTRAP_SERVERS}. */
     public static String envName(String key) {
@@ -39,8 +38,11 @@ public final class Settings {
      * property has an underscore, so each one is a dot.
      */
     static String kafkaKey(String environmentName) {
-        return KafkaClients.PREFIX + environmentName.substring(KAFKA_ENV_PREFIX.length()).toLowerCase(Locale.ROOT)
-                .replace('_', '.');
+        return KafkaClients.PREFIX
+                + environmentName
+                        .substring(KAFKA_ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
     }
 
     public static Map<String, Object> resolve(
@@ -81,8 +83,8 @@ public final class Settings {
     private static void requireDeclared(ConfigDef definition, String key, String where) {
         // Kafka client properties pass through; KafkaClients checks them against Kafka's own.
         if (!definition.names().contains(key) && !key.startsWith(KafkaClients.PREFIX)) {
-            throw new ConfigException("Unknown configuration key '" + key + "' in " + where
-                    + "; known keys: " + new TreeSet<>(definition.names()));
+            throw new ConfigException("Unknown configuration key '" + key + "' in " + where + "; known keys: "
+                    + new TreeSet<>(definition.names()));
         }
     }
 }

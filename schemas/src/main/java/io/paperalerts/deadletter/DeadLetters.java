@@ -22,8 +22,7 @@ public final class DeadLetters {
     static final String STREAMS_EXCEPTION = "__streams.errors.exception";
     static final String STREAMS_TOPIC = "__streams.errors.topic";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * @param source what produced the bad input, e.g. {@code file:papers.jsonl}
@@ -34,8 +33,8 @@ public final class DeadLetters {
     }
 
     /** The same, to another topic of rejected input, such as {@code papers.rejected}. */
-    public static ProducerRecord<byte[], byte[]> record(Topic<byte[], byte[]> topic, String source, String position,
-            String reason, byte[] payload) {
+    public static ProducerRecord<byte[], byte[]> record(
+            Topic<byte[], byte[]> topic, String source, String position, String reason, byte[] payload) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), null, payload);
         record.headers()
                 .add(REASON, reason.getBytes(StandardCharsets.UTF_8))

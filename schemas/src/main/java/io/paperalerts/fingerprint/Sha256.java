@@ -11,8 +11,7 @@ import java.util.HexFormat;
  */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** The first {@code bytes} bytes of the SHA-256 of the UTF-8 of {@code value}, as hex. */
     public static String hex(String value, int bytes) {

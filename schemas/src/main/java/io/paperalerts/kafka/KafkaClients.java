@@ -46,6 +46,8 @@ public final class KafkaClients {
     public static final String PREFIX = "kafka.";
 
     /** What one kind of client is, with the prefix that singles it out. */
+    // The sets are Kafka's own unmodifiable configNames(); Error Prone cannot see that through Set.
+    @SuppressWarnings("ImmutableEnumChecker")
     public enum Kind {
         PRODUCER("producer.", ProducerConfig.configNames()),
         CONSUMER("consumer.", ConsumerConfig.configNames()),
@@ -72,14 +74,16 @@ public final class KafkaClients {
      * given when one is passed through.
      */
     static final Map<String, String> SET_BY_PAPER_ALERTS = Map.ofEntries(
-            Map.entry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+            Map.entry(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                     "set it with bootstrap.servers (PAPER_ALERTS_BOOTSTRAP_SERVERS, --bootstrap-servers)"),
             Map.entry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "set it with group.instance.id"),
             Map.entry(ConsumerConfig.GROUP_ID_CONFIG, "each service names its groups (see its *.group.id keys)"),
             Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "the services read committed records only"),
             Map.entry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "the services commit after their work is done"),
             Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "a new group must start at the earliest record"),
-            Map.entry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            Map.entry(
+                    ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                     "the notifier needs co-partitioned topics assigned alike"),
             Map.entry(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "Kafka Streams names its transactions"),
             Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "writes must not be duplicated by retries"),
@@ -107,12 +111,14 @@ public final class KafkaClients {
             String property = kind == null ? name : name.substring(kind.prefix.length());
             String reason = SET_BY_PAPER_ALERTS.get(property);
             if (reason != null) {
-                throw new ConfigException("Kafka client property '" + PREFIX + name + "' is set by paper-alerts itself: "
-                        + reason);
+                throw new ConfigException(
+                        "Kafka client property '" + PREFIX + name + "' is set by paper-alerts itself: " + reason);
             }
             if (kind == null ? List.of(Kind.values()).stream().noneMatch(k -> k.has(property)) : !kind.has(property)) {
                 throw new ConfigException("Unknown Kafka client property '" + PREFIX + name + "': no "
-                        + (kind == null ? "producer, consumer or admin client" : kind.name().toLowerCase(Locale.ROOT))
+                        + (kind == null
+                                ? "producer, consumer or admin client"
+                                : kind.name().toLowerCase(Locale.ROOT))
                         + " has '" + property + "'");
             }
             (kind == null ? every : kinds.get(kind)).put(property, value);
@@ -155,17 +161,24 @@ public final class KafkaClients {
 
     /** Lets Kafka's own client configurations check every value once, so a bad one fails at start-up. */
     private void check() {
-        if (securityProtocol().startsWith("SASL") && !everyClient.containsKey(SaslConfigs.SASL_JAAS_CONFIG)
+        if (securityProtocol().startsWith("SASL")
+                && !everyClient.containsKey(SaslConfigs.SASL_JAAS_CONFIG)
                 && System.getProperty("java.security.auth.login.config") == null) {
             throw new ConfigException("security.protocol " + securityProtocol() + " needs a login: set "
                     + PREFIX + SaslConfigs.SASL_MECHANISM + " (e.g. SCRAM-SHA-512) and " + PREFIX
-                    + SaslConfigs.SASL_JAAS_CONFIG + " (PAPER_ALERTS_KAFKA_SASL_MECHANISM, PAPER_ALERTS_KAFKA_SASL_JAAS_CONFIG)");
+                    + SaslConfigs.SASL_JAAS_CONFIG
+                    + " (PAPER_ALERTS_KAFKA_SASL_MECHANISM, PAPER_ALERTS_KAFKA_SASL_JAAS_CONFIG)");
         }
         try {
-            new ProducerConfig(producerConfig(Map.of(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
-            new ConsumerConfig(consumerConfig(Map.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                    ByteArrayDeserializer.class, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            new ProducerConfig(producerConfig(Map.of(
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class)));
+            new ConsumerConfig(consumerConfig(Map.of(
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                     ByteArrayDeserializer.class)));
             new AdminClientConfig(adminConfig(Map.of()));
         } catch (ConfigException e) {
@@ -179,8 +192,9 @@ public final class KafkaClients {
 
     /** The security protocol the clients speak, {@code PLAINTEXT} unless set. */
     public String securityProtocol() {
-        return String.valueOf(everyClient.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
-                CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL)).toUpperCase(Locale.ROOT);
+        return String.valueOf(everyClient.getOrDefault(
+                        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, CommonClientConfigs.DEFAULT_SECURITY_PROTOCOL))
+                .toUpperCase(Locale.ROOT);
     }
 
     /**
@@ -191,10 +205,11 @@ public final class KafkaClients {
         Object jaas = everyClient.get(SaslConfigs.SASL_JAAS_CONFIG);
         String protocol = securityProtocol();
         if (protocol.startsWith("SASL")) {
-            String mechanism = String.valueOf(everyClient.getOrDefault(SaslConfigs.SASL_MECHANISM,
-                    SaslConfigs.DEFAULT_SASL_MECHANISM));
+            String mechanism = String.valueOf(
+                    everyClient.getOrDefault(SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM));
             Matcher user = jaas == null ? null : JAAS_USERNAME.matcher(String.valueOf(jaas));
-            return user != null && user.find() ? "user '" + user.group(1) + "' (" + mechanism + ")"
+            return user != null && user.find()
+                    ? "user '" + user.group(1) + "' (" + mechanism + ")"
                     : "the " + mechanism + " login of sasl.jaas.config";
         }
         Object keystore = everyClient.get(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG);
@@ -254,8 +269,8 @@ public final class KafkaClients {
         Properties config = new Properties();
         config.putAll(own);
         config.putAll(everyClient);
-        oneKind.forEach((kind, properties) -> properties.forEach((property, value) ->
-                config.put(kind.prefix + property, value)));
+        oneKind.forEach((kind, properties) ->
+                properties.forEach((property, value) -> config.put(kind.prefix + property, value)));
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers));
         return config;
     }

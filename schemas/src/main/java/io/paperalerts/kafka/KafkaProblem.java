@@ -44,10 +44,13 @@ public final class KafkaProblem extends IllegalStateException {
                         + " (is the broker's CA in ssl.truststore.*? does the listener speak TLS? with mutual TLS, "
                         + "does the broker trust the client certificate?)";
             } else if (cause instanceof TopicAuthorizationException e) {
-                message = who + " is not authorized to use topic" + (e.unauthorizedTopics().size() == 1 ? " " : "s ")
-                        + String.join(", ", new TreeSet<>(e.unauthorizedTopics())) + " as it needs (see paper-alerts acls)";
+                message = who + " is not authorized to use topic"
+                        + (e.unauthorizedTopics().size() == 1 ? " " : "s ")
+                        + String.join(", ", new TreeSet<>(e.unauthorizedTopics()))
+                        + " as it needs (see paper-alerts acls)";
             } else if (cause instanceof GroupAuthorizationException e) {
-                message = who + " is not authorized to READ consumer group '" + e.groupId() + "' (see paper-alerts acls)";
+                message =
+                        who + " is not authorized to READ consumer group '" + e.groupId() + "' (see paper-alerts acls)";
             } else if (cause instanceof TransactionalIdAuthorizationException) {
                 message = who + " is not authorized to WRITE its transactional ids (Kafka Streams: the prefix "
                         + "streams.application.id; see paper-alerts acls): " + cause.getMessage();
@@ -80,7 +83,10 @@ public final class KafkaProblem extends IllegalStateException {
     /** What the TLS layer said (it names the certificate problem), else the innermost cause's message. */
     private static String handshakeFailure(Throwable failure) {
         List<Throwable> causes = causes(failure);
-        return causes.stream().filter(c -> c instanceof SSLException).map(Throwable::getMessage)
-                .findFirst().orElse(causes.get(causes.size() - 1).getMessage());
+        return causes.stream()
+                .filter(c -> c instanceof SSLException)
+                .map(Throwable::getMessage)
+                .findFirst()
+                .orElse(causes.get(causes.size() - 1).getMessage());
     }
 }

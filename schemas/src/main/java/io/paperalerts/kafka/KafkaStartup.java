@@ -51,8 +51,7 @@ public final class KafkaStartup {
     /** How long a healthy cluster takes at most to answer, before the listener itself is looked at. */
     private static final int FIRST_LOOK_MS = 3_000;
 
-    private KafkaStartup() {
-    }
+    private KafkaStartup() {}
 
     /** Prepares the cluster for {@code access}'s service; throws a {@link KafkaProblem} when it cannot be. */
     public static void prepare(KafkaClients clients, ServiceAccess access, short replicationFactor) {
@@ -77,8 +76,10 @@ public final class KafkaStartup {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while preparing the Kafka cluster", e);
         } catch (ExecutionException e) {
-            throw KafkaProblem.explainOrKeep(new IllegalStateException("Cannot list topics: "
-                    + e.getCause().getMessage(), e.getCause()), clients);
+            throw KafkaProblem.explainOrKeep(
+                    new IllegalStateException(
+                            "Cannot list topics: " + e.getCause().getMessage(), e.getCause()),
+                    clients);
         } catch (RuntimeException e) {
             throw KafkaProblem.explainOrKeep(e, clients);
         } finally {
@@ -88,8 +89,10 @@ public final class KafkaStartup {
 
     private static Admin startUpAdmin(KafkaClients clients) {
         return clients.admin(Map.of(
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS / 3,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ANSWER_TIMEOUT_MS));
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                ANSWER_TIMEOUT_MS / 3,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                ANSWER_TIMEOUT_MS));
     }
 
     /** After a failure, requests still retrying would hold a plain close() for their whole timeout. */
@@ -113,7 +116,8 @@ public final class KafkaStartup {
     }
 
     private static void awaitCluster(Admin admin, KafkaClients clients) throws InterruptedException {
-        KafkaFuture<?> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(ANSWER_TIMEOUT_MS)).nodes();
+        KafkaFuture<?> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(ANSWER_TIMEOUT_MS))
+                .nodes();
         try {
             try {
                 nodes.get(FIRST_LOOK_MS, TimeUnit.MILLISECONDS);
@@ -136,7 +140,8 @@ public final class KafkaStartup {
             }
             throw KafkaProblem.of("No answer from Kafka at " + String.join(",", clients.bootstrapServers()) + " over "
                     + clients.securityProtocol() + " within " + ANSWER_TIMEOUT_MS / 1000 + " s as "
-                    + clients.principal() + ": " + cause.getMessage() + " (check bootstrap.servers and kafka.* settings)");
+                    + clients.principal() + ": " + cause.getMessage()
+                    + " (check bootstrap.servers and kafka.* settings)");
         }
     }
 
@@ -156,7 +161,9 @@ public final class KafkaStartup {
                 }
             }
             if (!told) {
-                log.info("Waiting up to {} s for Kafka at {} to accept connections", ANSWER_TIMEOUT_MS / 1000,
+                log.info(
+                        "Waiting up to {} s for Kafka at {} to accept connections",
+                        ANSWER_TIMEOUT_MS / 1000,
                         String.join(",", clients.bootstrapServers()));
                 told = true;
             }
@@ -168,8 +175,8 @@ public final class KafkaStartup {
         for (String server : clients.bootstrapServers()) {
             String seen = ListenerProbe.diagnose(server.trim(), clients.securityProtocol());
             if (seen != null) {
-                throw KafkaProblem.of("Cannot reach Kafka at " + String.join(",", clients.bootstrapServers())
-                        + " over " + clients.securityProtocol() + ": " + seen);
+                throw KafkaProblem.of("Cannot reach Kafka at " + String.join(",", clients.bootstrapServers()) + " over "
+                        + clients.securityProtocol() + ": " + seen);
             }
         }
     }
@@ -177,10 +184,12 @@ public final class KafkaStartup {
     private static List<String> missingOnTopics(Admin admin, KafkaClients clients, ServiceAccess access)
             throws InterruptedException {
         List<ServiceAccess.Grant> grants = access.grants().stream()
-                .filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL).toList();
+                .filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL)
+                .toList();
         Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(
-                grants.stream().map(ServiceAccess.Grant::name).toList(),
-                new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
+                        grants.stream().map(ServiceAccess.Grant::name).toList(),
+                        new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                .topicNameValues();
         List<String> missing = new ArrayList<>();
         for (ServiceAccess.Grant grant : grants) {
             Set<AclOperation> needed = EnumSet.copyOf(grant.operations());
@@ -198,8 +207,12 @@ public final class KafkaStartup {
                     missing.add(operations(needed) + " topic " + grant.name());
                 } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     // Missing topics are created next, which needs CREATE; anything else is the cluster's.
-                    throw KafkaProblem.explainOrKeep(new IllegalStateException("Cannot describe topic " + grant.name()
-                            + ": " + e.getCause().getMessage(), e.getCause()), clients);
+                    throw KafkaProblem.explainOrKeep(
+                            new IllegalStateException(
+                                    "Cannot describe topic " + grant.name() + ": "
+                                            + e.getCause().getMessage(),
+                                    e.getCause()),
+                            clients);
                 }
             }
         }
@@ -233,24 +246,31 @@ public final class KafkaStartup {
                 continue;
             }
             Set<AclOperation> needed = EnumSet.copyOf(grant.operations());
-            if (needed.remove(AclOperation.CREATE) && !mayCreate(admin, grant.name() + "-paper-alerts-start-up-check")) {
+            if (needed.remove(AclOperation.CREATE)
+                    && !mayCreate(admin, grant.name() + "-paper-alerts-start-up-check")) {
                 missing.add("CREATE topics " + grant.name() + "*");
             }
             List<String> internal = admin.listTopics().names().get().stream()
-                    .filter(name -> name.startsWith(grant.name())).sorted().toList();
+                    .filter(name -> name.startsWith(grant.name()))
+                    .sorted()
+                    .toList();
             if (internal.isEmpty()) {
                 // None yet (Kafka Streams creates them), or none this principal may see (which
                 // READ would let it): creating was checked above, the rest is checked once they exist.
                 continue;
             }
-            for (var described : admin.describeTopics(internal,
-                    new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames().get().values()) {
+            for (var described : admin.describeTopics(
+                            internal, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .allTopicNames()
+                    .get()
+                    .values()) {
                 Set<AclOperation> authorized = described.authorizedOperations();
                 if (authorized != null && !authorized.contains(AclOperation.ALL)) {
                     Set<AclOperation> lacking = EnumSet.copyOf(needed);
                     lacking.removeAll(authorized);
                     if (!lacking.isEmpty()) {
-                        missing.add(operations(lacking) + " topics " + grant.name() + "* (e.g. " + described.name() + ")");
+                        missing.add(
+                                operations(lacking) + " topics " + grant.name() + "* (e.g. " + described.name() + ")");
                         break;
                     }
                 }
@@ -262,8 +282,11 @@ public final class KafkaStartup {
     /** Whether the principal may create this topic: asked without creating it. */
     private static boolean mayCreate(Admin admin, String topic) throws InterruptedException {
         try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())),
-                    new CreateTopicsOptions().validateOnly(true)).all().get();
+            admin.createTopics(
+                            List.of(new NewTopic(topic, Optional.empty(), Optional.empty())),
+                            new CreateTopicsOptions().validateOnly(true))
+                    .all()
+                    .get();
             return true;
         } catch (ExecutionException e) {
             return !(e.getCause() instanceof TopicAuthorizationException
@@ -281,7 +304,8 @@ public final class KafkaStartup {
             if (grant.type() != ResourceType.TRANSACTIONAL_ID) {
                 continue;
             }
-            String probe = grant.name() + (grant.pattern() == PatternType.PREFIXED ? "-paper-alerts-start-up-check" : "");
+            String probe =
+                    grant.name() + (grant.pattern() == PatternType.PREFIXED ? "-paper-alerts-start-up-check" : "");
             try {
                 admin.describeTransactions(List.of(probe)).all().get();
             } catch (ExecutionException e) {
@@ -297,17 +321,21 @@ public final class KafkaStartup {
     private static List<String> missingOnGroups(Admin admin, ServiceAccess access) throws InterruptedException {
         List<String> groups = access.grants().stream()
                 .filter(g -> g.type() == ResourceType.GROUP && g.pattern() == PatternType.LITERAL)
-                .map(ServiceAccess.Grant::name).toList();
+                .map(ServiceAccess.Grant::name)
+                .toList();
         if (groups.isEmpty()) {
             return List.of();
         }
-        var described = admin.describeConsumerGroups(groups,
-                new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true)).describedGroups();
+        var described = admin.describeConsumerGroups(
+                        groups, new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true))
+                .describedGroups();
         List<String> missing = new ArrayList<>();
         for (String group : groups) {
             try {
                 Set<AclOperation> authorized = described.get(group).get().authorizedOperations();
-                if (authorized != null && !authorized.isEmpty() && !authorized.contains(AclOperation.READ)
+                if (authorized != null
+                        && !authorized.isEmpty()
+                        && !authorized.contains(AclOperation.READ)
                         && !authorized.contains(AclOperation.ALL)) {
                     missing.add("READ group " + group);
                 }
@@ -315,8 +343,10 @@ public final class KafkaStartup {
                 if (e.getCause() instanceof GroupAuthorizationException) {
                     missing.add("READ group " + group);
                 } else if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                    throw new IllegalStateException("Cannot describe consumer group " + group + ": "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "Cannot describe consumer group " + group + ": "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
             }
         }

@@ -22,15 +22,17 @@ final class ListenerProbe {
 
     private static final int TIMEOUT_MS = 5_000;
 
-    private ListenerProbe() {
-    }
+    private ListenerProbe() {}
 
     /** {@code host:port} as a socket address; {@code null} when it is not one (the first request explains). */
     private static InetSocketAddress address(String hostAndPort) {
         int colon = hostAndPort.lastIndexOf(':');
         try {
-            return colon < 0 ? null : new InetSocketAddress(hostAndPort.substring(0, colon),
-                    Integer.parseInt(hostAndPort.substring(colon + 1).trim()));
+            return colon < 0
+                    ? null
+                    : new InetSocketAddress(
+                            hostAndPort.substring(0, colon),
+                            Integer.parseInt(hostAndPort.substring(colon + 1).trim()));
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -67,8 +69,9 @@ final class ListenerProbe {
         boolean clientSpeaksTls = securityProtocol.endsWith("SSL");
         boolean listenerSpeaksTls = speaksTls(address.getHostString(), address.getPort());
         if (clientSpeaksTls && !listenerSpeaksTls) {
-            return "the listener at " + hostAndPort + " does not speak TLS (no TLS handshake), but security.protocol is "
-                    + securityProtocol + ": is it a PLAINTEXT or SASL_PLAINTEXT listener?";
+            return "the listener at " + hostAndPort
+                    + " does not speak TLS (no TLS handshake), but security.protocol is " + securityProtocol
+                    + ": is it a PLAINTEXT or SASL_PLAINTEXT listener?";
         }
         if (!clientSpeaksTls && listenerSpeaksTls) {
             return "the listener at " + hostAndPort + " speaks TLS, but security.protocol is " + securityProtocol

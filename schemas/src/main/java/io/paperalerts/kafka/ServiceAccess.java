@@ -65,10 +65,12 @@ public record ServiceAccess(String service, List<Grant> grants) {
 
     /** Ingest publishes papers, what is not a paper, and its own checkpoints. */
     public static ServiceAccess ingest() {
-        return new ServiceAccess(INGEST, List.of(
-                topic(Topics.PAPERS, WRITE, "publishes each new paper"),
-                topic(Topics.PAPERS_REJECTED, WRITE, "publishes input that is not a paper"),
-                topic(Topics.INGEST_CHECKPOINTS, READ_WRITE, "remembers what each source published")));
+        return new ServiceAccess(
+                INGEST,
+                List.of(
+                        topic(Topics.PAPERS, WRITE, "publishes each new paper"),
+                        topic(Topics.PAPERS_REJECTED, WRITE, "publishes input that is not a paper"),
+                        topic(Topics.INGEST_CHECKPOINTS, READ_WRITE, "remembers what each source published")));
     }
 
     /**
@@ -78,22 +80,40 @@ public record ServiceAccess(String service, List<Grant> grants) {
      *     topics and transactional ids
      */
     public static ServiceAccess streams(String applicationId) {
-        return new ServiceAccess(STREAMS, List.of(
-                topic(Topics.PAPERS, READ, "matches papers"),
-                topic(Topics.SUBSCRIPTIONS, READ, "the subscriptions table"),
-                topic(Topics.ALERTS, READ_WRITE, "matches become alerts, alerts become digests"),
-                topic(Topics.DIGESTS, WRITE, "one record per email"),
-                topic(Topics.PAPERS_TRENDING, READ_WRITE, "the upvoted papers of each day"),
-                topic(Topics.FORGET_REQUESTS, READ_WRITE, "erases forgotten addresses, then the request"),
-                topic(Topics.DEAD_LETTERS, WRITE, "records that cannot be processed"),
-                new Grant(ResourceType.TOPIC, applicationId, PatternType.PREFIXED, EnumSet.of(AclOperation.CREATE,
-                        AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS, AclOperation.DELETE),
-                        "Kafka Streams' changelog and repartition topics: it creates and checks them, and purges "
-                                + "what it consumed of the latter"),
-                new Grant(ResourceType.GROUP, applicationId, PatternType.LITERAL, EnumSet.of(AclOperation.READ),
-                        "Kafka Streams' consumer group"),
-                new Grant(ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED,
-                        EnumSet.of(AclOperation.WRITE), "exactly-once processing")));
+        return new ServiceAccess(
+                STREAMS,
+                List.of(
+                        topic(Topics.PAPERS, READ, "matches papers"),
+                        topic(Topics.SUBSCRIPTIONS, READ, "the subscriptions table"),
+                        topic(Topics.ALERTS, READ_WRITE, "matches become alerts, alerts become digests"),
+                        topic(Topics.DIGESTS, WRITE, "one record per email"),
+                        topic(Topics.PAPERS_TRENDING, READ_WRITE, "the upvoted papers of each day"),
+                        topic(Topics.FORGET_REQUESTS, READ_WRITE, "erases forgotten addresses, then the request"),
+                        topic(Topics.DEAD_LETTERS, WRITE, "records that cannot be processed"),
+                        new Grant(
+                                ResourceType.TOPIC,
+                                applicationId,
+                                PatternType.PREFIXED,
+                                EnumSet.of(
+                                        AclOperation.CREATE,
+                                        AclOperation.READ,
+                                        AclOperation.WRITE,
+                                        AclOperation.DESCRIBE_CONFIGS,
+                                        AclOperation.DELETE),
+                                "Kafka Streams' changelog and repartition topics: it creates and checks them, and purges "
+                                        + "what it consumed of the latter"),
+                        new Grant(
+                                ResourceType.GROUP,
+                                applicationId,
+                                PatternType.LITERAL,
+                                EnumSet.of(AclOperation.READ),
+                                "Kafka Streams' consumer group"),
+                        new Grant(
+                                ResourceType.TRANSACTIONAL_ID,
+                                applicationId,
+                                PatternType.PREFIXED,
+                                EnumSet.of(AclOperation.WRITE),
+                                "exactly-once processing")));
     }
 
     /**
@@ -103,17 +123,23 @@ public record ServiceAccess(String service, List<Grant> grants) {
      * @param backfillGroupId {@code registration.backfill.group.id}
      */
     public static ServiceAccess registration(String backfillGroupId) {
-        return new ServiceAccess(STREAMS, List.of(
-                topic(Topics.PAPERS, READ, "previews and backfills read the recent papers"),
-                topic(Topics.SUBSCRIPTIONS, WRITE, "registers, confirms and cancels subscriptions"),
-                topic(Topics.BACKFILL_REQUESTS, READ_WRITE, "backfills of confirmed registrations"),
-                topic(Topics.ALERTS, WRITE, "backfills write alerts"),
-                topic(Topics.DIGESTS, WRITE, "backfills write digests"),
-                topic(Topics.MANAGE_GENERATIONS, READ_WRITE, "revokes manage links"),
-                topic(Topics.FORGET_REQUESTS, WRITE, "\"delete all my data\" on the manage page"),
-                topic(Topics.DEAD_LETTERS, WRITE, "backfill requests that cannot be read"),
-                new Grant(ResourceType.GROUP, backfillGroupId, PatternType.LITERAL, EnumSet.of(AclOperation.READ),
-                        "works through backfill requests")));
+        return new ServiceAccess(
+                STREAMS,
+                List.of(
+                        topic(Topics.PAPERS, READ, "previews and backfills read the recent papers"),
+                        topic(Topics.SUBSCRIPTIONS, WRITE, "registers, confirms and cancels subscriptions"),
+                        topic(Topics.BACKFILL_REQUESTS, READ_WRITE, "backfills of confirmed registrations"),
+                        topic(Topics.ALERTS, WRITE, "backfills write alerts"),
+                        topic(Topics.DIGESTS, WRITE, "backfills write digests"),
+                        topic(Topics.MANAGE_GENERATIONS, READ_WRITE, "revokes manage links"),
+                        topic(Topics.FORGET_REQUESTS, WRITE, "\"delete all my data\" on the manage page"),
+                        topic(Topics.DEAD_LETTERS, WRITE, "backfill requests that cannot be read"),
+                        new Grant(
+                                ResourceType.GROUP,
+                                backfillGroupId,
+                                PatternType.LITERAL,
+                                EnumSet.of(AclOperation.READ),
+                                "works through backfill requests")));
     }
 
     /** What this and {@code other} need together, the operations on one resource joined. */
@@ -123,7 +149,11 @@ public record ServiceAccess(String service, List<Grant> grants) {
             joined.merge(grant.resource(), grant, (a, b) -> {
                 Set<AclOperation> operations = EnumSet.copyOf(a.operations());
                 operations.addAll(b.operations());
-                return new Grant(a.type(), a.name(), a.pattern(), operations,
+                return new Grant(
+                        a.type(),
+                        a.name(),
+                        a.pattern(),
+                        operations,
                         a.why().equals(b.why()) ? a.why() : a.why() + "; " + b.why());
             });
         }
@@ -132,15 +162,21 @@ public record ServiceAccess(String service, List<Grant> grants) {
 
     /** The notifier reads digests and keeps its delivery record, parked digests and failures. */
     public static ServiceAccess notifier(String groupId) {
-        return new ServiceAccess(NOTIFIER, List.of(
-                topic(Topics.DIGESTS, READ, "what to email"),
-                topic(Topics.DIGESTS_RETRY, READ_WRITE, "digests parked after a 4xx reply"),
-                topic(Topics.DELIVERIES, READ_WRITE, "the delivery record: nobody gets an alert twice"),
-                topic(Topics.DELIVERIES_FAILED, WRITE, "digests refused for good"),
-                topic(Topics.MANAGE_GENERATIONS, READ, "signs manage links of the current generation"),
-                topic(Topics.DEAD_LETTERS, WRITE, "digests that cannot be read"),
-                new Grant(ResourceType.GROUP, groupId, PatternType.LITERAL, EnumSet.of(AclOperation.READ),
-                        "its consumer group")));
+        return new ServiceAccess(
+                NOTIFIER,
+                List.of(
+                        topic(Topics.DIGESTS, READ, "what to email"),
+                        topic(Topics.DIGESTS_RETRY, READ_WRITE, "digests parked after a 4xx reply"),
+                        topic(Topics.DELIVERIES, READ_WRITE, "the delivery record: nobody gets an alert twice"),
+                        topic(Topics.DELIVERIES_FAILED, WRITE, "digests refused for good"),
+                        topic(Topics.MANAGE_GENERATIONS, READ, "signs manage links of the current generation"),
+                        topic(Topics.DEAD_LETTERS, WRITE, "digests that cannot be read"),
+                        new Grant(
+                                ResourceType.GROUP,
+                                groupId,
+                                PatternType.LITERAL,
+                                EnumSet.of(AclOperation.READ),
+                                "its consumer group")));
     }
 
     private static Grant topic(Topic<?, ?> topic, Set<AclOperation> operations, String why) {
@@ -149,8 +185,10 @@ public record ServiceAccess(String service, List<Grant> grants) {
 
     /** The catalogue's topics this service uses, which its start-up creates where missing. */
     public List<Topic<?, ?>> topics() {
-        Set<String> names = grants.stream().filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL)
-                .map(Grant::name).collect(Collectors.toSet());
+        Set<String> names = grants.stream()
+                .filter(g -> g.type() == ResourceType.TOPIC && g.pattern() == PatternType.LITERAL)
+                .map(Grant::name)
+                .collect(Collectors.toSet());
         return Topics.ALL.stream().filter(t -> names.contains(t.name())).toList();
     }
 
@@ -158,8 +196,11 @@ public record ServiceAccess(String service, List<Grant> grants) {
     public List<AclBinding> bindings(String principal) {
         List<AclBinding> bindings = new ArrayList<>();
         for (Grant grant : grants) {
-            grant.operations().stream().sorted().forEach(operation -> bindings.add(new AclBinding(grant.resource(),
-                    new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW))));
+            grant.operations().stream()
+                    .sorted()
+                    .forEach(operation -> bindings.add(new AclBinding(
+                            grant.resource(),
+                            new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW))));
         }
         return bindings;
     }

@@ -11,8 +11,7 @@ import java.util.Locale;
  */
 public final class PaperUrls {
 
-    private PaperUrls() {
-    }
+    private PaperUrls() {}
 
     /** The URL if it is an absolute http or https URL with a host, else {@code null}. */
     public static String httpOrNull(String raw) {
@@ -26,7 +25,9 @@ public final class PaperUrls {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()) {
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null
+                    || uri.getHost().isEmpty()) {
                 return null;
             }
             return url;

@@ -11,15 +11,18 @@ import org.apache.kafka.common.TopicPartition;
 /** Reads the latest value of every key of a compacted topic, up to its end at the time of the call. */
 public final class CompactedTopics {
 
-    private CompactedTopics() {
-    }
+    private CompactedTopics() {}
 
     public static <K, V> Map<K, V> latest(KafkaClients clients, Topic<K, V> topic) {
         Map<K, V> latest = new HashMap<>();
-        try (var consumer = clients.consumer(Map.<String, Object>of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (var consumer = clients.consumer(
+                Map.<String, Object>of(
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

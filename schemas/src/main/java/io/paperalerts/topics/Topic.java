@@ -32,7 +32,8 @@ public record Topic<K, V>(
     /** Assigns {@code consumer} every partition of this topic, to read all of it outside any group. */
     public List<TopicPartition> assignAll(Consumer<?, ?> consumer) {
         List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         return partitions;
     }

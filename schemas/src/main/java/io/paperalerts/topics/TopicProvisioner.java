@@ -31,8 +31,7 @@ public final class TopicProvisioner {
     private static final Duration WRITABLE_TIMEOUT = Duration.ofSeconds(60);
     private static final long RETRY_BACKOFF_MS = 50;
 
-    private TopicProvisioner() {
-    }
+    private TopicProvisioner() {}
 
     /**
      * @return the names of the topics this call created
@@ -54,8 +53,10 @@ public final class TopicProvisioner {
                     created.add(entry.getKey());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + entry.getKey() + ": "
-                                + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "Cannot create topic " + entry.getKey() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                 }
             }
@@ -68,19 +69,25 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot list topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Cannot list topics: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
     /** The id of a topic: it changes when the topic is deleted and created again. */
     public static Uuid topicId(Admin admin, Topic<?, ?> topic) {
         try {
-            return admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name()).topicId();
+            return admin.describeTopics(List.of(topic.name()))
+                    .allTopicNames()
+                    .get()
+                    .get(topic.name())
+                    .topicId();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while describing " + topic, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot describe " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Cannot describe " + topic + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -93,9 +100,11 @@ public final class TopicProvisioner {
     public static void requireSamePartitions(Admin admin, Topic<?, ?>... topics) {
         List<String> names = Arrays.stream(topics).map(Topic::name).toList();
         try {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(names).allTopicNames().get();
             Map<String, Integer> counts = new TreeMap<>();
-            descriptions.forEach((name, description) -> counts.put(name, description.partitions().size()));
+            descriptions.forEach((name, description) ->
+                    counts.put(name, description.partitions().size()));
             if (counts.values().stream().distinct().count() > 1) {
                 throw new IllegalStateException("Topics " + names + " must have as many partitions each (they are "
                         + "partitioned alike), but have " + counts + ": add partitions so they match");
@@ -104,7 +113,8 @@ public final class TopicProvisioner {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while describing topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Cannot describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "Cannot describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -116,27 +126,35 @@ public final class TopicProvisioner {
      * (KAFKA-15591; seen here as an ingest failing after a two-minute stall on a fresh broker). A
      * ListOffsets request needs the same opened partition as a write, so its success is the sign.
      */
-    private static void awaitWritable(Admin admin, List<String> topicNames, Duration timeout) throws InterruptedException {
+    private static void awaitWritable(Admin admin, List<String> topicNames, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Throwable lastProblem;
         do {
             try {
-                Map<String, TopicDescription> descriptions = admin.describeTopics(topicNames).allTopicNames().get();
+                Map<String, TopicDescription> descriptions =
+                        admin.describeTopics(topicNames).allTopicNames().get();
                 Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-                descriptions.values().forEach(topic -> topic.partitions().forEach(partition ->
-                        partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+                descriptions
+                        .values()
+                        .forEach(topic -> topic.partitions()
+                                .forEach(partition -> partitions.put(
+                                        new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
                 admin.listOffsets(partitions).all().get();
                 return;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RetriableException)) {
-                    throw new IllegalStateException("Cannot check that topics accept writes: "
-                            + e.getCause().getMessage(), e.getCause());
+                    throw new IllegalStateException(
+                            "Cannot check that topics accept writes: "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
                 }
                 lastProblem = e.getCause();
             }
             Thread.sleep(RETRY_BACKOFF_MS);
         } while (System.nanoTime() < deadline);
-        throw new IllegalStateException("Topics do not accept writes after " + timeout.toSeconds() + " s: "
-                + lastProblem.getMessage(), lastProblem);
+        throw new IllegalStateException(
+                "Topics do not accept writes after " + timeout.toSeconds() + " s: " + lastProblem.getMessage(),
+                lastProblem);
     }
 }

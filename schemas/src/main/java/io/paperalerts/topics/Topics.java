@@ -15,15 +15,24 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
 
     /** Papers keyed by canonical paper id. History is kept (no time limit) so backfills can reach far back. */
-    public static final Topic<String, Paper> PAPERS = new Topic<>("papers", Serdes.String(),
-            AvroSerde.of(Paper.class), 6, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, "-1"));
+    public static final Topic<String, Paper> PAPERS = new Topic<>(
+            "papers",
+            Serdes.String(),
+            AvroSerde.of(Paper.class),
+            6,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    "-1"));
 
     /** Latest state of each subscription keyed by subscription id; a tombstone removes it. */
-    public static final Topic<String, Subscription> SUBSCRIPTIONS = new Topic<>("subscriptions", Serdes.String(),
-            AvroSerde.of(Subscription.class), 3, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, Subscription> SUBSCRIPTIONS = new Topic<>(
+            "subscriptions",
+            Serdes.String(),
+            AvroSerde.of(Subscription.class),
+            3,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
     /**
      * How long the topics that hold addresses and are not compacted (so a forgotten subscriber's
@@ -33,10 +42,16 @@ public final class Topics {
     public static final long ADDRESS_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
     /** Alerts keyed by recipient, so one recipient's alerts stay in order on one partition. */
-    public static final Topic<String, Alert> ALERTS = new Topic<>("alerts", Serdes.String(),
-            AvroSerde.of(Alert.class), 6, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Alert> ALERTS = new Topic<>(
+            "alerts",
+            Serdes.String(),
+            AvroSerde.of(Alert.class),
+            6,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * What the notifier emails: one record per email, an instant window, a day's or a week's
@@ -48,10 +63,16 @@ public final class Topics {
      */
     public static final String FORGET_HEADER = "paper-alerts.forgotten-at";
 
-    public static final Topic<String, Digest> DIGESTS = new Topic<>("digests", Serdes.String(),
-            AvroSerde.of(Digest.class), 6, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Digest> DIGESTS = new Topic<>(
+            "digests",
+            Serdes.String(),
+            AvroSerde.of(Digest.class),
+            6,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Digests a recipient's mail server refused for now (SMTP 4xx), parked so they do not hold up
@@ -59,30 +80,51 @@ public final class Topics {
      * Keyed and partitioned like {@link #DIGESTS}, so the notifier that owns a recipient's digests
      * owns its parked ones too.
      */
-    public static final Topic<String, Digest> DIGESTS_RETRY = new Topic<>("digests.retry", Serdes.String(),
-            AvroSerde.of(Digest.class), DIGESTS.partitions(), Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Digest> DIGESTS_RETRY = new Topic<>(
+            "digests.retry",
+            Serdes.String(),
+            AvroSerde.of(Digest.class),
+            DIGESTS.partitions(),
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Records that could not be processed: the original key and value bytes, with the reason and
      * origin in headers (see {@link io.paperalerts.deadletter.DeadLetters}).
      */
-    public static final Topic<byte[], byte[]> DEAD_LETTERS = new Topic<>("paper-alerts.dead-letters",
-            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<byte[], byte[]> DEAD_LETTERS = new Topic<>(
+            "paper-alerts.dead-letters",
+            Serdes.ByteArray(),
+            Serdes.ByteArray(),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(ADDRESS_RETENTION_MS)));
 
     /** Input ingest could not read as a paper: the original bytes, with source, position and reason in headers. */
-    public static final Topic<byte[], byte[]> PAPERS_REJECTED = new Topic<>("papers.rejected",
-            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+    public static final Topic<byte[], byte[]> PAPERS_REJECTED = new Topic<>(
+            "papers.rejected",
+            Serdes.ByteArray(),
+            Serdes.ByteArray(),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(90L * 24 * 3600 * 1000)));
 
     /** Per ingest source (key: its name), what it already published, so a restart does not publish it again. */
-    public static final Topic<String, String> INGEST_CHECKPOINTS = new Topic<>("ingest.checkpoints",
-            Serdes.String(), Serdes.String(), 1, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> INGEST_CHECKPOINTS = new Topic<>(
+            "ingest.checkpoints",
+            Serdes.String(),
+            Serdes.String(),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
     /**
      * The delivery record: one entry per (recipient, paper) an email was accepted for, key
@@ -90,14 +132,24 @@ public final class Topics {
      * Partitioned like {@link #DIGESTS}: each record goes to {@code DIGESTS.partitionOf(recipient)},
      * so the notifier that owns a partition of digests needs that partition of the record only.
      */
-    public static final Topic<String, String> DELIVERIES = new Topic<>("deliveries", Serdes.String(), Serdes.String(),
-            DIGESTS.partitions(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> DELIVERIES = new Topic<>(
+            "deliveries",
+            Serdes.String(),
+            Serdes.String(),
+            DIGESTS.partitions(),
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
     /** Digests the SMTP server refused for good (5xx, malformed address): the digest bytes, the SMTP reply in headers. */
-    public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>("deliveries.failed",
-            Serdes.ByteArray(), Serdes.ByteArray(), 1, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>(
+            "deliveries.failed",
+            Serdes.ByteArray(),
+            Serdes.ByteArray(),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Backfills asked for by confirmed registrations (key: subscription id, value: the subscription
@@ -105,18 +157,28 @@ public final class Topics {
      * the backfill loses nothing, and the delivery record keeps a backfill run twice from sending
      * twice.
      */
-    public static final Topic<String, Subscription> BACKFILL_REQUESTS = new Topic<>("backfill.requests", Serdes.String(),
-            AvroSerde.of(Subscription.class), 1, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Subscription> BACKFILL_REQUESTS = new Topic<>(
+            "backfill.requests",
+            Serdes.String(),
+            AvroSerde.of(Subscription.class),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(ADDRESS_RETENTION_MS)));
 
     /**
      * Per address that asked for a new manage link (key: the address), the generation of its manage
      * links: links of an older generation are refused. Compacted; addresses that never asked have
      * none (generation 0).
      */
-    public static final Topic<String, String> MANAGE_GENERATIONS = new Topic<>("manage.generations", Serdes.String(),
-            Serdes.String(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> MANAGE_GENERATIONS = new Topic<>(
+            "manage.generations",
+            Serdes.String(),
+            Serdes.String(),
+            1,
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
 
     /**
      * Per day a daily list carried papers (key: ISO date), the upvoted ones with their latest
@@ -124,10 +186,16 @@ public final class Topics {
      * rank. Written by the streams service from {@code papers}; one partition, so one task
      * schedules every trending digest. Compacted, and days older than the retention are dropped.
      */
-    public static final Topic<String, TrendingDay> PAPERS_TRENDING = new Topic<>("papers.trending", Serdes.String(),
-            AvroSerde.of(TrendingDay.class), 1, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(90L * 24 * 3600 * 1000)));
+    public static final Topic<String, TrendingDay> PAPERS_TRENDING = new Topic<>(
+            "papers.trending",
+            Serdes.String(),
+            AvroSerde.of(TrendingDay.class),
+            1,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(90L * 24 * 3600 * 1000)));
 
     /**
      * Subscribers to forget (key: the address as alerts are keyed, value: when it was asked, epoch
@@ -135,16 +203,33 @@ public final class Topics {
      * writes a tombstone, so once compacted the topic no longer holds the address. Partitioned like
      * {@link #ALERTS}, so a request reaches the task that holds the address's digests and archive.
      */
-    public static final Topic<String, String> FORGET_REQUESTS = new Topic<>("forget.requests", Serdes.String(),
-            Serdes.String(), ALERTS.partitions(), Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+    public static final Topic<String, String> FORGET_REQUESTS = new Topic<>(
+            "forget.requests",
+            Serdes.String(),
+            Serdes.String(),
+            ALERTS.partitions(),
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
                     // A request is read within seconds; its tombstone has nothing to tell a late reader.
-                    TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(3600L * 1000)));
+                    TopicConfig.DELETE_RETENTION_MS_CONFIG,
+                    String.valueOf(3600L * 1000)));
 
-    public static final List<Topic<?, ?>> ALL = List.of(PAPERS, SUBSCRIPTIONS, ALERTS, DIGESTS, DIGESTS_RETRY, DEAD_LETTERS, PAPERS_REJECTED,
-            INGEST_CHECKPOINTS, DELIVERIES, DELIVERIES_FAILED, BACKFILL_REQUESTS, MANAGE_GENERATIONS, PAPERS_TRENDING,
+    public static final List<Topic<?, ?>> ALL = List.of(
+            PAPERS,
+            SUBSCRIPTIONS,
+            ALERTS,
+            DIGESTS,
+            DIGESTS_RETRY,
+            DEAD_LETTERS,
+            PAPERS_REJECTED,
+            INGEST_CHECKPOINTS,
+            DELIVERIES,
+            DELIVERIES_FAILED,
+            BACKFILL_REQUESTS,
+            MANAGE_GENERATIONS,
+            PAPERS_TRENDING,
             FORGET_REQUESTS);
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -25,10 +25,16 @@ class AvroSerdeTest {
 
     @Test
     void shouldRoundTripAPaperWithItsSchemaFingerprint() {
-        Paper paper = Paper.newBuilder().setId("2501.01234").setTitle("Reward hacking in diffusion models")
-                .setAbstractText("We study it.").setAuthors(List.of("A. Author", "B. Author"))
-                .setCategories(List.of("cs.LG")).setPublished(Instant.parse("2025-01-02T00:00:00Z"))
-                .setSource("test").setUpvotes(3).build();
+        Paper paper = Paper.newBuilder()
+                .setId("2501.01234")
+                .setTitle("Reward hacking in diffusion models")
+                .setAbstractText("We study it.")
+                .setAuthors(List.of("A. Author", "B. Author"))
+                .setCategories(List.of("cs.LG"))
+                .setPublished(Instant.parse("2025-01-02T00:00:00Z"))
+                .setSource("test")
+                .setUpvotes(3)
+                .build();
 
         byte[] bytes = serde.encode(paper);
 
@@ -53,7 +59,9 @@ class AvroSerdeTest {
         old.put("published", 1_700_000_000_000L);
         old.put("source", "legacy");
         old.put("url", "https://arxiv.org/abs/2401.00001");
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1)
+                .encode(old)
+                .array();
 
         // When the current reader decodes it
         Paper paper = serde.decode(bytes);
@@ -82,11 +90,16 @@ class AvroSerdeTest {
 
     @Test
     void shouldRejectDataWrittenWithAnUnpublishedSchema() throws Exception {
-        Schema stranger = SchemaBuilder.record("Paper").namespace("io.paperalerts.schemas").fields()
-                .requiredString("id").endRecord();
+        Schema stranger = SchemaBuilder.record("Paper")
+                .namespace("io.paperalerts.schemas")
+                .fields()
+                .requiredString("id")
+                .endRecord();
         GenericRecord record = new GenericData.Record(stranger);
         record.put("id", "x");
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger).encode(record).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), stranger)
+                .encode(record)
+                .array();
 
         assertThatThrownBy(() -> serde.decode(bytes))
                 .isInstanceOf(SerializationException.class)
@@ -96,12 +109,25 @@ class AvroSerdeTest {
     @Test
     void shouldEncodeAPapersAlertsByteForByteAsThePlainSerdeWhileEncodingThePaperOnce() {
         // Given one paper's alerts for three recipients, then another paper's, then the first paper's again
-        Paper first = Paper.newBuilder().setId("2501.01234").setTitle("Reward hacking").setAbstractText("We study it.")
-                .setAuthors(List.of("A. Author")).setPublished(Instant.parse("2025-01-02T00:00:00Z")).setSource("test")
+        Paper first = Paper.newBuilder()
+                .setId("2501.01234")
+                .setTitle("Reward hacking")
+                .setAbstractText("We study it.")
+                .setAuthors(List.of("A. Author"))
+                .setPublished(Instant.parse("2025-01-02T00:00:00Z"))
+                .setSource("test")
                 .build();
-        Paper second = Paper.newBuilder(first).setId("2501.05678").setTitle("Another").setUpvotes(7).build();
-        List<Alert> alerts = List.of(alert("a@example.org", first), alert("b@example.org", first),
-                alert("c@example.org", first), alert("a@example.org", second), alert("d@example.org", first));
+        Paper second = Paper.newBuilder(first)
+                .setId("2501.05678")
+                .setTitle("Another")
+                .setUpvotes(7)
+                .build();
+        List<Alert> alerts = List.of(
+                alert("a@example.org", first),
+                alert("b@example.org", first),
+                alert("c@example.org", first),
+                alert("a@example.org", second),
+                alert("d@example.org", first));
         AvroSerde<Alert> plain = AvroSerde.of(Alert.class);
         AvroSerde<Alert> once = AvroSerde.encodingOnce(Alert.class, Paper.class);
 
@@ -116,9 +142,16 @@ class AvroSerdeTest {
     }
 
     private static Alert alert(String recipient, Paper paper) {
-        return Alert.newBuilder().setRecipient(recipient).setSubscriptionIds(List.of("s-" + recipient)).setPaper(paper)
-                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s-" + recipient).setQuery("reward")
-                        .setMatchedTerms(List.of("Reward")).build()))
-                .setMatchedAt(Instant.parse("2025-01-03T00:00:00Z")).build();
+        return Alert.newBuilder()
+                .setRecipient(recipient)
+                .setSubscriptionIds(List.of("s-" + recipient))
+                .setPaper(paper)
+                .setReasons(List.of(MatchReason.newBuilder()
+                        .setSubscriptionId("s-" + recipient)
+                        .setQuery("reward")
+                        .setMatchedTerms(List.of("Reward"))
+                        .build()))
+                .setMatchedAt(Instant.parse("2025-01-03T00:00:00Z"))
+                .build();
     }
 }

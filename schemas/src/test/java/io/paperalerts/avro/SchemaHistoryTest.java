@@ -17,8 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaHistoryTest {
 
     static Stream<Schema> currentSchemas() {
-        return Stream.of(Paper.getClassSchema(), Subscription.getClassSchema(), Alert.getClassSchema(),
-                Digest.getClassSchema(), TrendingDay.getClassSchema());
+        return Stream.of(
+                Paper.getClassSchema(),
+                Subscription.getClassSchema(),
+                Alert.getClassSchema(),
+                Digest.getClassSchema(),
+                TrendingDay.getClassSchema());
     }
 
     @ParameterizedTest
@@ -52,7 +56,9 @@ class SchemaHistoryTest {
         for (Schema reader : SchemaHistory.of(current).versions()) {
             var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, current);
             assertThat(result.getType())
-                    .as("%s version %s cannot read current data: %s", current.getName(), reader, result.getDescription())
+                    .as(
+                            "%s version %s cannot read current data: %s",
+                            current.getName(), reader, result.getDescription())
                     .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         }
     }

@@ -23,10 +23,16 @@ class SettingsTest {
         Files.writeString(file, "bootstrap.servers=file:9092\ntopics.replication.factor=2\n");
 
         var fromFile = new AbstractConfig(definition, Settings.resolve(definition, file, Map.of(), Map.of()));
-        var fromEnv = new AbstractConfig(definition, Settings.resolve(definition, file,
-                Map.of("PAPER_ALERTS_BOOTSTRAP_SERVERS", "env:9092"), Map.of()));
-        var fromCli = new AbstractConfig(definition, Settings.resolve(definition, file,
-                Map.of("PAPER_ALERTS_BOOTSTRAP_SERVERS", "env:9092"), Map.of("bootstrap.servers", "cli:9092")));
+        var fromEnv = new AbstractConfig(
+                definition,
+                Settings.resolve(definition, file, Map.of("PAPER_ALERTS_BOOTSTRAP_SERVERS", "env:9092"), Map.of()));
+        var fromCli = new AbstractConfig(
+                definition,
+                Settings.resolve(
+                        definition,
+                        file,
+                        Map.of("PAPER_ALERTS_BOOTSTRAP_SERVERS", "env:9092"),
+                        Map.of("bootstrap.servers", "cli:9092")));
         var defaults = new AbstractConfig(definition, Settings.resolve(definition, null, Map.of(), Map.of()));
 
         assertThat(fromFile.getList("bootstrap.servers")).containsExactly("file:9092");
@@ -49,7 +55,8 @@ class SettingsTest {
 
     @Test
     void shouldRefuseAnInvalidValueNamingTheKey() {
-        var values = Settings.resolve(definition, null, Map.of("PAPER_ALERTS_TOPICS_REPLICATION_FACTOR", "0"), Map.of());
+        var values =
+                Settings.resolve(definition, null, Map.of("PAPER_ALERTS_TOPICS_REPLICATION_FACTOR", "0"), Map.of());
 
         assertThatThrownBy(() -> new AbstractConfig(definition, values))
                 .isInstanceOf(ConfigException.class)

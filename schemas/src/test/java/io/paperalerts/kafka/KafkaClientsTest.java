@@ -7,6 +7,7 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,7 +26,8 @@ class KafkaClientsTest {
             + "username=\"ingest\" password=\"ingest-secret\";";
 
     private static KafkaClients fromEnvironment(Map<String, String> environment) {
-        return KafkaClients.of(new AbstractConfig(DEFINITION, Settings.resolve(DEFINITION, null, environment, Map.of())));
+        return KafkaClients.of(
+                new AbstractConfig(DEFINITION, Settings.resolve(DEFINITION, null, environment, Map.of())));
     }
 
     @Test
@@ -38,10 +40,12 @@ class KafkaClientsTest {
                 "PAPER_ALERTS_KAFKA_SASL_JAAS_CONFIG", JAAS));
 
         // Then producers, consumers, admin clients and Kafka Streams get them, with the servers
-        for (Map<String, Object> config : new Map[] {clients.producerConfig(Map.of()),
-                clients.consumerConfig(Map.of()), clients.adminConfig(Map.of())}) {
-            assertThat(config).containsEntry("security.protocol", "SASL_SSL")
-                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsEntry("sasl.jaas.config", JAAS)
+        for (Map<String, Object> config : List.of(
+                clients.producerConfig(Map.of()), clients.consumerConfig(Map.of()), clients.adminConfig(Map.of()))) {
+            assertThat(config)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry("sasl.jaas.config", JAAS)
                     .containsEntry("bootstrap.servers", "kafka-1:9093,kafka-2:9093");
         }
         assertThat(clients.streamsConfig(new Properties())).containsEntry("security.protocol", "SASL_SSL");
@@ -52,20 +56,29 @@ class KafkaClientsTest {
     void shouldGiveAKindsOwnSettingOnlyToThatKindAndLetItWin(@TempDir Path dir) throws Exception {
         // Given a file with a setting for every client and one for producers only
         Path file = dir.resolve("service.properties");
-        Files.writeString(file, "kafka.request.timeout.ms=20000\nkafka.producer.request.timeout.ms=5000\n"
-                + "kafka.producer.linger.ms=7\nkafka.consumer.max.poll.records=42\n");
-        KafkaClients clients = KafkaClients.of(new AbstractConfig(DEFINITION,
-                Settings.resolve(DEFINITION, file, Map.of(), Map.of())));
+        Files.writeString(file, """
+                kafka.request.timeout.ms=20000
+                kafka.producer.request.timeout.ms=5000
+                kafka.producer.linger.ms=7
+                kafka.consumer.max.poll.records=42
+                """);
+        KafkaClients clients =
+                KafkaClients.of(new AbstractConfig(DEFINITION, Settings.resolve(DEFINITION, file, Map.of(), Map.of())));
 
         // Then each kind gets what is its own, over the code's defaults, and Streams gets them prefixed
         assertThat(clients.producerConfig(Map.of(ProducerConfig.LINGER_MS_CONFIG, 20)))
-                .containsEntry("request.timeout.ms", "5000").containsEntry("linger.ms", "7")
+                .containsEntry("request.timeout.ms", "5000")
+                .containsEntry("linger.ms", "7")
                 .doesNotContainKey("max.poll.records");
-        assertThat(clients.consumerConfig(Map.of())).containsEntry("request.timeout.ms", "20000")
-                .containsEntry("max.poll.records", "42").doesNotContainKey("linger.ms");
+        assertThat(clients.consumerConfig(Map.of()))
+                .containsEntry("request.timeout.ms", "20000")
+                .containsEntry("max.poll.records", "42")
+                .doesNotContainKey("linger.ms");
         assertThat(clients.adminConfig(Map.of())).containsEntry("request.timeout.ms", "20000");
-        assertThat(clients.streamsConfig(new Properties())).containsEntry("request.timeout.ms", "20000")
-                .containsEntry("producer.linger.ms", "7").containsEntry("consumer.max.poll.records", "42");
+        assertThat(clients.streamsConfig(new Properties()))
+                .containsEntry("request.timeout.ms", "20000")
+                .containsEntry("producer.linger.ms", "7")
+                .containsEntry("consumer.max.poll.records", "42");
     }
 
     @Test
@@ -84,14 +97,16 @@ class KafkaClientsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'kafka.isolation.level' is set by paper-alerts itself");
         assertThatThrownBy(() -> KafkaClients.of("localhost:9092", Map.of("kafka.producer.acks", "1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.producer.acks");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.producer.acks");
     }
 
     @Test
     void shouldRefuseAnInvalidValueAtOnce() {
         assertThatThrownBy(() -> KafkaClients.of("localhost:9092", Map.of("kafka.security.protocol", "TLS")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("security.protocol").hasMessageContaining("TLS");
+                .hasMessageContaining("security.protocol")
+                .hasMessageContaining("TLS");
     }
 
     @Test
@@ -99,38 +114,49 @@ class KafkaClientsTest {
         // Given the password in a secrets file, named in the JAAS setting
         Path secrets = dir.resolve("kafka.properties");
         Files.writeString(secrets, "password=from-the-file\n");
-        KafkaClients clients = KafkaClients.of("localhost:9092", Map.of(
-                "kafka.config.providers", "file",
-                "kafka.config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
-                "kafka.security.protocol", "SASL_SSL",
-                "kafka.sasl.mechanism", "SCRAM-SHA-512",
-                "kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
-                        + "username=\"streams\" password=\"${file:" + secrets + ":password}\";"));
+        KafkaClients clients = KafkaClients.of(
+                "localhost:9092",
+                Map.of(
+                        "kafka.config.providers", "file",
+                        "kafka.config.providers.file.class",
+                                "org.apache.kafka.common.config.provider.FileConfigProvider",
+                        "kafka.security.protocol", "SASL_SSL",
+                        "kafka.sasl.mechanism", "SCRAM-SHA-512",
+                        "kafka.sasl.jaas.config",
+                                "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                                        + "username=\"streams\" password=\"${file:" + secrets + ":password}\";"));
 
         // Then a producer's configuration resolves it, and the environment never held it
         Map<String, Object> config = clients.producerConfig(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        assertThat(new ProducerConfig(config).getPassword("sasl.jaas.config").value()).contains("password=\"from-the-file\"");
+        assertThat(new ProducerConfig(config).getPassword("sasl.jaas.config").value())
+                .contains("password=\"from-the-file\"");
         assertThat(clients.principal()).isEqualTo("user 'streams' (SCRAM-SHA-512)");
     }
 
     @Test
     void shouldFailAtStartUpWhenTheSecretFileIsMissing(@TempDir Path dir) {
-        assertThatThrownBy(() -> KafkaClients.of("localhost:9092", Map.of(
-                "kafka.config.providers", "file",
-                "kafka.config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider",
-                "kafka.ssl.truststore.password", "${file:" + dir.resolve("missing.properties") + ":password}")))
+        assertThatThrownBy(() -> KafkaClients.of(
+                        "localhost:9092",
+                        Map.of(
+                                "kafka.config.providers", "file",
+                                "kafka.config.providers.file.class",
+                                        "org.apache.kafka.common.config.provider.FileConfigProvider",
+                                "kafka.ssl.truststore.password",
+                                        "${file:" + dir.resolve("missing.properties") + ":password}")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("missing.properties");
     }
 
     @Test
     void shouldKeepTheServicesOwnSettingsWhereNothingIsPassedThrough() {
-        Map<String, Object> config = KafkaClients.of("localhost:9092").consumerConfig(Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        Map<String, Object> config = KafkaClients.of("localhost:9092")
+                .consumerConfig(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
 
-        assertThat(config).containsOnly(Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                Map.entry("bootstrap.servers", "localhost:9092"));
+        assertThat(config)
+                .containsOnly(
+                        Map.entry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                        Map.entry("bootstrap.servers", "localhost:9092"));
     }
 }

@@ -8,7 +8,8 @@ class PaperUrlsTest {
 
     @Test
     void shouldKeepAbsoluteHttpAndHttpsUrls() {
-        assertThat(PaperUrls.httpOrNull("https://arxiv.org/abs/2501.01234")).isEqualTo("https://arxiv.org/abs/2501.01234");
+        assertThat(PaperUrls.httpOrNull("https://arxiv.org/abs/2501.01234"))
+                .isEqualTo("https://arxiv.org/abs/2501.01234");
         assertThat(PaperUrls.httpOrNull(" HTTP://example.org/a?b=c ")).isEqualTo("HTTP://example.org/a?b=c");
     }
 
@@ -16,7 +17,8 @@ class PaperUrlsTest {
     void shouldDropEveryOtherScheme() {
         assertThat(PaperUrls.httpOrNull("javascript:alert(document.cookie)")).isNull();
         assertThat(PaperUrls.httpOrNull("JaVaScRiPt:alert(1)")).isNull();
-        assertThat(PaperUrls.httpOrNull("data:text/html,<script>alert(1)</script>")).isNull();
+        assertThat(PaperUrls.httpOrNull("data:text/html,<script>alert(1)</script>"))
+                .isNull();
         assertThat(PaperUrls.httpOrNull("vbscript:msgbox")).isNull();
         assertThat(PaperUrls.httpOrNull("//evil.test/x")).isNull();
         assertThat(PaperUrls.httpOrNull("/relative/path")).isNull();

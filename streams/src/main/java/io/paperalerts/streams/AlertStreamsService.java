@@ -69,7 +69,10 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     /** @param matcher the matcher the topology uses (a fault test gives one that throws) */
     public AlertStreamsService(StreamsServiceConfig config, Clock digestClock, SubscriptionMatcher matcher) {
         KafkaClients clients = KafkaClients.of(config);
-        KafkaStartup.prepare(clients, ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID)), config.getShort(CommonConfig.REPLICATION_FACTOR));
+        KafkaStartup.prepare(
+                clients,
+                ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID)),
+                config.getShort(CommonConfig.REPLICATION_FACTOR));
         try (Admin admin = clients.admin()) {
             // A forget request must reach the task that holds its address's alerts.
             TopicProvisioner.requireSamePartitions(admin, Topics.ALERTS, Topics.FORGET_REQUESTS);
@@ -79,9 +82,14 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
         Properties properties = clients.streamsConfig(config.streamsProperties());
         failurePolicy.configure(properties);
         failurePolicy.explainWith(clients);
-        this.streams = new KafkaStreams(AlertTopology.build(matcher,
-                config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS), config.digestPolicy().withClock(digestClock),
-                config.archivePolicy(), counters), properties);
+        this.streams = new KafkaStreams(
+                AlertTopology.build(
+                        matcher,
+                        config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS),
+                        config.digestPolicy().withClock(digestClock),
+                        config.archivePolicy(),
+                        counters),
+                properties);
         failurePolicy.attach(streams);
     }
 
@@ -118,7 +126,9 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** Tasks this instance processes now; instances of one application share the partitions. */
     public int activeTasks() {
-        return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+        return streams.metadataForLocalThreads().stream()
+                .mapToInt(t -> t.activeTasks().size())
+                .sum();
     }
 
     /** Digests gathered but not yet due, on this instance (for a quiescence check; counts by iterating). */
@@ -130,15 +140,15 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** Digests of one delivery mode gathered but not yet due, on this instance. */
     public long pendingDigests(DeliveryMode mode) {
-        try (KeyValueIterator<String, Digest> open = digestBuffers().prefixScan(DigestScheduler.bufferKey(mode, ""),
-                new StringSerializer())) {
+        try (KeyValueIterator<String, Digest> open =
+                digestBuffers().prefixScan(DigestScheduler.bufferKey(mode, ""), new StringSerializer())) {
             return count(open);
         }
     }
 
     private ReadOnlyKeyValueStore<String, Digest> digestBuffers() {
-        return streams.store(StoreQueryParameters.fromNameAndType(DigestScheduler.BUFFERS_STORE,
-                QueryableStoreTypes.<String, Digest>keyValueStore()));
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                DigestScheduler.BUFFERS_STORE, QueryableStoreTypes.<String, Digest>keyValueStore()));
     }
 
     private static long count(KeyValueIterator<String, Digest> entries) {
@@ -206,8 +216,8 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     }
 
     private ReadOnlyKeyValueStore<String, Subscription> subscriptions() {
-        return streams.store(StoreQueryParameters.fromNameAndType(AlertTopology.SUBSCRIPTIONS_STORE,
-                QueryableStoreTypes.<String, Subscription>keyValueStore()));
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                AlertTopology.SUBSCRIPTIONS_STORE, QueryableStoreTypes.<String, Subscription>keyValueStore()));
     }
 
     @Override
@@ -221,11 +231,14 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
             return new Here();
         }
         KeyQueryMetadata owner = streams.queryMetadataForKey(ArchiveWriter.STORE, recipient, new StringSerializer());
-        if (streams.state() != KafkaStreams.State.RUNNING || owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)
+        if (streams.state() != KafkaStreams.State.RUNNING
+                || owner == null
+                || KeyQueryMetadata.NOT_AVAILABLE.equals(owner)
                 || HostInfo.unavailable().equals(owner.activeHost())) {
-            return new Unavailable(streams.state() == KafkaStreams.State.RUNNING
-                    ? "another instance holds it and streams.application.server is not set"
-                    : "the service is " + streams.state().name().toLowerCase(Locale.ROOT));
+            return new Unavailable(
+                    streams.state() == KafkaStreams.State.RUNNING
+                            ? "another instance holds it and streams.application.server is not set"
+                            : "the service is " + streams.state().name().toLowerCase(Locale.ROOT));
         }
         return new Elsewhere(owner.activeHost().host(), owner.activeHost().port());
     }
@@ -234,8 +247,8 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     public Page read(String recipient, String subscriptionId, int offset, int limit) {
         List<Alert> entries = new ArrayList<>();
         int total = 0;
-        try (KeyValueIterator<String, Alert> matches = archive(recipient)
-                .prefixScan(ArchiveKeys.prefix(recipient, subscriptionId), new StringSerializer())) {
+        try (KeyValueIterator<String, Alert> matches =
+                archive(recipient).prefixScan(ArchiveKeys.prefix(recipient, subscriptionId), new StringSerializer())) {
             while (matches.hasNext()) {
                 Alert entry = matches.next().value;
                 if (total >= offset && entries.size() < limit) {
@@ -249,25 +262,32 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     /** The partition of the archive store holding this recipient, if this instance is its active owner. */
     private ReadOnlyKeyValueStore<String, Alert> archive(String recipient) {
-        return streams.store(StoreQueryParameters.fromNameAndType(ArchiveWriter.STORE,
-                QueryableStoreTypes.<String, Alert>keyValueStore()).withPartition(Topics.ALERTS.partitionOf(recipient)));
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                        ArchiveWriter.STORE, QueryableStoreTypes.<String, Alert>keyValueStore())
+                .withPartition(Topics.ALERTS.partitionOf(recipient)));
     }
 
     /** Kafka Streams' own metrics (its clients' included) and what the topology did, in the service's registry. */
     public void bindTo(MeterRegistry registry) {
         new KafkaStreamsMetrics(streams).bindTo(registry);
         FunctionCounter.builder(ServiceMetrics.PREFIX + "papers.matched", counters.papersMatched, LongAdder::sum)
-                .description("Papers that matched at least one subscription").register(registry);
+                .description("Papers that matched at least one subscription")
+                .register(registry);
         FunctionCounter.builder(ServiceMetrics.PREFIX + "alerts.emitted", counters.alertsEmitted, LongAdder::sum)
-                .description("Alerts written, one per (recipient, paper)").register(registry);
+                .description("Alerts written, one per (recipient, paper)")
+                .register(registry);
         FunctionCounter.builder(ServiceMetrics.PREFIX + "digests.emitted", counters.digestsEmitted, LongAdder::sum)
-                .description("Digests written, one per email to send").register(registry);
-        FunctionCounter.builder(ServiceMetrics.PREFIX + "records.dead.lettered", failurePolicy,
+                .description("Digests written, one per email to send")
+                .register(registry);
+        FunctionCounter.builder(
+                        ServiceMetrics.PREFIX + "records.dead.lettered",
+                        failurePolicy,
                         StreamsFailurePolicy::deadLettered)
                 .description("Records written to the dead-letter topic: unreadable, or their processing threw")
                 .register(registry);
         Gauge.builder(ServiceMetrics.PREFIX + "subscriptions.active", matcher, SubscriptionMatcher::size)
-                .description("Active subscriptions being matched").register(registry);
+                .description("Active subscriptions being matched")
+                .register(registry);
     }
 
     /**
@@ -275,29 +295,34 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
      * answers, and the cluster answers ({@code broker}).
      */
     public Health health(BrokerCheck broker) {
-        return new Health() {
-            @Override
-            public Status live() {
-                KafkaStreams.State state = streams.state();
-                return terminated().isDone() || state == KafkaStreams.State.ERROR
-                        || state == KafkaStreams.State.PENDING_ERROR
-                        ? Status.down("Kafka Streams is " + state + (terminated().isDone() ? ": " + terminated().join() : ""))
-                        : Status.up();
-            }
+        return Health.of(
+                this::streamsAlive,
+                () -> streamsRunning().and(this::subscriptionsReadable).and(broker::status));
+    }
 
-            @Override
-            public Status ready() {
-                return live().and(() -> streams.state() == KafkaStreams.State.RUNNING ? Status.up()
-                        : Status.down("Kafka Streams is " + streams.state() + ", not RUNNING")).and(() -> {
-                            try {
-                                subscriptions().approximateNumEntries();
-                                return Status.up();
-                            } catch (InvalidStateStoreException e) {
-                                return Status.down("the subscriptions store cannot be read: " + e.getMessage());
-                            }
-                        }).and(broker::status);
-            }
-        };
+    private Health.Status streamsAlive() {
+        KafkaStreams.State state = streams.state();
+        boolean failed =
+                terminated().isDone() || state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR;
+        return failed
+                ? Health.Status.down("Kafka Streams is " + state
+                        + (terminated().isDone() ? ": " + terminated().join() : ""))
+                : Health.Status.up();
+    }
+
+    private Health.Status streamsRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING
+                ? Health.Status.up()
+                : Health.Status.down("Kafka Streams is " + streams.state() + ", not RUNNING");
+    }
+
+    private Health.Status subscriptionsReadable() {
+        try {
+            subscriptions().approximateNumEntries();
+            return Health.Status.up();
+        } catch (InvalidStateStoreException e) {
+            return Health.Status.down("the subscriptions store cannot be read: " + e.getMessage());
+        }
     }
 
     public int activeSubscriptions() {

@@ -7,9 +7,6 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
-import io.paperalerts.streams.trending.TrendingDigests;
-import io.paperalerts.streams.trending.TrendingRanking;
-import java.time.LocalDate;
 import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
@@ -17,8 +14,11 @@ import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.erasure.RecipientErasure;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
+import io.paperalerts.streams.trending.TrendingDigests;
+import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +27,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
@@ -70,6 +70,7 @@ public final class AlertTopology {
 
     /** Per day (ISO date), the upvoted papers listed on it: the global copy of {@code papers.trending}. */
     public static final String TRENDING_STORE = "trending-store";
+
     static final String TRENDING_DAYS_STORE = "trending-days";
     static final String TRENDING_BY_DAY = "trending-by-day";
     /**
@@ -86,8 +87,7 @@ public final class AlertTopology {
      */
     private static final Serde<Alert> FAN_OUT = AvroSerde.encodingOnce(Alert.class, Paper.class);
 
-    private AlertTopology() {
-    }
+    private AlertTopology() {}
 
     public static Topology build(SubscriptionMatcher matcher) {
         return build(matcher, false, DigestPolicy.defaults());
@@ -108,50 +108,64 @@ public final class AlertTopology {
     }
 
     /** @param archivePolicy how long each subscription's matches stay on its archive page and feeds */
-    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy,
+    public static Topology build(
+            SubscriptionMatcher matcher,
+            boolean alertNewVersions,
+            DigestPolicy digestPolicy,
             ArchivePolicy archivePolicy) {
         return build(matcher, alertNewVersions, digestPolicy, archivePolicy, new TopologyCounters());
     }
 
     /** @param counters counts what the topology does, for the service's metrics */
-    public static Topology build(SubscriptionMatcher matcher, boolean alertNewVersions, DigestPolicy digestPolicy,
-            ArchivePolicy archivePolicy, TopologyCounters counters) {
+    public static Topology build(
+            SubscriptionMatcher matcher,
+            boolean alertNewVersions,
+            DigestPolicy digestPolicy,
+            ArchivePolicy archivePolicy,
+            TopologyCounters counters) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERTED_STORE),
-                Serdes.String(), stringListSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ALERTED_STORE), Serdes.String(), stringListSerde()));
         var subscriptions = Topics.SUBSCRIPTIONS;
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBSCRIPTIONS_STORE),
-                        subscriptions.keySerde(), subscriptions.valueSerde()).withLoggingDisabled(),
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(SUBSCRIPTIONS_STORE),
+                                subscriptions.keySerde(),
+                                subscriptions.valueSerde())
+                        .withLoggingDisabled(),
                 subscriptions.name(),
                 Consumed.with(subscriptions.keySerde(), subscriptions.valueSerde()),
                 () -> new SubscriptionUpdater(matcher));
 
         var papers = Topics.PAPERS;
         var alerts = Topics.ALERTS;
-        KStream<String, Paper> paperStream = builder.stream(papers.name(),
-                Consumed.with(papers.keySerde(), papers.valueSerde()));
-        paperStream.process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
+        KStream<String, Paper> paperStream =
+                builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()));
+        paperStream
+                .process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
                 .to(alerts.name(), Produced.with(alerts.keySerde(), FAN_OUT));
 
         var digests = Topics.DIGESTS;
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFERS_STORE),
-                Serdes.String(), digests.valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE),
-                Serdes.String(), alerts.valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.BUFFER_SIZES_STORE),
-                Serdes.String(), longListSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.DUE_STORE),
-                Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DigestScheduler.SENT_STORE),
-                Serdes.String(), longListSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ArchiveWriter.STORE),
-                Serdes.String(), alerts.valueSerde()));
-        KStream<String, Alert> alertStream = builder.stream(alerts.name(),
-                Consumed.with(alerts.keySerde(), alerts.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DigestScheduler.BUFFERS_STORE), Serdes.String(), digests.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE),
+                Serdes.String(),
+                alerts.valueSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DigestScheduler.BUFFER_SIZES_STORE), Serdes.String(), longListSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DigestScheduler.DUE_STORE), Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DigestScheduler.SENT_STORE), Serdes.String(), longListSerde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ArchiveWriter.STORE), Serdes.String(), alerts.valueSerde()));
+        KStream<String, Alert> alertStream =
+                builder.stream(alerts.name(), Consumed.with(alerts.keySerde(), alerts.valueSerde()));
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
         alertStream
-                .process(() -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
+                .process(
+                        () -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
                         DigestScheduler.STORES.toArray(String[]::new))
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addErasure(builder);
@@ -167,44 +181,58 @@ public final class AlertTopology {
     private static void addErasure(StreamsBuilder builder) {
         var requests = Topics.FORGET_REQUESTS;
         var digests = Topics.DIGESTS;
-        KStream<String, Digest> forgotten = builder.stream(requests.name(),
-                        Consumed.with(requests.keySerde(), requests.valueSerde()))
+        KStream<String, Digest> forgotten = builder.stream(
+                        requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()))
                 .process(RecipientErasure::new, RecipientErasure.STORES.toArray(String[]::new));
         forgotten.to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
-        forgotten.mapValues(done -> (String) null).to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde()));
+        forgotten
+                .mapValues(done -> (String) null)
+                .to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde()));
     }
 
     /**
      * papers (upvoted, listed on a day) --> by day --> trending-days --> papers.trending --> global trending store
      *                                        \-> TrendingDigests (same task; at each subscription's digest hour) --> digests
      */
-    private static void addTrending(StreamsBuilder builder, KStream<String, Paper> paperStream,
-            SubscriptionMatcher matcher, DigestPolicy digestPolicy, TopologyCounters counters) {
+    private static void addTrending(
+            StreamsBuilder builder,
+            KStream<String, Paper> paperStream,
+            SubscriptionMatcher matcher,
+            DigestPolicy digestPolicy,
+            TopologyCounters counters) {
         var papers = Topics.PAPERS;
         var trending = Topics.PAPERS_TRENDING;
         KStream<String, TrendingDay> days = paperStream
                 .filter((id, paper) -> TrendingRanking.listed(paper))
                 .selectKey((id, paper) -> paper.getListedOn().toString())
-                .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY).withNumberOfPartitions(TRENDING_PARTITIONS)
-                        .withKeySerde(Serdes.String()).withValueSerde(papers.valueSerde()))
+                .repartition(Repartitioned.<String, Paper>as(TRENDING_BY_DAY)
+                        .withNumberOfPartitions(TRENDING_PARTITIONS)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(papers.valueSerde()))
                 .groupByKey()
                 // The initializer cannot know the day: update takes it from the key.
-                .aggregate(() -> TrendingRanking.empty(LocalDate.EPOCH),
+                .aggregate(
+                        () -> TrendingRanking.empty(LocalDate.EPOCH),
                         (day, paper, known) -> TrendingRanking.update(LocalDate.parse(day), known, paper),
                         Materialized.<String, TrendingDay, KeyValueStore<Bytes, byte[]>>as(TRENDING_DAYS_STORE)
-                                .withKeySerde(trending.keySerde()).withValueSerde(trending.valueSerde()))
+                                .withKeySerde(trending.keySerde())
+                                .withValueSerde(trending.valueSerde()))
                 .toStream();
         days.to(trending.name(), Produced.with(trending.keySerde(), trending.valueSerde()));
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TRENDING_STORE),
-                        trending.keySerde(), trending.valueSerde()).withLoggingDisabled(),
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(TRENDING_STORE),
+                                trending.keySerde(),
+                                trending.valueSerde())
+                        .withLoggingDisabled(),
                 trending.name(),
                 Consumed.with(trending.keySerde(), trending.valueSerde()),
                 () -> new StoreCopier<>(TRENDING_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrendingDigests.SENT_STORE),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(TrendingDigests.SENT_STORE), Serdes.String(), Serdes.Long()));
         var digests = Topics.DIGESTS;
-        days.process(() -> new TrendingDigests(digestPolicy, matcher, TRENDING_STORE, counters.digestsEmitted),
+        days.process(
+                        () -> new TrendingDigests(digestPolicy, matcher, TRENDING_STORE, counters.digestsEmitted),
                         TrendingDigests.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
     }
@@ -226,7 +254,7 @@ public final class AlertTopology {
     private static class StoreCopier<V> implements Processor<String, V, Void, Void> {
 
         private final String storeName;
-        protected KeyValueStore<String, V> store;
+        KeyValueStore<String, V> store;
 
         StoreCopier(String storeName) {
             this.storeName = storeName;
@@ -252,8 +280,7 @@ public final class AlertTopology {
         }
 
         /** @param value the new value, {@code null} for a tombstone */
-        void changed(String key, V value) {
-        }
+        void changed(String key, V value) {}
     }
 
     /** Keeps the global store and the matcher in step with the subscriptions topic. */
@@ -325,7 +352,9 @@ public final class AlertTopology {
                     continue;
                 }
                 nowDone.add(match.subscription().getId());
-                byRecipient.computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>()).add(match);
+                byRecipient
+                        .computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>())
+                        .add(match);
             }
             if (byRecipient.isEmpty()) {
                 return;
@@ -334,10 +363,14 @@ public final class AlertTopology {
             counters.papersMatched.increment();
             counters.alertsEmitted.add(byRecipient.size());
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-            byRecipient.forEach((recipient, matches) ->
-                    context.forward(record.withKey(recipient).withValue(
-                            MatchAlerts.alert(recipient, paper, matches, now, AlertKind.LIVE,
-                                    Instant.ofEpochMilli(record.timestamp())))));
+            byRecipient.forEach((recipient, matches) -> context.forward(record.withKey(recipient)
+                    .withValue(MatchAlerts.alert(
+                            recipient,
+                            paper,
+                            matches,
+                            now,
+                            AlertKind.LIVE,
+                            Instant.ofEpochMilli(record.timestamp())))));
         }
     }
 }

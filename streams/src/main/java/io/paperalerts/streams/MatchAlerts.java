@@ -13,8 +13,7 @@ import java.util.Locale;
 /** Turns the matches of one paper into alerts: one per recipient, naming each matching subscription. */
 public final class MatchAlerts {
 
-    private MatchAlerts() {
-    }
+    private MatchAlerts() {}
 
     /** Addresses differ in case and spacing between subscriptions of one person; alerts go to one form. */
     public static String recipient(String email) {
@@ -31,24 +30,28 @@ public final class MatchAlerts {
     }
 
     /**
-     * @param paperTimestamp when the paper was written to {@code papers} (its record timestamp),
+     * @param paperTimestamp when the paper was written to the papers topic (its record timestamp),
      *     where the end-to-end latency the notifier measures starts
      */
-    public static Alert alert(String recipient, Paper paper, List<Match> matches, Instant now, AlertKind kind,
-            Instant paperTimestamp) {
+    public static Alert alert(
+            String recipient, Paper paper, List<Match> matches, Instant now, AlertKind kind, Instant paperTimestamp) {
         List<Match> ordered = matches.stream()
-                .sorted(Comparator.comparing(m -> m.subscription().getId())).toList();
+                .sorted(Comparator.comparing(m -> m.subscription().getId()))
+                .toList();
         return Alert.newBuilder()
                 .setRecipient(recipient)
-                .setSubscriptionIds(ordered.stream().map(m -> m.subscription().getId()).toList())
+                .setSubscriptionIds(
+                        ordered.stream().map(m -> m.subscription().getId()).toList())
                 .setPaper(paper)
-                .setReasons(ordered.stream().map(m -> MatchReason.newBuilder()
-                        .setSubscriptionId(m.subscription().getId())
-                        .setQuery(m.subscription().getQuery())
-                        .setMatchedTerms(m.explanation().matched())
-                        .setSnippet(m.explanation().snippet())
-                        .setArchiveToken(m.subscription().getArchiveToken())
-                        .build()).toList())
+                .setReasons(ordered.stream()
+                        .map(m -> MatchReason.newBuilder()
+                                .setSubscriptionId(m.subscription().getId())
+                                .setQuery(m.subscription().getQuery())
+                                .setMatchedTerms(m.explanation().matched())
+                                .setSnippet(m.explanation().snippet())
+                                .setArchiveToken(m.subscription().getArchiveToken())
+                                .build())
+                        .toList())
                 .setMatchedAt(now)
                 .setKind(kind)
                 .setPaperTimestamp(paperTimestamp)

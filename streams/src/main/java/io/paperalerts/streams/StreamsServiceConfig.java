@@ -45,52 +45,145 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String METRICS_PORT = "streams.metrics.port";
 
     public static final ConfigDef DEFINITION = GroupMembership.define(CommonConfig.define(new ConfigDef()))
-            .define(APPLICATION_ID, Type.STRING, "paper-alerts-streams", new ConfigDef.NonEmptyString(),
-                    Importance.HIGH, "Kafka Streams application id: the consumer group and the prefix of internal topics")
-            .define(STATE_DIR, Type.STRING, "/tmp/paper-alerts-streams", new ConfigDef.NonEmptyString(),
-                    Importance.MEDIUM, "Folder of the local state stores (rebuilt from Kafka when missing)")
-            .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    APPLICATION_ID,
+                    Type.STRING,
+                    "paper-alerts-streams",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
+                    "Kafka Streams application id: the consumer group and the prefix of internal topics")
+            .define(
+                    STATE_DIR,
+                    Type.STRING,
+                    "/tmp/paper-alerts-streams",
+                    new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM,
+                    "Folder of the local state stores (rebuilt from Kafka when missing)")
+            .define(
+                    COMMIT_INTERVAL_MS,
+                    Type.LONG,
+                    100L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "How often transactions commit; with exactly-once this bounds the latency of alerts")
-            .define(NUM_THREADS, Type.INT, 1, ConfigDef.Range.between(1, 64), Importance.LOW,
+            .define(
+                    NUM_THREADS,
+                    Type.INT,
+                    1,
+                    ConfigDef.Range.between(1, 64),
+                    Importance.LOW,
                     "Stream threads in this instance")
-            .define(COMPRESSION_TYPE, Type.STRING, "none",
-                    ConfigDef.ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.LOW,
+            .define(
+                    COMPRESSION_TYPE,
+                    Type.STRING,
+                    "none",
+                    ConfigDef.ValidString.in("none", "gzip", "snappy", "lz4", "zstd"),
+                    Importance.LOW,
                     "Compression of what the service writes (alerts, digests, changelogs). lz4 stores an alert in "
                             + "about a tenth of the disk (each carries its whole paper, and one paper's alerts go out "
                             + "together), but the stream thread compresses: at 100,000 subscriptions it matched about a "
                             + "third fewer papers a second on 2 cores")
-            .define(ALERT_NEW_VERSIONS, Type.BOOLEAN, false, Importance.LOW,
+            .define(
+                    ALERT_NEW_VERSIONS,
+                    Type.BOOLEAN,
+                    false,
+                    Importance.LOW,
                     "Alert subscribers again when a new version of a paper they were alerted about arrives")
-            .define(INSTANT_WINDOW_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+            .define(
+                    INSTANT_WINDOW_MS,
+                    Type.LONG,
+                    60_000L,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.MEDIUM,
                     "Instant delivery: alerts of one recipient arriving this long after the first go out in one email; "
                             + "0: each alert goes out at once, in an email of its own")
-            .define(DAILY_HOUR, Type.INT, 8, ConfigDef.Range.between(0, 23), Importance.MEDIUM,
+            .define(
+                    DAILY_HOUR,
+                    Type.INT,
+                    8,
+                    ConfigDef.Range.between(0, 23),
+                    Importance.MEDIUM,
                     "Local hour, in each recipient's time zone, at which daily and weekly digests go out")
-            .define(WEEKLY_DAY, Type.STRING, "monday", StreamsServiceConfig::requireDay, Importance.LOW,
+            .define(
+                    WEEKLY_DAY,
+                    Type.STRING,
+                    "monday",
+                    StreamsServiceConfig::requireDay,
+                    Importance.LOW,
                     "Day of the week weekly digests go out")
-            .define(MAX_PAPERS, Type.INT, 50, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    MAX_PAPERS,
+                    Type.INT,
+                    50,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Papers listed in one email; more are counted in a note, not listed")
-            .define(MAX_EMAILS_PER_HOUR, Type.INT, 10, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+            .define(
+                    MAX_EMAILS_PER_HOUR,
+                    Type.INT,
+                    10,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.MEDIUM,
                     "Emails per recipient per hour; past it, alerts wait and go out together in the next email")
-            .define(CHECK_INTERVAL_MS, Type.LONG, 1_000L, ConfigDef.Range.atLeast(10), Importance.LOW,
+            .define(
+                    CHECK_INTERVAL_MS,
+                    Type.LONG,
+                    1_000L,
+                    ConfigDef.Range.atLeast(10),
+                    Importance.LOW,
                     "How often due digests are looked for")
-            .define(FAILED_RECORDS_MAX, Type.INT, 100, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    FAILED_RECORDS_MAX,
+                    Type.INT,
+                    100,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "Records whose processing throws are dead-lettered and skipped; more than this many within "
                             + "streams.failure.window.ms stop the service with a non-zero exit (a fault, not a bad record)")
-            .define(THREAD_REPLACEMENTS_MAX, Type.INT, 3, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    THREAD_REPLACEMENTS_MAX,
+                    Type.INT,
+                    3,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "A stream thread that dies of an unexpected exception is replaced; more than this many within "
                             + "streams.failure.window.ms stop the service with a non-zero exit")
-            .define(FAILURE_WINDOW_MS, Type.LONG, 600_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    FAILURE_WINDOW_MS,
+                    Type.LONG,
+                    600_000L,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "The window of streams.failed.records.max and streams.thread.replacements.max")
-            .define(APPLICATION_SERVER, Type.STRING, "", StreamsServiceConfig::requireHostAndPort, Importance.MEDIUM,
+            .define(
+                    APPLICATION_SERVER,
+                    Type.STRING,
+                    "",
+                    StreamsServiceConfig::requireHostAndPort,
+                    Importance.MEDIUM,
                     "host:port at which the other streams instances reach this one's web server; archive pages and "
                             + "feeds asked of an instance that does not hold them are forwarded there. Needed with more "
                             + "than one instance; empty: none")
-            .define(ARCHIVE_MIN_ENTRIES, Type.INT, 1_000, ConfigDef.Range.atLeast(0), Importance.LOW,
+            .define(
+                    ARCHIVE_MIN_ENTRIES,
+                    Type.INT,
+                    1_000,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
                     "The archive keeps at least this many newest matches of each subscription, whatever their age")
-            .define(ARCHIVE_RETENTION_DAYS, Type.INT, 90, ConfigDef.Range.atLeast(1), Importance.LOW,
+            .define(
+                    ARCHIVE_RETENTION_DAYS,
+                    Type.INT,
+                    90,
+                    ConfigDef.Range.atLeast(1),
+                    Importance.LOW,
                     "The archive keeps every match of this many past days (by paper date)")
-            .define(METRICS_PORT, Type.INT, 9403, ConfigDef.Range.between(0, 65535), Importance.MEDIUM,
+            .define(
+                    METRICS_PORT,
+                    Type.INT,
+                    9403,
+                    ConfigDef.Range.between(0, 65535),
+                    Importance.MEDIUM,
                     "Port of GET /metrics (Prometheus), /health/live and /health/ready of the streams service, on "
                             + "metrics.bind.address (not the public web port); 0: none");
 
@@ -99,14 +192,19 @@ public final class StreamsServiceConfig extends AbstractConfig {
     }
 
     public DigestPolicy digestPolicy() {
-        return new DigestPolicy(Duration.ofMillis(getLong(INSTANT_WINDOW_MS)), getInt(DAILY_HOUR),
-                DayOfWeek.valueOf(getString(WEEKLY_DAY).toUpperCase(Locale.ROOT)), getInt(MAX_PAPERS),
-                getInt(MAX_EMAILS_PER_HOUR), Duration.ofMillis(getLong(CHECK_INTERVAL_MS)), Clock.systemUTC());
+        return new DigestPolicy(
+                Duration.ofMillis(getLong(INSTANT_WINDOW_MS)),
+                getInt(DAILY_HOUR),
+                DayOfWeek.valueOf(getString(WEEKLY_DAY).toUpperCase(Locale.ROOT)),
+                getInt(MAX_PAPERS),
+                getInt(MAX_EMAILS_PER_HOUR),
+                Duration.ofMillis(getLong(CHECK_INTERVAL_MS)),
+                Clock.systemUTC());
     }
 
     private static void requireDay(String name, Object value) {
         try {
-            DayOfWeek.valueOf(String.valueOf(value).toUpperCase(Locale.ROOT));
+            var unused = DayOfWeek.valueOf(String.valueOf(value).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(name, value, "expected a day of the week in English, e.g. monday");
         }
@@ -124,8 +222,11 @@ public final class StreamsServiceConfig extends AbstractConfig {
     }
 
     public StreamsFailurePolicy failurePolicy() {
-        return new StreamsFailurePolicy(getInt(FAILED_RECORDS_MAX), getInt(THREAD_REPLACEMENTS_MAX),
-                Duration.ofMillis(getLong(FAILURE_WINDOW_MS)), Clock.systemUTC());
+        return new StreamsFailurePolicy(
+                getInt(FAILED_RECORDS_MAX),
+                getInt(THREAD_REPLACEMENTS_MAX),
+                Duration.ofMillis(getLong(FAILURE_WINDOW_MS)),
+                Clock.systemUTC());
     }
 
     /**

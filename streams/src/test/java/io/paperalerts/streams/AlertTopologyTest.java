@@ -39,13 +39,15 @@ class AlertTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        Properties props = new StreamsServiceConfig(Map.of(
-                StreamsServiceConfig.STATE_DIR, stateDir.toString())).streamsProperties();
+        Properties props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
+                .streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher()), props);
         subscriptions = input(driver, Topics.SUBSCRIPTIONS);
         papers = input(driver, Topics.PAPERS);
-        rawPapers = driver.createInputTopic(Topics.PAPERS.name(),
-                Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        rawPapers = driver.createInputTopic(
+                Topics.PAPERS.name(),
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer());
         alerts = output(driver, Topics.ALERTS);
     }
 
@@ -81,7 +83,9 @@ class AlertTopologyTest {
         papers.pipeInput("p1", paper("p1", "Reward models", "for text-to-image diffusion"));
         papers.pipeInput("p2", paper("p2", "Reward models", "for language models"));
 
-        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p1");
+        assertThat(alerts.readValuesToList())
+                .extracting(a -> a.getPaper().getId())
+                .containsExactly("p1");
     }
 
     @Test
@@ -103,9 +107,11 @@ class AlertTopologyTest {
 
     @Test
     void shouldOnlyMatchActiveSubscriptionsAndForgetRemovedOnes() {
-        subscriptions.pipeInput("pending", subscription("pending", "p@example.org", "reward", SubscriptionStatus.PENDING));
+        subscriptions.pipeInput(
+                "pending", subscription("pending", "p@example.org", "reward", SubscriptionStatus.PENDING));
         subscriptions.pipeInput("cancelled", active("cancelled", "c@example.org", "reward"));
-        subscriptions.pipeInput("cancelled", subscription("cancelled", "c@example.org", "reward", SubscriptionStatus.CANCELLED));
+        subscriptions.pipeInput(
+                "cancelled", subscription("cancelled", "c@example.org", "reward", SubscriptionStatus.CANCELLED));
         subscriptions.pipeInput("deleted", active("deleted", "d@example.org", "reward"));
         subscriptions.pipeInput("deleted", (Subscription) null);
         subscriptions.pipeInput("changed", active("changed", "e@example.org", "reward"));
@@ -121,13 +127,17 @@ class AlertTopologyTest {
         // Added: matches
         subscriptions.pipeInput("s1", active("s1", "ada@example.org", "title:diffusion"));
         papers.pipeInput("p1", paper("p1", "Diffusion models", ""));
-        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p1");
+        assertThat(alerts.readValuesToList())
+                .extracting(a -> a.getPaper().getId())
+                .containsExactly("p1");
 
         // Updated to another query: the old one no longer matches, the new one does
         subscriptions.pipeInput("s1", active("s1", "ada@example.org", "\"reward model\""));
         papers.pipeInput("p2", paper("p2", "Diffusion models again", ""));
         papers.pipeInput("p3", paper("p3", "Better Reward Models", ""));
-        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p3");
+        assertThat(alerts.readValuesToList())
+                .extracting(a -> a.getPaper().getId())
+                .containsExactly("p3");
 
         // Deleted: nothing matches
         subscriptions.pipeInput("s1", (Subscription) null);
@@ -170,6 +180,8 @@ class AlertTopologyTest {
         rawPapers.pipeInput("bad".getBytes(StandardCharsets.UTF_8), "\u0000garbage".getBytes(StandardCharsets.UTF_8));
         papers.pipeInput("p2", paper("p2", "Reward", ""));
 
-        assertThat(alerts.readValuesToList()).extracting(a -> a.getPaper().getId()).containsExactly("p2");
+        assertThat(alerts.readValuesToList())
+                .extracting(a -> a.getPaper().getId())
+                .containsExactly("p2");
     }
 }

@@ -57,8 +57,11 @@ class ArchiveTopologyTest {
         var digestPolicy = new DigestPolicy(Duration.ZERO, 8, DayOfWeek.MONDAY, 50, 100, Duration.ofSeconds(1), clock);
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
-        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, digestPolicy,
-                new ArchivePolicy(2, Duration.ofDays(90))), props, NOW);
+        driver = new TopologyTestDriver(
+                AlertTopology.build(
+                        new SubscriptionMatcher(), false, digestPolicy, new ArchivePolicy(2, Duration.ofDays(90))),
+                props,
+                NOW);
         subscriptions = input(driver, Topics.SUBSCRIPTIONS);
         papers = input(driver, Topics.PAPERS);
         alerts = input(driver, Topics.ALERTS);
@@ -106,7 +109,9 @@ class ArchiveTopologyTest {
         assertThat(ids(archiveOf("ada@example.org", "s-hacking"))).containsExactly("p3", "p2");
         assertThat(archiveOf("ada@example.org", "s-hacking")).allSatisfy(entry -> {
             assertThat(entry.getSubscriptionIds()).containsExactly("s-hacking");
-            assertThat(entry.getReasons()).extracting(MatchReason::getSubscriptionId).containsExactly("s-hacking");
+            assertThat(entry.getReasons())
+                    .extracting(MatchReason::getSubscriptionId)
+                    .containsExactly("s-hacking");
         });
     }
 
@@ -117,10 +122,19 @@ class ArchiveTopologyTest {
         Paper old = dated("old", "Reward shaping", NOW.minus(Duration.ofDays(5)));
 
         // When a backfill's alert arrives (its digest was sent by the backfill itself)
-        alerts.pipeInput("ada@example.org", Alert.newBuilder().setRecipient("ada@example.org")
-                .setSubscriptionIds(List.of("s1")).setPaper(old)
-                .setReasons(List.of(MatchReason.newBuilder().setSubscriptionId("s1").setQuery("reward").build()))
-                .setMatchedAt(NOW).setKind(AlertKind.BACKFILL).build());
+        alerts.pipeInput(
+                "ada@example.org",
+                Alert.newBuilder()
+                        .setRecipient("ada@example.org")
+                        .setSubscriptionIds(List.of("s1"))
+                        .setPaper(old)
+                        .setReasons(List.of(MatchReason.newBuilder()
+                                .setSubscriptionId("s1")
+                                .setQuery("reward")
+                                .build()))
+                        .setMatchedAt(NOW)
+                        .setKind(AlertKind.BACKFILL)
+                        .build());
         // And then a live match (the positive control: its digest must come, alone)
         papers.pipeInput("new", dated("new", "Reward models", NOW));
         clock.advance(Duration.ofSeconds(2));
@@ -130,7 +144,9 @@ class ArchiveTopologyTest {
         assertThat(ids(archiveOf("ada@example.org", "s1"))).containsExactly("new", "old");
         List<Digest> sent = digests.readValuesToList();
         assertThat(sent).hasSize(1);
-        assertThat(sent.get(0).getAlerts()).extracting(a -> a.getPaper().getId()).containsExactly("new");
+        assertThat(sent.get(0).getAlerts())
+                .extracting(a -> a.getPaper().getId())
+                .containsExactly("new");
     }
 
     @Test

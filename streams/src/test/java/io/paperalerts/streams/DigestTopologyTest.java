@@ -52,8 +52,8 @@ class DigestTopologyTest {
     }
 
     private void start(Duration instantWindow, int maxPapers, int maxEmailsPerHour) {
-        var policy = new DigestPolicy(instantWindow, 8, DayOfWeek.MONDAY, maxPapers, maxEmailsPerHour,
-                Duration.ofSeconds(1), clock);
+        var policy = new DigestPolicy(
+                instantWindow, 8, DayOfWeek.MONDAY, maxPapers, maxEmailsPerHour, Duration.ofSeconds(1), clock);
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
         driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
@@ -116,7 +116,8 @@ class DigestTopologyTest {
         // And a paper after the window starts a new digest
         papers.pipeInput("p3", paper("p3", "Reward shaping", ""));
         advance(Duration.ofSeconds(61));
-        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+        assertThat(digests.readValuesToList())
+                .extracting(DigestTopologyTest::paperIds)
                 .containsExactly(List.of("p3"));
     }
 
@@ -131,7 +132,8 @@ class DigestTopologyTest {
         papers.pipeInput("p2", paper("p2", "Reward hacking", ""));
 
         // Then each went out as a digest of its own at once
-        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+        assertThat(digests.readValuesToList())
+                .extracting(DigestTopologyTest::paperIds)
                 .containsExactly(List.of("p1"), List.of("p2"));
 
         // And past the hourly limit (2) alerts still wait for a free slot and go out together
@@ -139,7 +141,8 @@ class DigestTopologyTest {
         papers.pipeInput("p4", paper("p4", "Reward design", ""));
         assertThat(digests.isEmpty()).isTrue();
         advance(Duration.ofMinutes(61));
-        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+        assertThat(digests.readValuesToList())
+                .extracting(DigestTopologyTest::paperIds)
                 .containsExactly(List.of("p3", "p4"));
     }
 
@@ -147,8 +150,8 @@ class DigestTopologyTest {
     void shouldSendOneDailyDigestAtTheHourOfTheRecipientsTimeZoneAndNoneForADayWithoutMatches() {
         start(50, 10);
         // Given a daily subscription in Paris (UTC+1 in November), digests at 08:00 local
-        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY,
-                "Europe/Paris"));
+        subscriptions.pipeInput(
+                "s1", subscription("s1", "ada@example.org", "reward", DeliveryMode.DAILY, "Europe/Paris"));
 
         // When papers match over the day
         papers.pipeInput("p1", paper("p1", "Reward models", ""));
@@ -283,7 +286,8 @@ class DigestTopologyTest {
 
         // And go out together when the first email of the hour ages out
         advanceTo(START.plus(Duration.ofHours(1)).plusSeconds(61));
-        assertThat(digests.readValuesToList()).extracting(DigestTopologyTest::paperIds)
+        assertThat(digests.readValuesToList())
+                .extracting(DigestTopologyTest::paperIds)
                 .containsExactly(List.of("p3", "p4"));
     }
 
@@ -316,7 +320,8 @@ class DigestTopologyTest {
         // Instant digests right away, each naming only its own subscriptions
         Map<String, Digest> instant = digests.readKeyValuesToMap();
         assertThat(instant).containsOnlyKeys("ada@example.org", "bob@example.org");
-        assertThat(instant.get("ada@example.org").getAlerts()).extracting(Alert::getSubscriptionIds)
+        assertThat(instant.get("ada@example.org").getAlerts())
+                .extracting(Alert::getSubscriptionIds)
                 .containsExactly(List.of("s1"));
 
         // And the daily one the next morning (the notifier skips papers already delivered)

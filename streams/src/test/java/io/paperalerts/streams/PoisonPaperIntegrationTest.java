@@ -38,7 +38,9 @@ class PoisonPaperIntegrationTest {
             service.awaitRunning(Duration.ofSeconds(60));
 
             // When garbage bytes land on papers, followed by a valid matching paper with the same key
-            kafka.produceBytes(Topics.PAPERS, "p1".getBytes(StandardCharsets.UTF_8),
+            kafka.produceBytes(
+                    Topics.PAPERS,
+                    "p1".getBytes(StandardCharsets.UTF_8),
                     "definitely not avro".getBytes(StandardCharsets.UTF_8));
             kafka.produce(Topics.PAPERS, "p1", paper("p1", "Reward hacking in the wild", "An RL study."));
 
@@ -47,7 +49,8 @@ class PoisonPaperIntegrationTest {
             assertThat(dead).hasSize(1);
             assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("definitely not avro");
             assertThat(DeadLetters.reason(dead.get(0).headers()))
-                    .contains("SerializationException").contains("Not a valid Avro single-object encoded Paper");
+                    .contains("SerializationException")
+                    .contains("Not a valid Avro single-object encoded Paper");
             assertThat(DeadLetters.source(dead.get(0).headers())).isEqualTo(Topics.PAPERS.name());
 
             // And the valid paper still gave its alert, committed exactly once

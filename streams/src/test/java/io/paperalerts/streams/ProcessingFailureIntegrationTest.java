@@ -51,10 +51,13 @@ class ProcessingFailureIntegrationTest {
     }
 
     private AlertStreamsService service(int maxFailedRecords) {
-        return new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDir.toString(),
-                StreamsServiceConfig.FAILED_RECORDS_MAX, maxFailedRecords)), Clock.systemUTC(), new BrokenForBooms());
+        return new AlertStreamsService(
+                new StreamsServiceConfig(Map.of(
+                        CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                        StreamsServiceConfig.STATE_DIR, stateDir.toString(),
+                        StreamsServiceConfig.FAILED_RECORDS_MAX, maxFailedRecords)),
+                Clock.systemUTC(),
+                new BrokenForBooms());
     }
 
     @Test
@@ -69,7 +72,9 @@ class ProcessingFailureIntegrationTest {
 
             // Then the good one is alerted, the bad one is on the dead-letter topic with the exception
             var alerts = kafka.read(Topics.ALERTS, 1, Duration.ofSeconds(60));
-            assertThat(alerts).extracting(r -> r.value().getPaper().getTitle()).containsExactly("Reward hacking in the wild");
+            assertThat(alerts)
+                    .extracting(r -> r.value().getPaper().getTitle())
+                    .containsExactly("Reward hacking in the wild");
             var dead = kafka.read(Topics.DEAD_LETTERS, 1, Duration.ofSeconds(30));
             assertThat(dead).hasSize(1);
             assertThat(DeadLetters.reason(dead.get(0).headers())).contains("matcher bug for p1");
@@ -91,12 +96,16 @@ class ProcessingFailureIntegrationTest {
 
             // Then the service stops itself with the reason, for its process to exit non-zero
             String reason = service.terminated().get(60, TimeUnit.SECONDS);
-            assertThat(reason).contains("ERROR").contains("more records failed than 3 per 600 s")
+            assertThat(reason)
+                    .contains("ERROR")
+                    .contains("more records failed than 3 per 600 s")
                     .contains("matcher bug for b");
             await().atMost(Duration.ofSeconds(30)).until(() -> service.state() == KafkaStreams.State.ERROR);
             // Nothing was alerted. (Dead letters of the transaction that failed were aborted with it:
             // after a restart those records fail again, which is the point of stopping.)
-            assertThat(kafka.readToEnd(Topics.ALERTS)).extracting(ConsumerRecord::key).isEmpty();
+            assertThat(kafka.readToEnd(Topics.ALERTS))
+                    .extracting(ConsumerRecord::key)
+                    .isEmpty();
             assertThat(kafka.readToEnd(Topics.DEAD_LETTERS))
                     .allSatisfy(r -> assertThat(DeadLetters.reason(r.headers())).contains("matcher bug"));
         }

@@ -90,7 +90,8 @@ class RecipientErasureTopologyTest {
         for (String store : RecipientErasure.STORES) {
             try (var all = driver.getKeyValueStore(store).all()) {
                 all.forEachRemaining(entry -> {
-                    if (String.valueOf(entry.key).contains(text) || String.valueOf(entry.value).contains(text)) {
+                    if (String.valueOf(entry.key).contains(text)
+                            || String.valueOf(entry.value).contains(text)) {
                         found.add(store + ": " + entry.key);
                     }
                 });
@@ -122,7 +123,8 @@ class RecipientErasureTopologyTest {
         assertThat(told).singleElement().satisfies(record -> {
             assertThat(record.key()).isEqualTo(FORGOTTEN);
             assertThat(record.value()).isNull();
-            assertThat(new String(record.headers().lastHeader(Topics.FORGET_HEADER).value(), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            record.headers().lastHeader(Topics.FORGET_HEADER).value(), StandardCharsets.UTF_8))
                     .isEqualTo(String.valueOf(START.toEpochMilli()));
         });
         assertThat(forgetTombstones.readKeyValuesToList()).containsExactly(new KeyValue<>(FORGOTTEN, null));
@@ -130,7 +132,13 @@ class RecipientErasureTopologyTest {
         // And the other recipient's archive and digest stay: at the daily hour only its digest goes out
         assertThat(entriesMentioning(KEPT)).isNotEmpty();
         // When the forgotten address's alert is read again (a replay of alerts)
-        alertsIn.pipeInput(FORGOTTEN, alerted.stream().filter(kv -> kv.key.equals(FORGOTTEN)).findFirst().orElseThrow().value);
+        alertsIn.pipeInput(
+                FORGOTTEN,
+                alerted.stream()
+                        .filter(kv -> kv.key.equals(FORGOTTEN))
+                        .findFirst()
+                        .orElseThrow()
+                        .value);
         assertThat(entriesMentioning(FORGOTTEN)).isEmpty();
         clock.advance(Duration.ofDays(1));
         driver.advanceWallClockTime(Duration.ofDays(1));

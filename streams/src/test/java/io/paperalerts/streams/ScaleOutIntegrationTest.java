@@ -45,14 +45,17 @@ class ScaleOutIntegrationTest {
 
     private AlertStreamsService instance(String name) {
         return new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
-                StreamsServiceConfig.STATE_DIR, stateDirs.resolve(name).toString()))).start();
+                        CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                        StreamsServiceConfig.STATE_DIR, stateDirs.resolve(name).toString())))
+                .start();
     }
 
     private void publishSamplePapers() throws Exception {
-        try (var publisher = new PaperPublisher(new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
-             InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
-            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published()).isEqualTo(67);
+        try (var publisher = new PaperPublisher(
+                        new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+                InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
+            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published())
+                    .isEqualTo(67);
         }
     }
 
@@ -62,7 +65,10 @@ class ScaleOutIntegrationTest {
         subscriptions.forEach(s -> matcher.update(s.getId(), s));
         List<String> expected = new ArrayList<>();
         for (Paper paper : papers) {
-            matcher.match(paper).stream().map(m -> m.subscription().getEmail()).distinct().sorted()
+            matcher.match(paper).stream()
+                    .map(m -> m.subscription().getEmail())
+                    .distinct()
+                    .sorted()
                     .forEach(recipient -> expected.add(recipient + " " + paper.getId()));
         }
         return expected;
@@ -71,12 +77,15 @@ class ScaleOutIntegrationTest {
     private static List<Paper> samplePapers() throws Exception {
         try (InputStream sample = ScaleOutIntegrationTest.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             return JsonlPaperReader.readAll(sample, "sample").stream()
-                    .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
+                    .map(e -> ((PaperEntry.Parsed) e).paper())
+                    .toList();
         }
     }
 
     private static List<String> asPairs(List<ConsumerRecord<String, Alert>> alerts) {
-        return alerts.stream().map(r -> r.key() + " " + r.value().getPaper().getId()).toList();
+        return alerts.stream()
+                .map(r -> r.key() + " " + r.value().getPaper().getId())
+                .toList();
     }
 
     private static int round;
@@ -94,10 +103,15 @@ class ScaleOutIntegrationTest {
             markers.add(marker);
             kafka.produce(Topics.PAPERS, marker, paper(marker, "Xqzmarker", ""));
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> kafka.readToEnd(Topics.ALERTS).stream()
-                .filter(a -> markers.contains(a.value().getPaper().getId())).count() == markers.size());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> kafka.readToEnd(Topics.ALERTS).stream()
+                                .filter(a ->
+                                        markers.contains(a.value().getPaper().getId()))
+                                .count()
+                        == markers.size());
         return kafka.readToEnd(Topics.ALERTS).stream()
-                .filter(a -> !a.key().equals(MARKER_RECIPIENT)).toList();
+                .filter(a -> !a.key().equals(MARKER_RECIPIENT))
+                .toList();
     }
 
     private static final String MARKER_RECIPIENT = "markers@example.org";
@@ -109,12 +123,17 @@ class ScaleOutIntegrationTest {
         kafka.produce(Topics.SUBSCRIPTIONS, "markers", active("markers", MARKER_RECIPIENT, "xqzmarker"));
         List<String> expected = expectedAlerts(subscriptions, samplePapers());
         assertThat(expected).hasSizeGreaterThan(10);
-        try (var first = instance("first"); var second = instance("second")) {
+        try (var first = instance("first");
+                var second = instance("second")) {
             first.awaitRunning(Duration.ofSeconds(60));
             second.awaitRunning(Duration.ofSeconds(60));
-            await().atMost(Duration.ofSeconds(60)).until(() -> first.activeTasks() > 0 && second.activeTasks() > 0
-                    && first.activeTasks() + second.activeTasks()
-                            == Topics.PAPERS.partitions() + Topics.ALERTS.partitions() + AlertTopology.TRENDING_PARTITIONS);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> first.activeTasks() > 0
+                            && second.activeTasks() > 0
+                            && first.activeTasks() + second.activeTasks()
+                                    == Topics.PAPERS.partitions()
+                                            + Topics.ALERTS.partitions()
+                                            + AlertTopology.TRENDING_PARTITIONS);
 
             // When the sample papers are published
             publishSamplePapers();

@@ -13,23 +13,31 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** What a test writes into a catalogue topic, with the topic's own serdes. */
     static <K, V> TestInputTopic<K, V> input(TopologyTestDriver driver, Topic<K, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        return driver.createInputTopic(
+                topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
     /** What a test reads from a catalogue topic, with the topic's own serdes. */
     static <K, V> TestOutputTopic<K, V> output(TopologyTestDriver driver, Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        return driver.createOutputTopic(
+                topic.name(),
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
     }
 
     static Subscription subscription(String id, String email, String query, SubscriptionStatus status) {
-        return Subscription.newBuilder().setId(id).setEmail(email).setQuery(query)
-                .setDelivery(DeliveryMode.INSTANT).setStatus(status)
-                .setCreated(Instant.parse("2026-01-01T00:00:00Z")).build();
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(email)
+                .setQuery(query)
+                .setDelivery(DeliveryMode.INSTANT)
+                .setStatus(status)
+                .setCreated(Instant.parse("2026-01-01T00:00:00Z"))
+                .build();
     }
 
     static Subscription active(String id, String email, String query) {
@@ -37,8 +45,13 @@ final class TestData {
     }
 
     static Paper paper(String id, String title, String abstractText) {
-        return Paper.newBuilder().setId(id).setTitle(title).setAbstractText(abstractText)
-                .setAuthors(List.of("A. Researcher")).setCategories(List.of("cs.LG"))
-                .setSource("test").build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle(title)
+                .setAbstractText(abstractText)
+                .setAuthors(List.of("A. Researcher"))
+                .setCategories(List.of("cs.LG"))
+                .setSource("test")
+                .build();
     }
 }

@@ -37,6 +37,7 @@ class TrendingTopologyTest {
 
     /** Saturday 2026-11-28, 06:00 UTC: two hours before the digest hour. */
     private static final Instant START = Instant.parse("2026-11-28T06:00:00Z");
+
     private static final LocalDate FRIDAY = LocalDate.parse("2026-11-27");
     private static final LocalDate SATURDAY = LocalDate.parse("2026-11-28");
 
@@ -81,9 +82,15 @@ class TrendingTopologyTest {
     }
 
     private static Paper listed(String id, LocalDate day, int upvotes, String title) {
-        return Paper.newBuilder().setId(id).setTitle(title).setAbstractText("").setSource("hf-daily")
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle(title)
+                .setAbstractText("")
+                .setSource("hf-daily")
                 .setPublished(day.atStartOfDay(ZoneOffset.UTC).toInstant())
-                .setListedOn(day).setUpvotes(upvotes).build();
+                .setListedOn(day)
+                .setUpvotes(upvotes)
+                .build();
     }
 
     private void publish(Paper... published) {
@@ -94,7 +101,8 @@ class TrendingTopologyTest {
 
     private static List<String> ranked(Digest digest) {
         return digest.getAlerts().stream()
-                .map(a -> a.getPaper().getId() + ":" + a.getPaper().getUpvotes() + "#" + a.getReasons().get(0).getTrendingRank())
+                .map(a -> a.getPaper().getId() + ":" + a.getPaper().getUpvotes() + "#"
+                        + a.getReasons().get(0).getTrendingRank())
                 .toList();
     }
 
@@ -102,8 +110,13 @@ class TrendingTopologyTest {
     void shouldSendTheTopFiveOfThePreviousDayByTheLatestUpvotesAtTheDigestHour() {
         // Given a daily top-5 trending subscription and seven papers listed on Friday
         subscriptions.pipeInput("t1", trending("t1", "ada@example.org", 5, "", DeliveryMode.DAILY));
-        publish(listed("p1", FRIDAY, 50, "One"), listed("p2", FRIDAY, 40, "Two"), listed("p3", FRIDAY, 30, "Three"),
-                listed("p4", FRIDAY, 20, "Four"), listed("p5", FRIDAY, 10, "Five"), listed("p6", FRIDAY, 5, "Six"),
+        publish(
+                listed("p1", FRIDAY, 50, "One"),
+                listed("p2", FRIDAY, 40, "Two"),
+                listed("p3", FRIDAY, 30, "Three"),
+                listed("p4", FRIDAY, 20, "Four"),
+                listed("p5", FRIDAY, 10, "Five"),
+                listed("p6", FRIDAY, 5, "Six"),
                 listed("p7", FRIDAY, 0, "Seven"));
         // When two are polled again with new counts: p6 rises to the top, p1 falls
         publish(listed("p6", FRIDAY, 60, "Six"), listed("p1", FRIDAY, 15, "One"));
@@ -116,8 +129,9 @@ class TrendingTopologyTest {
         assertThat(sent.get(0).getKind()).isEqualTo(DigestKind.DAILY);
         assertThat(sent.get(0).getRecipient()).isEqualTo("ada@example.org");
         assertThat(ranked(sent.get(0))).containsExactly("p6:60#1", "p2:40#2", "p3:30#3", "p4:20#4", "p1:15#5");
-        assertThat(sent.get(0).getAlerts()).allSatisfy(a ->
-                assertThat(a.getReasons().get(0).getTrendingDay()).isEqualTo(FRIDAY));
+        assertThat(sent.get(0).getAlerts())
+                .allSatisfy(
+                        a -> assertThat(a.getReasons().get(0).getTrendingDay()).isEqualTo(FRIDAY));
         // And the updates alerted nobody (no keyword subscription matched them before or after)
         assertThat(alerts.isEmpty()).isTrue();
 
@@ -125,8 +139,9 @@ class TrendingTopologyTest {
         publish(listed("s1", SATURDAY, 3, "Saturday"));
         advanceTo(Instant.parse("2026-11-29T08:00:00Z"));
         // Then the next digest has Saturday's papers only, and Friday's is not sent again
-        assertThat(digests.readValuesToList()).singleElement().satisfies(d ->
-                assertThat(ranked(d)).containsExactly("s1:3#1"));
+        assertThat(digests.readValuesToList())
+                .singleElement()
+                .satisfies(d -> assertThat(ranked(d)).containsExactly("s1:3#1"));
         advanceTo(Instant.parse("2026-11-29T09:00:00Z"));
         assertThat(digests.isEmpty()).isTrue();
     }
@@ -134,14 +149,16 @@ class TrendingTopologyTest {
     @Test
     void shouldRankOnlyThePapersMatchingTheQueryOfATrendingSubscription() {
         subscriptions.pipeInput("t1", trending("t1", "ada@example.org", 2, "reward", DeliveryMode.DAILY));
-        publish(listed("p1", FRIDAY, 90, "Attention everywhere"), listed("p2", FRIDAY, 30, "Reward hacking"),
+        publish(
+                listed("p1", FRIDAY, 90, "Attention everywhere"), listed("p2", FRIDAY, 30, "Reward hacking"),
                 listed("p3", FRIDAY, 20, "A reward model"), listed("p4", FRIDAY, 10, "Rewards, again"));
 
         advanceTo(Instant.parse("2026-11-28T08:00:00Z"));
 
         Digest digest = digests.readValue();
         assertThat(ranked(digest)).containsExactly("p2:30#1", "p3:20#2");
-        assertThat(digest.getAlerts().get(0).getReasons().get(0).getMatchedTerms()).containsExactly("Reward");
+        assertThat(digest.getAlerts().get(0).getReasons().get(0).getMatchedTerms())
+                .containsExactly("Reward");
     }
 
     @Test
@@ -154,16 +171,19 @@ class TrendingTopologyTest {
         advanceTo(Instant.parse("2026-11-29T08:00:00Z"));
 
         // Positive control: Saturday's digest came, so Friday's hour was checked and sent nothing
-        assertThat(digests.readValuesToList()).singleElement().satisfies(d ->
-                assertThat(ranked(d)).containsExactly("p2:7#1"));
+        assertThat(digests.readValuesToList())
+                .singleElement()
+                .satisfies(d -> assertThat(ranked(d)).containsExactly("p2:7#1"));
     }
 
     @Test
     void shouldSendAWeeklyTrendingDigestWithTheTopOfTheSevenDaysBefore() {
         subscriptions.pipeInput("t1", trending("t1", "ada@example.org", 2, "", DeliveryMode.WEEKLY));
         // Monday 2026-11-30 08:00 is the weekly hour: the week is 11-23 .. 11-29
-        publish(listed("old", LocalDate.parse("2026-11-22"), 500, "Too old"),
-                listed("mon", LocalDate.parse("2026-11-23"), 10, "Monday"), listed("fri", FRIDAY, 30, "Friday"),
+        publish(
+                listed("old", LocalDate.parse("2026-11-22"), 500, "Too old"),
+                listed("mon", LocalDate.parse("2026-11-23"), 10, "Monday"),
+                listed("fri", FRIDAY, 30, "Friday"),
                 listed("sat", SATURDAY, 20, "Saturday"));
 
         advanceTo(Instant.parse("2026-11-30T08:00:00Z"));
@@ -193,7 +213,8 @@ class TrendingTopologyTest {
         assertThat(second).singleElement().satisfies(a -> {
             assertThat(a.getRecipient()).isEqualTo("ada@example.org");
             assertThat(a.getPaper().getUpvotes()).isEqualTo(25);
-            assertThat(a.getReasons()).extracting(MatchReason::getMatchedTerms)
+            assertThat(a.getReasons())
+                    .extracting(MatchReason::getMatchedTerms)
                     .containsExactly(List.of("reward model", "25 upvotes"));
         });
         assertThat(third).isEmpty();

@@ -39,15 +39,15 @@ import org.awaitility.Awaitility;
 public final class BrokerProcessCluster implements AutoCloseable {
 
     /** One node: its id, client port and process. */
-    public record Node(int id, int port, JavaProcess process) {
-    }
+    public record Node(int id, int port, JavaProcess process) {}
 
     private final List<Node> nodes;
     private final Admin admin;
 
     private BrokerProcessCluster(List<Node> nodes) {
         this.nodes = nodes;
-        this.admin = KafkaClients.of(bootstrapServers()).admin(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        this.admin = KafkaClients.of(bootstrapServers())
+                .admin(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
     }
 
     /** Formats three nodes' storage under {@code directory}, starts them together and creates the topics. */
@@ -58,7 +58,8 @@ public final class BrokerProcessCluster implements AutoCloseable {
             int[] ports = Arrays.copyOfRange(free, 0, size);
             int[] controllerPorts = Arrays.copyOfRange(free, size, 2 * size);
             String voters = IntStream.range(0, size)
-                    .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
+                    .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i])
+                    .collect(Collectors.joining(","));
             String clusterId = Uuid.randomUuid().toString();
             List<Node> nodes = new ArrayList<>();
             for (int i = 0; i < size; i++) {
@@ -67,12 +68,16 @@ public final class BrokerProcessCluster implements AutoCloseable {
                 Files.createDirectories(nodeDir);
                 Path config = nodeDir.resolve("server.properties");
                 try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-                    serverProperties(id, ports[i], controllerPorts[i], voters, nodeDir).store(writer, "node " + id);
+                    serverProperties(id, ports[i], controllerPorts[i], voters, nodeDir)
+                            .store(writer, "node " + id);
                 }
                 format(clusterId, config);
-                JavaProcess process = new JavaProcess("kafka-" + id, nodeDir.resolve("kafka.log"),
+                JavaProcess process = new JavaProcess(
+                        "kafka-" + id,
+                        nodeDir.resolve("kafka.log"),
                         List.of("-Xmx512m", "-Dlog4j2.configurationFile=" + log4jConfig(nodeDir)),
-                        "kafka.Kafka", List.of(config.toString()));
+                        "kafka.Kafka",
+                        List.of(config.toString()));
                 nodes.add(new Node(id, ports[i], process));
             }
             // Each node waits for a quorum of the others, so they start together.
@@ -101,9 +106,12 @@ public final class BrokerProcessCluster implements AutoCloseable {
     /** The node leading a partition now. */
     public Node leaderOf(TopicPartition partition) {
         try {
-            var description = admin.describeTopics(List.of(partition.topic())).allTopicNames().get()
+            var description = admin.describeTopics(List.of(partition.topic()))
+                    .allTopicNames()
+                    .get()
                     .get(partition.topic());
-            return node(description.partitions().get(partition.partition()).leader().id());
+            return node(
+                    description.partitions().get(partition.partition()).leader().id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -114,8 +122,11 @@ public final class BrokerProcessCluster implements AutoCloseable {
 
     /** Waits until {@code count} nodes are in the cluster and every partition has its full set of in-sync replicas. */
     public void awaitNodes(int count, Duration timeout) {
-        Awaitility.await("" + count + " Kafka nodes").atMost(timeout).pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions().until(() -> admin.describeCluster().nodes().get().size() == count);
+        Awaitility.await("" + count + " Kafka nodes")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> admin.describeCluster().nodes().get().size() == count);
     }
 
     /**
@@ -123,10 +134,20 @@ public final class BrokerProcessCluster implements AutoCloseable {
      * services' changelogs) has all three replicas in sync again.
      */
     public void awaitFullIsr(Duration timeout) {
-        Awaitility.await("full ISR").atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> admin.describeTopics(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get())
-                        .allTopicNames().get().values().stream()
-                        .flatMap(t -> t.partitions().stream()).allMatch(p -> p.isr().size() == 3));
+        Awaitility.await("full ISR")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
+                .until(() -> admin
+                        .describeTopics(admin.listTopics(new ListTopicsOptions().listInternal(true))
+                                .names()
+                                .get())
+                        .allTopicNames()
+                        .get()
+                        .values()
+                        .stream()
+                        .flatMap(t -> t.partitions().stream())
+                        .allMatch(p -> p.isr().size() == 3));
     }
 
     public String logs(int lines) {
@@ -147,24 +168,26 @@ public final class BrokerProcessCluster implements AutoCloseable {
 
     private static void format(String clusterId, Path config) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int status = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString()},
+        int status = StorageTool.execute(
+                new String[] {"format", "-t", clusterId, "-c", config.toString()},
                 new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
-            throw new IllegalStateException("Formatting " + config + " failed: " + output.toString(StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "Formatting " + config + " failed: " + output.toString(StandardCharsets.UTF_8));
         }
     }
 
     /** Brokers log at WARN into their own file: the test's output stays readable. */
     private static Path log4jConfig(Path dir) throws IOException {
         Path file = dir.resolve("log4j2.properties");
-        Files.writeString(file, String.join("\n",
-                "rootLogger.level = warn",
-                "rootLogger.appenderRef.out.ref = out",
-                "appender.out.type = Console",
-                "appender.out.name = out",
-                "appender.out.layout.type = PatternLayout",
-                "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1}: %m%n", ""), StandardCharsets.UTF_8);
+        Files.writeString(file, """
+                rootLogger.level = warn
+                rootLogger.appenderRef.out.ref = out
+                appender.out.type = Console
+                appender.out.name = out
+                appender.out.layout.type = PatternLayout
+                appender.out.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1}: %m%n
+                """, StandardCharsets.UTF_8);
         return file;
     }
-
 }

@@ -10,8 +10,7 @@ import java.util.function.Supplier;
 /** A source's HTTP API on loopback for tests: one path answering 200 with what {@code body} gives now. */
 public final class LocalHttpServer {
 
-    private LocalHttpServer() {
-    }
+    private LocalHttpServer() {}
 
     /** Started; stop it with {@code stop(0)}. */
     public static HttpServer serving(String path, String contentType, Supplier<byte[]> body) {

@@ -9,8 +9,7 @@ import io.paperalerts.topics.Topic;
  */
 public final class Markers {
 
-    private Markers() {
-    }
+    private Markers() {}
 
     /** The first {@code prefix + n} (n = 0, 1, ...) that Kafka's default partitioner puts beside {@code key} in {@code topic}. */
     public static String besides(Topic<String, ?> topic, String key, String prefix) {

@@ -126,8 +126,8 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
     }
 
     public <K, V> void produce(Topic<K, V> topic, K key, V value) {
-        try (var producer = clients.producer(PRODUCER, topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
+        try (var producer = clients.producer(
+                PRODUCER, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
             producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot produce to " + topic, e);
@@ -149,7 +149,10 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
      */
     public <K, V> List<ConsumerRecord<K, V>> read(Topic<K, V> topic, int atLeast, Duration timeout) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (var consumer = clients.consumer(READ_COMMITTED, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (var consumer = clients.consumer(
+                READ_COMMITTED,
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -177,7 +180,10 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
     /** {@link #readToEnd(Topic)} with any clients (a secured cluster's). */
     public static <K, V> List<ConsumerRecord<K, V>> readToEnd(KafkaClients clients, Topic<K, V> topic) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        try (var consumer = clients.consumer(READ_COMMITTED, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (var consumer = clients.consumer(
+                READ_COMMITTED,
+                topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);
@@ -195,11 +201,19 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
     /** Sum over partitions of a topic's end offsets (transaction markers included): where a caught-up group commits. */
     public long endOffsets(Topic<?, ?> topic) {
         try {
-            var partitions = admin.describeTopics(List.of(topic.name())).allTopicNames().get().get(topic.name())
-                    .partitions().stream()
-                    .collect(Collectors.toMap(p -> new TopicPartition(topic.name(), p.partition()),
-                            p -> OffsetSpec.latest()));
-            return admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+            var partitions =
+                    admin
+                            .describeTopics(List.of(topic.name()))
+                            .allTopicNames()
+                            .get()
+                            .get(topic.name())
+                            .partitions()
+                            .stream()
+                            .collect(Collectors.toMap(
+                                    p -> new TopicPartition(topic.name(), p.partition()), p -> OffsetSpec.latest()));
+            return admin.listOffsets(partitions).all().get().values().stream()
+                    .mapToLong(o -> o.offset())
+                    .sum();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot read the end offsets of " + topic, e);
         }
@@ -216,5 +230,4 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
             throw new IllegalStateException("Cannot read offsets of group " + groupId, e);
         }
     }
-
 }

@@ -38,13 +38,16 @@ public final class RealSmtp implements BeforeAllCallback, AfterAllCallback {
     }
 
     public List<MimeMessage> messagesTo(String recipient) {
-        return receivedMessages().stream().filter(m -> {
-            try {
-                return m.getAllRecipients() != null && List.of(m.getAllRecipients()).stream()
-                        .anyMatch(a -> a.toString().equalsIgnoreCase(recipient));
-            } catch (MessagingException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
+        return receivedMessages().stream()
+                .filter(m -> {
+                    try {
+                        return m.getAllRecipients() != null
+                                && List.of(m.getAllRecipients()).stream()
+                                        .anyMatch(a -> a.toString().equalsIgnoreCase(recipient));
+                    } catch (MessagingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
     }
 }

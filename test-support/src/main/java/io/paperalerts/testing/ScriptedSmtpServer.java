@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +33,7 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** One scripted reply to {@code RCPT TO}. */
-    public record Reply(int code, String text) {
-    }
+    public record Reply(int code, String text) {}
 
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -45,8 +45,11 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final SMTPServer server;
 
     private ScriptedSmtpServer(int port) {
-        this.server = SMTPServer.port(port).bindAddress(InetAddress.getLoopbackAddress()).hostName("scripted.test")
-                .messageHandlerFactory(this::handler).build();
+        this.server = SMTPServer.port(port)
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("scripted.test")
+                .messageHandlerFactory(this::handler)
+                .build();
     }
 
     public static ScriptedSmtpServer start() {
@@ -63,7 +66,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** The next attempts to send to {@code recipient} get these replies, in order; later ones succeed. */
     public ScriptedSmtpServer script(String recipient, Reply... replies) {
-        scripts.computeIfAbsent(recipient.toLowerCase(), r -> new ArrayDeque<>()).addAll(List.of(replies));
+        scripts.computeIfAbsent(recipient.toLowerCase(Locale.ROOT), r -> new ArrayDeque<>())
+                .addAll(List.of(replies));
         return this;
     }
 
@@ -99,32 +103,34 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     /** Times a message to this recipient was tried, accepted or not. */
     public int attempts(String recipient) {
-        AtomicInteger count = attempts.get(recipient.toLowerCase());
+        AtomicInteger count = attempts.get(recipient.toLowerCase(Locale.ROOT));
         return count == null ? 0 : count.get();
     }
 
     public List<MimeMessage> messagesTo(String recipient) {
         synchronized (received) {
-            return received.stream().filter(m -> {
-                try {
-                    return m.getAllRecipients() != null && List.of(m.getAllRecipients()).stream()
-                            .anyMatch(a -> a.toString().equalsIgnoreCase(recipient));
-                } catch (MessagingException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
+            return received.stream()
+                    .filter(m -> {
+                        try {
+                            return m.getAllRecipients() != null
+                                    && List.of(m.getAllRecipients()).stream()
+                                            .anyMatch(a -> a.toString().equalsIgnoreCase(recipient));
+                        } catch (MessagingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    })
+                    .toList();
         }
     }
 
     private MessageHandler handler(MessageContext context) {
         return new MessageHandler() {
             @Override
-            public void from(String from) {
-            }
+            public void from(String from) {}
 
             @Override
             public void recipient(String recipient) throws RejectException {
-                String key = recipient.toLowerCase();
+                String key = recipient.toLowerCase(Locale.ROOT);
                 attempts.computeIfAbsent(key, r -> new AtomicInteger()).incrementAndGet();
                 if (Instant.now().isBefore(refuseAllUntil)) {
                     throw new RejectException(refuseAllWith.code(), refuseAllWith.text());
@@ -151,8 +157,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
 
             @Override
-            public void done() {
-            }
+            public void done() {}
         };
     }
 

@@ -47,16 +47,16 @@ public final class SecuredKafka implements AutoCloseable {
         Path certs = certificates();
         Map<String, String> passwords = new LinkedHashMap<>();
         USERS.forEach(user -> passwords.put(user, read(certs.resolve(user + ".password"))));
-        BrokerSecurity security = BrokerSecurity.scram(certs.resolve("kafka.p12"), certs.resolve("truststore.p12"),
-                storePassword(), passwords, "User:admin");
+        BrokerSecurity security = BrokerSecurity.scram(
+                certs.resolve("kafka.p12"), certs.resolve("truststore.p12"), storePassword(), passwords, "User:admin");
         return new SecuredKafka(EmbeddedKafkaBroker.startSecured(security), BrokerSecurity.SASL_SSL, passwords);
     }
 
     /** Mutual TLS: each user is the CN of its certificate. */
     public static SecuredKafka mutualTls() {
         Path certs = certificates();
-        BrokerSecurity security = BrokerSecurity.mutualTls(certs.resolve("kafka.p12"), certs.resolve("truststore.p12"),
-                storePassword(), "User:admin");
+        BrokerSecurity security = BrokerSecurity.mutualTls(
+                certs.resolve("kafka.p12"), certs.resolve("truststore.p12"), storePassword(), "User:admin");
         return new SecuredKafka(EmbeddedKafkaBroker.startSecured(security), BrokerSecurity.SSL, Map.of());
     }
 
@@ -90,29 +90,32 @@ public final class SecuredKafka implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("kafka.security.protocol", protocol);
         settings.put("kafka.ssl.truststore.type", "PKCS12");
-        settings.put("kafka.ssl.truststore.location", certs.resolve("truststore.p12").toString());
+        settings.put(
+                "kafka.ssl.truststore.location", certs.resolve("truststore.p12").toString());
         settings.put("kafka.ssl.truststore.password", storePassword());
         if (protocol.equals(BrokerSecurity.SASL_SSL)) {
             settings.put("kafka.sasl.mechanism", BrokerSecurity.MECHANISM);
             String password = passwords.get(user);
             if (user.equals("streams")) {
                 settings.put("kafka.config.providers", "dir");
-                settings.put("kafka.config.providers.dir.class",
+                settings.put(
+                        "kafka.config.providers.dir.class",
                         "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
                 password = "${dir:" + certs + ":streams.password}";
             }
             settings.put("kafka.sasl.jaas.config", jaas(user, password));
         } else {
             settings.put("kafka.ssl.keystore.type", "PKCS12");
-            settings.put("kafka.ssl.keystore.location", certs.resolve(user + ".p12").toString());
+            settings.put(
+                    "kafka.ssl.keystore.location", certs.resolve(user + ".p12").toString());
             settings.put("kafka.ssl.keystore.password", storePassword());
         }
         return settings;
     }
 
     public static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     public KafkaClients clients(String user) {
@@ -154,9 +157,19 @@ public final class SecuredKafka implements AutoCloseable {
         if (certificates == null) {
             try {
                 Path dir = Files.createTempDirectory("paper-alerts-certs-");
-                Process script = new ProcessBuilder("bash", repositoryRoot().resolve("ops/security/make-certs.sh").toString(),
-                        dir.toString(), "kafka", "ingest", "streams", "notifier", "admin")
-                        .redirectErrorStream(true).start();
+                Process script = new ProcessBuilder(
+                                "bash",
+                                repositoryRoot()
+                                        .resolve("ops/security/make-certs.sh")
+                                        .toString(),
+                                dir.toString(),
+                                "kafka",
+                                "ingest",
+                                "streams",
+                                "notifier",
+                                "admin")
+                        .redirectErrorStream(true)
+                        .start();
                 String output = new String(script.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!script.waitFor(120, TimeUnit.SECONDS) || script.exitValue() != 0) {
                     throw new IllegalStateException("make-certs.sh failed: " + output);
@@ -178,6 +191,7 @@ public final class SecuredKafka implements AutoCloseable {
                 return dir;
             }
         }
-        throw new IllegalStateException("ops/security/make-certs.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "ops/security/make-certs.sh not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -63,8 +63,17 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ProductionFaultsTest {
 
-    private static final List<String> WORDS = List.of("quasar", "lattice", "enzyme", "tokamak", "glacier",
-            "neutrino", "protein", "graphene", "monsoon", "photon");
+    private static final List<String> WORDS = List.of(
+            "quasar",
+            "lattice",
+            "enzyme",
+            "tokamak",
+            "glacier",
+            "neutrino",
+            "protein",
+            "graphene",
+            "monsoon",
+            "photon");
     private static final int RECIPIENTS = 20;
     private static final Duration PAPER_EVERY = Duration.ofMillis(500);
 
@@ -74,6 +83,7 @@ class ProductionFaultsTest {
     private final List<Paper> feed = new CopyOnWriteArrayList<>();
     /** The source's new papers, one every {@link #PAPER_EVERY}. */
     private final ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor();
+
     private final Map<String, Instant> events = new LinkedHashMap<>();
     private final Map<String, Duration> recoveries = new LinkedHashMap<>();
 
@@ -81,7 +91,7 @@ class ProductionFaultsTest {
     void shouldDeliverEveryPairOnceThroughBrokerServiceAndSmtpFaults() throws Exception {
         HttpServer feedServer = feedServer();
         try (BrokerProcessCluster kafka = BrokerProcessCluster.start(dir.resolve("kafka"));
-             ScriptedSmtpServer smtp = ScriptedSmtpServer.start()) {
+                ScriptedSmtpServer smtp = ScriptedSmtpServer.start()) {
             // Given subscribers, and every service running as a process of its own
             Map<String, Subscription> subscriptions = subscribe(kafka);
             JavaProcess streams = service("streams", kafka, smtp, feedServer, "streams-1");
@@ -93,7 +103,9 @@ class ProductionFaultsTest {
             try {
                 // When papers keep coming while faults are injected
                 source.scheduleAtFixedRate(this::addPaper, 0, PAPER_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-                await("the first email").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                await("the first email")
+                        .atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(200))
                         .failFast(() -> services.stream().anyMatch(s -> !s.isAlive()))
                         .until(() -> !smtp.messages().isEmpty());
                 Instant start = Instant.now();
@@ -129,8 +141,11 @@ class ProductionFaultsTest {
                 awaitPapersFor(Duration.ofSeconds(10));
 
                 mark("SMTP answers 421 for 30 s");
-                smtp.refuseEverythingFor(Duration.ofSeconds(30), new ScriptedSmtpServer.Reply(421, "4.3.2 Service shutting down"));
-                await("the SMTP server answering again").atMost(Duration.ofSeconds(40)).until(() -> !smtp.refusingEverything());
+                smtp.refuseEverythingFor(
+                        Duration.ofSeconds(30), new ScriptedSmtpServer.Reply(421, "4.3.2 Service shutting down"));
+                await("the SMTP server answering again")
+                        .atMost(Duration.ofSeconds(40))
+                        .until(() -> !smtp.refusingEverything());
                 mark("SMTP answers again");
                 awaitPapersFor(Duration.ofSeconds(6));
 
@@ -143,19 +158,32 @@ class ProductionFaultsTest {
                 Instant lastPaper = Instant.now();
 
                 // Then every paper of the feed is published (the last ones by the next poll) ...
-                await("the whole feed published").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> readAll(kafka, Topics.PAPERS).stream().map(Paper::getId).distinct().count() == feed.size());
+                await("the whole feed published")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .until(() -> readAll(kafka, Topics.PAPERS).stream()
+                                        .map(Paper::getId)
+                                        .distinct()
+                                        .count()
+                                == feed.size());
                 // ... and every expected pair arrives
                 Map<String, Set<String>> expected = expected(subscriptions, feed);
-                int expectedPairs = expected.values().stream().mapToInt(Set::size).sum();
-                await("every expected pair delivered").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                int expectedPairs =
+                        expected.values().stream().mapToInt(Set::size).sum();
+                await("every expected pair delivered")
+                        .atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofSeconds(1))
                         .until(() -> delivered(smtp).keySet().size() >= expectedPairs);
                 // Positive control for "nothing more": a marker paper published after everything
                 // else is delivered last; whatever was still on its way would have arrived first.
                 String marker = "2612.99999";
                 publishMarker(kafka, marker);
-                await("the marker's emails").atMost(Duration.ofSeconds(60))
-                        .until(() -> delivered(smtp).keySet().stream().filter(p -> p.endsWith(" " + marker)).count() == 2);
+                await("the marker's emails")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> delivered(smtp).keySet().stream()
+                                        .filter(p -> p.endsWith(" " + marker))
+                                        .count()
+                                == 2);
 
                 Map<String, Integer> deliveredPairs = delivered(smtp);
                 Set<String> expectedSet = new HashSet<>();
@@ -167,13 +195,20 @@ class ProductionFaultsTest {
                 stray.removeIf(p -> p.endsWith(" " + marker));
                 long repeatedEmails = repeatedEmails(smtp);
 
-                measureRecoveries(kafka, smtp, start, notifier1Recipients, notifier2Recipients);
-                report(expectedPairs, feed.size(), missing.size(), repeatedEmails, smtp.messages().size(),
+                measureRecoveries(kafka, smtp, notifier1Recipients, notifier2Recipients);
+                report(
+                        expectedPairs,
+                        feed.size(),
+                        missing.size(),
+                        repeatedEmails,
+                        smtp.messages().size(),
                         Duration.between(start, lastPaper));
 
                 assertThat(missing).as("pairs lost").isEmpty();
                 assertThat(stray).as("pairs nobody asked for").isEmpty();
-                assertThat(repeatedEmails).as("repeated emails (at most one per notifier kill)").isLessThanOrEqualTo(2);
+                assertThat(repeatedEmails)
+                        .as("repeated emails (at most one per notifier kill)")
+                        .isLessThanOrEqualTo(2);
                 // The target is 10 s from a kill to work resumed (docs/reliability.md shows what was
                 // measured); the bound leaves room for a CI machine where eight JVMs share two cores.
                 // A notifier killed for good is replaced after its session (10 s) and a rebalance.
@@ -181,7 +216,9 @@ class ProductionFaultsTest {
                     Duration bound = what.contains("for good") ? Duration.ofSeconds(25) : Duration.ofSeconds(15);
                     assertThat(took).as(what).isLessThanOrEqualTo(bound);
                 });
-                assertThat(streams.isAlive() && notifier1.isAlive() && ingest.isAlive()).as("services alive").isTrue();
+                assertThat(streams.isAlive() && notifier1.isAlive() && ingest.isAlive())
+                        .as("services alive")
+                        .isTrue();
             } catch (AssertionError | RuntimeException e) {
                 StringBuilder logs = new StringBuilder();
                 services.forEach(s -> logs.append(s.tail(40)).append('\n'));
@@ -207,28 +244,47 @@ class ProductionFaultsTest {
         int i = feed.size();
         String title = "On the " + WORDS.get(i % WORDS.size()) + " and the " + WORDS.get((i * 3 + 1) % WORDS.size())
                 + " problem";
-        feed.add(Paper.newBuilder().setId(String.format("2612.%05d", i + 1)).setTitle(title)
-                .setAbstractText("A steady stream of papers.").setSource("hf-daily").build());
+        feed.add(Paper.newBuilder()
+                .setId(String.format("2612.%05d", i + 1))
+                .setTitle(title)
+                .setAbstractText("A steady stream of papers.")
+                .setSource("hf-daily")
+                .build());
     }
 
     /** Lets the papers of {@code span} appear (one every {@link #PAPER_EVERY}) while the system copes. */
     private void awaitPapersFor(Duration span) {
         int target = feed.size() + (int) (span.toMillis() / PAPER_EVERY.toMillis());
-        await().atMost(span.multipliedBy(2)).pollInterval(Duration.ofMillis(100)).until(() -> feed.size() >= target);
+        await().atMost(span.multipliedBy(2))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> feed.size() >= target);
     }
 
     private Map<String, Subscription> subscribe(BrokerProcessCluster kafka) throws Exception {
         Map<String, Subscription> subscriptions = new LinkedHashMap<>();
         for (int r = 0; r < RECIPIENTS; r++) {
             String id = "chaos-" + r;
-            subscriptions.put(id, Subscription.newBuilder().setId(id).setEmail("reader" + r + "@example.org")
-                    .setQuery(WORDS.get(r % WORDS.size())).setDelivery(DeliveryMode.INSTANT).setTimezone("UTC")
-                    .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build());
+            subscriptions.put(
+                    id,
+                    Subscription.newBuilder()
+                            .setId(id)
+                            .setEmail("reader" + r + "@example.org")
+                            .setQuery(WORDS.get(r % WORDS.size()))
+                            .setDelivery(DeliveryMode.INSTANT)
+                            .setTimezone("UTC")
+                            .setStatus(SubscriptionStatus.ACTIVE)
+                            .setCreated(Instant.now())
+                            .build());
         }
         var topic = Topics.SUBSCRIPTIONS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             for (var s : subscriptions.values()) {
                 producer.send(new ProducerRecord<>(topic.name(), s.getId(), s)).get();
             }
@@ -238,17 +294,31 @@ class ProductionFaultsTest {
 
     private void publishMarker(BrokerProcessCluster kafka, String id) throws Exception {
         var topic = Topics.PAPERS;
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), id, Paper.newBuilder().setId(id)
-                    .setTitle("The marker: " + WORDS.get(0)).setAbstractText("").setSource("test").build())).get();
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(
+                            topic.name(),
+                            id,
+                            Paper.newBuilder()
+                                    .setId(id)
+                                    .setTitle("The marker: " + WORDS.get(0))
+                                    .setAbstractText("")
+                                    .setSource("test")
+                                    .build()))
+                    .get();
         }
     }
 
     /** Each service's own configuration file, as a deployment would give it. */
-    private JavaProcess service(String command, BrokerProcessCluster kafka, ScriptedSmtpServer smtp,
-            HttpServer feedServer, String instance) throws Exception {
+    private JavaProcess service(
+            String command, BrokerProcessCluster kafka, ScriptedSmtpServer smtp, HttpServer feedServer, String instance)
+            throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         p.put("topics.replication.factor", "3");
@@ -275,7 +345,9 @@ class ProductionFaultsTest {
             }
             case "ingest" -> {
                 p.put("ingest.sources", "hf-daily");
-                p.put("ingest.hf.url", "http://127.0.0.1:" + feedServer.getAddress().getPort() + "/api/daily_papers");
+                p.put(
+                        "ingest.hf.url",
+                        "http://127.0.0.1:" + feedServer.getAddress().getPort() + "/api/daily_papers");
                 p.put("ingest.hf.interval.ms", "1000");
                 p.put("ingest.delivery.timeout.ms", "20000");
                 p.put("ingest.metrics.port", "0");
@@ -291,8 +363,12 @@ class ProductionFaultsTest {
         if (command.equals("ingest")) {
             args.add("run");
         }
-        return new JavaProcess(instance, dir.resolve(instance + ".log"), List.of("-Xmx384m"),
-                PaperAlertsCommand.class.getName(), args);
+        return new JavaProcess(
+                instance,
+                dir.resolve(instance + ".log"),
+                List.of("-Xmx384m"),
+                PaperAlertsCommand.class.getName(),
+                args);
     }
 
     /** The Hugging Face daily papers API, serving the feed as it grows. */
@@ -303,8 +379,12 @@ class ProductionFaultsTest {
                 if (json.length() > 1) {
                     json.append(',');
                 }
-                json.append("{\"paper\":{\"id\":\"").append(paper.getId()).append("\",\"title\":\"")
-                        .append(paper.getTitle()).append("\",\"summary\":\"").append(paper.getAbstractText())
+                json.append("{\"paper\":{\"id\":\"")
+                        .append(paper.getId())
+                        .append("\",\"title\":\"")
+                        .append(paper.getTitle())
+                        .append("\",\"summary\":\"")
+                        .append(paper.getAbstractText())
                         .append("\",\"authors\":[{\"name\":\"A. Author\"}]}}");
             }
             return json.append(']').toString().getBytes(StandardCharsets.UTF_8);
@@ -320,7 +400,8 @@ class ProductionFaultsTest {
         Map<String, Set<String>> expected = new HashMap<>();
         for (Paper paper : papers) {
             for (var match : matcher.match(paper)) {
-                expected.computeIfAbsent(paper.getId(), p -> new HashSet<>()).add(match.subscription().getEmail());
+                expected.computeIfAbsent(paper.getId(), p -> new HashSet<>())
+                        .add(match.subscription().getEmail());
             }
         }
         return expected;
@@ -356,9 +437,11 @@ class ProductionFaultsTest {
     /** The recipients whose digests partitions a notifier instance owns now. */
     private static Set<String> recipientsOf(BrokerProcessCluster kafka, String instance) throws Exception {
         String group = "paper-alerts-notifier";
-        var description = kafka.admin().describeConsumerGroups(List.of(group)).all().get().get(group);
+        var description =
+                kafka.admin().describeConsumerGroups(List.of(group)).all().get().get(group);
         Set<Integer> partitions = new HashSet<>();
-        description.members().stream().filter(m -> instance.equals(m.groupInstanceId().orElse(null)))
+        description.members().stream()
+                .filter(m -> instance.equals(m.groupInstanceId().orElse(null)))
                 .forEach(m -> m.assignment().topicPartitions().stream()
                         .filter(tp -> tp.topic().equals(Topics.DIGESTS.name()))
                         .forEach(tp -> partitions.add(tp.partition())));
@@ -372,28 +455,38 @@ class ProductionFaultsTest {
         return recipients;
     }
 
-    private void measureRecoveries(BrokerProcessCluster kafka, ScriptedSmtpServer smtp, Instant start,
-            Set<String> notifier1Recipients, Set<String> notifier2Recipients) throws Exception {
+    private void measureRecoveries(
+            BrokerProcessCluster kafka,
+            ScriptedSmtpServer smtp,
+            Set<String> notifier1Recipients,
+            Set<String> notifier2Recipients)
+            throws Exception {
         List<Instant> published = new ArrayList<>();
         readAllRecords(kafka, Topics.PAPERS).forEach(r -> published.add(Instant.ofEpochMilli(r.timestamp())));
-        List<Instant> matched = readAll(kafka, Topics.ALERTS).stream().map(Alert::getMatchedAt).toList();
+        List<Instant> matched =
+                readAll(kafka, Topics.ALERTS).stream().map(Alert::getMatchedAt).toList();
         List<MimeMessage> messages = smtp.messages();
         List<Instant> accepted = smtp.acceptedAt();
         events.forEach((event, at) -> {
             if (event.startsWith("kill broker")) {
                 recoveries.put("ingest publishes again after " + event, firstAfter(published, at, i -> true, at));
             } else if (event.equals("kill streams")) {
-                recoveries.put("streams matches again after SIGKILL and restart", firstAfter(matched, at, i -> true, at));
+                recoveries.put(
+                        "streams matches again after SIGKILL and restart", firstAfter(matched, at, i -> true, at));
             } else if (event.equals("kill ingest")) {
-                recoveries.put("ingest publishes again after SIGKILL and restart", firstAfter(published, at, i -> true, at));
+                recoveries.put(
+                        "ingest publishes again after SIGKILL and restart", firstAfter(published, at, i -> true, at));
             } else if (event.equals("kill notifier-1")) {
-                recoveries.put("notifier-1's recipients get email again after SIGKILL and restart",
+                recoveries.put(
+                        "notifier-1's recipients get email again after SIGKILL and restart",
                         firstAfter(accepted, at, i -> to(messages.get(i), notifier1Recipients), at));
             } else if (event.equals("kill notifier-2 for good")) {
-                recoveries.put("notifier-2's recipients get email again after it is killed for good",
+                recoveries.put(
+                        "notifier-2's recipients get email again after it is killed for good",
                         firstAfter(accepted, at, i -> to(messages.get(i), notifier2Recipients), at));
             } else if (event.equals("SMTP answers again")) {
-                recoveries.put("emails flow again after SMTP answered 421 for 30 s", firstAfter(accepted, at, i -> true, at));
+                recoveries.put(
+                        "emails flow again after SMTP answered 421 for 30 s", firstAfter(accepted, at, i -> true, at));
             }
         });
     }
@@ -422,10 +515,12 @@ class ProductionFaultsTest {
         StringBuilder out = new StringBuilder("\n== Production faults: results ==\n");
         out.append(String.format("| papers | expected pairs | lost | repeated emails | emails | run with faults |%n"));
         out.append(String.format("|---|---|---|---|---|---|%n"));
-        out.append(String.format("| %d | %d | %d | %d | %d | %d s |%n%n", papers, expectedPairs, lost, repeated, emails,
-                faults.toSeconds()));
+        out.append(String.format(
+                "| %d | %d | %d | %d | %d | %d s |%n%n",
+                papers, expectedPairs, lost, repeated, emails, faults.toSeconds()));
         out.append(String.format("| fault | back after |%n|---|---|%n"));
-        recoveries.forEach((what, took) -> out.append(String.format("| %s | %.1f s |%n", what, took.toMillis() / 1000.0)));
+        recoveries.forEach(
+                (what, took) -> out.append(String.format("| %s | %.1f s |%n", what, took.toMillis() / 1000.0)));
         System.out.println(out);
         try {
             // Where docs/reliability.md takes its figures from (relative to the module: app/target).
@@ -440,7 +535,8 @@ class ProductionFaultsTest {
     }
 
     /** Everything on a topic up to its end now, read_committed. */
-    private static <V> List<ConsumerRecord<String, V>> readAllRecords(BrokerProcessCluster kafka, Topic<String, V> topic) {
+    private static <V> List<ConsumerRecord<String, V>> readAllRecords(
+            BrokerProcessCluster kafka, Topic<String, V> topic) {
         return RealKafka.readToEnd(kafka.bootstrapServers(), topic);
     }
 }

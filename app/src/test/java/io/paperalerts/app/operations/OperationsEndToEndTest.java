@@ -72,13 +72,17 @@ class OperationsEndToEndTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** The sum of a metric's samples whose labels contain {@code label} (e.g. source="hf-daily"). */
     static double value(String scrape, String name, String label) {
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(scrape);
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$")
+                .matcher(scrape);
         double sum = 0;
         boolean found = false;
         while (line.find()) {
@@ -87,7 +91,9 @@ class OperationsEndToEndTest {
                 found = true;
             }
         }
-        assertThat(found).as("%s%s in the scrape", name, label == null ? "" : "{" + label + "}").isTrue();
+        assertThat(found)
+                .as("%s%s in the scrape", name, label == null ? "" : "{" + label + "}")
+                .isTrue();
         return sum;
     }
 
@@ -97,7 +103,8 @@ class OperationsEndToEndTest {
         String named = Files.readString(root.resolve("ops/grafana/dashboards/paper-alerts.json"))
                 + Files.readString(root.resolve("ops/prometheus/alerts.yml"));
         Set<String> metrics = new HashSet<>();
-        Matcher metric = Pattern.compile("\\b((?:paper_alerts|kafka|jvm|process)_[a-z0-9_]+)").matcher(named);
+        Matcher metric = Pattern.compile("\\b((?:paper_alerts|kafka|jvm|process)_[a-z0-9_]+)")
+                .matcher(named);
         while (metric.find()) {
             metrics.add(metric.group(1));
         }
@@ -105,8 +112,14 @@ class OperationsEndToEndTest {
     }
 
     private static Subscription subscription(String id, String email, String query) {
-        return Subscription.newBuilder().setId(id).setEmail(email).setQuery(query).setDelivery(DeliveryMode.INSTANT)
-                .setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.now()).build();
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(email)
+                .setQuery(query)
+                .setDelivery(DeliveryMode.INSTANT)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.now())
+                .build();
     }
 
     @Test
@@ -121,45 +134,64 @@ class OperationsEndToEndTest {
             recorded = in.readAllBytes();
         }
         List<Paper> papers = HuggingFaceDailyPapersParser.parse(recorded, "hf-daily").stream()
-                .map(e -> ((PaperEntry.Parsed) e).paper()).toList();
+                .map(e -> ((PaperEntry.Parsed) e).paper())
+                .toList();
         HttpServer feed = LocalHttpServer.serving("/api/daily_papers", "application/json", () -> recorded);
         try (ScriptedSmtpServer smtp = ScriptedSmtpServer.start();
-             BrokerCheck check = new BrokerCheck(KafkaClients.of(bootstrap))) {
+                BrokerCheck check = new BrokerCheck(KafkaClients.of(bootstrap))) {
             smtp.script("refused@example.org", new ScriptedSmtpServer.Reply(550, "5.1.1 No such user"));
-            Map<String, Object> mail = Map.of(CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
-                    MailConfig.SMTP_HOST, "127.0.0.1", MailConfig.SMTP_PORT, smtp.port(),
-                    MailConfig.TOKEN_SECRET, "an operations test secret, 32 bytes");
+            Map<String, Object> mail = Map.of(
+                    CommonConfig.BOOTSTRAP_SERVERS,
+                    bootstrap,
+                    MailConfig.SMTP_HOST,
+                    "127.0.0.1",
+                    MailConfig.SMTP_PORT,
+                    smtp.port(),
+                    MailConfig.TOKEN_SECRET,
+                    "an operations test secret, 32 bytes");
 
             // And the three services, each with its metrics and health
             PrometheusMeterRegistry streamsMetrics = ServiceMetrics.create("streams");
             AlertStreamsService streams = new AlertStreamsService(new StreamsServiceConfig(Map.of(
-                    CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
-                    StreamsServiceConfig.STATE_DIR, dir.resolve("streams").toString(),
-                    StreamsServiceConfig.INSTANT_WINDOW_MS, 3_000L,
-                    StreamsServiceConfig.CHECK_INTERVAL_MS, 200L))).start();
+                            CommonConfig.BOOTSTRAP_SERVERS,
+                            bootstrap,
+                            StreamsServiceConfig.STATE_DIR,
+                            dir.resolve("streams").toString(),
+                            StreamsServiceConfig.INSTANT_WINDOW_MS,
+                            3_000L,
+                            StreamsServiceConfig.CHECK_INTERVAL_MS,
+                            200L)))
+                    .start();
             streams.bindTo(streamsMetrics);
             streams.awaitRunning(Duration.ofSeconds(60));
             int webPort = EmbeddedSmtpServer.freePort();
             Map<String, Object> web = new HashMap<>(mail);
             web.put(RegistrationConfig.HTTP_PORT, webPort);
-            RegistrationServer registration = new RegistrationServer(new RegistrationConfig(web), streams, streams, 50,
-                    Clock.systemUTC()).start();
-            OperationsServer streamsOps = OperationsServer.start(EmbeddedSmtpServer.freePort(), streamsMetrics,
-                    streams.health(check));
+            RegistrationServer registration = new RegistrationServer(
+                            new RegistrationConfig(web), streams, streams, 50, Clock.systemUTC())
+                    .start();
+            OperationsServer streamsOps =
+                    OperationsServer.start(EmbeddedSmtpServer.freePort(), streamsMetrics, streams.health(check));
 
             PrometheusMeterRegistry notifierMetrics = ServiceMetrics.create("notifier");
             Map<String, Object> notifierConfig = new HashMap<>(mail);
             notifierConfig.put(NotifierConfig.STATE_DIR, dir.resolve("notifier").toString());
-            AlertNotifier notifier = new AlertNotifier(new NotifierConfig(notifierConfig), new AlertNotifier.Listener() { });
+            AlertNotifier notifier =
+                    new AlertNotifier(new NotifierConfig(notifierConfig), new AlertNotifier.Listener() {});
             notifier.bindTo(notifierMetrics);
-            OperationsServer notifierOps = OperationsServer.start(EmbeddedSmtpServer.freePort(), notifierMetrics,
-                    notifier.health(check));
+            OperationsServer notifierOps =
+                    OperationsServer.start(EmbeddedSmtpServer.freePort(), notifierMetrics, notifier.health(check));
             notifier.start();
 
-            IngestConfig ingestConfig = new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
-                    IngestConfig.SOURCES, "hf-daily",
-                    IngestConfig.HF_URL, "http://127.0.0.1:" + feed.getAddress().getPort() + "/api/daily_papers",
-                    IngestConfig.DELIVERY_TIMEOUT_MS, 5_000));
+            IngestConfig ingestConfig = new IngestConfig(Map.of(
+                    CommonConfig.BOOTSTRAP_SERVERS,
+                    bootstrap,
+                    IngestConfig.SOURCES,
+                    "hf-daily",
+                    IngestConfig.HF_URL,
+                    "http://127.0.0.1:" + feed.getAddress().getPort() + "/api/daily_papers",
+                    IngestConfig.DELIVERY_TIMEOUT_MS,
+                    5_000));
             // Ingest's start-up step, as 'ingest run' takes it: its topics exist before it publishes.
             KafkaStartup.prepare(KafkaClients.of(ingestConfig), ServiceAccess.ingest(), (short) 1);
             PaperPublisher publisher = new PaperPublisher(ingestConfig);
@@ -167,18 +199,23 @@ class OperationsEndToEndTest {
             PrometheusMeterRegistry ingestMetrics = ServiceMetrics.create("ingest");
             ingest.bindTo(ingestMetrics);
             publisher.bindTo(ingestMetrics);
-            OperationsServer ingestOps = OperationsServer.start(EmbeddedSmtpServer.freePort(), ingestMetrics,
-                    ingest.health(check));
+            OperationsServer ingestOps =
+                    OperationsServer.start(EmbeddedSmtpServer.freePort(), ingestMetrics, ingest.health(check));
             String streamsUrl = "http://127.0.0.1:" + streamsOps.port();
             String notifierUrl = "http://127.0.0.1:" + notifierOps.port();
             String ingestUrl = "http://127.0.0.1:" + ingestOps.port();
             try {
-                List<Subscription> subscriptions = List.of(subscription("ops-1", "good@example.org", "agent"),
+                List<Subscription> subscriptions = List.of(
+                        subscription("ops-1", "good@example.org", "agent"),
                         subscription("ops-2", "refused@example.org", "reasoning"));
-                try (var producer = KafkaClients.of(bootstrap).producer(Map.of(), Topics.SUBSCRIPTIONS.keySerde().serializer(),
-                        Topics.SUBSCRIPTIONS.valueSerde().serializer())) {
+                try (var producer = KafkaClients.of(bootstrap)
+                        .producer(
+                                Map.of(),
+                                Topics.SUBSCRIPTIONS.keySerde().serializer(),
+                                Topics.SUBSCRIPTIONS.valueSerde().serializer())) {
                     for (Subscription s : subscriptions) {
-                        producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), s.getId(), s)).get();
+                        producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), s.getId(), s))
+                                .get();
                     }
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> streams.activeSubscriptions() == 2);
@@ -199,40 +236,52 @@ class OperationsEndToEndTest {
                 // Then, once both emails were tried, the counters say what happened
                 await().atMost(Duration.ofSeconds(60)).until(() -> notifier.emails() + notifier.gaveUp() == 2);
                 String ingested = get(ingestUrl + "/metrics").body();
-                assertThat(value(ingested, "paper_alerts_papers_fetched_total", "source=\"hf-daily\"")).isEqualTo(30);
-                assertThat(value(ingested, "paper_alerts_papers_published_total", "source=\"hf-daily\"")).isEqualTo(30);
-                assertThat(value(ingested, "paper_alerts_papers_rejected_total", "source=\"hf-daily\"")).isZero();
+                assertThat(value(ingested, "paper_alerts_papers_fetched_total", "source=\"hf-daily\""))
+                        .isEqualTo(30);
+                assertThat(value(ingested, "paper_alerts_papers_published_total", "source=\"hf-daily\""))
+                        .isEqualTo(30);
+                assertThat(value(ingested, "paper_alerts_papers_rejected_total", "source=\"hf-daily\""))
+                        .isZero();
                 assertThat(ingested).contains("kafka_producer_");
                 assertThat(value(ingested, "paper_alerts_source_last_success_seconds", "source=\"hf-daily\""))
-                        .isGreaterThan(Instant.now().minusSeconds(120).getEpochSecond());
+                        .isGreaterThan((double) Instant.now().minusSeconds(120).getEpochSecond());
                 String matched = get(streamsUrl + "/metrics").body();
-                assertThat(value(matched, "paper_alerts_papers_matched_total", null)).isEqualTo(matchedPapers.size());
-                assertThat(value(matched, "paper_alerts_alerts_emitted_total", null)).isEqualTo(pairs.size());
-                assertThat(value(matched, "paper_alerts_digests_emitted_total", null)).isEqualTo(2);
+                assertThat(value(matched, "paper_alerts_papers_matched_total", null))
+                        .isEqualTo(matchedPapers.size());
+                assertThat(value(matched, "paper_alerts_alerts_emitted_total", null))
+                        .isEqualTo(pairs.size());
+                assertThat(value(matched, "paper_alerts_digests_emitted_total", null))
+                        .isEqualTo(2);
                 assertThat(matched).contains("kafka_stream_");
                 String sent = get(notifierUrl + "/metrics").body();
                 assertThat(value(sent, "paper_alerts_emails_sent_total", null)).isEqualTo(1);
-                assertThat(value(sent, "paper_alerts_emails_failed_total", null)).isEqualTo(1);
-                assertThat(value(sent, "paper_alerts_end_to_end_latency_seconds_count", null)).isEqualTo(1);
-                assertThat(value(sent, "paper_alerts_smtp_send_seconds_count", null)).isEqualTo(1);
+                assertThat(value(sent, "paper_alerts_emails_failed_total", null))
+                        .isEqualTo(1);
+                assertThat(value(sent, "paper_alerts_end_to_end_latency_seconds_count", null))
+                        .isEqualTo(1);
+                assertThat(value(sent, "paper_alerts_smtp_send_seconds_count", null))
+                        .isEqualTo(1);
                 assertThat(sent).contains("kafka_consumer_", "jvm_memory_used_bytes");
                 assertThat(smtp.messagesTo("good@example.org")).hasSize(1);
                 // And every metric the dashboard and the alert rules name is one the services export
                 Set<String> exported = new HashSet<>();
-                Matcher name = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)").matcher(ingested + matched + sent);
+                Matcher name =
+                        Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)").matcher(ingested + matched + sent);
                 while (name.find()) {
                     exported.add(name.group(1));
                 }
                 Set<String> missing = new TreeSet<>(referencedMetrics());
                 missing.removeAll(exported);
                 assertThat(referencedMetrics()).isNotEmpty();
-                assertThat(missing).as("metrics the dashboard or the alert rules name that no service exports")
+                assertThat(missing)
+                        .as("metrics the dashboard or the alert rules name that no service exports")
                         .isEmpty();
 
                 // And every service is live and ready
                 for (String url : List.of(streamsUrl, notifierUrl, ingestUrl)) {
                     assertThat(get(url + "/health/live").statusCode()).as(url).isEqualTo(200);
-                    await().atMost(Duration.ofSeconds(30)).until(() -> get(url + "/health/ready").statusCode() == 200);
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> get(url + "/health/ready").statusCode() == 200);
                 }
 
                 // When the broker stops
@@ -240,7 +289,8 @@ class OperationsEndToEndTest {
 
                 // Then each turns not ready within 10 s, says why, and stays live
                 for (String url : List.of(streamsUrl, notifierUrl, ingestUrl)) {
-                    await().atMost(Duration.ofSeconds(10)).until(() -> get(url + "/health/ready").statusCode() == 503);
+                    await().atMost(Duration.ofSeconds(10))
+                            .until(() -> get(url + "/health/ready").statusCode() == 503);
                     assertThat(get(url + "/health/ready").body()).contains("NOT_READY", "Kafka");
                     assertThat(get(url + "/health/live").statusCode()).as(url).isEqualTo(200);
                 }
@@ -248,11 +298,14 @@ class OperationsEndToEndTest {
                 // And when it is back, each is ready again
                 broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), brokerPort);
                 for (String url : List.of(streamsUrl, notifierUrl, ingestUrl)) {
-                    await().atMost(Duration.ofSeconds(90)).until(() -> get(url + "/health/ready").statusCode() == 200);
+                    await().atMost(Duration.ofSeconds(90))
+                            .until(() -> get(url + "/health/ready").statusCode() == 200);
                 }
                 // And none of it is on the public web port, nor on an address other hosts reach
-                assertThat(get("http://127.0.0.1:" + webPort + "/metrics").statusCode()).isEqualTo(404);
-                assertThat(streamsOps.address().getAddress().isLoopbackAddress()).isTrue();
+                assertThat(get("http://127.0.0.1:" + webPort + "/metrics").statusCode())
+                        .isEqualTo(404);
+                assertThat(streamsOps.address().getAddress().isLoopbackAddress())
+                        .isTrue();
             } finally {
                 streamsOps.close();
                 ingestOps.close();

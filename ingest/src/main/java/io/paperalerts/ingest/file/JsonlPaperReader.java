@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -36,8 +37,7 @@ public final class JsonlPaperReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonlPaperReader() {
-    }
+    private JsonlPaperReader() {}
 
     public static void read(InputStream in, String source, Consumer<PaperEntry> sink) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -67,10 +67,12 @@ public final class JsonlPaperReader {
     private static void emit(int lineNumber, byte[] raw, String source, Consumer<PaperEntry> sink) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw)).toString();
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             sink.accept(new Rejected("line " + lineNumber, "line " + lineNumber + ": not valid UTF-8", raw));
             return;
@@ -81,8 +83,8 @@ public final class JsonlPaperReader {
         try {
             sink.accept(new Parsed("line " + lineNumber, toPaper(JSON.readTree(text), source)));
         } catch (JsonProcessingException e) {
-            sink.accept(new Rejected("line " + lineNumber, "line " + lineNumber + ": malformed JSON: "
-                    + e.getOriginalMessage(), raw));
+            sink.accept(new Rejected(
+                    "line " + lineNumber, "line " + lineNumber + ": malformed JSON: " + e.getOriginalMessage(), raw));
         } catch (InvalidPaperException e) {
             sink.accept(new Rejected("line " + lineNumber, "line " + lineNumber + ": " + e.getMessage(), raw));
         }
@@ -90,13 +92,16 @@ public final class JsonlPaperReader {
 
     private static Paper toPaper(JsonNode node, String source) {
         if (!node.isObject()) {
-            throw new InvalidPaperException("expected a JSON object, got " + node.getNodeType().name().toLowerCase());
+            throw new InvalidPaperException(
+                    "expected a JSON object, got " + node.getNodeType().name().toLowerCase(Locale.ROOT));
         }
         String id = requiredText(node, "id");
         // arXiv ids are made canonical (2501.01234v2 -> 2501.01234, version 2); others are kept.
         ArxivId arxiv = ArxivId.find(id);
-        boolean isArxiv = arxiv != null && id.replaceFirst("^(arXiv:|https?://arxiv\\.org/(abs|pdf)/)", "")
-                .replaceFirst("v\\d+$", "").equals(arxiv.id());
+        boolean isArxiv = arxiv != null
+                && id.replaceFirst("^(arXiv:|https?://arxiv\\.org/(abs|pdf)/)", "")
+                        .replaceFirst("v\\d+$", "")
+                        .equals(arxiv.id());
         Paper paper = Paper.newBuilder()
                 .setId(isArxiv ? arxiv.id() : id)
                 .setVersion(isArxiv ? arxiv.version() : 1)

@@ -14,8 +14,7 @@ import java.util.List;
  */
 public final class ArxivAtomParser {
 
-    private ArxivAtomParser() {
-    }
+    private ArxivAtomParser() {}
 
     public static List<PaperEntry> parse(byte[] content, String source) {
         return XmlEntries.papers(content, "entry", "entry", entry -> paper(entry, source));
@@ -24,18 +23,22 @@ public final class ArxivAtomParser {
     private static Paper paper(Element entry, String source) {
         String rawId = entry.childText("id");
         if (rawId != null && rawId.contains("/api/errors")) {
-            throw new IllegalArgumentException("arXiv reported an error: " + PaperLimits.oneLine(entry.childText("summary")));
+            throw new IllegalArgumentException(
+                    "arXiv reported an error: " + PaperLimits.oneLine(entry.childText("summary")));
         }
         ArxivId id = ArxivId.find(rawId);
         if (id == null) {
-            throw new IllegalArgumentException("no arXiv id in <id>" + (rawId == null ? "" : PaperLimits.oneLine(rawId)) + "</id>");
+            throw new IllegalArgumentException(
+                    "no arXiv id in <id>" + (rawId == null ? "" : PaperLimits.oneLine(rawId)) + "</id>");
         }
         String title = PaperLimits.oneLine(entry.childText("title"));
         if (title.isEmpty()) {
             throw new IllegalArgumentException("paper " + id.id() + " has no title");
         }
         List<String> authors = entry.all("author").stream()
-                .map(a -> PaperLimits.oneLine(a.childText("name"))).filter(a -> !a.isEmpty()).toList();
+                .map(a -> PaperLimits.oneLine(a.childText("name")))
+                .filter(a -> !a.isEmpty())
+                .toList();
         List<String> categories = new ArrayList<>();
         Element primary = entry.child("primary_category");
         if (primary != null && primary.attributes().get("term") != null) {
@@ -48,9 +51,13 @@ public final class ArxivAtomParser {
             }
         }
         // Links are derived from the canonical id: feeds mix http and https, versioned and not.
-        return Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
+        return Paper.newBuilder()
+                .setId(id.id())
+                .setVersion(id.version())
+                .setTitle(title)
                 .setAbstractText(PaperLimits.oneLine(entry.childText("summary")))
-                .setAuthors(authors).setCategories(categories)
+                .setAuthors(authors)
+                .setCategories(categories)
                 .setPublished(instant(entry.childText("published"), "published"))
                 .setUpdated(instant(entry.childText("updated"), "updated"))
                 .setSource(source)

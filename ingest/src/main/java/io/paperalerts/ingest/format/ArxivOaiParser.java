@@ -16,13 +16,13 @@ import java.util.List;
  */
 public final class ArxivOaiParser {
 
-    private ArxivOaiParser() {
-    }
+    private ArxivOaiParser() {}
 
     public static List<PaperEntry> parse(byte[] content, String source) {
         return XmlEntries.papers(content, "record", "record", record -> {
             Element header = record.child("header");
-            boolean deleted = header != null && "deleted".equals(header.attributes().get("status"));
+            boolean deleted =
+                    header != null && "deleted".equals(header.attributes().get("status"));
             return deleted ? null : paper(record, source);
         });
     }
@@ -36,7 +36,11 @@ public final class ArxivOaiParser {
         }
         ArxivId id = ArxivId.find(header == null ? null : header.childText("identifier"));
         if (id == null) {
-            id = dc.all("identifier").stream().map(i -> ArxivId.find(i.text())).filter(i -> i != null).findFirst().orElse(null);
+            id = dc.all("identifier").stream()
+                    .map(i -> ArxivId.find(i.text()))
+                    .filter(i -> i != null)
+                    .findFirst()
+                    .orElse(null);
         }
         if (id == null) {
             throw new IllegalArgumentException("no arXiv id in the header or dc:identifier");
@@ -45,21 +49,35 @@ public final class ArxivOaiParser {
         if (title.isEmpty()) {
             throw new IllegalArgumentException("paper " + id.id() + " has no title");
         }
-        List<String> authors = dc.all("creator").stream().map(c -> firstLast(PaperLimits.oneLine(c.text())))
-                .filter(a -> !a.isEmpty()).toList();
+        List<String> authors = dc.all("creator").stream()
+                .map(c -> firstLast(PaperLimits.oneLine(c.text())))
+                .filter(a -> !a.isEmpty())
+                .toList();
         List<Element> dates = dc.all("date");
-        return Paper.newBuilder().setId(id.id()).setVersion(Math.max(1, dates.size())).setTitle(title)
+        return Paper.newBuilder()
+                .setId(id.id())
+                .setVersion(Math.max(1, dates.size()))
+                .setTitle(title)
                 .setAbstractText(PaperLimits.oneLine(dc.childText("description")))
-                .setAuthors(authors).setCategories(List.of())
+                .setAuthors(authors)
+                .setCategories(List.of())
                 .setPublished(dates.isEmpty() ? null : day(dates.get(0).text()))
-                .setUpdated(dates.isEmpty() ? null : day(dates.get(dates.size() - 1).text()))
-                .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl()).build();
+                .setUpdated(
+                        dates.isEmpty() ? null : day(dates.get(dates.size() - 1).text()))
+                .setSource(source)
+                .setUrl(id.absUrl())
+                .setPdfUrl(id.pdfUrl())
+                .build();
     }
 
     /** "Mosca, Edoardo" is Edoardo Mosca. */
     static String firstLast(String name) {
         int comma = name.indexOf(',');
-        return comma < 0 ? name : (name.substring(comma + 1).strip() + " " + name.substring(0, comma).strip()).strip();
+        return comma < 0
+                ? name
+                : (name.substring(comma + 1).strip() + " "
+                                + name.substring(0, comma).strip())
+                        .strip();
     }
 
     private static Instant day(String text) {

@@ -21,8 +21,7 @@ public final class ArxivRssParser {
     private static final Pattern DESCRIPTION =
             Pattern.compile("^\\s*arXiv:\\S+\\s+Announce Type:\\s*(\\S+)\\s*Abstract:\\s*(.*)$", Pattern.DOTALL);
 
-    private ArxivRssParser() {
-    }
+    private ArxivRssParser() {}
 
     public static List<PaperEntry> parse(byte[] content, String source) {
         Instant announced = rfc1123(XmlEntries.read(content, "item").header().childText("pubDate"));
@@ -45,14 +44,30 @@ public final class ArxivRssParser {
         Matcher matcher = DESCRIPTION.matcher(description);
         String abstractText = PaperLimits.oneLine(matcher.matches() ? matcher.group(2) : description);
         String creators = item.childText("creator");
-        List<String> authors = creators == null ? List.of() : Arrays.stream(creators.split(","))
-                .map(PaperLimits::oneLine).filter(a -> !a.isEmpty()).toList();
-        List<String> categories = item.all("category").stream().map(c -> PaperLimits.oneLine(c.text()))
-                .filter(c -> !c.isEmpty()).distinct().toList();
-        return Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
-                .setAbstractText(abstractText).setAuthors(authors).setCategories(categories)
-                .setPublished(id.version() == 1 ? announced : null).setUpdated(announced)
-                .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl()).build();
+        List<String> authors = creators == null
+                ? List.of()
+                : Arrays.stream(creators.split(","))
+                        .map(PaperLimits::oneLine)
+                        .filter(a -> !a.isEmpty())
+                        .toList();
+        List<String> categories = item.all("category").stream()
+                .map(c -> PaperLimits.oneLine(c.text()))
+                .filter(c -> !c.isEmpty())
+                .distinct()
+                .toList();
+        return Paper.newBuilder()
+                .setId(id.id())
+                .setVersion(id.version())
+                .setTitle(title)
+                .setAbstractText(abstractText)
+                .setAuthors(authors)
+                .setCategories(categories)
+                .setPublished(id.version() == 1 ? announced : null)
+                .setUpdated(announced)
+                .setSource(source)
+                .setUrl(id.absUrl())
+                .setPdfUrl(id.pdfUrl())
+                .build();
     }
 
     private static Instant rfc1123(String text) {
@@ -60,7 +75,8 @@ public final class ArxivRssParser {
             return null;
         }
         try {
-            return ZonedDateTime.parse(text.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return ZonedDateTime.parse(text.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                    .toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }

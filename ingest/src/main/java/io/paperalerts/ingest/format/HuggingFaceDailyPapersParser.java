@@ -23,8 +23,7 @@ public final class HuggingFaceDailyPapersParser {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HuggingFaceDailyPapersParser() {
-    }
+    private HuggingFaceDailyPapersParser() {}
 
     public static List<PaperEntry> parse(byte[] content, String source) {
         JsonNode root;
@@ -45,7 +44,9 @@ public final class HuggingFaceDailyPapersParser {
             try {
                 entries.add(new Parsed(position, PaperLimits.check(paper(item, source))));
             } catch (IllegalArgumentException e) {
-                entries.add(new Rejected(position, position + ": " + e.getMessage(),
+                entries.add(new Rejected(
+                        position,
+                        position + ": " + e.getMessage(),
                         item.toString().getBytes(StandardCharsets.UTF_8)));
             }
         }
@@ -58,7 +59,8 @@ public final class HuggingFaceDailyPapersParser {
         if (id == null) {
             throw new IllegalArgumentException("no arXiv id in paper.id");
         }
-        String title = PaperLimits.oneLine(paper.path("title").asText(item.path("title").asText("")));
+        String title = PaperLimits.oneLine(
+                paper.path("title").asText(item.path("title").asText("")));
         if (title.isEmpty()) {
             throw new IllegalArgumentException("paper " + id.id() + " has no title");
         }
@@ -69,12 +71,20 @@ public final class HuggingFaceDailyPapersParser {
                 authors.add(name);
             }
         }
-        return Paper.newBuilder().setId(id.id()).setVersion(id.version()).setTitle(title)
-                .setAbstractText(PaperLimits.oneLine(paper.path("summary").asText(item.path("summary").asText(""))))
-                .setAuthors(authors).setCategories(List.of())
+        return Paper.newBuilder()
+                .setId(id.id())
+                .setVersion(id.version())
+                .setTitle(title)
+                .setAbstractText(PaperLimits.oneLine(
+                        paper.path("summary").asText(item.path("summary").asText(""))))
+                .setAuthors(authors)
+                .setCategories(List.of())
                 .setPublished(instant(paper.path("publishedAt").asText(null)))
-                .setSource(source).setUrl(id.absUrl()).setPdfUrl(id.pdfUrl())
-                .setUpvotes(paper.path("upvotes").isInt() ? paper.path("upvotes").asInt() : null)
+                .setSource(source)
+                .setUrl(id.absUrl())
+                .setPdfUrl(id.pdfUrl())
+                .setUpvotes(
+                        paper.path("upvotes").isInt() ? paper.path("upvotes").asInt() : null)
                 .setListedOn(day(paper.path("submittedOnDailyAt").asText(null)))
                 .build();
     }

@@ -8,9 +8,7 @@ public sealed interface PaperEntry {
     /** Where in the source, e.g. {@code line 3} or {@code entry 2}. */
     String position();
 
-    record Parsed(String position, Paper paper) implements PaperEntry {
-    }
+    record Parsed(String position, Paper paper) implements PaperEntry {}
 
-    record Rejected(String position, String reason, byte[] raw) implements PaperEntry {
-    }
+    record Rejected(String position, String reason, byte[] raw) implements PaperEntry {}
 }

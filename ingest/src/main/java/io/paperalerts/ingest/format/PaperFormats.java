@@ -15,14 +15,21 @@ import java.util.List;
 public final class PaperFormats {
 
     /** A supported format. */
-    public enum Format { JSONL, ARXIV_ATOM, ARXIV_RSS, ARXIV_OAI, HF_DAILY_PAPERS, UNKNOWN }
-
-    private PaperFormats() {
+    public enum Format {
+        JSONL,
+        ARXIV_ATOM,
+        ARXIV_RSS,
+        ARXIV_OAI,
+        HF_DAILY_PAPERS,
+        UNKNOWN
     }
+
+    private PaperFormats() {}
 
     public static Format detect(byte[] content) {
         String head = new String(content, 0, Math.min(content.length, 4096), StandardCharsets.UTF_8)
-                .replace("\uFEFF", "").stripLeading();
+                .replace("\uFEFF", "")
+                .stripLeading();
         if (head.startsWith("<")) {
             if (head.contains("<feed")) {
                 return Format.ARXIV_ATOM;
@@ -51,9 +58,12 @@ public final class PaperFormats {
             case ARXIV_RSS -> ArxivRssParser.parse(content, source);
             case ARXIV_OAI -> ArxivOaiParser.parse(content, source);
             case HF_DAILY_PAPERS -> HuggingFaceDailyPapersParser.parse(content, source);
-            case UNKNOWN -> List.of(new PaperEntry.Rejected("document", "document: not a supported format "
-                    + "(JSON Lines, arXiv Atom, RSS or OAI-PMH, Hugging Face daily papers JSON)",
-                    Arrays.copyOf(content, Math.min(content.length, 1024))));
+            case UNKNOWN ->
+                List.of(new PaperEntry.Rejected(
+                        "document",
+                        "document: not a supported format "
+                                + "(JSON Lines, arXiv Atom, RSS or OAI-PMH, Hugging Face daily papers JSON)",
+                        Arrays.copyOf(content, Math.min(content.length, 1024))));
         };
     }
 

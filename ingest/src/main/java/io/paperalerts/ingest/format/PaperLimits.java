@@ -10,8 +10,7 @@ public final class PaperLimits {
     public static final int MAX_AUTHORS = 2_000;
     public static final int MAX_TITLE = 1_000;
 
-    private PaperLimits() {
-    }
+    private PaperLimits() {}
 
     /** @return why the paper is refused, or {@code null} if it is acceptable */
     public static String problem(Paper paper) {

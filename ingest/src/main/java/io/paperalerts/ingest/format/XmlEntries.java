@@ -22,11 +22,13 @@ import javax.xml.stream.XMLStreamReader;
 final class XmlEntries {
 
     /** An element: its local name, attributes, text and children, enough for feeds. */
-    record Element(String namespace, String name, Map<String, String> attributes, String text,
-            List<Element> children) {
+    record Element(String namespace, String name, Map<String, String> attributes, String text, List<Element> children) {
 
         Element child(String localName) {
-            return children.stream().filter(c -> c.name.equals(localName)).findFirst().orElse(null);
+            return children.stream()
+                    .filter(c -> c.name.equals(localName))
+                    .findFirst()
+                    .orElse(null);
         }
 
         List<Element> all(String localName) {
@@ -40,13 +42,11 @@ final class XmlEntries {
     }
 
     /** What a pass over the document gave: the elements, the outer element's direct fields, and the error if it broke. */
-    record Result(List<Element> entries, Element header, String error) {
-    }
+    record Result(List<Element> entries, Element header, String error) {}
 
     private static final Set<String> CONTAINERS = Set.of("feed", "rss", "channel", "RDF", "OAI-PMH", "ListRecords");
 
-    private XmlEntries() {
-    }
+    private XmlEntries() {}
 
     static Result read(byte[] content, String entryName) {
         XMLInputFactory factory = XMLInputFactory.newFactory();
@@ -72,8 +72,11 @@ final class XmlEntries {
             return new Result(entries, new Element("", "header", Map.of(), "", header), null);
         } catch (XMLStreamException | RuntimeException e) {
             String where = reader != null && reader.getLocation() != null
-                    ? " at line " + reader.getLocation().getLineNumber() : "";
-            return new Result(entries, new Element("", "header", Map.of(), "", header),
+                    ? " at line " + reader.getLocation().getLineNumber()
+                    : "";
+            return new Result(
+                    entries,
+                    new Element("", "header", Map.of(), "", header),
                     "malformed XML" + where + ": " + firstLine(e.getMessage()));
         }
     }
@@ -82,7 +85,10 @@ final class XmlEntries {
         if (message == null) {
             return "unexpected end";
         }
-        String line = message.lines().filter(l -> !l.isBlank() && !l.startsWith("ParseError")).findFirst().orElse(message);
+        String line = message.lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("ParseError"))
+                .findFirst()
+                .orElse(message);
         return line.replaceFirst("^Message: ", "").strip();
     }
 
@@ -100,13 +106,13 @@ final class XmlEntries {
             switch (event) {
                 case XMLStreamConstants.START_ELEMENT -> children.add(element(reader));
                 case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE ->
-                        text.append(reader.getText());
+                    text.append(reader.getText());
                 case XMLStreamConstants.END_ELEMENT -> {
                     return new Element(namespace, name, attributes, text.toString(), children);
                 }
-                case XMLStreamConstants.END_DOCUMENT -> throw new XMLStreamException("document ends inside <" + name + ">");
-                default -> {
-                }
+                case XMLStreamConstants.END_DOCUMENT ->
+                    throw new XMLStreamException("document ends inside <" + name + ">");
+                default -> {}
             }
         }
     }
@@ -117,8 +123,7 @@ final class XmlEntries {
      *
      * @param toPaper throws IllegalArgumentException naming the problem; returns null to skip
      */
-    static List<PaperEntry> papers(byte[] content, String entryName, String label,
-            Function<Element, Paper> toPaper) {
+    static List<PaperEntry> papers(byte[] content, String entryName, String label, Function<Element, Paper> toPaper) {
         Result result = read(content, entryName);
         List<PaperEntry> entries = new ArrayList<>();
         int n = 0;
@@ -130,7 +135,8 @@ final class XmlEntries {
                     entries.add(new PaperEntry.Parsed(position, PaperLimits.check(paper)));
                 }
             } catch (IllegalArgumentException e) {
-                entries.add(new PaperEntry.Rejected(position, position + ": " + e.getMessage(), utf8(describe(element))));
+                entries.add(
+                        new PaperEntry.Rejected(position, position + ": " + e.getMessage(), utf8(describe(element))));
             }
         }
         if (result.error() != null) {
@@ -143,7 +149,8 @@ final class XmlEntries {
     /** A short account of an element for the rejected topic: its id and title, or its header's identifier. */
     static String describe(Element element) {
         Element header = element.child("header");
-        String id = header != null ? header.childText("identifier")
+        String id = header != null
+                ? header.childText("identifier")
                 : element.childText("id") != null ? element.childText("id") : element.childText("guid");
         return "<" + element.name() + "> " + PaperLimits.oneLine(String.valueOf(id)) + " "
                 + PaperLimits.oneLine(String.valueOf(element.childText("title")));

@@ -28,11 +28,12 @@ public record ArxivApiSource(String baseUrl, String query, int pageSize, int max
         List<Fetched> pages = new ArrayList<>();
         for (int page = 0; page < maxPages; page++) {
             String url = baseUrl + "?search_query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
-                    + "&sortBy=submittedDate&sortOrder=descending&start=" + page * pageSize + "&max_results=" + pageSize;
+                    + "&sortBy=submittedDate&sortOrder=descending&start=" + page * pageSize + "&max_results="
+                    + pageSize;
             Fetched fetched = Fetched.parse(url, http.get(URI.create(url)).body(), name());
             pages.add(fetched);
-            boolean reachedSeen = fetched.entries().stream().anyMatch(e -> e instanceof PaperEntry.Parsed p
-                    && seen.test(SourcePoller.key(p.paper())));
+            boolean reachedSeen = fetched.entries().stream()
+                    .anyMatch(e -> e instanceof PaperEntry.Parsed p && seen.test(SourcePoller.key(p.paper())));
             if (fetched.entries().size() < pageSize || reachedSeen) {
                 break;
             }

@@ -24,8 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class HttpFetcher {
 
     /** A successful (2xx) response. */
-    public record Response(int status, byte[] body) {
-    }
+    public record Response(int status, byte[] body) {}
 
     /** An answer other than 2xx that retrying will not change (4xx but 429): the poll fails, saying why. */
     public static final class StatusException extends IOException {
@@ -43,7 +42,9 @@ public final class HttpFetcher {
         /** The start of the body, on one line: arXiv's 400 is an Atom feed naming the mistake. */
         private static String explanation(byte[] body) {
             String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8)
-                    .replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "").strip();
+                    .replaceAll("\\s+", " ")
+                    .replaceAll("\\p{Cntrl}", "")
+                    .strip();
             return text.isEmpty() ? "" : ": " + text;
         }
     }
@@ -57,9 +58,17 @@ public final class HttpFetcher {
     private final Map<String, Duration> minIntervalByHost;
     private final Map<String, Instant> lastRequest = new ConcurrentHashMap<>();
 
-    public HttpFetcher(Duration timeout, String userAgent, int retries, Duration initialBackoff, Duration maxBackoff,
+    public HttpFetcher(
+            Duration timeout,
+            String userAgent,
+            int retries,
+            Duration initialBackoff,
+            Duration maxBackoff,
             Map<String, Duration> minIntervalByHost) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         this.timeout = timeout;
         this.userAgent = userAgent;
         this.retries = retries;
@@ -75,8 +84,13 @@ public final class HttpFetcher {
             Duration wait;
             String failure;
             try {
-                HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                        .header("User-Agent", userAgent).header("Accept-Encoding", "identity").GET().build(),
+                HttpResponse<byte[]> response = client.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(timeout)
+                                .header("User-Agent", userAgent)
+                                .header("Accept-Encoding", "identity")
+                                .GET()
+                                .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
                 if (status >= 200 && status < 300) {
@@ -100,7 +114,8 @@ public final class HttpFetcher {
                 throw new IOException("GET " + uri + " failed after " + (attempt + 1) + " attempts: " + failure);
             }
             if (wait == null) {
-                long jittered = backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
+                long jittered =
+                        backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
                 wait = Duration.ofMillis(jittered);
                 backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
             }
@@ -113,7 +128,8 @@ public final class HttpFetcher {
         if (interval != null) {
             Instant last = lastRequest.get(host);
             if (last != null) {
-                long remaining = Duration.between(Instant.now(), last.plus(interval)).toMillis();
+                long remaining =
+                        Duration.between(Instant.now(), last.plus(interval)).toMillis();
                 if (remaining > 0) {
                     Thread.sleep(remaining);
                 }
@@ -130,8 +146,11 @@ public final class HttpFetcher {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
         } catch (NumberFormatException notSeconds) {
             try {
-                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return Duration.between(Instant.now(), at).isNegative() ? Duration.ZERO : Duration.between(Instant.now(), at);
+                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                return Duration.between(Instant.now(), at).isNegative()
+                        ? Duration.ZERO
+                        : Duration.between(Instant.now(), at);
             } catch (DateTimeParseException notDate) {
                 return null;
             }

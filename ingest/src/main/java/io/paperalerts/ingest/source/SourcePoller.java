@@ -40,7 +40,8 @@ public final class SourcePoller {
         @Override
         public String toString() {
             return "fetched " + fetched + ", published " + published + ", duplicates " + duplicates + ", rejected "
-                    + rejected + ", failures " + failures + ", last success " + (lastSuccess == null ? "never" : lastSuccess)
+                    + rejected + ", failures " + failures + ", last success "
+                    + (lastSuccess == null ? "never" : lastSuccess)
                     + (lastFailure == null ? "" : ", last failure: " + lastFailure);
         }
     }
@@ -55,8 +56,9 @@ public final class SourcePoller {
         this.http = http;
         this.publisher = publisher;
         this.checkpoints = new ConcurrentHashMap<>();
-        checkpoints.forEach((source, keys) ->
-                this.checkpoints.put(source, new LinkedHashSet<>(keys.lines().filter(k -> !k.isBlank()).toList())));
+        checkpoints.forEach((source, keys) -> this.checkpoints.put(
+                source,
+                new LinkedHashSet<>(keys.lines().filter(k -> !k.isBlank()).toList())));
     }
 
     /**
@@ -64,7 +66,8 @@ public final class SourcePoller {
      * source has one, so a paper polled again with more upvotes is published again as an update.
      */
     static String key(Paper paper) {
-        return paper.getId() + " v" + paper.getVersion() + (paper.getUpvotes() == null ? "" : " u" + paper.getUpvotes());
+        return paper.getId() + " v" + paper.getVersion()
+                + (paper.getUpvotes() == null ? "" : " u" + paper.getUpvotes());
     }
 
     public Metrics metrics(String source) {
@@ -91,7 +94,10 @@ public final class SourcePoller {
                         }
                     } else if (entry instanceof PaperEntry.Rejected rejected) {
                         counters.rejected.incrementAndGet();
-                        batch.reject(source.name() + " " + fetched.url(), rejected.position(), rejected.reason(),
+                        batch.reject(
+                                source.name() + " " + fetched.url(),
+                                rejected.position(),
+                                rejected.reason(),
                                 rejected.raw());
                     }
                 }
@@ -123,8 +129,11 @@ public final class SourcePoller {
                 // Refused by the cluster (credentials, ACLs): every later poll would be refused too.
                 throw refused;
             }
-            log.warn("Polling {} failed, will retry at its next turn in {} s: {}", source.name(),
-                    source.interval().toSeconds(), e.getMessage());
+            log.warn(
+                    "Polling {} failed, will retry at its next turn in {} s: {}",
+                    source.name(),
+                    source.interval().toSeconds(),
+                    e.getMessage());
             return false;
         }
     }

@@ -68,9 +68,13 @@ class JsonlPaperReaderTest {
                 {"id":"ok-2","title":"Also fine"}
                 """);
 
-        assertThat(entries).filteredOn(e -> e instanceof Parsed).extracting(e -> ((Parsed) e).paper().getId())
+        assertThat(entries)
+                .filteredOn(e -> e instanceof Parsed)
+                .extracting(e -> ((Parsed) e).paper().getId())
                 .containsExactly("ok-1", "ok-2");
-        assertThat(entries).filteredOn(e -> e instanceof Rejected).extracting(e -> ((Rejected) e).reason())
+        assertThat(entries)
+                .filteredOn(e -> e instanceof Rejected)
+                .extracting(e -> ((Rejected) e).reason())
                 .containsExactly(
                         "line 2: malformed JSON: Unexpected end-of-input within/between Object entries",
                         "line 3: missing required field 'id'",

@@ -30,11 +30,17 @@ class PaperFormatsTest {
     }
 
     private static List<Paper> papers(List<PaperEntry> entries) {
-        return entries.stream().filter(e -> e instanceof Parsed).map(e -> ((Parsed) e).paper()).toList();
+        return entries.stream()
+                .filter(e -> e instanceof Parsed)
+                .map(e -> ((Parsed) e).paper())
+                .toList();
     }
 
     private static List<Rejected> rejected(List<PaperEntry> entries) {
-        return entries.stream().filter(e -> e instanceof Rejected).map(e -> (Rejected) e).toList();
+        return entries.stream()
+                .filter(e -> e instanceof Rejected)
+                .map(e -> (Rejected) e)
+                .toList();
     }
 
     @Test
@@ -56,7 +62,9 @@ class PaperFormatsTest {
         assertThat(first.getPublished()).isEqualTo(Instant.parse("2026-06-11T17:59:49Z"));
         assertThat(first.getUrl()).isEqualTo("https://arxiv.org/abs/2606.13677");
         assertThat(first.getPdfUrl()).isEqualTo("https://arxiv.org/pdf/2606.13677");
-        assertThat(first.getAbstractText()).startsWith("Articulated tool manipulation remains").doesNotContain("\n");
+        assertThat(first.getAbstractText())
+                .startsWith("Articulated tool manipulation remains")
+                .doesNotContain("\n");
         assertThat(papers).extracting(Paper::getId).last().isEqualTo("2606.13501");
     }
 
@@ -75,7 +83,10 @@ class PaperFormatsTest {
 
         assertThat(papers).hasSize(10);
         assertThat(papers).extracting(Paper::getId).startsWith("1201.4869", "cond-mat/0412498", "cond-mat/0603029");
-        Paper revised = papers.stream().filter(p -> p.getId().equals("1303.6954")).findFirst().orElseThrow();
+        Paper revised = papers.stream()
+                .filter(p -> p.getId().equals("1303.6954"))
+                .findFirst()
+                .orElseThrow();
         assertThat(revised.getVersion()).isEqualTo(2);
         assertThat(revised.getUpdated()).isAfter(revised.getPublished());
         assertThat(papers.get(0).getTitle()).isEqualTo("A Luttinger Liquid Core Inside Helium-4 Filled Nanopores");
@@ -88,13 +99,18 @@ class PaperFormatsTest {
         List<PaperEntry> entries = PaperFormats.read(recordedBody("arxiv-api-error-400.recorded.json"), "arxiv-api");
 
         assertThat(papers(entries)).isEmpty();
-        assertThat(rejected(entries)).singleElement().extracting(Rejected::reason).asString()
-                .contains("arXiv reported an error").contains("incorrect id format for abc");
+        assertThat(rejected(entries))
+                .singleElement()
+                .extracting(Rejected::reason)
+                .asString()
+                .contains("arXiv reported an error")
+                .contains("incorrect id format for abc");
     }
 
     @Test
     void shouldReadAnEmptyResultAsNoPapers() throws Exception {
-        assertThat(PaperFormats.read(recordedBody("arxiv-api-empty-result.recorded.json"), "arxiv-api")).isEmpty();
+        assertThat(PaperFormats.read(recordedBody("arxiv-api-empty-result.recorded.json"), "arxiv-api"))
+                .isEmpty();
     }
 
     @Test
@@ -104,15 +120,21 @@ class PaperFormatsTest {
         List<Paper> papers = papers(PaperFormats.read(content, "arxiv-rss"));
 
         assertThat(PaperFormats.detect(content)).isEqualTo(Format.ARXIV_RSS);
-        assertThat(papers).extracting(Paper::getId).containsExactly("2609.26811", "2609.26820", "2205.06398", "2009.13987");
+        assertThat(papers)
+                .extracting(Paper::getId)
+                .containsExactly("2609.26811", "2609.26820", "2205.06398", "2009.13987");
         assertThat(papers).extracting(Paper::getVersion).containsExactly(1, 1, 2, 3);
         Paper first = papers.get(0);
         assertThat(first.getTitle()).isEqualTo("The Drift Contract: Spectral Updates for Depth-Robust Local Learning");
-        assertThat(first.getAbstractText()).startsWith("Local learning trains each layer").doesNotContain("Announce Type");
+        assertThat(first.getAbstractText())
+                .startsWith("Local learning trains each layer")
+                .doesNotContain("Announce Type");
         assertThat(first.getAuthors()).isNotEmpty();
         assertThat(first.getCategories()).isNotEmpty();
         assertThat(first.getPublished()).isEqualTo(Instant.parse("2026-09-24T04:00:00Z"));
-        assertThat(papers.get(3).getPublished()).as("a replacement is not newly published").isNull();
+        assertThat(papers.get(3).getPublished())
+                .as("a replacement is not newly published")
+                .isNull();
     }
 
     @Test
@@ -143,11 +165,23 @@ class PaperFormatsTest {
         assertThat(rejected(entries)).isEmpty();
         List<Paper> papers = papers(entries);
         assertThat(papers).hasSize(265);
-        Paper ifan = papers.stream().filter(p -> p.getId().equals("2303.03124")).findFirst().orElseThrow();
-        assertThat(ifan.getTitle()).isEqualTo("IFAN: An Explainability-Focused Interaction Framework for Humans and NLP Models");
-        assertThat(ifan.getAuthors()).containsExactly("Edoardo Mosca", "Daryna Dementieva", "Tohid Ebrahim Ajdari",
-                "Maximilian Kummeth", "Kirill Gringauz", "Georg Groh");
-        assertThat(ifan.getAbstractText()).startsWith("Interpretability and human oversight").endsWith("https://ifan.ml/");
+        Paper ifan = papers.stream()
+                .filter(p -> p.getId().equals("2303.03124"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(ifan.getTitle())
+                .isEqualTo("IFAN: An Explainability-Focused Interaction Framework for Humans and NLP Models");
+        assertThat(ifan.getAuthors())
+                .containsExactly(
+                        "Edoardo Mosca",
+                        "Daryna Dementieva",
+                        "Tohid Ebrahim Ajdari",
+                        "Maximilian Kummeth",
+                        "Kirill Gringauz",
+                        "Georg Groh");
+        assertThat(ifan.getAbstractText())
+                .startsWith("Interpretability and human oversight")
+                .endsWith("https://ifan.ml/");
         assertThat(ifan.getPublished()).isEqualTo(Instant.parse("2023-03-06T00:00:00Z"));
         assertThat(ifan.getUrl()).isEqualTo("https://arxiv.org/abs/2303.03124");
     }
@@ -161,7 +195,10 @@ class PaperFormatsTest {
         List<PaperEntry> entries = PaperFormats.read(truncated, "arxiv-api");
 
         assertThat(papers(entries)).extracting(Paper::getId).containsExactly("2606.13677");
-        assertThat(rejected(entries)).singleElement().extracting(Rejected::reason).asString()
+        assertThat(rejected(entries))
+                .singleElement()
+                .extracting(Rejected::reason)
+                .asString()
                 .startsWith("entry 2: malformed XML");
     }
 
@@ -169,7 +206,10 @@ class PaperFormatsTest {
     void shouldRejectGarbageAsAnUnsupportedFormat() {
         List<PaperEntry> entries = PaperFormats.read("%PDF-1.7 garbage".getBytes(StandardCharsets.UTF_8), "upload");
 
-        assertThat(rejected(entries)).singleElement().extracting(Rejected::reason).asString()
+        assertThat(rejected(entries))
+                .singleElement()
+                .extracting(Rejected::reason)
+                .asString()
                 .contains("not a supported format");
     }
 
@@ -182,9 +222,11 @@ class PaperFormatsTest {
 
         List<PaperEntry> entries = PaperFormats.read(jsonl.getBytes(StandardCharsets.UTF_8), "file");
 
-        assertThat(rejected(entries)).extracting(Rejected::reason).containsExactly(
-                "line 1: paper 1 has abstract of 20001 characters (at most 20000)",
-                "line 2: paper 2 has 2001 authors (at most 2000)");
+        assertThat(rejected(entries))
+                .extracting(Rejected::reason)
+                .containsExactly(
+                        "line 1: paper 1 has abstract of 20001 characters (at most 20000)",
+                        "line 2: paper 2 has 2001 authors (at most 2000)");
     }
 
     @Test
@@ -192,7 +234,8 @@ class PaperFormatsTest {
         assertThat(ArxivId.find("http://arxiv.org/abs/2501.01234v3")).isEqualTo(new ArxivId("2501.01234", 3));
         assertThat(ArxivId.find("oai:arXiv.org:2609.26811v1")).isEqualTo(new ArxivId("2609.26811", 1));
         assertThat(ArxivId.find("arXiv:hep-th/9901001v2")).isEqualTo(new ArxivId("hep-th/9901001", 2));
-        assertThat(ArxivId.find("https://arxiv.org/pdf/math.GT/0309136v1")).isEqualTo(new ArxivId("math.GT/0309136", 1));
+        assertThat(ArxivId.find("https://arxiv.org/pdf/math.GT/0309136v1"))
+                .isEqualTo(new ArxivId("math.GT/0309136", 1));
         assertThat(ArxivId.find("2501.01234")).isEqualTo(new ArxivId("2501.01234", 1));
         assertThat(ArxivId.find("seed-001")).isNull();
     }

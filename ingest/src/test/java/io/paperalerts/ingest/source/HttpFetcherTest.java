@@ -56,8 +56,13 @@ class HttpFetcherTest {
     }
 
     private HttpFetcher fetcher(int retries, Map<String, Duration> politeness) {
-        return new HttpFetcher(Duration.ofSeconds(5), "test-agent (mailto:test@example.org)", retries,
-                Duration.ofMillis(20), Duration.ofMillis(200), politeness);
+        return new HttpFetcher(
+                Duration.ofSeconds(5),
+                "test-agent (mailto:test@example.org)",
+                retries,
+                Duration.ofMillis(20),
+                Duration.ofMillis(200),
+                politeness);
     }
 
     @Test
@@ -102,7 +107,8 @@ class HttpFetcherTest {
     @Test
     void shouldReadRetryAfterAsSecondsOrAsAnHttpDate() {
         assertThat(HttpFetcher.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
         assertThat(HttpFetcher.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61));
         assertThat(HttpFetcher.retryAfter("soon")).isNull();
         assertThat(HttpFetcher.retryAfter(null)).isNull();

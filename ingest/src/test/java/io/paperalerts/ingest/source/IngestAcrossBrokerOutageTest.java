@@ -47,8 +47,8 @@ class IngestAcrossBrokerOutageTest {
     @Test
     void shouldPublishWhatAppearedDuringAnOutageOnceTheBrokerIsBackAndThenNothingMore() throws Exception {
         ArrayNode all = (ArrayNode) JSON.readTree(fixture());
-        AtomicReference<byte[]> feed = new AtomicReference<>(JSON.writeValueAsBytes(JSON.createArrayNode().addAll(
-                List.of(all.get(0), all.get(1), all.get(2), all.get(3), all.get(4)))));
+        AtomicReference<byte[]> feed = new AtomicReference<>(JSON.writeValueAsBytes(
+                JSON.createArrayNode().addAll(List.of(all.get(0), all.get(1), all.get(2), all.get(3), all.get(4)))));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/daily_papers", exchange -> {
             byte[] body = feed.get();
@@ -65,13 +65,18 @@ class IngestAcrossBrokerOutageTest {
             TopicProvisioner.createMissing(admin, Topics.ALL, (short) 1);
         }
         IngestConfig config = new IngestConfig(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, bootstrap,
-                IngestConfig.SOURCES, "hf-daily",
-                IngestConfig.HF_URL, "http://127.0.0.1:" + server.getAddress().getPort() + "/api/daily_papers",
-                IngestConfig.HF_INTERVAL_MS, 1_000L,
-                IngestConfig.DELIVERY_TIMEOUT_MS, 2_000));
+                CommonConfig.BOOTSTRAP_SERVERS,
+                bootstrap,
+                IngestConfig.SOURCES,
+                "hf-daily",
+                IngestConfig.HF_URL,
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/api/daily_papers",
+                IngestConfig.HF_INTERVAL_MS,
+                1_000L,
+                IngestConfig.DELIVERY_TIMEOUT_MS,
+                2_000));
         try (PaperPublisher publisher = new PaperPublisher(config);
-             SourceScheduler scheduler = new SourceScheduler(config, publisher)) {
+                SourceScheduler scheduler = new SourceScheduler(config, publisher)) {
             SourcePoller.Metrics metrics = scheduler.metrics("hf-daily");
             // Given ingest running, with the first papers published
             scheduler.start();
@@ -83,18 +88,21 @@ class IngestAcrossBrokerOutageTest {
             long failuresBefore = metrics.failures.get();
             Instant down = Instant.now();
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> metrics.failures.get() >= failuresBefore + 2 && Duration.between(down, Instant.now()).toSeconds() >= 5);
+                    .until(() -> metrics.failures.get() >= failuresBefore + 2
+                            && Duration.between(down, Instant.now()).toSeconds() >= 5);
             broker = EmbeddedKafkaBroker.start(kafkaDir, port);
 
             // Then the next poll publishes what appeared meanwhile
-            await().atMost(Duration.ofSeconds(60)).until(() -> distinctPaperKeys(bootstrap).size() == all.size());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> distinctPaperKeys(bootstrap).size() == all.size());
             Instant recovered = metrics.lastSuccess;
             assertThat(recovered).isAfter(down);
 
             // And two more polls of the unchanged feed succeed and publish nothing more
             long recordsAfterRecovery = records(bootstrap);
-            await().atMost(Duration.ofSeconds(30)).until(() -> metrics.lastSuccess != null
-                    && metrics.lastSuccess.isAfter(recovered.plusMillis(1_500)));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            metrics.lastSuccess != null && metrics.lastSuccess.isAfter(recovered.plusMillis(1_500)));
             assertThat(records(bootstrap)).isEqualTo(recordsAfterRecovery);
             assertThat(metrics.lastFailure).isNull();
         } finally {

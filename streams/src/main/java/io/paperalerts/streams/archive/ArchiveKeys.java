@@ -18,8 +18,7 @@ public final class ArchiveKeys {
 
     private static final char SEP = '\u0000';
 
-    private ArchiveKeys() {
-    }
+    private ArchiveKeys() {}
 
     /** Every entry of one subscription starts with this. */
     public static String prefix(String recipient, String subscriptionId) {
@@ -27,7 +26,9 @@ public final class ArchiveKeys {
     }
 
     public static String key(String recipient, String subscriptionId, Instant date, String paperId) {
-        return prefix(recipient, subscriptionId) + String.format("%016x", Long.MAX_VALUE - date.toEpochMilli()) + SEP
+        return prefix(recipient, subscriptionId)
+                + String.format("%016x", Long.MAX_VALUE - date.toEpochMilli())
+                + SEP
                 + paperId;
     }
 

@@ -53,10 +53,17 @@ public final class ArchiveWriter implements Processor<String, Alert, Void, Void>
                 // Gone (cancelled, or its address forgotten): a replay of alerts must not bring it back.
                 continue;
             }
-            Alert entry = Alert.newBuilder(alert).setSubscriptionIds(List.of(reason.getSubscriptionId()))
-                    .setReasons(List.of(reason)).build();
-            archive.put(ArchiveKeys.key(alert.getRecipient(), reason.getSubscriptionId(), ArchiveKeys.date(alert),
-                    alert.getPaper().getId()), entry);
+            Alert entry = Alert.newBuilder(alert)
+                    .setSubscriptionIds(List.of(reason.getSubscriptionId()))
+                    .setReasons(List.of(reason))
+                    .build();
+            archive.put(
+                    ArchiveKeys.key(
+                            alert.getRecipient(),
+                            reason.getSubscriptionId(),
+                            ArchiveKeys.date(alert),
+                            alert.getPaper().getId()),
+                    entry);
         }
     }
 
@@ -76,7 +83,8 @@ public final class ArchiveWriter implements Processor<String, Alert, Void, Void>
                 }
                 rank++;
                 boolean gone = subscriptions.get(ArchiveKeys.subscriptionId(entry.key)) == null;
-                boolean expired = rank > policy.minEntries() && ArchiveKeys.date(entry.value).isBefore(oldest);
+                boolean expired = rank > policy.minEntries()
+                        && ArchiveKeys.date(entry.value).isBefore(oldest);
                 if (gone || expired) {
                     archive.delete(entry.key);
                     removed++;

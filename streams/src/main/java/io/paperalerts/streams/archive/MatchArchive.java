@@ -20,20 +20,15 @@ public interface MatchArchive {
      */
     Page read(String recipient, String subscriptionId, int offset, int limit);
 
-    record Page(List<Alert> entries, int total) {
-    }
+    record Page(List<Alert> entries, int total) {}
 
-    sealed interface Location permits Here, Elsewhere, Unavailable {
-    }
+    sealed interface Location permits Here, Elsewhere, Unavailable {}
 
-    record Here() implements Location {
-    }
+    record Here() implements Location {}
 
     /** Another instance, at the HTTP address it advertises ({@code streams.application.server}). */
-    record Elsewhere(String host, int port) implements Location {
-    }
+    record Elsewhere(String host, int port) implements Location {}
 
     /** Nobody can answer this instant (a rebalance), or this instance cannot tell who can. */
-    record Unavailable(String reason) implements Location {
-    }
+    record Unavailable(String reason) implements Location {}
 }

@@ -10,9 +10,9 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestScheduler;
+import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.trending.TrendingAlerts;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topic;
@@ -93,7 +93,7 @@ public final class Backfill {
     /** Sends a subscription just made active the matching papers of the days it asked for ({@code backfillDays}). */
     public Result runRequestedDays(Subscription subscription) {
         Instant since = clock.instant().minus(Duration.ofDays(subscription.getBackfillDays()));
-        return run(List.of(subscription), since, false, (read, total, elapsed) -> { });
+        return run(List.of(subscription), since, false, (read, total, elapsed) -> {});
     }
 
     /**
@@ -109,8 +109,8 @@ public final class Backfill {
             try {
                 matcher.update(subscription.getId(), subscription);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Subscription " + subscription.getId() + " cannot be backfilled: "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "Subscription " + subscription.getId() + " cannot be backfilled: " + e.getMessage(), e);
             }
         }
         Instant now = clock.instant();
@@ -130,11 +130,16 @@ public final class Backfill {
             }
         };
         try (var producer = dryRun ? null : producer();
-                var consumer = clients.consumer(Map.<String, Object>of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+                var consumer = clients.consumer(
+                        Map.<String, Object>of(
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed",
+                                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                false,
+                                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                                2_000),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = Topics.PAPERS.assignAll(consumer);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Map<TopicPartition, Long> query = new HashMap<>();
@@ -153,7 +158,8 @@ public final class Backfill {
                     total += ends.get(partition) - from;
                 }
             }
-            consumer.pause(partitions.stream().filter(p -> !remaining.containsKey(p)).toList());
+            consumer.pause(
+                    partitions.stream().filter(p -> !remaining.containsKey(p)).toList());
             long lastReport = 0;
             while (!remaining.isEmpty()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -164,13 +170,21 @@ public final class Backfill {
                     }
                     read++;
                     Paper paper = decode(record);
-                    if (!trending.isEmpty() && TrendingRanking.listed(paper) && !paper.getListedOn().isBefore(firstDay)
+                    if (!trending.isEmpty()
+                            && TrendingRanking.listed(paper)
+                            && !paper.getListedOn().isBefore(firstDay)
                             && paper.getListedOn().isBefore(today)) {
-                        listed.compute(paper.getListedOn(), (day, known) -> TrendingRanking.update(day,
-                                known == null ? TrendingRanking.empty(day) : known, paper));
+                        listed.compute(
+                                paper.getListedOn(),
+                                (day, known) -> TrendingRanking.update(
+                                        day, known == null ? TrendingRanking.empty(day) : known, paper));
                     }
                     if (paper != null && !dateOf(paper, record).isBefore(since)) {
-                        for (Alert alert : gather(byRecipient, paper, matcher.match(paper), now,
+                        for (Alert alert : gather(
+                                byRecipient,
+                                paper,
+                                matcher.match(paper),
+                                now,
                                 Instant.ofEpochMilli(record.timestamp()))) {
                             if (producer != null) {
                                 producer.send(record(Topics.ALERTS, alert.getRecipient(), alert), onFailure);
@@ -194,9 +208,11 @@ public final class Backfill {
             progress.update(read, total, Duration.ofNanos(System.nanoTime() - started));
             for (Trending subscription : trending) {
                 listed.forEach((day, papers) -> {
-                    for (Alert alert : TrendingAlerts.pick(subscription, matcher, papers.getPapers(), day, now,
-                            AlertKind.BACKFILL)) {
-                        byRecipient.computeIfAbsent(alert.getRecipient(), r -> new Gathered()).add(alert, maxPapers);
+                    for (Alert alert : TrendingAlerts.pick(
+                            subscription, matcher, papers.getPapers(), day, now, AlertKind.BACKFILL)) {
+                        byRecipient
+                                .computeIfAbsent(alert.getRecipient(), r -> new Gathered())
+                                .add(alert, maxPapers);
                         if (producer != null) {
                             producer.send(record(Topics.ALERTS, alert.getRecipient(), alert), onFailure);
                         }
@@ -204,13 +220,14 @@ public final class Backfill {
                 });
             }
             List<Digest> digests = new ArrayList<>();
-            byRecipient.forEach((recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since,
-                    now)));
+            byRecipient.forEach(
+                    (recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since, now)));
             if (producer != null) {
                 digests.forEach(d -> producer.send(record(Topics.DIGESTS, d.getRecipient(), d), onFailure));
                 producer.flush();
                 if (failed.get() != null) {
-                    throw new IllegalStateException("Cannot emit the backfill: " + failed.get().getMessage(), failed.get());
+                    throw new IllegalStateException(
+                            "Cannot emit the backfill: " + failed.get().getMessage(), failed.get());
                 }
             }
             return new Result(read, Duration.ofNanos(System.nanoTime() - started), digests);
@@ -235,15 +252,18 @@ public final class Backfill {
         }
     }
 
-    private List<Alert> gather(Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now,
-            Instant paperTimestamp) {
+    private List<Alert> gather(
+            Map<String, Gathered> byRecipient, Paper paper, List<Match> matches, Instant now, Instant paperTimestamp) {
         Map<String, List<Match>> perRecipient = new TreeMap<>();
         for (Match match : matches) {
-            perRecipient.computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>()).add(match);
+            perRecipient
+                    .computeIfAbsent(MatchAlerts.recipient(match), r -> new ArrayList<>())
+                    .add(match);
         }
         List<Alert> alerts = new ArrayList<>();
         perRecipient.forEach((recipient, recipientMatches) -> {
-            Alert alert = MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL, paperTimestamp);
+            Alert alert =
+                    MatchAlerts.alert(recipient, paper, recipientMatches, now, AlertKind.BACKFILL, paperTimestamp);
             alerts.add(alert);
             byRecipient.computeIfAbsent(recipient, r -> new Gathered()).add(alert, maxPapers);
         });
@@ -251,14 +271,16 @@ public final class Backfill {
     }
 
     private KafkaProducer<String, byte[]> producer() {
-        return clients.producer(Map.<String, Object>of(
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        return clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     private static <V> ProducerRecord<String, byte[]> record(Topic<String, V> topic, String key, V value) {
-        return new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
+        return new ProducerRecord<>(
+                topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value));
     }
 
     /** One recipient's papers, in topic order, at most the cap; later versions of a paper are skipped. */
@@ -279,11 +301,12 @@ public final class Backfill {
         }
 
         Digest digest(String recipient, List<Subscription> subscriptions, Instant since, Instant now) {
-            List<String> ids = subscriptions.stream().map(Subscription::getId).sorted().toList();
+            List<String> ids =
+                    subscriptions.stream().map(Subscription::getId).sorted().toList();
             return Digest.newBuilder()
                     // The same backfill again makes the same digest, hence the same Message-ID.
-                    .setId(DigestScheduler.hash("backfill\n" + recipient + "\n" + String.join(",", ids) + "\n"
-                            + since.toEpochMilli()))
+                    .setId(DigestScheduler.hash(
+                            "backfill\n" + recipient + "\n" + String.join(",", ids) + "\n" + since.toEpochMilli()))
                     .setRecipient(recipient)
                     .setKind(DigestKind.BACKFILL)
                     .setPeriodStart(since)

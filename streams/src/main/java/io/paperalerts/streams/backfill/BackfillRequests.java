@@ -2,14 +2,15 @@ package io.paperalerts.streams.backfill;
 
 import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.operations.Backoff;
+import io.paperalerts.operations.SupervisedWorker;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,14 +33,15 @@ import org.slf4j.LoggerFactory;
 public final class BackfillRequests implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BackfillRequests.class);
+    /** A backfill that failed (the cluster away) is tried again after this, without reading further. */
+    private static final Backoff RETRY = Backoff.ofMillis(500, 60_000);
 
     private final KafkaClients clients;
     private final String groupId;
     private final Backfill backfill;
     private final Predicate<String> stillSubscribed;
-    private final Thread thread;
-    private final CountDownLatch stopping = new CountDownLatch(1);
-    private volatile long done;
+    private final SupervisedWorker worker;
+    private final AtomicLong done = new AtomicLong();
 
     public BackfillRequests(KafkaClients clients, String groupId, Backfill backfill) {
         this(clients, groupId, backfill, id -> true);
@@ -49,68 +51,84 @@ public final class BackfillRequests implements AutoCloseable {
      * @param stillSubscribed whether a subscription (by id) still exists: a request read again after
      *     its subscription was cancelled or its address forgotten (the group rewound) sends nothing
      */
-    public BackfillRequests(KafkaClients clients, String groupId, Backfill backfill,
-            Predicate<String> stillSubscribed) {
+    public BackfillRequests(
+            KafkaClients clients, String groupId, Backfill backfill, Predicate<String> stillSubscribed) {
         this.clients = clients;
         this.groupId = groupId;
         this.backfill = backfill;
         this.stillSubscribed = stillSubscribed;
-        this.thread = new Thread(this::run, "backfill-requests");
-        this.thread.setDaemon(true);
+        this.worker = SupervisedWorker.of("backfill-requests", this::run);
     }
 
     public BackfillRequests start() {
-        thread.start();
+        worker.start();
         return this;
+    }
+
+    /** Its worker: ready while it reads requests; gives up (the service must exit) when it keeps dying. */
+    public SupervisedWorker worker() {
+        return worker;
     }
 
     /** Requests whose backfill ran and was committed. */
     public long done() {
-        return done;
+        return done.get();
     }
 
-    private void run() {
-        try (var consumer = clients.consumer(Map.<String, Object>of(
-                ConsumerConfig.GROUP_ID_CONFIG, groupId,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+    private void run(SupervisedWorker.Stopping stopping) throws InterruptedException {
+        try (var consumer = clients.consumer(
+                Map.<String, Object>of(
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        groupId,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        1),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.BACKFILL_REQUESTS.name()));
             int failures = 0;
-            while (stopping.getCount() > 0) {
+            while (!stopping.requested()) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     try {
                         handle(record);
                         consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
-                        done++;
+                        done.incrementAndGet();
                         failures = 0;
                     } catch (RuntimeException e) {
-                        long wait = Math.min(60_000L, 500L << Math.min(failures++, 7));
-                        log.warn("Backfill of {} failed, will retry in {} ms: {}", record.key(), wait, e.toString());
+                        Duration wait = RETRY.wait(++failures);
+                        log.warn(
+                                "Backfill of {} failed, will retry in {} ms: {}",
+                                record.key(),
+                                wait.toMillis(),
+                                e.toString());
                         consumer.seek(partition, record.offset());
-                        stopping.await(wait, TimeUnit.MILLISECONDS);
+                        stopping.await(wait);
                     }
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("Backfill requests stopped: {}", e.toString(), e);
         }
     }
 
     private void handle(ConsumerRecord<String, byte[]> record) {
         Subscription subscription;
         try {
-            subscription = Topics.BACKFILL_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            subscription =
+                    Topics.BACKFILL_REQUESTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            try (var producer = clients.producer(Map.<String, Object>of(
-                    ProducerConfig.ACKS_CONFIG, "all"),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
-                producer.send(DeadLetters.record("backfill-requests", record.topic() + "-" + record.partition() + "@"
-                        + record.offset(), e.getMessage(), record.value())).get();
+            try (var producer = clients.producer(
+                    Map.<String, Object>of(ProducerConfig.ACKS_CONFIG, "all"),
+                    new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(DeadLetters.record(
+                                "backfill-requests",
+                                record.topic() + "-" + record.partition() + "@" + record.offset(),
+                                e.getMessage(),
+                                record.value()))
+                        .get();
             } catch (ExecutionException | InterruptedException failed) {
                 throw new IllegalStateException("Cannot dead-letter a bad backfill request", failed);
             }
@@ -121,17 +139,16 @@ public final class BackfillRequests implements AutoCloseable {
             return;
         }
         var result = backfill.runRequestedDays(subscription);
-        log.info("Backfilled {} over {} days: {} papers read, {} digests", subscription.getId(),
-                subscription.getBackfillDays(), result.papersRead(), result.digests().size());
+        log.info(
+                "Backfilled {} over {} days: {} papers read, {} digests",
+                subscription.getId(),
+                subscription.getBackfillDays(),
+                result.papersRead(),
+                result.digests().size());
     }
 
     @Override
     public void close() {
-        stopping.countDown();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }

@@ -27,16 +27,26 @@ import org.slf4j.LoggerFactory;
  * @param checkInterval how often due digests are looked for (wall-clock punctuation)
  * @param clock what "now" is when scheduling; tests move it through a simulated day
  */
-public record DigestPolicy(Duration instantWindow, int dailyHour, DayOfWeek weeklyDay, int maxPapers,
-        int maxEmailsPerHour, Duration checkInterval, Clock clock) {
+public record DigestPolicy(
+        Duration instantWindow,
+        int dailyHour,
+        DayOfWeek weeklyDay,
+        int maxPapers,
+        int maxEmailsPerHour,
+        Duration checkInterval,
+        Clock clock) {
 
     private static final Logger log = LoggerFactory.getLogger(DigestPolicy.class);
 
     public DigestPolicy {
-        if (instantWindow.isNegative() || dailyHour < 0 || dailyHour > 23 || maxPapers < 1 || maxEmailsPerHour < 1
+        if (instantWindow.isNegative()
+                || dailyHour < 0
+                || dailyHour > 23
+                || maxPapers < 1
+                || maxEmailsPerHour < 1
                 || checkInterval.toMillis() < 1) {
-            throw new IllegalArgumentException("Invalid digest policy: " + instantWindow + ", hour " + dailyHour
-                    + ", " + maxPapers + " papers, " + maxEmailsPerHour + " emails/hour, check every " + checkInterval);
+            throw new IllegalArgumentException("Invalid digest policy: " + instantWindow + ", hour " + dailyHour + ", "
+                    + maxPapers + " papers, " + maxEmailsPerHour + " emails/hour, check every " + checkInterval);
         }
     }
 
@@ -45,20 +55,22 @@ public record DigestPolicy(Duration instantWindow, int dailyHour, DayOfWeek week
         try {
             return ZoneId.of(subscription.getTimezone());
         } catch (DateTimeException e) {
-            log.warn("Subscription {} has an unknown time zone '{}': using UTC", subscription.getId(),
+            log.warn(
+                    "Subscription {} has an unknown time zone '{}': using UTC",
+                    subscription.getId(),
                     subscription.getTimezone());
             return ZoneOffset.UTC;
         }
     }
 
     public static DigestPolicy defaults() {
-        return new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, 50, 10, Duration.ofSeconds(1),
-                Clock.systemUTC());
+        return new DigestPolicy(
+                Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, 50, 10, Duration.ofSeconds(1), Clock.systemUTC());
     }
 
     public DigestPolicy withClock(Clock newClock) {
-        return new DigestPolicy(instantWindow, dailyHour, weeklyDay, maxPapers, maxEmailsPerHour, checkInterval,
-                newClock);
+        return new DigestPolicy(
+                instantWindow, dailyHour, weeklyDay, maxPapers, maxEmailsPerHour, checkInterval, newClock);
     }
 
     /** When a digest opened by an alert at {@code first} is due: strictly after it. */
@@ -68,14 +80,26 @@ public record DigestPolicy(Duration instantWindow, int dailyHour, DayOfWeek week
             case INSTANT -> first.plus(instantWindow);
             case DAILY -> {
                 ZonedDateTime today = at.toLocalDate().atTime(dailyHour, 0).atZone(zone);
-                yield (today.isAfter(at) ? today : at.toLocalDate().plusDays(1).atTime(dailyHour, 0).atZone(zone))
+                yield (today.isAfter(at)
+                                ? today
+                                : at.toLocalDate()
+                                        .plusDays(1)
+                                        .atTime(dailyHour, 0)
+                                        .atZone(zone))
                         .toInstant();
             }
             case WEEKLY -> {
-                ZonedDateTime thisWeek = at.toLocalDate().with(TemporalAdjusters.nextOrSame(weeklyDay))
-                        .atTime(dailyHour, 0).atZone(zone);
-                yield (thisWeek.isAfter(at) ? thisWeek : at.toLocalDate().with(TemporalAdjusters.next(weeklyDay))
-                        .atTime(dailyHour, 0).atZone(zone)).toInstant();
+                ZonedDateTime thisWeek = at.toLocalDate()
+                        .with(TemporalAdjusters.nextOrSame(weeklyDay))
+                        .atTime(dailyHour, 0)
+                        .atZone(zone);
+                yield (thisWeek.isAfter(at)
+                                ? thisWeek
+                                : at.toLocalDate()
+                                        .with(TemporalAdjusters.next(weeklyDay))
+                                        .atTime(dailyHour, 0)
+                                        .atZone(zone))
+                        .toInstant();
             }
         };
     }

@@ -53,15 +53,17 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     public static final String BUFFERED_ALERTS_STORE = "digest-buffered-alerts";
     /** Per open digest: {@code [papers listed, papers omitted]}. */
     public static final String BUFFER_SIZES_STORE = "digest-buffer-sizes";
+
     static final int LISTED = 0;
     static final int OMITTED = 1;
     public static final String DUE_STORE = "digest-due";
     public static final String SENT_STORE = "digest-sent";
     /** Every store it uses, to connect to it (and to what erases from them). */
-    public static final List<String> STORES = List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE,
-            DUE_STORE, SENT_STORE);
+    public static final List<String> STORES =
+            List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE, DUE_STORE, SENT_STORE);
     /** Bounds the work of one punctuation; the rest is found by the next one. */
     static final int MAX_DUE_PER_CHECK = 10_000;
+
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
     private static final Logger log = LoggerFactory.getLogger(DigestScheduler.class);
 
@@ -111,7 +113,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         for (MatchReason reason : alert.getReasons()) {
             Subscription subscription = active(reason.getSubscriptionId());
             if (subscription != null) {
-                byMode.computeIfAbsent(subscription.getDelivery(), m -> new ArrayList<>()).add(reason);
+                byMode.computeIfAbsent(subscription.getDelivery(), m -> new ArrayList<>())
+                        .add(reason);
                 zones.putIfAbsent(subscription.getDelivery(), DigestPolicy.zone(subscription));
             }
         }
@@ -125,13 +128,17 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         if (digest == null) {
             // No grouping window: out now rather than at the next check, unless the hourly limit holds
             // it (then it is buffered, and what arrives meanwhile joins it).
-            boolean atOnce = mode == DeliveryMode.INSTANT && policy.instantWindow().isZero();
+            boolean atOnce =
+                    mode == DeliveryMode.INSTANT && policy.instantWindow().isZero();
             Instant dueAt = policy.due(mode, now, zone);
             Instant start = policy.periodStart(mode, now, dueAt, zone);
             digest = Digest.newBuilder()
                     // At once, two papers can open digests in the same millisecond: each needs its own Message-ID.
-                    .setId(atOnce ? hash(digestId(alert.getRecipient(), mode, start) + "\n" + alert.getPaper().getId())
-                            : digestId(alert.getRecipient(), mode, start))
+                    .setId(
+                            atOnce
+                                    ? hash(digestId(alert.getRecipient(), mode, start) + "\n"
+                                            + alert.getPaper().getId())
+                                    : digestId(alert.getRecipient(), mode, start))
                     .setRecipient(alert.getRecipient())
                     .setKind(DigestKind.valueOf(mode.name()))
                     .setPeriodStart(start)
@@ -187,14 +194,14 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     }
 
     /** An open digest with its alerts, and the keys of their entries (to delete once it is sent). */
-    private record Open(Digest digest, List<String> entryKeys) {
-    }
+    private record Open(Digest digest, List<String> entryKeys) {}
 
     /** The open digest with its alerts, oldest first, and the count of those left out: one scan. */
     private Open assemble(String key, Digest header) {
         List<Alert> alerts = new ArrayList<>(header.getAlerts());
         List<String> entryKeys = new ArrayList<>();
-        try (KeyValueIterator<String, Alert> it = bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
+        try (KeyValueIterator<String, Alert> it =
+                bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
             it.forEachRemaining(entry -> {
                 entryKeys.add(entry.key);
                 alerts.add(entry.value);
@@ -263,7 +270,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         List<Alert> stillWanted = new ArrayList<>();
         for (Alert alert : digest.getAlerts()) {
             List<MatchReason> reasons = alert.getReasons().stream()
-                    .filter(r -> active(r.getSubscriptionId()) != null).toList();
+                    .filter(r -> active(r.getSubscriptionId()) != null)
+                    .toList();
             if (!reasons.isEmpty()) {
                 stillWanted.add(withReasons(alert, reasons));
             }
@@ -285,11 +293,11 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         return subscription != null && subscription.getStatus() == SubscriptionStatus.ACTIVE ? subscription : null;
     }
 
-
     private static Alert withReasons(Alert alert, List<MatchReason> reasons) {
         return Alert.newBuilder(alert)
                 .setReasons(reasons)
-                .setSubscriptionIds(reasons.stream().map(MatchReason::getSubscriptionId).toList())
+                .setSubscriptionIds(
+                        reasons.stream().map(MatchReason::getSubscriptionId).toList())
                 .build();
     }
 
@@ -301,13 +309,19 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     }
 
     /** The stores of open digests and recent sends, as another processor of the same task opens them. */
-    public record Stores(KeyValueStore<String, Digest> buffers, KeyValueStore<String, Alert> bufferedAlerts,
-            KeyValueStore<String, List<Long>> sizes, KeyValueStore<String, String> due,
+    public record Stores(
+            KeyValueStore<String, Digest> buffers,
+            KeyValueStore<String, Alert> bufferedAlerts,
+            KeyValueStore<String, List<Long>> sizes,
+            KeyValueStore<String, String> due,
             KeyValueStore<String, List<Long>> sent) {
 
         public static Stores of(ProcessorContext<?, ?> context) {
-            return new Stores(context.getStateStore(BUFFERS_STORE), context.getStateStore(BUFFERED_ALERTS_STORE),
-                    context.getStateStore(BUFFER_SIZES_STORE), context.getStateStore(DUE_STORE),
+            return new Stores(
+                    context.getStateStore(BUFFERS_STORE),
+                    context.getStateStore(BUFFERED_ALERTS_STORE),
+                    context.getStateStore(BUFFER_SIZES_STORE),
+                    context.getStateStore(DUE_STORE),
                     context.getStateStore(SENT_STORE));
         }
 
@@ -327,8 +341,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                     removed++;
                 }
                 List<String> entries = new ArrayList<>();
-                try (KeyValueIterator<String, Alert> it = bufferedAlerts.prefixScan(key + ALERT_SEPARATOR,
-                        new StringSerializer())) {
+                try (KeyValueIterator<String, Alert> it =
+                        bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
                     it.forEachRemaining(entry -> entries.add(entry.key));
                 }
                 entries.forEach(bufferedAlerts::delete);

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class RecipientErasure implements Processor<String, String, String, Digest> {
 
     /** The stores it erases from, to connect to it. */
-    public static final List<String> STORES = Stream.concat(DigestScheduler.STORES.stream(),
-            Stream.of(ArchiveWriter.STORE)).toList();
+    public static final List<String> STORES = Stream.concat(
+                    DigestScheduler.STORES.stream(), Stream.of(ArchiveWriter.STORE))
+            .toList();
 
     private static final Logger log = LoggerFactory.getLogger(RecipientErasure.class);
 
@@ -60,7 +61,9 @@ public final class RecipientErasure implements Processor<String, String, String,
         String recipient = request.key();
         int digestEntries = digests.erase(recipient);
         int archiveEntries = ArchiveKeys.erase(archive, recipient);
-        log.info("Forgot a recipient: {} open digest entries and {} archive entries erased", digestEntries,
+        log.info(
+                "Forgot a recipient: {} open digest entries and {} archive entries erased",
+                digestEntries,
                 archiveEntries);
         var headers = new RecordHeaders();
         headers.add(Topics.FORGET_HEADER, String.valueOf(at).getBytes(StandardCharsets.UTF_8));

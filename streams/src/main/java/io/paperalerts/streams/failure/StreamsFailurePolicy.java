@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -68,10 +69,10 @@ public final class StreamsFailurePolicy {
 
     /** Puts this policy's handlers into the Kafka Streams properties. */
     public void configure(Map<Object, Object> streamsProperties) {
-        streamsProperties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                DeadLetteringProcessingHandler.class);
-        streamsProperties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                CountingDeserializationHandler.class);
+        streamsProperties.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringProcessingHandler.class);
+        streamsProperties.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, CountingDeserializationHandler.class);
         streamsProperties.put(CONFIG_KEY, this);
     }
 
@@ -129,8 +130,8 @@ public final class StreamsFailurePolicy {
     }
 
     /** Decides for one record whose processing threw: set it aside, or stop everything. */
-    ProcessingExceptionHandler.Response onRecordFailure(Exception exception,
-            ProcessingExceptionHandler.Response deadLetter) {
+    ProcessingExceptionHandler.Response onRecordFailure(
+            Exception exception, ProcessingExceptionHandler.Response deadLetter) {
         if (failedRecords.spend()) {
             deadLettered.increment();
             return deadLetter;
@@ -152,13 +153,15 @@ public final class StreamsFailurePolicy {
             super.configure(configs);
             Object configured = configs.get(CONFIG_KEY);
             if (!(configured instanceof StreamsFailurePolicy p)) {
-                throw new IllegalStateException(CONFIG_KEY + " is not set: install the handler with StreamsFailurePolicy.configure");
+                throw new IllegalStateException(
+                        CONFIG_KEY + " is not set: install the handler with StreamsFailurePolicy.configure");
             }
             this.policy = p;
         }
 
         @Override
-        public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        public ProcessingExceptionHandler.Response handleError(
+                ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             return policy.onRecordFailure(exception, super.handleError(context, record, exception));
         }
     }
@@ -180,8 +183,8 @@ public final class StreamsFailurePolicy {
         }
 
         @Override
-        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                Exception exception) {
+        public DeserializationExceptionHandler.Response handleError(
+                ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
             if (policy != null) {
                 policy.deadLettered.increment();
             }

@@ -22,24 +22,31 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
  */
 public final class AnalyzedPaper {
 
-    private static final int[] NONE = {0};
-
     private final Paper paper;
     /** Per term: {@code [count, position, position, ...]}, positions ascending. */
     private final Map<String, int[]> text;
+
     private final Map<String, int[]> authors;
     private final Map<String, int[]> categories;
     /** Per field group ({@link QueryIndex#TEXT}, ...): its distinct terms in the order they first appear. */
     private final List<List<String>> distinct;
+
     private final int abstractStart;
     private final int[] offsets;
     private String[] sortedText;
     /** While the index matches this paper: its prefix keys, and per group those some term starts with. */
     private PrefixPostings[] prefixKeys;
+
     private BitSet[] markedPrefixes;
 
-    private AnalyzedPaper(Paper paper, Map<String, int[]> text, Map<String, int[]> authors,
-            Map<String, int[]> categories, List<List<String>> distinct, int abstractStart, int[] offsets) {
+    private AnalyzedPaper(
+            Paper paper,
+            Map<String, int[]> text,
+            Map<String, int[]> authors,
+            Map<String, int[]> categories,
+            List<List<String>> distinct,
+            int abstractStart,
+            int[] offsets) {
         this.paper = paper;
         this.text = text;
         this.authors = authors;
@@ -55,20 +62,39 @@ public final class AnalyzedPaper {
         int[][] offsets = {new int[512]};
         int end = analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getTitle()), text, textTerms, 0, offsets);
         int abstractStart = end + PaperAnalyzer.POSITION_GAP;
-        analyze(analyzer, PaperAnalyzer.TEXT, List.of(paper.getAbstractText()), text, textTerms, abstractStart, offsets);
+        analyze(
+                analyzer,
+                PaperAnalyzer.TEXT,
+                List.of(paper.getAbstractText()),
+                text,
+                textTerms,
+                abstractStart,
+                offsets);
         Map<String, int[]> authors = new HashMap<>();
         List<String> authorTerms = new ArrayList<>();
         analyze(analyzer, PaperAnalyzer.AUTHOR, paper.getAuthors(), authors, authorTerms, 0, null);
         Map<String, int[]> categories = new HashMap<>();
         List<String> categoryTerms = new ArrayList<>();
         analyze(analyzer, PaperAnalyzer.CATEGORY, paper.getCategories(), categories, categoryTerms, 0, null);
-        return new AnalyzedPaper(paper, text, authors, categories, List.of(textTerms, authorTerms, categoryTerms),
-                abstractStart, offsets[0]);
+        return new AnalyzedPaper(
+                paper,
+                text,
+                authors,
+                categories,
+                List.of(textTerms, authorTerms, categoryTerms),
+                abstractStart,
+                offsets[0]);
     }
 
     /** @return the next free position after the values */
-    private static int analyze(Analyzer analyzer, String field, List<String> values, Map<String, int[]> into,
-            List<String> order, int start, int[][] offsets) {
+    private static int analyze(
+            Analyzer analyzer,
+            String field,
+            List<String> values,
+            Map<String, int[]> into,
+            List<String> order,
+            int start,
+            int[][] offsets) {
         int position = start - 1;
         boolean first = true;
         for (String value : values) {
@@ -204,7 +230,8 @@ public final class AnalyzedPaper {
             return termsWithPrefix(field, prefix).stream().anyMatch(t -> has(field, t));
         }
         if (prefixKeys != null) {
-            int group = PaperAnalyzer.AUTHOR.equals(field) ? QueryIndex.AUTHOR
+            int group = PaperAnalyzer.AUTHOR.equals(field)
+                    ? QueryIndex.AUTHOR
                     : PaperAnalyzer.CATEGORY.equals(field) ? QueryIndex.CATEGORY : QueryIndex.TEXT;
             int slot = prefixKeys[group].find(prefix, prefix.length(), prefix.hashCode());
             if (slot >= 0 && markedPrefixes[group] != null) {
@@ -247,8 +274,10 @@ public final class AnalyzedPaper {
      * paper: the source text and the character range, or {@code null}.
      */
     public Span span(String field, int position) {
-        if (PaperAnalyzer.AUTHOR.equals(field) || PaperAnalyzer.CATEGORY.equals(field)
-                || 2 * position + 1 >= offsets.length || offsets[2 * position + 1] == 0) {
+        if (PaperAnalyzer.AUTHOR.equals(field)
+                || PaperAnalyzer.CATEGORY.equals(field)
+                || 2 * position + 1 >= offsets.length
+                || offsets[2 * position + 1] == 0) {
             return null;
         }
         String source = position < abstractStart ? paper.getTitle() : paper.getAbstractText();

@@ -17,6 +17,8 @@ public record Explanation(List<String> matched, String snippet) {
     static final int BEFORE = 60;
     static final int AFTER = 100;
 
+    // A span's source is the very title or abstract string it was cut from: identity says which.
+    @SuppressWarnings("ReferenceEquality")
     public static Explanation of(Node query, AnalyzedPaper paper) {
         Set<String> matched = new LinkedHashSet<>();
         List<Span> spans = new ArrayList<>();
@@ -32,14 +34,17 @@ public record Explanation(List<String> matched, String snippet) {
         // The earliest span, the title's before the abstract's.
         Span first = null;
         for (Span span : spans) {
-            if (first == null || (span.source() == first.source() ? span.start() < first.start()
-                    : span.source() == paper.paper().getTitle())) {
+            if (first == null
+                    || (span.source() == first.source()
+                            ? span.start() < first.start()
+                            : span.source() == paper.paper().getTitle())) {
                 first = span;
             }
         }
         return new Explanation(List.copyOf(matched), first == null ? "" : snippet(first));
     }
 
+    @SuppressWarnings("ReferenceEquality")
     private static Span firstSpan(Node leaf, AnalyzedPaper paper) {
         if (leaf instanceof Node.Term term) {
             int position = paper.firstPosition(term.field(), term.term());
@@ -87,11 +92,15 @@ public record Explanation(List<String> matched, String snippet) {
     private static String describe(Node leaf, AnalyzedPaper paper) {
         if (leaf instanceof Node.Term term && PaperAnalyzer.CATEGORY.equals(term.field())) {
             return paper.paper().getCategories().stream()
-                    .filter(c -> c.toLowerCase(Locale.ROOT).equals(term.term())).findFirst().orElse(term.term());
+                    .filter(c -> c.toLowerCase(Locale.ROOT).equals(term.term()))
+                    .findFirst()
+                    .orElse(term.term());
         }
         if (leaf instanceof Node.Term term && PaperAnalyzer.AUTHOR.equals(term.field())) {
             return paper.paper().getAuthors().stream()
-                    .filter(a -> a.toLowerCase(Locale.ROOT).contains(term.term())).findFirst().orElse(term.term());
+                    .filter(a -> a.toLowerCase(Locale.ROOT).contains(term.term()))
+                    .findFirst()
+                    .orElse(term.term());
         }
         if (leaf instanceof Node.Prefix prefix) {
             return prefix.prefix() + "*";

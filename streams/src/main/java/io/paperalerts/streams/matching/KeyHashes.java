@@ -11,6 +11,7 @@ final class KeyHashes {
 
     /** Bits per key: with one hash, about one in 16 lookups of a word that is no key passes anyway. */
     private static final int BITS_PER_KEY = 16;
+
     private static final int MIN_BITS = 1 << 12;
 
     private long[] words;

@@ -69,7 +69,9 @@ public sealed interface Node {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Phrase p && field.equals(p.field) && Arrays.equals(terms, p.terms)
+            return o instanceof Phrase p
+                    && field.equals(p.field)
+                    && Arrays.equals(terms, p.terms)
                     && Arrays.equals(offsets, p.offsets);
         }
 
@@ -148,7 +150,8 @@ public sealed interface Node {
 
         @Override
         public int leaves() {
-            return must.stream().mapToInt(Node::leaves).sum() + should.stream().mapToInt(Node::leaves).sum()
+            return must.stream().mapToInt(Node::leaves).sum()
+                    + should.stream().mapToInt(Node::leaves).sum()
                     + mustNot.stream().mapToInt(Node::leaves).sum();
         }
     }
@@ -161,8 +164,7 @@ public sealed interface Node {
         }
 
         @Override
-        public void matchedLeaves(AnalyzedPaper paper, Consumer<Node> sink) {
-        }
+        public void matchedLeaves(AnalyzedPaper paper, Consumer<Node> sink) {}
 
         @Override
         public int leaves() {

@@ -20,6 +20,7 @@ public final class PaperAnalyzer extends Analyzer {
 
     /** Title and abstract, for bare words and phrases. */
     public static final String TEXT = "text";
+
     public static final String TITLE = "title";
     public static final String ABSTRACT = "abstract";
     public static final String AUTHOR = "author";

@@ -12,8 +12,7 @@ import org.apache.lucene.document.TextField;
  */
 public final class PaperDocument {
 
-    private PaperDocument() {
-    }
+    private PaperDocument() {}
 
     public static Document of(Paper paper) {
         Document document = new Document();

@@ -16,8 +16,9 @@ final class PrefixPostings {
 
     private String[] keys = new String[64];
     private int[] hashes = new int[64];
-    /** Each slot a {@code List<QueryIndex.Entry>}; an Object array, as Java has no generic arrays. */
+    /** Each slot a {@code List<FiledQuery>}; an Object array, as Java has no generic arrays. */
     private Object[] values = new Object[64];
+
     private int used;
     private int longest;
     /** Bit n set when some prefix of length n is filed: other lengths need no probe. */
@@ -37,7 +38,7 @@ final class PrefixPostings {
      *
      * @return whether the prefix is a new key
      */
-    boolean add(String prefix, QueryIndex.Entry entry) {
+    boolean add(String prefix, FiledQuery entry) {
         int slot = slot(prefix, prefix.length(), prefix.hashCode());
         boolean created = keys[slot] == null;
         if (created) {
@@ -48,7 +49,7 @@ final class PrefixPostings {
             }
             keys[slot] = prefix;
             hashes[slot] = prefix.hashCode();
-            values[slot] = new ArrayList<QueryIndex.Entry>(1);
+            values[slot] = new ArrayList<FiledQuery>(1);
             used++;
             longest = Math.max(longest, prefix.length());
             lengths |= 1L << Math.min(prefix.length(), 63);
@@ -59,7 +60,7 @@ final class PrefixPostings {
         return created;
     }
 
-    void remove(String prefix, QueryIndex.Entry entry) {
+    void remove(String prefix, FiledQuery entry) {
         int slot = find(prefix, prefix.length(), prefix.hashCode());
         if (slot >= 0) {
             at(slot).remove(entry);
@@ -76,8 +77,8 @@ final class PrefixPostings {
     }
 
     @SuppressWarnings("unchecked")
-    List<QueryIndex.Entry> at(int slot) {
-        return (List<QueryIndex.Entry>) values[slot];
+    List<FiledQuery> at(int slot) {
+        return (List<FiledQuery>) values[slot];
     }
 
     boolean hasLength(int length) {

@@ -42,12 +42,13 @@ public final class QueryCompiler {
     public static final int MAX_LENGTH = 500;
     public static final int MAX_CLAUSES = 32;
     public static final int MIN_PREFIX = 2;
-    static final List<String> FIELDS = List.of(PaperAnalyzer.TITLE, PaperAnalyzer.ABSTRACT,
-            PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY);
+    static final List<String> FIELDS =
+            List.of(PaperAnalyzer.TITLE, PaperAnalyzer.ABSTRACT, PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY);
     /** Not a text field: {@code upvotes:>=N} and {@code upvotes:>N} compare the paper's upvote count. */
     public static final String UPVOTES = "upvotes";
-    private static final Set<String> KNOWN = Stream.concat(FIELDS.stream(), Stream.of(UPVOTES))
-            .collect(Collectors.toUnmodifiableSet());
+
+    private static final Set<String> KNOWN =
+            Stream.concat(FIELDS.stream(), Stream.of(UPVOTES)).collect(Collectors.toUnmodifiableSet());
     /** What may follow {@code upvotes:}, up to the next space or parenthesis. */
     private static final Pattern UPVOTE_FILTER = Pattern.compile("(>=?)(\\d{1,9})");
 
@@ -64,7 +65,8 @@ public final class QueryCompiler {
             throw new InvalidQueryException("query has no words to match");
         }
         if (clauses > MAX_CLAUSES) {
-            throw new InvalidQueryException("query has " + clauses + " clauses; at most " + MAX_CLAUSES + " are allowed");
+            throw new InvalidQueryException(
+                    "query has " + clauses + " clauses; at most " + MAX_CLAUSES + " are allowed");
         }
         if (!requiresATerm(root)) {
             Integer threshold = requiredUpvotes(root);
@@ -86,8 +88,8 @@ public final class QueryCompiler {
             throw new InvalidQueryException("empty query");
         }
         if (query.length() > MAX_LENGTH) {
-            throw new InvalidQueryException("query is " + query.length() + " characters long; at most "
-                    + MAX_LENGTH + " are allowed");
+            throw new InvalidQueryException(
+                    "query is " + query.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
         }
         checkQuotesParenthesesAndFields(query);
         QueryParser parser = new UpvoteAwareParser(analyzer);
@@ -100,16 +102,22 @@ public final class QueryCompiler {
             return parser.parse(query);
         } catch (ParseException e) {
             String reason = e.getMessage();
-            if (reason.contains("'*' not allowed as first character") || reason.contains("'?' not allowed as first character")) {
+            if (reason.contains("'*' not allowed as first character")
+                    || reason.contains("'?' not allowed as first character")) {
                 throw new InvalidQueryException("a wildcard needs at least " + MIN_PREFIX
                         + " letters before it: a bare * would match every paper");
             }
             String where = e.currentToken != null && e.currentToken.next != null
-                    ? " at position " + e.currentToken.next.beginColumn : "";
-            String found = e.currentToken != null && e.currentToken.next != null && e.currentToken.next.image != null
-                    && !e.currentToken.next.image.isEmpty() ? ": unexpected '" + e.currentToken.next.image + "'" : "";
-            throw new InvalidQueryException("invalid query" + where + found
-                    + (found.isEmpty() ? ": the query ends too early" : ""));
+                    ? " at position " + e.currentToken.next.beginColumn
+                    : "";
+            String found = e.currentToken != null
+                            && e.currentToken.next != null
+                            && e.currentToken.next.image != null
+                            && !e.currentToken.next.image.isEmpty()
+                    ? ": unexpected '" + e.currentToken.next.image + "'"
+                    : "";
+            throw new InvalidQueryException(
+                    "invalid query" + where + found + (found.isEmpty() ? ": the query ends too early" : ""));
         } catch (TokenMgrError e) {
             throw new InvalidQueryException("invalid query: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -139,13 +147,14 @@ public final class QueryCompiler {
                 openParens.add(i);
             } else if (c == ')') {
                 if (openParens.isEmpty()) {
-                    throw new InvalidQueryException("unbalanced parentheses: ')' at position " + (i + 1)
-                            + " has no matching '('");
+                    throw new InvalidQueryException(
+                            "unbalanced parentheses: ')' at position " + (i + 1) + " has no matching '('");
                 }
                 openParens.remove(openParens.size() - 1);
             } else if (c == ':') {
                 int start = i;
-                while (start > 0 && (Character.isLetterOrDigit(query.charAt(start - 1)) || query.charAt(start - 1) == '_')) {
+                while (start > 0
+                        && (Character.isLetterOrDigit(query.charAt(start - 1)) || query.charAt(start - 1) == '_')) {
                     start--;
                 }
                 String field = query.substring(start, i);
@@ -163,7 +172,8 @@ public final class QueryCompiler {
             }
         }
         if (openQuote >= 0) {
-            throw new InvalidQueryException("unbalanced quotes: the quote at position " + (openQuote + 1) + " is never closed");
+            throw new InvalidQueryException(
+                    "unbalanced quotes: the quote at position " + (openQuote + 1) + " is never closed");
         }
         if (!openParens.isEmpty()) {
             throw new InvalidQueryException("unbalanced parentheses: '(' at position "
@@ -213,8 +223,9 @@ public final class QueryCompiler {
         }
 
         @Override
-        protected Query getRangeQuery(String field, String part1, String part2, boolean startInclusive,
-                boolean endInclusive) throws ParseException {
+        protected Query getRangeQuery(
+                String field, String part1, String part2, boolean startInclusive, boolean endInclusive)
+                throws ParseException {
             if (UPVOTES.equals(field)) {
                 throw new InvalidQueryException("upvote ranges are written " + UPVOTES + ":>=N or " + UPVOTES + ":>N");
             }
@@ -246,8 +257,8 @@ public final class QueryCompiler {
         if (query instanceof PrefixQuery prefix) {
             String text = prefix.getPrefix().text();
             if (text.length() < MIN_PREFIX) {
-                throw new InvalidQueryException("wildcard '" + text + "*' needs at least " + MIN_PREFIX
-                        + " letters before *");
+                throw new InvalidQueryException(
+                        "wildcard '" + text + "*' needs at least " + MIN_PREFIX + " letters before *");
             }
             return new Node.Prefix(prefix.getPrefix().field(), text);
         }
@@ -264,8 +275,8 @@ public final class QueryCompiler {
                     default -> throw new IllegalStateException("unknown occur " + clause.getOccur());
                 }
             }
-            return new Node.Bool(List.copyOf(must), List.copyOf(should), List.copyOf(mustNot),
-                    bool.getMinimumNumberShouldMatch());
+            return new Node.Bool(
+                    List.copyOf(must), List.copyOf(should), List.copyOf(mustNot), bool.getMinimumNumberShouldMatch());
         }
         if (query instanceof MatchNoDocsQuery) {
             return new Node.Nothing();
@@ -283,8 +294,9 @@ public final class QueryCompiler {
             throw new InvalidQueryException("wildcard '" + wildcard.getTerm().text()
                     + "' is not supported: only a trailing * is (e.g. robot*)");
         }
-        throw new InvalidQueryException("unsupported syntax: " + query.toString(PaperAnalyzer.TEXT).toLowerCase(Locale.ROOT)
-                + " (ranges, regular expressions and fuzzy matching are not supported)");
+        throw new InvalidQueryException(
+                "unsupported syntax: " + query.toString(PaperAnalyzer.TEXT).toLowerCase(Locale.ROOT)
+                        + " (ranges, regular expressions and fuzzy matching are not supported)");
     }
 
     /**
@@ -298,11 +310,17 @@ public final class QueryCompiler {
         }
         if (node instanceof Node.Bool bool) {
             if (!bool.must().isEmpty()) {
-                return bool.must().stream().map(QueryCompiler::requiredUpvotes).filter(Objects::nonNull)
-                        .max(Integer::compare).orElse(null);
+                return bool.must().stream()
+                        .map(QueryCompiler::requiredUpvotes)
+                        .filter(Objects::nonNull)
+                        .max(Integer::compare)
+                        .orElse(null);
             }
-            List<Integer> each = bool.should().stream().map(QueryCompiler::requiredUpvotes).toList();
-            return each.isEmpty() || each.contains(null) ? null : each.stream().min(Integer::compare).orElseThrow();
+            List<Integer> each =
+                    bool.should().stream().map(QueryCompiler::requiredUpvotes).toList();
+            return each.isEmpty() || each.contains(null)
+                    ? null
+                    : each.stream().min(Integer::compare).orElseThrow();
         }
         return null;
     }

@@ -34,69 +34,31 @@ public final class QueryIndex {
     static final String[] GROUP_FIELDS = {PaperAnalyzer.TEXT, PaperAnalyzer.AUTHOR, PaperAnalyzer.CATEGORY};
 
     /** A term, or a prefix of terms, in a field group. */
-    record Anchor(int group, boolean prefix, String text) {
-    }
+    record Anchor(int group, boolean prefix, String text) {}
 
-    /** One filed query. Identity equality: candidates are de-duplicated by identity, cheaply. */
-    public static final class Entry {
-        private final String id;
-        private final Node root;
-        private final Anchor[] anchors;
-        /** The query is its single anchor, so any paper reaching it through the anchor matches. */
-        private final boolean exact;
-        /** Filed under several anchors, which one paper may all hold (kept here: the array is another cache miss). */
-        private final boolean several;
-
-        Entry(String id, Node root, Anchor[] anchors) {
-            this.id = id;
-            this.root = root;
-            this.anchors = anchors;
-            this.exact = anchors.length == 1 && isAnchor(root, anchors[0]);
-            this.several = anchors.length > 1;
-        }
-
-        private static boolean isAnchor(Node root, Anchor anchor) {
-            if (root instanceof Node.Term term) {
-                return !anchor.prefix() && isGroupField(term.field()) && term.term().equals(anchor.text());
-            }
-            return root instanceof Node.Prefix prefix && anchor.prefix() && isGroupField(prefix.field())
-                    && prefix.prefix().equals(anchor.text());
-        }
-
-        public String id() {
-            return id;
-        }
-
-        public Node root() {
-            return root;
-        }
-
-        Anchor[] anchors() {
-            return anchors;
-        }
-    }
-
-    private final TermStatistics statistics;
-    private final List<Map<String, List<Entry>>> terms = List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
+    private final QueryAnchors anchors;
+    private final List<Map<String, List<FiledQuery>>> terms =
+            List.of(new HashMap<>(), new HashMap<>(), new HashMap<>());
     private final PrefixPostings[] prefixes = {new PrefixPostings(), new PrefixPostings(), new PrefixPostings()};
     /** Per group, the hashes of its term keys and of its prefix keys: which of a paper's terms are worth a lookup. */
     private final KeyHashes[] termHashes = {new KeyHashes(), new KeyHashes(), new KeyHashes()};
+
     private final KeyHashes[] prefixHashes = {new KeyHashes(), new KeyHashes(), new KeyHashes()};
-    private final Map<String, Entry> byId = new HashMap<>();
+    private final Map<String, FiledQuery> byId = new HashMap<>();
     /**
      * Queries without a word, filed under the upvote count they need (see
      * {@link QueryCompiler#requiredUpvotes}): a paper with N upvotes is checked against those
      * needing at most N. Few queries, and only papers with an upvote count, reach them.
      */
-    private final TreeMap<Integer, List<Entry>> byUpvotes = new TreeMap<>();
+    private final TreeMap<Integer, List<FiledQuery>> byUpvotes = new TreeMap<>();
     /** One String per distinct term and one Anchor per distinct anchor across all queries. */
-    private final Map<String, String> vocabulary = new HashMap<>();
-    private final Map<Anchor, Anchor> anchorVocabulary = new HashMap<>();
+    private final QueryVocabulary vocabulary = new QueryVocabulary();
     /**
      * Per group, per term of papers seen: its {@link TermPlan}. Replaced (under the write lock)
      * whenever a key is added or dropped; read under the read lock.
      */
     private List<Map<String, TermPlan>> plans = newPlans();
+
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     /** At most this many terms' plans per group; a full group starts over, and its frequent terms come back first. */
@@ -107,24 +69,23 @@ public final class QueryIndex {
      * the prefix keys it starts with (the lists in them are those of {@link PrefixPostings}, so
      * queries added under existing keys are seen without a new plan).
      */
-    private record TermPlan(List<Entry> postings, int[] prefixSlots) {
-    }
+    private record TermPlan(List<FiledQuery> postings, int[] prefixSlots) {}
 
     private static final int[] NO_SLOTS = {};
 
     public QueryIndex(TermStatistics statistics) {
-        this.statistics = statistics;
+        this.anchors = new QueryAnchors(statistics);
     }
 
     public void put(String id, Node root) {
-        List<Anchor> anchors = anchors(root);
-        if (anchors == null && QueryCompiler.requiredUpvotes(root) == null) {
+        List<Anchor> rarest = anchors.of(root);
+        if (rarest == null && QueryCompiler.requiredUpvotes(root) == null) {
             throw new InvalidQueryException("query has no word that must appear");
         }
         lock.writeLock().lock();
         try {
             removeLocked(id);
-            file(id, intern(root), anchors);
+            file(id, vocabulary.intern(root), rarest);
         } finally {
             lock.writeLock().unlock();
         }
@@ -136,32 +97,34 @@ public final class QueryIndex {
             fileAnchored(id, root, anchors);
             return;
         }
-        Entry entry = new Entry(id, root, new Anchor[0]);
+        FiledQuery entry = new FiledQuery(id, root, new Anchor[0]);
         byId.put(id, entry);
-        byUpvotes.computeIfAbsent(QueryCompiler.requiredUpvotes(root), n -> new ArrayList<>(1)).add(entry);
+        byUpvotes
+                .computeIfAbsent(QueryCompiler.requiredUpvotes(root), n -> new ArrayList<>(1))
+                .add(entry);
     }
 
     private void fileAnchored(String id, Node root, List<Anchor> anchors) {
         Anchor[] shared = new Anchor[anchors.size()];
         for (int i = 0; i < shared.length; i++) {
             Anchor anchor = anchors.get(i);
-            shared[i] = anchorVocabulary.computeIfAbsent(
-                    new Anchor(anchor.group(), anchor.prefix(), intern(anchor.text())), a -> a);
+            shared[i] = vocabulary.intern(anchor);
         }
-        Entry entry = new Entry(id, root, shared);
+        FiledQuery entry = new FiledQuery(id, root, shared);
         byId.put(id, entry);
         boolean newKey = false;
         for (Anchor anchor : shared) {
             if (anchor.prefix()) {
                 newKey |= addPrefix(anchor.group(), anchor.text(), entry);
             } else {
-                List<Entry> postings = terms.get(anchor.group()).get(anchor.text());
+                List<FiledQuery> postings = terms.get(anchor.group()).get(anchor.text());
                 if (postings == null) {
                     postings = new ArrayList<>(1);
                     terms.get(anchor.group()).put(anchor.text(), postings);
                     newKey = true;
                     if (termHashes[anchor.group()].add(anchor.text().hashCode())) {
-                        termHashes[anchor.group()] = hashesOf(terms.get(anchor.group()).keySet());
+                        termHashes[anchor.group()] =
+                                hashesOf(terms.get(anchor.group()).keySet());
                     }
                 }
                 postings.add(entry);
@@ -176,7 +139,7 @@ public final class QueryIndex {
     /** Makes each wildcard of a group field a prefix key, so that matching marks it; @return whether one is new. */
     private boolean fileWildcards(Node node) {
         if (node instanceof Node.Prefix prefix && isGroupField(prefix.field())) {
-            return addPrefix(group(prefix.field()), prefix.prefix(), null);
+            return addPrefix(QueryAnchors.group(prefix.field()), prefix.prefix(), null);
         }
         boolean added = false;
         if (node instanceof Node.Bool bool) {
@@ -190,7 +153,7 @@ public final class QueryIndex {
     }
 
     /** Files the entry ({@code null}: none) under the prefix; @return whether the prefix is a new key. */
-    private boolean addPrefix(int group, String prefix, Entry entry) {
+    private boolean addPrefix(int group, String prefix, FiledQuery entry) {
         boolean created = prefixes[group].add(prefix, entry);
         if (created && prefixHashes[group].add(prefix.hashCode())) {
             List<String> keys = new ArrayList<>();
@@ -206,8 +169,9 @@ public final class QueryIndex {
         return hashes;
     }
 
-    private static boolean isGroupField(String field) {
-        return field.equals(PaperAnalyzer.TEXT) || field.equals(PaperAnalyzer.AUTHOR)
+    static boolean isGroupField(String field) {
+        return field.equals(PaperAnalyzer.TEXT)
+                || field.equals(PaperAnalyzer.AUTHOR)
                 || field.equals(PaperAnalyzer.CATEGORY);
     }
 
@@ -222,36 +186,6 @@ public final class QueryIndex {
         return List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
-    private String intern(String text) {
-        return vocabulary.computeIfAbsent(text, k -> k);
-    }
-
-    /** The same query with its strings shared with every other query's: a million queries share a vocabulary. */
-    private Node intern(Node node) {
-        if (node instanceof Node.Term term) {
-            return new Node.Term(intern(term.field()), intern(term.term()));
-        }
-        if (node instanceof Node.Prefix prefix) {
-            return new Node.Prefix(intern(prefix.field()), intern(prefix.prefix()));
-        }
-        if (node instanceof Node.Phrase phrase) {
-            String[] texts = new String[phrase.terms().length];
-            for (int i = 0; i < texts.length; i++) {
-                texts[i] = intern(phrase.terms()[i]);
-            }
-            return new Node.Phrase(intern(phrase.field()), texts, phrase.offsets());
-        }
-        if (node instanceof Node.Bool bool) {
-            return new Node.Bool(internAll(bool.must()), internAll(bool.should()), internAll(bool.mustNot()),
-                    bool.minShould());
-        }
-        return node;
-    }
-
-    private List<Node> internAll(List<Node> nodes) {
-        return nodes.isEmpty() ? List.of() : nodes.stream().map(this::intern).toList();
-    }
-
     public void remove(String id) {
         lock.writeLock().lock();
         try {
@@ -262,13 +196,13 @@ public final class QueryIndex {
     }
 
     private void removeLocked(String id) {
-        Entry old = byId.remove(id);
+        FiledQuery old = byId.remove(id);
         if (old == null) {
             return;
         }
         Integer threshold = old.anchors().length == 0 ? QueryCompiler.requiredUpvotes(old.root()) : null;
         if (threshold != null) {
-            List<Entry> filed = byUpvotes.get(threshold);
+            List<FiledQuery> filed = byUpvotes.get(threshold);
             if (filed != null && filed.remove(old) && filed.isEmpty()) {
                 byUpvotes.remove(threshold);
             }
@@ -278,8 +212,8 @@ public final class QueryIndex {
                 prefixes[anchor.group()].remove(anchor.text(), old);
                 continue;
             }
-            Map<String, List<Entry>> postings = terms.get(anchor.group());
-            List<Entry> list = postings.get(anchor.text());
+            Map<String, List<FiledQuery>> postings = terms.get(anchor.group());
+            List<FiledQuery> list = postings.get(anchor.text());
             list.remove(old);
             if (list.isEmpty()) {
                 postings.remove(anchor.text());
@@ -301,8 +235,8 @@ public final class QueryIndex {
     public void reanchor() {
         lock.writeLock().lock();
         try {
-            List<Entry> all = new ArrayList<>(byId.values());
-            for (Map<String, List<Entry>> map : terms) {
+            List<FiledQuery> all = new ArrayList<>(byId.values());
+            for (Map<String, List<FiledQuery>> map : terms) {
                 map.clear();
             }
             for (PrefixPostings postings : prefixes) {
@@ -315,8 +249,8 @@ public final class QueryIndex {
             clearPlans();
             byId.clear();
             byUpvotes.clear();
-            for (Entry entry : all) {
-                file(entry.id(), entry.root(), anchors(entry.root()));
+            for (FiledQuery entry : all) {
+                file(entry.id(), entry.root(), anchors.of(entry.root()));
             }
         } finally {
             lock.writeLock().unlock();
@@ -324,9 +258,9 @@ public final class QueryIndex {
     }
 
     /** The queries that match the paper. */
-    public List<Entry> match(AnalyzedPaper paper) {
-        List<Entry> matches = new ArrayList<>();
-        List<List<Entry>> candidates = new ArrayList<>();
+    public List<FiledQuery> match(AnalyzedPaper paper) {
+        List<FiledQuery> matches = new ArrayList<>();
+        List<List<FiledQuery>> candidates = new ArrayList<>();
         BitSet[] marked = new BitSet[GROUP_FIELDS.length];
         lock.readLock().lock();
         try {
@@ -356,13 +290,13 @@ public final class QueryIndex {
             }
             // Verified once every term is looked up: only then do the marks answer every wildcard.
             paper.markPrefixes(prefixes, marked);
-            Set<Entry> seen = null;
-            for (List<Entry> list : candidates) {
+            Set<FiledQuery> seen = null;
+            for (List<FiledQuery> list : candidates) {
                 seen = verify(list, paper, matches, seen);
             }
             Integer upvotes = paper.paper().getUpvotes();
             if (upvotes != null && !byUpvotes.isEmpty()) {
-                for (List<Entry> list : byUpvotes.headMap(upvotes, true).values()) {
+                for (List<FiledQuery> list : byUpvotes.headMap(upvotes, true).values()) {
                     seen = verify(list, paper, matches, seen);
                 }
             }
@@ -399,7 +333,8 @@ public final class QueryIndex {
         for (int n = 1; n <= longest; n++) {
             hash = 31 * hash + term.charAt(n - 1);
             int slot = n >= QueryCompiler.MIN_PREFIX && prefixPostings.hasLength(n)
-                    ? prefixPostings.find(term, n, hash) : -1;
+                    ? prefixPostings.find(term, n, hash)
+                    : -1;
             if (slot >= 0) {
                 slots = Arrays.copyOf(slots, slots.length + 1);
                 slots[slots.length - 1] = slot;
@@ -413,8 +348,9 @@ public final class QueryIndex {
         return plan;
     }
 
-    private static Set<Entry> verify(List<Entry> candidates, AnalyzedPaper paper, List<Entry> matches, Set<Entry> seen) {
-        for (Entry entry : candidates) {
+    private static Set<FiledQuery> verify(
+            List<FiledQuery> candidates, AnalyzedPaper paper, List<FiledQuery> matches, Set<FiledQuery> seen) {
+        for (FiledQuery entry : candidates) {
             if (entry.several) {
                 if (seen == null) {
                     seen = new HashSet<>();
@@ -428,71 +364,5 @@ public final class QueryIndex {
             }
         }
         return seen;
-    }
-
-    private static int group(String field) {
-        return switch (field) {
-            case PaperAnalyzer.AUTHOR -> AUTHOR;
-            case PaperAnalyzer.CATEGORY -> CATEGORY;
-            default -> TEXT;
-        };
-    }
-
-    /**
-     * Anchors such that any paper the query matches holds at least one of them; empty for a
-     * query that can match nothing; {@code null} if there are none (never for an accepted query).
-     */
-    List<Anchor> anchors(Node node) {
-        if (node instanceof Node.Term term) {
-            return List.of(new Anchor(group(term.field()), false, term.term()));
-        }
-        if (node instanceof Node.Phrase phrase) {
-            Anchor best = null;
-            for (String term : phrase.terms()) {
-                Anchor anchor = new Anchor(group(phrase.field()), false, term);
-                if (best == null || statistics.cost(anchor) < statistics.cost(best)) {
-                    best = anchor;
-                }
-            }
-            return List.of(best);
-        }
-        if (node instanceof Node.Prefix prefix) {
-            return List.of(new Anchor(group(prefix.field()), true, prefix.prefix()));
-        }
-        if (node instanceof Node.MinUpvotes) {
-            // A number, not a term: the query is filed under its words.
-            return null;
-        }
-        if (node instanceof Node.Bool bool) {
-            if (bool.must().isEmpty() && bool.should().isEmpty()) {
-                return List.of();
-            }
-            if (!bool.must().isEmpty()) {
-                List<Anchor> best = null;
-                double bestCost = Double.MAX_VALUE;
-                for (Node child : bool.must()) {
-                    List<Anchor> anchors = anchors(child);
-                    if (anchors == null) {
-                        continue;
-                    }
-                    double cost = anchors.stream().mapToDouble(statistics::cost).sum();
-                    if (cost < bestCost) {
-                        best = anchors;
-                        bestCost = cost;
-                    }
-                }
-                return best;
-            }
-            List<Anchor> any = new ArrayList<>();
-            for (Node child : bool.should()) {
-                List<Anchor> anchors = anchors(child);
-                if (anchors == null) {
-                    return null;
-                }
-                any.addAll(anchors);
-            }
-            return any.stream().distinct().toList();
-        }
-        return List.of();
     }
 }

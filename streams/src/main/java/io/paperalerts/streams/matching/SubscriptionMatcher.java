@@ -134,7 +134,7 @@ public class SubscriptionMatcher {
             index.reanchor();
         }
         List<Match> matches = new ArrayList<>();
-        for (QueryIndex.Entry entry : index.match(analyzed)) {
+        for (FiledQuery entry : index.match(analyzed)) {
             Subscription subscription = active.get(entry.id());
             if (subscription != null) {
                 matches.add(new Match(subscription, entry.root(), analyzed));

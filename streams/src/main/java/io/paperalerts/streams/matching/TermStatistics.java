@@ -22,6 +22,7 @@ public final class TermStatistics {
     /** A counter per term, so that counting a known term reads the map rather than locking a bin to replace a boxed count. */
     private final List<Map<String, AtomicInteger>> documentFrequency =
             List.of(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+
     private final AtomicLong documents = new AtomicLong();
     private final AtomicLong offered = new AtomicLong();
 

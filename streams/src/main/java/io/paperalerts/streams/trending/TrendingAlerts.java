@@ -18,18 +18,25 @@ import java.util.List;
 /** A trending subscription's picks of a day or week: its top N papers, as alerts that carry their rank. */
 public final class TrendingAlerts {
 
-    private TrendingAlerts() {
-    }
+    private TrendingAlerts() {}
 
     /**
      * @param papers the papers of the period, in any order; each paper once
      * @param rankedOn the day (or the first day of the week) the papers are ranked for
      * @return at most {@code trendingTop} alerts, most upvoted first
      */
-    public static List<Alert> pick(Trending trending, SubscriptionMatcher matcher, Collection<Paper> papers,
-            LocalDate rankedOn, Instant now, AlertKind kind) {
+    public static List<Alert> pick(
+            Trending trending,
+            SubscriptionMatcher matcher,
+            Collection<Paper> papers,
+            LocalDate rankedOn,
+            Instant now,
+            AlertKind kind) {
         int top = trending.subscription().getTrendingTop();
-        List<Paper> ranked = papers.stream().filter(TrendingRanking::ranks).sorted(TrendingRanking.ORDER).toList();
+        List<Paper> ranked = papers.stream()
+                .filter(TrendingRanking::ranks)
+                .sorted(TrendingRanking.ORDER)
+                .toList();
         String recipient = MatchAlerts.recipient(trending.subscription().getEmail());
         List<Alert> picks = new ArrayList<>();
         for (Paper paper : ranked) {
@@ -40,8 +47,8 @@ public final class TrendingAlerts {
             if (why == null) {
                 continue;
             }
-            Alert alert = MatchAlerts.alert(recipient, paper, List.of(new Match(trending.subscription(), why)), now,
-                    kind, null);
+            Alert alert = MatchAlerts.alert(
+                    recipient, paper, List.of(new Match(trending.subscription(), why)), now, kind, null);
             MatchReason reason = alert.getReasons().get(0);
             reason.setTrendingRank(picks.size() + 1);
             reason.setTrendingDay(rankedOn);

@@ -75,7 +75,8 @@ public final class TrendingDigests implements Processor<String, TrendingDay, Str
             DeliveryMode mode = mode(subscription);
             ZoneId zone = DigestPolicy.zone(subscription);
             Instant due = policy.lastDue(mode, now, zone);
-            Instant since = subscription.getConfirmed() != null ? subscription.getConfirmed() : subscription.getCreated();
+            Instant since =
+                    subscription.getConfirmed() != null ? subscription.getConfirmed() : subscription.getCreated();
             Long last = sent.get(subscription.getId());
             if (due.isBefore(since) || (last != null && last >= due.toEpochMilli())) {
                 continue;
@@ -106,8 +107,8 @@ public final class TrendingDigests implements Processor<String, TrendingDay, Str
         Subscription subscription = trending.subscription();
         String recipient = MatchAlerts.recipient(subscription.getEmail());
         return Digest.newBuilder()
-                .setId(DigestScheduler.hash("trending\n" + recipient + "\n" + subscription.getId() + "\n"
-                        + due.toEpochMilli()))
+                .setId(DigestScheduler.hash(
+                        "trending\n" + recipient + "\n" + subscription.getId() + "\n" + due.toEpochMilli()))
                 .setRecipient(recipient)
                 .setKind(DigestKind.valueOf(mode.name()))
                 .setPeriodStart(first.atStartOfDay(zone).toInstant())

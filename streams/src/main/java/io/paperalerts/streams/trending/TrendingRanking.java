@@ -19,13 +19,12 @@ public final class TrendingRanking {
     public static final int MAX_PAPERS_PER_DAY = 100;
 
     /** Most upvoted first, then the newer, then by id. */
-    public static final Comparator<Paper> ORDER = Comparator
-            .comparing((Paper p) -> upvotes(p), Comparator.reverseOrder())
+    public static final Comparator<Paper> ORDER = Comparator.comparing(
+                    (Paper p) -> upvotes(p), Comparator.reverseOrder())
             .thenComparing(p -> p.getPublished() == null ? Instant.MIN : p.getPublished(), Comparator.reverseOrder())
             .thenComparing(Paper::getId);
 
-    private TrendingRanking() {
-    }
+    private TrendingRanking() {}
 
     /**
      * Whether a reading of a paper belongs to a day's ranking: a daily list carried it and it has a
@@ -59,9 +58,12 @@ public final class TrendingRanking {
             papers.add(paper);
         }
         papers.sort(ORDER);
-        return TrendingDay.newBuilder().setDay(day)
-                .setPapers(papers.size() > MAX_PAPERS_PER_DAY ? new ArrayList<>(papers.subList(0, MAX_PAPERS_PER_DAY))
-                        : papers)
+        return TrendingDay.newBuilder()
+                .setDay(day)
+                .setPapers(
+                        papers.size() > MAX_PAPERS_PER_DAY
+                                ? new ArrayList<>(papers.subList(0, MAX_PAPERS_PER_DAY))
+                                : papers)
                 .build();
     }
 

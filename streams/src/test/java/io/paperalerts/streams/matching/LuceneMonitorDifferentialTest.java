@@ -56,20 +56,30 @@ class LuceneMonitorDifferentialTest {
             // When every paper is matched by both engines
             int agreed = 0;
             for (Paper paper : papers) {
-                Set<String> expected = monitor.match(PaperDocument.of(paper), QueryMatch.SIMPLE_MATCHER).getMatches().stream()
-                        .map(QueryMatch::getQueryId).collect(Collectors.toCollection(TreeSet::new));
+                Set<String> expected =
+                        monitor.match(PaperDocument.of(paper), QueryMatch.SIMPLE_MATCHER).getMatches().stream()
+                                .map(QueryMatch::getQueryId)
+                                .collect(Collectors.toCollection(TreeSet::new));
                 Set<String> actual = index.match(AnalyzedPaper.of(paper, analyzer)).stream()
-                        .map(QueryIndex.Entry::id).collect(Collectors.toCollection(TreeSet::new));
+                        .map(FiledQuery::id)
+                        .collect(Collectors.toCollection(TreeSet::new));
 
                 // Then they agree, query by query
                 Set<String> missing = new TreeSet<>(expected);
                 missing.removeAll(actual);
                 Set<String> extra = new TreeSet<>(actual);
                 extra.removeAll(expected);
-                assertThat(missing).as("%s: queries only Lucene Monitor matched: %s", paper.getId(),
-                        missing.stream().map(accepted::get).toList()).isEmpty();
-                assertThat(extra).as("%s: queries only our matcher matched: %s", paper.getId(),
-                        extra.stream().map(accepted::get).toList()).isEmpty();
+                assertThat(missing)
+                        .as(
+                                "%s: queries only Lucene Monitor matched: %s",
+                                paper.getId(),
+                                missing.stream().map(accepted::get).toList())
+                        .isEmpty();
+                assertThat(extra)
+                        .as(
+                                "%s: queries only our matcher matched: %s",
+                                paper.getId(), extra.stream().map(accepted::get).toList())
+                        .isEmpty();
                 agreed += expected.size();
             }
             // And the comparison was not trivial
@@ -109,13 +119,14 @@ class LuceneMonitorDifferentialTest {
             StringBuilder query = new StringBuilder();
             for (int i = 0; i < parts; i++) {
                 if (i > 0) {
-                    query.append(switch (random.nextInt(6)) {
-                        case 0, 1 -> " OR ";
-                        case 2 -> " AND ";
-                        case 3 -> " -";
-                        case 4 -> " AND NOT ";
-                        default -> " ";
-                    });
+                    query.append(
+                            switch (random.nextInt(6)) {
+                                case 0, 1 -> " OR ";
+                                case 2 -> " AND ";
+                                case 3 -> " -";
+                                case 4 -> " AND NOT ";
+                                default -> " ";
+                            });
                 }
                 query.append(clause(0));
             }
@@ -138,7 +149,9 @@ class LuceneMonitorDifferentialTest {
 
         private String prefix(String word) {
             String letters = word.replaceAll("[^\\p{L}]", "");
-            return letters.length() < 3 ? "ab" : letters.substring(0, Math.min(letters.length(), 2 + random.nextInt(4)));
+            return letters.length() < 3
+                    ? "ab"
+                    : letters.substring(0, Math.min(letters.length(), 2 + random.nextInt(4)));
         }
 
         private String pick(List<String> from) {

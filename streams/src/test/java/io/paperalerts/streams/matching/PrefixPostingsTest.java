@@ -28,8 +28,9 @@ class PrefixPostingsTest {
 
         // Then the table did not grow, and no key moved (plans kept between papers hold slots)
         assertThat(postings.capacity()).isEqualTo(capacity);
-        slots.forEach((prefix, slot) ->
-                assertThat(postings.find(prefix, prefix.length(), prefix.hashCode())).as(prefix).isEqualTo(slot));
+        slots.forEach((prefix, slot) -> assertThat(postings.find(prefix, prefix.length(), prefix.hashCode()))
+                .as(prefix)
+                .isEqualTo(slot));
 
         // And a new key grows it, and is reported as new, so that plans are dropped
         assertThat(postings.add("fresh", null)).isTrue();

@@ -41,7 +41,8 @@ class QueryIndexTest {
         for (int round = 0; round < 40; round++) {
             for (int i = 0; i < 60; i++) {
                 // A fresh id, or one already there, which replaces that query
-                String id = random.nextInt(4) == 0 && !ids.isEmpty() ? ids.get(random.nextInt(ids.size()))
+                String id = random.nextInt(4) == 0 && !ids.isEmpty()
+                        ? ids.get(random.nextInt(ids.size()))
                         : "q" + round + "-" + i;
                 Node compiled;
                 try {
@@ -67,15 +68,20 @@ class QueryIndexTest {
             for (int p = 0; p < 8; p++) {
                 Paper paper = papers.get(random.nextInt(papers.size()));
                 Set<String> actual = index.match(AnalyzedPaper.of(paper, analyzer)).stream()
-                        .map(QueryIndex.Entry::id).collect(Collectors.toCollection(TreeSet::new));
+                        .map(FiledQuery::id)
+                        .collect(Collectors.toCollection(TreeSet::new));
                 AnalyzedPaper alone = AnalyzedPaper.of(paper, analyzer);
-                Set<String> expected = live.entrySet().stream().filter(e -> e.getValue().matches(alone))
-                        .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+                Set<String> expected = live.entrySet().stream()
+                        .filter(e -> e.getValue().matches(alone))
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toCollection(TreeSet::new));
 
                 // Then the index finds exactly the live queries that match
                 assertThat(actual).as("round %d, %s", round, paper.getId()).isEqualTo(expected);
                 agreed += expected.size();
-                wildcardMatches += (int) expected.stream().filter(id -> hasWildcard(live.get(id))).count();
+                wildcardMatches += (int) expected.stream()
+                        .filter(id -> hasWildcard(live.get(id)))
+                        .count();
             }
         }
         // And the comparison covered many matches, wildcards among them
@@ -86,9 +92,14 @@ class QueryIndexTest {
     @Test
     void shouldVerifyAWildcardBesideARarerWordAndForgetItWhenItsQueryLeaves() {
         // Given a paper, and a query whose wildcard is not what it is filed under
-        Paper paper = Paper.newBuilder().setId("p").setTitle("Transformers for protein folding")
-                .setAbstractText("We fold proteins.").setAuthors(List.of()).setCategories(List.of())
-                .setSource("test").build();
+        Paper paper = Paper.newBuilder()
+                .setId("p")
+                .setTitle("Transformers for protein folding")
+                .setAbstractText("We fold proteins.")
+                .setAuthors(List.of())
+                .setCategories(List.of())
+                .setSource("test")
+                .build();
         QueryIndex index = new QueryIndex(new TermStatistics());
         index.put("wildcard", compiler.compile("transfor* folding"));
         index.put("absent", compiler.compile("diffus* folding"));
@@ -105,16 +116,17 @@ class QueryIndexTest {
         assertThat(ids(index.match(AnalyzedPaper.of(paper, analyzer)))).containsExactly("later");
     }
 
-    private static List<String> ids(List<QueryIndex.Entry> entries) {
-        return entries.stream().map(QueryIndex.Entry::id).toList();
+    private static List<String> ids(List<FiledQuery> entries) {
+        return entries.stream().map(FiledQuery::id).toList();
     }
 
     private static boolean hasWildcard(Node node) {
         if (node instanceof Node.Prefix) {
             return true;
         }
-        return node instanceof Node.Bool bool && (bool.must().stream().anyMatch(QueryIndexTest::hasWildcard)
-                || bool.should().stream().anyMatch(QueryIndexTest::hasWildcard)
-                || bool.mustNot().stream().anyMatch(QueryIndexTest::hasWildcard));
+        return node instanceof Node.Bool bool
+                && (bool.must().stream().anyMatch(QueryIndexTest::hasWildcard)
+                        || bool.should().stream().anyMatch(QueryIndexTest::hasWildcard)
+                        || bool.mustNot().stream().anyMatch(QueryIndexTest::hasWildcard));
     }
 }

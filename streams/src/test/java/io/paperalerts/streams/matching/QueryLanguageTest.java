@@ -19,7 +19,10 @@ class QueryLanguageTest {
 
     private List<String> matches(String query, List<Paper> papers) {
         Node compiled = matcher.compile(query);
-        return papers.stream().filter(p -> compiled.matches(matcher.analyze(p))).map(Paper::getId).toList();
+        return papers.stream()
+                .filter(p -> compiled.matches(matcher.analyze(p)))
+                .map(Paper::getId)
+                .toList();
     }
 
     private List<String> matches(String query) {
@@ -27,13 +30,21 @@ class QueryLanguageTest {
     }
 
     private static Paper paper(String title, String abstractText, List<String> authors, List<String> categories) {
-        return Paper.newBuilder().setId(title).setTitle(title).setAbstractText(abstractText).setAuthors(authors)
-                .setCategories(categories).setSource("test").build();
+        return Paper.newBuilder()
+                .setId(title)
+                .setTitle(title)
+                .setAbstractText(abstractText)
+                .setAuthors(authors)
+                .setCategories(categories)
+                .setSource("test")
+                .build();
     }
 
     @Test
     void shouldRequireEveryBareWordInTitleOrAbstract() {
-        assertThat(matches("reward hacking")).contains("seed-038", "seed-025", "seed-027").doesNotContain("seed-032");
+        assertThat(matches("reward hacking"))
+                .contains("seed-038", "seed-025", "seed-027")
+                .doesNotContain("seed-032");
         // seed-038 has both words in its title; seed-017 only in its abstract
         assertThat(matches("reward hacking")).contains("seed-017");
         assertThat(matches("hacking")).containsAll(matches("reward hacking"));
@@ -49,14 +60,17 @@ class QueryLanguageTest {
 
     @Test
     void shouldMatchPhrasesAsAdjacentWordsInOrder() {
-        assertThat(matches("\"reward hacking\"")).contains("seed-038").allMatch(id -> matches("reward hacking").contains(id));
+        assertThat(matches("\"reward hacking\""))
+                .contains("seed-038")
+                .allMatch(id -> matches("reward hacking").contains(id));
         assertThat(matches("\"hacking reward\"")).doesNotContain("seed-038");
     }
 
     @Test
     void shouldTreatHyphensAndPunctuationAsWordSeparators() {
         // seed-002: "Chain-of-Thought" in the title
-        assertThat(matches("\"chain-of-thought\"")).contains("seed-002")
+        assertThat(matches("\"chain-of-thought\""))
+                .contains("seed-002")
                 .isEqualTo(matches("\"chain of thought\""))
                 .isEqualTo(matches("chain-of-thought"));
         assertThat(matches("\"text-to-image\"")).contains("seed-038", "seed-057");
@@ -66,11 +80,16 @@ class QueryLanguageTest {
     void shouldCombineOrAndNotWithParentheses() {
         List<String> grpo = matches("GRPO");
         List<String> diffusion = matches("diffusion");
-        assertThat(matches("GRPO OR diffusion")).containsExactlyInAnyOrderElementsOf(
-                SamplePapers.ALL.stream().map(Paper::getId).filter(id -> grpo.contains(id) || diffusion.contains(id)).toList());
-        assertThat(matches("GRPO AND NOT diffusion")).isEqualTo(matches("GRPO -diffusion"))
+        assertThat(matches("GRPO OR diffusion"))
+                .containsExactlyInAnyOrderElementsOf(SamplePapers.ALL.stream()
+                        .map(Paper::getId)
+                        .filter(id -> grpo.contains(id) || diffusion.contains(id))
+                        .toList());
+        assertThat(matches("GRPO AND NOT diffusion"))
+                .isEqualTo(matches("GRPO -diffusion"))
                 .allMatch(id -> grpo.contains(id) && !diffusion.contains(id));
-        assertThat(matches("(GRPO OR diffusion) -\"text-to-image\"")).doesNotContain("seed-058", "seed-048")
+        assertThat(matches("(GRPO OR diffusion) -\"text-to-image\""))
+                .doesNotContain("seed-058", "seed-048")
                 .contains("seed-032");
     }
 
@@ -89,7 +108,9 @@ class QueryLanguageTest {
         assertThat(matches("GRPO")).hasSizeGreaterThan(3);
         assertThat(matches("title:(diffusion OR \"text-to-image\")"))
                 .contains("seed-038", "seed-054", "seed-057", "seed-060");
-        assertThat(matches("abstract:GRPO -title:GRPO")).doesNotContain("seed-032").contains("seed-003");
+        assertThat(matches("abstract:GRPO -title:GRPO"))
+                .doesNotContain("seed-032")
+                .contains("seed-003");
     }
 
     @Test
@@ -128,8 +149,7 @@ class QueryLanguageTest {
     @Test
     void shouldMatchCategoriesExactlyIgnoringCase() {
         List<Paper> papers = List.of(
-                paper("P1", "", List.of(), List.of("cs.LG", "stat.ML")),
-                paper("P2", "", List.of(), List.of("cs.CL")));
+                paper("P1", "", List.of(), List.of("cs.LG", "stat.ML")), paper("P2", "", List.of(), List.of("cs.CL")));
 
         assertThat(matches("category:cs.LG", papers)).containsExactly("P1");
         assertThat(matches("category:cs.lg", papers)).containsExactly("P1");
@@ -164,8 +184,13 @@ class QueryLanguageTest {
     }
 
     private static Paper upvoted(String id, Integer upvotes) {
-        return Paper.newBuilder().setId(id).setTitle("A reward model for diffusion").setAbstractText("")
-                .setSource("test").setUpvotes(upvotes).build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle("A reward model for diffusion")
+                .setAbstractText("")
+                .setSource("test")
+                .setUpvotes(upvotes)
+                .build();
     }
 
     @Test
@@ -174,7 +199,8 @@ class QueryLanguageTest {
 
         assertThat(matches("\"reward model\" upvotes:>=20", papers)).containsExactly("u20", "u21");
         assertThat(matches("\"reward model\" upvotes:>20", papers)).containsExactly("u21");
-        assertThat(matches("(diffusion upvotes:>=21) OR title:unrelated", papers)).containsExactly("u21");
+        assertThat(matches("(diffusion upvotes:>=21) OR title:unrelated", papers))
+                .containsExactly("u21");
         // A paper without upvotes (arXiv only) never passes; negated, everything below does
         assertThat(matches("reward -upvotes:>=20", papers)).containsExactly("none", "u19");
     }
@@ -226,8 +252,14 @@ class QueryLanguageTest {
     }
 
     private static Subscription subscription(String id, String query) {
-        return Subscription.newBuilder().setId(id).setEmail(id + "@example.org").setQuery(query)
-                .setDelivery(DeliveryMode.INSTANT).setStatus(SubscriptionStatus.ACTIVE).setCreated(Instant.EPOCH).build();
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(id + "@example.org")
+                .setQuery(query)
+                .setDelivery(DeliveryMode.INSTANT)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.EPOCH)
+                .build();
     }
 
     private static List<String> ids(List<SubscriptionMatcher.Match> matches) {
@@ -241,7 +273,9 @@ class QueryLanguageTest {
         assertRejected("(reward OR hacking", "unbalanced parentheses: '(' at position 1 is never closed");
         assertRejected("reward) hacking", "unbalanced parentheses: ')' at position 7 has no matching '('");
         assertRejected("\"reward hacking", "unbalanced quotes: the quote at position 1 is never closed");
-        assertRejected("venue:NeurIPS reward", "unknown field 'venue' at position 1; fields are title, abstract, author, category and upvotes");
+        assertRejected(
+                "venue:NeurIPS reward",
+                "unknown field 'venue' at position 1; fields are title, abstract, author, category and upvotes");
         assertRejected("-reward", "no word that must appear");
         assertRejected("NOT reward AND NOT hacking", "no word that must appear");
         assertRejected("*", "a bare * would match every paper");
@@ -259,7 +293,9 @@ class QueryLanguageTest {
     }
 
     private void assertRejected(String query, String message) {
-        assertThatThrownBy(() -> matcher.compile(query)).as(query)
-                .isInstanceOf(InvalidQueryException.class).hasMessageContaining(message);
+        assertThatThrownBy(() -> matcher.compile(query))
+                .as(query)
+                .isInstanceOf(InvalidQueryException.class)
+                .hasMessageContaining(message);
     }
 }

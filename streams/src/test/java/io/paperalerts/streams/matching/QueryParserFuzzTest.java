@@ -3,7 +3,6 @@ package io.paperalerts.streams.matching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.paperalerts.schemas.Paper;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +25,6 @@ import net.jqwik.api.constraints.StringLength;
 class QueryParserFuzzTest {
 
     private static final SubscriptionMatcher MATCHER = new SubscriptionMatcher();
-    private static final Paper PAPER = Paper.newBuilder().setId("2501.01234").setTitle("Reward hacking in GRPO")
-            .setAbstractText("A diffusion model study.").setSource("test").build();
 
     @Property(tries = 500, seed = "20261202")
     void shouldCompileOrRefuseAnyString(@ForAll @StringLength(max = 400) String query) {
@@ -54,14 +51,48 @@ class QueryParserFuzzTest {
             }
         });
         assertThatCode(() -> run.get(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS))
-                .as("query of %d characters", query.length()).doesNotThrowAnyException();
+                .as("query of %d characters", query.length())
+                .doesNotThrowAnyException();
     }
 
     @Provide
     Arbitrary<String> queryish() {
-        Arbitrary<String> piece = Arbitraries.of("reward", "hacking", "\"reward hacking\"", "AND", "OR", "NOT", "-",
-                "+", "(", ")", "title:", "abstract:", "author:", "category:", "robot*", "*", "\"", ":", "upvotes:>=",
-                "20", "~", "^2", "\\", "[", "]", "{", "}", "/", "?", " ", "cs.LG", "é", "🙂", "\u0000", "\u202E");
+        Arbitrary<String> piece = Arbitraries.of(
+                "reward",
+                "hacking",
+                "\"reward hacking\"",
+                "AND",
+                "OR",
+                "NOT",
+                "-",
+                "+",
+                "(",
+                ")",
+                "title:",
+                "abstract:",
+                "author:",
+                "category:",
+                "robot*",
+                "*",
+                "\"",
+                ":",
+                "upvotes:>=",
+                "20",
+                "~",
+                "^2",
+                "\\",
+                "[",
+                "]",
+                "{",
+                "}",
+                "/",
+                "?",
+                " ",
+                "cs.LG",
+                "é",
+                "🙂",
+                "\u0000",
+                "\u202E");
         return piece.list().ofMaxSize(40).map(pieces -> String.join("", pieces));
     }
 
@@ -75,6 +106,7 @@ class QueryParserFuzzTest {
                 depth.map(n -> "a OR ".repeat(n) + "b"),
                 depth.map(n -> "-".repeat(n) + "x"),
                 depth.map(n -> "\"" + "word ".repeat(n) + "\""),
-                Combinators.combine(depth, Arbitraries.chars()).as((n, c) -> String.valueOf(c).repeat(n)));
+                Combinators.combine(depth, Arbitraries.chars())
+                        .as((n, c) -> String.valueOf(c).repeat(n)));
     }
 }

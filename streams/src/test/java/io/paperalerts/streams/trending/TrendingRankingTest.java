@@ -14,8 +14,14 @@ class TrendingRankingTest {
     private static final LocalDate DAY = LocalDate.parse("2026-06-12");
 
     private static Paper paper(String id, int upvotes, String published) {
-        return Paper.newBuilder().setId(id).setTitle(id).setSource("hf-daily").setUpvotes(upvotes).setListedOn(DAY)
-                .setPublished(published == null ? null : Instant.parse(published)).build();
+        return Paper.newBuilder()
+                .setId(id)
+                .setTitle(id)
+                .setSource("hf-daily")
+                .setUpvotes(upvotes)
+                .setListedOn(DAY)
+                .setPublished(published == null ? null : Instant.parse(published))
+                .build();
     }
 
     private static TrendingDay ranked(Paper... papers) {
@@ -28,8 +34,12 @@ class TrendingRankingTest {
 
     @Test
     void shouldBreakTiesByTheNewerDateThenById() {
-        TrendingDay day = ranked(paper("b", 5, "2026-06-10T00:00:00Z"), paper("a", 5, "2026-06-10T00:00:00Z"),
-                paper("c", 5, "2026-06-11T00:00:00Z"), paper("d", 5, null), paper("e", 9, "2026-06-01T00:00:00Z"));
+        TrendingDay day = ranked(
+                paper("b", 5, "2026-06-10T00:00:00Z"),
+                paper("a", 5, "2026-06-10T00:00:00Z"),
+                paper("c", 5, "2026-06-11T00:00:00Z"),
+                paper("d", 5, null),
+                paper("e", 9, "2026-06-01T00:00:00Z"));
 
         assertThat(day.getDay()).isEqualTo(DAY);
         assertThat(day.getPapers()).extracting(Paper::getId).containsExactly("e", "c", "a", "b", "d");
@@ -39,12 +49,15 @@ class TrendingRankingTest {
     void shouldKeepTheLatestCountOfAPaperAndDropOneThatLostItsUpvotes() {
         TrendingDay day = ranked(paper("a", 50, null), paper("b", 40, null), paper("a", 10, null), paper("b", 0, null));
 
-        assertThat(day.getPapers()).extracting(p -> p.getId() + ":" + p.getUpvotes()).containsExactly("a:10");
+        assertThat(day.getPapers())
+                .extracting(p -> p.getId() + ":" + p.getUpvotes())
+                .containsExactly("a:10");
     }
 
     @Test
     void shouldKeepTheHundredMostUpvotedOfADay() {
-        TrendingDay day = ranked(IntStream.rangeClosed(1, 150).mapToObj(i -> paper("p" + i, i, null))
+        TrendingDay day = ranked(IntStream.rangeClosed(1, 150)
+                .mapToObj(i -> paper("p" + i, i, null))
                 .toArray(Paper[]::new));
 
         assertThat(day.getPapers()).hasSize(TrendingRanking.MAX_PAPERS_PER_DAY);
