@@ -21,6 +21,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
@@ -146,7 +147,7 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         console.println("Starting an embedded Kafka broker and SMTP server...");
         console.flush();
-        DemoClock clock = new DemoClock();
+        MovableClock clock = MovableClock.running();
         try (EmbeddedKafkaBroker broker = data == null ? EmbeddedKafkaBroker.start() : EmbeddedKafkaBroker.start(data);
                 EmbeddedSmtpServer smtp = EmbeddedSmtpServer.start();
                 Admin admin = KafkaClients.of(broker.bootstrapServers()).admin()) {
@@ -222,7 +223,7 @@ final class DemoCommand implements Callable<Integer> {
                                 digestHour);
                         console.flush();
                         long before = streams.digestsEmitted();
-                        clock.jumpTo(digestHour.plusSeconds(1));
+                        clock.set(digestHour.plusSeconds(1));
                         if (papers.isEmpty()) {
                             // The sample has content for each of them; other papers may have none.
                             awaitDigests(streams, before + later, started);

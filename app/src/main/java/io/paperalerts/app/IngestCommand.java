@@ -1,9 +1,9 @@
 package io.paperalerts.app;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.ingest.FileIngestor;
 import io.paperalerts.ingest.IngestConfig;
+import io.paperalerts.ingest.IngestService;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.source.PaperSource;
 import io.paperalerts.ingest.source.SourceScheduler;
@@ -11,9 +11,6 @@ import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaProblem;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
-import io.paperalerts.operations.BrokerCheck;
-import io.paperalerts.operations.OperationsServer;
-import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.schemas.Paper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,7 +18,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -109,51 +105,16 @@ final class IngestCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            IngestConfig config = parent.config();
-            PaperPublisher publisher = new PaperPublisher(config);
-            SourceScheduler scheduler = new SourceScheduler(config, publisher);
-            PrometheusMeterRegistry metrics = ServiceMetrics.create("ingest");
-            scheduler.bindTo(metrics);
-            publisher.bindTo(metrics);
-            BrokerCheck broker = new BrokerCheck(KafkaClients.of(config));
-            OperationsServer operations = OperationsServer.start(
-                    config.getString(CommonConfig.METRICS_BIND_ADDRESS),
-                    config.getInt(IngestConfig.METRICS_PORT),
-                    metrics,
-                    scheduler.health(broker));
-            scheduler
-                    .died()
+            IngestService ingest = new IngestService(parent.config()).start();
+            ingest.died()
                     .thenAccept(e -> parent.spec
                             .commandLine()
                             .getErr()
                             .println("Error: polling stopped: " + (e instanceof KafkaProblem ? e.getMessage() : e)));
-            scheduler.start();
-            parent.spec
-                    .commandLine()
-                    .getOut()
-                    .printf(
-                            "ingest ready: polling %s into %s%s%n",
-                            String.join(
-                                    ", ",
-                                    scheduler.sources().stream()
-                                            .map(s -> s.name() + " every "
-                                                    + s.interval()
-                                                            .toString()
-                                                            .substring(2)
-                                                            .toLowerCase(Locale.ROOT))
-                                            .toList()),
-                            String.join(",", config.getList(CommonConfig.BOOTSTRAP_SERVERS)),
-                            operations == null ? "" : "; metrics and health on " + operations.url());
+            parent.spec.commandLine().getOut().printf("ingest ready: %s%n", ingest.describe());
             parent.spec.commandLine().getOut().flush();
             // A failed poll is retried at the source's next turn; polling that died is an exit.
-            return UntilStopped.await("ingest", scheduler.died(), () -> {
-                if (operations != null) {
-                    operations.close();
-                }
-                scheduler.close();
-                publisher.close();
-                broker.close();
-            });
+            return UntilStopped.await("ingest", ingest.died(), ingest::close);
         }
     }
 

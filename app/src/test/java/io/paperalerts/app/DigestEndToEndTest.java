@@ -15,9 +15,9 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.Markers;
-import io.paperalerts.testing.MutableClock;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class DigestEndToEndTest {
             Markers.addressBesides(Topics.ALERTS, "henry@example.org", "henry-control", "example.org");
 
     /** Saturday 2026-11-28, 10:00 UTC. */
-    private static final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
+    private static final MovableClock clock = MovableClock.at(Instant.parse("2026-11-28T10:00:00Z"));
 
     private static AlertStreamsService streams;
     private static AlertNotifier notifier;

@@ -15,9 +15,9 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
-import io.paperalerts.testing.MutableClock;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -51,7 +51,7 @@ class TrendingEndToEndTest {
 
     private static final String DAY = "2026-06-12";
     /** Two hours before the digest hour of the day after the recorded one. */
-    private static final MutableClock clock = new MutableClock(Instant.parse("2026-06-13T06:00:00Z"));
+    private static final MovableClock clock = MovableClock.at(Instant.parse("2026-06-13T06:00:00Z"));
 
     private static HuggingFaceFeed feed;
     private static AlertStreamsService streams;

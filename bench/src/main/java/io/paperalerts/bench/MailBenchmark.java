@@ -6,11 +6,10 @@ import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.Alert;
-import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
-import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.testing.TestDigests;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Instant;
@@ -96,19 +95,7 @@ public final class MailBenchmark {
     }
 
     private static Digest digest(String recipient, Paper paper) {
-        Alert alert = Alert.newBuilder()
-                .setRecipient(recipient)
-                .setSubscriptionIds(List.of("s1"))
-                .setPaper(paper)
-                .setReasons(List.of(MatchReason.newBuilder()
-                        .setSubscriptionId("s1")
-                        .setQuery("reward hacking")
-                        .setMatchedTerms(List.of("reward"))
-                        .setSnippet(paper.getTitle())
-                        .build()))
-                .setMatchedAt(Instant.now())
-                .setKind(AlertKind.LIVE)
-                .build();
+        Alert alert = TestDigests.alert(recipient, paper, "s1", "reward hacking", "reward");
         return Digest.newBuilder()
                 .setId(paper.getId())
                 .setRecipient(recipient)

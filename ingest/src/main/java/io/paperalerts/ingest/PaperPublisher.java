@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,10 +151,6 @@ public final class PaperPublisher implements AutoCloseable {
         bindClientMetrics();
     }
 
-    private static boolean fatal(Exception e) {
-        return !(e instanceof RetriableException);
-    }
-
     @Override
     public synchronized void close() {
         if (clientMetrics != null) {
@@ -227,7 +222,7 @@ public final class PaperPublisher implements AutoCloseable {
             }
             Exception failure = firstFailure.get();
             if (failure != null) {
-                if (fatal(failure) && used != null) {
+                if (IngestFailurePolicy.replacesProducer(failure) && used != null) {
                     renew(used, failure);
                 }
                 throw new IllegalStateException("Publishing failed: " + failure.getMessage(), failure);

@@ -9,8 +9,8 @@ import io.paperalerts.mail.MailConnection;
 import io.paperalerts.operations.Backoff;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
-import io.paperalerts.testing.MutableClock;
 import io.paperalerts.testing.TestDigests;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -50,7 +50,7 @@ class DigestDeliveryTest {
     private static final String ADA = "ada@example.org";
     private static final Instant START = Instant.parse("2026-12-07T09:00:00Z");
 
-    private final MutableClock clock = new MutableClock(START);
+    private final MovableClock clock = MovableClock.at(START);
     private final FakeConnection smtp = new FakeConnection();
     private final FakeDeliveryLog deliveries = new FakeDeliveryLog();
     private final List<ProducerRecord<byte[], byte[]>> moved = new ArrayList<>();

@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -98,5 +100,51 @@ class DurableBackfillTest {
             }
             assertThat(smtp.messagesTo("durable@example.org")).hasSize(1);
         }
+    }
+
+    @Test
+    void shouldShowAKilledBackfillWorkerAsNotReadyWithinFiveSecondsAndWorkAgainAfterItsRestart() throws Exception {
+        // Given the backfill requests worker, working through requests (those it sees, it skips)
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        Backfill backfill = new Backfill(kafka.clients(), 50, Clock.systemUTC());
+        try (var requests = new BackfillRequests(kafka.clients(), "backfills-supervised", backfill, id -> {
+                    seen.add(id);
+                    return false;
+                })
+                .start()) {
+            kafka.produce(Topics.BACKFILL_REQUESTS, "before-the-kill", request("before-the-kill"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains("before-the-kill"));
+            assertThat(requests.worker().health().ready().ok()).isTrue();
+
+            // When its thread is killed (interrupted in the middle of its consumer's poll)
+            Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("backfill-requests"))
+                    .forEach(Thread::interrupt);
+
+            // Then the service is not ready within 5 s, saying which worker
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !requests.worker().health().ready().ok());
+            assertThat(requests.worker().health().ready().reason()).contains("backfill-requests");
+            // And it is restarted, ready again, and works through a request sent after the kill
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> requests.worker().health().ready().ok());
+            kafka.produce(Topics.BACKFILL_REQUESTS, "after-the-kill", request("after-the-kill"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains("after-the-kill"));
+            assertThat(requests.worker().restarts()).isEqualTo(1);
+            assertThat(requests.worker().gaveUp()).isNotDone();
+        }
+    }
+
+    private static Subscription request(String id) {
+        return Subscription.newBuilder()
+                .setId(id)
+                .setEmail(id + "@example.org")
+                .setQuery("quasar")
+                .setDelivery(DeliveryMode.INSTANT)
+                .setBackfillDays(1)
+                .setStatus(SubscriptionStatus.ACTIVE)
+                .setCreated(Instant.now())
+                .setConfirmed(Instant.now())
+                .build();
     }
 }

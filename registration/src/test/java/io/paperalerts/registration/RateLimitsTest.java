@@ -3,7 +3,7 @@ package io.paperalerts.registration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.paperalerts.testing.MutableClock;
+import io.paperalerts.time.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private final MovableClock clock = MovableClock.at(Instant.parse("2026-12-01T00:00:00Z"));
 
     private RateLimits limits(int perClient, int perAddress) {
         return new RateLimits(

@@ -17,7 +17,7 @@ import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.testing.MutableClock;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -44,7 +44,7 @@ class ArchiveTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final MovableClock clock = MovableClock.at(NOW);
     private TopologyTestDriver driver;
     private TestInputTopic<String, Subscription> subscriptions;
     private TestInputTopic<String, Paper> papers;

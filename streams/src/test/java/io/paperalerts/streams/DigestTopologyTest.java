@@ -16,7 +16,7 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.testing.MutableClock;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -41,7 +41,7 @@ class DigestTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final MutableClock clock = new MutableClock(START);
+    private final MovableClock clock = MovableClock.at(START);
     private TopologyTestDriver driver;
     private TestInputTopic<String, Subscription> subscriptions;
     private TestInputTopic<String, Paper> papers;

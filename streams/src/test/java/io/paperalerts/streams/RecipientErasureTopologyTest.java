@@ -13,7 +13,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.erasure.RecipientErasure;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.testing.MutableClock;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ class RecipientErasureTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final MutableClock clock = new MutableClock(START);
+    private final MovableClock clock = MovableClock.at(START);
     private TopologyTestDriver driver;
     private TestInputTopic<String, Subscription> subscriptions;
     private TestOutputTopic<String, Alert> alertsOut;

@@ -14,7 +14,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.testing.MutableClock;
+import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -44,7 +44,7 @@ class TrendingTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final MutableClock clock = new MutableClock(START);
+    private final MovableClock clock = MovableClock.at(START);
     private TopologyTestDriver driver;
     private TestInputTopic<String, Subscription> subscriptions;
     private TestInputTopic<String, Paper> papers;

@@ -1,5 +1,6 @@
 package io.paperalerts.ingest.source;
 
+import io.paperalerts.ingest.IngestFailurePolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,12 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Polite HTTP GETs: connect and read timeouts, a descriptive User-Agent, a minimum pause
@@ -52,37 +49,27 @@ public final class HttpFetcher {
     private final HttpClient client;
     private final Duration timeout;
     private final String userAgent;
-    private final int retries;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final IngestFailurePolicy policy;
     private final Map<String, Duration> minIntervalByHost;
     private final Map<String, Instant> lastRequest = new ConcurrentHashMap<>();
 
     public HttpFetcher(
-            Duration timeout,
-            String userAgent,
-            int retries,
-            Duration initialBackoff,
-            Duration maxBackoff,
-            Map<String, Duration> minIntervalByHost) {
+            Duration timeout, String userAgent, IngestFailurePolicy policy, Map<String, Duration> minIntervalByHost) {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
         this.timeout = timeout;
         this.userAgent = userAgent;
-        this.retries = retries;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.policy = policy;
         this.minIntervalByHost = Map.copyOf(minIntervalByHost);
     }
 
     public Response get(URI uri) throws IOException, InterruptedException {
-        Duration backoff = initialBackoff;
-        for (int attempt = 0; ; attempt++) {
+        for (int failures = 1; ; failures++) {
             waitForTurn(uri.getHost());
-            Duration wait;
             String failure;
+            String retryAfter = null;
             try {
                 HttpResponse<byte[]> response = client.send(
                         HttpRequest.newBuilder(uri)
@@ -93,33 +80,27 @@ public final class HttpFetcher {
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 int status = response.statusCode();
-                if (status >= 200 && status < 300) {
+                IngestFailurePolicy.HttpVerdict verdict = IngestFailurePolicy.ofStatus(status);
+                if (verdict == IngestFailurePolicy.HttpVerdict.SUCCESS) {
                     return new Response(status, response.body());
                 }
-                if (status < 500 && status != 429) {
+                if (verdict == IngestFailurePolicy.HttpVerdict.FAIL) {
                     throw new StatusException(uri, status, response.body());
                 }
                 failure = "HTTP " + status;
-                wait = retryAfter(response.headers().firstValue("Retry-After").orElse(null));
+                retryAfter = response.headers().firstValue("Retry-After").orElse(null);
             } catch (StatusException e) {
                 throw e;
             } catch (IOException e) {
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-                wait = null;
             } finally {
                 // Counted from the end of a request: slow responses do not shorten the pause.
                 lastRequest.put(uri.getHost(), Instant.now());
             }
-            if (attempt >= retries) {
-                throw new IOException("GET " + uri + " failed after " + (attempt + 1) + " attempts: " + failure);
+            if (!policy.mayRetry(failures)) {
+                throw new IOException("GET " + uri + " failed after " + failures + " attempts: " + failure);
             }
-            if (wait == null) {
-                long jittered =
-                        backoff.toMillis() / 2 + ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1);
-                wait = Duration.ofMillis(jittered);
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-            }
-            Thread.sleep(Math.min(wait.toMillis(), maxBackoff.toMillis()));
+            Thread.sleep(policy.waitBefore(failures, retryAfter).toMillis());
         }
     }
 
@@ -133,26 +114,6 @@ public final class HttpFetcher {
                 if (remaining > 0) {
                     Thread.sleep(remaining);
                 }
-            }
-        }
-    }
-
-    /** {@code Retry-After} as seconds or an HTTP date; {@code null} if absent or unreadable. */
-    static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.strip())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
-                        .toInstant();
-                return Duration.between(Instant.now(), at).isNegative()
-                        ? Duration.ZERO
-                        : Duration.between(Instant.now(), at);
-            } catch (DateTimeParseException notDate) {
-                return null;
             }
         }
     }

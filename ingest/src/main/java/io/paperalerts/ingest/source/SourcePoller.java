@@ -1,5 +1,6 @@
 package io.paperalerts.ingest.source;
 
+import io.paperalerts.ingest.IngestFailurePolicy;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.kafka.KafkaProblem;
@@ -124,9 +125,8 @@ public final class SourcePoller {
         } catch (Exception e) {
             counters.failures.incrementAndGet();
             counters.lastFailure = e.getMessage();
-            KafkaProblem refused = KafkaProblem.explain(e, null);
+            KafkaProblem refused = IngestFailurePolicy.stopsPolling(e);
             if (refused != null) {
-                // Refused by the cluster (credentials, ACLs): every later poll would be refused too.
                 throw refused;
             }
             log.warn(

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.paperalerts.ingest.IngestConfig;
+import io.paperalerts.ingest.IngestFailurePolicy;
 import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.operations.BrokerCheck;
@@ -42,9 +43,7 @@ public final class SourceScheduler implements AutoCloseable {
         HttpFetcher http = new HttpFetcher(
                 Duration.ofMillis(config.getLong(IngestConfig.HTTP_TIMEOUT_MS)),
                 config.getString(IngestConfig.HTTP_USER_AGENT),
-                config.getInt(IngestConfig.HTTP_RETRIES),
-                Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_INITIAL_MS)),
-                Duration.ofMillis(config.getLong(IngestConfig.HTTP_BACKOFF_MAX_MS)),
+                IngestFailurePolicy.of(config),
                 politeness);
         this.poller = new SourcePoller(
                 http, publisher, CompactedTopics.latest(KafkaClients.of(config), Topics.INGEST_CHECKPOINTS));

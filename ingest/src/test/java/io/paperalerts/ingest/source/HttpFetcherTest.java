@@ -4,19 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.paperalerts.ingest.IngestFailurePolicy;
+import io.paperalerts.operations.Backoff;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,11 @@ class HttpFetcherTest {
         return new HttpFetcher(
                 Duration.ofSeconds(5),
                 "test-agent (mailto:test@example.org)",
-                retries,
-                Duration.ofMillis(20),
-                Duration.ofMillis(200),
+                new IngestFailurePolicy(
+                        Backoff.ofMillis(20, 200),
+                        retries,
+                        Clock.systemUTC(),
+                        () -> ThreadLocalRandom.current().nextDouble()),
                 politeness);
     }
 
@@ -102,15 +105,5 @@ class HttpFetcherTest {
         assertThatThrownBy(() -> fetcher(2, Map.of()).get(uri()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("failed after 3 attempts: HTTP 503");
-    }
-
-    @Test
-    void shouldReadRetryAfterAsSecondsOrAsAnHttpDate() {
-        assertThat(HttpFetcher.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
-        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
-        assertThat(HttpFetcher.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61));
-        assertThat(HttpFetcher.retryAfter("soon")).isNull();
-        assertThat(HttpFetcher.retryAfter(null)).isNull();
     }
 }

@@ -3,7 +3,7 @@ package io.paperalerts.streams.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.kafka.KafkaClients;
-import io.paperalerts.testing.MutableClock;
+import io.paperalerts.time.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamsFailurePolicyTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    private final MovableClock clock = MovableClock.at(Instant.parse("2026-12-01T00:00:00Z"));
 
     @Test
     void shouldReplaceADeadThreadUntilTheBudgetIsSpentThenShutDown() {
