@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * returns while not asked to stop, is not ready at once, and is started again after a backoff. After
  * {@code maxRestarts} deaths in a row (a run as long as the backoff's maximum starts the count again)
  * the worker gives up: {@link #gaveUp()} completes, and the service, which waits on it, exits
- * non-zero for its supervisor to restart the process. A {@link KafkaProblem} (credentials, ACLs)
- * gives up at once: every later run would be refused too.
+ * non-zero for its supervisor to restart the process. A refusal by the cluster (credentials, ACLs:
+ * a {@link KafkaProblem}) gives up at once: every later run would be refused too.
  */
 public final class SupervisedWorker implements AutoCloseable {
 
@@ -125,10 +125,11 @@ public final class SupervisedWorker implements AutoCloseable {
             }
             boolean ranLong = System.nanoTime() - started >= backoff.max().toNanos();
             deathsInARow = ranLong ? 1 : deathsInARow + 1;
-            if (death instanceof KafkaProblem) {
-                down = "stopped for good: " + death.getMessage();
-                log.error("{} stopped for good: {}", name, death.getMessage());
-                gaveUp.complete(death);
+            KafkaProblem refused = KafkaProblem.explain(death, null);
+            if (refused != null) {
+                down = "stopped for good: " + refused.getMessage();
+                log.error("{} stopped for good: {}", name, refused.getMessage());
+                gaveUp.complete(refused);
                 return;
             }
             if (deathsInARow > maxRestarts) {

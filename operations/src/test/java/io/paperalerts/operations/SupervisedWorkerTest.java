@@ -3,15 +3,18 @@ package io.paperalerts.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paperalerts.kafka.KafkaProblem;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -71,6 +74,22 @@ class SupervisedWorkerTest {
             assertThat(runs).hasValue(4);
             assertThat(worker.health().live().ok()).isFalse();
             assertThat(worker.health().live().reason()).contains("doomed", "no such topic");
+        }
+    }
+
+    @Test
+    void shouldGiveUpAtOnceWhenTheClusterRefusesIt() throws Exception {
+        // Given a worker whose reads the cluster does not authorize
+        AtomicInteger runs = new AtomicInteger();
+        try (SupervisedWorker worker = SupervisedWorker.of("follower", stopping -> {
+                    runs.incrementAndGet();
+                    throw new TopicAuthorizationException(Set.of("papers"));
+                })
+                .start()) {
+            // Then it gives up without a restart, saying what to grant
+            assertThat(worker.gaveUp().get(5, TimeUnit.SECONDS)).isInstanceOf(KafkaProblem.class);
+            assertThat(runs).hasValue(1);
+            assertThat(worker.health().live().reason()).contains("papers");
         }
     }
 

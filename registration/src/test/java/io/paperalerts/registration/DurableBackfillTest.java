@@ -51,16 +51,7 @@ class DurableBackfillTest {
         // before the service was killed (nothing worked through it yet)
         kafka.produce(Topics.PAPERS, "dq-1", RegistrationHarness.paper("dq-1", "Quasar spectra"));
         kafka.produce(Topics.PAPERS, "dq-2", RegistrationHarness.paper("dq-2", "Quasar variability"));
-        Subscription confirmed = Subscription.newBuilder()
-                .setId("s-durable")
-                .setEmail("durable@example.org")
-                .setQuery("quasar")
-                .setDelivery(DeliveryMode.INSTANT)
-                .setBackfillDays(1)
-                .setStatus(SubscriptionStatus.ACTIVE)
-                .setCreated(Instant.now())
-                .setConfirmed(Instant.now())
-                .build();
+        Subscription confirmed = request("s-durable", "durable@example.org");
         kafka.produce(Topics.SUBSCRIPTIONS, confirmed.getId(), confirmed);
         kafka.produce(Topics.BACKFILL_REQUESTS, confirmed.getId(), confirmed);
         KafkaClients bootstrap = kafka.clients();
@@ -112,7 +103,8 @@ class DurableBackfillTest {
                     return false;
                 })
                 .start()) {
-            kafka.produce(Topics.BACKFILL_REQUESTS, "before-the-kill", request("before-the-kill"));
+            kafka.produce(
+                    Topics.BACKFILL_REQUESTS, "before-the-kill", request("before-the-kill", "before@example.org"));
             await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains("before-the-kill"));
             assertThat(requests.worker().health().ready().ok()).isTrue();
 
@@ -128,17 +120,18 @@ class DurableBackfillTest {
             // And it is restarted, ready again, and works through a request sent after the kill
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> requests.worker().health().ready().ok());
-            kafka.produce(Topics.BACKFILL_REQUESTS, "after-the-kill", request("after-the-kill"));
+            kafka.produce(Topics.BACKFILL_REQUESTS, "after-the-kill", request("after-the-kill", "after@example.org"));
             await().atMost(Duration.ofSeconds(60)).until(() -> seen.contains("after-the-kill"));
             assertThat(requests.worker().restarts()).isEqualTo(1);
             assertThat(requests.worker().gaveUp()).isNotDone();
         }
     }
 
-    private static Subscription request(String id) {
+    /** A confirmed subscription asking for a day of backfill, as a confirmation writes it. */
+    private static Subscription request(String id, String email) {
         return Subscription.newBuilder()
                 .setId(id)
-                .setEmail(id + "@example.org")
+                .setEmail(email)
                 .setQuery("quasar")
                 .setDelivery(DeliveryMode.INSTANT)
                 .setBackfillDays(1)

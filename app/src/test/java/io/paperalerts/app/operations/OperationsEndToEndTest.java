@@ -191,7 +191,10 @@ class OperationsEndToEndTest {
                     IngestConfig.HF_URL,
                     "http://127.0.0.1:" + feed.getAddress().getPort() + "/api/daily_papers",
                     IngestConfig.DELIVERY_TIMEOUT_MS,
-                    5_000));
+                    5_000,
+                    // Polled once, at start: the counts below are of one poll.
+                    IngestConfig.HF_INTERVAL_MS,
+                    3_600_000L));
             // Ingest's start-up step, as 'ingest run' takes it: its topics exist before it publishes.
             KafkaStartup.prepare(KafkaClients.of(ingestConfig), ServiceAccess.ingest(), (short) 1);
             PaperPublisher publisher = new PaperPublisher(ingestConfig);
@@ -230,8 +233,9 @@ class OperationsEndToEndTest {
                     });
                 }
 
-                // When the source is polled once
-                assertThat(ingest.pollOnce(null)).isTrue();
+                // When ingest starts, and polls the source once
+                ingest.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> ingest.metrics("hf-daily").lastSuccess != null);
 
                 // Then, once both emails were tried, the counters say what happened
                 await().atMost(Duration.ofSeconds(60)).until(() -> notifier.emails() + notifier.gaveUp() == 2);
