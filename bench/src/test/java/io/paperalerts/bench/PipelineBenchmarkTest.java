@@ -68,7 +68,7 @@ class PipelineBenchmarkTest {
                         "seconds=3",
                         "jvmWarmSeconds=0",
                         "warmSeconds=" + WARM_SECONDS,
-                        "emailTimeoutSeconds=15",
+                        "emailTimeoutSeconds=8",
                         "out=" + plots
                     },
                     smtp);

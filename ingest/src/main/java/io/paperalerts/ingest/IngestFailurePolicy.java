@@ -31,25 +31,13 @@ import org.apache.kafka.common.errors.RetriableException;
  *       and, dying again and again, stops the service ({@code SupervisedWorker}).
  * </ul>
  */
-public final class IngestFailurePolicy {
+public record IngestFailurePolicy(Backoff backoff, int retries, Clock clock, DoubleSupplier random) {
 
     /** What an HTTP status means for the request. */
     public enum HttpVerdict {
         SUCCESS,
         RETRY,
         FAIL
-    }
-
-    private final Backoff backoff;
-    private final int retries;
-    private final Clock clock;
-    private final DoubleSupplier random;
-
-    public IngestFailurePolicy(Backoff backoff, int retries, Clock clock, DoubleSupplier random) {
-        this.backoff = backoff;
-        this.retries = retries;
-        this.clock = clock;
-        this.random = random;
     }
 
     /** The policy the {@code ingest.http.*} keys configure. */

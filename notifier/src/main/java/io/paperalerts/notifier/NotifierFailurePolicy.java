@@ -12,7 +12,7 @@ import java.util.function.DoubleSupplier;
  * park the digest until a time, or give up. Times come from its clock, jitter from its random
  * source, so the rules are tested without waiting.
  */
-final class NotifierFailurePolicy {
+record NotifierFailurePolicy(Backoff backoff, int maxAttempts, Clock clock, DoubleSupplier random) {
 
     /** What to do with one failed email. */
     sealed interface Decision {}
@@ -25,18 +25,6 @@ final class NotifierFailurePolicy {
 
     /** Never: to {@code deliveries.failed} with the reason. */
     record GiveUp(String reason) implements Decision {}
-
-    private final Backoff backoff;
-    private final int maxAttempts;
-    private final Clock clock;
-    private final DoubleSupplier random;
-
-    NotifierFailurePolicy(Backoff backoff, int maxAttempts, Clock clock, DoubleSupplier random) {
-        this.backoff = backoff;
-        this.maxAttempts = maxAttempts;
-        this.clock = clock;
-        this.random = random;
-    }
 
     /**
      * @param failure why the send failed
