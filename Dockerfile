@@ -7,6 +7,7 @@ COPY schemas schemas
 COPY local-cluster local-cluster
 COPY test-support test-support
 COPY ingest ingest
+COPY matcher matcher
 COPY streams streams
 COPY operations operations
 COPY mail mail

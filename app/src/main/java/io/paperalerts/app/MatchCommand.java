@@ -2,12 +2,12 @@ package io.paperalerts.app;
 
 import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.ingest.format.PaperFormats;
+import io.paperalerts.matching.InvalidQueryException;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.matching.InvalidQueryException;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.paperalerts.bench;
 
+import io.paperalerts.matching.AnalyzedPaper;
+import io.paperalerts.matching.InvalidQueryException;
+import io.paperalerts.matching.Node;
+import io.paperalerts.matching.PaperAnalyzer;
+import io.paperalerts.matching.PaperDocument;
+import io.paperalerts.matching.QueryCompiler;
+import io.paperalerts.matching.QueryIndex;
+import io.paperalerts.matching.TermStatistics;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.streams.matching.AnalyzedPaper;
-import io.paperalerts.streams.matching.InvalidQueryException;
-import io.paperalerts.streams.matching.Node;
-import io.paperalerts.streams.matching.PaperAnalyzer;
-import io.paperalerts.streams.matching.PaperDocument;
-import io.paperalerts.streams.matching.QueryCompiler;
-import io.paperalerts.streams.matching.QueryIndex;
-import io.paperalerts.streams.matching.TermStatistics;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.matching.InvalidQueryException;
+import io.paperalerts.matching.Node;
+import io.paperalerts.matching.QueryCompiler;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.papers.PaperUrls;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.streams.matching.InvalidQueryException;
-import io.paperalerts.streams.matching.Node;
-import io.paperalerts.streams.matching.QueryCompiler;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

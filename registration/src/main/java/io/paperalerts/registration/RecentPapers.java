@@ -1,13 +1,13 @@
 package io.paperalerts.registration;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.matching.AnalyzedPaper;
+import io.paperalerts.matching.Explanation;
+import io.paperalerts.matching.Node;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.operations.Health;
 import io.paperalerts.operations.SupervisedWorker;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.streams.matching.AnalyzedPaper;
-import io.paperalerts.streams.matching.Explanation;
-import io.paperalerts.streams.matching.Node;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;

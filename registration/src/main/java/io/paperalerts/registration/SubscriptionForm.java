@@ -1,8 +1,8 @@
 package io.paperalerts.registration;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.DeliveryMode;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 
 /** A registration as submitted in JSON, checked field by field by the {@link SubscriptionRules}. */
 record SubscriptionForm(

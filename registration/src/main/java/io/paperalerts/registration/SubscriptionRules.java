@@ -1,9 +1,9 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.matching.InvalidQueryException;
+import io.paperalerts.matching.Node;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.DeliveryMode;
-import io.paperalerts.streams.matching.InvalidQueryException;
-import io.paperalerts.streams.matching.Node;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.security.SecureRandom;

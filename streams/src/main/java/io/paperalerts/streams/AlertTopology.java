@@ -1,6 +1,8 @@
 package io.paperalerts.streams;
 
 import io.paperalerts.avro.AvroSerde;
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
@@ -12,8 +14,6 @@ import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.erasure.RecipientErasure;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import io.paperalerts.streams.trending.TrendingDigests;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;

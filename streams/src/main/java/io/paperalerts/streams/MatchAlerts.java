@@ -1,10 +1,10 @@
 package io.paperalerts.streams;
 
+import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;

@@ -7,11 +7,11 @@ import static io.paperalerts.streams.TestData.paper;
 import static io.paperalerts.streams.TestData.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
@@ -16,7 +17,6 @@ import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestPolicy;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -15,7 +16,6 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;

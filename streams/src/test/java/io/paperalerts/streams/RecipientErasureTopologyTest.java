@@ -6,13 +6,13 @@ import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.erasure.RecipientErasure;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import static io.paperalerts.streams.TestData.input;
 import static io.paperalerts.streams.TestData.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -13,7 +14,6 @@ import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.digest.DigestPolicy;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.paperalerts.app.PaperAlertsCommand;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
 import io.paperalerts.testing.BrokerProcessCluster;
 import io.paperalerts.testing.JavaProcess;
 import io.paperalerts.testing.LocalHttpServer;

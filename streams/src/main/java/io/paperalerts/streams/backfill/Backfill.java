@@ -1,6 +1,9 @@
 package io.paperalerts.streams.backfill;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.matching.SubscriptionMatcher.Match;
+import io.paperalerts.matching.SubscriptionMatcher.Trending;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
@@ -10,9 +13,6 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestScheduler;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
 import io.paperalerts.streams.trending.TrendingAlerts;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topic;

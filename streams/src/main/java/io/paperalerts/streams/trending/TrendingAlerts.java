@@ -1,14 +1,14 @@
 package io.paperalerts.streams.trending;
 
+import io.paperalerts.matching.Explanation;
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.matching.SubscriptionMatcher.Match;
+import io.paperalerts.matching.SubscriptionMatcher.Trending;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.MatchAlerts;
-import io.paperalerts.streams.matching.Explanation;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Match;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.paperalerts.streams.trending;
 
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.matching.SubscriptionMatcher.Trending;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.DeliveryMode;
@@ -11,8 +13,6 @@ import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
-import io.paperalerts.streams.matching.SubscriptionMatcher;
-import io.paperalerts.streams.matching.SubscriptionMatcher.Trending;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -1,6 +1,6 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
-import io.paperalerts.streams.matching.QueryIndex.Anchor;
+import io.paperalerts.matching.QueryIndex.Anchor;
 
 /** One filed query. Identity equality: candidates are de-duplicated by identity, cheaply. */
 public final class FiledQuery {

@@ -1,4 +1,4 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
 /** A subscription query that cannot be accepted; the message says what is wrong and where. */
 public final class InvalidQueryException extends IllegalArgumentException {

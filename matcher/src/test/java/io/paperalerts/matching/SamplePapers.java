@@ -1,4 +1,4 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
 import io.paperalerts.ingest.file.JsonlPaperReader;
 import io.paperalerts.ingest.format.PaperEntry;

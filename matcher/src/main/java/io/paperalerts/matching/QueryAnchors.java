@@ -1,6 +1,6 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
-import io.paperalerts.streams.matching.QueryIndex.Anchor;
+import io.paperalerts.matching.QueryIndex.Anchor;
 import java.util.ArrayList;
 import java.util.List;
 

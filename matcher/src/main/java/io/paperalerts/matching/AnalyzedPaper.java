@@ -1,4 +1,4 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
 import io.paperalerts.schemas.Paper;
 import java.io.IOException;

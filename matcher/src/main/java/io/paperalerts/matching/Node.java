@@ -1,4 +1,4 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
-import io.paperalerts.streams.matching.AnalyzedPaper.Span;
+import io.paperalerts.matching.AnalyzedPaper.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;

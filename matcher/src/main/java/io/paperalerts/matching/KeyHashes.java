@@ -1,4 +1,4 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
 /**
  * The hashes of an index's keys (terms, or prefixes), as bits: a term whose hash has no bit set

@@ -1,4 +1,4 @@
-package io.paperalerts.streams.matching;
+package io.paperalerts.matching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
