@@ -14,6 +14,23 @@ import org.apache.kafka.common.serialization.Serdes;
 /** The one catalogue of topics. Services name topics only through it. */
 public final class Topics {
 
+    /**
+     * How long the topics that hold addresses and are not compacted (so a forgotten subscriber's
+     * records cannot be removed one by one) keep anything: a week, the longest a forgotten address
+     * stays on the cluster. Long enough to replay after an outage of a few days.
+     */
+    public static final long ADDRESS_RETENTION_MS = 7L * 24 * 3600 * 1000;
+
+    /** Delete policy, kept {@link #ADDRESS_RETENTION_MS}: the topics whose records hold addresses. */
+    private static final Map<String, String> HOLDS_ADDRESSES = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG,
+            String.valueOf(ADDRESS_RETENTION_MS));
+
+    private static final Map<String, String> COMPACTED =
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
     /** Papers keyed by canonical paper id. History is kept (no time limit) so backfills can reach far back. */
     public static final Topic<String, Paper> PAPERS = new Topic<>(
             "papers",
@@ -27,31 +44,12 @@ public final class Topics {
                     "-1"));
 
     /** Latest state of each subscription keyed by subscription id; a tombstone removes it. */
-    public static final Topic<String, Subscription> SUBSCRIPTIONS = new Topic<>(
-            "subscriptions",
-            Serdes.String(),
-            AvroSerde.of(Subscription.class),
-            3,
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-
-    /**
-     * How long the topics that hold addresses and are not compacted (so a forgotten subscriber's
-     * records cannot be removed one by one) keep anything: a week, the longest a forgotten address
-     * stays on the cluster. Long enough to replay after an outage of a few days.
-     */
-    public static final long ADDRESS_RETENTION_MS = 7L * 24 * 3600 * 1000;
+    public static final Topic<String, Subscription> SUBSCRIPTIONS =
+            new Topic<>("subscriptions", Serdes.String(), AvroSerde.of(Subscription.class), 3, COMPACTED);
 
     /** Alerts keyed by recipient, so one recipient's alerts stay in order on one partition. */
-    public static final Topic<String, Alert> ALERTS = new Topic<>(
-            "alerts",
-            Serdes.String(),
-            AvroSerde.of(Alert.class),
-            6,
-            Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Alert> ALERTS =
+            new Topic<>("alerts", Serdes.String(), AvroSerde.of(Alert.class), 6, HOLDS_ADDRESSES);
 
     /**
      * What the notifier emails: one record per email, an instant window, a day's or a week's
@@ -63,16 +61,8 @@ public final class Topics {
      */
     public static final String FORGET_HEADER = "paper-alerts.forgotten-at";
 
-    public static final Topic<String, Digest> DIGESTS = new Topic<>(
-            "digests",
-            Serdes.String(),
-            AvroSerde.of(Digest.class),
-            6,
-            Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Digest> DIGESTS =
+            new Topic<>("digests", Serdes.String(), AvroSerde.of(Digest.class), 6, HOLDS_ADDRESSES);
 
     /**
      * Digests a recipient's mail server refused for now (SMTP 4xx), parked so they do not hold up
@@ -81,30 +71,14 @@ public final class Topics {
      * owns its parked ones too.
      */
     public static final Topic<String, Digest> DIGESTS_RETRY = new Topic<>(
-            "digests.retry",
-            Serdes.String(),
-            AvroSerde.of(Digest.class),
-            DIGESTS.partitions(),
-            Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(ADDRESS_RETENTION_MS)));
+            "digests.retry", Serdes.String(), AvroSerde.of(Digest.class), DIGESTS.partitions(), HOLDS_ADDRESSES);
 
     /**
      * Records that could not be processed: the original key and value bytes, with the reason and
      * origin in headers (see {@link io.paperalerts.deadletter.DeadLetters}).
      */
-    public static final Topic<byte[], byte[]> DEAD_LETTERS = new Topic<>(
-            "paper-alerts.dead-letters",
-            Serdes.ByteArray(),
-            Serdes.ByteArray(),
-            1,
-            Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<byte[], byte[]> DEAD_LETTERS =
+            new Topic<>("paper-alerts.dead-letters", Serdes.ByteArray(), Serdes.ByteArray(), 1, HOLDS_ADDRESSES);
 
     /** Input ingest could not read as a paper: the original bytes, with source, position and reason in headers. */
     public static final Topic<byte[], byte[]> PAPERS_REJECTED = new Topic<>(
@@ -119,12 +93,8 @@ public final class Topics {
                     String.valueOf(90L * 24 * 3600 * 1000)));
 
     /** Per ingest source (key: its name), what it already published, so a restart does not publish it again. */
-    public static final Topic<String, String> INGEST_CHECKPOINTS = new Topic<>(
-            "ingest.checkpoints",
-            Serdes.String(),
-            Serdes.String(),
-            1,
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> INGEST_CHECKPOINTS =
+            new Topic<>("ingest.checkpoints", Serdes.String(), Serdes.String(), 1, COMPACTED);
 
     /**
      * The delivery record: one entry per (recipient, paper) an email was accepted for, key
@@ -132,24 +102,12 @@ public final class Topics {
      * Partitioned like {@link #DIGESTS}: each record goes to {@code DIGESTS.partitionOf(recipient)},
      * so the notifier that owns a partition of digests needs that partition of the record only.
      */
-    public static final Topic<String, String> DELIVERIES = new Topic<>(
-            "deliveries",
-            Serdes.String(),
-            Serdes.String(),
-            DIGESTS.partitions(),
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> DELIVERIES =
+            new Topic<>("deliveries", Serdes.String(), Serdes.String(), DIGESTS.partitions(), COMPACTED);
 
     /** Digests the SMTP server refused for good (5xx, malformed address): the digest bytes, the SMTP reply in headers. */
-    public static final Topic<byte[], byte[]> DELIVERIES_FAILED = new Topic<>(
-            "deliveries.failed",
-            Serdes.ByteArray(),
-            Serdes.ByteArray(),
-            1,
-            Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<byte[], byte[]> DELIVERIES_FAILED =
+            new Topic<>("deliveries.failed", Serdes.ByteArray(), Serdes.ByteArray(), 1, HOLDS_ADDRESSES);
 
     /**
      * Backfills asked for by confirmed registrations (key: subscription id, value: the subscription
@@ -157,28 +115,16 @@ public final class Topics {
      * the backfill loses nothing, and the delivery record keeps a backfill run twice from sending
      * twice.
      */
-    public static final Topic<String, Subscription> BACKFILL_REQUESTS = new Topic<>(
-            "backfill.requests",
-            Serdes.String(),
-            AvroSerde.of(Subscription.class),
-            1,
-            Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG,
-                    String.valueOf(ADDRESS_RETENTION_MS)));
+    public static final Topic<String, Subscription> BACKFILL_REQUESTS =
+            new Topic<>("backfill.requests", Serdes.String(), AvroSerde.of(Subscription.class), 1, HOLDS_ADDRESSES);
 
     /**
      * Per address that asked for a new manage link (key: the address), the generation of its manage
      * links: links of an older generation are refused. Compacted; addresses that never asked have
      * none (generation 0).
      */
-    public static final Topic<String, String> MANAGE_GENERATIONS = new Topic<>(
-            "manage.generations",
-            Serdes.String(),
-            Serdes.String(),
-            1,
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    public static final Topic<String, String> MANAGE_GENERATIONS =
+            new Topic<>("manage.generations", Serdes.String(), Serdes.String(), 1, COMPACTED);
 
     /**
      * Per day a daily list carried papers (key: ISO date), the upvoted ones with their latest
