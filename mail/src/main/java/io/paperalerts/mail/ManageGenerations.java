@@ -1,9 +1,12 @@
 package io.paperalerts.mail;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.operations.Health;
+import io.paperalerts.operations.SupervisedWorker;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -35,22 +38,23 @@ public final class ManageGenerations implements AutoCloseable {
     private final Map<String, Long> generations = new ConcurrentHashMap<>();
     private final KafkaClients clients;
     private final AddressHash hash;
-    private final Thread reader;
+    /** Null without a cluster. */
+    private final SupervisedWorker follower;
+
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private volatile boolean stopping;
+    /** Set while the generations are not known: the follower died and has not caught up again. */
     private volatile RuntimeException failure;
 
     private ManageGenerations(KafkaClients clients, AddressHash hash) {
         this.clients = clients;
         this.hash = hash;
-        this.reader = clients == null ? null : new Thread(this::follow, "manage-generations");
+        this.follower = clients == null ? null : SupervisedWorker.of("manage-generations", this::follow);
     }
 
     /** Follows the topic; returns once it has read what was there when it started. */
     public static ManageGenerations follow(KafkaClients clients, AddressHash hash) {
         ManageGenerations generations = new ManageGenerations(clients, hash);
-        generations.reader.setDaemon(true);
-        generations.reader.start();
+        generations.follower.start();
         try {
             if (!generations.caughtUp.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("Cannot read " + Topics.MANAGE_GENERATIONS + " within 60 s");
@@ -78,7 +82,7 @@ public final class ManageGenerations implements AutoCloseable {
 
     /** Starts a new generation for the address, revoking its older manage links. @return the new generation */
     public long revoke(String address) {
-        if (reader == null) {
+        if (follower == null) {
             throw new IllegalStateException("manage links cannot be revoked without a cluster");
         }
         long next = current(address) + 1;
@@ -113,8 +117,31 @@ public final class ManageGenerations implements AutoCloseable {
         return next;
     }
 
-    private void follow() {
+    /** Ready while the generations are known; not live once their follower stopped for good. */
+    public Health health() {
+        Health known = Health.of(
+                Health.Status::up,
+                () -> failure == null
+                        ? Health.Status.up()
+                        : Health.Status.down("the manage-link generations are unknown: " + failure));
+        return follower == null ? known : Health.all(follower.health(), known);
+    }
+
+    /** Completes when the follower stopped for good: the service must exit. */
+    public CompletableFuture<Throwable> gaveUp() {
+        return follower == null ? new CompletableFuture<>() : follower.gaveUp();
+    }
+
+    /**
+     * Reads the topic from its beginning, then follows it. A run that dies leaves the generations
+     * unknown (manage links refused) until a restarted run has read the topic again.
+     */
+    private void follow(SupervisedWorker.Stopping stopping) {
         var topic = Topics.MANAGE_GENERATIONS;
+        if (failure != null) {
+            // Read again from the start: tombstones missed while dead may have been compacted away.
+            generations.clear();
+        }
         try (var consumer = clients.consumer(
                 Map.<String, Object>of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 topic.keySerde().deserializer(),
@@ -122,7 +149,8 @@ public final class ManageGenerations implements AutoCloseable {
             var partitions = topic.assignAll(consumer);
             consumer.seekToBeginning(partitions);
             var ends = consumer.endOffsets(partitions);
-            while (!stopping) {
+            boolean behind = true;
+            while (!stopping.requested()) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
                         generations.remove(record.key());
@@ -134,27 +162,24 @@ public final class ManageGenerations implements AutoCloseable {
                         }
                     }
                 }
-                if (caughtUp.getCount() > 0 && partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p))) {
+                if (behind && partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p))) {
+                    behind = false;
+                    failure = null;
                     caughtUp.countDown();
                 }
             }
         } catch (RuntimeException e) {
             // Without it, revoked links would work again: stop signing and checking manage links.
-            log.error("Stopped following {}: {}", topic, e.toString(), e);
             failure = e;
             caughtUp.countDown();
+            throw e;
         }
     }
 
     @Override
     public void close() {
-        stopping = true;
-        if (reader != null) {
-            try {
-                reader.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (follower != null) {
+            follower.close();
         }
     }
 }

@@ -209,7 +209,8 @@ public final class AlertNotifier implements AutoCloseable {
 
     /**
      * Live while its loop runs; ready when it also owns partitions of digests, its SMTP server
-     * answered the last time it was asked, and the cluster answers ({@code broker}).
+     * answered the last time it was asked, the manage-link generations are known, and the cluster
+     * answers ({@code broker}).
      */
     public Health health(BrokerCheck broker) {
         return Health.of(
@@ -223,6 +224,7 @@ public final class AlertNotifier implements AutoCloseable {
                                 ? Health.Status.up()
                                 : Health.Status.down(
                                         "the SMTP server cannot be reached: " + delivery.smtpUnreachable()))
+                        .and(() -> generations.health().ready())
                         .and(broker::status));
     }
 
@@ -252,6 +254,17 @@ public final class AlertNotifier implements AutoCloseable {
                         }
                     });
             while (stopping.getCount() > 0) {
+                if (generations.gaveUp().isDone()) {
+                    throw new IllegalStateException(
+                            "the manage-link generations cannot be read",
+                            generations.gaveUp().join());
+                }
+                if (!generations.health().ready().ok()) {
+                    // Every email carries a manage link signed with its generation: none is made while
+                    // the generations are unknown (their follower restarting), or it would be given up.
+                    stopping.await(policy.serverWait(++waits).toMillis(), TimeUnit.MILLISECONDS);
+                    continue;
+                }
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 boolean mustWait = batches.deliver(records) || batches.deliverDueParked();
                 commit();

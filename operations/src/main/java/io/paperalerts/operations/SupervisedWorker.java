@@ -2,6 +2,7 @@ package io.paperalerts.operations;
 
 import io.paperalerts.kafka.KafkaProblem;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -91,6 +92,11 @@ public final class SupervisedWorker implements AutoCloseable {
     /** Completes, with the last death, when the worker stopped for good: the service must exit. */
     public CompletableFuture<Throwable> gaveUp() {
         return gaveUp;
+    }
+
+    /** Completes, with its cause, as soon as one of {@code gaveUp} does: the service must exit. */
+    public static CompletableFuture<Throwable> first(List<CompletableFuture<Throwable>> gaveUp) {
+        return CompletableFuture.anyOf(gaveUp.toArray(CompletableFuture[]::new)).thenApply(Throwable.class::cast);
     }
 
     /** Live unless it gave up; ready while its body runs. */

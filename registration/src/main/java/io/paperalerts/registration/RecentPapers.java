@@ -5,7 +5,6 @@ import io.paperalerts.matching.AnalyzedPaper;
 import io.paperalerts.matching.Explanation;
 import io.paperalerts.matching.Node;
 import io.paperalerts.matching.SubscriptionMatcher;
-import io.paperalerts.operations.Health;
 import io.paperalerts.operations.SupervisedWorker;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.trending.TrendingRanking;
@@ -60,11 +59,7 @@ final class RecentPapers implements AutoCloseable {
         return this;
     }
 
-    /** Live unless its follower stopped for good; ready while it follows the topic. */
-    Health health() {
-        return follower.health();
-    }
-
+    /** Its follower: ready while it follows the topic; gives up (the service must exit) when it keeps dying. */
     SupervisedWorker follower() {
         return follower;
     }

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -210,16 +211,25 @@ public final class RegistrationServer implements AutoCloseable {
         }
     }
 
-    /** Ready while its background workers (recent papers, backfill requests, the sweeper) run. */
+    /**
+     * Ready while its background workers (manage-link generations, recent papers, backfill
+     * requests, the sweeper) run.
+     */
     public Health health() {
-        return Health.all(recent.health(), backfills.worker().health(), sweeper.health());
+        return Health.all(
+                generations.health(),
+                recent.follower().health(),
+                backfills.worker().health(),
+                sweeper.health());
     }
 
     /** Completes when one of its background workers stopped for good: the service must exit. */
     public CompletableFuture<Throwable> gaveUp() {
-        return CompletableFuture.anyOf(
-                        recent.follower().gaveUp(), backfills.worker().gaveUp(), sweeper.gaveUp())
-                .thenApply(Throwable.class::cast);
+        return SupervisedWorker.first(List.of(
+                generations.gaveUp(),
+                recent.follower().gaveUp(),
+                backfills.worker().gaveUp(),
+                sweeper.gaveUp()));
     }
 
     /** See {@link Subscriptions#expirePending}. */

@@ -154,9 +154,8 @@ public final class SourceScheduler implements AutoCloseable {
 
     /** Completes if a source's polling stopped for good: the process must exit. */
     public CompletableFuture<Throwable> died() {
-        return CompletableFuture.anyOf(
-                        workers.stream().map(SupervisedWorker::gaveUp).toArray(CompletableFuture[]::new))
-                .thenApply(Throwable.class::cast);
+        return SupervisedWorker.first(
+                workers.stream().map(SupervisedWorker::gaveUp).toList());
     }
 
     @Override
