@@ -158,8 +158,14 @@ class TrendingEndToEndTest {
                 25);
         assertThat(alertsTo("carol@example.org")).singleElement().satisfies(alert -> {
             assertThat(alert.getPaper().getId()).isEqualTo("2606.06113");
-            assertThat(alert.getPaper().getUpvotes()).isEqualTo(25);
+            assertThat(alert.getPaperByReference()).isTrue();
         });
+        // the paper it names, as it was when it alerted, is the last one stored
+        assertThat(kafka.readToEnd(Topics.PAPERS_ALERTED).stream()
+                        .filter(r -> r.key().equals("2606.06113"))
+                        .map(r -> r.value().getUpvotes())
+                        .reduce((earlier, later) -> later))
+                .contains(25);
 
         poll(
                 HuggingFaceDays.withUpvotes(Map.of("2606.06113", 30, "2606.12303", 200, "2606.13681", 60)),

@@ -29,10 +29,15 @@ final class LatencyRuns {
         latency(subscriptions, rate, seconds, true);
     }
 
-    /** The announcement: many papers at once, instant delivery with the default window. */
-    void burst(int subscriptions, int count) throws Exception {
+    /**
+     * The announcement: many papers at once, instant delivery with the default window.
+     *
+     * @param settings of the streams service for this run
+     * @param variant what the settings change, in the run's name and its plot's; empty for none
+     */
+    void burst(int subscriptions, int count, Map<String, Object> settings, String variant) throws Exception {
         var corpus = new SyntheticCorpus(42, 40_000);
-        try (BenchPipeline pipeline = bench.pipeline("burst", Map.of())) {
+        try (BenchPipeline pipeline = bench.pipeline("burst", settings)) {
             bench.prepare(pipeline, corpus, subscriptions);
             pipeline.startNotifier(bench.smtp.port());
             bench.awaitMarker(pipeline, 0);
@@ -40,6 +45,7 @@ final class LatencyRuns {
             List<Paper> papers = bench.papers(pipeline, corpus, count);
             Map<String, List<String>> expected = PipelineBenchmark.expected(pipeline, papers);
             long want = EmailAudit.pairs(expected);
+            TopicBytes bytesBefore = TopicBytes.read(bench.bootstrap);
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = PipelineBenchmark.alerts(bench.bootstrap, true, start);
             ArrivalLog<Digest> digests = PipelineBenchmark.digests(bench.bootstrap, start);
@@ -67,6 +73,7 @@ final class LatencyRuns {
                 Thread.sleep(250);
             }
             alerts.close();
+            String written = TopicBytes.read(bench.bootstrap).perAlert(bytesBefore, want);
             long alertsFound = PipelineBenchmark.onTopic(alerts, expected);
             if (alertsFound != want || alerts.duplicates() > 0) {
                 bench.failures.add(pipeline.runId() + ": " + alertsFound + " of " + want
@@ -76,18 +83,28 @@ final class LatencyRuns {
             digests.close();
             String memory = pipeline.memory();
             String label = String.format(
-                    "burst: %,d papers at once (sent in %.1f s), %,d alerts, %,d emails "
+                    "burst%s: %,d papers at once (sent in %.1f s), %,d alerts, %,d emails "
                             + "(%,d papers counted, not listed, in digests over 50)",
-                    count, sentMs / 1000.0, want, digests.records(), digests.omitted());
+                    variant.isEmpty() ? "" : ", " + variant,
+                    count,
+                    sentMs / 1000.0,
+                    want,
+                    digests.records(),
+                    digests.omitted());
             bench.rows.add(String.format(
                     "| %s | %,d | every alert on alerts | %.1f s | < 60 s | %s |",
                     label, subscriptions, alertsDone, memory));
             bench.rows.add(String.format(
                     "| %s | %,d | every email accepted | %.1f s | < 180 s | %s |",
                     label, subscriptions, emailsDone, memory));
+            bench.rows.add(String.format(
+                    "| %s | %,d | bytes written per alert, all topics and changelogs | %s | <= 300 B | %s |",
+                    label, subscriptions, written, memory));
             double[] x = progress.stream().mapToDouble(r -> r[0]).toArray();
             bench.charts.lines(
-                    "pipeline-burst.png",
+                    variant.isEmpty()
+                            ? "pipeline-burst.png"
+                            : "pipeline-burst-" + variant.replaceAll("\\W+", "-") + ".png",
                     String.format("%,d papers at once, %,d subscriptions", count, subscriptions),
                     "seconds since the first paper was sent",
                     "(recipient, paper) pairs",

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  *       ({@code digest.instant.window.ms=0}); from each paper's send to its alert on {@code alerts},
  *       its digest on {@code digests} and the SMTP server accepting its email, per (recipient, paper);
  *   <li>{@code burst}: 2,000 papers at once, instant delivery with the default window: until every
- *       alert is on {@code alerts} and every email accepted;
+ *       alert is on {@code alerts} and every email accepted, and the bytes written per alert
+ *       ({@code burstWhole}: the same with whole papers in alerts, {@code streams.alerts.by.reference=false});
  *   <li>{@code sustained}: papers at rising rates; the lag of the streams service on {@code papers}
  *       ({@code sustained100k}: the run at 100,000 subscriptions alone);
  *   <li>{@code replay}: {@code paper-alerts replay papers} over papers already alerted.
@@ -196,7 +197,15 @@ public final class PipelineBenchmark {
                     // Each of the two alone.
                     case "latency10k" -> new LatencyRuns(bench).latency(10_000, 100, seconds);
                     case "latency100k" -> new LatencyRuns(bench).latency(100_000, 10, seconds);
-                    case "burst" -> new LatencyRuns(bench).burst(100_000, 2_000);
+                    case "burst" -> new LatencyRuns(bench).burst(100_000, 2_000, Map.of(), "");
+                    // Side by side with the format before the claim check: each alert carries its paper.
+                    case "burstWhole" ->
+                        new LatencyRuns(bench)
+                                .burst(
+                                        100_000,
+                                        2_000,
+                                        Map.of(StreamsServiceConfig.ALERTS_BY_REFERENCE, "false"),
+                                        "whole papers in alerts");
                     case "sustained" -> {
                         new ThroughputRuns(bench).sustained(10_000, SUSTAINED_10K_RATES, seconds / 2);
                         new ThroughputRuns(bench).sustained(100_000, SUSTAINED_100K_RATES, seconds / 2);

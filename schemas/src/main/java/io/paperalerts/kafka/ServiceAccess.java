@@ -86,6 +86,7 @@ public record ServiceAccess(String service, List<Grant> grants) {
                         topic(Topics.PAPERS, READ, "matches papers"),
                         topic(Topics.SUBSCRIPTIONS, READ, "the subscriptions table"),
                         topic(Topics.ALERTS, READ_WRITE, "matches become alerts, alerts become digests"),
+                        topic(Topics.PAPERS_ALERTED, READ_WRITE, "each paper that alerts name, stored once"),
                         topic(Topics.DIGESTS, WRITE, "one record per email"),
                         topic(Topics.PAPERS_TRENDING, READ_WRITE, "the upvoted papers of each day"),
                         topic(Topics.FORGET_REQUESTS, READ_WRITE, "erases forgotten addresses, then the request"),

@@ -52,6 +52,17 @@ public final class Topics {
             new Topic<>("alerts", Serdes.String(), AvroSerde.of(Alert.class), 6, HOLDS_ADDRESSES);
 
     /**
+     * The papers that alerts name (key: paper id, its latest version alerted), written by the streams
+     * service with each paper's alerts: the table behind the alerts' claim checks, which it reads
+     * where it renders digests and archives. (A backfill's alerts, few, carry their papers whole.) Compacted: each paper stays as long as the papers
+     * topic keeps it (for ever). A topic of its own, not {@link #PAPERS} read as a table: a topic
+     * cannot be both the source of the matching stream and of a global store, and only the papers
+     * that matched something need to be stored.
+     */
+    public static final Topic<String, Paper> PAPERS_ALERTED =
+            new Topic<>("papers.alerted", Serdes.String(), AvroSerde.of(Paper.class), PAPERS.partitions(), COMPACTED);
+
+    /**
      * What the notifier emails: one record per email, an instant window, a day's or a week's
      * matches or a backfill of one recipient, keyed by recipient. Built by the streams service.
      */
@@ -165,6 +176,7 @@ public final class Topics {
             PAPERS,
             SUBSCRIPTIONS,
             ALERTS,
+            PAPERS_ALERTED,
             DIGESTS,
             DIGESTS_RETRY,
             DEAD_LETTERS,

@@ -15,11 +15,13 @@ import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.archive.MatchArchive;
+import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.topics.TopicProvisioner;
@@ -88,7 +90,8 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                         config.getBoolean(StreamsServiceConfig.ALERT_NEW_VERSIONS),
                         config.digestPolicy().withClock(digestClock),
                         config.archivePolicy(),
-                        counters),
+                        counters,
+                        config.getBoolean(StreamsServiceConfig.ALERTS_BY_REFERENCE)),
                 properties);
         failurePolicy.attach(streams);
     }
@@ -243,14 +246,23 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
         return new Elsewhere(owner.activeHost().host(), owner.activeHost().port());
     }
 
+    /**
+     * Entries whose paper the papers table does not hold yet (it trails the alerts by moments) are
+     * left off the page until it does.
+     */
     @Override
     public Page read(String recipient, String subscriptionId, int offset, int limit) {
         List<Alert> entries = new ArrayList<>();
         int total = 0;
+        ReadOnlyKeyValueStore<String, Paper> papers = streams.store(StoreQueryParameters.fromNameAndType(
+                PaperClaims.STORE, QueryableStoreTypes.<String, Paper>keyValueStore()));
         try (KeyValueIterator<String, Alert> matches =
                 archive(recipient).prefixScan(ArchiveKeys.prefix(recipient, subscriptionId), new StringSerializer())) {
             while (matches.hasNext()) {
-                Alert entry = matches.next().value;
+                Alert entry = PaperClaims.redeemed(matches.next().value, papers::get);
+                if (entry == null) {
+                    continue;
+                }
                 if (total >= offset && entries.size() < limit) {
                     entries.add(entry);
                 }

@@ -11,6 +11,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.erasure.RecipientErasure;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -52,15 +54,17 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * subscriptions (compacted) --> global store --> SubscriptionMatcher
  *                                                       |
- * papers --> match --> one alert per recipient --> alerts (key: recipient)
- * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit) --> digests (key: recipient)
+ * papers --> match --> one alert per recipient, naming its paper --> alerts (key: recipient)
+ *                  \-> the paper, once --> papers.alerted (compacted) --> global papers store
+ * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit; whole papers) --> digests (key: recipient)
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
  * need no repartitioning; the store is the durable copy and the matcher is rebuilt from it when
- * an instance starts.
+ * an instance starts. Alerts, digest buffers and archives hold a reference to each paper, stored
+ * once in {@code papers.alerted} ({@link PaperClaims}), which a global store gives every instance.
  */
 public final class AlertTopology {
 
@@ -82,10 +86,15 @@ public final class AlertTopology {
     private static final Logger log = LoggerFactory.getLogger(AlertTopology.class);
 
     /**
-     * The alerts topic's serde, byte for byte, encoding each paper once for all its alerts: the
-     * matcher forwards the one Paper it read, unchanged, in every alert of it.
+     * The alerts topic's serde for alerts with whole papers, byte for byte, encoding each paper
+     * once for all its alerts: the matcher forwards the one Paper it read, unchanged, in every
+     * alert of it.
      */
     private static final Serde<Alert> FAN_OUT = AvroSerde.encodingOnce(Alert.class, Paper.class);
+
+    private static Serde<Alert> alertSerde(boolean alertsByReference) {
+        return alertsByReference ? Topics.ALERTS.valueSerde() : FAN_OUT;
+    }
 
     private AlertTopology() {}
 
@@ -113,16 +122,22 @@ public final class AlertTopology {
             boolean alertNewVersions,
             DigestPolicy digestPolicy,
             ArchivePolicy archivePolicy) {
-        return build(matcher, alertNewVersions, digestPolicy, archivePolicy, new TopologyCounters());
+        return build(matcher, alertNewVersions, digestPolicy, archivePolicy, new TopologyCounters(), true);
     }
 
-    /** @param counters counts what the topology does, for the service's metrics */
+    /**
+     * @param counters counts what the topology does, for the service's metrics
+     * @param alertsByReference whether alerts carry a reference to their paper (stored once in
+     *     {@code papers.alerted}) rather than the whole paper; off only for the first rolling restart
+     *     of an upgrade from a version that cannot read them
+     */
     public static Topology build(
             SubscriptionMatcher matcher,
             boolean alertNewVersions,
             DigestPolicy digestPolicy,
             ArchivePolicy archivePolicy,
-            TopologyCounters counters) {
+            TopologyCounters counters,
+            boolean alertsByReference) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ALERTED_STORE), Serdes.String(), stringListSerde()));
@@ -139,11 +154,26 @@ public final class AlertTopology {
 
         var papers = Topics.PAPERS;
         var alerts = Topics.ALERTS;
+        var alerted = Topics.PAPERS_ALERTED;
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(PaperClaims.STORE),
+                                alerted.keySerde(),
+                                alerted.valueSerde())
+                        .withLoggingDisabled(),
+                alerted.name(),
+                Consumed.with(alerted.keySerde(), alerted.valueSerde()),
+                () -> new StoreCopier<>(PaperClaims.STORE));
         KStream<String, Paper> paperStream =
                 builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()));
-        paperStream
-                .process(() -> new PaperMatcher(matcher, alertNewVersions, counters), ALERTED_STORE)
-                .to(alerts.name(), Produced.with(alerts.keySerde(), FAN_OUT));
+        KStream<String, SpecificRecord> matched = paperStream.process(
+                () -> new PaperMatcher(matcher, alertNewVersions, counters, alertsByReference), ALERTED_STORE);
+        matched.filter((id, value) -> value instanceof Paper)
+                .mapValues(value -> (Paper) value)
+                .to(alerted.name(), Produced.with(alerted.keySerde(), alerted.valueSerde()));
+        matched.filter((recipient, value) -> value instanceof Alert)
+                .mapValues(value -> (Alert) value)
+                .to(alerts.name(), Produced.with(alerts.keySerde(), alertSerde(alertsByReference)));
 
         var digests = Topics.DIGESTS;
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -165,7 +195,8 @@ public final class AlertTopology {
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
         alertStream
                 .process(
-                        () -> new DigestScheduler(digestPolicy, SUBSCRIPTIONS_STORE, counters.digestsEmitted),
+                        () -> new DigestScheduler(
+                                digestPolicy, SUBSCRIPTIONS_STORE, PaperClaims.STORE, counters.digestsEmitted),
                         DigestScheduler.STORES.toArray(String[]::new))
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addErasure(builder);
@@ -316,22 +347,25 @@ public final class AlertTopology {
      * Turns one paper into at most one alert per recipient, skipping subscriptions already alerted
      * about it. Papers are keyed by id, so the record of what was alerted is local to the task.
      */
-    private static final class PaperMatcher implements Processor<String, Paper, String, Alert> {
+    private static final class PaperMatcher implements Processor<String, Paper, String, SpecificRecord> {
 
         private final SubscriptionMatcher matcher;
         private final boolean alertNewVersions;
         private final TopologyCounters counters;
-        private ProcessorContext<String, Alert> context;
+        private final boolean byReference;
+        private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, List<String>> alerted;
 
-        PaperMatcher(SubscriptionMatcher matcher, boolean alertNewVersions, TopologyCounters counters) {
+        PaperMatcher(
+                SubscriptionMatcher matcher, boolean alertNewVersions, TopologyCounters counters, boolean byReference) {
             this.matcher = matcher;
             this.alertNewVersions = alertNewVersions;
             this.counters = counters;
+            this.byReference = byReference;
         }
 
         @Override
-        public void init(ProcessorContext<String, Alert> context) {
+        public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
             this.alerted = context.getStateStore(ALERTED_STORE);
         }
@@ -363,14 +397,16 @@ public final class AlertTopology {
             counters.papersMatched.increment();
             counters.alertsEmitted.add(byRecipient.size());
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-            byRecipient.forEach((recipient, matches) -> context.forward(record.withKey(recipient)
-                    .withValue(MatchAlerts.alert(
-                            recipient,
-                            paper,
-                            matches,
-                            now,
-                            AlertKind.LIVE,
-                            Instant.ofEpochMilli(record.timestamp())))));
+            if (byReference) {
+                // The paper first: in the same transaction as its alerts, before any of them.
+                context.forward(record.withKey(paper.getId()).withValue(paper));
+            }
+            byRecipient.forEach((recipient, matches) -> {
+                Alert alert = MatchAlerts.alert(
+                        recipient, paper, matches, now, AlertKind.LIVE, Instant.ofEpochMilli(record.timestamp()));
+                context.forward(
+                        record.withKey(recipient).withValue(byReference ? PaperClaims.byReference(alert) : alert));
+            });
         }
     }
 }

@@ -30,6 +30,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String NUM_THREADS = "streams.num.threads";
     public static final String COMPRESSION_TYPE = "streams.compression.type";
     public static final String ALERT_NEW_VERSIONS = "streams.alert.new.versions";
+    public static final String ALERTS_BY_REFERENCE = "streams.alerts.by.reference";
     public static final String INSTANT_WINDOW_MS = "digest.instant.window.ms";
     public static final String DAILY_HOUR = "digest.daily.hour";
     public static final String WEEKLY_DAY = "digest.weekly.day";
@@ -89,6 +90,15 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     false,
                     Importance.LOW,
                     "Alert subscribers again when a new version of a paper they were alerted about arrives")
+            .define(
+                    ALERTS_BY_REFERENCE,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Alerts name their paper, stored once in papers.alerted, instead of carrying it whole (a claim "
+                            + "check). Set it to false for the first rolling "
+                            + "restart of an upgrade from a version before it (which cannot read such alerts), then "
+                            + "remove it with a second one")
             .define(
                     INSTANT_WINDOW_MS,
                     Type.LONG,

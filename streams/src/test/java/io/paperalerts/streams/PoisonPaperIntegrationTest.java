@@ -3,6 +3,7 @@ package io.paperalerts.streams;
 import static io.paperalerts.streams.TestData.active;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.paperalerts.config.CommonConfig;
 import io.paperalerts.deadletter.DeadLetters;
@@ -53,11 +54,17 @@ class PoisonPaperIntegrationTest {
                     .contains("Not a valid Avro single-object encoded Paper");
             assertThat(DeadLetters.source(dead.get(0).headers())).isEqualTo(Topics.PAPERS.name());
 
-            // And the valid paper still gave its alert, committed exactly once
+            // And the valid paper still gave its alert, committed exactly once, naming the paper
+            // stored once in the papers table
             var alerts = kafka.read(Topics.ALERTS, 1, Duration.ofSeconds(30));
             assertThat(alerts).extracting(ConsumerRecord::key).containsExactly("ada@example.org");
             Alert alert = alerts.get(0).value();
-            assertThat(alert.getPaper().getTitle()).isEqualTo("Reward hacking in the wild");
+            assertThat(alert.getPaperByReference()).isTrue();
+            assertThat(alert.getPaper().getId()).isEqualTo("p1");
+            var stored = kafka.read(Topics.PAPERS_ALERTED, 1, Duration.ofSeconds(30));
+            assertThat(stored)
+                    .extracting(r -> r.key(), r -> r.value().getTitle())
+                    .containsExactly(tuple("p1", "Reward hacking in the wild"));
         }
     }
 }

@@ -72,8 +72,9 @@ class ProcessingFailureIntegrationTest {
 
             // Then the good one is alerted, the bad one is on the dead-letter topic with the exception
             var alerts = kafka.read(Topics.ALERTS, 1, Duration.ofSeconds(60));
-            assertThat(alerts)
-                    .extracting(r -> r.value().getPaper().getTitle())
+            assertThat(alerts).extracting(r -> r.value().getPaper().getId()).containsExactly("p1");
+            assertThat(kafka.read(Topics.PAPERS_ALERTED, 1, Duration.ofSeconds(30)))
+                    .extracting(r -> r.value().getTitle())
                     .containsExactly("Reward hacking in the wild");
             var dead = kafka.read(Topics.DEAD_LETTERS, 1, Duration.ofSeconds(30));
             assertThat(dead).hasSize(1);

@@ -1,6 +1,9 @@
 package io.paperalerts.streams;
 
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -42,6 +45,21 @@ final class TestData {
 
     static Subscription active(String id, String email, String query) {
         return subscription(id, email, query, SubscriptionStatus.ACTIVE);
+    }
+
+    /** A live alert with the whole paper, as a matcher of any version makes it. */
+    static Alert alert(String recipient, String subscriptionId, Paper paper, Instant matchedAt) {
+        return Alert.newBuilder()
+                .setRecipient(recipient)
+                .setSubscriptionIds(List.of(subscriptionId))
+                .setPaper(paper)
+                .setReasons(List.of(MatchReason.newBuilder()
+                        .setSubscriptionId(subscriptionId)
+                        .setQuery("reward")
+                        .build()))
+                .setMatchedAt(matchedAt)
+                .setKind(AlertKind.LIVE)
+                .build();
     }
 
     static Paper paper(String id, String title, String abstractText) {

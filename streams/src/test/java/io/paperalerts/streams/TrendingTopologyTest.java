@@ -13,6 +13,7 @@ import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
@@ -27,6 +28,7 @@ import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,11 +214,14 @@ class TrendingTopologyTest {
         assertThat(first).extracting(Alert::getRecipient).containsExactly("bob@example.org");
         assertThat(second).singleElement().satisfies(a -> {
             assertThat(a.getRecipient()).isEqualTo("ada@example.org");
-            assertThat(a.getPaper().getUpvotes()).isEqualTo(25);
+            assertThat(a.getPaper().getId()).isEqualTo("p1");
             assertThat(a.getReasons())
                     .extracting(MatchReason::getMatchedTerms)
                     .containsExactly(List.of("reward model", "25 upvotes"));
         });
         assertThat(third).isEmpty();
+        // and the papers table holds the paper as it was alerted (the update to 30 alerted nobody)
+        KeyValueStore<String, Paper> stored = driver.getKeyValueStore(PaperClaims.STORE);
+        assertThat(stored.get("p1").getUpvotes()).isEqualTo(25);
     }
 }

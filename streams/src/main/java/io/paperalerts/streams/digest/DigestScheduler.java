@@ -7,8 +7,10 @@ import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.claims.PaperClaims;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * paper arrives.
  *
  * <p>Each subscription is looked up when an alert arrives (for its delivery mode) and again when
- * the digest goes out, so a subscription cancelled meanwhile sends nothing more.
+ * the digest goes out, so a subscription cancelled meanwhile sends nothing more. Buffered alerts
+ * name their papers; a digest goes out with the whole papers, from the papers table, and waits for
+ * the next check if the table does not hold one yet.
  */
 public final class DigestScheduler implements Processor<String, Alert, String, Digest> {
 
@@ -69,23 +73,26 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
 
     private final DigestPolicy policy;
     private final String subscriptionsStore;
+    private final String papersStore;
     private final LongAdder emitted;
     private ProcessorContext<String, Digest> context;
     private KeyValueStore<String, Subscription> subscriptions;
+    private KeyValueStore<String, Paper> papers;
     private KeyValueStore<String, Digest> buffers;
     private KeyValueStore<String, Alert> bufferedAlerts;
     private KeyValueStore<String, List<Long>> sizes;
     private KeyValueStore<String, String> due;
     private KeyValueStore<String, List<Long>> sent;
 
-    public DigestScheduler(DigestPolicy policy, String subscriptionsStore) {
-        this(policy, subscriptionsStore, new LongAdder());
-    }
-
-    /** @param emitted counts the digests emitted, for the service's metrics */
-    public DigestScheduler(DigestPolicy policy, String subscriptionsStore, LongAdder emitted) {
+    /**
+     * @param papersStore the table of the papers that alerts name ({@link PaperClaims}): a digest
+     *     goes out with whole papers
+     * @param emitted counts the digests emitted, for the service's metrics
+     */
+    public DigestScheduler(DigestPolicy policy, String subscriptionsStore, String papersStore, LongAdder emitted) {
         this.policy = policy;
         this.subscriptionsStore = subscriptionsStore;
+        this.papersStore = papersStore;
         this.emitted = emitted;
     }
 
@@ -93,6 +100,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     public void init(ProcessorContext<String, Digest> context) {
         this.context = context;
         this.subscriptions = context.getStateStore(subscriptionsStore);
+        this.papers = context.getStateStore(papersStore);
         this.buffers = context.getStateStore(BUFFERS_STORE);
         this.bufferedAlerts = context.getStateStore(BUFFERED_ALERTS_STORE);
         this.sizes = context.getStateStore(BUFFER_SIZES_STORE);
@@ -253,20 +261,21 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         if (recent.size() >= policy.maxEmailsPerHour()) {
             // Over the hourly limit: wait for the oldest of the hour's emails to age out, and keep
             // gathering alerts into this digest until then.
-            long next = recent.get(0) + HOUR_MS;
-            Digest header = buffered ? buffers.get(key) : digest;
-            header.setPeriodEnd(Instant.ofEpochMilli(next));
-            if (buffered) {
-                buffers.put(key, header);
-            } else {
-                park(key, header);
-            }
-            due.put(dueKey(next, key), key);
+            holdUntil(key, digest, buffered, recent.get(0) + HOUR_MS);
+            return;
+        }
+        List<Alert> whole = PaperClaims.redeemed(digest.getAlerts(), papers::get);
+        if (whole == null) {
+            // A paper its alerts name is not in the table yet: the table's own thread trails the
+            // alerts by moments. Try again at the next check; nothing is sent without its papers.
+            log.debug("Digest {} waits for its papers", digest.getId());
+            holdUntil(key, digest, buffered, now + policy.checkInterval().toMillis());
             return;
         }
         if (buffered) {
             close(key, entryKeys);
         }
+        digest.setAlerts(whole);
         List<Alert> stillWanted = new ArrayList<>();
         for (Alert alert : digest.getAlerts()) {
             List<MatchReason> reasons = alert.getReasons().stream()
@@ -286,6 +295,18 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         // Stamped with the wall clock, not the schedule's clock: brokers refuse timestamps far from their own.
         context.forward(new Record<>(digest.getRecipient(), digest, context.currentSystemTimeMs()));
         emitted.increment();
+    }
+
+    /** Keeps a digest open until {@code dueMs}, gathering what arrives meanwhile. */
+    private void holdUntil(String key, Digest digest, boolean buffered, long dueMs) {
+        Digest header = buffered ? buffers.get(key) : digest;
+        header.setPeriodEnd(Instant.ofEpochMilli(dueMs));
+        if (buffered) {
+            buffers.put(key, header);
+        } else {
+            park(key, header);
+        }
+        due.put(dueKey(dueMs, key), key);
     }
 
     private Subscription active(String id) {

@@ -1,0 +1,198 @@
+package io.paperalerts.streams;
+
+import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.input;
+import static io.paperalerts.streams.TestData.output;
+import static io.paperalerts.streams.TestData.paper;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.claims.PaperClaims;
+import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.time.MovableClock;
+import io.paperalerts.topics.Topics;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Alerts name their paper, which is stored once; digests still go out with whole papers. */
+@Timeout(60)
+class ClaimCheckTopologyTest {
+
+    private static final Instant START = Instant.parse("2026-11-28T10:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    private final MovableClock clock = MovableClock.at(START);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, Subscription> subscriptions;
+    private TestInputTopic<String, Paper> papers;
+    private TestOutputTopic<String, Alert> alerts;
+    private TestOutputTopic<String, Paper> papersAlerted;
+    private TestOutputTopic<String, Digest> digests;
+
+    @BeforeEach
+    void start() {
+        var policy = new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, 50, 10, Duration.ofSeconds(1), clock);
+        var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
+                .streamsProperties();
+        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
+        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
+        papers = input(driver, Topics.PAPERS);
+        alerts = output(driver, Topics.ALERTS);
+        papersAlerted = output(driver, Topics.PAPERS_ALERTED);
+        digests = output(driver, Topics.DIGESTS);
+    }
+
+    @AfterEach
+    void closeDriver() {
+        driver.close();
+    }
+
+    private void advance(Duration by) {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    private static Subscription subscription(String id, String email, DeliveryMode mode) {
+        Subscription s = active(id, email, "reward");
+        s.setDelivery(mode);
+        return s;
+    }
+
+    private static Paper wholePaper(String id, String title) {
+        Paper paper = paper(id, title, "We study " + title.toLowerCase(Locale.ROOT) + " at length.");
+        paper.setAuthors(List.of("Ada Lovelace", "Alan Turing"));
+        paper.setPublished(START.minus(Duration.ofDays(1)));
+        return paper;
+    }
+
+    @Test
+    void shouldStoreAPaperOnceAndSendEachRecipientADigestWithTheWholePaper() {
+        // Given three recipients whose subscriptions match the same paper
+        for (String who : List.of("ada", "grace", "alan")) {
+            subscriptions.pipeInput(who, subscription(who, who + "@example.org", DeliveryMode.INSTANT));
+        }
+        Paper paper = wholePaper("p1", "Reward hacking in the wild");
+
+        // When the paper arrives
+        papers.pipeInput("p1", paper);
+
+        // Then each alert names the paper and carries no copy of it
+        List<Alert> written = alerts.readValuesToList();
+        assertThat(written).hasSize(3).allSatisfy(alert -> {
+            assertThat(alert.getPaperByReference()).isTrue();
+            assertThat(alert.getPaper().getId()).isEqualTo("p1");
+            assertThat(alert.getPaper().getPublished()).isEqualTo(paper.getPublished());
+            assertThat(alert.getPaper().getTitle()).isEmpty();
+            assertThat(alert.getPaper().getAbstractText()).isEmpty();
+            assertThat(alert.getPaper().getAuthors()).isEmpty();
+        });
+        // and the paper is stored once
+        assertThat(papersAlerted.readKeyValuesToMap()).containsOnlyKeys("p1").containsValue(paper);
+        assertThat(papersAlerted.isEmpty()).isTrue();
+
+        // And each digest, one per recipient, has the whole paper
+        advance(Duration.ofMinutes(2));
+        List<Digest> sent = digests.readValuesToList();
+        assertThat(sent)
+                .extracting(Digest::getRecipient)
+                .containsExactlyInAnyOrder("ada@example.org", "grace@example.org", "alan@example.org");
+        assertThat(sent)
+                .allSatisfy(digest -> assertThat(digest.getAlerts())
+                        .singleElement()
+                        .satisfies(alert -> {
+                            assertThat(alert.getPaperByReference()).isFalse();
+                            assertThat(alert.getPaper()).isEqualTo(paper);
+                        }));
+    }
+
+    @Test
+    void shouldHoldADigestUntilThePapersTableHoldsItsPaper() {
+        // Given an alert by reference whose paper the table does not hold yet (its thread trails)
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.INSTANT));
+        Paper paper = wholePaper("p9", "Reward models");
+        input(driver, Topics.ALERTS)
+                .pipeInput(
+                        "ada@example.org",
+                        PaperClaims.byReference(TestData.alert("ada@example.org", "s1", paper, START)));
+
+        // When the digest is due
+        advance(Duration.ofMinutes(2));
+
+        // Then it waits rather than go out without its paper
+        assertThat(digests.isEmpty()).isTrue();
+
+        // And it goes out, whole, at the first check after the table has the paper
+        input(driver, Topics.PAPERS_ALERTED).pipeInput("p9", paper);
+        advance(Duration.ofSeconds(2));
+        assertThat(digests.readValuesToList())
+                .singleElement()
+                .satisfies(digest -> assertThat(digest.getAlerts())
+                        .extracting(Alert::getPaper)
+                        .containsExactly(paper));
+    }
+
+    @Test
+    void shouldSendAndArchiveAlertsWrittenInThePreviousFormatBesideNewOnes() {
+        // Given a daily subscription, and an alert written by the previous version: schema v5,
+        // the whole paper inside, as the alerts topic and the stores hold them before the upgrade
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.DAILY));
+        Paper old = wholePaper("p-old", "Reward hacking before the upgrade");
+        byte[] v5 = PreviousFormat.alert(TestData.alert("ada@example.org", "s1", old, START));
+        driver.createInputTopic(Topics.ALERTS.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("ada@example.org", v5);
+
+        // When a paper arrives after the upgrade, alerted by reference
+        Paper now = wholePaper("p-new", "Reward hacking after the upgrade");
+        papers.pipeInput("p-new", now);
+        assertThat(alerts.readValuesToList())
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.getPaperByReference()).isTrue());
+
+        // Then the archive holds both, the old one whole and the new one by reference
+        KeyValueStore<String, Alert> archive = driver.getKeyValueStore(ArchiveWriter.STORE);
+        List<Alert> archived = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> all = archive.all()) {
+            all.forEachRemaining(entry -> archived.add(entry.value));
+        }
+        assertThat(archived)
+                .extracting(a -> a.getPaper().getId(), Alert::getPaperByReference)
+                .containsExactlyInAnyOrder(tuple("p-old", false), tuple("p-new", true));
+
+        // And the day's one digest lists both papers whole, once each
+        advance(Duration.ofDays(1));
+        assertThat(digests.readValuesToList())
+                .singleElement()
+                .satisfies(digest -> assertThat(digest.getAlerts())
+                        .extracting(Alert::getPaper)
+                        .containsExactlyInAnyOrder(old, now));
+        advance(Duration.ofDays(1));
+        assertThat(digests.isEmpty()).isTrue();
+    }
+}
