@@ -289,7 +289,7 @@ final class BenchPipeline implements AutoCloseable {
     }
 
     /** Per partition of the topic, records the streams service has not committed yet. */
-    private Map<TopicPartition, Long> lags(String topic) {
+    Map<TopicPartition, Long> lags(String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
                     .partitionsToOffsetAndMetadata()

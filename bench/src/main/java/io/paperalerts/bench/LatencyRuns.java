@@ -45,7 +45,7 @@ final class LatencyRuns {
             List<Paper> papers = bench.papers(pipeline, corpus, count);
             Map<String, List<String>> expected = PipelineBenchmark.expected(pipeline, papers);
             long want = EmailAudit.pairs(expected);
-            TopicBytes bytesBefore = TopicBytes.read(bench.bootstrap);
+            TopicBytes bytesBefore = TopicBytes.read(bench.bootstrap, pipeline.runId());
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = PipelineBenchmark.alerts(bench.bootstrap, true, start);
             ArrivalLog<Digest> digests = PipelineBenchmark.digests(bench.bootstrap, start);
@@ -73,7 +73,7 @@ final class LatencyRuns {
                 Thread.sleep(250);
             }
             alerts.close();
-            String written = TopicBytes.read(bench.bootstrap).perAlert(bytesBefore, want);
+            String written = TopicBytes.read(bench.bootstrap, pipeline.runId()).perAlert(bytesBefore, want);
             long alertsFound = PipelineBenchmark.onTopic(alerts, expected);
             if (alertsFound != want || alerts.duplicates() > 0) {
                 bench.failures.add(pipeline.runId() + ": " + alertsFound + " of " + want

@@ -30,8 +30,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code burst}: 2,000 papers at once, instant delivery with the default window: until every
  *       alert is on {@code alerts} and every email accepted, and the bytes written per alert
  *       ({@code burstWhole}: the same with whole papers in alerts, {@code streams.alerts.by.reference=false});
- *   <li>{@code sustained}: papers at rising rates; the lag of the streams service on {@code papers}
- *       ({@code sustained100k}: the run at 100,000 subscriptions alone);
+ *   <li>{@code sustained}: papers at rising rates; the lags of the streams service on {@code papers}
+ *       and on {@code alerts}, the whole way to {@code digests} ({@code sustained100k}: the run at
+ *       100,000 subscriptions alone; {@code sustained100kWhole}: the same with whole papers in alerts);
  *   <li>{@code replay}: {@code paper-alerts replay papers} over papers already alerted.
  * </ul>
  *
@@ -53,7 +54,7 @@ public final class PipelineBenchmark {
     static final int FIRST_PAPER_SEED = 1_000_000;
 
     private static final int[] SUSTAINED_10K_RATES = {500, 1_000, 2_000, 3_000};
-    private static final int[] SUSTAINED_100K_RATES = {250, 500, 1_000, 1_500};
+    private static final int[] SUSTAINED_100K_RATES = {250, 500, 1_000, 2_000};
 
     final String bootstrap;
     private final short replication;
@@ -207,12 +208,20 @@ public final class PipelineBenchmark {
                                         Map.of(StreamsServiceConfig.ALERTS_BY_REFERENCE, "false"),
                                         "whole papers in alerts");
                     case "sustained" -> {
-                        new ThroughputRuns(bench).sustained(10_000, SUSTAINED_10K_RATES, seconds / 2);
-                        new ThroughputRuns(bench).sustained(100_000, SUSTAINED_100K_RATES, seconds / 2);
+                        new ThroughputRuns(bench).sustained(10_000, SUSTAINED_10K_RATES, seconds / 2, Map.of(), "");
+                        new ThroughputRuns(bench).sustained(100_000, SUSTAINED_100K_RATES, seconds / 2, Map.of(), "");
                     }
                     // One of the two alone, for a profile of it.
                     case "sustained100k" ->
-                        new ThroughputRuns(bench).sustained(100_000, SUSTAINED_100K_RATES, seconds / 2);
+                        new ThroughputRuns(bench).sustained(100_000, SUSTAINED_100K_RATES, seconds / 2, Map.of(), "");
+                    case "sustained100kWhole" ->
+                        new ThroughputRuns(bench)
+                                .sustained(
+                                        100_000,
+                                        SUSTAINED_100K_RATES,
+                                        seconds / 2,
+                                        Map.of(StreamsServiceConfig.ALERTS_BY_REFERENCE, "false"),
+                                        "whole papers in alerts");
                     case "replay" -> new ThroughputRuns(bench).replay(100_000, replayPapers);
                     default -> throw new IllegalArgumentException("Unknown run " + run);
                 }

@@ -4,6 +4,7 @@ import io.paperalerts.app.PaperAlertsCommand;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,20 +30,26 @@ final class ThroughputRuns {
     }
 
     /**
-     * Papers at rising rates for {@code stepSeconds} each, the lag of the streams service on
-     * papers sampled twice a second; a rate is sustained when its lag stays bounded: at the end of
-     * the step under two seconds of papers (a transaction commits every 100 ms, and lag counts
-     * committed offsets), or no higher than half-way through it plus half a second of papers. The
-     * notifier does not run: this is papers -> alerts.
+     * Papers at rising rates for {@code stepSeconds} each, the lags of the streams service on
+     * papers (matching) and on alerts (the archive and the digest buffers, hence digests) sampled
+     * twice a second; a rate is sustained when both lags stay bounded: at the end of the step under
+     * two seconds of records (a transaction commits every 100 ms, and lag counts committed
+     * offsets), or no higher than half-way through it plus half a second of records. The notifier
+     * does not run: this is papers -> digests.
+     *
+     * @param settings of the streams service for this run
+     * @param variant what the settings change, in the run's name and its plot's; empty for none
      */
-    void sustained(int subscriptions, int[] rates, double stepSeconds) throws Exception {
+    void sustained(int subscriptions, int[] rates, double stepSeconds, Map<String, Object> settings, String variant)
+            throws Exception {
         var corpus = new SyntheticCorpus(42, 40_000);
-        try (BenchPipeline pipeline = bench.pipeline("sustained" + subscriptions / 1000 + "k", Map.of())) {
+        try (BenchPipeline pipeline = bench.pipeline("sustained" + subscriptions / 1000 + "k", settings)) {
             bench.prepare(pipeline, corpus, subscriptions);
             bench.warmUp(pipeline, corpus, rates[0], false);
             int total = Arrays.stream(rates).map(r -> (int) (r * stepSeconds)).sum();
             List<Paper> papers = bench.papers(pipeline, corpus, total);
             long want = PipelineBenchmark.expectedPairs(pipeline, papers);
+            TopicBytes bytesBefore = TopicBytes.read(bench.bootstrap, pipeline.runId());
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = PipelineBenchmark.alerts(bench.bootstrap, false, start);
             List<double[]> samples = new ArrayList<>();
@@ -51,13 +58,17 @@ final class ThroughputRuns {
             long t0 = System.nanoTime();
             long stepStart = t0;
             StringBuilder steps = new StringBuilder();
+            double alertsPerPaper = (double) want / total;
             for (int rate : rates) {
                 int n = (int) (rate * stepSeconds);
+                long alertRate = Math.round(rate * alertsPerPaper);
                 long lastSample = 0;
                 long midLag = -1;
+                long midAlertsLag = -1;
                 for (int i = 0; i < n; i++) {
                     if (i == n / 2) {
                         midLag = pipeline.papersLag();
+                        midAlertsLag = alertsLag(pipeline);
                     }
                     long due = stepStart + (long) (i * 1e9 / rate);
                     while (System.nanoTime() < due) {
@@ -66,54 +77,73 @@ final class ThroughputRuns {
                     pipeline.send(papers.get(next++));
                     if (System.nanoTime() - lastSample > 500_000_000L) {
                         lastSample = System.nanoTime();
-                        samples.add(new double[] {(lastSample - t0) / 1e9, pipeline.papersLag(), rate});
+                        samples.add(sample(t0, pipeline, alertsPerPaper, rate));
                     }
                 }
                 stepStart += (long) (n * 1e9 / rate);
                 pipeline.flush();
                 long lag = pipeline.papersLag();
-                samples.add(new double[] {(System.nanoTime() - t0) / 1e9, lag, rate});
-                steps.append(String.format("%s%,d/s: lag %,d", steps.length() == 0 ? "" : "; ", rate, lag));
-                if (lag <= 2L * rate || lag <= midLag + rate / 2) {
+                long alertsLag = alertsLag(pipeline);
+                samples.add(sample(t0, pipeline, alertsPerPaper, rate));
+                steps.append(String.format(
+                        "%s%,d/s: lag %,d papers, %,d alerts", steps.length() == 0 ? "" : "; ", rate, lag, alertsLag));
+                boolean matched = lag <= 2L * rate || lag <= midLag + rate / 2;
+                boolean digested = alertsLag <= 2L * alertRate || alertsLag <= midAlertsLag + alertRate / 2;
+                if (matched && digested) {
                     best = rate;
                 }
             }
             long drainStart = System.nanoTime();
             long lagAtStop = pipeline.papersLag();
-            for (long lag = lagAtStop; lag > 0; lag = pipeline.papersLag()) {
-                samples.add(new double[] {(System.nanoTime() - t0) / 1e9, lag, 0});
+            long alertsLagAtStop = alertsLag(pipeline);
+            while (pipeline.papersLag() > 0 || !pipeline.alertsSettled()) {
+                samples.add(sample(t0, pipeline, alertsPerPaper, 0));
                 Thread.sleep(500);
             }
-            double drainRate = lagAtStop / Math.max(0.001, (System.nanoTime() - drainStart) / 1e9);
+            // The backlog in papers: those not matched, and those matched whose alerts are not in digests yet.
+            double backlog = lagAtStop + alertsLagAtStop / alertsPerPaper;
+            double drainRate = backlog / Math.max(0.001, (System.nanoTime() - drainStart) / 1e9);
             BenchPipeline.await(Duration.ofMinutes(5), want + " alerts", () -> alerts.pairs() >= want);
             alerts.close();
             if (alerts.pairs() != want) {
                 bench.failures.add(pipeline.runId() + ": " + alerts.pairs() + " alerts on alerts where " + want
                         + " were expected");
             }
+            String written = TopicBytes.read(bench.bootstrap, pipeline.runId()).perAlert(bytesBefore, want);
             String memory = pipeline.memory();
             bench.rows.add(String.format(
-                    "| sustained matching, %ds steps (%s); backlog drained at %,.0f papers/s | %,d | "
+                    "| sustained papers to digests%s (the same run) | %,d | bytes written per alert, all topics and "
+                            + "changelogs | %s | <= 300 B | %s |",
+                    variant.isEmpty() ? "" : ", " + variant, subscriptions, written, memory));
+            bench.rows.add(String.format(
+                    "| sustained papers to digests%s, %ds steps (%s); backlog drained at %,.0f papers/s | %,d | "
                             + "highest rate with bounded lag | %,d papers/s (%,.0f alerts/s) | %s | %s |",
+                    variant.isEmpty() ? "" : ", " + variant,
                     (int) stepSeconds,
                     steps,
                     drainRate,
                     subscriptions,
                     best,
-                    best * (double) want / total,
-                    subscriptions >= 100_000 ? ">= 1,000 papers/s" : "",
+                    best * alertsPerPaper,
+                    subscriptions >= 100_000 ? ">= 2,000 papers/s" : "",
                     memory));
             double[] x = samples.stream().mapToDouble(r -> r[0]).toArray();
             bench.charts.lines(
-                    "pipeline-sustained-" + subscriptions / 1000 + "k.png",
-                    String.format("papers -> alerts at rising rates, %,d subscriptions", subscriptions),
+                    "pipeline-sustained-" + subscriptions / 1000 + "k"
+                            + (variant.isEmpty() ? "" : "-" + variant.replaceAll("\\W+", "-")) + ".png",
+                    String.format("papers -> digests at rising rates, %,d subscriptions", subscriptions),
                     "seconds",
                     "papers",
                     Map.of(
-                            "lag of the streams service on papers",
+                            "lag on papers",
                                     new double[][] {
                                         x,
                                         samples.stream().mapToDouble(r -> r[1]).toArray()
+                                    },
+                            "lag on alerts, in papers",
+                                    new double[][] {
+                                        x,
+                                        samples.stream().mapToDouble(r -> r[3]).toArray()
                                     },
                             "papers sent per second",
                                     new double[][] {
@@ -122,6 +152,20 @@ final class ThroughputRuns {
                                     }),
                     false);
         }
+    }
+
+    /** Alerts the streams service has not taken into its archive and digest buffers yet. */
+    private static long alertsLag(BenchPipeline pipeline) {
+        return pipeline.lags(Topics.ALERTS.name()).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+    }
+
+    /** {seconds, lag on papers, rate, lag on alerts in papers' worth}. */
+    private static double[] sample(long t0, BenchPipeline pipeline, double alertsPerPaper, int rate) {
+        return new double[] {
+            (System.nanoTime() - t0) / 1e9, pipeline.papersLag(), rate, alertsLag(pipeline) / alertsPerPaper
+        };
     }
 
     /**

@@ -10,8 +10,9 @@ import org.apache.kafka.common.Node;
 
 /**
  * Bytes in the brokers' logs per topic, read from the brokers themselves ({@code describeLogDirs}),
- * so that a run can print what it wrote: the difference of two readings, per kind of topic. Kafka
- * Streams' changelog and repartition topics are grouped as such; the others by name.
+ * so that a run can print what it wrote: the difference of two readings, per kind of topic. The
+ * changelogs of one application are named by their store; other changelogs and the repartition
+ * topics are grouped as such; the other topics by name.
  */
 final class TopicBytes {
 
@@ -21,7 +22,8 @@ final class TopicBytes {
         this.byKind = byKind;
     }
 
-    static TopicBytes read(String bootstrap) throws InterruptedException, ExecutionException {
+    /** @param applicationId whose changelogs are named by their store */
+    static TopicBytes read(String bootstrap, String applicationId) throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             var brokers =
                     admin.describeCluster().nodes().get().stream().map(Node::id).toList();
@@ -31,16 +33,19 @@ final class TopicBytes {
                 for (LogDirDescription dir : dirs.values()) {
                     dir.replicaInfos()
                             .forEach((partition, replica) ->
-                                    byKind.merge(kind(partition.topic()), replica.size(), Long::sum));
+                                    byKind.merge(kind(partition.topic(), applicationId), replica.size(), Long::sum));
                 }
             }
             return new TopicBytes(byKind);
         }
     }
 
-    private static String kind(String topic) {
+    private static String kind(String topic, String applicationId) {
         if (topic.endsWith("-changelog")) {
-            return "changelogs";
+            return topic.startsWith(applicationId + "-")
+                    ? "changelog of "
+                            + topic.substring(applicationId.length() + 1, topic.length() - "-changelog".length())
+                    : "changelogs";
         }
         if (topic.endsWith("-repartition")) {
             return "repartition";

@@ -1,13 +1,10 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
-import static io.paperalerts.streams.TestData.input;
-import static io.paperalerts.streams.TestData.output;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -15,22 +12,17 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.claims.PaperClaims;
-import io.paperalerts.streams.digest.DigestPolicy;
-import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -48,8 +40,7 @@ class ClaimCheckTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final MovableClock clock = MovableClock.at(START);
-    private TopologyTestDriver driver;
+    private TopologyFixture topology;
     private TestInputTopic<String, Subscription> subscriptions;
     private TestInputTopic<String, Paper> papers;
     private TestOutputTopic<String, Alert> alerts;
@@ -58,25 +49,17 @@ class ClaimCheckTopologyTest {
 
     @BeforeEach
     void start() {
-        var policy = new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, 50, 10, Duration.ofSeconds(1), clock);
-        var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
-                .streamsProperties();
-        driver = new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, START);
-        subscriptions = input(driver, Topics.SUBSCRIPTIONS);
-        papers = input(driver, Topics.PAPERS);
-        alerts = output(driver, Topics.ALERTS);
-        papersAlerted = output(driver, Topics.PAPERS_ALERTED);
-        digests = output(driver, Topics.DIGESTS);
+        topology = new TopologyFixture(stateDir, START);
+        subscriptions = topology.input(Topics.SUBSCRIPTIONS);
+        papers = topology.input(Topics.PAPERS);
+        alerts = topology.output(Topics.ALERTS);
+        papersAlerted = topology.output(Topics.PAPERS_ALERTED);
+        digests = topology.output(Topics.DIGESTS);
     }
 
     @AfterEach
-    void closeDriver() {
-        driver.close();
-    }
-
-    private void advance(Duration by) {
-        clock.advance(by);
-        driver.advanceWallClockTime(by);
+    void close() {
+        topology.close();
     }
 
     private static Subscription subscription(String id, String email, DeliveryMode mode) {
@@ -118,7 +101,7 @@ class ClaimCheckTopologyTest {
         assertThat(papersAlerted.isEmpty()).isTrue();
 
         // And each digest, one per recipient, has the whole paper
-        advance(Duration.ofMinutes(2));
+        topology.advance(Duration.ofMinutes(2));
         List<Digest> sent = digests.readValuesToList();
         assertThat(sent)
                 .extracting(Digest::getRecipient)
@@ -137,20 +120,20 @@ class ClaimCheckTopologyTest {
         // Given an alert by reference whose paper the table does not hold yet (its thread trails)
         subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.INSTANT));
         Paper paper = wholePaper("p9", "Reward models");
-        input(driver, Topics.ALERTS)
+        topology.input(Topics.ALERTS)
                 .pipeInput(
                         "ada@example.org",
                         PaperClaims.byReference(TestData.alert("ada@example.org", "s1", paper, START)));
 
         // When the digest is due
-        advance(Duration.ofMinutes(2));
+        topology.advance(Duration.ofMinutes(2));
 
         // Then it waits rather than go out without its paper
         assertThat(digests.isEmpty()).isTrue();
 
         // And it goes out, whole, at the first check after the table has the paper
-        input(driver, Topics.PAPERS_ALERTED).pipeInput("p9", paper);
-        advance(Duration.ofSeconds(2));
+        topology.input(Topics.PAPERS_ALERTED).pipeInput("p9", paper);
+        topology.advance(Duration.ofSeconds(2));
         assertThat(digests.readValuesToList())
                 .singleElement()
                 .satisfies(digest -> assertThat(digest.getAlerts())
@@ -165,7 +148,8 @@ class ClaimCheckTopologyTest {
         subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.DAILY));
         Paper old = wholePaper("p-old", "Reward hacking before the upgrade");
         byte[] v5 = PreviousFormat.alert(TestData.alert("ada@example.org", "s1", old, START));
-        driver.createInputTopic(Topics.ALERTS.name(), new StringSerializer(), new ByteArraySerializer())
+        topology.driver
+                .createInputTopic(Topics.ALERTS.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("ada@example.org", v5);
 
         // When a paper arrives after the upgrade, alerted by reference
@@ -176,7 +160,7 @@ class ClaimCheckTopologyTest {
                 .satisfies(alert -> assertThat(alert.getPaperByReference()).isTrue());
 
         // Then the archive holds both, the old one whole and the new one by reference
-        KeyValueStore<String, Alert> archive = driver.getKeyValueStore(ArchiveWriter.STORE);
+        KeyValueStore<String, Alert> archive = topology.driver.getKeyValueStore(ArchiveWriter.STORE);
         List<Alert> archived = new ArrayList<>();
         try (KeyValueIterator<String, Alert> all = archive.all()) {
             all.forEachRemaining(entry -> archived.add(entry.value));
@@ -186,13 +170,13 @@ class ClaimCheckTopologyTest {
                 .containsExactlyInAnyOrder(tuple("p-old", false), tuple("p-new", true));
 
         // And the day's one digest lists both papers whole, once each
-        advance(Duration.ofDays(1));
+        topology.advance(Duration.ofDays(1));
         assertThat(digests.readValuesToList())
                 .singleElement()
                 .satisfies(digest -> assertThat(digest.getAlerts())
                         .extracting(Alert::getPaper)
                         .containsExactlyInAnyOrder(old, now));
-        advance(Duration.ofDays(1));
+        topology.advance(Duration.ofDays(1));
         assertThat(digests.isEmpty()).isTrue();
     }
 }

@@ -1,0 +1,53 @@
+package io.paperalerts.streams;
+
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.time.MovableClock;
+import io.paperalerts.topics.Topic;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The service's topology on the test driver with a digest clock of the test's own: the default
+ * policy (one-minute instant window, daily at 08:00, weekly on Monday, 50 papers, 10 emails an
+ * hour, a check each second), the service's own Streams settings.
+ */
+final class TopologyFixture implements AutoCloseable {
+
+    final MovableClock clock;
+    final TopologyTestDriver driver;
+
+    TopologyFixture(Path stateDir, Instant start) {
+        this.clock = MovableClock.at(start);
+        var policy = new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, 50, 10, Duration.ofSeconds(1), clock);
+        var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
+                .streamsProperties();
+        this.driver =
+                new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, start);
+    }
+
+    <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+        return TestData.input(driver, topic);
+    }
+
+    <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+        return TestData.output(driver, topic);
+    }
+
+    /** Moves both the digest clock and the driver's wall clock, which fires the punctuations. */
+    void advance(Duration by) {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
