@@ -392,7 +392,25 @@ final class BenchPipeline implements AutoCloseable {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         return String.format(
-                "%,d MB | streams %,d MB, notifier %,d MB",
-                heap >> 20, stateBytes("streams") >> 20, stateBytes("notifier") >> 20);
+                "%,d MB, RSS %,d MB | streams %,d MB, notifier %,d MB",
+                heap >> 20, residentMb(), stateBytes("streams") >> 20, stateBytes("notifier") >> 20);
+    }
+
+    /**
+     * The whole benchmark process's resident memory now (heap, the broker, RocksDB's native memory),
+     * from Linux's /proc; -1 elsewhere. Runs side by side in one JVM differ by what their settings
+     * change, RocksDB's memory above all.
+     */
+    private static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException e) {
+            // Not Linux: no figure.
+        }
+        return -1;
     }
 }

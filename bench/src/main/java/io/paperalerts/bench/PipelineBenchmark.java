@@ -36,6 +36,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code replay}: {@code paper-alerts replay papers} over papers already alerted.
  * </ul>
  *
+ * {@code burst} and {@code sustained100k} take settings of the streams service of their own, so that
+ * tunings are measured side by side in one JVM: {@code runs=burst,burst@streams.compression.type=lz4}.
+ *
  * Every (recipient, paper) pair the oracle (a matcher of the benchmark's own) expects must be
  * emailed exactly once, and nothing else: otherwise the run fails with a non-zero exit, so a fast
  * wrong run cannot produce a figure. Prints a Markdown table; writes PNG plots to {@code out}.
@@ -152,13 +155,7 @@ public final class PipelineBenchmark {
                 case "jvmWarmSeconds" -> jvmWarmSeconds = Double.parseDouble(kv[1]);
                 case "warmSeconds" -> warmSeconds = Double.parseDouble(kv[1]);
                 case "emailTimeoutSeconds" -> emailTimeout = Duration.ofSeconds(Long.parseLong(kv[1]));
-                default -> {
-                    // A setting of the streams service (e.g. streams.compression.type=lz4), checked by its config.
-                    if (!StreamsServiceConfig.DEFINITION.names().contains(kv[0]) || kv.length < 2) {
-                        throw new IllegalArgumentException("Unknown argument " + arg);
-                    }
-                    streamsSettings.put(kv[0], kv[1]);
-                }
+                default -> streamsSettings.putAll(streamsSettings(arg));
             }
         }
         EmbeddedKafkaBroker broker = bootstrap == null ? EmbeddedKafkaBroker.start() : null;
@@ -189,7 +186,15 @@ public final class PipelineBenchmark {
             if (jvmWarmSeconds > 0) {
                 new LatencyRuns(bench).latency(10_000, 100, jvmWarmSeconds, false);
             }
-            for (String run : runs) {
+            for (String spec : runs) {
+                // run@KEY=VALUE&KEY=VALUE: the run with settings of its own, named for them.
+                String[] named = spec.split("@", 2);
+                String run = named[0];
+                Map<String, Object> settings = named.length == 1 ? Map.of() : streamsSettings(named[1].split("&"));
+                String variant = named.length == 1 ? "" : named[1].replace("&", ", ");
+                if (!settings.isEmpty() && !List.of("burst", "sustained100k").contains(run)) {
+                    throw new IllegalArgumentException("Only burst and sustained100k take settings: " + spec);
+                }
                 switch (run) {
                     case "latency" -> {
                         new LatencyRuns(bench).latency(10_000, 100, seconds);
@@ -198,7 +203,7 @@ public final class PipelineBenchmark {
                     // Each of the two alone.
                     case "latency10k" -> new LatencyRuns(bench).latency(10_000, 100, seconds);
                     case "latency100k" -> new LatencyRuns(bench).latency(100_000, 10, seconds);
-                    case "burst" -> new LatencyRuns(bench).burst(100_000, 2_000, Map.of(), "");
+                    case "burst" -> new LatencyRuns(bench).burst(100_000, 2_000, settings, variant);
                     // Side by side with the format before the claim check: each alert carries its paper.
                     case "burstWhole" ->
                         new LatencyRuns(bench)
@@ -213,7 +218,8 @@ public final class PipelineBenchmark {
                     }
                     // One of the two alone, for a profile of it.
                     case "sustained100k" ->
-                        new ThroughputRuns(bench).sustained(100_000, SUSTAINED_100K_RATES, seconds / 2, Map.of(), "");
+                        new ThroughputRuns(bench)
+                                .sustained(100_000, SUSTAINED_100K_RATES, seconds / 2, settings, variant);
                     case "sustained100kWhole" ->
                         new ThroughputRuns(bench)
                                 .sustained(
@@ -227,7 +233,8 @@ public final class PipelineBenchmark {
                 }
             }
             System.out.println();
-            System.out.println("| run | subscriptions | measure | result | target | heap after GC | state on disk |");
+            System.out.println(
+                    "| run | subscriptions | measure | result | target | heap after GC, process RSS | state on disk |");
             System.out.println("|---|---:|---|---:|---|---:|---:|");
             bench.rows.forEach(System.out::println);
             bench.failures.forEach(f -> System.out.println("FAILED: " + f));
@@ -237,6 +244,21 @@ public final class PipelineBenchmark {
                 broker.close();
             }
         }
+    }
+
+    /** Settings of the streams service (e.g. streams.compression.type=lz4), each checked by its config. */
+    private static Map<String, Object> streamsSettings(String... args) {
+        Map<String, Object> settings = new HashMap<>();
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            if (kv.length < 2 || !StreamsServiceConfig.DEFINITION.names().contains(kv[0])) {
+                throw new IllegalArgumentException("Unknown argument " + arg);
+            }
+            settings.put(kv[0], kv[1]);
+        }
+        // Its values too, now rather than after an hour of runs before it.
+        new StreamsServiceConfig(settings);
+        return settings;
     }
 
     BenchPipeline pipeline(String name, Map<String, Object> overrides) throws Exception {

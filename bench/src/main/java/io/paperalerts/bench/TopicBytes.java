@@ -1,10 +1,10 @@
 package io.paperalerts.bench;
 
+import io.paperalerts.kafka.KafkaClients;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.common.Node;
 
@@ -24,7 +24,7 @@ final class TopicBytes {
 
     /** @param applicationId whose changelogs are named by their store */
     static TopicBytes read(String bootstrap, String applicationId) throws InterruptedException, ExecutionException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = KafkaClients.of(bootstrap).admin()) {
             var brokers =
                     admin.describeCluster().nodes().get().stream().map(Node::id).toList();
             Map<String, Long> byKind = new TreeMap<>();

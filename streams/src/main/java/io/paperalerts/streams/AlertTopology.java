@@ -42,6 +42,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,8 +140,7 @@ public final class AlertTopology {
             TopologyCounters counters,
             boolean alertsByReference) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ALERTED_STORE), Serdes.String(), stringListSerde()));
+        builder.addStateStore(taskStore(ALERTED_STORE, stringListSerde()));
         var subscriptions = Topics.SUBSCRIPTIONS;
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(
@@ -176,20 +176,12 @@ public final class AlertTopology {
                 .to(alerts.name(), Produced.with(alerts.keySerde(), alertSerde(alertsByReference)));
 
         var digests = Topics.DIGESTS;
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DigestScheduler.BUFFERS_STORE), Serdes.String(), digests.valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE),
-                Serdes.String(),
-                alerts.valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DigestScheduler.BUFFER_SIZES_STORE), Serdes.String(), longListSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DigestScheduler.DUE_STORE), Serdes.String(), Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DigestScheduler.SENT_STORE), Serdes.String(), longListSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ArchiveWriter.STORE), Serdes.String(), alerts.valueSerde()));
+        builder.addStateStore(taskStore(DigestScheduler.BUFFERS_STORE, digests.valueSerde()));
+        builder.addStateStore(taskStore(DigestScheduler.BUFFERED_ALERTS_STORE, alerts.valueSerde()));
+        builder.addStateStore(taskStore(DigestScheduler.BUFFER_SIZES_STORE, longListSerde()));
+        builder.addStateStore(taskStore(DigestScheduler.DUE_STORE, Serdes.String()));
+        builder.addStateStore(taskStore(DigestScheduler.SENT_STORE, longListSerde()));
+        builder.addStateStore(taskStore(ArchiveWriter.STORE, alerts.valueSerde()));
         KStream<String, Alert> alertStream =
                 builder.stream(alerts.name(), Consumed.with(alerts.keySerde(), alerts.valueSerde()));
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
@@ -259,13 +251,22 @@ public final class AlertTopology {
                 trending.name(),
                 Consumed.with(trending.keySerde(), trending.valueSerde()),
                 () -> new StoreCopier<>(TRENDING_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TrendingDigests.SENT_STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(taskStore(TrendingDigests.SENT_STORE, Serdes.Long()));
         var digests = Topics.DIGESTS;
         days.process(
                         () -> new TrendingDigests(digestPolicy, matcher, TRENDING_STORE, counters.digestsEmitted),
                         TrendingDigests.SENT_STORE)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
+    }
+
+    /**
+     * A task's store, changelogged, behind the record cache ({@code streams.cache.max.bytes}): a key
+     * written several times between two commits (a recipient's digest counts, once per alert) reaches
+     * RocksDB and the changelog once.
+     */
+    private static <V> StoreBuilder<KeyValueStore<String, V>> taskStore(String name, Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+                .withCachingEnabled();
     }
 
     /** Kafka's list serde takes the list class raw; the cast is safe for a list of strings. */

@@ -29,6 +29,9 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "streams.commit.interval.ms";
     public static final String NUM_THREADS = "streams.num.threads";
     public static final String COMPRESSION_TYPE = "streams.compression.type";
+    public static final String BATCH_SIZE = "streams.producer.batch.size";
+    public static final String CACHE_MAX_BYTES = "streams.cache.max.bytes";
+    public static final String ROCKSDB_MEMORY_MB = "streams.rocksdb.memory.mb";
     public static final String ALERT_NEW_VERSIONS = "streams.alert.new.versions";
     public static final String ALERTS_BY_REFERENCE = "streams.alerts.by.reference";
     public static final String INSTANT_WINDOW_MS = "digest.instant.window.ms";
@@ -80,10 +83,34 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     "none",
                     ConfigDef.ValidString.in("none", "gzip", "snappy", "lz4", "zstd"),
                     Importance.LOW,
-                    "Compression of what the service writes (alerts, digests, changelogs). lz4 stores an alert in "
-                            + "about a tenth of the disk (each carries its whole paper, and one paper's alerts go out "
-                            + "together), but the stream thread compresses: at 100,000 subscriptions it matched about a "
-                            + "third fewer papers a second on 2 cores")
+                    "Compression of what the service writes (alerts, digests, changelogs), by the stream threads; "
+                            + "docs/benchmarks.md has what lz4 saves and costs")
+            .define(
+                    BATCH_SIZE,
+                    Type.INT,
+                    16_384,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "Bytes of records the service's producers send to one partition at once (Kafka's batch.size); "
+                            + "compression works on whole batches")
+            .define(
+                    CACHE_MAX_BYTES,
+                    Type.LONG,
+                    10L * 1024 * 1024,
+                    ConfigDef.Range.atLeast(0),
+                    Importance.LOW,
+                    "Record cache of the state stores, shared by this instance's stream threads: a key written "
+                            + "again before the next commit reaches RocksDB and its changelog once; 0: every write goes "
+                            + "through")
+            .define(
+                    ROCKSDB_MEMORY_MB,
+                    Type.INT,
+                    0,
+                    ConfigDef.Range.between(0, 1_048_576),
+                    Importance.MEDIUM,
+                    "Memory of all the RocksDB state stores of this instance together (block cache, index and "
+                            + "filter blocks, memtables), in MB; 0: each store takes RocksDB's own defaults (tens of "
+                            + "MB each, and there is one store per task and state store)")
             .define(
                     ALERT_NEW_VERSIONS,
                     Type.BOOLEAN,
@@ -251,6 +278,12 @@ public final class StreamsServiceConfig extends AbstractConfig {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_THREADS));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), getString(COMPRESSION_TYPE));
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), getInt(BATCH_SIZE));
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, getLong(CACHE_MAX_BYTES));
+        if (getInt(ROCKSDB_MEMORY_MB) > 0) {
+            p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+            p.put(BoundedRocksDbMemory.MEMORY_BYTES, (long) getInt(ROCKSDB_MEMORY_MB) << 20);
+        }
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(CommonConfig.REPLICATION_FACTOR));
         // A poison record, and one whose processing throws, is written to the dead-letter topic with
         // the exception in its headers, and processing goes on (KIP-1034); the service counts them
