@@ -402,11 +402,13 @@ public final class AlertTopology {
                 // The paper first: in the same transaction as its alerts, before any of them.
                 context.forward(record.withKey(paper.getId()).withValue(paper));
             }
+            // One reference for all of the paper's alerts: serialized as they are forwarded, never changed.
+            Paper carried = byReference ? PaperClaims.reference(paper) : paper;
             byRecipient.forEach((recipient, matches) -> {
                 Alert alert = MatchAlerts.alert(
-                        recipient, paper, matches, now, AlertKind.LIVE, Instant.ofEpochMilli(record.timestamp()));
-                context.forward(
-                        record.withKey(recipient).withValue(byReference ? PaperClaims.byReference(alert) : alert));
+                        recipient, carried, matches, now, AlertKind.LIVE, Instant.ofEpochMilli(record.timestamp()));
+                alert.setPaperByReference(byReference);
+                context.forward(record.withKey(recipient).withValue(alert));
             });
         }
     }

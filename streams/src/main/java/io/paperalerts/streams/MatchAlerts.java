@@ -24,6 +24,19 @@ public final class MatchAlerts {
         return recipient(match.subscription().getEmail());
     }
 
+    /**
+     * A copy that shares the original's field values: Avro's copying builder deep-copies every
+     * field, the paper's included, by reflection, which took ~7 % of the stream threads' time at
+     * 100,000 subscriptions. Safe because no processor changes an alert's values in place.
+     */
+    public static Alert copyOf(Alert alert) {
+        Alert copy = new Alert();
+        for (int field = 0; field < Alert.getClassSchema().getFields().size(); field++) {
+            copy.put(field, alert.get(field));
+        }
+        return copy;
+    }
+
     /** Whether two addresses are the same recipient. */
     public static boolean sameRecipient(String email, String other) {
         return recipient(email).equals(recipient(other));

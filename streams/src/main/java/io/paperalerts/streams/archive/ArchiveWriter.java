@@ -3,6 +3,7 @@ package io.paperalerts.streams.archive;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.MatchAlerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,10 +54,9 @@ public final class ArchiveWriter implements Processor<String, Alert, Void, Void>
                 // Gone (cancelled, or its address forgotten): a replay of alerts must not bring it back.
                 continue;
             }
-            Alert entry = Alert.newBuilder(alert)
-                    .setSubscriptionIds(List.of(reason.getSubscriptionId()))
-                    .setReasons(List.of(reason))
-                    .build();
+            Alert entry = MatchAlerts.copyOf(alert);
+            entry.setSubscriptionIds(List.of(reason.getSubscriptionId()));
+            entry.setReasons(List.of(reason));
             archive.put(
                     ArchiveKeys.key(
                             alert.getRecipient(),

@@ -2,6 +2,7 @@ package io.paperalerts.streams.claims;
 
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.MatchAlerts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -28,17 +29,17 @@ public final class PaperClaims {
         if (alert.getPaperByReference()) {
             return alert;
         }
-        return Alert.newBuilder(alert)
-                .setPaper(reference(alert.getPaper()))
-                .setPaperByReference(true)
-                .build();
+        Alert lean = MatchAlerts.copyOf(alert);
+        lean.setPaper(reference(alert.getPaper()));
+        lean.setPaperByReference(true);
+        return lean;
     }
 
     /**
      * What an alert keeps of its paper: what its keys and order need (the archive's date is the
      * published one). Title and source are required fields, left empty.
      */
-    static Paper reference(Paper paper) {
+    public static Paper reference(Paper paper) {
         return Paper.newBuilder()
                 .setId(paper.getId())
                 .setVersion(paper.getVersion())
@@ -63,10 +64,10 @@ public final class PaperClaims {
             return null;
         }
         // The table holds the paper's latest version, which is what a reader should see now.
-        return Alert.newBuilder(alert)
-                .setPaper(paper)
-                .setPaperByReference(false)
-                .build();
+        Alert whole = MatchAlerts.copyOf(alert);
+        whole.setPaper(paper);
+        whole.setPaperByReference(false);
+        return whole;
     }
 
     /** Every alert with its whole paper, in order; {@code null} if any paper is not in the table yet. */

@@ -10,6 +10,7 @@ import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.claims.PaperClaims;
 import java.time.Duration;
 import java.time.Instant;
@@ -315,11 +316,14 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     }
 
     private static Alert withReasons(Alert alert, List<MatchReason> reasons) {
-        return Alert.newBuilder(alert)
-                .setReasons(reasons)
-                .setSubscriptionIds(
-                        reasons.stream().map(MatchReason::getSubscriptionId).toList())
-                .build();
+        if (reasons.equals(alert.getReasons())) {
+            return alert;
+        }
+        Alert copy = MatchAlerts.copyOf(alert);
+        copy.setReasons(reasons);
+        copy.setSubscriptionIds(
+                reasons.stream().map(MatchReason::getSubscriptionId).toList());
+        return copy;
     }
 
     private static Alert merge(Alert older, Alert newer) {
