@@ -274,9 +274,16 @@ final class BenchPipeline implements AutoCloseable {
 
     /** Papers written but not yet processed by the streams service (its committed offsets on papers). */
     long papersLag() {
-        return lags(Topics.PAPERS.name()).values().stream()
-                .mapToLong(Long::longValue)
-                .sum();
+        return lag(Topics.PAPERS.name());
+    }
+
+    /** Alerts the streams service has not taken into its archive and digest buffers yet. */
+    long alertsLag() {
+        return lag(Topics.ALERTS.name());
+    }
+
+    private long lag(String topic) {
+        return lags(topic).values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
@@ -289,7 +296,7 @@ final class BenchPipeline implements AutoCloseable {
     }
 
     /** Per partition of the topic, records the streams service has not committed yet. */
-    Map<TopicPartition, Long> lags(String topic) {
+    private Map<TopicPartition, Long> lags(String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
                     .partitionsToOffsetAndMetadata()
@@ -403,14 +410,9 @@ final class BenchPipeline implements AutoCloseable {
      */
     private static long residentMb() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
+            return ProcessStatus.mb("self", "VmRSS");
         } catch (IOException e) {
-            // Not Linux: no figure.
+            throw new UncheckedIOException(e);
         }
-        return -1;
     }
 }

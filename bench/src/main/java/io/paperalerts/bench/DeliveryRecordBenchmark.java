@@ -142,14 +142,9 @@ public final class DeliveryRecordBenchmark {
         return Duration.between(started, Instant.now());
     }
 
-    /** The process's peak resident memory (heap, RocksDB and the rest), from Linux's /proc. */
+    /** The process's peak resident memory (heap, RocksDB and the rest). */
     private static long peakRssMb(JavaProcess process) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-            }
-        }
-        return -1;
+        return ProcessStatus.mb(String.valueOf(process.pid()), "VmHWM");
     }
 
     private static void writePairs(String bootstrap, long pairs) throws Exception {

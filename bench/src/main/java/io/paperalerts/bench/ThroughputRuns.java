@@ -4,7 +4,6 @@ import io.paperalerts.app.PaperAlertsCommand;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.StreamsServiceConfig;
-import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ final class ThroughputRuns {
                 for (int i = 0; i < n; i++) {
                     if (i == n / 2) {
                         midLag = pipeline.papersLag();
-                        midAlertsLag = alertsLag(pipeline);
+                        midAlertsLag = pipeline.alertsLag();
                     }
                     long due = stepStart + (long) (i * 1e9 / rate);
                     while (System.nanoTime() < due) {
@@ -83,7 +82,7 @@ final class ThroughputRuns {
                 stepStart += (long) (n * 1e9 / rate);
                 pipeline.flush();
                 long lag = pipeline.papersLag();
-                long alertsLag = alertsLag(pipeline);
+                long alertsLag = pipeline.alertsLag();
                 samples.add(sample(t0, pipeline, alertsPerPaper, rate));
                 steps.append(String.format(
                         "%s%,d/s: lag %,d papers, %,d alerts", steps.length() == 0 ? "" : "; ", rate, lag, alertsLag));
@@ -95,7 +94,7 @@ final class ThroughputRuns {
             }
             long drainStart = System.nanoTime();
             long lagAtStop = pipeline.papersLag();
-            long alertsLagAtStop = alertsLag(pipeline);
+            long alertsLagAtStop = pipeline.alertsLag();
             while (pipeline.papersLag() > 0 || !pipeline.alertsSettled()) {
                 samples.add(sample(t0, pipeline, alertsPerPaper, 0));
                 Thread.sleep(500);
@@ -154,17 +153,10 @@ final class ThroughputRuns {
         }
     }
 
-    /** Alerts the streams service has not taken into its archive and digest buffers yet. */
-    private static long alertsLag(BenchPipeline pipeline) {
-        return pipeline.lags(Topics.ALERTS.name()).values().stream()
-                .mapToLong(Long::longValue)
-                .sum();
-    }
-
     /** {seconds, lag on papers, rate, lag on alerts in papers' worth}. */
     private static double[] sample(long t0, BenchPipeline pipeline, double alertsPerPaper, int rate) {
         return new double[] {
-            (System.nanoTime() - t0) / 1e9, pipeline.papersLag(), rate, alertsLag(pipeline) / alertsPerPaper
+            (System.nanoTime() - t0) / 1e9, pipeline.papersLag(), rate, pipeline.alertsLag() / alertsPerPaper
         };
     }
 

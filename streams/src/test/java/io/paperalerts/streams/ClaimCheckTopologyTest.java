@@ -11,7 +11,6 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.archive.ArchiveWriter;
-import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,8 +121,7 @@ class ClaimCheckTopologyTest {
         Paper paper = wholePaper("p9", "Reward models");
         topology.input(Topics.ALERTS)
                 .pipeInput(
-                        "ada@example.org",
-                        PaperClaims.byReference(TestData.alert("ada@example.org", "s1", paper, START)));
+                        "ada@example.org", TestData.byReference(TestData.alert("ada@example.org", "s1", paper, START)));
 
         // When the digest is due
         topology.advance(Duration.ofMinutes(2));

@@ -7,6 +7,7 @@ import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.topics.Topic;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +61,14 @@ final class TestData {
                 .setMatchedAt(matchedAt)
                 .setKind(AlertKind.LIVE)
                 .build();
+    }
+
+    /** The alert as the streams service writes it now: its paper by reference ({@link PaperClaims}). */
+    static Alert byReference(Alert alert) {
+        Alert lean = MatchAlerts.copyOf(alert);
+        lean.setPaper(PaperClaims.reference(alert.getPaper()));
+        lean.setPaperByReference(true);
+        return lean;
     }
 
     static Paper paper(String id, String title, String abstractText) {

@@ -24,19 +24,8 @@ public final class PaperClaims {
 
     private PaperClaims() {}
 
-    /** The alert with its paper replaced by a reference to it; an alert already by reference is returned as it is. */
-    public static Alert byReference(Alert alert) {
-        if (alert.getPaperByReference()) {
-            return alert;
-        }
-        Alert lean = MatchAlerts.copyOf(alert);
-        lean.setPaper(reference(alert.getPaper()));
-        lean.setPaperByReference(true);
-        return lean;
-    }
-
     /**
-     * What an alert keeps of its paper: what its keys and order need (the archive's date is the
+     * What an alert by reference keeps of its paper: what its keys and order need (the archive's date is the
      * published one). Title and source are required fields, left empty.
      */
     public static Paper reference(Paper paper) {
