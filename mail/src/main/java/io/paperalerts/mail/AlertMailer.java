@@ -4,7 +4,6 @@ import static io.paperalerts.mail.MailText.authors;
 import static io.paperalerts.mail.MailText.details;
 import static io.paperalerts.mail.MailText.highlight;
 import static io.paperalerts.mail.MailText.oneLine;
-import static io.paperalerts.mail.MailText.snippet;
 
 import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.papers.PaperUrls;
@@ -290,25 +289,49 @@ public final class AlertMailer {
     /** One paper as a digest and an archive page list it. */
     public static DigestView.Item item(Alert alert) {
         Paper paper = alert.getPaper();
-        String title = oneLine(paper.getTitle());
-        LinkedHashSet<String> matched = new LinkedHashSet<>();
-        alert.getReasons().forEach(r -> r.getMatchedTerms().forEach(t -> matched.add(oneLine(t))));
-        String reasonSnippet = alert.getReasons().isEmpty()
-                ? ""
-                : oneLine(alert.getReasons().get(0).getSnippet());
-        // One snippet: the words around the first match, unless that was the title, shown already:
-        // then the abstract where it mentions a matched word too, else its beginning.
-        String snippet = reasonSnippet.isEmpty() || reasonSnippet.equals(title)
-                ? snippet(paper.getAbstractText(), List.copyOf(matched))
-                : reasonSnippet;
+        List<String> matched = matched(alert);
         return new DigestView.Item(
-                title,
+                oneLine(paper.getTitle()),
                 PaperUrls.httpOrNull(paper.getUrl()),
                 PaperUrls.httpOrNull(paper.getPdfUrl()),
                 authors(paper.getAuthors()),
                 details(paper),
-                highlight(snippet, List.copyOf(matched)),
+                highlight(snippet(alert, matched), matched),
                 alert.getReasons().stream().map(AlertMailer::why).toList());
+    }
+
+    /** The words and phrases that matched, of every reason, once each. */
+    private static List<String> matched(Alert alert) {
+        LinkedHashSet<String> matched = new LinkedHashSet<>();
+        alert.getReasons().forEach(r -> r.getMatchedTerms().forEach(t -> matched.add(oneLine(t))));
+        return List.copyOf(matched);
+    }
+
+    /**
+     * The text under a paper's title: the words around the first match, unless that was the title,
+     * shown already: then the abstract where it mentions a matched word too, else its beginning.
+     */
+    static String snippet(Alert alert, List<String> matched) {
+        String reasonSnippet = reasonSnippet(alert);
+        return fromAbstract(alert, reasonSnippet)
+                ? MailText.snippet(alert.getPaper().getAbstractText(), matched)
+                : reasonSnippet;
+    }
+
+    /** The abstract's snippet an email shows for the alert; {@code null} if it shows the match's own. */
+    static String abstractSnippet(Alert alert) {
+        return fromAbstract(alert, reasonSnippet(alert)) ? snippet(alert, matched(alert)) : null;
+    }
+
+    private static String reasonSnippet(Alert alert) {
+        return alert.getReasons().isEmpty()
+                ? ""
+                : oneLine(alert.getReasons().get(0).getSnippet());
+    }
+
+    private static boolean fromAbstract(Alert alert, String reasonSnippet) {
+        return reasonSnippet.isEmpty()
+                || reasonSnippet.equals(oneLine(alert.getPaper().getTitle()));
     }
 
     private static DigestView.Why why(MatchReason reason) {

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 public final class MailText {
 
     static final int MAX_AUTHORS = 5;
+    static final int MAX_CATEGORIES = 3;
     static final int SNIPPET_CHARS = 500;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
@@ -105,7 +106,7 @@ public final class MailText {
         List<String> categories = paper.getCategories().stream()
                 .map(MailText::oneLine)
                 .filter(c -> !c.isEmpty())
-                .limit(3)
+                .limit(MAX_CATEGORIES)
                 .toList();
         if (!categories.isEmpty()) {
             parts.add(String.join(", ", categories));

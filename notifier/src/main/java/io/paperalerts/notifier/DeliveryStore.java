@@ -85,7 +85,10 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
                         "all",
                         // Each email waits for its record: lingering (5 ms by default) would be most of the send.
                         ProducerConfig.LINGER_MS_CONFIG,
-                        0),
+                        0,
+                        // An email's pairs share their address: one batch compresses well, cheaply.
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "lz4"),
                 topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
     }

@@ -1,6 +1,7 @@
 package io.paperalerts.streams;
 
 import io.paperalerts.avro.AvroSerde;
+import io.paperalerts.mail.ShownPapers;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.schemas.Alert;
@@ -57,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *                                                       |
  * papers --> match --> one alert per recipient, naming its paper --> alerts (key: recipient)
  *                  \-> the paper, once --> papers.alerted (compacted) --> global papers store
- * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit; whole papers) --> digests (key: recipient)
+ * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit; papers as emails show them) --> digests (key: recipient)
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
  * </pre>
@@ -190,6 +191,7 @@ public final class AlertTopology {
                         () -> new DigestScheduler(
                                 digestPolicy, SUBSCRIPTIONS_STORE, PaperClaims.STORE, counters.digestsEmitted),
                         DigestScheduler.STORES.toArray(String[]::new))
+                .mapValues(ShownPapers::of)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addErasure(builder);
         addTrending(builder, paperStream, matcher, digestPolicy, counters);
@@ -256,6 +258,7 @@ public final class AlertTopology {
         days.process(
                         () -> new TrendingDigests(digestPolicy, matcher, TRENDING_STORE, counters.digestsEmitted),
                         TrendingDigests.SENT_STORE)
+                .mapValues(ShownPapers::of)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.mail.ShownPapers;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -93,7 +94,7 @@ class UpgradeInPlaceIntegrationTest {
                     .extracting(a -> a.getPaper().getTitle())
                     .containsExactlyInAnyOrder(old.getTitle(), first.getTitle(), second.getTitle());
 
-            // And the day's digest lists the three papers whole, in one email
+            // And the day's digest lists the three papers, in one email
             clock.advance(Duration.ofDays(1));
             List<Digest> digests = kafka.read(Topics.DIGESTS, 1, Duration.ofSeconds(60)).stream()
                     .map(ConsumerRecord::value)
@@ -102,7 +103,8 @@ class UpgradeInPlaceIntegrationTest {
                     .singleElement()
                     .satisfies(digest -> assertThat(digest.getAlerts())
                             .extracting(Alert::getPaper)
-                            .containsExactlyInAnyOrder(old, first, second));
+                            .containsExactlyInAnyOrder(
+                                    ShownPapers.of(old), ShownPapers.of(first), ShownPapers.of(second)));
 
             // And nothing is sent twice: the next day's digest (the positive control) has only its own paper
             Paper third = paper("p-third", "Reward hacking, the day after", "Third.");
@@ -113,7 +115,7 @@ class UpgradeInPlaceIntegrationTest {
                     .map(ConsumerRecord::value)
                     .toList();
             assertThat(all).hasSize(2);
-            assertThat(all.get(1).getAlerts()).extracting(Alert::getPaper).containsExactly(third);
+            assertThat(all.get(1).getAlerts()).extracting(Alert::getPaper).containsExactly(ShownPapers.of(third));
         }
     }
 

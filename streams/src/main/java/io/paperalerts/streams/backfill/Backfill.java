@@ -1,6 +1,7 @@
 package io.paperalerts.streams.backfill;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.mail.ShownPapers;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.matching.SubscriptionMatcher.Trending;
@@ -223,7 +224,8 @@ public final class Backfill {
             byRecipient.forEach(
                     (recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since, now)));
             if (producer != null) {
-                digests.forEach(d -> producer.send(record(Topics.DIGESTS, d.getRecipient(), d), onFailure));
+                digests.forEach(
+                        d -> producer.send(record(Topics.DIGESTS, d.getRecipient(), ShownPapers.of(d)), onFailure));
                 producer.flush();
                 if (failed.get() != null) {
                     throw new IllegalStateException(

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each subscription is looked up when an alert arrives (for its delivery mode) and again when
  * the digest goes out, so a subscription cancelled meanwhile sends nothing more. Buffered alerts
- * name their papers; a digest goes out with the whole papers, from the papers table, and waits for
- * the next check if the table does not hold one yet.
+ * name their papers; a digest goes out with the whole papers, from the papers table, and is tried
+ * again moments later ({@link #PAPERS_RECHECK}) if the table does not hold one yet.
  */
 public final class DigestScheduler implements Processor<String, Alert, String, Digest> {
 
@@ -68,6 +68,12 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE, DUE_STORE, SENT_STORE);
     /** Bounds the work of one punctuation; the rest is found by the next one. */
     static final int MAX_DUE_PER_CHECK = 10_000;
+    /**
+     * How soon a digest whose papers the table does not hold yet is tried again. The table's thread
+     * trails the alerts by moments (both are written in one transaction), and waiting a whole check
+     * (1 s) added that second to an instant email's latency, and let other alerts join the digest.
+     */
+    static final Duration PAPERS_RECHECK = Duration.ofMillis(20);
 
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
     private static final Logger log = LoggerFactory.getLogger(DigestScheduler.class);
@@ -84,6 +90,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private KeyValueStore<String, List<Long>> sizes;
     private KeyValueStore<String, String> due;
     private KeyValueStore<String, List<Long>> sent;
+    /** When the first digest waiting for its papers is tried again; only then does the short re-check look. */
+    private long papersRecheckAt = Long.MAX_VALUE;
 
     /**
      * @param papersStore the table of the papers that alerts name ({@link PaperClaims}): a digest
@@ -108,6 +116,14 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         this.due = context.getStateStore(DUE_STORE);
         this.sent = context.getStateStore(SENT_STORE);
         context.schedule(policy.checkInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDue());
+        Duration recheck =
+                PAPERS_RECHECK.compareTo(policy.checkInterval()) < 0 ? PAPERS_RECHECK : policy.checkInterval();
+        context.schedule(recheck, PunctuationType.WALL_CLOCK_TIME, ignored -> {
+            if (policy.clock().millis() >= papersRecheckAt) {
+                papersRecheckAt = Long.MAX_VALUE;
+                emitDue();
+            }
+        });
     }
 
     @Override
@@ -268,9 +284,10 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         List<Alert> whole = PaperClaims.redeemed(digest.getAlerts(), papers::get);
         if (whole == null) {
             // A paper its alerts name is not in the table yet: the table's own thread trails the
-            // alerts by moments. Try again at the next check; nothing is sent without its papers.
+            // alerts by moments. Try again shortly; nothing is sent without its papers.
             log.debug("Digest {} waits for its papers", digest.getId());
-            holdUntil(key, digest, buffered, now + policy.checkInterval().toMillis());
+            holdUntil(key, digest, buffered, now + PAPERS_RECHECK.toMillis());
+            papersRecheckAt = Math.min(papersRecheckAt, now + PAPERS_RECHECK.toMillis());
             return;
         }
         if (buffered) {
