@@ -18,10 +18,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -172,7 +174,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                     .setAlerts(new ArrayList<>(List.of(alert)))
                     .build();
             if (atOnce) {
-                emit(key, digest, now.toEpochMilli(), null);
+                emit(key, digest, now.toEpochMilli(), null, papers::get);
             } else {
                 due.put(dueKey(dueAt.toEpochMilli(), key), key);
                 park(key, digest);
@@ -254,12 +256,24 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                 ready.add(it.next());
             }
         }
+        // A paper is in many of a check's digests (one per recipient it matched): read and decoded once.
+        Map<String, Paper> read = new HashMap<>();
+        Function<String, Paper> paperOf = id -> {
+            Paper paper = read.get(id);
+            if (paper == null) {
+                paper = papers.get(id);
+                if (paper != null) {
+                    read.put(id, paper);
+                }
+            }
+            return paper;
+        };
         for (KeyValue<String, String> entry : ready) {
             due.delete(entry.key);
             Digest header = buffers.get(entry.value);
             if (header != null) {
                 Open open = assemble(entry.value, header);
-                emit(entry.value, open.digest(), now, open.entryKeys());
+                emit(entry.value, open.digest(), now, open.entryKeys(), paperOf);
             }
         }
     }
@@ -267,8 +281,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     /**
      * @param entryKeys the keys of its buffered alerts when the digest is in the buffers store;
      *     {@code null} when it is emitted as it arrives
+     * @param paperOf the papers table, as this check reads it
      */
-    private void emit(String key, Digest digest, long now, List<String> entryKeys) {
+    private void emit(String key, Digest digest, long now, List<String> entryKeys, Function<String, Paper> paperOf) {
         boolean buffered = entryKeys != null;
         List<Long> recent = new ArrayList<>();
         List<Long> before = sent.get(digest.getRecipient());
@@ -281,7 +296,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             holdUntil(key, digest, buffered, recent.get(0) + HOUR_MS);
             return;
         }
-        List<Alert> whole = PaperClaims.redeemed(digest.getAlerts(), papers::get);
+        List<Alert> whole = PaperClaims.redeemed(digest.getAlerts(), paperOf);
         if (whole == null) {
             // A paper its alerts name is not in the table yet: the table's own thread trails the
             // alerts by moments. Try again shortly; nothing is sent without its papers.
