@@ -63,15 +63,17 @@ public final class Topics {
             new Topic<>("papers.alerted", Serdes.String(), AvroSerde.of(Paper.class), PAPERS.partitions(), COMPACTED);
 
     /**
-     * What the notifier emails: one record per email, an instant window, a day's or a week's
-     * matches or a backfill of one recipient, keyed by recipient. Built by the streams service.
-     */
-    /**
      * On a {@link #DIGESTS} record without a value (key: the address): the address was forgotten
      * at this time (epoch millis, decimal), and the notifier erases its delivery record of it.
      */
     public static final String FORGET_HEADER = "paper-alerts.forgotten-at";
 
+    /**
+     * What the notifier emails: one record per email, an instant window, a day's or a week's
+     * matches or a backfill of one recipient, keyed by recipient. Built by the streams service.
+     * Each paper in it holds what the email shows of it (io.paperalerts.mail.ShownPapers): the
+     * notifier reads no other topic, and the rest of the paper is not written once per recipient.
+     */
     public static final Topic<String, Digest> DIGESTS =
             new Topic<>("digests", Serdes.String(), AvroSerde.of(Digest.class), 6, HOLDS_ADDRESSES);
 

@@ -7,6 +7,7 @@ import io.paperalerts.ingest.format.PaperEntry.Parsed;
 import io.paperalerts.ingest.format.PaperEntry.Rejected;
 import io.paperalerts.ingest.format.PaperFormats.Format;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.testing.ArxivListing;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -157,7 +158,7 @@ class PaperFormatsTest {
 
     @Test
     void shouldReadAnArxivOaiPmhListRecordsPage() throws Exception {
-        byte[] content = fixture("arxiv-oai-listrecords-oai_dc.xml");
+        byte[] content = ArxivListing.bytes();
 
         List<PaperEntry> entries = PaperFormats.read(content, "arxiv-oai");
 

@@ -1,0 +1,82 @@
+package io.paperalerts.relevance;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A text as weighted terms, sorted by term id, of unit length: the dot product of two is their
+ * cosine similarity. Term ids are hashes of the analysed terms ({@link PaperTexts}).
+ */
+public final class TermVector {
+
+    public static final TermVector EMPTY = new TermVector(new int[0], new double[0]);
+
+    private final int[] terms;
+    private final double[] weights;
+
+    private TermVector(int[] terms, double[] weights) {
+        this.terms = terms;
+        this.weights = weights;
+    }
+
+    /** @param weights per term id; scaled here to unit length */
+    public static TermVector normalised(Map<Integer, Double> weights) {
+        int[] terms =
+                weights.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        double[] values = new double[terms.length];
+        double norm = 0;
+        for (int i = 0; i < terms.length; i++) {
+            values[i] = weights.get(terms[i]);
+            norm += values[i] * values[i];
+        }
+        if (norm == 0) {
+            return EMPTY;
+        }
+        double scale = 1 / Math.sqrt(norm);
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= scale;
+        }
+        return new TermVector(terms, values);
+    }
+
+    public int size() {
+        return terms.length;
+    }
+
+    public int term(int i) {
+        return terms[i];
+    }
+
+    public double weight(int i) {
+        return weights[i];
+    }
+
+    /** The cosine similarity of two unit vectors: one walk over both sorted term lists. */
+    public double dot(TermVector other) {
+        double sum = 0;
+        int i = 0;
+        int j = 0;
+        while (i < terms.length && j < other.terms.length) {
+            if (terms[i] == other.terms[j]) {
+                sum += weights[i++] * other.weights[j++];
+            } else if (terms[i] < other.terms[j]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TermVector other
+                && Arrays.equals(terms, other.terms)
+                && Arrays.equals(weights, other.weights);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(terms) * 31 + Arrays.hashCode(weights);
+    }
+}
