@@ -46,8 +46,8 @@ public final class ReaderModel {
 
     /**
      * Papers passed over that a model learns from, the latest: they sharpen the ranking (nDCG@10
-     * 0.70 against 0.61 with clicks alone, docs/benchmarks.md), but training time grows with them
-     * (95 ms with 2,000 behind 500 clicks, against a budget of 50 ms per click).
+     * 0.70 against 0.61 with clicks alone, docs/benchmarks.md), but training time grows with them,
+     * and a click's update has 50 ms.
      */
     public static final int MAX_PASSED_OVER = 500;
 
