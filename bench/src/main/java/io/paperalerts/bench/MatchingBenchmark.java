@@ -279,11 +279,19 @@ public final class MatchingBenchmark {
         }
         double load = (System.nanoTime() - start) / 1e9;
         double mb = (usedHeap() - heap) / 1048576.0;
-        return measure("paper-alerts matcher", load, mb, paper -> {
+        Result result = measure("paper-alerts matcher", load, mb, paper -> {
             Set<String> ids = new HashSet<>();
             index.match(AnalyzedPaper.of(paper, analyzer)).forEach(e -> ids.add(e.id()));
             return ids;
         });
+        long candidates = 0;
+        for (int i = 0; i < CHECKED_PAPERS; i++) {
+            candidates += index.candidateCount(AnalyzedPaper.of(papers.get(i), analyzer));
+        }
+        System.err.printf(
+                "paper-alerts matcher at %,d subscriptions: %,.0f candidates verified per paper (%d papers)%n",
+                queries.size(), (double) candidates / CHECKED_PAPERS, CHECKED_PAPERS);
+        return result;
     }
 
     private Result naive(List<String> queries) {

@@ -260,38 +260,10 @@ public final class QueryIndex {
     /** The queries that match the paper. */
     public List<FiledQuery> match(AnalyzedPaper paper) {
         List<FiledQuery> matches = new ArrayList<>();
-        List<List<FiledQuery>> candidates = new ArrayList<>();
-        BitSet[] marked = new BitSet[GROUP_FIELDS.length];
         lock.readLock().lock();
         try {
-            for (int group = 0; group < GROUP_FIELDS.length; group++) {
-                PrefixPostings prefixPostings = prefixes[group];
-                BitSet visited = prefixPostings.isEmpty() ? null : new BitSet(prefixPostings.capacity());
-                marked[group] = visited;
-                KeyHashes termKeys = termHashes[group];
-                KeyHashes prefixKeys = prefixHashes[group];
-                List<String> distinct = paper.distinctTerms(group);
-                for (int i = 0, n = distinct.size(); i < n; i++) {
-                    String term = distinct.get(i);
-                    if (!termKeys.mayContain(term.hashCode()) && !mayStartWithKey(term, prefixPostings, prefixKeys)) {
-                        continue;
-                    }
-                    TermPlan plan = plan(group, term);
-                    if (plan.postings() != null) {
-                        candidates.add(plan.postings());
-                    }
-                    for (int slot : plan.prefixSlots()) {
-                        if (!visited.get(slot)) {
-                            visited.set(slot);
-                            candidates.add(prefixPostings.at(slot));
-                        }
-                    }
-                }
-            }
-            // Verified once every term is looked up: only then do the marks answer every wildcard.
-            paper.markPrefixes(prefixes, marked);
             Set<FiledQuery> seen = null;
-            for (List<FiledQuery> list : candidates) {
+            for (List<FiledQuery> list : candidates(paper)) {
                 seen = verify(list, paper, matches, seen);
             }
             Integer upvotes = paper.paper().getUpvotes();
@@ -305,6 +277,56 @@ public final class QueryIndex {
             lock.readLock().unlock();
         }
         return matches;
+    }
+
+    /**
+     * How many queries the paper reaches through its terms, each time it reaches one (a query
+     * filed under several of its terms counts for each): what the presearch leaves to verify.
+     */
+    public int candidateCount(AnalyzedPaper paper) {
+        lock.readLock().lock();
+        try {
+            return candidates(paper).stream().mapToInt(List::size).sum();
+        } finally {
+            paper.markPrefixes(null, null);
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The postings the paper's terms reach, and its wildcards marked (verifying needs both; the
+     * caller clears the marks). Under the read lock.
+     */
+    private List<List<FiledQuery>> candidates(AnalyzedPaper paper) {
+        List<List<FiledQuery>> candidates = new ArrayList<>();
+        BitSet[] marked = new BitSet[GROUP_FIELDS.length];
+        for (int group = 0; group < GROUP_FIELDS.length; group++) {
+            PrefixPostings prefixPostings = prefixes[group];
+            BitSet visited = prefixPostings.isEmpty() ? null : new BitSet(prefixPostings.capacity());
+            marked[group] = visited;
+            KeyHashes termKeys = termHashes[group];
+            KeyHashes prefixKeys = prefixHashes[group];
+            List<String> distinct = paper.distinctTerms(group);
+            for (int i = 0, n = distinct.size(); i < n; i++) {
+                String term = distinct.get(i);
+                if (!termKeys.mayContain(term.hashCode()) && !mayStartWithKey(term, prefixPostings, prefixKeys)) {
+                    continue;
+                }
+                TermPlan plan = plan(group, term);
+                if (plan.postings() != null) {
+                    candidates.add(plan.postings());
+                }
+                for (int slot : plan.prefixSlots()) {
+                    if (!visited.get(slot)) {
+                        visited.set(slot);
+                        candidates.add(prefixPostings.at(slot));
+                    }
+                }
+            }
+        }
+        // Verified once every term is looked up: only then do the marks answer every wildcard.
+        paper.markPrefixes(prefixes, marked);
+        return candidates;
     }
 
     /** Whether some prefix of the term may be a prefix key: its hash is computed as it grows, as String's would be. */
