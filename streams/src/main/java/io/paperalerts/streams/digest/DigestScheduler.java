@@ -243,9 +243,11 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     }
 
     private void close(String key, List<String> entryKeys) {
-        entryKeys.forEach(bufferedAlerts::delete);
-        sizes.delete(key);
-        buffers.delete(key);
+        // put(key, null) deletes too; delete(key) would read and decode each old value to return it
+        // (~2 % of the stream threads at 100,000 subscriptions, for alerts just read by assemble).
+        entryKeys.forEach(entryKey -> bufferedAlerts.put(entryKey, null));
+        sizes.put(key, null);
+        buffers.put(key, null);
     }
 
     private void emitDue() {
