@@ -8,6 +8,7 @@ COPY local-cluster local-cluster
 COPY test-support test-support
 COPY ingest ingest
 COPY matcher matcher
+COPY relevance relevance
 COPY streams streams
 COPY operations operations
 COPY mail mail
