@@ -35,6 +35,7 @@ class DigestSchedulerTest {
     private static final Instant START = Instant.parse("2026-12-07T10:00:00Z");
     private static final String SUBSCRIPTIONS = "subscriptions";
     private static final String PAPERS = "papers";
+    private static final List<String> RECIPIENTS = List.of("ada@example.org", "alan@example.org", "grace@example.org");
 
     private final MovableClock clock = MovableClock.at(START);
     private final DigestPolicy policy =
@@ -44,11 +45,7 @@ class DigestSchedulerTest {
     @Test
     void shouldLeaveWhatACheckHadNoTimeForToTheNextCheckMomentsLater() {
         // Given three recipients' instant digests, due together, and checks with no time to spare
-        DigestScheduler scheduler = scheduler(Duration.ZERO);
-        for (String recipient : List.of("ada@example.org", "alan@example.org", "grace@example.org")) {
-            scheduler.process(new Record<>(recipient, alert(recipient), START.toEpochMilli()));
-        }
-        clock.advance(Duration.ofMinutes(2));
+        threeDigestsDue(Duration.ZERO);
 
         // When the check runs, it sends one and leaves the others
         check();
@@ -61,7 +58,7 @@ class DigestSchedulerTest {
         assertThat(context.forwarded()).hasSize(3);
         assertThat(context.forwarded())
                 .extracting(f -> f.record().value().getRecipient())
-                .containsExactlyInAnyOrder("ada@example.org", "alan@example.org", "grace@example.org");
+                .containsExactlyInAnyOrderElementsOf(RECIPIENTS);
 
         // And with nothing left, a further check sends nothing more (the positive control: three arrived)
         recheck();
@@ -71,15 +68,20 @@ class DigestSchedulerTest {
 
     @Test
     void shouldSendEveryDueDigestInOneCheckWithinItsBudget() {
-        DigestScheduler scheduler = scheduler(DigestScheduler.CHECK_BUDGET);
-        for (String recipient : List.of("ada@example.org", "alan@example.org", "grace@example.org")) {
-            scheduler.process(new Record<>(recipient, alert(recipient), START.toEpochMilli()));
-        }
-        clock.advance(Duration.ofMinutes(2));
+        threeDigestsDue(DigestScheduler.CHECK_BUDGET);
 
         check();
 
         assertThat(context.forwarded()).hasSize(3);
+    }
+
+    /** A scheduler whose checks may emit for {@code budget}, and an instant digest of each of three recipients due. */
+    private void threeDigestsDue(Duration budget) {
+        DigestScheduler scheduler = scheduler(budget);
+        for (String recipient : RECIPIENTS) {
+            scheduler.process(new Record<>(recipient, alert(recipient), START.toEpochMilli()));
+        }
+        clock.advance(Duration.ofMinutes(2));
     }
 
     private DigestScheduler scheduler(Duration budget) {
@@ -91,7 +93,7 @@ class DigestSchedulerTest {
         store(DigestScheduler.DUE_STORE, Serdes.String());
         store(DigestScheduler.SENT_STORE, longs());
         KeyValueStore<String, Subscription> subscriptions = context.getStateStore(SUBSCRIPTIONS);
-        for (String recipient : List.of("ada@example.org", "alan@example.org", "grace@example.org")) {
+        for (String recipient : RECIPIENTS) {
             subscriptions.put("s-" + recipient, subscription(recipient));
         }
         DigestScheduler scheduler = new DigestScheduler(policy, SUBSCRIPTIONS, PAPERS, new LongAdder(), budget);
