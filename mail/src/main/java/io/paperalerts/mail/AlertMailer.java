@@ -320,7 +320,9 @@ public final class AlertMailer {
 
     /** The abstract's snippet an email shows for the alert; {@code null} if it shows the match's own. */
     static String abstractSnippet(Alert alert) {
-        return fromAbstract(alert, reasonSnippet(alert)) ? snippet(alert, matched(alert)) : null;
+        return fromAbstract(alert, reasonSnippet(alert))
+                ? MailText.snippet(alert.getPaper().getAbstractText(), matched(alert))
+                : null;
     }
 
     private static String reasonSnippet(Alert alert) {

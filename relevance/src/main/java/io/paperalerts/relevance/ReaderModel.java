@@ -139,19 +139,7 @@ public final class ReaderModel {
             }
             return -closest(disliked, paper).map(c -> c.similarity).orElse(0.0);
         }
-        double sum = bias;
-        int i = 0;
-        int j = 0;
-        while (i < terms.length && j < paper.size()) {
-            if (terms[i] == paper.term(j)) {
-                sum += weights[i++] * paper.weight(j++);
-            } else if (terms[i] < paper.term(j)) {
-                i++;
-            } else {
-                j++;
-            }
-        }
-        return sum;
+        return bias + TermVector.dot(terms, weights, paper);
     }
 
     /** The liked paper most like this one, for the reason a digest shows ("like ..."); none if nothing is alike. */

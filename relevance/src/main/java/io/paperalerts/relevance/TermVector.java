@@ -51,8 +51,13 @@ public final class TermVector {
         return weights[i];
     }
 
-    /** The cosine similarity of two unit vectors: one walk over both sorted term lists. */
+    /** The cosine similarity of two unit vectors. */
     public double dot(TermVector other) {
+        return dot(terms, weights, other);
+    }
+
+    /** The dot product of weights by sorted term ids with a vector: one walk over both sorted lists. */
+    static double dot(int[] terms, double[] weights, TermVector other) {
         double sum = 0;
         int i = 0;
         int j = 0;
