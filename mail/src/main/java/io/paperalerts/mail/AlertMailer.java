@@ -13,6 +13,7 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.ReaderRank;
 import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -33,6 +34,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,8 +138,10 @@ public final class AlertMailer {
 
     /** What the email says, for both of its parts. */
     DigestView view(Digest digest) {
-        Map<String, List<Alert>> groups = bySubscription(digest);
-        int papers = digest.getAlerts().size() + digest.getOmitted();
+        Map<String, ReaderRank> ranking = new HashMap<>();
+        digest.getRanking().forEach(r -> ranking.put(r.getPaperId(), r));
+        Map<String, List<Alert>> groups = bySubscription(digest, ranking);
+        int papers = digest.getAlerts().size() + digest.getOmitted() + digest.getRankedLower();
         String unsubscribe = links.unsubscribe(digest);
         String manage = links.manage(digest.getRecipient());
         List<DigestView.Group> shown = new ArrayList<>();
@@ -152,12 +156,19 @@ public final class AlertMailer {
             String archive = reason == null ? null : archiveUrl(reason);
             seeAllUrl = several ? null : archive;
             // One subscription whose email left papers out links its archive in the notes already.
-            boolean linked = several || digest.getOmitted() == 0;
+            boolean linked = several || digest.getOmitted() + digest.getRankedLower() == 0;
             shown.add(new DigestView.Group(
                     several ? query : null,
                     several ? "See all matches of " + query : "See all matches on the archive page",
                     linked ? archive : null,
-                    alerts.stream().map(AlertMailer::item).toList()));
+                    alerts.stream()
+                            .map(alert -> item(
+                                    alert,
+                                    ranking.get(alert.getPaper().getId()),
+                                    links.opinions(
+                                            digest.getRecipient(),
+                                            alert.getPaper().getId())))
+                            .toList()));
         }
         String listedNote = null;
         String omittedNote = null;
@@ -167,6 +178,12 @@ public final class AlertMailer {
             omittedNote = "And " + digest.getOmitted() + " more matching paper" + (digest.getOmitted() == 1 ? "" : "s")
                     + ", not listed to keep this email short.";
         }
+        String rankedLowerNote = null;
+        if (digest.getRankedLower() > 0) {
+            int lower = digest.getRankedLower();
+            rankedLowerNote = lower + " more matching paper" + (lower == 1 ? "" : "s")
+                    + ", ranked lower: like papers you wanted less of.";
+        }
         return new DigestView(
                 headline(digest, papers),
                 listedNote,
@@ -174,6 +191,10 @@ public final class AlertMailer {
                 seeAllUrl,
                 shown,
                 omittedNote,
+                rankedLowerNote,
+                // Several subscriptions: the manage page links each one's archive.
+                seeAllUrl != null ? "See all " + papers + " on the archive page" : "Your archive pages",
+                seeAllUrl != null ? seeAllUrl : manage,
                 oneLine(digest.getRecipient()),
                 manage,
                 unsubscribe);
@@ -266,30 +287,63 @@ public final class AlertMailer {
      * first by publication date (the order readers know from arXiv listings), papers without one
      * last, then as they matched.
      */
-    static final Comparator<Alert> LISTED = Comparator.comparing((Alert a) ->
+    public static final Comparator<Alert> LISTED = Comparator.comparing((Alert a) ->
                     a.getReasons().isEmpty() || a.getReasons().get(0).getTrendingRank() == null
                             ? Integer.MAX_VALUE
                             : a.getReasons().get(0).getTrendingRank())
             .thenComparing(a -> a.getPaper().getPublished(), Comparator.nullsLast(Comparator.reverseOrder()))
             .thenComparing(Alert::getMatchedAt);
 
-    /** Papers grouped under the first subscription that matched each, groups in digest order, papers {@link #LISTED}. */
-    private static Map<String, List<Alert>> bySubscription(Digest digest) {
+    /**
+     * Papers grouped under the first subscription that matched each, groups in digest order; papers
+     * {@link #LISTED}, or in the reader's order when the digest has one (its ranking).
+     */
+    private static Map<String, List<Alert>> bySubscription(Digest digest, Map<String, ReaderRank> ranking) {
+        List<Alert> ordered = new ArrayList<>(digest.getAlerts());
+        if (!ranking.isEmpty()) {
+            Map<String, Integer> place = new HashMap<>();
+            for (int i = 0; i < digest.getRanking().size(); i++) {
+                place.putIfAbsent(digest.getRanking().get(i).getPaperId(), i);
+            }
+            // Groups in the order of their best paper; a paper the ranking does not name goes last.
+            ordered.sort(
+                    Comparator.comparing(a -> place.getOrDefault(a.getPaper().getId(), Integer.MAX_VALUE)));
+        }
         Map<String, List<Alert>> groups = new LinkedHashMap<>();
-        for (Alert alert : digest.getAlerts()) {
+        for (Alert alert : ordered) {
             String id = alert.getReasons().isEmpty()
                     ? ""
                     : alert.getReasons().get(0).getSubscriptionId();
             groups.computeIfAbsent(id, q -> new ArrayList<>()).add(alert);
         }
-        groups.values().forEach(papers -> papers.sort(LISTED));
+        if (ranking.isEmpty()) {
+            groups.values().forEach(papers -> papers.sort(LISTED));
+        }
         return groups;
     }
 
     /** One paper as a digest and an archive page list it. */
     public static DigestView.Item item(Alert alert) {
+        return item(alert, null, null);
+    }
+
+    /** One paper with its "more like this" and "less like this" links (null: none), as archive pages list it. */
+    public static DigestView.Item item(Alert alert, DigestView.Opinions opinions) {
+        return item(alert, null, opinions);
+    }
+
+    /**
+     * @param rank its place in the reader's order, with the reason, or null in keyword order
+     * @param opinions its "more like this" and "less like this" links, or null
+     */
+    static DigestView.Item item(Alert alert, ReaderRank rank, DigestView.Opinions opinions) {
         Paper paper = alert.getPaper();
         List<String> matched = matched(alert);
+        List<DigestView.Why> why = new ArrayList<>();
+        if (rank != null && rank.getLike() != null && !rank.getLike().isBlank()) {
+            why.add(DigestView.Why.like(rank.getLike()));
+        }
+        alert.getReasons().forEach(r -> why.add(why(r)));
         return new DigestView.Item(
                 oneLine(paper.getTitle()),
                 PaperUrls.httpOrNull(paper.getUrl()),
@@ -297,7 +351,18 @@ public final class AlertMailer {
                 authors(paper.getAuthors()),
                 details(paper),
                 highlight(snippet(alert, matched), matched),
-                alert.getReasons().stream().map(AlertMailer::why).toList());
+                why,
+                opinions);
+    }
+
+    /** A paper's title as a reason names it: one line, quoted, at most 80 characters. */
+    static String quotedTitle(String title) {
+        String text = oneLine(title);
+        int max = 80;
+        String shown = text.codePointCount(0, text.length()) <= max
+                ? text
+                : text.substring(0, text.offsetByCodePoints(0, max - 1)) + "\u2026";
+        return "\u201c" + shown + "\u201d";
     }
 
     /** The words and phrases that matched, of every reason, once each. */

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
  * @param headline the first line of both parts, and the subject after "[paper-alerts] "
  * @param listedNote when papers were left out: how many are listed, else null
  * @param seeAllUrl the one archive page that has every paper of the email, if there is one
+ * @param rankedLowerNote when the reader's ranking left papers out (after "less like this"): how
+ *     many, else null; {@code rankedLowerUrl} is where they are, {@code rankedLowerText} its link
  */
 public record DigestView(
         String headline,
@@ -19,6 +21,9 @@ public record DigestView(
         String seeAllUrl,
         List<Group> groups,
         String omittedNote,
+        String rankedLowerNote,
+        String rankedLowerText,
+        String rankedLowerUrl,
         String recipient,
         String manageUrl,
         String unsubscribeUrl) {
@@ -33,6 +38,7 @@ public record DigestView(
     /**
      * @param authors at most five, then "et al."
      * @param details categories, date and upvotes, those known
+     * @param opinions the paper's "more like this" and "less like this" links, or null
      */
     public record Item(
             String title,
@@ -41,12 +47,19 @@ public record DigestView(
             String authors,
             String details,
             List<Part> snippet,
-            List<Why> why) {
+            List<Why> why,
+            Opinions opinions) {
 
         public String snippetText() {
             return snippet.stream().map(Part::text).collect(Collectors.joining());
         }
     }
+
+    /**
+     * Where a reader says "more like this" or "less like this" of a paper: a page that asks to
+     * confirm with a button (a GET changes nothing, so a link scanner changes nothing).
+     */
+    public record Opinions(String moreUrl, String lessUrl) {}
 
     /** A piece of the snippet, marked when it is a matched word. */
     public record Part(String text, boolean marked) {}
@@ -56,6 +69,11 @@ public record DigestView(
 
         public static Why matched(String query, String matched) {
             return new Why("Matched " + query + (matched.isEmpty() ? "" : ": " + matched));
+        }
+
+        /** The reason the reader's ranking gives: the paper it liked that this one is most like. */
+        public static Why like(String likedTitle) {
+            return new Why("Like " + AlertMailer.quotedTitle(likedTitle) + ", which you liked");
         }
 
         /** @param query the quoted query, or null when the subscription ranks every paper */

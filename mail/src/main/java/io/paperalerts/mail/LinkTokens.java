@@ -53,7 +53,27 @@ public final class LinkTokens {
 
     /** A token that names the link generation it belongs to (manage links). */
     public String sign(String action, String recipient, List<String> subscriptionIds, long generation) {
-        long expires = clock.instant().plus(lifetime).getEpochSecond();
+        return sign(
+                action,
+                recipient,
+                subscriptionIds,
+                generation,
+                clock.instant().plus(lifetime).getEpochSecond());
+    }
+
+    /**
+     * Like {@link #sign(String, String, List, long)}, but valid to the end of the UTC day its
+     * lifetime ends on: the same token all day, so a page or feed that carries one per paper stays
+     * byte for byte the same (and its ETag with it) between two changes.
+     */
+    public String signForTheDay(String action, String recipient, List<String> subscriptionIds, long generation) {
+        long end = clock.instant().plus(lifetime).getEpochSecond();
+        return sign(action, recipient, subscriptionIds, generation, (end / DAY_SECONDS + 1) * DAY_SECONDS - 1);
+    }
+
+    private static final long DAY_SECONDS = 24 * 3600;
+
+    private String sign(String action, String recipient, List<String> subscriptionIds, long generation, long expires) {
         String payload = action + "\n" + recipient + "\n" + String.join(",", subscriptionIds) + "\n" + expires
                 + (generation == 0 ? "" : "\n" + generation);
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);

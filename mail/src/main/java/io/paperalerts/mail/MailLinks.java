@@ -79,6 +79,21 @@ public record MailLinks(
                 + manageTokens.sign("manage", recipient, List.of(), generations.current(recipient));
     }
 
+    /**
+     * A paper's "more like this" and "less like this" links for its reader, signed for the paper
+     * and of the address's current link generation (forgetting the address revokes them); null for
+     * a paper id a token cannot name.
+     */
+    public DigestView.Opinions opinions(String recipient, String paperId) {
+        if (paperId.isEmpty() || paperId.indexOf(',') >= 0 || paperId.indexOf('\n') >= 0) {
+            return null;
+        }
+        String page = baseUrl + "/feedback?token="
+                + tokens.signForTheDay("feedback", recipient, List.of(paperId), generations.current(recipient))
+                + "&opinion=";
+        return new DigestView.Opinions(page + "more", page + "less");
+    }
+
     /** For tests and tools: a random secret per process, so the links work only while it runs. */
     static MailLinks local() {
         byte[] secret = new byte[32];

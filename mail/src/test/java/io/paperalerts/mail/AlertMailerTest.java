@@ -11,6 +11,7 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.ReaderRank;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -381,6 +382,57 @@ class AlertMailerTest {
         String text = text(message);
         assertThat(text.indexOf("Paper new")).isLessThan(text.indexOf("Paper middle"));
         assertThat(text.indexOf("Paper old")).isLessThan(text.indexOf("Paper undated"));
+    }
+
+    @Test
+    void shouldListARankedDigestInTheReadersOrderWithItsReasonAndSayHowManyWereRankedLower() throws Exception {
+        // Given a digest its reader's ranking ordered oldest first, naming the liked paper of one, two left out
+        Paper older = paper("2501.00001", "Tactile grasping");
+        older.setPublished(Instant.parse("2025-01-01T00:00:00Z"));
+        Paper newer = paper("2501.00002", "Theorem proving");
+        newer.setPublished(Instant.parse("2025-03-01T00:00:00Z"));
+        Digest digest = digest(
+                DigestKind.DAILY,
+                0,
+                archived("ada@example.org", newer, "s1", "agents", "agents"),
+                archived("ada@example.org", older, "s1", "agents", "agents"));
+        digest.setRanking(
+                List.of(new ReaderRank("2501.00001", "Robot hands that grasp"), new ReaderRank("2501.00002", null)));
+        digest.setRankedLower(2);
+
+        // When it is emailed
+        MimeMessage message = mailer.render(session, digest);
+
+        // Then the papers are in the reader's order, not newest first, the first with its reason
+        Document html = html(message);
+        assertThat(html.select(".paper .title"))
+                .extracting(Element::text)
+                .containsExactly("Tactile grasping", "Theorem proving");
+        assertThat(html.select(".paper").get(0).select(".why .match"))
+                .extracting(Element::text)
+                .first()
+                .isEqualTo("Like \u201cRobot hands that grasp\u201d, which you liked");
+        assertThat(html.select(".paper").get(1).text()).doesNotContain("which you liked");
+        // and each paper links its more and less, signed for the reader and that paper
+        Element more = html.select(".paper").get(0).selectFirst("a.more-like");
+        assertThat(more.attr("href"))
+                .startsWith("https://alerts.example.org/feedback?token=")
+                .endsWith("&opinion=more");
+        String token = more.attr("href").replaceAll(".*token=([^&]+)&.*", "$1");
+        assertThat(TOKENS.verify(token).recipient()).isEqualTo("ada@example.org");
+        assertThat(TOKENS.verify(token).subscriptionIds()).containsExactly("2501.00001");
+        assertThat(TOKENS.verify(token).action()).isEqualTo("feedback");
+        assertThat(html.select(".paper").get(1).selectFirst("a.less-like").attr("href"))
+                .endsWith("&opinion=less");
+        // and the papers left out are counted, never silently, with a link to where they are
+        assertThat(html.selectFirst(".ranked-lower").text())
+                .startsWith("2 more matching papers, ranked lower: like papers you wanted less of.");
+        assertThat(html.selectFirst(".ranked-lower a").attr("href"))
+                .isEqualTo("https://alerts.example.org/archive/s1/tok-s1");
+        assertThat(html.selectFirst(".headline").text()).contains("4 papers");
+        String text = text(message);
+        assertThat(text.indexOf("Tactile grasping")).isLessThan(text.indexOf("Theorem proving"));
+        assertThat(text).contains("More like this: " + more.attr("href"));
     }
 
     @Test

@@ -53,4 +53,21 @@ class LinkTokensTest {
 
         assertThatThrownBy(() -> later.verify(token)).hasMessage("expired token");
     }
+
+    @Test
+    void shouldSignTheSameTokenAllDayValidToTheEndOfTheDayItsLifetimeEnds() {
+        // Given tokens signed at two times of the same day
+        LinkTokens evening = new LinkTokens(
+                SECRET, Duration.ofDays(30), Clock.fixed(Instant.parse("2026-11-28T23:59:00Z"), ZoneOffset.UTC));
+        String morning = tokens.signForTheDay("feedback", "ada@example.org", List.of("2501.00001"), 2);
+
+        // Then they are the same, valid to the end of the 30th day, of their generation
+        assertThat(evening.signForTheDay("feedback", "ada@example.org", List.of("2501.00001"), 2))
+                .isEqualTo(morning);
+        LinkTokens.Claims claims = tokens.verify(morning);
+        assertThat(Instant.ofEpochSecond(claims.expiresEpochSecond())).isEqualTo(Instant.parse("2026-12-28T23:59:59Z"));
+        assertThat(claims.generation()).isEqualTo(2);
+        assertThat(tokens.signForTheDay("feedback", "ada@example.org", List.of("2501.00002"), 2))
+                .isNotEqualTo(morning);
+    }
 }

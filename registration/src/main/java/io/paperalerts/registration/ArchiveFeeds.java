@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A subscription's newest matches as an Atom 1.0 feed (written by Rome) and a JSON Feed 1.1
@@ -37,6 +38,19 @@ final class ArchiveFeeds {
     private ArchiveFeeds() {}
 
     static String atom(Subscription subscription, String title, String archiveUrl, List<Alert> entries) {
+        return atom(subscription, title, archiveUrl, entries, alert -> null);
+    }
+
+    /**
+     * @param opinions each entry's "more like this" and "less like this" links (null: none), as
+     *     {@code related} links titled so
+     */
+    static String atom(
+            Subscription subscription,
+            String title,
+            String archiveUrl,
+            List<Alert> entries,
+            Function<Alert, DigestView.Opinions> opinions) {
         Feed feed = new Feed("atom_1.0");
         feed.setId("urn:paper-alerts:archive:" + Pages.url(subscription.getId()));
         feed.setTitle(xml(title));
@@ -53,8 +67,17 @@ final class ArchiveFeeds {
             if (item.url() != null) {
                 entry.setAlternateLinks(List.of(link("alternate", item.url(), null)));
             }
+            List<Link> related = new ArrayList<>();
             if (item.pdfUrl() != null) {
-                entry.setOtherLinks(List.of(link("related", item.pdfUrl(), "application/pdf")));
+                related.add(link("related", item.pdfUrl(), "application/pdf"));
+            }
+            DigestView.Opinions links = opinions.apply(alert);
+            if (links != null) {
+                related.add(titled(link("related", links.moreUrl(), "text/html"), "More like this"));
+                related.add(titled(link("related", links.lessUrl(), "text/html"), "Less like this"));
+            }
+            if (!related.isEmpty()) {
+                entry.setOtherLinks(related);
             }
             List<SyndPerson> authors = new ArrayList<>();
             authors(alert).forEach(name -> authors.add(person(name)));
@@ -85,6 +108,16 @@ final class ArchiveFeeds {
     }
 
     static String json(Subscription subscription, String title, String archiveUrl, List<Alert> entries) {
+        return json(subscription, title, archiveUrl, entries, alert -> null);
+    }
+
+    /** @param opinions each item's "more like this" and "less like this" links (null: none), in {@code _paper_alerts} */
+    static String json(
+            Subscription subscription,
+            String title,
+            String archiveUrl,
+            List<Alert> entries,
+            Function<Alert, DigestView.Opinions> opinions) {
         ObjectNode feed = JSON.createObjectNode()
                 .put("version", "https://jsonfeed.org/version/1.1")
                 .put("title", title)
@@ -112,6 +145,13 @@ final class ArchiveFeeds {
             authors(alert).forEach(name -> authors.addObject().put("name", name));
             ArrayNode tags = entry.putArray("tags");
             matched(alert).forEach(tags::add);
+            DigestView.Opinions links = opinions.apply(alert);
+            if (links != null) {
+                // JSON Feed's way to extend an item: an object whose name starts with an underscore.
+                entry.putObject("_paper_alerts")
+                        .put("more_like_this_url", links.moreUrl())
+                        .put("less_like_this_url", links.lessUrl());
+            }
             if (item.pdfUrl() != null) {
                 entry.putArray("attachments")
                         .addObject()
@@ -120,6 +160,11 @@ final class ArchiveFeeds {
             }
         }
         return feed.toPrettyString();
+    }
+
+    private static Link titled(Link link, String title) {
+        link.setTitle(title);
+        return link;
     }
 
     private static String summary(DigestView.Item item) {

@@ -5,6 +5,7 @@ import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
 import io.paperalerts.mail.MailLinks;
+import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
@@ -109,8 +110,9 @@ final class ArchivePages {
             case PAGE -> {
                 int offset = (page - 1) * PAGE_SIZE;
                 MatchArchive.Page entries = archive.read(recipient, subscription.getId(), offset, PAGE_SIZE);
-                List<DigestView.Item> items =
-                        entries.entries().stream().map(AlertMailer::item).toList();
+                List<DigestView.Item> items = entries.entries().stream()
+                        .map(a -> AlertMailer.item(a, opinions(recipient, a)))
+                        .toList();
                 String summary = entries.total() == 0
                         ? "No matches yet: papers matching it will be listed here."
                         : entries.total() + (entries.total() == 1 ? " match" : " matches") + ", newest first"
@@ -136,7 +138,8 @@ final class ArchivePages {
                                 title,
                                 base,
                                 archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
-                                        .entries()));
+                                        .entries(),
+                                a -> opinions(recipient, a)));
             case JSON ->
                 new Rendered(
                         "application/feed+json; charset=utf-8",
@@ -145,8 +148,17 @@ final class ArchivePages {
                                 title,
                                 base,
                                 archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
-                                        .entries()));
+                                        .entries(),
+                                a -> opinions(recipient, a)));
         };
+    }
+
+    /**
+     * The paper's "more like this" and "less like this" links, for the subscription's owner: the
+     * archive's address is its secret, as the email that links it is the owner's.
+     */
+    private DigestView.Opinions opinions(String recipient, Alert alert) {
+        return links.opinions(recipient, alert.getPaper().getId());
     }
 
     private record Rendered(String contentType, String body) {}

@@ -7,7 +7,7 @@ import io.paperalerts.mail.ManageGenerations;
 
 /**
  * Whether a link's token may do what it asks: signed by us, not expired, for that action, and for
- * a manage link, of the address's current generation.
+ * a manage or feedback link, of the address's current generation.
  *
  * @param links unsubscribe and manage links
  * @param confirmTokens confirmation links, valid {@code registration.confirm.ttl.hours}
@@ -40,6 +40,10 @@ record LinkChecks(MailLinks links, LinkTokens confirmTokens, ManageGenerations g
         if (action.equals("manage") && claims.generation() != generations.current(claims.recipient())) {
             throw ApiError.forbidden(
                     "this manage link was revoked by its owner; ask for a new one on the subscribe page");
+        }
+        // Forgetting an address starts a new generation: its old emails' feedback links stop working.
+        if (action.equals(FeedbackPages.ACTION) && claims.generation() != generations.current(claims.recipient())) {
+            throw ApiError.forbidden("this link belongs to an address that was forgotten or revoked its links");
         }
         return claims;
     }

@@ -73,21 +73,34 @@ final class Pages {
                         "/unsubscribe?token=" + url(token)));
     }
 
+    /** @param opinions the reader's feedback, or null when it cannot be read this instant */
     static String manage(
-            String email, List<ManagedSubscription> subscriptions, String revokeAction, String forgetAction) {
+            String email,
+            List<ManagedSubscription> subscriptions,
+            String revokeAction,
+            String forgetAction,
+            List<ManagedOpinion> opinions,
+            String undoAction) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("email", email);
+        params.put("subscriptions", subscriptions);
+        params.put("modes", MODES);
+        params.put("revokeAction", revokeAction);
+        params.put("forgetAction", forgetAction);
+        params.put("opinions", opinions);
+        params.put("undoAction", undoAction);
+        return render("manage", params);
+    }
+
+    /** @param more whether "more like this" is the first button (the link clicked was) */
+    static String feedback(String title, String email, String token, boolean more) {
+        return render("feedback", Map.of("title", title, "email", email, "token", token, "more", more));
+    }
+
+    static String feedbackSaved(String text, String undoAction, String token, String manageUrl) {
         return render(
-                "manage",
-                Map.of(
-                        "email",
-                        email,
-                        "subscriptions",
-                        subscriptions,
-                        "modes",
-                        MODES,
-                        "revokeAction",
-                        revokeAction,
-                        "forgetAction",
-                        forgetAction));
+                "feedback-saved",
+                Map.of("text", text, "undoAction", undoAction, "token", token, "manageUrl", manageUrl));
     }
 
     static String archive(ArchiveView view) {

@@ -20,6 +20,7 @@ import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.streams.backfill.BackfillRequests;
+import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,6 +57,7 @@ public final class RegistrationServer implements AutoCloseable {
     private final Clock clock;
     private final ManageGenerations generations;
     private final SubscriberErasure erasure;
+    private final FeedbackWriter feedback;
     private final RecentPapers recent;
     private final Subscriptions subscriptions;
     private final BackfillRequests backfills;
@@ -64,15 +66,12 @@ public final class RegistrationServer implements AutoCloseable {
     private final int httpPort;
 
     /**
-     * @param archive where the archive pages and feeds read matches from
+     * @param archive where the archive pages and feeds read matches from, and the manage and
+     *     feedback pages readers' feedback
      * @param backfillMaxPapers cap of the digest a confirmed registration's backfill sends
      */
-    public RegistrationServer(
-            RegistrationConfig config,
-            SubscriptionDirectory directory,
-            MatchArchive archive,
-            int backfillMaxPapers,
-            Clock clock) {
+    public <S extends MatchArchive & ReaderOpinions> RegistrationServer(
+            RegistrationConfig config, SubscriptionDirectory directory, S archive, int backfillMaxPapers, Clock clock) {
         this.clock = clock;
         this.httpPort = config.getInt(RegistrationConfig.HTTP_PORT);
         KafkaClients clients = KafkaClients.of(config);
@@ -104,9 +103,13 @@ public final class RegistrationServer implements AutoCloseable {
         SubscriptionApi api =
                 new SubscriptionApi(config, subscriptions, checks, guards, limits, mailer, recent, checker, clock);
         this.erasure = new SubscriberErasure(clients, generations);
-        SubscriptionPages pages = new SubscriptionPages(subscriptions, checks, checker, erasure, limits, clock);
+        this.feedback = new FeedbackWriter(clients);
+        ArchiveForwarding forwarding = new ArchiveForwarding();
+        SubscriptionPages pages = new SubscriptionPages(
+                subscriptions, checks, checker, erasure, limits, archive, archive, forwarding, clock);
+        FeedbackPages opinions = new FeedbackPages(checks, archive, feedback, clock);
         FrontPage front = new FrontPage(recent, checker);
-        ArchivePages archives = new ArchivePages(directory, archive, links, new ArchiveForwarding());
+        ArchivePages archives = new ArchivePages(directory, archive, links, forwarding);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -141,12 +144,16 @@ public final class RegistrationServer implements AutoCloseable {
             c.routes.get("/manage", pages::managePage);
             c.routes.post("/manage/revoke-links", pages::manageRevokeLinks);
             c.routes.post("/manage/forget", pages::manageForget);
+            c.routes.post("/manage/feedback/undo", opinions::manageUndo);
             c.routes.post("/manage/{id}", pages::manageUpdate);
             c.routes.post("/manage/{id}/delete", pages::manageDelete);
             c.routes.post("/manage/{id}/archive-address", pages::manageRenewArchive);
             c.routes.get("/archive/{id}/{token}", archives::page);
             c.routes.get("/archive/{id}/{token}" + ArchivePages.ATOM, archives::atom);
             c.routes.get("/archive/{id}/{token}" + ArchivePages.JSON, archives::json);
+            c.routes.get("/feedback", opinions::page);
+            c.routes.post("/feedback", opinions::save);
+            c.routes.post("/feedback/undo", opinions::undo);
             c.routes.get("/unsubscribe", pages::unsubscribePage);
             c.routes.post("/unsubscribe", pages::unsubscribe);
             c.routes.exception(ApiError.class, JsonAnswers::refuse);
@@ -272,6 +279,7 @@ public final class RegistrationServer implements AutoCloseable {
         backfills.close();
         subscriptions.close();
         erasure.close();
+        feedback.close();
         generations.close();
     }
 }

@@ -9,13 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -37,16 +35,7 @@ public final class SubscriberErasure implements AutoCloseable {
     /** @param generations followed, to start a generation that no earlier manage link has */
     public SubscriberErasure(KafkaClients clients, ManageGenerations generations) {
         this.generations = generations;
-        this.producer = clients.producer(
-                Map.<String, Object>of(
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true,
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                        (int) WRITE_TIMEOUT.toMillis()),
-                new StringSerializer(),
-                new StringSerializer());
+        this.producer = clients.awaitedProducer(WRITE_TIMEOUT, new StringSerializer(), new StringSerializer());
     }
 
     /**

@@ -4,14 +4,23 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailLinks;
+import io.paperalerts.mail.MailText;
 import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.archive.MatchArchive;
+import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * The pages the links in emails lead to (confirm, manage, unsubscribe). A GET never changes
@@ -25,15 +34,28 @@ final class SubscriptionPages {
     private final SubscriptionMatcher checker;
     private final SubscriberErasure erasure;
     private final RateLimits limits;
+    private final MatchArchive archive;
+    private final ReaderOpinions opinions;
+    private final ArchiveForwarding forwarding;
     private final Clock clock;
 
+    /**
+     * @param archive says which instance holds a reader's feedback (that of its archive)
+     * @param opinions the readers' feedback, listed on the manage page
+     */
     SubscriptionPages(
             Subscriptions subscriptions,
             LinkChecks checks,
             SubscriptionMatcher checker,
             SubscriberErasure erasure,
             RateLimits limits,
+            MatchArchive archive,
+            ReaderOpinions opinions,
+            ArchiveForwarding forwarding,
             Clock clock) {
+        this.archive = archive;
+        this.opinions = opinions;
+        this.forwarding = forwarding;
         this.subscriptions = subscriptions;
         this.checks = checks;
         this.links = checks.links();
@@ -75,15 +97,42 @@ final class SubscriptionPages {
 
     void managePage(Context ctx) {
         var claims = checks.verifyPage(ctx, ctx.queryParam("token"), "manage");
-        if (claims != null) {
-            String token = ctx.queryParam("token");
-            ctx.html(Pages.manage(
-                    claims.recipient(),
-                    subscriptions.shownTo(claims.recipient()).stream()
-                            .map(s -> managed(s, token))
-                            .toList(),
-                    "/manage/revoke-links?token=" + Pages.url(token),
-                    "/manage/forget?token=" + Pages.url(token)));
+        if (claims == null) {
+            return;
+        }
+        String token = ctx.queryParam("token");
+        String recipient = MatchAlerts.recipient(claims.recipient());
+        // The reader's feedback is in the store of the instance that holds its alerts' partition:
+        // that instance renders the page (it checks the token itself).
+        MatchArchive.Location location = archive.locate(recipient);
+        if (location instanceof MatchArchive.Elsewhere owner && ctx.header(ArchiveForwarding.FORWARDED) == null) {
+            forwarding.forward(ctx, owner);
+            return;
+        }
+        ctx.html(Pages.manage(
+                claims.recipient(),
+                subscriptions.shownTo(claims.recipient()).stream()
+                        .map(s -> managed(s, token))
+                        .toList(),
+                "/manage/revoke-links?token=" + Pages.url(token),
+                "/manage/forget?token=" + Pages.url(token),
+                location instanceof MatchArchive.Here ? opinionsOf(recipient) : null,
+                "/manage/feedback/undo?token=" + Pages.url(token)));
+    }
+
+    /** The reader's feedback, newest first; null if it cannot be read this instant (the partition is moving). */
+    private List<ManagedOpinion> opinionsOf(String recipient) {
+        try {
+            return opinions.opinions(recipient).stream()
+                    .sorted(Comparator.comparing(Feedback::getAt).reversed())
+                    .map(f -> new ManagedOpinion(
+                            f.getPaperId(),
+                            f.getTitle().isBlank() ? f.getPaperId() : MailText.oneLine(f.getTitle()),
+                            f.getOpinion() == Opinion.MORE ? "More" : "Less",
+                            DateTimeFormatter.ISO_LOCAL_DATE.format(f.getAt().atOffset(ZoneOffset.UTC))))
+                    .toList();
+        } catch (InvalidStateStoreException e) {
+            return null;
         }
     }
 

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,17 +48,8 @@ final class Subscriptions implements AutoCloseable {
         this.confirmTtl = confirmTtl;
         this.clock = clock;
         var topic = Topics.SUBSCRIPTIONS;
-        this.producer = clients.producer(
-                Map.<String, Object>of(
-                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                        true,
-                        ProducerConfig.ACKS_CONFIG,
-                        "all",
-                        // send() blocks while it has no metadata; bounded like the write itself.
-                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                        (int) WRITE_TIMEOUT.toMillis()),
-                topic.keySerde().serializer(),
-                topic.valueSerde().serializer());
+        this.producer = clients.awaitedProducer(
+                WRITE_TIMEOUT, topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
     Optional<Subscription> find(String id) {

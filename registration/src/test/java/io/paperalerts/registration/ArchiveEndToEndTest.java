@@ -460,6 +460,17 @@ class ArchiveEndToEndTest {
                                 .orElse(null),
                         m -> m != null);
         String manage = RegistrationHarness.link(linkEmail, "/manage");
+        // And "more like this" said of the paper, from the instant email, and seen on the manage page
+        String more = RegistrationHarness.link(smtp.messagesTo(forgotten).get(0), "/feedback");
+        assertThat(system.send(
+                                "POST",
+                                "/feedback",
+                                "application/x-www-form-urlencoded",
+                                "token=" + more.substring(more.indexOf("token=") + 6) + "&opinion=more")
+                        .statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Jsoup.parse(system.get(manage).body()).selectFirst(".opinion") != null);
         String forgetAction = Jsoup.parse(system.get(manage).body())
                 .selectFirst("#forget")
                 .parent()

@@ -35,7 +35,7 @@ class HostilePageRenderingTest {
     /** What our templates write; anything else in a page came from the data. */
     private static final Set<String> OUR_ELEMENTS = Set.of(
             "#root", "html", "head", "meta", "title", "link", "body", "main", "h1", "p", "a", "b", "code", "ul", "ol",
-            "li", "div", "span", "mark", "form", "input", "label", "select", "option", "button", "nav");
+            "li", "div", "span", "mark", "form", "input", "label", "select", "option", "button", "nav", "h2", "q");
 
     static Subscription hostileSubscription() {
         return Subscription.newBuilder()
@@ -68,6 +68,7 @@ class HostilePageRenderingTest {
                 "https://alerts.example.org/archive/s1/tok",
                 "https://alerts.example.org/archive/s1/tok/atom",
                 "https://alerts.example.org/archive/s1/tok/json");
+        ManagedOpinion opinion = new ManagedOpinion(HOSTILE, HOSTILE, "More", "2026-12-07");
         ArchiveView archive = new ArchiveView(
                 "Matches of " + AlertMailer.quoted(HOSTILE),
                 "1 match",
@@ -82,14 +83,36 @@ class HostilePageRenderingTest {
                 Pages.message(HOSTILE, HOSTILE, false),
                 Pages.confirm(subscription, HOSTILE),
                 Pages.unsubscribe(List.of(subscription), HOSTILE),
-                Pages.manage(HOSTILE, List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"),
+                Pages.manage(
+                        HOSTILE,
+                        List.of(managed),
+                        "/manage/revoke-links?token=t",
+                        "/manage/forget?token=t",
+                        List.of(opinion),
+                        "/manage/feedback/undo?token=t"),
+                Pages.feedback(HOSTILE, HOSTILE, HOSTILE, true),
+                Pages.feedbackSaved(HOSTILE, "/feedback/undo", HOSTILE, "/manage?token=t"),
                 Pages.archive(archive))) {
             assertOnlyOurMarkup(page);
         }
         // The query is the input's value, whole, not markup
         Document manage = Jsoup.parse(Pages.manage(
-                "ada@example.org", List.of(managed), "/manage/revoke-links?token=t", "/manage/forget?token=t"));
+                "ada@example.org",
+                List.of(managed),
+                "/manage/revoke-links?token=t",
+                "/manage/forget?token=t",
+                List.of(opinion),
+                "/manage/feedback/undo?token=t"));
         assertThat(manage.selectFirst("input[name=query]").attr("value")).isEqualTo(HOSTILE);
+        // The paper an opinion is of: its id the undo form's value, whole, and its title text
+        assertThat(manage.selectFirst(".opinion input[name=paper]").attr("value"))
+                .isEqualTo(HOSTILE);
+        assertThat(manage.selectFirst(".opinion q").text()).contains("<script>alert(1)</script>");
+        Document ask = Jsoup.parse(Pages.feedback(HOSTILE, "ada@example.org", HOSTILE, false));
+        assertThat(ask.selectFirst("input[name=token]").attr("value")).isEqualTo(HOSTILE);
+        assertThat(ask.select("button[name=opinion]"))
+                .extracting(b -> b.attr("value"))
+                .containsExactly("less", "more");
         // The paper on the archive page: its title as text, without the override, the Hebrew kept, no hostile link
         Document page = Jsoup.parse(Pages.archive(archive));
         assertThat(page.selectFirst(".paper .title").text())

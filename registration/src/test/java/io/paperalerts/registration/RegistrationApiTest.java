@@ -139,6 +139,208 @@ class RegistrationApiTest {
         assertThat(alert.getHeader("X-Paper-Ids")).containsExactly("api-p2");
     }
 
+    /** Everything emailed to an address so far, text parts, confirmation included. */
+    private static String emailedText(String to) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (MimeMessage message : smtp.messagesTo(to)) {
+            all.append(((MimeMultipart) message.getContent()).getBodyPart(0).getContent());
+        }
+        return all.toString();
+    }
+
+    /** The "More like this" or "Less like this" link of a paper, in the text part that lists it. */
+    private static String opinionLink(String to, String title, String which) throws Exception {
+        String text = emailedText(to);
+        int at = text.indexOf(title);
+        assertThat(at).as("%s was emailed to %s", title, to).isNotNegative();
+        java.util.regex.Matcher link =
+                java.util.regex.Pattern.compile(which + " like this: (\\S+)").matcher(text);
+        assertThat(link.find(at)).as("a %s link after %s", which, title).isTrue();
+        return link.group(1);
+    }
+
+    /** A paper of the ranking test: published {@code hour} hours into 2026-12-01, so later ones list first. */
+    private static Paper rankPaper(String id, String title, String abstractText, int hour) {
+        Paper paper = paper(id, title);
+        paper.setAbstractText(abstractText);
+        paper.setPublished(Instant.parse("2026-12-01T00:00:00Z").plus(Duration.ofHours(hour)));
+        return paper;
+    }
+
+    private static HttpResponse<String> postForm(String path, String form) throws Exception {
+        return system.send("POST", path, "application/x-www-form-urlencoded", form);
+    }
+
+    @Test
+    void shouldRankTheSamePapersDifferentlyForTwoReadersWhoClickedOppositeFeedbackWithReasons() throws Exception {
+        // Given two confirmed readers of the same query, each emailed the same two papers
+        String ada = "rank-ada@example.org";
+        String bob = "rank-bob@example.org";
+        Map<String, String> ids = new java.util.HashMap<>();
+        for (String who : List.of(ada, bob)) {
+            String id = register(who, "xqzrank");
+            ids.put(who, id);
+            String confirmLink = link(awaitEmail(who, 1), "/confirm");
+            system.send("POST", "/api/subscriptions/" + id + "/confirm?token=" + token(confirmLink), null, null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> system.streams
+                            .subscription(id)
+                            .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
+                            .isPresent());
+        }
+        Paper grasping = rankPaper(
+                "xqzrank-grasp",
+                "Xqzrank agents for robot grasping",
+                "We train robot agents to grasp household objects with tactile sensors and dexterous hands.",
+                1);
+        Paper proving = rankPaper(
+                "xqzrank-prove",
+                "Xqzrank agents that prove theorems",
+                "Language model agents write formal proofs in Lean, searching over tactics for competition theorems.",
+                2);
+        system.publish(grasping);
+        system.publish(proving);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> List.of(ada, bob).stream().allMatch(who -> {
+                    try {
+                        String text = emailedText(who);
+                        return text.contains(grasping.getTitle()) && text.contains(proving.getTitle());
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }));
+
+        // When Ada follows "More like this" of the grasping paper and confirms, and Bob "Less like this"
+        String adaMore = opinionLink(ada, grasping.getTitle(), "More");
+        HttpResponse<String> asked = system.get(adaMore);
+        assertThat(asked.statusCode()).isEqualTo(200);
+        var askPage = Jsoup.parse(asked.body());
+        assertThat(askPage.selectFirst("#paper").text()).isEqualTo(grasping.getTitle());
+        assertThat(askPage.select("button[name=opinion]"))
+                .extracting(b -> b.attr("value"))
+                .containsExactly("more", "less");
+        HttpResponse<String> saved =
+                postForm("/feedback", "token=" + token(adaMore).replace("&opinion=more", "") + "&opinion=more");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        assertThat(Jsoup.parse(saved.body()).selectFirst("#result").text()).contains("will rank higher");
+        String bobLess = opinionLink(bob, grasping.getTitle(), "Less");
+        assertThat(postForm("/feedback", "token=" + token(bobLess).replace("&opinion=less", "") + "&opinion=less")
+                        .statusCode())
+                .isEqualTo(200);
+        // (and a forged token or an opinion that is neither is refused, naming the problem)
+        assertThat(postForm("/feedback", "token=forged.token&opinion=more").statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> sideways =
+                postForm("/feedback", "token=" + token(adaMore).replace("&opinion=more", "") + "&opinion=sideways");
+        assertThat(sideways.statusCode()).isEqualTo(400);
+        assertThat(sideways.body()).contains("The opinion must be \"more\" or \"less\".");
+
+        // Then each reader's manage page lists what it said, once the streams service has it
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> system.get("/manage?token=" + manageToken(ada)).body(),
+                        body -> Jsoup.parse(body)
+                                .select(".opinion")
+                                .text()
+                                .startsWith("More like " + grasping.getTitle()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> system.get("/manage?token=" + manageToken(bob)).body(),
+                        body -> Jsoup.parse(body)
+                                .select(".opinion")
+                                .text()
+                                .startsWith("Less like " + grasping.getTitle()));
+        // and the feedback topic holds one record per opinion, on the partition of the reader's alerts
+        assertThat(kafka.readToEnd(Topics.FEEDBACK).stream().filter(r -> r.key().startsWith(ada)))
+                .singleElement()
+                .satisfies(r -> assertThat(r.partition()).isEqualTo(Topics.ALERTS.partitionOf(ada)));
+
+        // And when three more papers arrive together (one partition, so one instant window)
+        int partition = Topics.PAPERS.partitionOf("xqzrank-tactile");
+        Paper tactile = rankPaper(
+                io.paperalerts.testing.Markers.onPartition(Topics.PAPERS, partition, "xqzrank-tactile-"),
+                "Xqzrank tactile agents for dexterous robot hands",
+                "Robot hands with tactile sensors let agents grasp fragile objects; grasping policies learnt from touch.",
+                10);
+        Paper traffic = rankPaper(
+                io.paperalerts.testing.Markers.onPartition(Topics.PAPERS, partition, "xqzrank-traffic-"),
+                "Xqzrank agents in traffic simulation",
+                "Driving agents in a city traffic simulator learn to merge lanes safely in dense traffic.",
+                9);
+        Paper lean = rankPaper(
+                io.paperalerts.testing.Markers.onPartition(Topics.PAPERS, partition, "xqzrank-lean-"),
+                "Xqzrank theorem proving agents with tactic search",
+                "Agents prove Lean theorems by searching tactics with a language model, solving competition problems.",
+                8);
+        int adaBefore = smtp.messagesTo(ada).size();
+        int bobBefore = smtp.messagesTo(bob).size();
+        for (Paper paper : List.of(tactile, traffic, lean)) {
+            system.publish(paper);
+        }
+        MimeMessage adaDigest = awaitEmail(ada, adaBefore + 1);
+        MimeMessage bobDigest = awaitEmail(bob, bobBefore + 1);
+
+        // Then both get the same three papers: Ada the tactile one first, for the paper she liked, Bob it last
+        List<String> adaOrder = html(adaDigest).select(".paper .title").eachText();
+        List<String> bobOrder = html(bobDigest).select(".paper .title").eachText();
+        assertThat(adaOrder).containsExactlyInAnyOrder(tactile.getTitle(), traffic.getTitle(), lean.getTitle());
+        assertThat(bobOrder).containsExactlyInAnyOrderElementsOf(adaOrder);
+        assertThat(adaOrder.get(0)).isEqualTo(tactile.getTitle());
+        assertThat(html(adaDigest).select(".paper").get(0).select(".why .match").eachText())
+                .contains("Like \u201c" + grasping.getTitle() + "\u201d, which you liked");
+        assertThat(bobOrder.get(2)).isEqualTo(tactile.getTitle());
+        assertThat(html(bobDigest).text()).doesNotContain("which you liked");
+
+        // And her archive page and feeds have the links too, and still answer 304 to a reader that has them
+        String archive = system.url("/archive/" + ids.get(ada) + "/"
+                + system.streams.subscription(ids.get(ada)).orElseThrow().getArchiveToken());
+        HttpResponse<String> page = system.get(archive);
+        assertThat(Jsoup.parse(page.body()).select(".paper a.less-like").eachAttr("href"))
+                .hasSize(5)
+                .allSatisfy(
+                        href -> assertThat(href).contains("/feedback?token=").endsWith("&opinion=less"));
+        assertThat(system.send(
+                                "GET",
+                                archive,
+                                null,
+                                null,
+                                Map.of(
+                                        "If-None-Match",
+                                        page.headers().firstValue("ETag").orElseThrow()))
+                        .statusCode())
+                .isEqualTo(304);
+        assertThat(JSON.readTree(system.get(archive + "/json").body()).path("items"))
+                .allSatisfy(item -> assertThat(item.path("_paper_alerts")
+                                .path("more_like_this_url")
+                                .asText())
+                        .contains("/feedback?token="));
+
+        // And when Ada undoes hers on the manage page, it is gone
+        assertThat(postForm("/manage/feedback/undo?token=" + manageToken(ada), "paper=" + grasping.getId())
+                        .statusCode())
+                .isEqualTo(303);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> system.get("/manage?token=" + manageToken(ada)).body(),
+                        body -> Jsoup.parse(body).selectFirst("#no-opinions") != null);
+        // and when Bob asks to be forgotten, the topic gets a tombstone for his opinion
+        assertThat(postForm("/manage/forget?token=" + manageToken(bob), "").statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var bobs = kafka.readToEnd(Topics.FEEDBACK).stream()
+                    .filter(r -> r.key().startsWith(bob))
+                    .toList();
+            return !bobs.isEmpty() && bobs.get(bobs.size() - 1).value() == null;
+        });
+        // and his old emails' feedback links are refused
+        assertThat(system.get(bobLess).statusCode()).isEqualTo(403);
+    }
+
+    private static org.jsoup.nodes.Document html(MimeMessage message) throws Exception {
+        return Jsoup.parse(
+                (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent());
+    }
+
     @Test
     void shouldSendNothingMoreAfterOneClickUnsubscribeFromAReceivedAlert() throws Exception {
         // Given a confirmed subscription (through the API) that received an alert

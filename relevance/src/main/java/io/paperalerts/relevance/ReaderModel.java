@@ -147,6 +147,21 @@ public final class ReaderModel {
         return closest(liked, paper).map(c -> c.paper);
     }
 
+    /** How alike the paper is to the closest paper the reader liked: 0 if to none. */
+    public double likedSimilarity(TermVector paper) {
+        return closest(liked, paper).map(c -> c.similarity).orElse(0.0);
+    }
+
+    /** How alike the paper is to the closest paper the reader wanted less of: 0 if to none. */
+    public double dislikedSimilarity(TermVector paper) {
+        return closest(disliked, paper).map(c -> c.similarity).orElse(0.0);
+    }
+
+    /** Papers the reader wanted less of. */
+    public int dislikes() {
+        return disliked.size();
+    }
+
     public boolean learnt() {
         return !liked.isEmpty() || !disliked.isEmpty();
     }

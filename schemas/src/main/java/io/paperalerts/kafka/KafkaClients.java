@@ -1,6 +1,7 @@
 package io.paperalerts.kafka;
 
 import io.paperalerts.config.CommonConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -246,6 +247,24 @@ public final class KafkaClients {
 
     public <K, V> KafkaProducer<K, V> producer(Map<String, ?> own, Serializer<K> keys, Serializer<V> values) {
         return new KafkaProducer<>(producerConfig(own), keys, values);
+    }
+
+    /**
+     * A producer for writes that a caller waits on before it answers (a page that says "saved"):
+     * idempotent, acknowledged by every in-sync replica, and {@code send()} blocks for metadata at
+     * most {@code writeTimeout}, like the wait for the write itself.
+     */
+    public <K, V> KafkaProducer<K, V> awaitedProducer(Duration writeTimeout, Serializer<K> keys, Serializer<V> values) {
+        return producer(
+                Map.<String, Object>of(
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                        true,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        (int) writeTimeout.toMillis()),
+                keys,
+                values);
     }
 
     public <K, V> KafkaConsumer<K, V> consumer(Map<String, ?> own, Deserializer<K> keys, Deserializer<V> values) {

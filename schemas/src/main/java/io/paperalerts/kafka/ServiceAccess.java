@@ -90,6 +90,7 @@ public record ServiceAccess(String service, List<Grant> grants) {
                         topic(Topics.DIGESTS, WRITE, "one record per email"),
                         topic(Topics.PAPERS_TRENDING, READ_WRITE, "the upvoted papers of each day"),
                         topic(Topics.FORGET_REQUESTS, READ_WRITE, "erases forgotten addresses, then the request"),
+                        topic(Topics.FEEDBACK, READ_WRITE, "learns each reader's ranking; erases a forgotten reader's"),
                         topic(Topics.DEAD_LETTERS, WRITE, "records that cannot be processed"),
                         new Grant(
                                 ResourceType.TOPIC,
@@ -134,6 +135,7 @@ public record ServiceAccess(String service, List<Grant> grants) {
                         topic(Topics.DIGESTS, WRITE, "backfills write digests"),
                         topic(Topics.MANAGE_GENERATIONS, READ_WRITE, "revokes manage links"),
                         topic(Topics.FORGET_REQUESTS, WRITE, "\"delete all my data\" on the manage page"),
+                        topic(Topics.FEEDBACK, WRITE, "\"more like this\", \"less like this\" and their undo"),
                         topic(Topics.DEAD_LETTERS, WRITE, "backfill requests that cannot be read"),
                         new Grant(
                                 ResourceType.GROUP,

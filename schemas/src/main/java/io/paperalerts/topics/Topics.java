@@ -3,6 +3,7 @@ package io.paperalerts.topics;
 import io.paperalerts.avro.AvroSerde;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
@@ -174,6 +175,16 @@ public final class Topics {
                     TopicConfig.DELETE_RETENTION_MS_CONFIG,
                     String.valueOf(3600L * 1000)));
 
+    /**
+     * Readers' "more like this" and "less like this": key {@code recipient NUL paper-id}
+     * ({@link io.paperalerts.feedback.FeedbackKeys}), one opinion per paper, a tombstone undoes it.
+     * Each record goes to {@code ALERTS.partitionOf(recipient)}, so the task that holds a recipient's
+     * digests learns its ranking from it. Compacted and kept for ever: the rankings are derived from
+     * it, rebuilt on replay; forgetting a subscriber writes a tombstone for each of its opinions.
+     */
+    public static final Topic<String, Feedback> FEEDBACK =
+            new Topic<>("feedback", Serdes.String(), AvroSerde.of(Feedback.class), ALERTS.partitions(), COMPACTED);
+
     public static final List<Topic<?, ?>> ALL = List.of(
             PAPERS,
             SUBSCRIPTIONS,
@@ -189,7 +200,8 @@ public final class Topics {
             BACKFILL_REQUESTS,
             MANAGE_GENERATIONS,
             PAPERS_TRENDING,
-            FORGET_REQUESTS);
+            FORGET_REQUESTS,
+            FEEDBACK);
 
     private Topics() {}
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
@@ -22,6 +23,7 @@ class SchemaHistoryTest {
                 Subscription.getClassSchema(),
                 Alert.getClassSchema(),
                 Digest.getClassSchema(),
+                Feedback.getClassSchema(),
                 TrendingDay.getClassSchema());
     }
 

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
@@ -15,6 +16,7 @@ import io.paperalerts.operations.ServiceMetrics;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -24,6 +26,8 @@ import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
+import io.paperalerts.streams.ranking.FeedbackRecorder;
+import io.paperalerts.streams.ranking.ReaderOpinions;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
@@ -52,7 +56,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Runs the alert topology: creates missing topics, starts Kafka Streams, closes it cleanly. */
-public final class AlertStreamsService implements SubscriptionDirectory, MatchArchive, AutoCloseable {
+public final class AlertStreamsService implements SubscriptionDirectory, MatchArchive, ReaderOpinions, AutoCloseable {
 
     private final KafkaStreams streams;
     private final SubscriptionMatcher matcher;
@@ -270,6 +274,26 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
             }
         }
         return new Page(entries, total);
+    }
+
+    @Override
+    public List<Feedback> opinions(String recipient) {
+        List<Feedback> opinions = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, Feedback> store = streams.store(StoreQueryParameters.fromNameAndType(
+                        FeedbackRecorder.STORE, QueryableStoreTypes.<String, Feedback>keyValueStore())
+                .withPartition(FeedbackKeys.partition(recipient)));
+        try (KeyValueIterator<String, Feedback> it =
+                store.prefixScan(FeedbackKeys.prefix(recipient), new StringSerializer())) {
+            it.forEachRemaining(entry -> opinions.add(entry.value));
+        }
+        return opinions;
+    }
+
+    @Override
+    public Optional<Paper> alertedPaper(String paperId) {
+        return Optional.ofNullable(streams.store(StoreQueryParameters.fromNameAndType(
+                        PaperClaims.STORE, QueryableStoreTypes.<String, Paper>keyValueStore()))
+                .get(paperId));
     }
 
     /** The partition of the archive store holding this recipient, if this instance is its active owner. */

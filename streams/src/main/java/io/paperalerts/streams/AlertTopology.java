@@ -16,6 +16,8 @@ import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.erasure.RecipientErasure;
+import io.paperalerts.streams.ranking.FeedbackErasure;
+import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.trending.TrendingDigests;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -61,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit; papers as emails show them) --> digests (key: recipient)
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
+ *                 \-> FeedbackErasure --> feedback (a tombstone per opinion of the reader)
+ * feedback (key: recipient and paper, partitioned like alerts) --> FeedbackRecorder --> feedback store,
+ *          which DigestScheduler ranks each reader's digests by (DigestRanking)
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
@@ -186,11 +192,16 @@ public final class AlertTopology {
         KStream<String, Alert> alertStream =
                 builder.stream(alerts.name(), Consumed.with(alerts.keySerde(), alerts.valueSerde()));
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
+        builder.addStateStore(taskStore(FeedbackRecorder.STORE, Topics.FEEDBACK.valueSerde()));
+        var feedback = Topics.FEEDBACK;
+        builder.stream(feedback.name(), Consumed.with(feedback.keySerde(), feedback.valueSerde()))
+                .process(FeedbackRecorder::new, FeedbackRecorder.STORE);
         alertStream
                 .process(
                         () -> new DigestScheduler(
-                                digestPolicy, SUBSCRIPTIONS_STORE, PaperClaims.STORE, counters.digestsEmitted),
-                        DigestScheduler.STORES.toArray(String[]::new))
+                                digestPolicy, SUBSCRIPTIONS_STORE, PaperClaims.STORE, counters.digestsEmitted, true),
+                        Stream.concat(DigestScheduler.STORES.stream(), DigestScheduler.RANKING_STORES.stream())
+                                .toArray(String[]::new))
                 .mapValues(ShownPapers::of)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addErasure(builder);
@@ -200,19 +211,28 @@ public final class AlertTopology {
 
     /**
      * forget.requests --> RecipientErasure (the task of the address's alerts: digest buffers, archive)
-     *                       |--> digests (no value: the notifier erases its delivery record)
-     *                       \--> forget.requests (tombstone: compaction then removes the request)
+     *                 |     |--> digests (no value: the notifier erases its delivery record)
+     *                 |     \--> forget.requests (tombstone: compaction then removes the request)
+     *                 \-> FeedbackErasure (the reader's opinions) --> feedback (a tombstone for each)
      */
     private static void addErasure(StreamsBuilder builder) {
         var requests = Topics.FORGET_REQUESTS;
         var digests = Topics.DIGESTS;
-        KStream<String, Digest> forgotten = builder.stream(
-                        requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()))
-                .process(RecipientErasure::new, RecipientErasure.STORES.toArray(String[]::new));
+        KStream<String, String> forgetRequests =
+                builder.stream(requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()));
+        KStream<String, Digest> forgotten =
+                forgetRequests.process(RecipientErasure::new, RecipientErasure.STORES.toArray(String[]::new));
         forgotten.to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         forgotten
                 .mapValues(done -> (String) null)
                 .to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde()));
+        var feedback = Topics.FEEDBACK;
+        forgetRequests
+                .process(FeedbackErasure::new, FeedbackRecorder.STORE)
+                .to(
+                        feedback.name(),
+                        Produced.with(feedback.keySerde(), feedback.valueSerde())
+                                .withStreamPartitioner(new FeedbackErasure.ByReader()));
     }
 
     /**

@@ -20,6 +20,11 @@ public final class ArchiveKeys {
 
     private ArchiveKeys() {}
 
+    /** Every entry of one recipient, of all its subscriptions, starts with this. */
+    public static String prefix(String recipient) {
+        return recipient + SEP;
+    }
+
     /** Every entry of one subscription starts with this. */
     public static String prefix(String recipient, String subscriptionId) {
         return recipient + SEP + subscriptionId + SEP;
@@ -35,7 +40,7 @@ public final class ArchiveKeys {
     /** Removes every entry of a recipient, of all its subscriptions. @return how many */
     public static int erase(KeyValueStore<String, Alert> archive, String recipient) {
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, Alert> it = archive.prefixScan(recipient + SEP, new StringSerializer())) {
+        try (KeyValueIterator<String, Alert> it = archive.prefixScan(prefix(recipient), new StringSerializer())) {
             it.forEachRemaining(entry -> keys.add(entry.key));
         }
         keys.forEach(archive::delete);

@@ -11,7 +11,10 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.claims.PaperClaims;
+import io.paperalerts.streams.ranking.DigestRanking;
+import io.paperalerts.streams.ranking.FeedbackRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -66,9 +69,11 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     static final int OMITTED = 1;
     public static final String DUE_STORE = "digest-due";
     public static final String SENT_STORE = "digest-sent";
-    /** Every store it uses, to connect to it (and to what erases from them). */
+    /** Every store it keeps, to connect to it (and to what erases from them). */
     public static final List<String> STORES =
             List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE, DUE_STORE, SENT_STORE);
+    /** The stores it reads besides, when it ranks digests for their readers ({@link DigestRanking}). */
+    public static final List<String> RANKING_STORES = List.of(FeedbackRecorder.STORE, ArchiveWriter.STORE);
     /** Bounds the work of one punctuation; the rest is found by the next one. */
     static final int MAX_DUE_PER_CHECK = 10_000;
     /**
@@ -107,6 +112,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private long recheckAt = Long.MAX_VALUE;
 
     private final Duration checkBudget;
+    private final boolean ranked;
+    /** Null unless {@code ranked}. */
+    private DigestRanking ranking;
 
     /**
      * @param papersStore the table of the papers that alerts name ({@link PaperClaims}): a digest
@@ -114,7 +122,16 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
      * @param emitted counts the digests emitted, for the service's metrics
      */
     public DigestScheduler(DigestPolicy policy, String subscriptionsStore, String papersStore, LongAdder emitted) {
-        this(policy, subscriptionsStore, papersStore, emitted, CHECK_BUDGET);
+        this(policy, subscriptionsStore, papersStore, emitted, CHECK_BUDGET, false);
+    }
+
+    /**
+     * @param ranked whether digests go out in each reader's order once it gave feedback; it then
+     *     reads {@link #RANKING_STORES} too
+     */
+    public DigestScheduler(
+            DigestPolicy policy, String subscriptionsStore, String papersStore, LongAdder emitted, boolean ranked) {
+        this(policy, subscriptionsStore, papersStore, emitted, CHECK_BUDGET, ranked);
     }
 
     /** @param checkBudget how long one check may emit ({@link #CHECK_BUDGET}); tests shorten it */
@@ -123,8 +140,10 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             String subscriptionsStore,
             String papersStore,
             LongAdder emitted,
-            Duration checkBudget) {
+            Duration checkBudget,
+            boolean ranked) {
         this.checkBudget = checkBudget;
+        this.ranked = ranked;
         this.policy = policy;
         this.subscriptionsStore = subscriptionsStore;
         this.papersStore = papersStore;
@@ -141,6 +160,10 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         this.sizes = context.getStateStore(BUFFER_SIZES_STORE);
         this.due = context.getStateStore(DUE_STORE);
         this.sent = context.getStateStore(SENT_STORE);
+        if (ranked) {
+            this.ranking = new DigestRanking(
+                    context.getStateStore(FeedbackRecorder.STORE), context.getStateStore(ArchiveWriter.STORE));
+        }
         context.schedule(policy.checkInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDue());
         Duration recheck = RECHECK.compareTo(policy.checkInterval()) < 0 ? RECHECK : policy.checkInterval();
         context.schedule(recheck, PunctuationType.WALL_CLOCK_TIME, ignored -> {
@@ -358,6 +381,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             return;
         }
         digest.setAlerts(stillWanted);
+        if (ranking != null) {
+            digest = ranking.rank(digest, paperOf);
+        }
         recent.add(now);
         sent.put(digest.getRecipient(), recent);
         // Stamped with the wall clock, not the schedule's clock: brokers refuse timestamps far from their own.

@@ -96,7 +96,7 @@ class DigestSchedulerTest {
         for (String recipient : RECIPIENTS) {
             subscriptions.put("s-" + recipient, subscription(recipient));
         }
-        DigestScheduler scheduler = new DigestScheduler(policy, SUBSCRIPTIONS, PAPERS, new LongAdder(), budget);
+        DigestScheduler scheduler = new DigestScheduler(policy, SUBSCRIPTIONS, PAPERS, new LongAdder(), budget, false);
         scheduler.init(context);
         return scheduler;
     }
