@@ -14,6 +14,7 @@ import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.testing.ArxivListing;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,13 +84,20 @@ public final class RankingBenchmark {
     }
 
     /** A way of learning from the clicks, side by side with the others in one run. */
-    record Variant(String name, double cost, boolean passedOver) {}
+    /** @param maxTerms the terms the reader's model keeps ({@link ReaderModel#pruned}); 0 for all */
+    record Variant(String name, double cost, boolean passedOver, int maxTerms) {}
 
     void run(int splits) {
         List<Variant> variants = List.of(
-                new Variant("clicks, C=1", 1, false),
-                new Variant("clicks, C=10", 10, false),
-                new Variant("clicks and papers passed over, C=10", 10, true));
+                new Variant("clicks, C=1", 1, false, 0),
+                new Variant("clicks, C=10", 10, false, 0),
+                new Variant("clicks and papers passed over, C=10", 10, true, 0),
+                new Variant(
+                        "the same, kept to " + String.format("%,d", ReaderModels.MAX_TERMS)
+                                + " terms (as the pipeline)",
+                        10,
+                        true,
+                        ReaderModels.MAX_TERMS));
         System.out.printf(
                 "%d papers, %d subjects; queries %s; %d clicks; %d splits per reader%n%n",
                 papers.size(), new HashSet<>(subjects.values()).size(), QUERIES, CLICKS, splits);
@@ -188,6 +196,9 @@ public final class RankingBenchmark {
                             .toList()
                     : List.of();
             model = ReaderModel.learn(clicks, passedOver, variant.cost());
+            if (variant.maxTerms() > 0) {
+                model = model.pruned(variant.maxTerms());
+            }
         }
         return model;
     }
@@ -239,6 +250,48 @@ public final class RankingBenchmark {
                     "| %s | %.1f ms | %.1f ms | %,d | < 50 ms |%n",
                     name, nanos[nanos.length / 2] / 1e6, nanos[nanos.length * 9 / 10] / 1e6, size);
         });
+        // As ReaderModels learns in the pipeline: the texts analysed again each time, the model pruned.
+        List<Paper> judgedPapers = synthetic.subList(0, 500);
+        List<Paper> passedPapers = synthetic.subList(synthetic.size() - ReaderModel.MAX_PASSED_OVER, synthetic.size());
+        java.util.function.Supplier<ReaderModel> inPipeline = () -> {
+            DocumentFrequencies own = new DocumentFrequencies();
+            List<Map<Integer, Integer>> judgedCounts = new ArrayList<>();
+            List<Map<Integer, Integer>> passedCounts = new ArrayList<>();
+            judgedPapers.forEach(p -> judgedCounts.add(texts.counts(p)));
+            passedPapers.forEach(p -> passedCounts.add(texts.counts(p)));
+            judgedCounts.forEach(c -> own.add(c.keySet()));
+            passedCounts.forEach(c -> own.add(c.keySet()));
+            List<Judged> judged = new ArrayList<>();
+            for (int i = 0; i < judgedPapers.size(); i++) {
+                judged.add(new Judged(
+                        judgedPapers.get(i).getId(),
+                        judgedPapers.get(i).getTitle(),
+                        PaperTexts.vector(judgedCounts.get(i), own),
+                        clicks.get(i).judgement()));
+            }
+            List<TermVector> passed = new ArrayList<>();
+            passedCounts.forEach(c -> passed.add(PaperTexts.vector(c, own)));
+            return ReaderModel.learn(judged, passed).pruned(ReaderModels.MAX_TERMS);
+        };
+        int size = 0;
+        for (int i = 0; i < 10; i++) {
+            size += inPipeline.get().terms();
+        }
+        long[] nanos = new long[30];
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            size = inPipeline.get().terms();
+            nanos[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(nanos);
+        System.out.printf(
+                "| as the pipeline learns it (ReaderModels): 500 clicks and %d passed over, their texts analysed, kept "
+                        + "to %,d terms | %.1f ms | %.1f ms | %,d | |%n",
+                ReaderModel.MAX_PASSED_OVER,
+                ReaderModels.MAX_TERMS,
+                nanos[nanos.length / 2] / 1e6,
+                nanos[nanos.length * 9 / 10] / 1e6,
+                size);
     }
 
     private List<Paper> matching(String query) {

@@ -27,4 +27,19 @@ public final class DocumentFrequencies {
     public long papers() {
         return papers;
     }
+
+    /** In how many of the papers the term occurs. */
+    public int papersWith(int term) {
+        return papersWith.getOrDefault(term, 0);
+    }
+
+    /** Frequencies kept elsewhere: {@code papers} papers, of which {@code papersWith[i]} have {@code terms[i]}. */
+    public static DocumentFrequencies of(long papers, int[] terms, int[] papersWith) {
+        DocumentFrequencies frequencies = new DocumentFrequencies();
+        frequencies.papers = papers;
+        for (int i = 0; i < terms.length; i++) {
+            frequencies.papersWith.put(terms[i], papersWith[i]);
+        }
+        return frequencies;
+    }
 }

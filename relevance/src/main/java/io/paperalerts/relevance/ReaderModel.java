@@ -166,6 +166,68 @@ public final class ReaderModel {
         return !liked.isEmpty() || !disliked.isEmpty();
     }
 
+    /**
+     * The same model keeping only the {@code maxTerms} terms of largest weight (in absolute value):
+     * what a reader's model costs to keep and read grows with the papers it learnt from (~20,000
+     * terms with 500 papers passed over), most of them with weights near 0.
+     */
+    public ReaderModel pruned(int maxTerms) {
+        if (terms.length <= maxTerms) {
+            return this;
+        }
+        Integer[] order = new Integer[terms.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(Math.abs(weights[b]), Math.abs(weights[a])));
+        int[] kept = new int[maxTerms];
+        for (int i = 0; i < maxTerms; i++) {
+            kept[i] = order[i];
+        }
+        Arrays.sort(kept);
+        int[] keptTerms = new int[maxTerms];
+        double[] keptWeights = new double[maxTerms];
+        for (int i = 0; i < maxTerms; i++) {
+            keptTerms[i] = terms[kept[i]];
+            keptWeights[i] = weights[kept[i]];
+        }
+        return new ReaderModel(keptTerms, keptWeights, bias, liked, disliked);
+    }
+
+    /** A model kept elsewhere, as {@link #termIds}, {@link #termWeights}, {@link #bias} and {@link #judged} give it. */
+    public static ReaderModel restore(int[] terms, double[] weights, double bias, List<Judged> judged) {
+        if (terms.length != weights.length) {
+            throw new IllegalArgumentException("a weight per term: " + terms.length + " terms, " + weights.length);
+        }
+        return new ReaderModel(
+                terms.clone(),
+                weights.clone(),
+                bias,
+                judged.stream().filter(j -> j.judgement() == Judgement.MORE).toList(),
+                judged.stream().filter(j -> j.judgement() == Judgement.LESS).toList());
+    }
+
+    /** The terms the model weighs, ascending. */
+    public int[] termIds() {
+        return terms.clone();
+    }
+
+    /** The weight of each of {@link #termIds}. */
+    public double[] termWeights() {
+        return weights.clone();
+    }
+
+    public double bias() {
+        return bias;
+    }
+
+    /** The papers the reader judged, liked ones first. */
+    public List<Judged> judged() {
+        List<Judged> all = new ArrayList<>(liked);
+        all.addAll(disliked);
+        return all;
+    }
+
     /** Terms the model weighs: its size. */
     public int terms() {
         return terms.length;

@@ -39,6 +39,27 @@ public final class TermVector {
         return new TermVector(terms, values);
     }
 
+    /** A vector kept elsewhere ({@link #termIds}, {@link #termWeights}): term ids ascending, unit length. */
+    public static TermVector ofSorted(int[] terms, double[] weights) {
+        if (terms.length != weights.length) {
+            throw new IllegalArgumentException("a weight per term: " + terms.length + " terms, " + weights.length);
+        }
+        for (int i = 1; i < terms.length; i++) {
+            if (terms[i - 1] >= terms[i]) {
+                throw new IllegalArgumentException("term ids must ascend");
+            }
+        }
+        return new TermVector(terms.clone(), weights.clone());
+    }
+
+    public int[] termIds() {
+        return terms.clone();
+    }
+
+    public double[] termWeights() {
+        return weights.clone();
+    }
+
     public int size() {
         return terms.length;
     }

@@ -6,6 +6,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import java.util.stream.Stream;
@@ -24,6 +25,7 @@ class SchemaHistoryTest {
                 Alert.getClassSchema(),
                 Digest.getClassSchema(),
                 Feedback.getClassSchema(),
+                ReaderModelState.getClassSchema(),
                 TrendingDay.getClassSchema());
     }
 

@@ -8,6 +8,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.archive.ArchivePolicy;
@@ -18,6 +19,7 @@ import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.erasure.RecipientErasure;
 import io.paperalerts.streams.ranking.FeedbackErasure;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
+import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.streams.trending.TrendingDigests;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
@@ -65,8 +67,8 @@ import org.slf4j.LoggerFactory;
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
  *                 \-> FeedbackErasure --> feedback (a tombstone per opinion of the reader)
- * feedback (key: recipient and paper, partitioned like alerts) --> FeedbackRecorder --> feedback store,
- *          which DigestScheduler ranks each reader's digests by (DigestRanking)
+ * feedback (key: recipient and paper, partitioned like alerts) --> FeedbackRecorder --> feedback store
+ *          --> each reader's model (ReaderModels), which DigestScheduler ranks its digests by (DigestRanking)
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
@@ -193,9 +195,11 @@ public final class AlertTopology {
                 builder.stream(alerts.name(), Consumed.with(alerts.keySerde(), alerts.valueSerde()));
         alertStream.process(() -> new ArchiveWriter(archivePolicy, SUBSCRIPTIONS_STORE), ArchiveWriter.STORE);
         builder.addStateStore(taskStore(FeedbackRecorder.STORE, Topics.FEEDBACK.valueSerde()));
+        builder.addStateStore(taskStore(FeedbackRecorder.PENDING_STORE, Serdes.Long()));
+        builder.addStateStore(taskStore(ReaderModels.STORE, AvroSerde.of(ReaderModelState.class)));
         var feedback = Topics.FEEDBACK;
         builder.stream(feedback.name(), Consumed.with(feedback.keySerde(), feedback.valueSerde()))
-                .process(FeedbackRecorder::new, FeedbackRecorder.STORE);
+                .process(() -> new FeedbackRecorder(PaperClaims.STORE), FeedbackRecorder.STORES.toArray(String[]::new));
         alertStream
                 .process(
                         () -> new DigestScheduler(
@@ -228,7 +232,7 @@ public final class AlertTopology {
                 .to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde()));
         var feedback = Topics.FEEDBACK;
         forgetRequests
-                .process(FeedbackErasure::new, FeedbackRecorder.STORE)
+                .process(FeedbackErasure::new, FeedbackErasure.STORES.toArray(String[]::new))
                 .to(
                         feedback.name(),
                         Produced.with(feedback.keySerde(), feedback.valueSerde())

@@ -11,6 +11,7 @@ import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderRank;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,10 +96,16 @@ class ReaderRankingTopologyTest {
         return paper;
     }
 
+    /** A click now. */
     private void say(String reader, Paper paper, Opinion opinion) {
+        say(reader, paper, opinion, topology.clock.instant());
+    }
+
+    private void say(String reader, Paper paper, Opinion opinion, Instant at) {
         feedback.pipeInput(
                 FeedbackKeys.key(reader, paper.getId()),
-                new Feedback(reader, paper.getId(), opinion, paper.getTitle(), START));
+                new Feedback(reader, paper.getId(), opinion, paper.getTitle(), at),
+                at);
     }
 
     /** The papers arrive, and each reader's digest of them goes out (the instant window is a minute). */
@@ -179,13 +186,33 @@ class ReaderRankingTopologyTest {
     }
 
     @Test
+    void shouldLearnFromOpinionsReadAgainByTheNextCheckAndRankFromThen() {
+        // Given a reader whose opinion of yesterday is read again (a replay): not learnt at once
+        subscriptions.pipeInput("s-ada", active("s-ada", ADA, "agents"));
+        sendAll(GRASPING, PROVING);
+        say(ADA, GRASPING, Opinion.MORE, topology.clock.instant().minus(Duration.ofDays(1)));
+        assertThat(topology.driver.getKeyValueStore(ReaderModels.STORE).get(ADA))
+                .isNull();
+
+        // When the next check has run
+        topology.advance(Duration.ofSeconds(2));
+
+        // Then the reader's digests are ranked by it
+        assertThat(topology.driver.getKeyValueStore(ReaderModels.STORE).get(ADA))
+                .isNotNull();
+        Digest next = sendAll(TRAFFIC, TACTILE).get(ADA);
+        assertThat(order(next)).containsExactly("q-tactile", "q-traffic");
+        assertThat(next.getRanking().get(0).getLike()).isEqualTo(GRASPING.getTitle());
+    }
+
+    @Test
     void shouldKeepKeywordOrderOnceFeedbackIsUndoneAndEraseItWhenTheReaderIsForgotten() {
         // Given a reader who wanted more like one paper, then took it back
         subscriptions.pipeInput("s-ada", active("s-ada", ADA, "agents"));
         sendAll(GRASPING, PROVING);
         say(ADA, GRASPING, Opinion.MORE);
         say(ADA, PROVING, Opinion.LESS);
-        feedback.pipeInput(FeedbackKeys.key(ADA, GRASPING.getId()), (Feedback) null);
+        feedback.pipeInput(FeedbackKeys.key(ADA, GRASPING.getId()), (Feedback) null, topology.clock.instant());
 
         // When papers arrive, the one opinion left counts
         assertThat(order(sendAll(TACTILE, LEAN).get(ADA))).containsExactly("q-tactile", "q-lean");

@@ -11,10 +11,9 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
-import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.ranking.DigestRanking;
-import io.paperalerts.streams.ranking.FeedbackRecorder;
+import io.paperalerts.streams.ranking.ReaderModels;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -22,8 +21,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -72,8 +73,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     /** Every store it keeps, to connect to it (and to what erases from them). */
     public static final List<String> STORES =
             List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE, DUE_STORE, SENT_STORE);
-    /** The stores it reads besides, when it ranks digests for their readers ({@link DigestRanking}). */
-    public static final List<String> RANKING_STORES = List.of(FeedbackRecorder.STORE, ArchiveWriter.STORE);
+    /** The store it reads besides, when it ranks digests for their readers ({@link DigestRanking}). */
+    public static final List<String> RANKING_STORES = List.of(ReaderModels.STORE);
     /** Bounds the work of one punctuation; the rest is found by the next one. */
     static final int MAX_DUE_PER_CHECK = 10_000;
     /**
@@ -161,8 +162,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         this.due = context.getStateStore(DUE_STORE);
         this.sent = context.getStateStore(SENT_STORE);
         if (ranked) {
-            this.ranking = new DigestRanking(
-                    context.getStateStore(FeedbackRecorder.STORE), context.getStateStore(ArchiveWriter.STORE));
+            this.ranking = new DigestRanking(context.getStateStore(ReaderModels.STORE));
         }
         context.schedule(policy.checkInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDue());
         Duration recheck = RECHECK.compareTo(policy.checkInterval()) < 0 ? RECHECK : policy.checkInterval();
@@ -382,7 +382,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         }
         digest.setAlerts(stillWanted);
         if (ranking != null) {
-            digest = ranking.rank(digest, paperOf);
+            digest = ranking.rank(digest);
         }
         recent.add(now);
         sent.put(digest.getRecipient(), recent);
@@ -474,6 +474,18 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             }
             return removed;
         }
+    }
+
+    /** The papers in the recipient's open digests, of every delivery mode: matched, not sent yet. */
+    public static Set<String> bufferedPapers(KeyValueStore<String, Alert> bufferedAlerts, String recipient) {
+        Set<String> papers = new HashSet<>();
+        for (DeliveryMode mode : DeliveryMode.values()) {
+            try (KeyValueIterator<String, Alert> it =
+                    bufferedAlerts.prefixScan(bufferKey(mode, recipient) + ALERT_SEPARATOR, new StringSerializer())) {
+                it.forEachRemaining(entry -> papers.add(entry.value.getPaper().getId()));
+            }
+        }
+        return papers;
     }
 
     public static String bufferKey(DeliveryMode mode, String recipient) {

@@ -2,6 +2,7 @@ package io.paperalerts.streams.ranking;
 
 import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.ReaderModelState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,20 +17,28 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Forgets a reader's opinions on a {@code forget.requests} record: removes them from the task's
- * store and forwards a tombstone for each, for {@code feedback}, whose compaction then drops them.
+ * Forgets a reader's opinions on a {@code forget.requests} record: removes them and its model from
+ * the task's stores and forwards a tombstone for each opinion, for {@code feedback}, whose compaction then drops them.
  * The request and the opinions share a partition (that of the reader's alerts), so this task holds
  * every opinion the reader gave before it asked.
  */
 public final class FeedbackErasure implements Processor<String, String, String, Feedback> {
 
+    /** The stores it erases from, to connect to it. */
+    public static final List<String> STORES =
+            List.of(FeedbackRecorder.STORE, FeedbackRecorder.PENDING_STORE, ReaderModels.STORE);
+
     private ProcessorContext<String, Feedback> context;
     private KeyValueStore<String, Feedback> opinions;
+    private KeyValueStore<String, Long> pending;
+    private KeyValueStore<String, ReaderModelState> models;
 
     @Override
     public void init(ProcessorContext<String, Feedback> context) {
         this.context = context;
         this.opinions = context.getStateStore(FeedbackRecorder.STORE);
+        this.pending = context.getStateStore(FeedbackRecorder.PENDING_STORE);
+        this.models = context.getStateStore(ReaderModels.STORE);
     }
 
     @Override
@@ -46,6 +55,8 @@ public final class FeedbackErasure implements Processor<String, String, String, 
             opinions.put(key, null);
             context.forward(new Record<String, Feedback>(key, null, context.currentSystemTimeMs()));
         }
+        models.put(request.key(), null);
+        pending.put(request.key(), null);
     }
 
     /** Sends each opinion's record to the partition of its reader's alerts ({@link FeedbackKeys#partition}). */

@@ -2,30 +2,74 @@ package io.paperalerts.streams.ranking;
 
 import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.digest.DigestScheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the task's store of readers' opinions a copy of its partition of {@code feedback}: the
- * partition of the readers' alerts, so the digests of this task are ranked from it
- * ({@link DigestRanking}). A tombstone (an undo, or an erasure) removes the opinion.
+ * Keeps the task's store of readers' opinions a copy of its partition of {@code feedback} (the
+ * partition of the readers' alerts) and learns each reader's model again when its opinions change
+ * ({@link ReaderModels}): at once for a click of the last minute, so the next digest is ranked by
+ * it; by a check every second, {@link #CHECK_BUDGET} at a time, for opinions read again (a replay,
+ * a new application), whose readers are noted in {@link #PENDING_STORE} until then. A tombstone
+ * (an undo, or an erasure) removes the opinion.
  */
 public final class FeedbackRecorder implements Processor<String, Feedback, Void, Void> {
 
     /** Per {@code recipient NUL paper-id} ({@link FeedbackKeys}), the reader's opinion of the paper. */
     public static final String STORE = "feedback-store";
 
+    /** Readers whose model is to be learnt again by the next check (value: when noted, epoch millis). */
+    public static final String PENDING_STORE = "reader-models-pending";
+
+    /** Every store it uses, to connect to it; it reads the global papers table besides. */
+    public static final List<String> STORES = List.of(
+            STORE, PENDING_STORE, ReaderModels.STORE, ArchiveWriter.STORE, DigestScheduler.BUFFERED_ALERTS_STORE);
+
+    /** A click this recent is learnt from at once; older ones are being read again. */
+    static final Duration LIVE = Duration.ofMinutes(1);
+
+    /** How long one check may learn (it runs inside the task's open transaction, like a digest check). */
+    static final Duration CHECK_BUDGET = Duration.ofMillis(200);
+
     private static final Logger log = LoggerFactory.getLogger(FeedbackRecorder.class);
 
+    private final String papersStore;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, Feedback> opinions;
+    private KeyValueStore<String, Long> pending;
+    private ReaderModels models;
+
+    /** @param papersStore the global table of the papers that alerts name, for their texts */
+    public FeedbackRecorder(String papersStore) {
+        this.papersStore = papersStore;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         this.opinions = context.getStateStore(STORE);
+        this.pending = context.getStateStore(PENDING_STORE);
+        KeyValueStore<String, Paper> papers = context.getStateStore(papersStore);
+        this.models = new ReaderModels(
+                opinions,
+                context.getStateStore(ArchiveWriter.STORE),
+                context.getStateStore(DigestScheduler.BUFFERED_ALERTS_STORE),
+                context.getStateStore(ReaderModels.STORE),
+                papers::get);
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, ignored -> learnPending());
     }
 
     @Override
@@ -41,6 +85,32 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Void,
         } else {
             // Only registration writes here, keyed by what the record says; anything else is not ours.
             log.warn("Ignoring feedback whose key does not name its reader and paper");
+            return;
+        }
+        String recipient = FeedbackKeys.recipient(record.key());
+        long now = context.currentSystemTimeMs();
+        if (record.timestamp() >= now - LIVE.toMillis()) {
+            models.learn(recipient, Instant.ofEpochMilli(now));
+            pending.put(recipient, null);
+        } else {
+            pending.put(recipient, now);
+        }
+    }
+
+    private void learnPending() {
+        List<String> readers = new ArrayList<>();
+        long deadline = System.nanoTime() + CHECK_BUDGET.toNanos();
+        try (KeyValueIterator<String, Long> it = pending.all()) {
+            while (it.hasNext() && readers.size() < 1_000) {
+                readers.add(it.next().key);
+            }
+        }
+        for (String recipient : readers) {
+            if (System.nanoTime() - deadline > 0) {
+                return;
+            }
+            models.learn(recipient, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            pending.put(recipient, null);
         }
     }
 }
