@@ -10,10 +10,17 @@ import io.paperalerts.relevance.ReaderModel.Judged;
 import io.paperalerts.relevance.ReaderModel.Judgement;
 import io.paperalerts.relevance.ReaderRanking;
 import io.paperalerts.relevance.TermVector;
+import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.ranking.AnalysedPapers;
+import io.paperalerts.streams.ranking.DigestRanking;
+import io.paperalerts.streams.ranking.ReaderLearner;
 import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.testing.ArxivListing;
 import java.time.Instant;
@@ -250,48 +257,96 @@ public final class RankingBenchmark {
                     "| %s | %.1f ms | %.1f ms | %,d | < 50 ms |%n",
                     name, nanos[nanos.length / 2] / 1e6, nanos[nanos.length * 9 / 10] / 1e6, size);
         });
-        // As ReaderModels learns in the pipeline: the texts analysed again each time, the model pruned.
-        List<Paper> judgedPapers = synthetic.subList(0, 500);
-        List<Paper> passedPapers = synthetic.subList(synthetic.size() - ReaderModel.MAX_PASSED_OVER, synthetic.size());
-        java.util.function.Supplier<ReaderModel> inPipeline = () -> {
-            DocumentFrequencies own = new DocumentFrequencies();
-            List<Map<Integer, Integer>> judgedCounts = new ArrayList<>();
-            List<Map<Integer, Integer>> passedCounts = new ArrayList<>();
-            judgedPapers.forEach(p -> judgedCounts.add(texts.counts(p)));
-            passedPapers.forEach(p -> passedCounts.add(texts.counts(p)));
-            judgedCounts.forEach(c -> own.add(c.keySet()));
-            passedCounts.forEach(c -> own.add(c.keySet()));
-            List<Judged> judged = new ArrayList<>();
-            for (int i = 0; i < judgedPapers.size(); i++) {
-                judged.add(new Judged(
-                        judgedPapers.get(i).getId(),
-                        judgedPapers.get(i).getTitle(),
-                        PaperTexts.vector(judgedCounts.get(i), own),
-                        clicks.get(i).judgement()));
+        // As ReaderModels learns in the pipeline (ReaderLearner): its first click, whose papers' texts
+        // are analysed, and a next click, whose papers were analysed for the one before.
+        List<Feedback> opinions = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            Paper paper = synthetic.get(i);
+            opinions.add(new Feedback(
+                    "reader@example.org",
+                    paper.getId(),
+                    i % 10 == 0 ? Opinion.MORE : Opinion.LESS,
+                    paper.getTitle(),
+                    Instant.EPOCH));
+        }
+        List<String> passedOverIds =
+                synthetic.subList(synthetic.size() - ReaderModel.MAX_PASSED_OVER, synthetic.size()).stream()
+                        .map(Paper::getId)
+                        .toList();
+        Map<String, Paper> byId = new HashMap<>();
+        synthetic.forEach(p -> byId.put(p.getId(), p));
+        for (boolean warm : new boolean[] {false, true}) {
+            long[] nanos = new long[30];
+            long terms = 0;
+            for (int i = -10; i < nanos.length; i++) {
+                ReaderLearner learner = new ReaderLearner();
+                if (warm) {
+                    learner.learn(
+                            "reader@example.org", Instant.EPOCH, opinions.subList(0, 499), passedOverIds, byId::get);
+                }
+                long t0 = System.nanoTime();
+                ReaderModelState state =
+                        learner.learn("reader@example.org", Instant.EPOCH, opinions, passedOverIds, byId::get);
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - t0;
+                    terms = state.getTerms().remaining() / Integer.BYTES;
+                }
             }
-            List<TermVector> passed = new ArrayList<>();
-            passedCounts.forEach(c -> passed.add(PaperTexts.vector(c, own)));
-            return ReaderModel.learn(judged, passed).pruned(ReaderModels.MAX_TERMS);
-        };
-        int size = 0;
-        for (int i = 0; i < 10; i++) {
-            size += inPipeline.get().terms();
+            java.util.Arrays.sort(nanos);
+            System.out.printf(
+                    "| as the pipeline learns it (ReaderLearner), 500 clicks and %d passed over, kept to %,d terms: "
+                            + "%s | %.1f ms | %.1f ms | %,d | < 50 ms |%n",
+                    ReaderModel.MAX_PASSED_OVER,
+                    ReaderModels.MAX_TERMS,
+                    warm
+                            ? "a click after another (the texts analysed for that one)"
+                            : "the first click (every text analysed)",
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[nanos.length * 9 / 10] / 1e6,
+                    terms);
         }
-        long[] nanos = new long[30];
-        for (int i = 0; i < nanos.length; i++) {
-            long t0 = System.nanoTime();
-            size = inPipeline.get().terms();
-            nanos[i] = System.nanoTime() - t0;
+        timeDigestRanking(opinions, passedOverIds, byId, synthetic);
+    }
+
+    /**
+     * What ranking costs a digest when it goes out (DigestRanking): the reader's model read back, the
+     * digest's papers analysed (or found analysed: a paper is in the digest of every reader it
+     * matched) and scored.
+     */
+    private static void timeDigestRanking(
+            List<Feedback> opinions, List<String> passedOverIds, Map<String, Paper> byId, List<Paper> synthetic) {
+        ReaderModelState state =
+                new ReaderLearner().learn("reader@example.org", Instant.EPOCH, opinions, passedOverIds, byId::get);
+        List<Alert> digest = new ArrayList<>();
+        for (Paper paper : synthetic.subList(1_000, 1_010)) {
+            digest.add(Alert.newBuilder()
+                    .setRecipient("reader@example.org")
+                    .setSubscriptionIds(List.of("s"))
+                    .setPaper(paper)
+                    .setReasons(List.of())
+                    .setMatchedAt(Instant.EPOCH)
+                    .build());
         }
-        java.util.Arrays.sort(nanos);
-        System.out.printf(
-                "| as the pipeline learns it (ReaderModels): 500 clicks and %d passed over, their texts analysed, kept "
-                        + "to %,d terms | %.1f ms | %.1f ms | %,d | |%n",
-                ReaderModel.MAX_PASSED_OVER,
-                ReaderModels.MAX_TERMS,
-                nanos[nanos.length / 2] / 1e6,
-                nanos[nanos.length * 9 / 10] / 1e6,
-                size);
+        System.out.println();
+        System.out.println("| ranking one digest of 10 papers as it goes out | median | p90 |");
+        System.out.println("|---|---:|---:|");
+        AnalysedPapers kept = new AnalysedPapers(2_000);
+        for (boolean analysed : new boolean[] {false, true}) {
+            long[] nanos = new long[200];
+            for (int i = -100; i < nanos.length; i++) {
+                long t0 = System.nanoTime();
+                DigestRanking.order(digest, state, analysed ? kept : new AnalysedPapers(0));
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - t0;
+                }
+            }
+            java.util.Arrays.sort(nanos);
+            System.out.printf(
+                    "| %s | %.2f ms | %.2f ms |%n",
+                    analysed ? "papers analysed already (for another reader's digest)" : "papers analysed for it",
+                    nanos[nanos.length / 2] / 1e6,
+                    nanos[nanos.length * 9 / 10] / 1e6);
+        }
     }
 
     private List<Paper> matching(String query) {

@@ -327,16 +327,11 @@ public final class AlertMailer {
         return item(alert, null, null);
     }
 
-    /** One paper with its "more like this" and "less like this" links (null: none), as archive pages list it. */
-    public static DigestView.Item item(Alert alert, DigestView.Opinions opinions) {
-        return item(alert, null, opinions);
-    }
-
     /**
      * @param rank its place in the reader's order, with the reason, or null in keyword order
      * @param opinions its "more like this" and "less like this" links, or null
      */
-    static DigestView.Item item(Alert alert, ReaderRank rank, DigestView.Opinions opinions) {
+    public static DigestView.Item item(Alert alert, ReaderRank rank, DigestView.Opinions opinions) {
         Paper paper = alert.getPaper();
         List<String> matched = matched(alert);
         List<DigestView.Why> why = new ArrayList<>();

@@ -38,19 +38,20 @@ final class ArchiveFeeds {
     private ArchiveFeeds() {}
 
     static String atom(Subscription subscription, String title, String archiveUrl, List<Alert> entries) {
-        return atom(subscription, title, archiveUrl, entries, alert -> null);
+        return atom(subscription, title, archiveUrl, entries, AlertMailer::item);
     }
 
     /**
-     * @param opinions each entry's "more like this" and "less like this" links (null: none), as
-     *     {@code related} links titled so
+     * @param entries in the feed's order
+     * @param shown what each entry shows ({@link AlertMailer#item}); its "more like this" and "less
+     *     like this" links, if it has them, as {@code related} links titled so
      */
     static String atom(
             Subscription subscription,
             String title,
             String archiveUrl,
             List<Alert> entries,
-            Function<Alert, DigestView.Opinions> opinions) {
+            Function<Alert, DigestView.Item> shown) {
         Feed feed = new Feed("atom_1.0");
         feed.setId("urn:paper-alerts:archive:" + Pages.url(subscription.getId()));
         feed.setTitle(xml(title));
@@ -60,7 +61,7 @@ final class ArchiveFeeds {
         feed.setAuthors(List.of(person("paper-alerts")));
         List<Entry> atomEntries = new ArrayList<>();
         for (Alert alert : entries) {
-            DigestView.Item item = AlertMailer.item(alert);
+            DigestView.Item item = shown.apply(alert);
             Entry entry = new Entry();
             entry.setId(entryId(subscription, alert));
             entry.setTitle(xml(item.title()));
@@ -71,7 +72,7 @@ final class ArchiveFeeds {
             if (item.pdfUrl() != null) {
                 related.add(link("related", item.pdfUrl(), "application/pdf"));
             }
-            DigestView.Opinions links = opinions.apply(alert);
+            DigestView.Opinions links = item.opinions();
             if (links != null) {
                 related.add(titled(link("related", links.moreUrl(), "text/html"), "More like this"));
                 related.add(titled(link("related", links.lessUrl(), "text/html"), "Less like this"));
@@ -108,16 +109,20 @@ final class ArchiveFeeds {
     }
 
     static String json(Subscription subscription, String title, String archiveUrl, List<Alert> entries) {
-        return json(subscription, title, archiveUrl, entries, alert -> null);
+        return json(subscription, title, archiveUrl, entries, AlertMailer::item);
     }
 
-    /** @param opinions each item's "more like this" and "less like this" links (null: none), in {@code _paper_alerts} */
+    /**
+     * @param entries in the feed's order
+     * @param shown what each entry shows ({@link AlertMailer#item}); its "more like this" and "less
+     *     like this" links, if it has them, in {@code _paper_alerts}
+     */
     static String json(
             Subscription subscription,
             String title,
             String archiveUrl,
             List<Alert> entries,
-            Function<Alert, DigestView.Opinions> opinions) {
+            Function<Alert, DigestView.Item> shown) {
         ObjectNode feed = JSON.createObjectNode()
                 .put("version", "https://jsonfeed.org/version/1.1")
                 .put("title", title)
@@ -130,7 +135,7 @@ final class ArchiveFeeds {
         feed.putArray("authors").addObject().put("name", "paper-alerts");
         ArrayNode items = feed.putArray("items");
         for (Alert alert : entries) {
-            DigestView.Item item = AlertMailer.item(alert);
+            DigestView.Item item = shown.apply(alert);
             ObjectNode entry = items.addObject()
                     .put("id", entryId(subscription, alert))
                     .put("title", item.title())
@@ -145,7 +150,7 @@ final class ArchiveFeeds {
             authors(alert).forEach(name -> authors.addObject().put("name", name));
             ArrayNode tags = entry.putArray("tags");
             matched(alert).forEach(tags::add);
-            DigestView.Opinions links = opinions.apply(alert);
+            DigestView.Opinions links = item.opinions();
             if (links != null) {
                 // JSON Feed's way to extend an item: an object whose name starts with an underscore.
                 entry.putObject("_paper_alerts")

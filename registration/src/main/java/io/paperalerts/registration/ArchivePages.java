@@ -6,20 +6,26 @@ import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
 import io.paperalerts.mail.MailLinks;
 import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.streams.archive.MatchArchive;
+import io.paperalerts.streams.ranking.AnalysedPapers;
+import io.paperalerts.streams.ranking.DigestRanking;
+import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * Each subscription's archive: a page of all its matches, newest first, and the same entries as
- * an Atom 1.0 feed and a JSON Feed 1.1. The address holds the subscription's own secret
+ * an Atom 1.0 feed and a JSON Feed 1.1; once the owner gave feedback, each page (the same 50
+ * matches) and the feeds are in the owner's order, with its reasons, as its digests are. The address holds the subscription's own secret
  * ({@code archiveToken}); a wrong or replaced one answers 404, like an unknown subscription, so
  * an address tells nothing about which subscriptions exist. Entries come from the streams
  * service's archive store by interactive query; the instance that does not hold them forwards
@@ -44,8 +50,16 @@ final class ArchivePages {
     private final MatchArchive archive;
     private final MailLinks links;
     private final ArchiveForwarding forwarding;
+    private final ReaderOpinions opinions;
 
-    ArchivePages(SubscriptionDirectory directory, MatchArchive archive, MailLinks links, ArchiveForwarding forwarding) {
+    /** @param opinions the readers' models, which order the pages and feeds of those who gave feedback */
+    ArchivePages(
+            SubscriptionDirectory directory,
+            MatchArchive archive,
+            ReaderOpinions opinions,
+            MailLinks links,
+            ArchiveForwarding forwarding) {
+        this.opinions = opinions;
         this.directory = directory;
         this.archive = archive;
         this.links = links;
@@ -110,12 +124,13 @@ final class ArchivePages {
             case PAGE -> {
                 int offset = (page - 1) * PAGE_SIZE;
                 MatchArchive.Page entries = archive.read(recipient, subscription.getId(), offset, PAGE_SIZE);
-                List<DigestView.Item> items = entries.entries().stream()
-                        .map(a -> AlertMailer.item(a, opinions(recipient, a)))
-                        .toList();
+                Shown shown = shown(recipient, entries.entries());
+                List<DigestView.Item> items =
+                        shown.entries().stream().map(shown.items()::get).toList();
                 String summary = entries.total() == 0
                         ? "No matches yet: papers matching it will be listed here."
                         : entries.total() + (entries.total() == 1 ? " match" : " matches") + ", newest first"
+                                + (shown.ranked() ? ", each page in your order (from your feedback)" : "")
                                 + (entries.total() > PAGE_SIZE
                                         ? "; " + (offset + 1) + " to " + (offset + items.size()) + " on this page."
                                         : ".");
@@ -133,32 +148,58 @@ final class ArchivePages {
             case ATOM ->
                 new Rendered(
                         "application/atom+xml; charset=utf-8",
-                        ArchiveFeeds.atom(
+                        feed(
+                                recipient,
                                 subscription,
-                                title,
-                                base,
-                                archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
-                                        .entries(),
-                                a -> opinions(recipient, a)));
+                                (entries, items) -> ArchiveFeeds.atom(subscription, title, base, entries, items)));
             case JSON ->
                 new Rendered(
                         "application/feed+json; charset=utf-8",
-                        ArchiveFeeds.json(
+                        feed(
+                                recipient,
                                 subscription,
-                                title,
-                                base,
-                                archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
-                                        .entries(),
-                                a -> opinions(recipient, a)));
+                                (entries, items) -> ArchiveFeeds.json(subscription, title, base, entries, items)));
         };
     }
 
     /**
-     * The paper's "more like this" and "less like this" links, for the subscription's owner: the
-     * archive's address is its secret, as the email that links it is the owner's.
+     * Entries as a page or feed shows them: newest first, or in the reader's order once it gave
+     * feedback, each with what it shows (the reason the ranking gives, and the paper's "more like
+     * this" and "less like this" links for the subscription's owner: the archive's address is its
+     * secret, as the email that links it is the owner's).
      */
-    private DigestView.Opinions opinions(String recipient, Alert alert) {
-        return links.opinions(recipient, alert.getPaper().getId());
+    private record Shown(List<Alert> entries, IdentityHashMap<Alert, DigestView.Item> items, boolean ranked) {}
+
+    private Shown shown(String recipient, List<Alert> newestFirst) {
+        IdentityHashMap<Alert, DigestView.Item> items = new IdentityHashMap<>();
+        Optional<ReaderModelState> model = opinions.model(recipient);
+        if (model.isEmpty() || newestFirst.isEmpty()) {
+            newestFirst.forEach(a -> items.put(a, AlertMailer.item(a, null, links.opinions(recipient, paperId(a)))));
+            return new Shown(newestFirst, items, false);
+        }
+        // Requests run at once: each analyses its own (at most 50) papers.
+        DigestRanking.Ordered ordered = DigestRanking.order(newestFirst, model.get(), new AnalysedPapers(0));
+        for (int i = 0; i < ordered.papers().size(); i++) {
+            Alert alert = ordered.papers().get(i);
+            items.put(
+                    alert, AlertMailer.item(alert, ordered.ranks().get(i), links.opinions(recipient, paperId(alert))));
+        }
+        return new Shown(ordered.papers(), items, true);
+    }
+
+    private static String paperId(Alert alert) {
+        return alert.getPaper().getId();
+    }
+
+    private String feed(String recipient, Subscription subscription, FeedWriter writer) {
+        Shown shown = shown(
+                recipient,
+                archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES).entries());
+        return writer.write(shown.entries(), shown.items()::get);
+    }
+
+    private interface FeedWriter {
+        String write(List<Alert> entries, java.util.function.Function<Alert, DigestView.Item> items);
     }
 
     private record Rendered(String contentType, String body) {}

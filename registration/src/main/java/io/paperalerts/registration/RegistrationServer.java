@@ -109,7 +109,7 @@ public final class RegistrationServer implements AutoCloseable {
                 subscriptions, checks, checker, erasure, limits, archive, archive, forwarding, clock);
         FeedbackPages opinions = new FeedbackPages(checks, archive, feedback, clock);
         FrontPage front = new FrontPage(recent, checker);
-        ArchivePages archives = new ArchivePages(directory, archive, links, forwarding);
+        ArchivePages archives = new ArchivePages(directory, archive, archive, links, forwarding);
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;

@@ -295,6 +295,18 @@ class RegistrationApiTest {
         String archive = system.url("/archive/" + ids.get(ada) + "/"
                 + system.streams.subscription(ids.get(ada)).orElseThrow().getArchiveToken());
         HttpResponse<String> page = system.get(archive);
+        // in her order: the grasping paper she liked above the theorem-proving one, newer by an hour
+        var archivePage = Jsoup.parse(page.body());
+        List<String> archived = archivePage.select(".paper .title").eachText();
+        assertThat(archived)
+                .containsExactlyInAnyOrder(
+                        grasping.getTitle(),
+                        proving.getTitle(),
+                        tactile.getTitle(),
+                        traffic.getTitle(),
+                        lean.getTitle());
+        assertThat(archived.indexOf(grasping.getTitle())).isLessThan(archived.indexOf(proving.getTitle()));
+        assertThat(archivePage.text()).contains("each page in your order").contains("which you liked");
         assertThat(Jsoup.parse(page.body()).select(".paper a.less-like").eachAttr("href"))
                 .hasSize(5)
                 .allSatisfy(

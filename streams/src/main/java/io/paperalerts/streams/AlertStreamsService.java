@@ -18,6 +18,7 @@ import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.archive.ArchiveKeys;
@@ -27,6 +28,7 @@ import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
+import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.streams.ranking.ReaderOpinions;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
@@ -287,6 +289,14 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
             it.forEachRemaining(entry -> opinions.add(entry.value));
         }
         return opinions;
+    }
+
+    @Override
+    public Optional<ReaderModelState> model(String recipient) {
+        return Optional.ofNullable(streams.store(StoreQueryParameters.fromNameAndType(
+                                ReaderModels.STORE, QueryableStoreTypes.<String, ReaderModelState>keyValueStore())
+                        .withPartition(FeedbackKeys.partition(recipient)))
+                .get(recipient));
     }
 
     @Override

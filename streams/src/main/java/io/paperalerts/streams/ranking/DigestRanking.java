@@ -32,7 +32,11 @@ public final class DigestRanking {
     static final double LOWER_SIMILARITY = 0.2;
 
     private final KeyValueStore<String, ReaderModelState> models;
-    private final PaperTexts texts = new PaperTexts();
+    /** A paper is in the digests of every reader it matched: analysed once for them all. */
+    private final AnalysedPapers analysed = new AnalysedPapers(ANALYSED_PAPERS);
+
+    /** Papers whose analysed terms are kept: those of the last few seconds' digests. */
+    static final int ANALYSED_PAPERS = 2_000;
 
     /** @param models the readers' models ({@link ReaderModels#STORE}) */
     public DigestRanking(KeyValueStore<String, ReaderModelState> models) {
@@ -48,33 +52,63 @@ public final class DigestRanking {
         if (state == null || digest.getAlerts().isEmpty()) {
             return digest;
         }
-        ReaderModels.Learnt learnt = ReaderModels.learnt(state);
-        DocumentFrequencies frequencies = learnt.frequencies();
-        ReaderModel model = learnt.model();
         // Keyword order is the email's: the ranking keeps it among papers it cannot tell apart.
         List<Alert> keywordOrder = new ArrayList<>(digest.getAlerts());
         keywordOrder.sort(AlertMailer.LISTED);
-        IdentityHashMap<Alert, TermVector> vectors = new IdentityHashMap<>();
-        keywordOrder.forEach(a -> vectors.put(a, texts.vector(a.getPaper(), frequencies)));
-        List<ReaderRanking.Ranked<Alert>> ranked = ReaderRanking.rank(keywordOrder, vectors::get, model);
+        Ordered ordered = order(keywordOrder, state, analysed);
         List<Alert> listed = new ArrayList<>();
         List<ReaderRank> order = new ArrayList<>();
         int lower = 0;
-        for (ReaderRanking.Ranked<Alert> r : ranked) {
-            if (!listed.isEmpty() && rankedLower(model, r.score(), vectors.get(r.item()))) {
+        for (int i = 0; i < ordered.papers().size(); i++) {
+            if (!listed.isEmpty() && ordered.lower().get(i)) {
                 lower++;
                 continue;
             }
-            listed.add(r.item());
-            order.add(new ReaderRank(
-                    r.item().getPaper().getId(),
-                    r.like().map(ReaderModel.Judged::title).orElse(null)));
+            listed.add(ordered.papers().get(i));
+            order.add(ordered.ranks().get(i));
         }
         return Digest.newBuilder(digest)
                 .setAlerts(listed)
                 .setRanking(order)
                 .setRankedLower(digest.getRankedLower() + lower)
                 .build();
+    }
+
+    /**
+     * Papers in a reader's order.
+     *
+     * @param ranks per paper, its id and the liked paper it is most like (none for a paper the
+     *     reader judged itself)
+     * @param lower per paper, whether it is like what the reader wanted less of ({@link #MIN_LESS})
+     */
+    public record Ordered(List<Alert> papers, List<ReaderRank> ranks, List<Boolean> lower) {}
+
+    /**
+     * @param keywordOrder papers (whole) as keyword order lists them, which the ranking keeps among
+     *     papers it cannot tell apart
+     * @param state the reader's model
+     */
+    public static Ordered order(List<Alert> keywordOrder, ReaderModelState state, AnalysedPapers analysed) {
+        ReaderModels.Learnt learnt = ReaderModels.learnt(state);
+        DocumentFrequencies frequencies = learnt.frequencies();
+        ReaderModel model = learnt.model();
+        IdentityHashMap<Alert, TermVector> vectors = new IdentityHashMap<>();
+        keywordOrder.forEach(a -> vectors.put(a, PaperTexts.vector(analysed.counts(a.getPaper()), frequencies)));
+        List<Alert> papers = new ArrayList<>();
+        List<ReaderRank> ranks = new ArrayList<>();
+        List<Boolean> lower = new ArrayList<>();
+        for (ReaderRanking.Ranked<Alert> r : ReaderRanking.rank(keywordOrder, vectors::get, model)) {
+            String paperId = r.item().getPaper().getId();
+            papers.add(r.item());
+            ranks.add(new ReaderRank(
+                    paperId,
+                    r.like()
+                            .filter(liked -> !liked.paperId().equals(paperId))
+                            .map(ReaderModel.Judged::title)
+                            .orElse(null)));
+            lower.add(rankedLower(model, r.score(), vectors.get(r.item())));
+        }
+        return new Ordered(papers, ranks, lower);
     }
 
     private static boolean rankedLower(ReaderModel model, double score, TermVector paper) {

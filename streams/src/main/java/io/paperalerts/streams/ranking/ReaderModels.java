@@ -2,13 +2,11 @@ package io.paperalerts.streams.ranking;
 
 import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.relevance.DocumentFrequencies;
-import io.paperalerts.relevance.PaperTexts;
 import io.paperalerts.relevance.ReaderModel;
 import io.paperalerts.relevance.TermVector;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.JudgedPaper;
-import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.streams.archive.ArchiveKeys;
@@ -18,9 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,7 +46,7 @@ public final class ReaderModels {
     private final KeyValueStore<String, Alert> buffered;
     private final KeyValueStore<String, ReaderModelState> models;
     private final Function<String, Paper> papers;
-    private final PaperTexts texts = new PaperTexts();
+    private final ReaderLearner learner = new ReaderLearner();
 
     /**
      * @param feedback the readers' opinions ({@link FeedbackRecorder#STORE})
@@ -85,75 +81,10 @@ public final class ReaderModels {
             models.put(recipient, null);
             return;
         }
-        Map<String, Map<Integer, Integer>> judgedCounts = new LinkedHashMap<>();
-        for (Feedback opinion : opinions) {
-            Paper paper = papers.apply(opinion.getPaperId());
-            // A paper only a backfill sent is not in the table: its title is what the reader judged.
-            judgedCounts.put(
-                    opinion.getPaperId(),
-                    texts.counts(paper != null ? paper : titleOnly(opinion.getPaperId(), opinion.getTitle())));
-        }
-        Set<String> notPassedOver = new HashSet<>(judgedCounts.keySet());
+        Set<String> notPassedOver = new HashSet<>();
+        opinions.forEach(o -> notPassedOver.add(o.getPaperId()));
         notPassedOver.addAll(DigestScheduler.bufferedPapers(buffered, recipient));
-        List<Map<Integer, Integer>> passedOverCounts = new ArrayList<>();
-        for (String paperId : passedOver(recipient, notPassedOver)) {
-            Paper paper = papers.apply(paperId);
-            if (paper != null) {
-                passedOverCounts.add(texts.counts(paper));
-            }
-        }
-        DocumentFrequencies frequencies = new DocumentFrequencies();
-        judgedCounts.values().forEach(c -> frequencies.add(c.keySet()));
-        passedOverCounts.forEach(c -> frequencies.add(c.keySet()));
-        List<ReaderModel.Judged> judged = new ArrayList<>();
-        for (Feedback opinion : opinions) {
-            judged.add(new ReaderModel.Judged(
-                    opinion.getPaperId(),
-                    opinion.getTitle(),
-                    PaperTexts.vector(judgedCounts.get(opinion.getPaperId()), frequencies),
-                    opinion.getOpinion() == Opinion.MORE ? ReaderModel.Judgement.MORE : ReaderModel.Judgement.LESS));
-        }
-        List<TermVector> passedOver = new ArrayList<>();
-        passedOverCounts.forEach(c -> passedOver.add(PaperTexts.vector(c, frequencies)));
-        ReaderModel model = ReaderModel.learn(judged, passedOver).pruned(MAX_TERMS);
-        models.put(recipient, state(recipient, now, model, frequencies));
-    }
-
-    /** The reader's model, null if it has none (no opinions, or not learnt yet). */
-    public Learnt read(String recipient) {
-        ReaderModelState state = models.get(recipient);
-        return state == null ? null : learnt(state);
-    }
-
-    /** Forgets a reader's model. */
-    public void erase(String recipient) {
-        models.put(recipient, null);
-    }
-
-    static ReaderModelState state(String recipient, Instant now, ReaderModel model, DocumentFrequencies frequencies) {
-        int[] terms = model.termIds();
-        int[] papersWith = new int[terms.length];
-        for (int i = 0; i < terms.length; i++) {
-            papersWith[i] = frequencies.papersWith(terms[i]);
-        }
-        List<JudgedPaper> judged = new ArrayList<>();
-        for (ReaderModel.Judged j : model.judged()) {
-            judged.add(new JudgedPaper(
-                    j.paperId(),
-                    j.title(),
-                    j.judgement() == ReaderModel.Judgement.MORE,
-                    ints(j.text().termIds()),
-                    floats(j.text().termWeights())));
-        }
-        return new ReaderModelState(
-                recipient,
-                now,
-                frequencies.papers(),
-                ints(terms),
-                ints(papersWith),
-                floats(model.termWeights()),
-                model.bias(),
-                judged);
+        models.put(recipient, learner.learn(recipient, now, opinions, passedOver(recipient, notPassedOver), papers));
     }
 
     static Learnt learnt(ReaderModelState state) {
@@ -192,15 +123,7 @@ public final class ReaderModels {
                 .toList();
     }
 
-    private static Paper titleOnly(String id, String title) {
-        Paper paper = new Paper();
-        paper.setId(id);
-        paper.setTitle(title);
-        paper.setAbstractText("");
-        return paper;
-    }
-
-    private static ByteBuffer ints(int[] values) {
+    static ByteBuffer ints(int[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Integer.BYTES);
         for (int value : values) {
             bytes.putInt(value);
@@ -208,7 +131,7 @@ public final class ReaderModels {
         return bytes.flip();
     }
 
-    private static ByteBuffer floats(double[] values) {
+    static ByteBuffer floats(double[] values) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);
         for (double value : values) {
             bytes.putFloat((float) value);
