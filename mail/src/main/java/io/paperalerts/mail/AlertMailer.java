@@ -250,7 +250,11 @@ public final class AlertMailer {
             // One phrase: its own quotes inside ours would show it quoted twice.
             text = text.substring(1, text.length() - 1);
         }
-        int max = 60;
+        return quotedShort(text, 60);
+    }
+
+    /** In typographic quotes, cut to {@code max} code points (the last an ellipsis) when longer. */
+    private static String quotedShort(String text, int max) {
         String shown = text.codePointCount(0, text.length()) <= max
                 ? text
                 : text.substring(0, text.offsetByCodePoints(0, max - 1)) + "\u2026";
@@ -352,12 +356,7 @@ public final class AlertMailer {
 
     /** A paper's title as a reason names it: one line, quoted, at most 80 characters. */
     static String quotedTitle(String title) {
-        String text = oneLine(title);
-        int max = 80;
-        String shown = text.codePointCount(0, text.length()) <= max
-                ? text
-                : text.substring(0, text.offsetByCodePoints(0, max - 1)) + "\u2026";
-        return "\u201c" + shown + "\u201d";
+        return quotedShort(oneLine(title), 80);
     }
 
     /** The words and phrases that matched, of every reason, once each. */

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.paperalerts.config.CommonConfig;
-import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.kafka.ServiceAccess;
@@ -260,8 +259,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     public Page read(String recipient, String subscriptionId, int offset, int limit) {
         List<Alert> entries = new ArrayList<>();
         int total = 0;
-        ReadOnlyKeyValueStore<String, Paper> papers = streams.store(StoreQueryParameters.fromNameAndType(
-                PaperClaims.STORE, QueryableStoreTypes.<String, Paper>keyValueStore()));
+        ReadOnlyKeyValueStore<String, Paper> papers = papersTable();
         try (KeyValueIterator<String, Alert> matches =
                 archive(recipient).prefixScan(ArchiveKeys.prefix(recipient, subscriptionId), new StringSerializer())) {
             while (matches.hasNext()) {
@@ -280,37 +278,40 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     @Override
     public List<Feedback> opinions(String recipient) {
-        List<Feedback> opinions = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, Feedback> store = streams.store(StoreQueryParameters.fromNameAndType(
-                        FeedbackRecorder.STORE, QueryableStoreTypes.<String, Feedback>keyValueStore())
-                .withPartition(FeedbackKeys.partition(recipient)));
-        try (KeyValueIterator<String, Feedback> it =
-                store.prefixScan(FeedbackKeys.prefix(recipient), new StringSerializer())) {
-            it.forEachRemaining(entry -> opinions.add(entry.value));
-        }
-        return opinions;
+        return List.copyOf(FeedbackRecorder.opinionsOf(heldFor(FeedbackRecorder.STORE, recipient), recipient)
+                .values());
     }
 
     @Override
     public Optional<ReaderModelState> model(String recipient) {
-        return Optional.ofNullable(streams.store(StoreQueryParameters.fromNameAndType(
-                                ReaderModels.STORE, QueryableStoreTypes.<String, ReaderModelState>keyValueStore())
-                        .withPartition(FeedbackKeys.partition(recipient)))
-                .get(recipient));
+        return Optional.ofNullable(
+                this.<ReaderModelState>heldFor(ReaderModels.STORE, recipient).get(recipient));
     }
 
     @Override
     public Optional<Paper> alertedPaper(String paperId) {
-        return Optional.ofNullable(streams.store(StoreQueryParameters.fromNameAndType(
-                        PaperClaims.STORE, QueryableStoreTypes.<String, Paper>keyValueStore()))
-                .get(paperId));
+        return Optional.ofNullable(papersTable().get(paperId));
     }
 
-    /** The partition of the archive store holding this recipient, if this instance is its active owner. */
-    private ReadOnlyKeyValueStore<String, Alert> archive(String recipient) {
+    /** The global table of the papers alerts name. */
+    private ReadOnlyKeyValueStore<String, Paper> papersTable() {
         return streams.store(StoreQueryParameters.fromNameAndType(
-                        ArchiveWriter.STORE, QueryableStoreTypes.<String, Alert>keyValueStore())
-                .withPartition(Topics.ALERTS.partitionOf(recipient)));
+                PaperClaims.STORE, QueryableStoreTypes.<String, Paper>keyValueStore()));
+    }
+
+    /** The archive store's partition holding this recipient, if this instance is its active owner. */
+    private ReadOnlyKeyValueStore<String, Alert> archive(String recipient) {
+        return heldFor(ArchiveWriter.STORE, recipient);
+    }
+
+    /**
+     * The partition of a store partitioned like {@code alerts} that holds this recipient, if this
+     * instance is its active owner (the archive, the readers' feedback and models).
+     */
+    private <V> ReadOnlyKeyValueStore<String, V> heldFor(String storeName, String recipient) {
+        return streams.store(
+                StoreQueryParameters.fromNameAndType(storeName, QueryableStoreTypes.<String, V>keyValueStore())
+                        .withPartition(Topics.ALERTS.partitionOf(recipient)));
     }
 
     /** Kafka Streams' own metrics (its clients' included) and what the topology did, in the service's registry. */

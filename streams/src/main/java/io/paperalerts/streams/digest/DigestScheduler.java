@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -121,12 +122,6 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
      * @param papersStore the table of the papers that alerts name ({@link PaperClaims}): a digest
      *     goes out with whole papers
      * @param emitted counts the digests emitted, for the service's metrics
-     */
-    public DigestScheduler(DigestPolicy policy, String subscriptionsStore, String papersStore, LongAdder emitted) {
-        this(policy, subscriptionsStore, papersStore, emitted, CHECK_BUDGET, false);
-    }
-
-    /**
      * @param ranked whether digests go out in each reader's order once it gave feedback; it then
      *     reads {@link #RANKING_STORES} too
      */
@@ -273,13 +268,10 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private Open assemble(String key, Digest header) {
         List<Alert> alerts = new ArrayList<>(header.getAlerts());
         List<String> entryKeys = new ArrayList<>();
-        try (KeyValueIterator<String, Alert> it =
-                bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
-            it.forEachRemaining(entry -> {
-                entryKeys.add(entry.key);
-                alerts.add(entry.value);
-            });
-        }
+        forEachBuffered(bufferedAlerts, key, entry -> {
+            entryKeys.add(entry.key);
+            alerts.add(entry.value);
+        });
         alerts.sort(Comparator.comparing(Alert::getMatchedAt));
         Digest digest = Digest.newBuilder(header)
                 .setAlerts(alerts)
@@ -459,10 +451,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                     removed++;
                 }
                 List<String> entries = new ArrayList<>();
-                try (KeyValueIterator<String, Alert> it =
-                        bufferedAlerts.prefixScan(key + ALERT_SEPARATOR, new StringSerializer())) {
-                    it.forEachRemaining(entry -> entries.add(entry.key));
-                }
+                forEachBuffered(bufferedAlerts, key, entry -> entries.add(entry.key));
                 entries.forEach(bufferedAlerts::delete);
                 removed += entries.size();
                 if (sizes.delete(key) != null) {
@@ -480,12 +469,21 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     public static Set<String> bufferedPapers(KeyValueStore<String, Alert> bufferedAlerts, String recipient) {
         Set<String> papers = new HashSet<>();
         for (DeliveryMode mode : DeliveryMode.values()) {
-            try (KeyValueIterator<String, Alert> it =
-                    bufferedAlerts.prefixScan(bufferKey(mode, recipient) + ALERT_SEPARATOR, new StringSerializer())) {
-                it.forEachRemaining(entry -> papers.add(entry.value.getPaper().getId()));
-            }
+            forEachBuffered(
+                    bufferedAlerts,
+                    bufferKey(mode, recipient),
+                    entry -> papers.add(entry.value.getPaper().getId()));
         }
         return papers;
+    }
+
+    /** Each buffered alert of one open digest ({@link #bufferKey}), in key order. */
+    private static void forEachBuffered(
+            KeyValueStore<String, Alert> bufferedAlerts, String bufferKey, Consumer<KeyValue<String, Alert>> action) {
+        try (KeyValueIterator<String, Alert> it =
+                bufferedAlerts.prefixScan(bufferKey + ALERT_SEPARATOR, new StringSerializer())) {
+            it.forEachRemaining(action);
+        }
     }
 
     public static String bufferKey(DeliveryMode mode, String recipient) {

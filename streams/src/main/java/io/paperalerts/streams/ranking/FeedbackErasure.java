@@ -3,17 +3,14 @@ package io.paperalerts.streams.ranking;
 import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.ReaderModelState;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -46,12 +43,7 @@ public final class FeedbackErasure implements Processor<String, String, String, 
         if (request.key() == null || request.value() == null) {
             return;
         }
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, Feedback> it =
-                opinions.prefixScan(FeedbackKeys.prefix(request.key()), new StringSerializer())) {
-            it.forEachRemaining(entry -> keys.add(entry.key));
-        }
-        for (String key : keys) {
+        for (String key : FeedbackRecorder.opinionsOf(opinions, request.key()).keySet()) {
             opinions.put(key, null);
             context.forward(new Record<String, Feedback>(key, null, context.currentSystemTimeMs()));
         }

@@ -8,13 +8,17 @@ import io.paperalerts.streams.digest.DigestScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +99,19 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Void,
         } else {
             pending.put(recipient, now);
         }
+    }
+
+    /**
+     * A reader's opinions, latest per paper, by key ({@link FeedbackKeys}) in key order: from the
+     * task's store, or an interactive query of it.
+     */
+    public static Map<String, Feedback> opinionsOf(ReadOnlyKeyValueStore<String, Feedback> store, String recipient) {
+        Map<String, Feedback> opinions = new LinkedHashMap<>();
+        try (KeyValueIterator<String, Feedback> it =
+                store.prefixScan(FeedbackKeys.prefix(recipient), new StringSerializer())) {
+            it.forEachRemaining(entry -> opinions.put(entry.key, entry.value));
+        }
+        return opinions;
     }
 
     private void learnPending() {

@@ -1,6 +1,5 @@
 package io.paperalerts.streams.ranking;
 
-import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.relevance.DocumentFrequencies;
 import io.paperalerts.relevance.ReaderModel;
 import io.paperalerts.relevance.TermVector;
@@ -72,11 +71,8 @@ public final class ReaderModels {
 
     /** Learns the reader's model again from its opinions as they are now; without any, removes it. */
     public void learn(String recipient, Instant now) {
-        List<Feedback> opinions = new ArrayList<>();
-        try (KeyValueIterator<String, Feedback> it =
-                feedback.prefixScan(FeedbackKeys.prefix(recipient), new StringSerializer())) {
-            it.forEachRemaining(entry -> opinions.add(entry.value));
-        }
+        List<Feedback> opinions =
+                List.copyOf(FeedbackRecorder.opinionsOf(feedback, recipient).values());
         if (opinions.isEmpty()) {
             models.put(recipient, null);
             return;
