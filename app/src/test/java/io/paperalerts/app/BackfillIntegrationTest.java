@@ -22,6 +22,7 @@ import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code paper-alerts backfill} over the sample papers, on a real broker, notifier and SMTP server. */
 class BackfillIntegrationTest {
@@ -42,6 +44,9 @@ class BackfillIntegrationTest {
 
     private static final String QUERY = "GRPO OR \"reward model\"";
     private static AlertNotifier notifier;
+
+    @TempDir
+    static Path stateDir;
 
     @BeforeAll
     static void publishPapersAndStartTheNotifier() throws Exception {
@@ -58,7 +63,10 @@ class BackfillIntegrationTest {
                         new NotifierConfig(Map.of(
                                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                                 MailConfig.SMTP_HOST, smtp.host(),
-                                MailConfig.SMTP_PORT, smtp.port())),
+                                MailConfig.SMTP_PORT, smtp.port(),
+                                // its own delivery record: test classes run in two JVMs at once
+                                NotifierConfig.STATE_DIR,
+                                        stateDir.resolve("notifier").toString())),
                         new AlertNotifier.Listener() {})
                 .start();
     }

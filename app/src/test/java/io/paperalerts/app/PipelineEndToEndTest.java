@@ -75,7 +75,10 @@ class PipelineEndToEndTest {
                         new NotifierConfig(Map.of(
                                 CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                                 MailConfig.SMTP_HOST, smtp.host(),
-                                MailConfig.SMTP_PORT, smtp.port())),
+                                MailConfig.SMTP_PORT, smtp.port(),
+                                // its own delivery record: test classes run in two JVMs at once
+                                NotifierConfig.STATE_DIR,
+                                        stateDir.resolve("notifier").toString())),
                         new AlertNotifier.Listener() {})
                 .start();
         publisher =

@@ -54,7 +54,10 @@ class ReplayIntegrationTest {
                 MailConfig.SMTP_HOST,
                 "127.0.0.1",
                 MailConfig.SMTP_PORT,
-                smtpPort));
+                smtpPort,
+                // its own delivery record: test classes run in two JVMs at once
+                NotifierConfig.STATE_DIR,
+                stateDir.resolve("notifier").toString()));
     }
 
     /** A two-second window: papers produced together share one email. */

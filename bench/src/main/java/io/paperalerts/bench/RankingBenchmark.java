@@ -73,7 +73,7 @@ public final class RankingBenchmark {
         subjects = ArxivListing.primarySubjects();
         PaperTexts texts = new PaperTexts();
         DocumentFrequencies frequencies = new DocumentFrequencies();
-        papers.forEach(p -> frequencies.add(texts.counts(p).keySet()));
+        papers.forEach(p -> frequencies.add(texts.counts(p)));
         papers.forEach(p -> vectors.put(p.getId(), texts.vector(p, frequencies)));
     }
 
@@ -219,7 +219,7 @@ public final class RankingBenchmark {
         for (int i = 0; i < 2_500; i++) {
             Paper paper = corpus.paper(i);
             synthetic.add(paper);
-            frequencies.add(texts.counts(paper).keySet());
+            frequencies.add(texts.counts(paper));
         }
         List<Judged> clicks = new ArrayList<>();
         List<TermVector> passedOver = new ArrayList<>();

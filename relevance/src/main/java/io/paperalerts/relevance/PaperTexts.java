@@ -3,8 +3,7 @@ package io.paperalerts.relevance;
 import io.paperalerts.schemas.Paper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
@@ -23,11 +22,11 @@ public final class PaperTexts {
     private final Analyzer analyzer = new EnglishAnalyzer();
 
     /** Occurrences of each term in the paper's title and abstract. */
-    public Map<Integer, Integer> counts(Paper paper) {
-        Map<Integer, Integer> counts = new HashMap<>();
-        add(counts, paper.getTitle());
-        add(counts, paper.getAbstractText());
-        return counts;
+    public TermCounts counts(Paper paper) {
+        Occurrences occurrences = new Occurrences();
+        add(occurrences, paper.getTitle());
+        add(occurrences, paper.getAbstractText());
+        return TermCounts.ofOccurrences(occurrences.ids, occurrences.length);
     }
 
     /** The paper's vector, with inverse document frequencies as known now. */
@@ -35,13 +34,27 @@ public final class PaperTexts {
         return vector(counts(paper), frequencies);
     }
 
-    public static TermVector vector(Map<Integer, Integer> counts, DocumentFrequencies frequencies) {
-        Map<Integer, Double> weights = new HashMap<>();
-        counts.forEach((term, count) -> weights.put(term, (1 + Math.log(count)) * frequencies.idf(term)));
-        return TermVector.normalised(weights);
+    public static TermVector vector(TermCounts counts, DocumentFrequencies frequencies) {
+        double[] weights = new double[counts.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (1 + Math.log(counts.count(i))) * frequencies.idf(counts.term(i));
+        }
+        return TermVector.normalised(counts.sharedTerms(), weights);
     }
 
-    private void add(Map<Integer, Integer> counts, String text) {
+    private static final class Occurrences {
+        int[] ids = new int[256];
+        int length;
+
+        void add(int id) {
+            if (length == ids.length) {
+                ids = Arrays.copyOf(ids, length * 2);
+            }
+            ids[length++] = id;
+        }
+    }
+
+    private void add(Occurrences occurrences, String text) {
         if (text == null || text.isEmpty()) {
             return;
         }
@@ -49,7 +62,7 @@ public final class PaperTexts {
             CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
             tokens.reset();
             while (tokens.incrementToken()) {
-                counts.merge(id(term), 1, Integer::sum);
+                occurrences.add(id(term));
             }
             tokens.end();
         } catch (IOException e) {

@@ -1,7 +1,6 @@
 package io.paperalerts.relevance;
 
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * A text as weighted terms, sorted by term id, of unit length: the dot product of two is their
@@ -19,24 +18,23 @@ public final class TermVector {
         this.weights = weights;
     }
 
-    /** @param weights per term id; scaled here to unit length */
-    public static TermVector normalised(Map<Integer, Double> weights) {
-        int[] terms =
-                weights.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-        double[] values = new double[terms.length];
+    /**
+     * @param terms ascending, never changed afterwards (the vector keeps the array)
+     * @param weights per term; scaled here, in place, to unit length
+     */
+    static TermVector normalised(int[] terms, double[] weights) {
         double norm = 0;
-        for (int i = 0; i < terms.length; i++) {
-            values[i] = weights.get(terms[i]);
-            norm += values[i] * values[i];
+        for (double w : weights) {
+            norm += w * w;
         }
         if (norm == 0) {
             return EMPTY;
         }
         double scale = 1 / Math.sqrt(norm);
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= scale;
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] *= scale;
         }
-        return new TermVector(terms, values);
+        return new TermVector(terms, weights);
     }
 
     /** A vector kept elsewhere ({@link #termIds}, {@link #termWeights}): term ids ascending, unit length. */

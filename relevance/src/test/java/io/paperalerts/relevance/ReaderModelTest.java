@@ -35,7 +35,7 @@ class ReaderModelTest {
                 .map(e -> ((PaperEntry.Parsed) e).paper())
                 .toList();
         subjects = ArxivListing.primarySubjects();
-        papers.forEach(p -> FREQUENCIES.add(TEXTS.counts(p).keySet()));
+        papers.forEach(p -> FREQUENCIES.add(TEXTS.counts(p)));
         papers.forEach(p -> VECTORS.put(p.getId(), TEXTS.vector(p, FREQUENCIES)));
         assertThat(papers).hasSize(265);
     }
@@ -114,6 +114,42 @@ class ReaderModelTest {
         assertThat(unlike).isZero();
         assertThat(model.learnt()).isTrue();
         assertThat(ReaderModel.NONE.learnt()).isFalse();
+    }
+
+    @Test
+    void shouldKeepTheLargestWeightsInTermOrderWhenPruned() {
+        // Given a model learnt from 10 clicks and the listing's other papers passed over
+        List<Judged> clicks = new ArrayList<>();
+        of(ROBOTICS, true).subList(0, 4).forEach(p -> clicks.add(judged(p, Judgement.MORE)));
+        of(ROBOTICS, false).subList(0, 6).forEach(p -> clicks.add(judged(p, Judgement.LESS)));
+        List<TermVector> passedOver = of(ROBOTICS, false).subList(6, 100).stream()
+                .map(p -> VECTORS.get(p.getId()))
+                .toList();
+        ReaderModel model = ReaderModel.learn(clicks, passedOver);
+        assertThat(model.terms()).isGreaterThan(1_000);
+
+        // When it keeps 200 terms
+        ReaderModel pruned = model.pruned(200);
+
+        // Then they are the 200 of largest weight, ascending by id, each with its weight
+        int[] terms = model.termIds();
+        double[] weights = model.termWeights();
+        Map<Integer, Double> kept = new HashMap<>();
+        for (int i = 0; i < pruned.terms(); i++) {
+            kept.put(pruned.termIds()[i], pruned.termWeights()[i]);
+        }
+        assertThat(pruned.terms()).isEqualTo(200);
+        assertThat(pruned.termIds()).isSorted();
+        double smallestKept =
+                kept.values().stream().mapToDouble(Math::abs).min().orElseThrow();
+        for (int i = 0; i < terms.length; i++) {
+            if (kept.containsKey(terms[i])) {
+                assertThat(kept.get(terms[i])).isEqualTo(weights[i]);
+            } else {
+                assertThat(Math.abs(weights[i])).isLessThanOrEqualTo(smallestKept);
+            }
+        }
+        assertThat(pruned.bias()).isEqualTo(model.bias());
     }
 
     /** A liked paper of the given text, weighed with the listing's document frequencies. */

@@ -3,6 +3,7 @@ package io.paperalerts.streams.ranking;
 import io.paperalerts.relevance.DocumentFrequencies;
 import io.paperalerts.relevance.PaperTexts;
 import io.paperalerts.relevance.ReaderModel;
+import io.paperalerts.relevance.TermCounts;
 import io.paperalerts.relevance.TermVector;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.JudgedPaper;
@@ -12,7 +13,6 @@ import io.paperalerts.schemas.ReaderModelState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -40,7 +40,7 @@ public final class ReaderLearner {
             List<Feedback> opinions,
             List<String> passedOver,
             Function<String, Paper> papers) {
-        List<Map<Integer, Integer>> judgedCounts = new ArrayList<>();
+        List<TermCounts> judgedCounts = new ArrayList<>();
         for (Feedback opinion : opinions) {
             Paper paper = papers.apply(opinion.getPaperId());
             // A paper only a backfill sent is not in the table: its title is what the reader judged.
@@ -49,7 +49,7 @@ public final class ReaderLearner {
                             ? analysed.counts(paper)
                             : analysed.countsOnce(titleOnly(opinion.getPaperId(), opinion.getTitle())));
         }
-        List<Map<Integer, Integer>> passedOverCounts = new ArrayList<>();
+        List<TermCounts> passedOverCounts = new ArrayList<>();
         for (String paperId : passedOver) {
             Paper paper = papers.apply(paperId);
             if (paper != null) {
@@ -57,8 +57,8 @@ public final class ReaderLearner {
             }
         }
         DocumentFrequencies frequencies = new DocumentFrequencies();
-        judgedCounts.forEach(c -> frequencies.add(c.keySet()));
-        passedOverCounts.forEach(c -> frequencies.add(c.keySet()));
+        judgedCounts.forEach(frequencies::add);
+        passedOverCounts.forEach(frequencies::add);
         List<ReaderModel.Judged> judged = new ArrayList<>();
         for (int i = 0; i < opinions.size(); i++) {
             Feedback opinion = opinions.get(i);

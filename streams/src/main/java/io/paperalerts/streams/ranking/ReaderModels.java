@@ -11,6 +11,8 @@ import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.digest.DigestScheduler;
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -136,20 +138,21 @@ public final class ReaderModels {
     }
 
     private static int[] ints(ByteBuffer packed) {
-        ByteBuffer bytes = packed.duplicate();
-        int[] values = new int[bytes.remaining() / Integer.BYTES];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = bytes.getInt();
-        }
-        return values;
+        // Bulk reads: a digest's ranking decodes ~1,000 of these arrays (its reader's judged papers).
+        IntBuffer values = packed.duplicate().asIntBuffer();
+        int[] read = new int[values.remaining()];
+        values.get(read);
+        return read;
     }
 
     private static double[] doubles(ByteBuffer packed) {
-        ByteBuffer bytes = packed.duplicate();
-        double[] values = new double[bytes.remaining() / Float.BYTES];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = bytes.getFloat();
+        FloatBuffer values = packed.duplicate().asFloatBuffer();
+        float[] read = new float[values.remaining()];
+        values.get(read);
+        double[] widened = new double[read.length];
+        for (int i = 0; i < read.length; i++) {
+            widened[i] = read[i];
         }
-        return values;
+        return widened;
     }
 }
