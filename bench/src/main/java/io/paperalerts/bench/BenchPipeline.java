@@ -1,12 +1,15 @@
 package io.paperalerts.bench;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
@@ -199,6 +202,38 @@ final class BenchPipeline implements AutoCloseable {
                 Duration.ofMinutes(5),
                 "the streams service to load " + expected + " subscriptions",
                 () -> streams.activeSubscriptions() >= expected);
+    }
+
+    /**
+     * Gives {@code readers} of the subscribers ({@code r0}, {@code r1}, ...) {@code opinions} clicks
+     * each on papers already published (the first {@code published} of the corpus): one in three
+     * "more like this", the others "less", as the links in emails write them. Waits until the
+     * streams service has read them all, each learnt as it arrived.
+     */
+    void giveFeedback(SyntheticCorpus corpus, int readers, int opinions, int published) throws Exception {
+        var topic = Topics.FEEDBACK;
+        Instant now = Instant.now();
+        try (var producer = clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            for (int r = 0; r < readers; r++) {
+                String reader = "r" + r + "@" + runId + ".bench";
+                for (int k = 0; k < opinions; k++) {
+                    Paper paper = paper(corpus, (r * 7 + k * 13) % published);
+                    Feedback feedback = new Feedback(
+                            reader, paper.getId(), k % 3 == 0 ? Opinion.MORE : Opinion.LESS, paper.getTitle(), now);
+                    producer.send(new ProducerRecord<>(
+                            topic.name(),
+                            FeedbackKeys.partition(reader),
+                            FeedbackKeys.key(reader, paper.getId()),
+                            feedback));
+                }
+            }
+            producer.flush();
+        }
+        await(Duration.ofMinutes(10), "the streams service to learn from the feedback", () -> lag(topic.name()) == 0);
     }
 
     private static int partitionOf(String key, int partitions) {

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -36,9 +37,22 @@ final class LatencyRuns {
      * @param variant what the settings change, in the run's name and its plot's; empty for none
      */
     void burst(int subscriptions, int count, Map<String, Object> settings, String variant) throws Exception {
+        burst(subscriptions, count, settings, variant, 0);
+    }
+
+    /** @param readersWithFeedback subscribers who clicked 10 times before the burst, so their digests are ranked */
+    void burst(int subscriptions, int count, Map<String, Object> settings, String variant, int readersWithFeedback)
+            throws Exception {
         var corpus = new SyntheticCorpus(42, 40_000);
         try (BenchPipeline pipeline = bench.pipeline("burst", settings)) {
             bench.prepare(pipeline, corpus, subscriptions);
+            if (readersWithFeedback > 0) {
+                long learning = System.nanoTime();
+                pipeline.giveFeedback(corpus, readersWithFeedback, 10, PipelineBenchmark.WARMUP_PAPERS);
+                System.err.printf(
+                        "%s: %,d readers' feedback learnt in %.1f s%n",
+                        pipeline.runId(), readersWithFeedback, (System.nanoTime() - learning) / 1e9);
+            }
             pipeline.startNotifier(bench.smtp.port());
             bench.awaitMarker(pipeline, 0);
             long baseline = bench.smtp.pairs();
@@ -48,7 +62,12 @@ final class LatencyRuns {
             TopicBytes bytesBefore = TopicBytes.read(bench.bootstrap, pipeline.runId());
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = PipelineBenchmark.alerts(bench.bootstrap, true, start);
-            ArrivalLog<Digest> digests = PipelineBenchmark.digests(bench.bootstrap, start);
+            AtomicLong ranked = new AtomicLong();
+            ArrivalLog<Digest> digests = PipelineBenchmark.digests(bench.bootstrap, start, d -> {
+                if (!d.getRanking().isEmpty()) {
+                    ranked.incrementAndGet();
+                }
+            });
             Map<String, Long> sentAt = new LinkedHashMap<>();
             papers.forEach(p -> sentAt.put(p.getId(), pipeline.send(p)));
             pipeline.flush();
@@ -84,13 +103,14 @@ final class LatencyRuns {
             String memory = pipeline.memory();
             String label = String.format(
                     "burst%s: %,d papers at once (sent in %.1f s), %,d alerts, %,d emails "
-                            + "(%,d papers counted, not listed, in digests over 50)",
+                            + "(%,d papers counted, not listed, in digests over 50; %,d emails ranked for their reader)",
                     variant.isEmpty() ? "" : ", " + variant,
                     count,
                     sentMs / 1000.0,
                     want,
                     digests.records(),
-                    digests.omitted());
+                    digests.omitted(),
+                    ranked.get());
             bench.rows.add(String.format(
                     "| %s | %,d | every alert on alerts | %.1f s | < 60 s | %s |",
                     label, subscriptions, alertsDone, memory));

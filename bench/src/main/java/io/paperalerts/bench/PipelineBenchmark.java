@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * What a subscriber feels, end to end: the broker, the streams service and the notifier (in this
@@ -29,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *       its digest on {@code digests} and the SMTP server accepting its email, per (recipient, paper);
  *   <li>{@code burst}: 2,000 papers at once, instant delivery with the default window: until every
  *       alert is on {@code alerts} and every email accepted, and the bytes written per alert
- *       ({@code burstWhole}: the same with whole papers in alerts, {@code streams.alerts.by.reference=false});
+ *       ({@code burstWhole}: the same with whole papers in alerts, {@code streams.alerts.by.reference=false};
+ *       {@code burstFeedback}: the same with 10,000 readers who clicked, their digests ranked);
  *   <li>{@code sustained}: papers at rising rates; the lags of the streams service on {@code papers}
  *       and on {@code alerts}, the whole way to {@code digests} ({@code sustained100k}: the run at
  *       100,000 subscriptions alone; {@code sustained100kWhole}: the same with whole papers in alerts);
@@ -52,7 +54,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PipelineBenchmark {
 
-    private static final int WARMUP_PAPERS = 1_100;
+    static final int WARMUP_PAPERS = 1_100;
     /** The seed of the first paper a run sends after {@link #WARMUP_PAPERS}; each run takes the next ones. */
     static final int FIRST_PAPER_SEED = 1_000_000;
 
@@ -204,6 +206,11 @@ public final class PipelineBenchmark {
                     case "latency10k" -> new LatencyRuns(bench).latency(10_000, 100, seconds);
                     case "latency100k" -> new LatencyRuns(bench).latency(100_000, 10, seconds);
                     case "burst" -> new LatencyRuns(bench).burst(100_000, 2_000, settings, variant);
+                    // Side by side with burst: a tenth of the subscribers have clicked, so their
+                    // digests are ranked by their models as they go out (issue 35).
+                    case "burstFeedback" ->
+                        new LatencyRuns(bench)
+                                .burst(100_000, 2_000, Map.of(), "10,000 readers with 10 opinions each", 10_000);
                     // Side by side with the format before the claim check: each alert carries its paper.
                     case "burstWhole" ->
                         new LatencyRuns(bench)
@@ -334,10 +341,18 @@ public final class PipelineBenchmark {
     }
 
     static ArrivalLog<Digest> digests(String bootstrap, long start) {
+        return digests(bootstrap, start, d -> {});
+    }
+
+    /** @param seen told of each digest as it is read */
+    static ArrivalLog<Digest> digests(String bootstrap, long start, Consumer<Digest> seen) {
         return new ArrivalLog<>(
                 bootstrap,
                 Topics.DIGESTS,
-                d -> d.getAlerts().stream().map(a -> a.getPaper().getId()).toList(),
+                d -> {
+                    seen.accept(d);
+                    return d.getAlerts().stream().map(a -> a.getPaper().getId()).toList();
+                },
                 Digest::getOmitted,
                 true,
                 start);
