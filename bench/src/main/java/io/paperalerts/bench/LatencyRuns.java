@@ -63,10 +63,12 @@ final class LatencyRuns {
             long start = System.currentTimeMillis();
             ArrivalLog<Alert> alerts = PipelineBenchmark.alerts(bench.bootstrap, true, start);
             AtomicLong ranked = new AtomicLong();
+            AtomicLong rankedLower = new AtomicLong();
             ArrivalLog<Digest> digests = PipelineBenchmark.digests(bench.bootstrap, start, d -> {
                 if (!d.getRanking().isEmpty()) {
                     ranked.incrementAndGet();
                 }
+                rankedLower.addAndGet(d.getRankedLower());
             });
             Map<String, Long> sentAt = new LinkedHashMap<>();
             papers.forEach(p -> sentAt.put(p.getId(), pipeline.send(p)));
@@ -103,14 +105,16 @@ final class LatencyRuns {
             String memory = pipeline.memory();
             String label = String.format(
                     "burst%s: %,d papers at once (sent in %.1f s), %,d alerts, %,d emails "
-                            + "(%,d papers counted, not listed, in digests over 50; %,d emails ranked for their reader)",
+                            + "(%,d papers counted, not listed: in digests over 50, or ranked lower; "
+                            + "%,d emails ranked for their reader, %,d papers ranked lower)",
                     variant.isEmpty() ? "" : ", " + variant,
                     count,
                     sentMs / 1000.0,
                     want,
                     digests.records(),
                     digests.omitted(),
-                    ranked.get());
+                    ranked.get(),
+                    rankedLower.get());
             bench.rows.add(String.format(
                     "| %s | %,d | every alert on alerts | %.1f s | < 60 s | %s |",
                     label, subscriptions, alertsDone, memory));
