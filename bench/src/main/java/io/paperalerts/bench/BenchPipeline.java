@@ -16,6 +16,7 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.io.IOException;
@@ -172,18 +173,10 @@ final class BenchPipeline implements AutoCloseable {
      * positive control: a marker paper sent last reaches every partition after what came before).
      */
     void subscribe(SyntheticCorpus corpus, int count, DeliveryMode mode) throws Exception {
-        var topic = Topics.SUBSCRIPTIONS;
         Instant now = Instant.now();
-        try (var producer = clients.producer(
-                Map.<String, Object>of(
-                        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
+        try (var producer = bulkProducer(Topics.SUBSCRIPTIONS)) {
             for (int i = 0; i < count; i++) {
-                write(
-                        producer,
-                        subscription(
-                                runId + "-s" + i, "r" + i + "@" + runId + ".bench", corpus.subscription(), mode, now));
+                write(producer, subscription(runId + "-s" + i, recipient(i), corpus.subscription(), mode, now));
             }
             int partitions = Topics.DIGESTS.partitions();
             for (int n = 0; markerRecipients.size() < partitions; n++) {
@@ -213,13 +206,9 @@ final class BenchPipeline implements AutoCloseable {
     void giveFeedback(SyntheticCorpus corpus, int readers, int opinions, int published) throws Exception {
         var topic = Topics.FEEDBACK;
         Instant now = Instant.now();
-        try (var producer = clients.producer(
-                Map.<String, Object>of(
-                        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-                topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
+        try (var producer = bulkProducer(topic)) {
             for (int r = 0; r < readers; r++) {
-                String reader = "r" + r + "@" + runId + ".bench";
+                String reader = recipient(r);
                 for (int k = 0; k < opinions; k++) {
                     Paper paper = paper(corpus, (r * 7 + k * 13) % published);
                     Feedback feedback = new Feedback(
@@ -234,6 +223,20 @@ final class BenchPipeline implements AutoCloseable {
             producer.flush();
         }
         await(Duration.ofMinutes(10), "the streams service to learn from the feedback", () -> lag(topic.name()) == 0);
+    }
+
+    /** The address of the run's {@code i}th subscriber. */
+    private String recipient(int i) {
+        return "r" + i + "@" + runId + ".bench";
+    }
+
+    /** A producer for writing many records at once before a run. */
+    private <K, V> KafkaProducer<K, V> bulkProducer(Topic<K, V> topic) {
+        return clients.producer(
+                Map.<String, Object>of(
+                        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
+                topic.keySerde().serializer(),
+                topic.valueSerde().serializer());
     }
 
     private static int partitionOf(String key, int partitions) {

@@ -203,9 +203,8 @@ public final class ReaderModel {
 
     /** A model kept elsewhere, as {@link #termIds}, {@link #termWeights}, {@link #bias} and {@link #judged} give it. */
     public static ReaderModel restore(int[] terms, double[] weights, double bias, List<Judged> judged) {
-        if (terms.length != weights.length) {
-            throw new IllegalArgumentException("a weight per term: " + terms.length + " terms, " + weights.length);
-        }
+        // Scoring walks the terms beside a paper's, both ascending.
+        TermCounts.requireAscending(terms, weights.length, "weight");
         return new ReaderModel(
                 terms.clone(),
                 weights.clone(),

@@ -42,15 +42,21 @@ public final class TermCounts {
 
     /** Counts kept elsewhere ({@link #termIds}, {@link #termCounts}). */
     public static TermCounts ofSorted(int[] terms, int[] counts) {
-        if (terms.length != counts.length) {
-            throw new IllegalArgumentException("a count per term: " + terms.length + " terms, " + counts.length);
+        requireAscending(terms, counts.length, "count");
+        return new TermCounts(terms.clone(), counts.clone());
+    }
+
+    /** Refuses kept arrays that are not term ids ascending, each with one {@code value}. */
+    static void requireAscending(int[] terms, int values, String value) {
+        if (terms.length != values) {
+            throw new IllegalArgumentException(
+                    "a " + value + " per term: " + terms.length + " terms, " + values + " " + value + "s");
         }
         for (int i = 1; i < terms.length; i++) {
             if (terms[i - 1] >= terms[i]) {
                 throw new IllegalArgumentException("term ids must ascend");
             }
         }
-        return new TermCounts(terms.clone(), counts.clone());
     }
 
     public int size() {

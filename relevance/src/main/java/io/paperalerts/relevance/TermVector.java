@@ -39,14 +39,7 @@ public final class TermVector {
 
     /** A vector kept elsewhere ({@link #termIds}, {@link #termWeights}): term ids ascending, unit length. */
     public static TermVector ofSorted(int[] terms, double[] weights) {
-        if (terms.length != weights.length) {
-            throw new IllegalArgumentException("a weight per term: " + terms.length + " terms, " + weights.length);
-        }
-        for (int i = 1; i < terms.length; i++) {
-            if (terms[i - 1] >= terms[i]) {
-                throw new IllegalArgumentException("term ids must ascend");
-            }
-        }
+        TermCounts.requireAscending(terms, weights.length, "weight");
         return new TermVector(terms.clone(), weights.clone());
     }
 
