@@ -22,6 +22,7 @@ import io.paperalerts.topics.Topics;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 class AlertNotifierIntegrationTest {
 
@@ -41,6 +43,10 @@ class AlertNotifierIntegrationTest {
 
     @RegisterExtension
     static final RealSmtp smtp = new RealSmtp();
+
+    /** Each test's notifiers keep their delivery record here, not in a folder earlier runs left behind. */
+    @TempDir
+    Path stateDir;
 
     private NotifierConfig config(int smtpPort) {
         return config(smtpPort, 50L);
@@ -57,7 +63,9 @@ class AlertNotifierIntegrationTest {
                 NotifierConfig.RETRY_INITIAL_MS,
                 retryInitialMs,
                 NotifierConfig.RETRY_MAX_MS,
-                Math.max(200L, retryInitialMs)));
+                Math.max(200L, retryInitialMs),
+                NotifierConfig.STATE_DIR,
+                stateDir.toString()));
     }
 
     private static Alert alertFor(String recipient, String paperId, String title) {
@@ -210,7 +218,9 @@ class AlertNotifierIntegrationTest {
                 MailConfig.SMTP_PORT,
                 smtp.port(),
                 NotifierConfig.GROUP_ID,
-                "replay"));
+                "replay",
+                NotifierConfig.STATE_DIR,
+                stateDir.toString()));
         try (var notifier = new AlertNotifier(replay, new AlertNotifier.Listener() {}).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> notifier.alreadyDelivered() == 3);
 
