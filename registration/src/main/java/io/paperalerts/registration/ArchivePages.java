@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
@@ -199,7 +200,7 @@ final class ArchivePages {
     }
 
     private interface FeedWriter {
-        String write(List<Alert> entries, java.util.function.Function<Alert, DigestView.Item> items);
+        String write(List<Alert> entries, Function<Alert, DigestView.Item> items);
     }
 
     private record Rendered(String contentType, String body) {}

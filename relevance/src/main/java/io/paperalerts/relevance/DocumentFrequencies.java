@@ -49,11 +49,11 @@ public final class DocumentFrequencies {
 
     /** Frequencies kept elsewhere: {@code papers} papers, of which {@code papersWith[i]} have {@code terms[i]} (ascending). */
     public static DocumentFrequencies of(long papers, int[] terms, int[] papersWith) {
-        TermCounts kept = TermCounts.ofSorted(terms, papersWith);
+        TermCounts.requireAscending(terms, papersWith.length, "count");
         DocumentFrequencies frequencies = new DocumentFrequencies();
         frequencies.papers = papers;
-        frequencies.terms = kept.termIds();
-        frequencies.papersWith = kept.termCounts();
+        frequencies.terms = terms.clone();
+        frequencies.papersWith = papersWith.clone();
         return frequencies;
     }
 

@@ -40,12 +40,6 @@ public final class TermCounts {
         return new TermCounts(terms, counts);
     }
 
-    /** Counts kept elsewhere ({@link #termIds}, {@link #termCounts}). */
-    public static TermCounts ofSorted(int[] terms, int[] counts) {
-        requireAscending(terms, counts.length, "count");
-        return new TermCounts(terms.clone(), counts.clone());
-    }
-
     /** Refuses kept arrays that are not term ids ascending, each with one {@code value}. */
     static void requireAscending(int[] terms, int values, String value) {
         if (terms.length != values) {
@@ -75,24 +69,8 @@ public final class TermCounts {
         return terms.clone();
     }
 
-    public int[] termCounts() {
-        return counts.clone();
-    }
-
     /** The ids without a copy, for this package's vectors, which never change them. */
     int[] sharedTerms() {
         return terms;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TermCounts other
-                && Arrays.equals(terms, other.terms)
-                && Arrays.equals(counts, other.counts);
-    }
-
-    @Override
-    public int hashCode() {
-        return Arrays.hashCode(terms) * 31 + Arrays.hashCode(counts);
     }
 }
