@@ -89,7 +89,7 @@ class ReaderRankingTopologyTest {
         topology.close();
     }
 
-    /** A paper published {@code daysAgo} days before the start: the email lists newer ones first. */
+    /** A paper published {@code hoursAfter} hours after two days before the start: the email lists newer ones first. */
     private static Paper shown(String id, String title, String abstractText, int hoursAfter) {
         Paper paper = paper(id, title, abstractText);
         paper.setPublished(START.minus(Duration.ofDays(2)).plus(Duration.ofHours(hoursAfter)));
