@@ -41,6 +41,10 @@ final class FeedbackWriter implements AutoCloseable {
     }
 
     private void write(String recipient, String paperId, Feedback value) {
+        if (paperId.isEmpty()) {
+            // The key would be the reader's end, which erases all of its opinions.
+            throw new IllegalArgumentException("An opinion names a paper");
+        }
         Future<RecordMetadata> sent = producer.send(new ProducerRecord<>(
                 Topics.FEEDBACK.name(),
                 FeedbackKeys.partition(recipient),

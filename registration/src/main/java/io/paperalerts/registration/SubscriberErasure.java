@@ -1,5 +1,6 @@
 package io.paperalerts.registration;
 
+import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.ManageGenerations;
 import io.paperalerts.streams.MatchAlerts;
@@ -21,9 +22,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Forgets a subscriber, as the manage page's "delete all my data" and {@code paper-alerts forget}
  * ask: tombstones for its subscriptions (pending ones, i.e. unconfirmed registrations, included)
- * and for its manage-link generation, then a request on {@code forget.requests} that the streams
- * service carries out where the address's digests, archive and delivery record are (see
- * {@code RecipientErasure}). Each step is idempotent: after a failure, forgetting again finishes it.
+ * and for its manage-link generation, the reader's end on {@code feedback} (after every opinion it
+ * saved, which the streams service erases on reading it: {@code FeedbackErasure}), then a request
+ * on {@code forget.requests} that the streams service carries out where the address's digests,
+ * archive and delivery record are (see {@code RecipientErasure}). Each step is idempotent: after a failure, forgetting again finishes it.
  */
 public final class SubscriberErasure implements AutoCloseable {
 
@@ -50,9 +52,13 @@ public final class SubscriberErasure implements AutoCloseable {
         await(writes);
         // A new generation under the address's pseudonym: its old manage links stay refused if it comes back.
         generations.revoke(address);
-        // Keyed as alerts are, so it reaches the task that holds the address's digests and archive.
+        String recipient = MatchAlerts.recipient(address);
+        // After every opinion the reader saved, on their partition: the streams service erases them on reading it.
         await(List.of(producer.send(new ProducerRecord<>(
-                Topics.FORGET_REQUESTS.name(), MatchAlerts.recipient(address), String.valueOf(at.toEpochMilli())))));
+                Topics.FEEDBACK.name(), FeedbackKeys.partition(recipient), FeedbackKeys.end(recipient), null))));
+        // Keyed as alerts are, so it reaches the task that holds the address's digests and archive.
+        await(List.of(producer.send(
+                new ProducerRecord<>(Topics.FORGET_REQUESTS.name(), recipient, String.valueOf(at.toEpochMilli())))));
     }
 
     private static void await(List<Future<RecordMetadata>> writes) {

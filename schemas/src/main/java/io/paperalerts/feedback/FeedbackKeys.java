@@ -22,6 +22,19 @@ public final class FeedbackKeys {
         return recipient + SEP;
     }
 
+    /**
+     * The key of a reader's end: a tombstone under it, written when the reader asks to be
+     * forgotten, erases every opinion before it on the reader's partition.
+     */
+    public static String end(String recipient) {
+        return prefix(recipient);
+    }
+
+    /** Whether a key is a reader's {@link #end}: it names no paper. */
+    public static boolean isEnd(String key) {
+        return key.indexOf(SEP) == key.length() - 1;
+    }
+
     /** The reader a key belongs to; the whole key if it has no separator (not written by us). */
     public static String recipient(String key) {
         int sep = key.indexOf(SEP);

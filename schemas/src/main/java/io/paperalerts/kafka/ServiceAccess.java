@@ -135,7 +135,10 @@ public record ServiceAccess(String service, List<Grant> grants) {
                         topic(Topics.DIGESTS, WRITE, "backfills write digests"),
                         topic(Topics.MANAGE_GENERATIONS, READ_WRITE, "revokes manage links"),
                         topic(Topics.FORGET_REQUESTS, WRITE, "\"delete all my data\" on the manage page"),
-                        topic(Topics.FEEDBACK, WRITE, "\"more like this\", \"less like this\" and their undo"),
+                        topic(
+                                Topics.FEEDBACK,
+                                WRITE,
+                                "\"more like this\", \"less like this\", their undo, a forgotten reader's end"),
                         topic(Topics.DEAD_LETTERS, WRITE, "backfill requests that cannot be read"),
                         new Grant(
                                 ResourceType.GROUP,

@@ -180,7 +180,8 @@ public final class Topics {
      * ({@link io.paperalerts.feedback.FeedbackKeys}), one opinion per paper, a tombstone undoes it.
      * Each record goes to {@code ALERTS.partitionOf(recipient)}, so the task that holds a recipient's
      * digests learns its ranking from it. Compacted and kept for ever: the rankings are derived from
-     * it, rebuilt on replay; forgetting a subscriber writes a tombstone for each of its opinions.
+     * it, rebuilt on replay; forgetting a subscriber writes a tombstone under {@code recipient NUL}
+     * (its end, after every opinion it saved), and the streams service one for each of its opinions.
      */
     public static final Topic<String, Feedback> FEEDBACK =
             new Topic<>("feedback", Serdes.String(), AvroSerde.of(Feedback.class), ALERTS.partitions(), COMPACTED);

@@ -69,6 +69,7 @@ import org.slf4j.LoggerFactory;
  *                 \-> FeedbackErasure --> feedback (a tombstone per opinion of the reader)
  * feedback (key: recipient and paper, partitioned like alerts) --> FeedbackRecorder --> feedback store
  *          --> each reader's model (ReaderModels), which DigestScheduler ranks its digests by (DigestRanking)
+ *          \-> feedback (on a reader's end, a tombstone per opinion of the reader: FeedbackErasure)
  * </pre>
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
@@ -199,7 +200,11 @@ public final class AlertTopology {
         builder.addStateStore(taskStore(ReaderModels.STORE, AvroSerde.of(ReaderModelState.class)));
         var feedback = Topics.FEEDBACK;
         builder.stream(feedback.name(), Consumed.with(feedback.keySerde(), feedback.valueSerde()))
-                .process(() -> new FeedbackRecorder(PaperClaims.STORE), FeedbackRecorder.STORES.toArray(String[]::new));
+                .process(() -> new FeedbackRecorder(PaperClaims.STORE), FeedbackRecorder.STORES.toArray(String[]::new))
+                .to(
+                        feedback.name(),
+                        Produced.with(feedback.keySerde(), feedback.valueSerde())
+                                .withStreamPartitioner(new FeedbackErasure.ByReader()));
         alertStream
                 .process(
                         () -> new DigestScheduler(

@@ -11,6 +11,7 @@ import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderRank;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
@@ -228,5 +229,34 @@ class ReaderRankingTopologyTest {
         // and a new subscription's digest is in keyword order, unranked
         subscriptions.pipeInput("s-ada2", active("s-ada2", ADA, "agents"));
         assertThat(sendAll(TRAFFIC).get(ADA).getRanking()).isEmpty();
+    }
+
+    @Test
+    void shouldEraseAnOpinionSavedJustBeforeItsReaderAskedToBeForgottenButReadAfterTheRequest() {
+        // Given a reader who said "more like this" and then asked to be forgotten, the request read first
+        subscriptions.pipeInput("s-ada", active("s-ada", ADA, "agents"));
+        sendAll(GRASPING, PROVING);
+        Instant clicked = topology.clock.instant();
+        topology.advance(Duration.ofSeconds(5));
+        forget.pipeInput(ADA, String.valueOf(topology.clock.instant().toEpochMilli()));
+        feedbackOut.readRecordsToList();
+        say(ADA, GRASPING, Opinion.MORE, clicked);
+        var opinions = topology.driver.<String, Feedback>getKeyValueStore(FeedbackRecorder.STORE);
+        assertThat(opinions.get(FeedbackKeys.key(ADA, GRASPING.getId()))).isNotNull();
+
+        // When the reader's end, written with the request after every opinion it saved, is read
+        feedback.pipeInput(FeedbackKeys.end(ADA), (Feedback) null, topology.clock.instant());
+
+        // Then the opinion is erased, with a tombstone on the topic, and so is its model
+        List<TestRecord<String, Feedback>> erased = feedbackOut.readRecordsToList();
+        assertThat(erased).extracting(TestRecord::key).containsExactly(FeedbackKeys.key(ADA, GRASPING.getId()));
+        assertThat(erased).allSatisfy(r -> assertThat(r.value()).isNull());
+        assertThat(opinions.get(FeedbackKeys.key(ADA, GRASPING.getId()))).isNull();
+        assertThat(topology.driver.getKeyValueStore(ReaderModels.STORE).get(ADA))
+                .isNull();
+        // and an opinion of the address after its end (it subscribed again) counts
+        say(ADA, PROVING, Opinion.LESS);
+        assertThat(opinions.get(FeedbackKeys.key(ADA, PROVING.getId()))).isNotNull();
+        assertThat(feedbackOut.readRecordsToList()).isEmpty();
     }
 }

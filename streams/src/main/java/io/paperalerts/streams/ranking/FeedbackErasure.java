@@ -17,7 +17,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Forgets a reader's opinions on a {@code forget.requests} record: removes them and its model from
  * the task's stores and forwards a tombstone for each opinion, for {@code feedback}, whose compaction then drops them.
  * The request and the opinions share a partition (that of the reader's alerts), so this task holds
- * every opinion the reader gave before it asked.
+ * every opinion the reader gave before it asked that it has read. The two topics are read side by
+ * side, so one saved just before the request may be read after it: the reader's end on {@code
+ * feedback} itself ({@link FeedbackKeys#end}, written with the request), which comes after every
+ * opinion saved before it, erases those too, through {@link #erase} in {@link FeedbackRecorder}.
  */
 public final class FeedbackErasure implements Processor<String, String, String, Feedback> {
 
@@ -26,16 +29,10 @@ public final class FeedbackErasure implements Processor<String, String, String, 
             List.of(FeedbackRecorder.STORE, FeedbackRecorder.PENDING_STORE, ReaderModels.STORE);
 
     private ProcessorContext<String, Feedback> context;
-    private KeyValueStore<String, Feedback> opinions;
-    private KeyValueStore<String, Long> pending;
-    private KeyValueStore<String, ReaderModelState> models;
 
     @Override
     public void init(ProcessorContext<String, Feedback> context) {
         this.context = context;
-        this.opinions = context.getStateStore(FeedbackRecorder.STORE);
-        this.pending = context.getStateStore(FeedbackRecorder.PENDING_STORE);
-        this.models = context.getStateStore(ReaderModels.STORE);
     }
 
     @Override
@@ -43,12 +40,20 @@ public final class FeedbackErasure implements Processor<String, String, String, 
         if (request.key() == null || request.value() == null) {
             return;
         }
-        for (String key : FeedbackRecorder.opinionsOf(opinions, request.key()).keySet()) {
+        erase(context, request.key());
+    }
+
+    /** Erases the reader's opinions and model from the task's {@link #STORES}, forwarding a tombstone per opinion. */
+    static void erase(ProcessorContext<String, Feedback> context, String recipient) {
+        KeyValueStore<String, Feedback> opinions = context.getStateStore(FeedbackRecorder.STORE);
+        KeyValueStore<String, Long> pending = context.getStateStore(FeedbackRecorder.PENDING_STORE);
+        KeyValueStore<String, ReaderModelState> models = context.getStateStore(ReaderModels.STORE);
+        for (String key : FeedbackRecorder.opinionsOf(opinions, recipient).keySet()) {
             opinions.put(key, null);
             context.forward(new Record<String, Feedback>(key, null, context.currentSystemTimeMs()));
         }
-        models.put(request.key(), null);
-        pending.put(request.key(), null);
+        models.put(recipient, null);
+        pending.put(recipient, null);
     }
 
     /** Sends each opinion's record to the partition of its reader's alerts ({@link FeedbackKeys#partition}). */

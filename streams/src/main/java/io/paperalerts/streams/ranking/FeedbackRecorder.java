@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * ({@link ReaderModels}): at once for a click of the last minute, so the next digest is ranked by
  * it; by a check every second, {@link #CHECK_BUDGET} at a time, for opinions read again (a replay,
  * a new application), whose readers are noted in {@link #PENDING_STORE} until then. A tombstone
- * (an undo, or an erasure) removes the opinion.
+ * (an undo, or an erasure) removes the opinion; one under a reader's end ({@link FeedbackKeys#end})
+ * erases all of the reader's ({@link FeedbackErasure}), forwarding a tombstone for each, for {@code
+ * feedback}.
  */
-public final class FeedbackRecorder implements Processor<String, Feedback, Void, Void> {
+public final class FeedbackRecorder implements Processor<String, Feedback, String, Feedback> {
 
     /** Per {@code recipient NUL paper-id} ({@link FeedbackKeys}), the reader's opinion of the paper. */
     public static final String STORE = "feedback-store";
@@ -51,7 +53,7 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Void,
     private static final Logger log = LoggerFactory.getLogger(FeedbackRecorder.class);
 
     private final String papersStore;
-    private ProcessorContext<Void, Void> context;
+    private ProcessorContext<String, Feedback> context;
     private KeyValueStore<String, Feedback> opinions;
     private KeyValueStore<String, Long> pending;
     private ReaderModels models;
@@ -62,7 +64,7 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Void,
     }
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<String, Feedback> context) {
         this.context = context;
         this.opinions = context.getStateStore(STORE);
         this.pending = context.getStateStore(PENDING_STORE);
@@ -82,6 +84,10 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Void,
             return;
         }
         Feedback opinion = record.value();
+        if (opinion == null && FeedbackKeys.isEnd(record.key())) {
+            FeedbackErasure.erase(context, FeedbackKeys.recipient(record.key()));
+            return;
+        }
         if (opinion == null) {
             opinions.put(record.key(), null);
         } else if (record.key().equals(FeedbackKeys.key(opinion.getRecipient(), opinion.getPaperId()))) {
