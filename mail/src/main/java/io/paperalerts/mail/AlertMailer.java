@@ -14,6 +14,7 @@ import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderRank;
+import io.paperalerts.schemas.Recommendation;
 import io.paperalerts.schemas.Subscription;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -170,6 +171,18 @@ public final class AlertMailer {
                                             alert.getPaper().getId())))
                             .toList()));
         }
+        if (!digest.getRecommended().isEmpty()) {
+            shown.add(new DigestView.Group(
+                    RECOMMENDED_HEADING,
+                    null,
+                    null,
+                    digest.getRecommended().stream()
+                            .map(r -> recommended(
+                                    r,
+                                    links.opinions(
+                                            digest.getRecipient(), r.getPaper().getId())))
+                            .toList()));
+        }
         String listedNote = null;
         String omittedNote = null;
         if (digest.getOmitted() > 0) {
@@ -324,6 +337,23 @@ public final class AlertMailer {
             groups.values().forEach(papers -> papers.sort(LISTED));
         }
         return groups;
+    }
+
+    /** The heading of the papers recommended in an email, after those its subscriptions matched. */
+    public static final String RECOMMENDED_HEADING = "Recommended for you";
+
+    /** A paper recommended to the reader: no match to show, the beginning of its abstract instead. */
+    static DigestView.Item recommended(Recommendation recommendation, DigestView.Opinions opinions) {
+        Paper paper = recommendation.getPaper();
+        return new DigestView.Item(
+                oneLine(paper.getTitle()),
+                PaperUrls.httpOrNull(paper.getUrl()),
+                PaperUrls.httpOrNull(paper.getPdfUrl()),
+                authors(paper.getAuthors()),
+                details(paper),
+                highlight(MailText.snippet(paper.getAbstractText()), List.of()),
+                List.of(DigestView.Why.recommended(recommendation.getLike())),
+                opinions);
     }
 
     /** One paper as a digest and an archive page list it. */

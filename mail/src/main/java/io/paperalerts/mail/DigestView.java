@@ -76,6 +76,12 @@ public record DigestView(
             return new Why("Like " + AlertMailer.quotedTitle(likedTitle) + ", which you liked");
         }
 
+        /** Why a paper no subscription matched is in the email: the paper the reader liked that it is most like. */
+        public static Why recommended(String likedTitle) {
+            return new Why("Recommended: none of your subscriptions matched it, but it is like "
+                    + AlertMailer.quotedTitle(likedTitle) + ", which you liked");
+        }
+
         /** @param query the quoted query, or null when the subscription ranks every paper */
         public static Why trending(int rank, String day, String query, String matched) {
             return new Why("#" + rank + " trending on " + day

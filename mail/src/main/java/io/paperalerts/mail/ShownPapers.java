@@ -61,6 +61,16 @@ public final class ShownPapers {
         return cut;
     }
 
+    /**
+     * What an email shows of a recommended paper: as {@link #of(Paper)}, with the beginning of its
+     * abstract as its snippet (no match to show the words around).
+     */
+    public static Paper recommended(Paper paper) {
+        Paper shown = of(paper);
+        shown.setAbstractText(MailText.snippet(paper.getAbstractText()));
+        return shown;
+    }
+
     /** What an email shows of a paper besides a snippet of its abstract: the abstract is left out. */
     public static Paper of(Paper paper) {
         Paper shown = new Paper();

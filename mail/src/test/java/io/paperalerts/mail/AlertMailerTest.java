@@ -12,6 +12,7 @@ import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderRank;
+import io.paperalerts.schemas.Recommendation;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -433,6 +434,42 @@ class AlertMailerTest {
         String text = text(message);
         assertThat(text.indexOf("Tactile grasping")).isLessThan(text.indexOf("Theorem proving"));
         assertThat(text).contains("More like this: " + more.attr("href"));
+    }
+
+    @Test
+    void shouldListRecommendedPapersUnderTheirOwnHeadingAfterTheMatchesWithTheirReasonAndLinks() throws Exception {
+        // Given a digest of one match, with a paper recommended for a paper the reader liked
+        Digest digest = digest(
+                DigestKind.INSTANT,
+                0,
+                archived("ada@example.org", paper("2501.00002", "Theorem proving"), "s1", "agents", "agents"));
+        Paper suggested = paper("2501.00003", "Tactile <b>hands</b>");
+        suggested.setAbstractText("Robot hands with tactile sensors grasp fragile objects.");
+        digest.setRecommended(
+                List.of(new Recommendation(ShownPapers.recommended(suggested), "Robot hands that grasp")));
+
+        // When it is emailed
+        MimeMessage message = mailer.render(session, digest);
+
+        // Then the match comes first, then the recommendation under its heading, with its reason and snippet
+        Document html = html(message);
+        assertThat(html.select(".paper .title"))
+                .extracting(Element::text)
+                .containsExactly("Theorem proving", "Tactile <b>hands</b>");
+        assertThat(html.select("h2.group")).extracting(Element::text).containsExactly("Recommended for you");
+        Element recommended = html.select(".paper").get(1);
+        assertThat(recommended.select(".why .match").text())
+                .isEqualTo("Recommended: none of your subscriptions matched it, but it is like "
+                        + "\u201cRobot hands that grasp\u201d, which you liked");
+        assertThat(recommended.select(".snippet").text())
+                .isEqualTo("Robot hands with tactile sensors grasp fragile objects.");
+        // and its own "more like this", signed for the reader and that paper
+        String token = recommended.selectFirst("a.more-like").attr("href").replaceAll(".*token=([^&]+)&.*", "$1");
+        assertThat(TOKENS.verify(token).recipient()).isEqualTo("ada@example.org");
+        assertThat(TOKENS.verify(token).subscriptionIds()).containsExactly("2501.00003");
+        // and the headline counts the matches only
+        assertThat(html.selectFirst(".headline").text()).contains("Theorem proving");
+        assertThat(text(message)).contains("== Recommended for you ==");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailConnection;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Recommendation;
 import io.paperalerts.topics.Topic;
 import io.paperalerts.topics.Topics;
 import jakarta.mail.MessagingException;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -126,11 +128,23 @@ final class DigestDelivery {
         if (fresh.isEmpty()) {
             return Outcome.DONE;
         }
+        // A paper recommended once is in the record like a match: never emailed twice either.
+        List<Recommendation> freshRecommended = digest.getRecommended().stream()
+                .filter(r ->
+                        !deliveries.contains(digest.getRecipient(), r.getPaper().getId()))
+                .toList();
         // A builder copies the whole digest deeply: only when some papers are left out.
         Digest toSend = fresh.size() == digest.getAlerts().size()
+                        && freshRecommended.size() == digest.getRecommended().size()
                 ? digest
-                : Digest.newBuilder(digest).setAlerts(fresh).build();
-        List<String> paperIds = fresh.stream().map(a -> a.getPaper().getId()).toList();
+                : Digest.newBuilder(digest)
+                        .setAlerts(fresh)
+                        .setRecommended(freshRecommended)
+                        .build();
+        List<String> paperIds = Stream.concat(
+                        fresh.stream().map(a -> a.getPaper().getId()),
+                        freshRecommended.stream().map(r -> r.getPaper().getId()))
+                .toList();
         MimeMessage message;
         try {
             message = mailer.render(connection.session(), toSend);

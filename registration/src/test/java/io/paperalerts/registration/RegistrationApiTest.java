@@ -8,9 +8,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.LinkTokens;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -50,7 +52,9 @@ class RegistrationApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        system = new RegistrationHarness(kafka, smtp, stateDir, Map.of());
+        // Recommendations on (off by default): only readers who gave feedback get any.
+        system = new RegistrationHarness(
+                kafka, smtp, stateDir, Map.of(), Map.of(StreamsServiceConfig.RECOMMENDATIONS_PER_WEEK, 1));
     }
 
     @AfterAll
@@ -281,8 +285,8 @@ class RegistrationApiTest {
         MimeMessage bobDigest = awaitEmail(bob, bobBefore + 1);
 
         // Then both get the same three papers: Ada the tactile one first, for the paper she liked, Bob it last
-        List<String> adaOrder = html(adaDigest).select(".paper .title").eachText();
-        List<String> bobOrder = html(bobDigest).select(".paper .title").eachText();
+        List<String> adaOrder = matchedTitles(adaDigest);
+        List<String> bobOrder = matchedTitles(bobDigest);
         assertThat(adaOrder).containsExactlyInAnyOrder(tactile.getTitle(), traffic.getTitle(), lean.getTitle());
         assertThat(bobOrder).containsExactlyInAnyOrderElementsOf(adaOrder);
         assertThat(adaOrder.get(0)).isEqualTo(tactile.getTitle());
@@ -351,6 +355,83 @@ class RegistrationApiTest {
     private static org.jsoup.nodes.Document html(MimeMessage message) throws Exception {
         return Jsoup.parse(
                 (String) ((MimeMultipart) message.getContent()).getBodyPart(1).getContent());
+    }
+
+    /** The titles of an email's papers that its subscriptions matched: those before "Recommended for you". */
+    private static List<String> matchedTitles(MimeMessage message) throws Exception {
+        List<String> titles = new java.util.ArrayList<>();
+        for (var element : html(message).select("h2.group, .paper")) {
+            if (element.is("h2") && element.text().equals(AlertMailer.RECOMMENDED_HEADING)) {
+                break;
+            }
+            if (element.is(".paper")) {
+                titles.add(element.selectFirst(".title").text());
+            }
+        }
+        return titles;
+    }
+
+    @Test
+    void shouldRecommendAPaperNoneOfTheReadersSubscriptionsMatchedForOneItLiked() throws Exception {
+        // Given a confirmed reader, and another whose alerts share its partition (the same task)
+        String dan = "rec-dan@example.org";
+        String erin = io.paperalerts.testing.Markers.addressBesides(Topics.ALERTS, dan, "rec-erin", "example.org");
+        for (String[] reader : List.of(new String[] {dan, "zqxrec"}, new String[] {erin, "zqxhands"})) {
+            String id = register(reader[0], reader[1]);
+            String confirmLink = link(awaitEmail(reader[0], 1), "/confirm");
+            system.send("POST", "/api/subscriptions/" + id + "/confirm?token=" + token(confirmLink), null, null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> system.streams
+                            .subscription(id)
+                            .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
+                            .isPresent());
+        }
+        // And the reader said "more like this" of a paper about robot grasping
+        Paper grasping = rankPaper(
+                "zqxrec-grasp",
+                "Zqxrec agents for robot grasping",
+                "We train robot agents to grasp household objects with tactile sensors and dexterous hands.",
+                1);
+        system.publish(grasping);
+        awaitEmail(dan, 2);
+        String more = opinionLink(dan, grasping.getTitle(), "More");
+        assertThat(postForm("/feedback", "token=" + token(more).replace("&opinion=more", "") + "&opinion=more")
+                        .statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams.model(dan).isPresent());
+        // And a paper like it that only the other reader's query matched, emailed to that reader
+        Paper hands = rankPaper(
+                "zqxhands-tactile",
+                "Zqxhands tactile robot hands grasp fragile objects",
+                "Robot hands with tactile sensors grasp fragile household objects; dexterous grasping from touch.",
+                2);
+        system.publish(hands);
+        awaitEmail(erin, 2);
+
+        // When a paper for the reader arrives
+        Paper proving = rankPaper(
+                "zqxrec-prove",
+                "Zqxrec agents that prove theorems",
+                "Language model agents write formal proofs in Lean, searching over tactics for competition theorems.",
+                3);
+        system.publish(proving);
+        MimeMessage digest = awaitEmail(dan, 3);
+
+        // Then its email lists that paper, and below it, under its own heading, the one recommended
+        assertThat(matchedTitles(digest)).containsExactly(proving.getTitle());
+        var html = html(digest);
+        assertThat(html.select("h2.group").eachText()).containsExactly(AlertMailer.RECOMMENDED_HEADING);
+        var recommended = html.select(".paper").get(1);
+        assertThat(recommended.selectFirst(".title").text()).isEqualTo(hands.getTitle());
+        assertThat(recommended.select(".why .match").text())
+                .isEqualTo("Recommended: none of your subscriptions matched it, but it is like \u201c"
+                        + grasping.getTitle() + "\u201d, which you liked");
+        // with its own "more like this" and "less like this", which the feedback page takes
+        String moreOfIt = opinionLink(dan, hands.getTitle(), "More");
+        assertThat(system.get(moreOfIt).statusCode()).isEqualTo(200);
+        // and the reader of it, who gave no feedback, was recommended nothing
+        assertThat(html(smtp.messagesTo(erin).get(1)).select("h2.group")).isEmpty();
     }
 
     @Test

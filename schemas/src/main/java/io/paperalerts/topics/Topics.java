@@ -74,6 +74,9 @@ public final class Topics {
      * matches or a backfill of one recipient, keyed by recipient. Built by the streams service.
      * Each paper in it holds what the email shows of it (io.paperalerts.mail.ShownPapers): the
      * notifier reads no other topic, and the rest of the paper is not written once per recipient.
+     * Once its recipient gave feedback, it also holds the recipient's order with reasons, how many
+     * papers that order left out, and (if the service recommends papers) papers no subscription of
+     * the recipient matched.
      */
     public static final Topic<String, Digest> DIGESTS =
             new Topic<>("digests", Serdes.String(), AvroSerde.of(Digest.class), 6, HOLDS_ADDRESSES);

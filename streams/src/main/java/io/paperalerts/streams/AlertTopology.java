@@ -20,6 +20,7 @@ import io.paperalerts.streams.erasure.RecipientErasure;
 import io.paperalerts.streams.ranking.FeedbackErasure;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
+import io.paperalerts.streams.ranking.ReaderRecommendations;
 import io.paperalerts.streams.trending.TrendingDigests;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
@@ -198,6 +199,8 @@ public final class AlertTopology {
         builder.addStateStore(taskStore(FeedbackRecorder.STORE, Topics.FEEDBACK.valueSerde()));
         builder.addStateStore(taskStore(FeedbackRecorder.PENDING_STORE, Serdes.Long()));
         builder.addStateStore(taskStore(ReaderModels.STORE, AvroSerde.of(ReaderModelState.class)));
+        builder.addStateStore(taskStore(ReaderRecommendations.RECENT_STORE, Serdes.String()));
+        builder.addStateStore(taskStore(ReaderRecommendations.SENT_STORE, stringListSerde()));
         var feedback = Topics.FEEDBACK;
         builder.stream(feedback.name(), Consumed.with(feedback.keySerde(), feedback.valueSerde()))
                 .process(() -> new FeedbackRecorder(PaperClaims.STORE), FeedbackRecorder.STORES.toArray(String[]::new))

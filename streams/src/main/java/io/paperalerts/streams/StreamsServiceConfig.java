@@ -40,6 +40,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String MAX_PAPERS = "digest.max.papers";
     public static final String MAX_EMAILS_PER_HOUR = "digest.max.emails.per.hour";
     public static final String CHECK_INTERVAL_MS = "digest.check.interval.ms";
+    public static final String RECOMMENDATIONS_PER_WEEK = "digest.recommendations.per.week";
     public static final String FAILED_RECORDS_MAX = "streams.failed.records.max";
     public static final String THREAD_REPLACEMENTS_MAX = "streams.thread.replacements.max";
     public static final String FAILURE_WINDOW_MS = "streams.failure.window.ms";
@@ -172,6 +173,15 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     Importance.LOW,
                     "How often due digests are looked for")
             .define(
+                    RECOMMENDATIONS_PER_WEEK,
+                    Type.INT,
+                    0,
+                    ConfigDef.Range.between(0, DigestPolicy.MAX_RECOMMENDATIONS_PER_WEEK),
+                    Importance.LOW,
+                    "\"Recommended for you\": papers a week, at most, that match none of a reader's subscriptions "
+                            + "but that its ranking (learnt from its \"more/less like this\") scores high, added to "
+                            + "its next digest under their own heading; 0: none")
+            .define(
                     FAILED_RECORDS_MAX,
                     Type.INT,
                     100,
@@ -238,7 +248,8 @@ public final class StreamsServiceConfig extends AbstractConfig {
                 getInt(MAX_PAPERS),
                 getInt(MAX_EMAILS_PER_HOUR),
                 Duration.ofMillis(getLong(CHECK_INTERVAL_MS)),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                getInt(RECOMMENDATIONS_PER_WEEK));
     }
 
     private static void requireDay(String name, Object value) {

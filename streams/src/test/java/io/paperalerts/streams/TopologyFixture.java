@@ -24,8 +24,21 @@ final class TopologyFixture implements AutoCloseable {
     final TopologyTestDriver driver;
 
     TopologyFixture(Path stateDir, Instant start) {
+        this(stateDir, start, 0);
+    }
+
+    /** @param recommendationsPerWeek {@code digest.recommendations.per.week} */
+    TopologyFixture(Path stateDir, Instant start, int recommendationsPerWeek) {
         this.clock = MovableClock.at(start);
-        var policy = new DigestPolicy(Duration.ofMinutes(1), 8, DayOfWeek.MONDAY, 50, 10, Duration.ofSeconds(1), clock);
+        var policy = new DigestPolicy(
+                Duration.ofMinutes(1),
+                8,
+                DayOfWeek.MONDAY,
+                50,
+                10,
+                Duration.ofSeconds(1),
+                clock,
+                recommendationsPerWeek);
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
         this.driver =

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *     takes in what arrives meanwhile
  * @param checkInterval how often due digests are looked for (wall-clock punctuation)
  * @param clock what "now" is when scheduling; tests move it through a simulated day
+ * @param recommendationsPerWeek papers a week that match none of a reader's subscriptions but
+ *     that its ranking scores high, added to its digests ({@code ReaderRecommendations}); 0: none
  */
 public record DigestPolicy(
         Duration instantWindow,
@@ -34,7 +36,11 @@ public record DigestPolicy(
         int maxPapers,
         int maxEmailsPerHour,
         Duration checkInterval,
-        Clock clock) {
+        Clock clock,
+        int recommendationsPerWeek) {
+
+    /** At most this many recommendations a week: a few, beside what the reader asked for. */
+    public static final int MAX_RECOMMENDATIONS_PER_WEEK = 3;
 
     private static final Logger log = LoggerFactory.getLogger(DigestPolicy.class);
 
@@ -44,10 +50,25 @@ public record DigestPolicy(
                 || dailyHour > 23
                 || maxPapers < 1
                 || maxEmailsPerHour < 1
-                || checkInterval.toMillis() < 1) {
+                || checkInterval.toMillis() < 1
+                || recommendationsPerWeek < 0
+                || recommendationsPerWeek > MAX_RECOMMENDATIONS_PER_WEEK) {
             throw new IllegalArgumentException("Invalid digest policy: " + instantWindow + ", hour " + dailyHour + ", "
-                    + maxPapers + " papers, " + maxEmailsPerHour + " emails/hour, check every " + checkInterval);
+                    + maxPapers + " papers, " + maxEmailsPerHour + " emails/hour, check every " + checkInterval
+                    + ", " + recommendationsPerWeek + " recommendations/week");
         }
+    }
+
+    /** Without recommendations. */
+    public DigestPolicy(
+            Duration instantWindow,
+            int dailyHour,
+            DayOfWeek weeklyDay,
+            int maxPapers,
+            int maxEmailsPerHour,
+            Duration checkInterval,
+            Clock clock) {
+        this(instantWindow, dailyHour, weeklyDay, maxPapers, maxEmailsPerHour, checkInterval, clock, 0);
     }
 
     /** The subscriber's time zone, for the digest hour; UTC (with a warning) for one Java does not know. */
@@ -70,7 +91,19 @@ public record DigestPolicy(
 
     public DigestPolicy withClock(Clock newClock) {
         return new DigestPolicy(
-                instantWindow, dailyHour, weeklyDay, maxPapers, maxEmailsPerHour, checkInterval, newClock);
+                instantWindow,
+                dailyHour,
+                weeklyDay,
+                maxPapers,
+                maxEmailsPerHour,
+                checkInterval,
+                newClock,
+                recommendationsPerWeek);
+    }
+
+    public DigestPolicy withRecommendationsPerWeek(int perWeek) {
+        return new DigestPolicy(
+                instantWindow, dailyHour, weeklyDay, maxPapers, maxEmailsPerHour, checkInterval, clock, perWeek);
     }
 
     /** When a digest opened by an alert at {@code first} is due: strictly after it. */

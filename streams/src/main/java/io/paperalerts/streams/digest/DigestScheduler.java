@@ -11,9 +11,11 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.ranking.DigestRanking;
 import io.paperalerts.streams.ranking.ReaderModels;
+import io.paperalerts.streams.ranking.ReaderRecommendations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -74,8 +77,13 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     /** Every store it keeps, to connect to it (and to what erases from them). */
     public static final List<String> STORES =
             List.of(BUFFERS_STORE, BUFFERED_ALERTS_STORE, BUFFER_SIZES_STORE, DUE_STORE, SENT_STORE);
-    /** The store it reads besides, when it ranks digests for their readers ({@link DigestRanking}). */
-    public static final List<String> RANKING_STORES = List.of(ReaderModels.STORE);
+    /**
+     * The stores it reads besides, when it ranks digests for their readers ({@link DigestRanking}),
+     * and keeps for {@link ReaderRecommendations} (the archive: what a reader matched).
+     */
+    public static final List<String> RANKING_STORES = Stream.concat(
+                    Stream.of(ReaderModels.STORE, ArchiveWriter.STORE), ReaderRecommendations.STORES.stream())
+            .toList();
     /** Bounds the work of one punctuation; the rest is found by the next one. */
     static final int MAX_DUE_PER_CHECK = 10_000;
     /**
@@ -117,6 +125,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private final boolean ranked;
     /** Null unless {@code ranked}. */
     private DigestRanking ranking;
+    /** Null unless {@code ranked} and the policy recommends papers. */
+    private ReaderRecommendations recommendations;
 
     /**
      * @param papersStore the table of the papers that alerts name ({@link PaperClaims}): a digest
@@ -157,7 +167,15 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         this.due = context.getStateStore(DUE_STORE);
         this.sent = context.getStateStore(SENT_STORE);
         if (ranked) {
-            this.ranking = new DigestRanking(context.getStateStore(ReaderModels.STORE));
+            if (policy.recommendationsPerWeek() > 0) {
+                recommendations =
+                        new ReaderRecommendations(policy.recommendationsPerWeek(), context, ArchiveWriter.STORE);
+                context.schedule(
+                        Duration.ofHours(1),
+                        PunctuationType.WALL_CLOCK_TIME,
+                        ignored -> recommendations.forgetOld(policy.clock().millis()));
+            }
+            this.ranking = new DigestRanking(context.getStateStore(ReaderModels.STORE), recommendations);
         }
         context.schedule(policy.checkInterval(), PunctuationType.WALL_CLOCK_TIME, ignored -> emitDue());
         Duration recheck = RECHECK.compareTo(policy.checkInterval()) < 0 ? RECHECK : policy.checkInterval();
@@ -175,6 +193,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         // A backfill's alerts are for the archive: the backfill sent them in a digest of its own.
         if (alert == null || alert.getKind() == AlertKind.BACKFILL) {
             return;
+        }
+        if (recommendations != null) {
+            recommendations.note(alert);
         }
         Map<DeliveryMode, List<MatchReason>> byMode = new EnumMap<>(DeliveryMode.class);
         Map<DeliveryMode, ZoneId> zones = new EnumMap<>(DeliveryMode.class);
@@ -374,7 +395,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         }
         digest.setAlerts(stillWanted);
         if (ranking != null) {
-            digest = ranking.rank(digest);
+            digest = ranking.rank(digest, paperOf, now);
         }
         recent.add(now);
         sent.put(digest.getRecipient(), recent);

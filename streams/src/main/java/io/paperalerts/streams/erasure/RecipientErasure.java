@@ -5,6 +5,7 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.digest.DigestScheduler;
+import io.paperalerts.streams.ranking.ReaderRecommendations;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Works through {@code forget.requests}: erases an address from the stores of the task that holds
- * it (its open digests, the times of its recent digests, its archive), then forwards a digests
+ * it (its open digests, the times of its recent digests, its archive, what it was recommended), then forwards a digests
  * record without a value that tells the notifier to erase its delivery record of the address. The
  * request is partitioned like {@code alerts}, so it comes after every alert of the address written
  * before it, and under exactly-once the erasure and the forwarded records commit together.
@@ -30,7 +31,7 @@ public final class RecipientErasure implements Processor<String, String, String,
 
     /** The stores it erases from, to connect to it. */
     public static final List<String> STORES = Stream.concat(
-                    DigestScheduler.STORES.stream(), Stream.of(ArchiveWriter.STORE))
+                    DigestScheduler.STORES.stream(), Stream.of(ArchiveWriter.STORE, ReaderRecommendations.SENT_STORE))
             .toList();
 
     private static final Logger log = LoggerFactory.getLogger(RecipientErasure.class);
@@ -38,12 +39,14 @@ public final class RecipientErasure implements Processor<String, String, String,
     private ProcessorContext<String, Digest> context;
     private DigestScheduler.Stores digests;
     private KeyValueStore<String, Alert> archive;
+    private KeyValueStore<String, List<String>> recommended;
 
     @Override
     public void init(ProcessorContext<String, Digest> context) {
         this.context = context;
         this.digests = DigestScheduler.Stores.of(context);
         this.archive = context.getStateStore(ArchiveWriter.STORE);
+        this.recommended = context.getStateStore(ReaderRecommendations.SENT_STORE);
     }
 
     @Override
@@ -61,6 +64,7 @@ public final class RecipientErasure implements Processor<String, String, String,
         String recipient = request.key();
         int digestEntries = digests.erase(recipient);
         int archiveEntries = ArchiveKeys.erase(archive, recipient);
+        ReaderRecommendations.erase(recommended, recipient);
         log.info(
                 "Forgot a recipient: {} open digest entries and {} archive entries erased",
                 digestEntries,

@@ -8,11 +8,13 @@ import io.paperalerts.relevance.ReaderRanking;
 import io.paperalerts.relevance.TermVector;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.ReaderRank;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -21,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * paper the model ranks for a liked one carries that paper's title as its reason; a paper most
  * like those the reader wanted less of, after {@link #MIN_LESS} of them, leaves the list for the
  * email's "N more, ranked lower" (never the first one: an email lists at least one paper). One
- * reader's model is learnt from that reader's feedback and archive only.
+ * reader's model is learnt from that reader's feedback and archive only. With {@link
+ * ReaderRecommendations}, the digest also gets the papers recommended to its reader, if any.
  */
 public final class DigestRanking {
 
@@ -38,16 +41,24 @@ public final class DigestRanking {
     /** Papers whose analysed terms are kept: those of the last few seconds' digests. */
     static final int ANALYSED_PAPERS = 2_000;
 
-    /** @param models the readers' models ({@link ReaderModels#STORE}) */
-    public DigestRanking(KeyValueStore<String, ReaderModelState> models) {
+    /** Null when none are made. */
+    private final ReaderRecommendations recommendations;
+
+    /**
+     * @param models the readers' models ({@link ReaderModels#STORE})
+     * @param recommendations what recommends papers to readers, or null for none
+     */
+    public DigestRanking(KeyValueStore<String, ReaderModelState> models, ReaderRecommendations recommendations) {
         this.models = models;
+        this.recommendations = recommendations;
     }
 
     /**
      * @param digest with whole papers
+     * @param paperOf the papers table, for recommendations
      * @return the digest in its reader's order, or as it is if the reader has no model
      */
-    public Digest rank(Digest digest) {
+    public Digest rank(Digest digest, Function<String, Paper> paperOf, long now) {
         ReaderModelState state = models.get(digest.getRecipient());
         if (state == null || digest.getAlerts().isEmpty()) {
             return digest;
@@ -55,7 +66,8 @@ public final class DigestRanking {
         // Keyword order is the email's: the ranking keeps it among papers it cannot tell apart.
         List<Alert> keywordOrder = new ArrayList<>(digest.getAlerts());
         keywordOrder.sort(AlertMailer.LISTED);
-        Ordered ordered = order(keywordOrder, state, analysed);
+        ReaderModels.Learnt learnt = ReaderModels.learnt(state);
+        Ordered ordered = order(keywordOrder, learnt, analysed);
         List<Alert> listed = new ArrayList<>();
         List<ReaderRank> order = new ArrayList<>();
         int lower = 0;
@@ -67,11 +79,15 @@ public final class DigestRanking {
             listed.add(ordered.papers().get(i));
             order.add(ordered.ranks().get(i));
         }
-        return Digest.newBuilder(digest)
+        Digest ranked = Digest.newBuilder(digest)
                 .setAlerts(listed)
                 .setRanking(order)
                 .setRankedLower(digest.getRankedLower() + lower)
                 .build();
+        if (recommendations != null) {
+            ranked.setRecommended(recommendations.recommend(ranked, learnt, analysed, paperOf, now));
+        }
+        return ranked;
     }
 
     /**
@@ -86,10 +102,14 @@ public final class DigestRanking {
     /**
      * @param keywordOrder papers (whole) as keyword order lists them, which the ranking keeps among
      *     papers it cannot tell apart
-     * @param state the reader's model
+     * @param state the reader's model as kept
      */
     public static Ordered order(List<Alert> keywordOrder, ReaderModelState state, AnalysedPapers analysed) {
-        ReaderModels.Learnt learnt = ReaderModels.learnt(state);
+        return order(keywordOrder, ReaderModels.learnt(state), analysed);
+    }
+
+    /** @param learnt the reader's model, decoded */
+    public static Ordered order(List<Alert> keywordOrder, ReaderModels.Learnt learnt, AnalysedPapers analysed) {
         DocumentFrequencies frequencies = learnt.frequencies();
         ReaderModel model = learnt.model();
         IdentityHashMap<Alert, TermVector> vectors = new IdentityHashMap<>();
