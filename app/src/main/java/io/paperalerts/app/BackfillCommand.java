@@ -111,7 +111,9 @@ final class BackfillCommand implements Callable<Integer> {
                 papers,
                 result.digests().size(),
                 result.digests().size() == 1 ? "digest" : "digests",
-                dryRun ? " would be sent; nothing was sent" : " sent to the notifier");
+                dryRun
+                        ? " would be sent; nothing was sent"
+                        : " sent (the streams service puts each in its reader's order, the notifier emails it)");
         out.flush();
         return 0;
     }

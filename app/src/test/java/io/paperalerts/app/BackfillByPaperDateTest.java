@@ -50,7 +50,7 @@ class BackfillByPaperDateTest {
         // Then only the paper of this week is sent (the positive control), none of the history
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("3 papers read", "1 matching");
-        var digests = kafka.readToEnd(Topics.DIGESTS);
+        var digests = kafka.readToEnd(Topics.DIGESTS_BACKFILL);
         assertThat(digests).hasSize(1);
         Digest digest = digests.get(0).value();
         assertThat(digest.getAlerts()).extracting(a -> a.getPaper().getId()).containsExactly("2611.00003");

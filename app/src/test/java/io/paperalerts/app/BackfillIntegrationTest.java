@@ -17,6 +17,7 @@ import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -44,6 +45,7 @@ class BackfillIntegrationTest {
 
     private static final String QUERY = "GRPO OR \"reward model\"";
     private static AlertNotifier notifier;
+    private static AlertStreamsService streams;
 
     @TempDir
     static Path stateDir;
@@ -69,11 +71,13 @@ class BackfillIntegrationTest {
                                         stateDir.resolve("notifier").toString())),
                         new AlertNotifier.Listener() {})
                 .start();
+        streams = RankingRelay.start(kafka, stateDir.resolve("streams"));
     }
 
     @AfterAll
     static void stopNotifier() {
         notifier.close();
+        streams.close();
     }
 
     private static InputStream samplePapers() {
@@ -168,7 +172,7 @@ class BackfillIntegrationTest {
     @Test
     void shouldPrintWhatWouldBeSentAndSendNothingOnADryRun() throws Exception {
         List<String> expected = expectedPaperIds();
-        int digestsBefore = kafka.readToEnd(Topics.DIGESTS).size();
+        int digestsBefore = kafka.readToEnd(Topics.DIGESTS_BACKFILL).size();
 
         Cli run = Cli.run(
                 "backfill",
@@ -186,7 +190,7 @@ class BackfillIntegrationTest {
         }
         assertThat(run.out()).contains("Dry run", "nothing was sent");
         // The command has returned: anything it wrote is on the topic by now.
-        assertThat(kafka.readToEnd(Topics.DIGESTS)).hasSize(digestsBefore);
+        assertThat(kafka.readToEnd(Topics.DIGESTS_BACKFILL)).hasSize(digestsBefore);
         assertThat(smtp.messagesTo("oldtimer@example.org")).isEmpty();
     }
 

@@ -12,6 +12,7 @@ import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -56,6 +57,7 @@ class TrendingBackfillTest {
     private static final List<byte[]> DAYS = new ArrayList<>();
 
     private static AlertNotifier notifier;
+    private static AlertStreamsService streams;
 
     @BeforeAll
     static void ingestFourDaysAndStartTheNotifier() throws Exception {
@@ -89,11 +91,13 @@ class TrendingBackfillTest {
                                         dir.resolve("notifier").toString())),
                         new AlertNotifier.Listener() {})
                 .start();
+        streams = RankingRelay.start(kafka, dir.resolve("streams"));
     }
 
     @AfterAll
     static void stopNotifier() {
         notifier.close();
+        streams.close();
     }
 
     /** The oracle: a day's three most upvoted, read straight from the served response. */
@@ -133,7 +137,11 @@ class TrendingBackfillTest {
         MimeMessage email = smtp.messagesTo("erin@example.org").get(0);
         assertThat(email.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyElementsOf(expected);
         assertThat(email.getSubject()).isEqualTo("[paper-alerts] 9 papers from the last 3 days for trending papers");
-        // The command has returned: anything it wrote is on the topic by now, and it is erin's only
+        // The command has returned: anything it wrote is on the topic by now, and it is erin's only,
+        // forwarded as it is (a trending backfill keeps its upvote order)
+        assertThat(kafka.readToEnd(Topics.DIGESTS_BACKFILL))
+                .extracting(ConsumerRecord::key)
+                .containsExactly("erin@example.org");
         assertThat(kafka.readToEnd(Topics.DIGESTS))
                 .extracting(ConsumerRecord::key)
                 .containsExactly("erin@example.org");

@@ -522,6 +522,7 @@ class ArchiveEndToEndTest {
         for (var topic : List.of(
                 Topics.ALERTS,
                 Topics.DIGESTS,
+                Topics.DIGESTS_BACKFILL,
                 Topics.DIGESTS_RETRY,
                 Topics.DELIVERIES_FAILED,
                 Topics.DEAD_LETTERS,

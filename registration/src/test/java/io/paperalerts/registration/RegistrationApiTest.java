@@ -386,49 +386,49 @@ class RegistrationApiTest {
                             .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
                             .isPresent());
         }
-        // And the reader said "more like this" of a paper about robot grasping
-        Paper grasping = rankPaper(
-                "zqxrec-grasp",
-                "Zqxrec agents for robot grasping",
-                "We train robot agents to grasp household objects with tactile sensors and dexterous hands.",
+        // And the reader said "more like this" of a paper about coral reefs (no other test's subject)
+        Paper liked = rankPaper(
+                "zqxrec-coral",
+                "Zqxrec coral reef bleaching under marine heatwaves",
+                "Coral reefs bleach when marine heatwaves warm the ocean; we survey reef recovery and coral symbionts.",
                 1);
-        system.publish(grasping);
+        system.publish(liked);
         awaitEmail(dan, 2);
-        String more = opinionLink(dan, grasping.getTitle(), "More");
+        String more = opinionLink(dan, liked.getTitle(), "More");
         assertThat(postForm("/feedback", "token=" + token(more).replace("&opinion=more", "") + "&opinion=more")
                         .statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> system.streams.model(dan).isPresent());
         // And a paper like it that only the other reader's query matched, emailed to that reader
-        Paper hands = rankPaper(
-                "zqxhands-tactile",
-                "Zqxhands tactile robot hands grasp fragile objects",
-                "Robot hands with tactile sensors grasp fragile household objects; dexterous grasping from touch.",
+        Paper alike = rankPaper(
+                "zqxhands-reef",
+                "Zqxhands reef recovery after coral bleaching",
+                "After marine heatwaves bleach coral reefs, coral symbionts return; reef recovery surveyed over years.",
                 2);
-        system.publish(hands);
+        system.publish(alike);
         awaitEmail(erin, 2);
 
         // When a paper for the reader arrives
-        Paper proving = rankPaper(
+        Paper match = rankPaper(
                 "zqxrec-prove",
                 "Zqxrec agents that prove theorems",
                 "Language model agents write formal proofs in Lean, searching over tactics for competition theorems.",
                 3);
-        system.publish(proving);
+        system.publish(match);
         MimeMessage digest = awaitEmail(dan, 3);
 
         // Then its email lists that paper, and below it, under its own heading, the one recommended
-        assertThat(matchedTitles(digest)).containsExactly(proving.getTitle());
+        assertThat(matchedTitles(digest)).containsExactly(match.getTitle());
         var html = html(digest);
         assertThat(html.select("h2.group").eachText()).containsExactly(AlertMailer.RECOMMENDED_HEADING);
         var recommended = html.select(".paper").get(1);
-        assertThat(recommended.selectFirst(".title").text()).isEqualTo(hands.getTitle());
+        assertThat(recommended.selectFirst(".title").text()).isEqualTo(alike.getTitle());
         assertThat(recommended.select(".why .match").text())
                 .isEqualTo("Recommended: none of your subscriptions matched it, but it is like \u201c"
-                        + grasping.getTitle() + "\u201d, which you liked");
+                        + liked.getTitle() + "\u201d, which you liked");
         // with its own "more like this" and "less like this", which the feedback page takes
-        String moreOfIt = opinionLink(dan, hands.getTitle(), "More");
+        String moreOfIt = opinionLink(dan, alike.getTitle(), "More");
         assertThat(system.get(moreOfIt).statusCode()).isEqualTo(200);
         // and the reader of it, who gave no feedback, was recommended nothing
         assertThat(html(smtp.messagesTo(erin).get(1)).select("h2.group")).isEmpty();
@@ -479,10 +479,71 @@ class RegistrationApiTest {
         assertThat(backfill.getSubject()).isEqualTo("[paper-alerts] 2 papers from the last day for \u201cquasar\u201d");
         assertThat(backfill.getHeader("X-Paper-Ids")[0].split(" ")).containsExactlyInAnyOrder("api-q1", "api-q2");
         // One backfill digest: the confirmation started one backfill, which has written all it will
-        assertThat(system.kafka.readToEnd(Topics.DIGESTS))
+        assertThat(system.kafka.readToEnd(Topics.DIGESTS_BACKFILL))
                 .filteredOn(d -> d.key().equals("api-frank@example.org"))
                 .hasSize(1);
         assertThat(smtp.messagesTo("api-frank@example.org")).hasSize(2);
+    }
+
+    @Test
+    void shouldSendTheBackfillOfANewSubscriptionInTheReadersOrderOnceItGaveFeedback() throws Exception {
+        // Given a reader who said "more like this" of a paper about robot grasping
+        String reader = "bf-rank@example.org";
+        String id = register(reader, "zqxgrip");
+        system.send(
+                "POST",
+                "/confirm",
+                "application/x-www-form-urlencoded",
+                "token=" + token(link(awaitEmail(reader, 1), "/confirm")));
+        Paper grasping = rankPaper(
+                "zqxgrip-grasp",
+                "Zqxgrip agents for robot grasping",
+                "We train robot agents to grasp household objects with tactile sensors and dexterous hands.",
+                1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams
+                        .subscription(id)
+                        .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
+                        .isPresent());
+        system.publish(grasping);
+        awaitEmail(reader, 2);
+        String more = opinionLink(reader, grasping.getTitle(), "More");
+        assertThat(postForm("/feedback", "token=" + token(more).replace("&opinion=more", "") + "&opinion=more")
+                        .statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams.model(reader).isPresent());
+        // And two papers of another subject, the one about tactile hands the older (listed last by date)
+        Paper tactile = rankPaper(
+                "zqxbf-tactile",
+                "Zqxbf tactile agents for dexterous robot hands",
+                "Robot hands with tactile sensors let agents grasp fragile objects; grasping policies learnt from touch.",
+                5);
+        Paper traffic = rankPaper(
+                "zqxbf-traffic",
+                "Zqxbf agents in traffic simulation",
+                "Driving agents in a city traffic simulator learn to merge lanes safely in dense traffic.",
+                9);
+        // (dated this week, which the backfill covers: papers are chosen by their own date)
+        Instant monday = Instant.now().minus(Duration.ofDays(2));
+        tactile.setPublished(monday.plus(Duration.ofHours(5)));
+        traffic.setPublished(monday.plus(Duration.ofHours(9)));
+        system.publish(tactile);
+        system.publish(traffic);
+
+        // When the reader subscribes to that subject, asking for the last week's papers
+        HttpResponse<String> response = system.postJson(
+                "/api/subscriptions", "{\"email\":\"" + reader + "\",\"query\":\"zqxbf\",\"backfillDays\":7}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String confirmLink = link(awaitEmail(reader, 3), "/confirm");
+        system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(confirmLink));
+
+        // Then the backfill's email lists both, the tactile one first, for the paper the reader liked
+        MimeMessage backfill = awaitEmail(reader, 4);
+        assertThat(backfill.getSubject()).contains("from the last 7 days");
+        assertThat(matchedTitles(backfill)).containsExactly(tactile.getTitle(), traffic.getTitle());
+        assertThat(html(backfill).select(".paper").get(0).select(".why .match").eachText())
+                .contains("Like \u201c" + grasping.getTitle() + "\u201d, which you liked");
     }
 
     @Test

@@ -91,6 +91,7 @@ public record ServiceAccess(String service, List<Grant> grants) {
                         topic(Topics.PAPERS_TRENDING, READ_WRITE, "the upvoted papers of each day"),
                         topic(Topics.FORGET_REQUESTS, READ_WRITE, "erases forgotten addresses, then the request"),
                         topic(Topics.FEEDBACK, READ_WRITE, "learns each reader's ranking; erases a forgotten reader's"),
+                        topic(Topics.DIGESTS_BACKFILL, READ, "puts backfill digests in their readers' order"),
                         topic(Topics.DEAD_LETTERS, WRITE, "records that cannot be processed"),
                         new Grant(
                                 ResourceType.TOPIC,
@@ -132,7 +133,10 @@ public record ServiceAccess(String service, List<Grant> grants) {
                         topic(Topics.SUBSCRIPTIONS, WRITE, "registers, confirms and cancels subscriptions"),
                         topic(Topics.BACKFILL_REQUESTS, READ_WRITE, "backfills of confirmed registrations"),
                         topic(Topics.ALERTS, WRITE, "backfills write alerts"),
-                        topic(Topics.DIGESTS, WRITE, "backfills write digests"),
+                        topic(
+                                Topics.DIGESTS_BACKFILL,
+                                WRITE,
+                                "backfills write digests, for the streams service to rank"),
                         topic(Topics.MANAGE_GENERATIONS, READ_WRITE, "revokes manage links"),
                         topic(Topics.FORGET_REQUESTS, WRITE, "\"delete all my data\" on the manage page"),
                         topic(

@@ -189,6 +189,15 @@ public final class Topics {
     public static final Topic<String, Feedback> FEEDBACK =
             new Topic<>("feedback", Serdes.String(), AvroSerde.of(Feedback.class), ALERTS.partitions(), COMPACTED);
 
+    /**
+     * Backfill digests on their way to {@link #DIGESTS}, with whole papers: the streams service puts
+     * each in its reader's order (once the reader gave feedback) and cuts its papers to what the
+     * email shows. Keyed by recipient and partitioned like {@link #ALERTS}, so the task that holds the
+     * reader's ranking model reads it.
+     */
+    public static final Topic<String, Digest> DIGESTS_BACKFILL = new Topic<>(
+            "digests.backfill", Serdes.String(), AvroSerde.of(Digest.class), ALERTS.partitions(), HOLDS_ADDRESSES);
+
     public static final List<Topic<?, ?>> ALL = List.of(
             PAPERS,
             SUBSCRIPTIONS,
@@ -205,7 +214,8 @@ public final class Topics {
             MANAGE_GENERATIONS,
             PAPERS_TRENDING,
             FORGET_REQUESTS,
-            FEEDBACK);
+            FEEDBACK,
+            DIGESTS_BACKFILL);
 
     private Topics() {}
 }

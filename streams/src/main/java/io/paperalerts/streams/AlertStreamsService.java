@@ -81,8 +81,10 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                 ServiceAccess.streams(config.getString(StreamsServiceConfig.APPLICATION_ID)),
                 config.getShort(CommonConfig.REPLICATION_FACTOR));
         try (Admin admin = clients.admin()) {
-            // A forget request must reach the task that holds its address's alerts.
-            TopicProvisioner.requireSamePartitions(admin, Topics.ALERTS, Topics.FORGET_REQUESTS);
+            // A forget request, a reader's feedback and a backfill's digest must reach the task that
+            // holds the address's alerts (its digests, archive and ranking).
+            TopicProvisioner.requireSamePartitions(
+                    admin, Topics.ALERTS, Topics.FORGET_REQUESTS, Topics.FEEDBACK, Topics.DIGESTS_BACKFILL);
         }
         this.matcher = matcher;
         this.failurePolicy = config.failurePolicy();

@@ -13,6 +13,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
 import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.backfill.BackfillRanking;
 import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
@@ -68,6 +69,7 @@ import org.slf4j.LoggerFactory;
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
  *                 \-> FeedbackErasure --> feedback (a tombstone per opinion of the reader)
+ * digests.backfill (a backfill's, partitioned like alerts) --> BackfillRanking (the reader's order) --> digests
  * feedback (key: recipient and paper, partitioned like alerts) --> FeedbackRecorder --> feedback store
  *          --> each reader's model (ReaderModels), which DigestScheduler ranks its digests by (DigestRanking)
  *          \-> feedback (on a reader's end, a tombstone per opinion of the reader: FeedbackErasure)
@@ -214,6 +216,11 @@ public final class AlertTopology {
                                 digestPolicy, SUBSCRIPTIONS_STORE, PaperClaims.STORE, counters.digestsEmitted, true),
                         Stream.concat(DigestScheduler.STORES.stream(), DigestScheduler.RANKING_STORES.stream())
                                 .toArray(String[]::new))
+                .mapValues(ShownPapers::of)
+                .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
+        var backfilled = Topics.DIGESTS_BACKFILL;
+        builder.stream(backfilled.name(), Consumed.with(backfilled.keySerde(), backfilled.valueSerde()))
+                .process(BackfillRanking::new, ReaderModels.STORE)
                 .mapValues(ShownPapers::of)
                 .to(digests.name(), Produced.with(digests.keySerde(), digests.valueSerde()));
         addErasure(builder);

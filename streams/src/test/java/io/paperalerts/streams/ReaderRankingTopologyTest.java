@@ -5,7 +5,10 @@ import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paperalerts.feedback.FeedbackKeys;
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
@@ -17,6 +20,7 @@ import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -258,5 +262,51 @@ class ReaderRankingTopologyTest {
         say(ADA, PROVING, Opinion.LESS);
         assertThat(opinions.get(FeedbackKeys.key(ADA, PROVING.getId()))).isNotNull();
         assertThat(feedbackOut.readRecordsToList()).isEmpty();
+    }
+
+    /** A backfill's digest for the reader, in keyword order, with whole papers (as Backfill writes it). */
+    private static Digest backfill(String reader, Paper... papers) {
+        List<Alert> alerts = new ArrayList<>();
+        for (Paper paper : papers) {
+            Alert alert = TestData.alert(reader, "s-new", paper, START);
+            alert.setKind(AlertKind.BACKFILL);
+            alerts.add(alert);
+        }
+        return Digest.newBuilder()
+                .setId("backfill-" + reader)
+                .setRecipient(reader)
+                .setKind(DigestKind.BACKFILL)
+                .setPeriodStart(START.minus(Duration.ofDays(7)))
+                .setPeriodEnd(START)
+                .setAlerts(alerts)
+                .build();
+    }
+
+    @Test
+    void shouldPutABackfillsDigestInItsReadersOrderWithReasonsAndCutItsPapers() {
+        // Given a reader who wanted more like the grasping paper, and another who said nothing
+        subscriptions.pipeInput("s-ada", active("s-ada", ADA, "agents"));
+        sendAll(GRASPING, PROVING);
+        say(ADA, GRASPING, Opinion.MORE);
+
+        // When backfills of new subscriptions send each of them the same papers, in keyword order
+        var backfills = topology.input(Topics.DIGESTS_BACKFILL);
+        backfills.pipeInput(ADA, backfill(ADA, TRAFFIC, TACTILE));
+        backfills.pipeInput(BOB, backfill(BOB, TRAFFIC, TACTILE));
+
+        // Then the reader's goes out in its order, the tactile paper first for the one it liked
+        Map<String, Digest> sent =
+                digests.readValuesToList().stream().collect(Collectors.toMap(Digest::getRecipient, d -> d));
+        assertThat(order(sent.get(ADA))).containsExactly("q-tactile", "q-traffic");
+        assertThat(sent.get(ADA).getRanking().get(0).getLike()).isEqualTo(GRASPING.getTitle());
+        // and the other's in keyword order, unranked
+        assertThat(sent.get(BOB).getRanking()).isEmpty();
+        assertThat(sent.get(BOB).getAlerts())
+                .extracting(a -> a.getPaper().getId())
+                .containsExactly("q-traffic", "q-tactile");
+        // each paper cut to what the email shows
+        assertThat(sent.values())
+                .flatMap(Digest::getAlerts)
+                .allSatisfy(a -> assertThat(a.getPaper().getAbstractText()).isEmpty());
     }
 }

@@ -1,7 +1,6 @@
 package io.paperalerts.streams.backfill;
 
 import io.paperalerts.kafka.KafkaClients;
-import io.paperalerts.mail.ShownPapers;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.matching.SubscriptionMatcher.Trending;
@@ -50,8 +49,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * publication date, else when it was ingested): reads {@code papers} from the first record
  * written a day before the period, on every partition, up to where the topic ended when it
  * started; keeps the papers dated in the period, matches each against those subscriptions only, and emits one {@code BACKFILL} digest per
- * recipient to {@code digests}, where the notifier sends it like any other (leaving out what the
- * recipient already got, so running the same backfill twice sends nothing the second time). Every
+ * recipient to {@code digests.backfill}, whence the streams service forwards it in the recipient's
+ * order ({@link BackfillRanking}) to {@code digests}, where the notifier sends it like any other
+ * (leaving out what the recipient already got, so running the same backfill twice sends nothing the
+ * second time). Every
  * match also goes to {@code alerts} as a {@code BACKFILL} alert, for the subscriptions' archive
  * pages (the digest lists at most {@code maxPapers}); the digest scheduler leaves those alone.
  *
@@ -224,8 +225,7 @@ public final class Backfill {
             byRecipient.forEach(
                     (recipient, gathered) -> digests.add(gathered.digest(recipient, subscriptions, since, now)));
             if (producer != null) {
-                digests.forEach(
-                        d -> producer.send(record(Topics.DIGESTS, d.getRecipient(), ShownPapers.of(d)), onFailure));
+                digests.forEach(d -> producer.send(record(Topics.DIGESTS_BACKFILL, d.getRecipient(), d), onFailure));
                 producer.flush();
                 if (failed.get() != null) {
                     throw new IllegalStateException(
