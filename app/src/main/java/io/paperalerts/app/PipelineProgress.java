@@ -89,6 +89,7 @@ final class PipelineProgress {
                     && settled(Topics.ALERTS)
                     && lag(streamsGroup, Topics.ALERTS) == 0
                     && (mode == null ? streams.pendingDigests() : streams.pendingDigests(mode)) == 0
+                    && lag(streamsGroup, Topics.DIGESTS_BACKFILL) == 0
                     && settled(Topics.DIGESTS)
                     && lag(notifierGroup, Topics.DIGESTS) == 0;
         } catch (InvalidStateStoreException e) {

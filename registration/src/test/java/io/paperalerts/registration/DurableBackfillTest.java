@@ -11,6 +11,8 @@ import io.paperalerts.notifier.NotifierConfig;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.testing.RealKafka;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +48,9 @@ class DurableBackfillTest {
     @TempDir
     Path notifierState;
 
+    @TempDir
+    Path streamsState;
+
     @Test
     void shouldDeliverTheBackfillOfAConfirmationOnceThoughTheServiceDiedBeforeItRan() throws Exception {
         // Given two matching papers, and a confirmation whose backfill request was written just
@@ -57,18 +63,29 @@ class DurableBackfillTest {
         KafkaClients bootstrap = kafka.clients();
         Backfill backfill = new Backfill(bootstrap, 50, Clock.systemUTC());
 
-        try (var notifier = new AlertNotifier(
-                        new NotifierConfig(Map.of(
-                                CommonConfig.BOOTSTRAP_SERVERS,
-                                kafka.bootstrapServers(),
-                                MailConfig.SMTP_HOST,
-                                smtp.host(),
-                                MailConfig.SMTP_PORT,
-                                smtp.port(),
-                                NotifierConfig.STATE_DIR,
-                                notifierState.toString())),
-                        new AlertNotifier.Listener() {})
-                .start()) {
+        // (the streams service forwards a backfill's digest to the notifier, in its reader's order; its
+        // digest clock stands still, so the live matches of the same papers send nothing meanwhile)
+        try (var streams = new AlertStreamsService(
+                                new StreamsServiceConfig(Map.of(
+                                        CommonConfig.BOOTSTRAP_SERVERS,
+                                        kafka.bootstrapServers(),
+                                        StreamsServiceConfig.STATE_DIR,
+                                        streamsState.toString())),
+                                Clock.fixed(Instant.now(), ZoneOffset.UTC))
+                        .start();
+                var notifier = new AlertNotifier(
+                                new NotifierConfig(Map.of(
+                                        CommonConfig.BOOTSTRAP_SERVERS,
+                                        kafka.bootstrapServers(),
+                                        MailConfig.SMTP_HOST,
+                                        smtp.host(),
+                                        MailConfig.SMTP_PORT,
+                                        smtp.port(),
+                                        NotifierConfig.STATE_DIR,
+                                        notifierState.toString())),
+                                new AlertNotifier.Listener() {})
+                        .start()) {
+            streams.awaitRunning(Duration.ofSeconds(60));
             // When the service is back and works through the requests
             try (var restarted = new BackfillRequests(bootstrap, "backfills", backfill).start()) {
                 // Then the backfill arrives, as one email with both papers

@@ -40,6 +40,17 @@ public final class TermCounts {
         return new TermCounts(terms, counts);
     }
 
+    /** Counts kept from an earlier analysis: term ids ascending, each with its count (at least one). */
+    public static TermCounts of(int[] terms, int[] counts) {
+        requireAscending(terms, counts.length, "count");
+        for (int count : counts) {
+            if (count < 1) {
+                throw new IllegalArgumentException("a term counted is counted at least once, not " + count);
+            }
+        }
+        return new TermCounts(terms.clone(), counts.clone());
+    }
+
     /** Refuses kept arrays that are not term ids ascending, each with one {@code value}. */
     static void requireAscending(int[] terms, int values, String value) {
         if (terms.length != values) {

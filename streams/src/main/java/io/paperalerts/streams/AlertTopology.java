@@ -18,6 +18,7 @@ import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.erasure.RecipientErasure;
+import io.paperalerts.streams.ranking.AnalysedPapers;
 import io.paperalerts.streams.ranking.FeedbackErasure;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
@@ -201,6 +202,7 @@ public final class AlertTopology {
         builder.addStateStore(taskStore(FeedbackRecorder.STORE, Topics.FEEDBACK.valueSerde()));
         builder.addStateStore(taskStore(FeedbackRecorder.PENDING_STORE, Serdes.Long()));
         builder.addStateStore(taskStore(ReaderModels.STORE, AvroSerde.of(ReaderModelState.class)));
+        builder.addStateStore(taskStore(AnalysedPapers.STORE, Serdes.ByteArray()));
         builder.addStateStore(taskStore(ReaderRecommendations.RECENT_STORE, Serdes.String()));
         builder.addStateStore(taskStore(ReaderRecommendations.SENT_STORE, stringListSerde()));
         var feedback = Topics.FEEDBACK;

@@ -14,6 +14,7 @@ import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.ReaderRank;
 import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.ranking.AnalysedPapers;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.topics.Topics;
@@ -208,6 +209,11 @@ class ReaderRankingTopologyTest {
         Digest next = sendAll(TRAFFIC, TACTILE).get(ADA);
         assertThat(order(next)).containsExactly("q-tactile", "q-traffic");
         assertThat(next.getRanking().get(0).getLike()).isEqualTo(GRASPING.getTitle());
+        // and the texts it learnt from are kept in the task's store, for a restart, until they are old
+        var analysed = topology.driver.getKeyValueStore(AnalysedPapers.STORE);
+        assertThat(analysed.get(GRASPING.getId() + " v1")).isNotNull();
+        topology.advance(Duration.ofDays(121));
+        assertThat(analysed.get(GRASPING.getId() + " v1")).isNull();
     }
 
     @Test

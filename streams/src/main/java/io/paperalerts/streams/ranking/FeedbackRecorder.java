@@ -42,7 +42,12 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Strin
 
     /** Every store it uses, to connect to it; it reads the global papers table besides. */
     public static final List<String> STORES = List.of(
-            STORE, PENDING_STORE, ReaderModels.STORE, ArchiveWriter.STORE, DigestScheduler.BUFFERED_ALERTS_STORE);
+            STORE,
+            PENDING_STORE,
+            ReaderModels.STORE,
+            ArchiveWriter.STORE,
+            DigestScheduler.BUFFERED_ALERTS_STORE,
+            AnalysedPapers.STORE);
 
     /** A click this recent is learnt from at once; older ones are being read again. */
     static final Duration LIVE = Duration.ofMinutes(1);
@@ -69,13 +74,17 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Strin
         this.opinions = context.getStateStore(STORE);
         this.pending = context.getStateStore(PENDING_STORE);
         KeyValueStore<String, Paper> papers = context.getStateStore(papersStore);
+        KeyValueStore<String, byte[]> analysed = context.getStateStore(AnalysedPapers.STORE);
         this.models = new ReaderModels(
                 opinions,
                 context.getStateStore(ArchiveWriter.STORE),
                 context.getStateStore(DigestScheduler.BUFFERED_ALERTS_STORE),
                 context.getStateStore(ReaderModels.STORE),
-                papers::get);
+                papers::get,
+                new ReaderLearner(AnalysedPapers.Kept.of(analysed), context::currentSystemTimeMs));
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, ignored -> learnPending());
+        context.schedule(
+                Duration.ofDays(1), PunctuationType.WALL_CLOCK_TIME, now -> AnalysedPapers.forgetOld(analysed, now));
     }
 
     @Override

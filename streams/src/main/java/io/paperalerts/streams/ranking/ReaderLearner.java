@@ -19,15 +19,29 @@ import java.util.function.Function;
  * Learns one reader's model from its opinions and the papers it passed over, as {@link
  * ReaderModels} keeps it. Analysing a paper's text (Lucene's English analyzer) costs more than the
  * training (docs/benchmarks.md, ranking), and a reader's next click learns from much the same
- * papers, so the terms of the latest {@link #ANALYSED_PAPERS} papers analysed are kept
- * ({@link AnalysedPapers}). Not thread-safe: one per task.
+ * papers, so the terms of the latest {@link #ANALYSED_PAPERS} papers analysed are kept in memory,
+ * and in the pipeline every paper's in the task's store ({@link AnalysedPapers}), for the first
+ * click after a restart. Not thread-safe: one per task.
  */
 public final class ReaderLearner {
 
     /** Papers whose analysed terms are kept: a few readers' worth (a reader learns from up to ~1,000). */
     static final int ANALYSED_PAPERS = 5_000;
 
-    private final AnalysedPapers analysed = new AnalysedPapers(ANALYSED_PAPERS);
+    private final AnalysedPapers analysed;
+
+    /** Keeping analysed terms in memory only. */
+    public ReaderLearner() {
+        this(null, System::currentTimeMillis);
+    }
+
+    /**
+     * @param kept where analysed terms are kept besides (the task's {@link AnalysedPapers#STORE})
+     * @param clock epoch millis
+     */
+    public ReaderLearner(AnalysedPapers.Kept kept, java.util.function.LongSupplier clock) {
+        this.analysed = new AnalysedPapers(ANALYSED_PAPERS, kept, clock);
+    }
 
     /**
      * @param opinions the reader's, one per paper

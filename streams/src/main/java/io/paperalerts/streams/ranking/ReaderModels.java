@@ -47,20 +47,23 @@ public final class ReaderModels {
     private final KeyValueStore<String, Alert> buffered;
     private final KeyValueStore<String, ReaderModelState> models;
     private final Function<String, Paper> papers;
-    private final ReaderLearner learner = new ReaderLearner();
+    private final ReaderLearner learner;
 
     /**
      * @param feedback the readers' opinions ({@link FeedbackRecorder#STORE})
      * @param archive every match of each reader: what it was shown, or will be
      * @param buffered the alerts of the open digests ({@link DigestScheduler#BUFFERED_ALERTS_STORE})
      * @param papers the papers table, for the texts
+     * @param learner learns a reader's model
      */
     public ReaderModels(
             KeyValueStore<String, Feedback> feedback,
             KeyValueStore<String, Alert> archive,
             KeyValueStore<String, Alert> buffered,
             KeyValueStore<String, ReaderModelState> models,
-            Function<String, Paper> papers) {
+            Function<String, Paper> papers,
+            ReaderLearner learner) {
+        this.learner = learner;
         this.feedback = feedback;
         this.archive = archive;
         this.buffered = buffered;
