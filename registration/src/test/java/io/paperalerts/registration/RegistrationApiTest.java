@@ -175,6 +175,30 @@ class RegistrationApiTest {
         return system.send("POST", path, "application/x-www-form-urlencoded", form);
     }
 
+    /** Registers and confirms a subscription (its confirmation the address's next email); @return its id */
+    private static String confirmed(String email, String query) throws Exception {
+        int before = smtp.messagesTo(email).size();
+        String id = register(email, query);
+        String confirmLink = link(awaitEmail(email, before + 1), "/confirm");
+        system.send("POST", "/api/subscriptions/" + id + "/confirm?token=" + token(confirmLink), null, null);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams
+                        .subscription(id)
+                        .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
+                        .isPresent());
+        return id;
+    }
+
+    /** The reader follows "More like this" of a paper it was emailed and confirms, until its model is learnt. */
+    private static void moreLike(String reader, Paper paper) throws Exception {
+        String more = opinionLink(reader, paper.getTitle(), "More");
+        assertThat(postForm("/feedback", "token=" + token(more).replace("&opinion=more", "") + "&opinion=more")
+                        .statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> system.streams.model(reader).isPresent());
+    }
+
     @Test
     void shouldRankTheSamePapersDifferentlyForTwoReadersWhoClickedOppositeFeedbackWithReasons() throws Exception {
         // Given two confirmed readers of the same query, each emailed the same two papers
@@ -182,15 +206,7 @@ class RegistrationApiTest {
         String bob = "rank-bob@example.org";
         Map<String, String> ids = new java.util.HashMap<>();
         for (String who : List.of(ada, bob)) {
-            String id = register(who, "xqzrank");
-            ids.put(who, id);
-            String confirmLink = link(awaitEmail(who, 1), "/confirm");
-            system.send("POST", "/api/subscriptions/" + id + "/confirm?token=" + token(confirmLink), null, null);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> system.streams
-                            .subscription(id)
-                            .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
-                            .isPresent());
+            ids.put(who, confirmed(who, "xqzrank"));
         }
         Paper grasping = rankPaper(
                 "xqzrank-grasp",
@@ -376,16 +392,8 @@ class RegistrationApiTest {
         // Given a confirmed reader, and another whose alerts share its partition (the same task)
         String dan = "rec-dan@example.org";
         String erin = io.paperalerts.testing.Markers.addressBesides(Topics.ALERTS, dan, "rec-erin", "example.org");
-        for (String[] reader : List.of(new String[] {dan, "zqxrec"}, new String[] {erin, "zqxhands"})) {
-            String id = register(reader[0], reader[1]);
-            String confirmLink = link(awaitEmail(reader[0], 1), "/confirm");
-            system.send("POST", "/api/subscriptions/" + id + "/confirm?token=" + token(confirmLink), null, null);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> system.streams
-                            .subscription(id)
-                            .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
-                            .isPresent());
-        }
+        confirmed(dan, "zqxrec");
+        confirmed(erin, "zqxhands");
         // And the reader said "more like this" of a paper about coral reefs (no other test's subject)
         Paper liked = rankPaper(
                 "zqxrec-coral",
@@ -394,12 +402,7 @@ class RegistrationApiTest {
                 1);
         system.publish(liked);
         awaitEmail(dan, 2);
-        String more = opinionLink(dan, liked.getTitle(), "More");
-        assertThat(postForm("/feedback", "token=" + token(more).replace("&opinion=more", "") + "&opinion=more")
-                        .statusCode())
-                .isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> system.streams.model(dan).isPresent());
+        moreLike(dan, liked);
         // And a paper like it that only the other reader's query matched, emailed to that reader
         Paper alike = rankPaper(
                 "zqxhands-reef",
@@ -489,30 +492,15 @@ class RegistrationApiTest {
     void shouldSendTheBackfillOfANewSubscriptionInTheReadersOrderOnceItGaveFeedback() throws Exception {
         // Given a reader who said "more like this" of a paper about robot grasping
         String reader = "bf-rank@example.org";
-        String id = register(reader, "zqxgrip");
-        system.send(
-                "POST",
-                "/confirm",
-                "application/x-www-form-urlencoded",
-                "token=" + token(link(awaitEmail(reader, 1), "/confirm")));
+        confirmed(reader, "zqxgrip");
         Paper grasping = rankPaper(
                 "zqxgrip-grasp",
                 "Zqxgrip agents for robot grasping",
                 "We train robot agents to grasp household objects with tactile sensors and dexterous hands.",
                 1);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> system.streams
-                        .subscription(id)
-                        .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
-                        .isPresent());
         system.publish(grasping);
         awaitEmail(reader, 2);
-        String more = opinionLink(reader, grasping.getTitle(), "More");
-        assertThat(postForm("/feedback", "token=" + token(more).replace("&opinion=more", "") + "&opinion=more")
-                        .statusCode())
-                .isEqualTo(200);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> system.streams.model(reader).isPresent());
+        moreLike(reader, grasping);
         // And two papers of another subject, the one about tactile hands the older (listed last by date)
         Paper tactile = rankPaper(
                 "zqxbf-tactile",
@@ -525,9 +513,9 @@ class RegistrationApiTest {
                 "Driving agents in a city traffic simulator learn to merge lanes safely in dense traffic.",
                 9);
         // (dated this week, which the backfill covers: papers are chosen by their own date)
-        Instant monday = Instant.now().minus(Duration.ofDays(2));
-        tactile.setPublished(monday.plus(Duration.ofHours(5)));
-        traffic.setPublished(monday.plus(Duration.ofHours(9)));
+        Instant thisWeek = Instant.now().minus(Duration.ofDays(2));
+        tactile.setPublished(thisWeek.plus(Duration.ofHours(5)));
+        traffic.setPublished(thisWeek.plus(Duration.ofHours(9)));
         system.publish(tactile);
         system.publish(traffic);
 
@@ -536,7 +524,11 @@ class RegistrationApiTest {
                 "/api/subscriptions", "{\"email\":\"" + reader + "\",\"query\":\"zqxbf\",\"backfillDays\":7}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String confirmLink = link(awaitEmail(reader, 3), "/confirm");
-        system.send("POST", "/confirm", "application/x-www-form-urlencoded", "token=" + token(confirmLink));
+        system.send(
+                "POST",
+                "/api/subscriptions/" + json(response).get("id").asText() + "/confirm?token=" + token(confirmLink),
+                null,
+                null);
 
         // Then the backfill's email lists both, the tactile one first, for the paper the reader liked
         MimeMessage backfill = awaitEmail(reader, 4);

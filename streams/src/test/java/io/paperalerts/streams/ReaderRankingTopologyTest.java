@@ -108,24 +108,11 @@ class ReaderRankingTopologyTest {
     }
 
     private void say(String reader, Paper paper, Opinion opinion, Instant at) {
-        feedback.pipeInput(
-                FeedbackKeys.key(reader, paper.getId()),
-                new Feedback(reader, paper.getId(), opinion, paper.getTitle(), at),
-                at);
+        TopologyFixture.say(feedback, reader, paper, opinion, at);
     }
 
-    /** The papers arrive, and each reader's digest of them goes out (the instant window is a minute). */
     private Map<String, Digest> sendAll(Paper... sent) {
-        for (Paper paper : sent) {
-            papers.pipeInput(paper.getId(), paper);
-        }
-        topology.advance(Duration.ofMinutes(2));
-        return digests.readValuesToList().stream()
-                // An erasure's record, which tells the notifier, has no value.
-                .filter(d -> d != null)
-                .collect(Collectors.toMap(Digest::getRecipient, d -> d, (a, b) -> {
-                    throw new AssertionError("two digests for " + a.getRecipient());
-                }));
+        return topology.sendAll(papers, digests, sent);
     }
 
     private static List<String> order(Digest digest) {

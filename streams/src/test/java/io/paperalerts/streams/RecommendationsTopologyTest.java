@@ -4,7 +4,6 @@ import static io.paperalerts.streams.TestData.active;
 import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Opinion;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.AfterEach;
@@ -79,22 +77,11 @@ class RecommendationsTopologyTest {
     }
 
     private void say(String reader, Paper paper, Opinion opinion) {
-        Instant now = topology.clock.instant();
-        feedback.pipeInput(
-                FeedbackKeys.key(reader, paper.getId()),
-                new Feedback(reader, paper.getId(), opinion, paper.getTitle(), now),
-                now);
+        TopologyFixture.say(feedback, reader, paper, opinion, topology.clock.instant());
     }
 
-    /** The papers arrive, and each reader's digest of them goes out (the instant window is a minute). */
     private Map<String, Digest> sendAll(Paper... sent) {
-        for (Paper paper : sent) {
-            papers.pipeInput(paper.getId(), paper);
-        }
-        topology.advance(Duration.ofMinutes(2));
-        return digests.readValuesToList().stream()
-                .filter(d -> d != null)
-                .collect(Collectors.toMap(Digest::getRecipient, d -> d));
+        return topology.sendAll(papers, digests, sent);
     }
 
     private static Paper hands(String id) {

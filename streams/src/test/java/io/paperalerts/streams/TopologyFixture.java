@@ -1,6 +1,11 @@
 package io.paperalerts.streams;
 
+import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.Opinion;
+import io.paperalerts.schemas.Paper;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topic;
@@ -9,6 +14,7 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -51,6 +57,34 @@ final class TopologyFixture implements AutoCloseable {
 
     <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
         return TestData.output(driver, topic);
+    }
+
+    /**
+     * The papers arrive, and each reader's digest of them goes out (the instant window is a minute).
+     *
+     * @return the digests, by reader
+     */
+    Map<String, Digest> sendAll(
+            TestInputTopic<String, Paper> papers, TestOutputTopic<String, Digest> digests, Paper... sent) {
+        for (Paper paper : sent) {
+            papers.pipeInput(paper.getId(), paper);
+        }
+        advance(Duration.ofMinutes(2));
+        return digests.readValuesToList().stream()
+                // An erasure's record, which tells the notifier, has no value.
+                .filter(d -> d != null)
+                .collect(Collectors.toMap(Digest::getRecipient, d -> d, (a, b) -> {
+                    throw new AssertionError("two digests for " + a.getRecipient());
+                }));
+    }
+
+    /** A reader's "more like this" or "less like this" of a paper, at {@code at}. */
+    static void say(
+            TestInputTopic<String, Feedback> feedback, String reader, Paper paper, Opinion opinion, Instant at) {
+        feedback.pipeInput(
+                FeedbackKeys.key(reader, paper.getId()),
+                new Feedback(reader, paper.getId(), opinion, paper.getTitle(), at),
+                at);
     }
 
     /** Moves both the digest clock and the driver's wall clock, which fires the punctuations. */
