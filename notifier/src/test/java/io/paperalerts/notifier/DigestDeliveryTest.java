@@ -9,6 +9,7 @@ import io.paperalerts.mail.MailConnection;
 import io.paperalerts.operations.Backoff;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
+import io.paperalerts.schemas.Recommendation;
 import io.paperalerts.testing.TestDigests;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
@@ -96,6 +97,31 @@ class DigestDeliveryTest {
         // Then one email with the other paper went out, and the second digest sent nothing
         assertThat(smtp.sent).hasSize(1);
         assertThat(metrics.alreadyDelivered).hasValue(2);
+    }
+
+    @Test
+    void shouldRecordRecommendedPapersAndNeverRecommendADeliveredOneAgain() throws Exception {
+        // Given Ada already got one paper, and a digest recommends it and another
+        deliveries.delivered.add(ADA + " 2601.00009");
+        Digest digest = digest("2601.00001");
+        digest.setRecommended(List.of(
+                new Recommendation(TestDigests.paper("2601.00009", "Paper seen"), "Liked"),
+                new Recommendation(TestDigests.paper("2601.00010", "Paper new"), "Liked")));
+
+        // When it is delivered
+        delivery.deliver(digestRecord(0, digest), smtp);
+
+        // Then the email recommends the new one only, and records it with the match
+        assertThat(smtp.sent)
+                .singleElement()
+                .satisfies(m -> assertThat(m.getHeader("X-Paper-Ids")[0]).isEqualTo("2601.00001"));
+        String text =
+                (String) ((jakarta.mail.internet.MimeMultipart) smtp.sent.get(0).getContent())
+                        .getBodyPart(0)
+                        .getContent();
+        assertThat(text).contains("Paper new").doesNotContain("Paper seen");
+        assertThat(deliveries.delivered)
+                .containsExactlyInAnyOrder(ADA + " 2601.00009", ADA + " 2601.00001", ADA + " 2601.00010");
     }
 
     @Test

@@ -83,8 +83,10 @@ public final class FeedbackRecorder implements Processor<String, Feedback, Strin
                 papers::get,
                 new ReaderLearner(AnalysedPapers.Kept.of(analysed), context::currentSystemTimeMs));
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, ignored -> learnPending());
+        // Hourly, not daily: a wall-clock punctuation first fires one interval after the task opens,
+        // and a service restarted daily would never get there.
         context.schedule(
-                Duration.ofDays(1), PunctuationType.WALL_CLOCK_TIME, now -> AnalysedPapers.forgetOld(analysed, now));
+                Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, now -> AnalysedPapers.forgetOld(analysed, now));
     }
 
     @Override

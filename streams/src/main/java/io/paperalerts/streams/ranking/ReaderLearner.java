@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Learns one reader's model from its opinions and the papers it passed over, as {@link
@@ -39,7 +40,7 @@ public final class ReaderLearner {
      * @param kept where analysed terms are kept besides (the task's {@link AnalysedPapers#STORE})
      * @param clock epoch millis
      */
-    public ReaderLearner(AnalysedPapers.Kept kept, java.util.function.LongSupplier clock) {
+    public ReaderLearner(AnalysedPapers.Kept kept, LongSupplier clock) {
         this.analysed = new AnalysedPapers(ANALYSED_PAPERS, kept, clock);
     }
 
