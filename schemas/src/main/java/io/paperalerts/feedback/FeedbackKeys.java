@@ -30,9 +30,9 @@ public final class FeedbackKeys {
         return prefix(recipient);
     }
 
-    /** Whether a key is a reader's {@link #end}: it names no paper. */
+    /** Whether a key is a reader's {@link #end}: it names a reader and no paper. */
     public static boolean isEnd(String key) {
-        return key.indexOf(SEP) == key.length() - 1;
+        return key.length() > 1 && key.indexOf(SEP) == key.length() - 1;
     }
 
     /** The reader a key belongs to; the whole key if it has no separator (not written by us). */

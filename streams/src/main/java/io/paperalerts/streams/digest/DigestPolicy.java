@@ -101,11 +101,6 @@ public record DigestPolicy(
                 recommendationsPerWeek);
     }
 
-    public DigestPolicy withRecommendationsPerWeek(int perWeek) {
-        return new DigestPolicy(
-                instantWindow, dailyHour, weeklyDay, maxPapers, maxEmailsPerHour, checkInterval, clock, perWeek);
-    }
-
     /** When a digest opened by an alert at {@code first} is due: strictly after it. */
     public Instant due(DeliveryMode mode, Instant first, ZoneId zone) {
         ZonedDateTime at = first.atZone(zone);
