@@ -466,7 +466,7 @@ public final class AlertMailer {
     }
 
     /** A trending subscription's digest: every paper carries its rank. */
-    private static boolean trending(Digest digest) {
+    public static boolean trending(Digest digest) {
         return !digest.getAlerts().isEmpty()
                 && digest.getAlerts().stream()
                         .allMatch(a -> !a.getReasons().isEmpty()

@@ -42,12 +42,12 @@ class ReaderRankingTopologyTest {
     private static final String ADA = "ada@example.org";
     private static final String BOB = "bob@example.org";
 
-    private static final Paper GRASPING = shown(
+    static final Paper GRASPING = shown(
             "p-grasp",
             "Agents for robot grasping",
             "We train robot agents to grasp household objects with tactile sensors and dexterous hands.",
             1);
-    private static final Paper PROVING = shown(
+    static final Paper PROVING = shown(
             "p-prove",
             "Agents that prove theorems",
             "Language model agents write formal proofs in Lean, searching over tactics for competition theorems.",
@@ -62,7 +62,7 @@ class ReaderRankingTopologyTest {
             "Agents in traffic simulation",
             "Driving agents in a city traffic simulator learn to merge lanes safely in dense traffic.",
             9);
-    private static final Paper LEAN = shown(
+    static final Paper LEAN = shown(
             "q-lean",
             "Theorem proving agents with tactic search",
             "Agents prove Lean theorems by searching tactics with a language model, solving competition problems.",

@@ -32,18 +32,10 @@ class RecommendationsTopologyTest {
     private static final String ADA = "ada@example.org";
     private static final String CAROL = "carol@example.org";
 
-    private static final Paper GRASPING = paper(
-            "p-grasp",
-            "Agents for robot grasping",
-            "We train robot agents to grasp household objects with tactile sensors and dexterous hands.");
-    private static final Paper PROVING = paper(
-            "p-prove",
-            "Agents that prove theorems",
-            "Language model agents write formal proofs in Lean, searching over tactics for competition theorems.");
-    private static final Paper LEAN = paper(
-            "q-lean",
-            "Theorem proving agents with tactic search",
-            "Agents prove Lean theorems by searching tactics with a language model, solving competition problems.");
+    // The ranking test's papers: Ada likes the grasping one, not the theorem-proving one.
+    private static final Paper GRASPING = ReaderRankingTopologyTest.GRASPING;
+    private static final Paper PROVING = ReaderRankingTopologyTest.PROVING;
+    private static final Paper LEAN = ReaderRankingTopologyTest.LEAN;
 
     @TempDir
     Path stateDir;

@@ -1,5 +1,6 @@
 package io.paperalerts.streams.backfill;
 
+import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.streams.ranking.DigestRanking;
 import io.paperalerts.streams.ranking.ReaderModels;
@@ -36,14 +37,9 @@ public final class BackfillRanking implements Processor<String, Digest, String, 
             log.warn("Ignoring a backfill digest whose key is not its recipient");
             return;
         }
-        if (!trending(digest)) {
+        if (!AlertMailer.trending(digest)) {
             digest = ranking.rank(digest, id -> null, context.currentSystemTimeMs());
         }
         context.forward(record.withValue(digest));
-    }
-
-    private static boolean trending(Digest digest) {
-        return digest.getAlerts().stream()
-                .allMatch(alert -> alert.getReasons().stream().anyMatch(r -> r.getTrendingRank() != null));
     }
 }
