@@ -252,14 +252,7 @@ public final class ReaderModel {
                 all[k++] = v.term(i);
             }
         }
-        Arrays.sort(all);
-        int distinct = 0;
-        for (int i = 0; i < all.length; i++) {
-            if (distinct == 0 || all[i] != all[distinct - 1]) {
-                all[distinct++] = all[i];
-            }
-        }
-        return Arrays.copyOf(all, distinct);
+        return TermCounts.ofOccurrences(all, total).sharedTerms();
     }
 
     /**
