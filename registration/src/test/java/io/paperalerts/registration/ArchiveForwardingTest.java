@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
+import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.schemas.DeliveryMode;
+import io.paperalerts.schemas.Feedback;
+import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
@@ -149,6 +152,32 @@ class ArchiveForwardingTest {
                 assertThat(get(first, path + "/atom", etag).statusCode()).isEqualTo(304);
                 assertThat(get(second, path + "/atom", etag).statusCode()).isEqualTo(304);
             }
+            // And when every reader says "more like this" of the paper (as registration writes it, to
+            // the partition of the reader's alerts), both instances answer with its ranked page:
+            // the model is learnt where the reader's task is, and read there by the forwarded request
+            for (Subscription s : subscriptions) {
+                kafka.produce(
+                        Topics.FEEDBACK,
+                        FeedbackKeys.partition(s.getEmail()),
+                        FeedbackKeys.key(s.getEmail(), "fwd-paper"),
+                        new Feedback(
+                                s.getEmail(),
+                                "fwd-paper",
+                                Opinion.MORE,
+                                "Request forwarding, revisited",
+                                Instant.now()));
+            }
+            for (Subscription s : subscriptions) {
+                String path = "/archive/" + s.getId() + "/" + s.getArchiveToken();
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                    HttpResponse<String> a = get(first, path, null);
+                    HttpResponse<String> b = get(second, path, null);
+                    return a.statusCode() == 200
+                            && a.body().equals(b.body())
+                            && a.body().contains("each page in your order");
+                });
+            }
+
             // And both instances held some archives and forwarded others (the assignment is split)
             assertThat(subscriptions)
                     .anySatisfy(s -> assertThat(first.streams().locate(s.getEmail()))

@@ -126,9 +126,15 @@ public final class RealKafka implements BeforeAllCallback, AfterAllCallback, Bef
     }
 
     public <K, V> void produce(Topic<K, V> topic, K key, V value) {
+        produce(topic, null, key, value);
+    }
+
+    /** @param partition where the record goes, as a service that picks it writes it; null: by key */
+    public <K, V> void produce(Topic<K, V> topic, Integer partition, K key, V value) {
         try (var producer = clients.producer(
                 PRODUCER, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+            producer.send(new ProducerRecord<>(topic.name(), partition, key, value))
+                    .get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("Cannot produce to " + topic, e);
         }
