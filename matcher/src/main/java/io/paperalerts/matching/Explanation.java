@@ -1,6 +1,7 @@
 package io.paperalerts.matching;
 
 import io.paperalerts.matching.AnalyzedPaper.Span;
+import io.paperalerts.schemas.Paper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -11,8 +12,43 @@ import java.util.Set;
 /**
  * Why a query matched a paper: the words and phrases as they appear in the paper, and a short
  * snippet of the title or abstract around the first of them.
+ *
+ * @param cut where the snippet is cut from the paper, {@code null} when there is none: an alert
+ *     that names its paper rather than carrying it keeps this instead of the text, and the text is
+ *     cut again ({@link Cut#text}) from the stored paper
  */
-public record Explanation(List<String> matched, String snippet) {
+public record Explanation(List<String> matched, String snippet, Cut cut) {
+
+    /** Without a snippet. */
+    public static Explanation of(List<String> matched) {
+        return new Explanation(List.copyOf(matched), "", null);
+    }
+
+    /**
+     * A range of the title or of the abstract, in characters.
+     *
+     * @param inTitle whether the range is of the title, else of the abstract
+     */
+    public record Cut(boolean inTitle, int from, int to) {
+
+        /** The text of the paper this range was cut from: its title or its abstract. */
+        public String source(Paper paper) {
+            return inTitle ? paper.getTitle() : paper.getAbstractText();
+        }
+
+        /**
+         * The snippet this range gives of its source, as {@link Explanation#snippet} is; {@code null}
+         * if the source is too short for it (not the text it was cut from).
+         */
+        public String text(String source) {
+            if (source == null || from < 0 || from > to || to > source.length()) {
+                return null;
+            }
+            return (from > 0 ? "\u2026 " : "")
+                    + source.substring(from, to).strip()
+                    + (to < source.length() ? " \u2026" : "");
+        }
+    }
 
     static final int BEFORE = 60;
     static final int AFTER = 100;
@@ -41,7 +77,11 @@ public record Explanation(List<String> matched, String snippet) {
                 first = span;
             }
         }
-        return new Explanation(List.copyOf(matched), first == null ? "" : snippet(first));
+        if (first == null) {
+            return of(List.copyOf(matched));
+        }
+        Cut cut = cut(first, first.source() == paper.paper().getTitle());
+        return new Explanation(List.copyOf(matched), cut.text(first.source()), cut);
     }
 
     @SuppressWarnings("ReferenceEquality")
@@ -112,7 +152,7 @@ public record Explanation(List<String> matched, String snippet) {
         return leaf.toString();
     }
 
-    private static String snippet(Span span) {
+    private static Cut cut(Span span, boolean inTitle) {
         String source = span.source();
         int from = Math.max(0, span.start() - BEFORE);
         int to = Math.min(source.length(), span.end() + AFTER);
@@ -124,6 +164,6 @@ public record Explanation(List<String> matched, String snippet) {
             int space = source.lastIndexOf(' ', to);
             to = space > span.end() ? space : to;
         }
-        return (from > 0 ? "… " : "") + source.substring(from, to).strip() + (to < source.length() ? " …" : "");
+        return new Cut(inTitle, from, to);
     }
 }

@@ -59,7 +59,7 @@ public class SubscriptionMatcher {
         /** Whether the paper may be ranked for this subscription, and why. */
         public Explanation accepts(AnalyzedPaper paper) {
             if (filter == null) {
-                return new Explanation(List.of(), "");
+                return Explanation.of(List.of());
             }
             return filter.matches(paper) ? Explanation.of(filter, paper) : null;
         }

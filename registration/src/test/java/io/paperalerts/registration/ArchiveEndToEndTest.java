@@ -100,6 +100,11 @@ class ArchiveEndToEndTest {
     private static RegistrationHarness system;
     /** Per subscription id, the titles of the sample papers it matches, as pages show them. */
     private static final Map<String, Set<String>> expected = new LinkedHashMap<>();
+    /**
+     * For "reasoning", per title, the snippet of each paper whose match the matcher found in the
+     * abstract: the page shows it as it is, cut again from the stored paper.
+     */
+    private static final Map<String, String> abstractSnippets = new LinkedHashMap<>();
 
     static Subscription subscription(String id, String email, String query) {
         return Subscription.newBuilder()
@@ -156,6 +161,15 @@ class ArchiveEndToEndTest {
                             .collect(Collectors.toSet()));
             assertThat(expected.get(s.getId())).as(s.getQuery()).hasSizeGreaterThan(MAX_PAPERS);
         }
+        for (Paper p : papers) {
+            oracle.match(p).stream()
+                    .filter(m -> m.subscription().getId().equals("arch-reasoning"))
+                    .map(m -> m.explanation())
+                    .filter(why -> why.cut() != null && !why.cut().inTitle())
+                    .forEach(why ->
+                            abstractSnippets.put(MailText.oneLine(p.getTitle()), MailText.oneLine(why.snippet())));
+        }
+        assertThat(abstractSnippets).hasSizeGreaterThan(3);
     }
 
     @AfterAll
@@ -224,6 +238,16 @@ class ArchiveEndToEndTest {
         HttpResponse<String> page = system.get(archive);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(titlesOnPage(page.body())).isEqualTo(titles);
+        // each paper matched in its abstract with the words around the match, cut from the stored paper
+        int snippetsChecked = 0;
+        for (Element paper : Jsoup.parse(page.body()).select(".paper")) {
+            String snippet = abstractSnippets.get(paper.selectFirst(".title").text());
+            if (snippet != null) {
+                assertThat(paper.selectFirst(".snippet").text()).isEqualTo(snippet);
+                snippetsChecked++;
+            }
+        }
+        assertThat(snippetsChecked).isEqualTo(abstractSnippets.size());
         assertThat(Jsoup.parse(page.body()).selectFirst("#summary").text()).startsWith(titles.size() + " matches");
 
         // And the Atom feed has the same entries, each with link, authors, date, snippet and matched words

@@ -2,6 +2,7 @@ package io.paperalerts.streams;
 
 import io.paperalerts.avro.AvroSerde;
 import io.paperalerts.mail.ShownPapers;
+import io.paperalerts.matching.Explanation;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.schemas.Alert;
@@ -29,6 +30,7 @@ import io.paperalerts.topics.Topics;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -451,9 +453,18 @@ public final class AlertTopology {
             byRecipient.forEach((recipient, matches) -> {
                 Alert alert = MatchAlerts.alert(
                         recipient, carried, matches, now, AlertKind.LIVE, Instant.ofEpochMilli(record.timestamp()));
-                alert.setPaperByReference(byReference);
+                if (byReference) {
+                    alert.setPaperByReference(true);
+                    PaperClaims.withCuts(alert, paper, explanations(matches));
+                }
                 context.forward(record.withKey(recipient).withValue(alert));
             });
+        }
+
+        private static Map<String, Explanation> explanations(List<Match> matches) {
+            Map<String, Explanation> bySubscription = new HashMap<>();
+            matches.forEach(m -> bySubscription.put(m.subscription().getId(), m.explanation()));
+            return bySubscription;
         }
     }
 }

@@ -12,6 +12,7 @@ import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -63,7 +64,8 @@ class AlertTopologyTest {
         subscriptions.pipeInput("s2", active("s2", "bob@example.org", "protein folding"));
 
         // When a paper about reward hacking arrives
-        papers.pipeInput("p1", paper("p1", "Understanding Reward Hacking", "We study RL."));
+        Paper paper = paper("p1", "Understanding Reward Hacking", "We study RL.");
+        papers.pipeInput("p1", paper);
 
         // Then only Ada gets an alert, keyed by her address
         var records = alerts.readRecordsToList();
@@ -73,7 +75,10 @@ class AlertTopologyTest {
         assertThat(alert.getPaper().getId()).isEqualTo("p1");
         assertThat(alert.getSubscriptionIds()).containsExactly("s1");
         assertThat(alert.getReasons().get(0).getMatchedTerms()).containsExactly("Reward", "Hacking");
-        assertThat(alert.getReasons().get(0).getSnippet()).isEqualTo("Understanding Reward Hacking");
+        // with where its snippet is cut from the stored paper, and the snippet's text once redeemed
+        assertThat(alert.getReasons().get(0).getSnippet()).isEmpty();
+        assertThat(PaperClaims.redeemed(alert, id -> paper).getReasons().get(0).getSnippet())
+                .isEqualTo("Understanding Reward Hacking");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.paperalerts.mail.ShownPapers;
+import io.paperalerts.matching.Explanation;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -177,5 +179,75 @@ class ClaimCheckTopologyTest {
                         .containsExactlyInAnyOrder(ShownPapers.of(old), ShownPapers.of(now)));
         topology.advance(Duration.ofDays(1));
         assertThat(digests.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldWriteWhereEachSnippetIsCutAndSendTheDigestWithTheSnippetsText() {
+        // Given a subscription whose word is in a paper's abstract only
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.INSTANT));
+        Paper paper = wholePaper("p2", "Agents that learn slowly");
+        paper.setAbstractText("We train agents for a very long time, in many worlds and with many seeds. Their"
+                + " reward is sparse and delayed, which we study in depth; the rest of this abstract is long.");
+        SubscriptionMatcher matcher = new SubscriptionMatcher();
+        Explanation why = Explanation.of(matcher.compile("reward"), matcher.analyze(paper));
+
+        // When the paper arrives
+        papers.pipeInput("p2", paper);
+
+        // Then its alert holds where the snippet is cut from the abstract, not the snippet's text
+        assertThat(alerts.readValuesToList())
+                .singleElement()
+                .satisfies(alert -> assertThat(alert.getReasons())
+                        .singleElement()
+                        .satisfies(reason -> {
+                            assertThat(reason.getSnippet()).isEmpty();
+                            assertThat(reason.getSnippetCut().getInTitle()).isFalse();
+                            assertThat(reason.getSnippetCut().getFrom())
+                                    .isEqualTo(why.cut().from());
+                            assertThat(reason.getSnippetCut().getTo())
+                                    .isEqualTo(why.cut().to());
+                        }));
+
+        // And the digest has the snippet's text, cut from the stored paper, as the email shows it
+        topology.advance(Duration.ofMinutes(2));
+        assertThat(digests.readValuesToList())
+                .singleElement()
+                .satisfies(digest -> assertThat(digest.getAlerts().get(0).getReasons())
+                        .singleElement()
+                        .satisfies(reason -> {
+                            assertThat(reason.getSnippet())
+                                    .isEqualTo(why.snippet())
+                                    .startsWith("\u2026 ")
+                                    .contains("reward is sparse");
+                            assertThat(reason.getSnippetCut()).isNull();
+                        }));
+    }
+
+    @Test
+    void shouldSendTheSnippetOfAnAlertByReferenceThatThePreviousVersionWroteWithItsText() {
+        // Given an instant subscription, and an alert by reference the previous version wrote
+        // (schema v6: the snippet's text inside), whose paper the table holds
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.INSTANT));
+        Paper paper = wholePaper("p3", "Agents before the upgrade");
+        topology.input(Topics.PAPERS_ALERTED).pipeInput("p3", paper);
+        Alert old = TestData.byReference(TestData.alert("ada@example.org", "s1", paper, START));
+        old.getReasons().get(0).setSnippet("\u2026 the snippet as the previous version wrote it \u2026");
+        topology.driver
+                .createInputTopic(Topics.ALERTS.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("ada@example.org", PreviousFormat.alertV6(old));
+
+        // When its digest is due
+        topology.advance(Duration.ofMinutes(2));
+
+        // Then the email shows the snippet it carried
+        assertThat(digests.readValuesToList())
+                .singleElement()
+                .satisfies(digest -> assertThat(digest.getAlerts())
+                        .singleElement()
+                        .satisfies(alert -> {
+                            assertThat(alert.getPaper()).isEqualTo(ShownPapers.of(paper));
+                            assertThat(alert.getReasons().get(0).getSnippet())
+                                    .isEqualTo("\u2026 the snippet as the previous version wrote it \u2026");
+                        }));
     }
 }
