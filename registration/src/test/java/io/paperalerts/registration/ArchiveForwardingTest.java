@@ -89,6 +89,18 @@ class ArchiveForwardingTest {
         return new Instance(streams, web.start(), port);
     }
 
+    /** Until both instances answer the page with 200 and the same body, which contains {@code text}. */
+    private void awaitSamePage(Instance first, Instance second, String path, String text) {
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            HttpResponse<String> a = get(first, path, null);
+            HttpResponse<String> b = get(second, path, null);
+            return a.statusCode() == 200
+                    && b.statusCode() == 200
+                    && a.body().equals(b.body())
+                    && a.body().contains(text);
+        });
+    }
+
     private HttpResponse<String> get(Instance instance, String path, String ifNoneMatch) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.port() + path));
         if (ifNoneMatch != null) {
@@ -136,14 +148,7 @@ class ArchiveForwardingTest {
             // Then each instance answers for every subscription with the same page
             for (Subscription s : subscriptions) {
                 String path = "/archive/" + s.getId() + "/" + s.getArchiveToken();
-                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                    HttpResponse<String> a = get(first, path, null);
-                    HttpResponse<String> b = get(second, path, null);
-                    return a.statusCode() == 200
-                            && b.statusCode() == 200
-                            && a.body().equals(b.body())
-                            && a.body().contains("Request forwarding, revisited");
-                });
+                awaitSamePage(first, second, path, "Request forwarding, revisited");
                 // And a feed forwarded keeps its ETag, and 304 comes back through the forwarding too
                 HttpResponse<String> feed = get(first, path + "/atom", null);
                 String etag = feed.headers().firstValue("ETag").orElseThrow();
@@ -168,14 +173,8 @@ class ArchiveForwardingTest {
                                 Instant.now()));
             }
             for (Subscription s : subscriptions) {
-                String path = "/archive/" + s.getId() + "/" + s.getArchiveToken();
-                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-                    HttpResponse<String> a = get(first, path, null);
-                    HttpResponse<String> b = get(second, path, null);
-                    return a.statusCode() == 200
-                            && a.body().equals(b.body())
-                            && a.body().contains("each page in your order");
-                });
+                awaitSamePage(
+                        first, second, "/archive/" + s.getId() + "/" + s.getArchiveToken(), "each page in your order");
             }
 
             // And both instances held some archives and forwarded others (the assignment is split)
