@@ -9,6 +9,7 @@ import io.paperalerts.matching.QueryCompiler;
 import io.paperalerts.matching.QueryIndex;
 import io.paperalerts.matching.TermStatistics;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.sharding.SubscriptionShards;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +32,14 @@ import org.apache.lucene.monitor.QueryMatch;
  * of text analysis alone. Prints a Markdown table (docs/benchmarks.md). Every engine must return
  * the same matches for the checked papers, or the run fails. A second mix, in which every tenth
  * subscription also has an upvote filter ({@code upvotes:>=N}), runs beside the first: the cost
- * of the filter is the ratio of the two.
+ * of the filter is the ratio of the two. With {@code shards=N}, one shard of N (each subscription
+ * of its own recipient, sharded as {@code streams.matching.shards} does) runs beside the whole:
+ * what one of N instances holds and loads, and how fast it matches every paper against its part.
  *
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.MatchingBenchmark \
- *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000] [upvotes=true]
+ *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000] [upvotes=true] \
+ *     [shards=0] [wholeMax=1000000]
  * </pre>
  */
 public final class MatchingBenchmark {
@@ -75,6 +79,8 @@ public final class MatchingBenchmark {
         int monitorMax = 100_000;
         int naiveMax = 1_000_000;
         boolean upvotes = true;
+        int shards = 0;
+        int wholeMax = Integer.MAX_VALUE;
         String child = null;
         int childSize = 0;
         for (String arg : args) {
@@ -90,13 +96,15 @@ public final class MatchingBenchmark {
                 case "upvotes" -> upvotes = Boolean.parseBoolean(kv[1]);
                 case "engine" -> child = kv[1];
                 case "size" -> childSize = Integer.parseInt(kv[1]);
+                case "shards" -> shards = Integer.parseInt(kv[1]);
+                case "wholeMax" -> wholeMax = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
         }
         if (child != null) {
-            new MatchingBenchmark(seconds).runOne(child, childSize);
+            new MatchingBenchmark(seconds).runOne(child, childSize, shards);
         } else {
-            run(sizes, seconds, monitorMax, naiveMax, upvotes);
+            run(sizes, seconds, monitorMax, naiveMax, upvotes, shards, wholeMax);
         }
     }
 
@@ -104,7 +112,8 @@ public final class MatchingBenchmark {
      * Each engine and size runs in a JVM of its own, as JMH forks: one engine's warm-up and
      * garbage must not slow the next one down.
      */
-    private static void run(int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes)
+    private static void run(
+            int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes, int shards, int wholeMax)
             throws Exception {
         System.out.printf(
                 "Java %s, %d cores, %s, one JVM (-Xms3g -Xmx3g) per engine and size, one thread, "
@@ -112,18 +121,21 @@ public final class MatchingBenchmark {
                 System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getRuntimeMXBean().getVmName());
-        Result floor = fork("analysis", 0, seconds);
+        Result floor = fork("analysis", 0, seconds, 0);
         System.out.printf("Analysis alone (the floor for any engine): %,.0f papers/s%n%n", floor.papersPerSecond());
         System.out.println("| subscriptions | engine | papers/s | vs Monitor | load s | heap MB | matches/paper |");
         System.out.println("|---:|---|---:|---:|---:|---:|---:|");
         for (int size : sizes) {
             List<Result> results = new ArrayList<>();
-            results.add(fork("ours", size, seconds));
+            // Beyond wholeMax the whole does not fit this machine: only a shard runs.
+            if (size <= wholeMax) {
+                results.add(fork("ours", size, seconds, 0));
+            }
             if (size <= monitorMax) {
-                results.add(fork("monitor", size, seconds));
+                results.add(fork("monitor", size, seconds, 0));
             }
             if (size <= naiveMax) {
-                results.add(fork("naive", size, seconds));
+                results.add(fork("naive", size, seconds, 0));
             }
             for (Result other : results) {
                 if (other.checksum() != results.get(0).checksum()) {
@@ -135,10 +147,10 @@ public final class MatchingBenchmark {
                     .filter(r -> r.engine().equals("Lucene Monitor"))
                     .findFirst()
                     .orElse(null);
-            if (upvotes) {
-                Result filtered = fork("ours-upvotes", size, seconds);
+            if (upvotes && size <= wholeMax) {
+                Result filtered = fork("ours-upvotes", size, seconds, 0);
                 if (size <= monitorMax) {
-                    Result reference = fork("monitor-upvotes", size, seconds);
+                    Result reference = fork("monitor-upvotes", size, seconds, 0);
                     if (reference.checksum() != filtered.checksum()) {
                         throw new IllegalStateException(
                                 "Lucene Monitor disagrees with the matcher on upvote filters at " + size
@@ -146,6 +158,11 @@ public final class MatchingBenchmark {
                     }
                 }
                 results.add(filtered);
+            }
+            if (shards > 0) {
+                // Its matches are a part of the whole's: no checksum to compare (ShardedMatchingIntegrationTest checks
+                // the union).
+                results.add(fork("ours-shard", size, seconds, shards));
             }
             for (Result r : results) {
                 System.out.printf(
@@ -164,7 +181,7 @@ public final class MatchingBenchmark {
         }
     }
 
-    private static Result fork(String engine, int size, double seconds) throws Exception {
+    private static Result fork(String engine, int size, double seconds, int shards) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // A fixed heap, as JMH's forks are usually given: a heap still growing collects more often while measured.
         Process process = new ProcessBuilder(
@@ -176,7 +193,8 @@ public final class MatchingBenchmark {
                         MatchingBenchmark.class.getName(),
                         "engine=" + engine,
                         "size=" + size,
-                        "seconds=" + seconds)
+                        "seconds=" + seconds,
+                        "shards=" + shards)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -197,10 +215,14 @@ public final class MatchingBenchmark {
                 Long.parseLong(f[6]));
     }
 
-    private void runOne(String engine, int size) throws IOException {
+    private void runOne(String engine, int size, int shards) throws IOException {
         Result result = switch (engine) {
             case "analysis" -> analysisOnly();
             case "ours" -> ours(queries(size));
+            case "ours-shard" ->
+                rename(
+                        ours(shard(queries(size), shards)),
+                        String.format("paper-alerts matcher, one shard of %d (%,d subscriptions)", shards, shardSize));
             case "monitor" -> monitor(queries(size));
             case "naive" -> naive(queries(size));
             case "ours-upvotes" -> rename(ours(upvoteQueries(size)), "paper-alerts matcher, 10 % with upvotes:");
@@ -216,6 +238,23 @@ public final class MatchingBenchmark {
                 result.heapMb(),
                 result.matchesPerPaper(),
                 result.checksum());
+    }
+
+    private int shardSize;
+
+    /**
+     * The queries of shard 0 of {@code shards}, each subscription of a recipient of its own (the
+     * service shards by recipient).
+     */
+    private List<String> shard(List<String> queries, int shards) {
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+            if (SubscriptionShards.shardOf("reader-" + i + "@example.org", shards) == 0) {
+                mine.add(queries.get(i));
+            }
+        }
+        shardSize = mine.size();
+        return mine;
     }
 
     /** Four papers in five have upvotes (0 to 119), as on Hugging Face; the others come from arXiv only. */

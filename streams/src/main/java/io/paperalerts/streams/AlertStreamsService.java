@@ -29,6 +29,7 @@ import io.paperalerts.streams.failure.StreamsFailurePolicy;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.streams.ranking.ReaderOpinions;
+import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,6 +63,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
 
     private final KafkaStreams streams;
     private final SubscriptionMatcher matcher;
+    private final SubscriptionShards shards;
     private final StreamsFailurePolicy failurePolicy;
     private final TopologyCounters counters = new TopologyCounters();
 
@@ -87,6 +90,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                     admin, Topics.ALERTS, Topics.FORGET_REQUESTS, Topics.FEEDBACK, Topics.DIGESTS_BACKFILL);
         }
         this.matcher = matcher;
+        this.shards = new SubscriptionShards(config.getInt(StreamsServiceConfig.MATCHING_SHARDS));
         this.failurePolicy = config.failurePolicy();
         Properties properties = clients.streamsConfig(config.streamsProperties());
         failurePolicy.configure(properties);
@@ -98,7 +102,8 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                         config.digestPolicy().withClock(digestClock),
                         config.archivePolicy(),
                         counters,
-                        config.getBoolean(StreamsServiceConfig.ALERTS_BY_REFERENCE)),
+                        config.getBoolean(StreamsServiceConfig.ALERTS_BY_REFERENCE),
+                        shards),
                 properties);
         failurePolicy.attach(streams);
     }
@@ -334,8 +339,9 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                         StreamsFailurePolicy::deadLettered)
                 .description("Records written to the dead-letter topic: unreadable, or their processing threw")
                 .register(registry);
-        Gauge.builder(ServiceMetrics.PREFIX + "subscriptions.active", matcher, SubscriptionMatcher::size)
-                .description("Active subscriptions being matched")
+        Gauge.builder(ServiceMetrics.PREFIX + "subscriptions.active", this, AlertStreamsService::activeSubscriptions)
+                .description(
+                        "Active subscriptions being matched by this instance (with shards: by the shards it holds)")
                 .register(registry);
     }
 
@@ -374,8 +380,14 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
         }
     }
 
+    /** Active subscriptions this instance matches: every one, or with shards those of the shards it holds. */
     public int activeSubscriptions() {
-        return matcher.size();
+        return matcher.size() + shards.size();
+    }
+
+    /** The shards of the subscriptions this instance holds now (none unless {@code streams.matching.shards} is set). */
+    public Set<Integer> heldShards() {
+        return shards.held();
     }
 
     /**

@@ -24,6 +24,7 @@ import io.paperalerts.streams.ranking.FeedbackErasure;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
 import io.paperalerts.streams.ranking.ReaderRecommendations;
+import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.streams.trending.TrendingDigests;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
@@ -64,10 +65,12 @@ import org.slf4j.LoggerFactory;
  * recipient's alerts into digests, one per email, emitted when due.
  *
  * <pre>
- * subscriptions (compacted) --> global store --> SubscriptionMatcher
+ * subscriptions (compacted) --> global store --> SubscriptionMatcher (or, sharded, the matcher of each shard held here)
  *                                                       |
  * papers --> match --> one alert per recipient, naming its paper --> alerts (key: recipient)
  *                  \-> the paper, once --> papers.alerted (compacted) --> global papers store
+ * sharded: papers --> papers.alerted
+ *                 \-> papers-by-shard (each paper to every partition: one per shard) --> match (the task's shard) --> alerts
  * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit; papers as emails show them) --> digests (key: recipient)
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
@@ -80,7 +83,8 @@ import org.slf4j.LoggerFactory;
  *
  * The subscriptions feed a global store, so every instance sees every subscription and papers
  * need no repartitioning; the store is the durable copy and the matcher is rebuilt from it when
- * an instance starts. Alerts, digest buffers and archives hold a reference to each paper, stored
+ * an instance starts. With {@link SubscriptionShards} an instance's heap holds only the shards of
+ * its tasks: each shard's task builds its matcher from the store. Alerts, digest buffers and archives hold a reference to each paper, stored
  * once in {@code papers.alerted} ({@link PaperClaims}), which a global store gives every instance.
  */
 public final class AlertTopology {
@@ -88,9 +92,20 @@ public final class AlertTopology {
     public static final String SUBSCRIPTIONS_STORE = "subscriptions-store";
     /** Per paper (and version, if new versions alert), the subscriptions already alerted about it. */
     public static final String ALERTED_STORE = "alerted-store";
+    /**
+     * The same, per shard, when papers are matched by shards: a store of its own, since its
+     * changelog has a partition per shard rather than per partition of {@code papers}.
+     */
+    public static final String SHARD_ALERTED_STORE = "shard-alerted-store";
 
     /** Per day (ISO date), the upvoted papers listed on it: the global copy of {@code papers.trending}. */
     public static final String TRENDING_STORE = "trending-store";
+
+    /**
+     * With shards, each paper goes to every partition of this repartition topic, one per shard: its
+     * partition count is {@code streams.matching.shards}.
+     */
+    public static final String PAPERS_BY_SHARD = "papers-by-shard";
 
     static final String TRENDING_DAYS_STORE = "trending-days";
     static final String TRENDING_BY_DAY = "trending-by-day";
@@ -139,7 +154,14 @@ public final class AlertTopology {
             boolean alertNewVersions,
             DigestPolicy digestPolicy,
             ArchivePolicy archivePolicy) {
-        return build(matcher, alertNewVersions, digestPolicy, archivePolicy, new TopologyCounters(), true);
+        return build(
+                matcher,
+                alertNewVersions,
+                digestPolicy,
+                archivePolicy,
+                new TopologyCounters(),
+                true,
+                SubscriptionShards.none());
     }
 
     /**
@@ -147,6 +169,8 @@ public final class AlertTopology {
      * @param alertsByReference whether alerts carry a reference to their paper (stored once in
      *     {@code papers.alerted}) rather than the whole paper; off only for the first rolling restart
      *     of an upgrade from a version that cannot read them
+     * @param shards whether papers are matched by shards of the subscriptions (each paper sent to
+     *     every shard) rather than by {@code matcher}, which then ranks only trending subscriptions
      */
     public static Topology build(
             SubscriptionMatcher matcher,
@@ -154,9 +178,11 @@ public final class AlertTopology {
             DigestPolicy digestPolicy,
             ArchivePolicy archivePolicy,
             TopologyCounters counters,
-            boolean alertsByReference) {
+            boolean alertsByReference,
+            SubscriptionShards shards) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(taskStore(ALERTED_STORE, stringListSerde()));
+        String alertedStore = shards.sharded() ? SHARD_ALERTED_STORE : ALERTED_STORE;
+        builder.addStateStore(taskStore(alertedStore, stringListSerde()));
         var subscriptions = Topics.SUBSCRIPTIONS;
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(
@@ -166,7 +192,7 @@ public final class AlertTopology {
                         .withLoggingDisabled(),
                 subscriptions.name(),
                 Consumed.with(subscriptions.keySerde(), subscriptions.valueSerde()),
-                () -> new SubscriptionUpdater(matcher));
+                () -> new SubscriptionUpdater(matcher, shards));
 
         var papers = Topics.PAPERS;
         var alerts = Topics.ALERTS;
@@ -182,8 +208,22 @@ public final class AlertTopology {
                 () -> new StoreCopier<>(PaperClaims.STORE));
         KStream<String, Paper> paperStream =
                 builder.stream(papers.name(), Consumed.with(papers.keySerde(), papers.valueSerde()));
-        KStream<String, SpecificRecord> matched = paperStream.process(
-                () -> new PaperMatcher(matcher, alertNewVersions, counters, alertsByReference), ALERTED_STORE);
+        KStream<String, Paper> toMatch = paperStream;
+        if (shards.sharded()) {
+            KStream<String, Paper> valid = paperStream.filter((id, paper) -> paper != null);
+            if (alertsByReference) {
+                // Once, here, rather than by each shard that matches it; committed before any shard reads the paper.
+                valid.to(alerted.name(), Produced.with(alerted.keySerde(), alerted.valueSerde()));
+            }
+            toMatch = valid.repartition(Repartitioned.<String, Paper>as(PAPERS_BY_SHARD)
+                    .withNumberOfPartitions(shards.count())
+                    .withKeySerde(papers.keySerde())
+                    .withValueSerde(papers.valueSerde())
+                    .withStreamPartitioner(new SubscriptionShards.EveryShard()));
+        }
+        KStream<String, SpecificRecord> matched = toMatch.process(
+                () -> new PaperMatcher(matcher, alertNewVersions, counters, alertsByReference, shards, alertedStore),
+                alertedStore);
         matched.filter((id, value) -> value instanceof Paper)
                 .mapValues(value -> (Paper) value)
                 .to(alerted.name(), Produced.with(alerted.keySerde(), alerted.valueSerde()));
@@ -365,10 +405,12 @@ public final class AlertTopology {
     private static final class SubscriptionUpdater extends StoreCopier<Subscription> {
 
         private final SubscriptionMatcher matcher;
+        private final SubscriptionShards shards;
 
-        SubscriptionUpdater(SubscriptionMatcher matcher) {
+        SubscriptionUpdater(SubscriptionMatcher matcher, SubscriptionShards shards) {
             super(SUBSCRIPTIONS_STORE);
             this.matcher = matcher;
+            this.shards = shards;
         }
 
         @Override
@@ -382,6 +424,14 @@ public final class AlertTopology {
 
         @Override
         void changed(String id, Subscription subscription) {
+            if (shards.sharded()) {
+                shards.changed(id, subscription);
+                if (SubscriptionShards.shardable(subscription)) {
+                    // Its shard matches it; this matcher keeps only the trending ones.
+                    matcher.update(id, null);
+                    return;
+                }
+            }
             try {
                 matcher.update(id, subscription);
             } catch (IllegalArgumentException e) {
@@ -400,21 +450,42 @@ public final class AlertTopology {
         private final boolean alertNewVersions;
         private final TopologyCounters counters;
         private final boolean byReference;
+        private final SubscriptionShards shards;
+        private final String alertedStore;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, List<String>> alerted;
+        /** This task's shard, if papers are matched by shards. */
+        private SubscriptionShards.Shard shard;
 
         PaperMatcher(
-                SubscriptionMatcher matcher, boolean alertNewVersions, TopologyCounters counters, boolean byReference) {
+                SubscriptionMatcher matcher,
+                boolean alertNewVersions,
+                TopologyCounters counters,
+                boolean byReference,
+                SubscriptionShards shards,
+                String alertedStore) {
             this.matcher = matcher;
             this.alertNewVersions = alertNewVersions;
             this.counters = counters;
             this.byReference = byReference;
+            this.shards = shards;
+            this.alertedStore = alertedStore;
         }
 
         @Override
         public void init(ProcessorContext<String, SpecificRecord> context) {
             this.context = context;
-            this.alerted = context.getStateStore(ALERTED_STORE);
+            this.alerted = context.getStateStore(alertedStore);
+            if (shards.sharded()) {
+                shard = shards.open(context.taskId().partition(), context.getStateStore(SUBSCRIPTIONS_STORE));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (shard != null) {
+                shards.close(shard);
+            }
         }
 
         @Override
@@ -428,7 +499,7 @@ public final class AlertTopology {
             List<String> nowDone = done == null ? new ArrayList<>() : new ArrayList<>(done);
             Set<String> skip = new HashSet<>(nowDone);
             Map<String, List<Match>> byRecipient = new TreeMap<>();
-            for (Match match : matcher.match(paper)) {
+            for (Match match : (shard == null ? matcher : shard.matcher()).match(paper)) {
                 if (!skip.add(match.subscription().getId())) {
                     continue;
                 }
@@ -444,7 +515,7 @@ public final class AlertTopology {
             counters.papersMatched.increment();
             counters.alertsEmitted.add(byRecipient.size());
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-            if (byReference) {
+            if (byReference && shard == null) {
                 // The paper first: in the same transaction as its alerts, before any of them.
                 context.forward(record.withKey(paper.getId()).withValue(paper));
             }

@@ -34,6 +34,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
     public static final String ROCKSDB_MEMORY_MB = "streams.rocksdb.memory.mb";
     public static final String ALERT_NEW_VERSIONS = "streams.alert.new.versions";
     public static final String ALERTS_BY_REFERENCE = "streams.alerts.by.reference";
+    public static final String MATCHING_SHARDS = "streams.matching.shards";
     public static final String INSTANT_WINDOW_MS = "digest.instant.window.ms";
     public static final String DAILY_HOUR = "digest.daily.hour";
     public static final String WEEKLY_DAY = "digest.weekly.day";
@@ -129,6 +130,16 @@ public final class StreamsServiceConfig extends AbstractConfig {
                             + "check). Set it to false for the first rolling "
                             + "restart of an upgrade from a version before it (which cannot read such alerts), then "
                             + "remove it with a second one")
+            .define(
+                    MATCHING_SHARDS,
+                    Type.INT,
+                    0,
+                    ConfigDef.Range.between(0, 1024),
+                    Importance.MEDIUM,
+                    "Shards of the subscriptions matched paper by paper, by recipient: each paper is sent to every "
+                            + "shard, and an instance keeps in its heap only the shards of its tasks; 0: every instance "
+                            + "matches against every subscription, which needs no extra topic or hop. Changing it needs "
+                            + "an application reset (docs/deployment.md)")
             .define(
                     INSTANT_WINDOW_MS,
                     Type.LONG,

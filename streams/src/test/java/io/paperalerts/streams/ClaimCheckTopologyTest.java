@@ -14,6 +14,7 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +116,47 @@ class ClaimCheckTopologyTest {
                             assertThat(alert.getPaperByReference()).isFalse();
                             assertThat(alert.getPaper()).isEqualTo(ShownPapers.of(paper));
                         }));
+    }
+
+    @Test
+    void shouldStoreEachPaperOnceAndSendItsDigestsWhenShardsMatchThePapers() {
+        // Given subscriptions matched by shards (the test driver runs one task of each part of the
+        // topology, hence one shard; ShardedMatchingIntegrationTest has several, on a broker)
+        topology.close();
+        topology = new TopologyFixture(stateDir.resolve("sharded"), START, 0, new SubscriptionShards(1));
+        subscriptions = topology.input(Topics.SUBSCRIPTIONS);
+        papers = topology.input(Topics.PAPERS);
+        alerts = topology.output(Topics.ALERTS);
+        papersAlerted = topology.output(Topics.PAPERS_ALERTED);
+        digests = topology.output(Topics.DIGESTS);
+        for (String who : List.of("ada", "grace")) {
+            subscriptions.pipeInput(who, subscription(who, who + "@example.org", DeliveryMode.INSTANT));
+        }
+        Paper matched = wholePaper("p1", "Reward hacking in the wild");
+        Paper again = wholePaper("p1", "Reward hacking in the wild");
+        again.setVersion(2);
+
+        // When the paper arrives twice (a new version), beside one nobody subscribed to
+        papers.pipeInput("p1", matched);
+        papers.pipeInput("p2", wholePaper("p2", "Protein folding"));
+        papers.pipeInput("p1", again);
+
+        // Then each recipient is alerted once, by reference
+        assertThat(alerts.readKeyValuesToList())
+                .extracting(kv -> kv.key, kv -> kv.value.getPaper().getId(), kv -> kv.value.getPaperByReference())
+                .containsExactlyInAnyOrder(
+                        tuple("ada@example.org", "p1", true), tuple("grace@example.org", "p1", true));
+        // and every paper is stored, each version once, before any shard matches it
+        assertThat(papersAlerted.readValuesToList())
+                .containsExactly(matched, wholePaper("p2", "Protein folding"), again);
+
+        // And each digest has the paper as its email shows it
+        topology.advance(Duration.ofMinutes(2));
+        assertThat(digests.readValuesToList())
+                .hasSize(2)
+                .allSatisfy(digest -> assertThat(digest.getAlerts())
+                        .singleElement()
+                        .satisfies(alert -> assertThat(alert.getPaper()).isEqualTo(ShownPapers.of(again))));
     }
 
     @Test

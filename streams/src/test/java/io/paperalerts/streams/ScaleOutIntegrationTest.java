@@ -74,7 +74,7 @@ class ScaleOutIntegrationTest {
         return expected;
     }
 
-    private static List<Paper> samplePapers() throws Exception {
+    static List<Paper> samplePapers() throws Exception {
         try (InputStream sample = ScaleOutIntegrationTest.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
             return JsonlPaperReader.readAll(sample, "sample").stream()
                     .map(e -> ((PaperEntry.Parsed) e).paper())

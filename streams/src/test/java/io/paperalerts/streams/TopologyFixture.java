@@ -6,7 +6,9 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
+import io.paperalerts.streams.archive.ArchivePolicy;
 import io.paperalerts.streams.digest.DigestPolicy;
+import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topic;
 import java.nio.file.Path;
@@ -35,6 +37,11 @@ final class TopologyFixture implements AutoCloseable {
 
     /** @param recommendationsPerWeek {@code digest.recommendations.per.week} */
     TopologyFixture(Path stateDir, Instant start, int recommendationsPerWeek) {
+        this(stateDir, start, recommendationsPerWeek, SubscriptionShards.none());
+    }
+
+    /** @param shards how the subscriptions are matched ({@code streams.matching.shards}) */
+    TopologyFixture(Path stateDir, Instant start, int recommendationsPerWeek, SubscriptionShards shards) {
         this.clock = MovableClock.at(start);
         var policy = new DigestPolicy(
                 Duration.ofMinutes(1),
@@ -47,8 +54,17 @@ final class TopologyFixture implements AutoCloseable {
                 recommendationsPerWeek);
         var props = new StreamsServiceConfig(Map.of(StreamsServiceConfig.STATE_DIR, stateDir.toString()))
                 .streamsProperties();
-        this.driver =
-                new TopologyTestDriver(AlertTopology.build(new SubscriptionMatcher(), false, policy), props, start);
+        this.driver = new TopologyTestDriver(
+                AlertTopology.build(
+                        new SubscriptionMatcher(),
+                        false,
+                        policy,
+                        ArchivePolicy.defaults(),
+                        new TopologyCounters(),
+                        true,
+                        shards),
+                props,
+                start);
     }
 
     <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {

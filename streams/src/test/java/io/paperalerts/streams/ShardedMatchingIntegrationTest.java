@@ -1,0 +1,206 @@
+package io.paperalerts.streams;
+
+import static io.paperalerts.streams.TestData.active;
+import static io.paperalerts.streams.TestData.paper;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.paperalerts.config.CommonConfig;
+import io.paperalerts.ingest.FileIngestor;
+import io.paperalerts.ingest.IngestConfig;
+import io.paperalerts.ingest.PaperPublisher;
+import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.schemas.Alert;
+import io.paperalerts.schemas.MatchReason;
+import io.paperalerts.schemas.Paper;
+import io.paperalerts.schemas.Subscription;
+import io.paperalerts.streams.sharding.SubscriptionShards;
+import io.paperalerts.testing.Markers;
+import io.paperalerts.testing.RealKafka;
+import io.paperalerts.topics.Topics;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Subscriptions matched by shards on a real broker: two instances share the shards, each holding
+ * only its own shards' subscriptions, and together they alert exactly as one matcher of every
+ * subscription would (exactly-once, read_committed).
+ */
+@Timeout(240)
+class ShardedMatchingIntegrationTest {
+
+    @RegisterExtension
+    static final RealKafka kafka = new RealKafka();
+
+    private static final int SHARDS = 4;
+
+    @TempDir
+    Path stateDirs;
+
+    private AlertStreamsService instance(String name) {
+        return new AlertStreamsService(new StreamsServiceConfig(Map.of(
+                        CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                        StreamsServiceConfig.MATCHING_SHARDS, SHARDS,
+                        StreamsServiceConfig.STATE_DIR, stateDirs.resolve(name).toString())))
+                .start();
+    }
+
+    private void publishSamplePapers() throws Exception {
+        try (var publisher = new PaperPublisher(
+                        new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
+                InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
+            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published())
+                    .isEqualTo(67);
+        }
+    }
+
+    /** One marker recipient per shard: a paper only they match shows that shard caught up. */
+    private static final List<Subscription> MARKERS = markers();
+
+    private static List<Subscription> markers() {
+        List<Subscription> markers = new ArrayList<>();
+        Set<Integer> covered = new HashSet<>();
+        for (int n = 0; covered.size() < SHARDS; n++) {
+            String email = "marker-" + n + "@markers.example.org";
+            if (covered.add(SubscriptionShards.shardOf(email, SHARDS))) {
+                markers.add(active("marker-" + n, email, "xqzmarker"));
+            }
+        }
+        return markers;
+    }
+
+    private static boolean isMarker(String recipient) {
+        return recipient.endsWith("@markers.example.org");
+    }
+
+    /** "recipient paper subscription-ids" for every alert one matcher of every subscription gives. */
+    private static List<String> expectedAlerts(List<Subscription> subscriptions, List<Paper> papers) {
+        SubscriptionMatcher matcher = new SubscriptionMatcher();
+        subscriptions.forEach(s -> matcher.update(s.getId(), s));
+        List<String> expected = new ArrayList<>();
+        for (Paper paper : papers) {
+            Map<String, Set<String>> byRecipient = new TreeMap<>();
+            matcher.match(paper)
+                    .forEach(m -> byRecipient
+                            .computeIfAbsent(MatchAlerts.recipient(m), r -> new TreeSet<>())
+                            .add(m.subscription().getId()));
+            byRecipient.forEach((recipient, ids) -> expected.add(recipient + " " + paper.getId() + " " + ids));
+        }
+        return expected;
+    }
+
+    private static List<String> described(List<ConsumerRecord<String, Alert>> alerts) {
+        return alerts.stream()
+                .map(r -> r.key() + " " + r.value().getPaper().getId() + " "
+                        + new TreeSet<>(r.value().getReasons().stream()
+                                .map(MatchReason::getSubscriptionId)
+                                .toList()))
+                .toList();
+    }
+
+    private static int round;
+
+    /**
+     * Every alert so far, once a marker paper on each partition of papers has been alerted to the
+     * marker recipient of every shard: each shard has then matched everything before it. The
+     * markers' own alerts are left out.
+     */
+    private static List<ConsumerRecord<String, Alert>> readAlerts() {
+        round++;
+        Set<String> markers = new HashSet<>();
+        for (int p = 0; p < Topics.PAPERS.partitions(); p++) {
+            String marker = Markers.onPartition(Topics.PAPERS, p, "marker-" + round + "-");
+            markers.add(marker);
+            kafka.produce(Topics.PAPERS, marker, paper(marker, "Xqzmarker", ""));
+        }
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> kafka.readToEnd(Topics.ALERTS).stream()
+                                .filter(a ->
+                                        markers.contains(a.value().getPaper().getId()))
+                                .count()
+                        == (long) markers.size() * SHARDS);
+        return kafka.readToEnd(Topics.ALERTS).stream()
+                .filter(a -> !isMarker(a.key()))
+                .toList();
+    }
+
+    @Test
+    void shouldAlertAsOneMatcherWouldWhileEachInstanceHoldsOnlyItsShards() throws Exception {
+        // Given 80 subscriptions of 23 recipients (some writing their address two ways), and two
+        // instances sharing the shards
+        List<String> queries = List.of(
+                "reward",
+                "diffusion OR \"text-to-image\"",
+                "\"language model\"",
+                "title:GRPO",
+                "agent*",
+                "\"reinforcement learning\"",
+                "video AND generation",
+                "benchmark",
+                "robot*",
+                "reasoning AND NOT math*");
+        List<Subscription> subscriptions = IntStream.range(0, 80)
+                .mapToObj(i -> active(
+                        "s" + i,
+                        (i % 2 == 0 ? "Reader" : "reader") + (i % 23) + "@example.org",
+                        queries.get(i % queries.size())))
+                .toList();
+        subscriptions.forEach(s -> kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s));
+        MARKERS.forEach(s -> kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s));
+        List<String> expected = expectedAlerts(subscriptions, ScaleOutIntegrationTest.samplePapers());
+        assertThat(expected).hasSizeGreaterThan(100);
+        int total = subscriptions.size() + MARKERS.size();
+        try (var first = instance("first");
+                var second = instance("second")) {
+            first.awaitRunning(Duration.ofSeconds(60));
+            second.awaitRunning(Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> !first.heldShards().isEmpty()
+                            && !second.heldShards().isEmpty()
+                            && first.heldShards().size() + second.heldShards().size() == SHARDS
+                            && first.activeSubscriptions() + second.activeSubscriptions() == total);
+
+            // When the sample papers are published
+            publishSamplePapers();
+
+            // Then each recipient gets one alert per paper, naming the same subscriptions as one
+            // matcher of all of them
+            assertThat(described(readAlerts())).containsExactlyInAnyOrderElementsOf(expected);
+            // And each instance held only its shards: neither matched every subscription
+            assertThat(first.heldShards()).doesNotContainAnyElementsOf(second.heldShards());
+            assertThat(List.of(first.activeSubscriptions(), second.activeSubscriptions()))
+                    .allSatisfy(held -> assertThat(held).isPositive().isLessThan(total));
+        }
+
+        // And when one instance with no local state takes every shard, the same papers again alert
+        // only a subscription added since: each shard's record of what it alerted came back too
+        Subscription carol = active("s-carol", "carol@example.org", "robot*");
+        kafka.produce(Topics.SUBSCRIPTIONS, carol.getId(), carol);
+        try (var fresh = instance("fresh")) {
+            fresh.awaitRunning(Duration.ofSeconds(60));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> fresh.heldShards().size() == SHARDS);
+            publishSamplePapers();
+            List<String> carolsAlerts = expectedAlerts(List.of(carol), ScaleOutIntegrationTest.samplePapers());
+            assertThat(carolsAlerts).isNotEmpty();
+            List<String> all = new ArrayList<>(expected);
+            all.addAll(carolsAlerts);
+            assertThat(described(readAlerts())).containsExactlyInAnyOrderElementsOf(all);
+            assertThat(fresh.activeSubscriptions()).isEqualTo(total + 1);
+        }
+    }
+}
