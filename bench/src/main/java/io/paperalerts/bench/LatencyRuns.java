@@ -7,6 +7,7 @@ import io.paperalerts.streams.StreamsServiceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,15 +154,22 @@ final class LatencyRuns {
      *     at 100 papers/s queued emails for minutes that the same run after it sent within a second
      */
     void latency(int subscriptions, int rate, double seconds, boolean measured) throws Exception {
+        latency(subscriptions, rate, seconds, measured, Map.of(), "");
+    }
+
+    /**
+     * @param settings of the streams service for this run
+     * @param variant what the settings change, in the run's name and its plot's; empty for none
+     */
+    void latency(
+            int subscriptions, int rate, double seconds, boolean measured, Map<String, Object> settings, String variant)
+            throws Exception {
         var corpus = new SyntheticCorpus(42, 40_000);
-        try (BenchPipeline pipeline = bench.pipeline(
-                "latency" + subscriptions / 1000 + "k",
-                Map.of(
-                        StreamsServiceConfig.INSTANT_WINDOW_MS,
-                        "0",
-                        // One email per alert: the hourly limit would hold back frequent recipients.
-                        StreamsServiceConfig.MAX_EMAILS_PER_HOUR,
-                        "1000000"))) {
+        Map<String, Object> overrides = new HashMap<>(settings);
+        overrides.put(StreamsServiceConfig.INSTANT_WINDOW_MS, "0");
+        // One email per alert: the hourly limit would hold back frequent recipients.
+        overrides.put(StreamsServiceConfig.MAX_EMAILS_PER_HOUR, "1000000");
+        try (BenchPipeline pipeline = bench.pipeline("latency" + subscriptions / 1000 + "k", overrides)) {
             bench.prepare(pipeline, corpus, subscriptions);
             pipeline.startNotifier(bench.smtp.port());
             bench.awaitMarker(pipeline, 0);
@@ -195,7 +203,8 @@ final class LatencyRuns {
             }
             String memory = pipeline.memory();
             String label = String.format(
-                    "latency, %d papers/s for %.0f s (%,d alerts)", rate, seconds, EmailAudit.pairs(expected));
+                    "latency, %d papers/s for %.0f s (%,d alerts)%s",
+                    rate, seconds, EmailAudit.pairs(expected), variant.isEmpty() ? "" : ", " + variant);
             stages.forEach((stage, samples) -> bench.rows.add(String.format(
                     "| %s | %,d | %s: p50 / p95 / p99 / max | %s | %s | %s |",
                     label,
@@ -205,10 +214,11 @@ final class LatencyRuns {
                     stage.startsWith("email") ? "p99 < 1 s" : "",
                     memory)));
             bench.charts.latencyDistribution(
-                    "pipeline-latency-" + subscriptions / 1000 + "k.png",
+                    "pipeline-latency-" + subscriptions / 1000 + "k"
+                            + (variant.isEmpty() ? "" : "-" + variant.replaceAll("[^A-Za-z0-9]+", "-")) + ".png",
                     String.format(
-                            "Paper sent -> ..., %,d subscriptions, %d papers/s, instant, no window",
-                            subscriptions, rate),
+                            "Paper sent -> ..., %,d subscriptions, %d papers/s, instant, no window%s",
+                            subscriptions, rate, variant.isEmpty() ? "" : ", " + variant),
                     stages);
         }
     }

@@ -194,8 +194,10 @@ public final class PipelineBenchmark {
                 String run = named[0];
                 Map<String, Object> settings = named.length == 1 ? Map.of() : streamsSettings(named[1].split("&"));
                 String variant = named.length == 1 ? "" : named[1].replace("&", ", ");
-                if (!settings.isEmpty() && !List.of("burst", "sustained100k").contains(run)) {
-                    throw new IllegalArgumentException("Only burst and sustained100k take settings: " + spec);
+                if (!settings.isEmpty()
+                        && !List.of("burst", "sustained100k", "latency10k").contains(run)) {
+                    throw new IllegalArgumentException(
+                            "Only burst, sustained100k and latency10k take settings: " + spec);
                 }
                 switch (run) {
                     case "latency" -> {
@@ -203,7 +205,7 @@ public final class PipelineBenchmark {
                         new LatencyRuns(bench).latency(100_000, 10, seconds);
                     }
                     // Each of the two alone.
-                    case "latency10k" -> new LatencyRuns(bench).latency(10_000, 100, seconds);
+                    case "latency10k" -> new LatencyRuns(bench).latency(10_000, 100, seconds, true, settings, variant);
                     case "latency100k" -> new LatencyRuns(bench).latency(100_000, 10, seconds);
                     case "burst" -> new LatencyRuns(bench).burst(100_000, 2_000, settings, variant);
                     // Side by side with burst: a tenth of the subscribers have clicked, so their

@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * papers --> match --> one alert per recipient, naming its paper --> alerts (key: recipient)
  *                  \-> the paper, once --> papers.alerted (compacted) --> global papers store
  * sharded: papers --> papers.alerted
- *                 \-> papers-by-shard (each paper to every partition: one per shard) --> match (the task's shard) --> alerts
+ *                 \-> papers-by-shard-N (each paper to every partition: one per shard) --> match (the task's shard) --> alerts
  * alerts --> DigestScheduler (instant window, daily, weekly; hourly limit; papers as emails show them) --> digests (key: recipient)
  *        \-> ArchiveWriter --> archive store (every match of each subscription, read by interactive query)
  * forget.requests --> RecipientErasure (the same stores) --> digests (tell the notifier), tombstone
@@ -93,19 +93,25 @@ public final class AlertTopology {
     /** Per paper (and version, if new versions alert), the subscriptions already alerted about it. */
     public static final String ALERTED_STORE = "alerted-store";
     /**
-     * The same, per shard, when papers are matched by shards: a store of its own, since its
-     * changelog has a partition per shard rather than per partition of {@code papers}.
+     * The same, per shard, when papers are matched by {@code count} shards: a store of its own,
+     * since its changelog has a partition per shard rather than per partition of {@code papers}.
+     * The count is in the name, as in {@link #papersByShard}: another count starts afresh rather
+     * than failing on topics of the old one.
      */
-    public static final String SHARD_ALERTED_STORE = "shard-alerted-store";
+    public static String shardAlertedStore(int count) {
+        return "shard-alerted-store-" + count;
+    }
 
     /** Per day (ISO date), the upvoted papers listed on it: the global copy of {@code papers.trending}. */
     public static final String TRENDING_STORE = "trending-store";
 
     /**
-     * With shards, each paper goes to every partition of this repartition topic, one per shard: its
-     * partition count is {@code streams.matching.shards}.
+     * With {@code count} shards, each paper goes to every partition of this repartition topic, one
+     * per shard.
      */
-    public static final String PAPERS_BY_SHARD = "papers-by-shard";
+    public static String papersByShard(int count) {
+        return "papers-by-shard-" + count;
+    }
 
     static final String TRENDING_DAYS_STORE = "trending-days";
     static final String TRENDING_BY_DAY = "trending-by-day";
@@ -181,7 +187,7 @@ public final class AlertTopology {
             boolean alertsByReference,
             SubscriptionShards shards) {
         StreamsBuilder builder = new StreamsBuilder();
-        String alertedStore = shards.sharded() ? SHARD_ALERTED_STORE : ALERTED_STORE;
+        String alertedStore = shards.sharded() ? shardAlertedStore(shards.count()) : ALERTED_STORE;
         builder.addStateStore(taskStore(alertedStore, stringListSerde()));
         var subscriptions = Topics.SUBSCRIPTIONS;
         builder.addGlobalStore(
@@ -215,7 +221,7 @@ public final class AlertTopology {
                 // Once, here, rather than by each shard that matches it; committed before any shard reads the paper.
                 valid.to(alerted.name(), Produced.with(alerted.keySerde(), alerted.valueSerde()));
             }
-            toMatch = valid.repartition(Repartitioned.<String, Paper>as(PAPERS_BY_SHARD)
+            toMatch = valid.repartition(Repartitioned.<String, Paper>as(papersByShard(shards.count()))
                     .withNumberOfPartitions(shards.count())
                     .withKeySerde(papers.keySerde())
                     .withValueSerde(papers.valueSerde())

@@ -138,8 +138,8 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Shards of the subscriptions matched paper by paper, by recipient: each paper is sent to every "
                             + "shard, and an instance keeps in its heap only the shards of its tasks; 0: every instance "
-                            + "matches against every subscription, which needs no extra topic or hop. Changing it needs "
-                            + "an application reset (docs/deployment.md)")
+                            + "matches against every subscription, which needs no extra topic or hop. Change it with every "
+                            + "instance stopped (docs/deployment.md)")
             .define(
                     INSTANT_WINDOW_MS,
                     Type.LONG,

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class TopologyCounters {
 
-    /** Papers that matched at least one subscription for the first time. */
+    /** Papers that matched at least one subscription for the first time; with shards, once per shard that matched. */
     public final LongAdder papersMatched = new LongAdder();
     /** Alerts written to {@code alerts}, one per (recipient, paper). */
     public final LongAdder alertsEmitted = new LongAdder();

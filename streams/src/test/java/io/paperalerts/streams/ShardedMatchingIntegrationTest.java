@@ -15,6 +15,7 @@ import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.sharding.SubscriptionShards;
+import io.paperalerts.testing.JavaProcess;
 import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.topics.Topics;
@@ -114,6 +115,17 @@ class ShardedMatchingIntegrationTest {
 
     private static int round;
 
+    /** Until the process, since it was last started, says it runs. */
+    private static void awaitRunning(JavaProcess process) {
+        await().atMost(Duration.ofSeconds(60))
+                .failFast(() -> !process.isAlive())
+                .until(() -> {
+                    String log = process.tail(40);
+                    return log.substring(Math.max(0, log.lastIndexOf("=== start")))
+                            .contains("running");
+                });
+    }
+
     /**
      * Every alert so far, once a marker paper on each partition of papers has been alerted to the
      * marker recipient of every shard: each shard has then matched everything before it. The
@@ -184,23 +196,49 @@ class ShardedMatchingIntegrationTest {
             assertThat(first.heldShards()).doesNotContainAnyElementsOf(second.heldShards());
             assertThat(List.of(first.activeSubscriptions(), second.activeSubscriptions()))
                     .allSatisfy(held -> assertThat(held).isPositive().isLessThan(total));
-        }
 
-        // And when one instance with no local state takes every shard, the same papers again alert
-        // only a subscription added since: each shard's record of what it alerted came back too
-        Subscription carol = active("s-carol", "carol@example.org", "robot*");
-        kafka.produce(Topics.SUBSCRIPTIONS, carol.getId(), carol);
-        try (var fresh = instance("fresh")) {
-            fresh.awaitRunning(Duration.ofSeconds(60));
-            await().atMost(Duration.ofSeconds(90))
-                    .until(() -> fresh.heldShards().size() == SHARDS);
-            publishSamplePapers();
-            List<String> carolsAlerts = expectedAlerts(List.of(carol), ScaleOutIntegrationTest.samplePapers());
-            assertThat(carolsAlerts).isNotEmpty();
-            List<String> all = new ArrayList<>(expected);
-            all.addAll(carolsAlerts);
-            assertThat(described(readAlerts())).containsExactlyInAnyOrderElementsOf(all);
-            assertThat(fresh.activeSubscriptions()).isEqualTo(total + 1);
+            // And when a third instance, a process of its own, joins while more papers flow, and
+            // is killed (SIGKILL) and started again at once, as a supervisor would
+            List<Paper> more = ScaleOutIntegrationTest.samplePapers().stream()
+                    .map(p -> Paper.newBuilder(p).setId(p.getId() + "-b").build())
+                    .toList();
+            JavaProcess third = new JavaProcess(
+                    "streams-third",
+                    stateDirs.resolve("third.log"),
+                    List.of("-Xmx256m"),
+                    StreamsInstanceProcess.class.getName(),
+                    List.of(
+                            kafka.bootstrapServers(),
+                            stateDirs.resolve("third").toString(),
+                            String.valueOf(SHARDS),
+                            "streams-third"));
+            try {
+                for (int i = 0; i < more.size(); i++) {
+                    kafka.produce(Topics.PAPERS, more.get(i).getId(), more.get(i));
+                    if (i == 10) {
+                        third.start();
+                    }
+                    if (i == 40) {
+                        awaitRunning(third);
+                    }
+                    if (i == 50) {
+                        third.kill();
+                        third.start();
+                    }
+                    // Pacing, not waiting: papers keep arriving through the join and the kill.
+                    Thread.sleep(40);
+                }
+                awaitRunning(third);
+
+                // Then every recipient gets each of the new papers' alerts once, and nothing else
+                List<String> all = new ArrayList<>(expected);
+                all.addAll(expectedAlerts(subscriptions, more));
+                assertThat(described(readAlerts())).containsExactlyInAnyOrderElementsOf(all);
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(e.getMessage() + "\n" + third.tail(40), e);
+            } finally {
+                third.stop(Duration.ofSeconds(10));
+            }
         }
     }
 }

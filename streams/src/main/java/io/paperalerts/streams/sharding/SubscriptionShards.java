@@ -91,9 +91,8 @@ public final class SubscriptionShards {
      */
     public Shard open(int shard, ReadOnlyKeyValueStore<String, Subscription> subscriptions) {
         if (shard >= count) {
-            throw new IllegalStateException(
-                    "Task of shard " + shard + " but only " + count
-                            + " shards are configured: the papers-by-shard topic has more partitions than streams.matching.shards");
+            throw new IllegalStateException("Task of shard " + shard + " but only " + count
+                    + " shards are configured (streams.matching.shards)");
         }
         Shard state = new Shard(shard);
         // Open before loading: a change read while the store is scanned is then applied after it.
