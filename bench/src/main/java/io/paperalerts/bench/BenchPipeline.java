@@ -312,7 +312,46 @@ final class BenchPipeline implements AutoCloseable {
 
     /** Papers written but not yet processed by the streams service (its committed offsets on papers). */
     long papersLag() {
-        return lag(Topics.PAPERS.name());
+        return lag(Topics.PAPERS.name()) + shardsLag();
+    }
+
+    /**
+     * With {@code streams.matching.shards}, papers the shards have not matched yet: a paper read
+     * from {@code papers} is only on its way to them. Their topic is written in transactions, so
+     * each partition ends with a commit marker, which is not a paper.
+     */
+    private long shardsLag() {
+        try {
+            String prefix = runId + "-papers-by-shard-";
+            List<String> topics = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(prefix) && t.endsWith("-repartition"))
+                    .toList();
+            if (topics.isEmpty()) {
+                return 0;
+            }
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get()
+                    .values()
+                    .forEach(d -> d.partitions()
+                            .forEach(
+                                    p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            long lag = 0;
+            for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata at = committed.get(entry.getKey());
+                lag += Math.max(0, entry.getValue().offset() - (at == null ? 0 : at.offset()) - 1);
+            }
+            return lag;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Reading the lag of " + runId + " on its shards", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted reading the lag of " + runId + " on its shards", e);
+        }
     }
 
     /** Alerts the streams service has not taken into its archive and digest buffers yet. */

@@ -32,14 +32,15 @@ import org.apache.lucene.monitor.QueryMatch;
  * of text analysis alone. Prints a Markdown table (docs/benchmarks.md). Every engine must return
  * the same matches for the checked papers, or the run fails. A second mix, in which every tenth
  * subscription also has an upvote filter ({@code upvotes:>=N}), runs beside the first: the cost
- * of the filter is the ratio of the two. With {@code shards=N}, one shard of N (each subscription
- * of its own recipient, sharded as {@code streams.matching.shards} does) runs beside the whole:
- * what one of N instances holds and loads, and how fast it matches every paper against its part.
+ * of the filter is the ratio of the two. With {@code shards=N,M}, one shard of N, and of M, (each
+ * subscription of its own recipient, sharded as {@code streams.matching.shards} does) runs beside
+ * the whole: what one of N instances holds and loads, and how fast it matches every paper against
+ * its part.
  *
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.MatchingBenchmark \
  *     [subscriptions=1000,10000,100000,1000000] [seconds=5] [monitorMax=100000] [naiveMax=1000000] [upvotes=true] \
- *     [shards=0] [wholeMax=1000000]
+ *     [shards=2,4] [wholeMax=1000000]
  * </pre>
  */
 public final class MatchingBenchmark {
@@ -79,7 +80,7 @@ public final class MatchingBenchmark {
         int monitorMax = 100_000;
         int naiveMax = 1_000_000;
         boolean upvotes = true;
-        int shards = 0;
+        int[] shards = {};
         int wholeMax = Integer.MAX_VALUE;
         String child = null;
         int childSize = 0;
@@ -96,13 +97,16 @@ public final class MatchingBenchmark {
                 case "upvotes" -> upvotes = Boolean.parseBoolean(kv[1]);
                 case "engine" -> child = kv[1];
                 case "size" -> childSize = Integer.parseInt(kv[1]);
-                case "shards" -> shards = Integer.parseInt(kv[1]);
+                case "shards" ->
+                    shards = Arrays.stream(kv[1].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "wholeMax" -> wholeMax = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
         }
         if (child != null) {
-            new MatchingBenchmark(seconds).runOne(child, childSize, shards);
+            new MatchingBenchmark(seconds).runOne(child, childSize, shards.length == 0 ? 0 : shards[0]);
         } else {
             run(sizes, seconds, monitorMax, naiveMax, upvotes, shards, wholeMax);
         }
@@ -113,7 +117,7 @@ public final class MatchingBenchmark {
      * garbage must not slow the next one down.
      */
     private static void run(
-            int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes, int shards, int wholeMax)
+            int[] sizes, double seconds, int monitorMax, int naiveMax, boolean upvotes, int[] shards, int wholeMax)
             throws Exception {
         System.out.printf(
                 "Java %s, %d cores, %s, one JVM (-Xms3g -Xmx3g) per engine and size, one thread, "
@@ -159,10 +163,9 @@ public final class MatchingBenchmark {
                 }
                 results.add(filtered);
             }
-            if (shards > 0) {
-                // Its matches are a part of the whole's: no checksum to compare (ShardedMatchingIntegrationTest checks
-                // the union).
-                results.add(fork("ours-shard", size, seconds, shards));
+            // Its matches are a part of the whole's: no checksum to compare (SubscriptionShardsTest checks the union).
+            for (int count : shards) {
+                results.add(fork("ours-shard", size, seconds, count));
             }
             for (Result r : results) {
                 System.out.printf(

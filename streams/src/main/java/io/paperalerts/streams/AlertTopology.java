@@ -28,6 +28,7 @@ import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.streams.trending.TrendingDigests;
 import io.paperalerts.streams.trending.TrendingRanking;
 import io.paperalerts.topics.Topics;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -460,6 +462,7 @@ public final class AlertTopology {
         private final String alertedStore;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, List<String>> alerted;
+        private static final Duration SHARD_CATCH_UP = Duration.ofSeconds(1);
         /** This task's shard, if papers are matched by shards. */
         private SubscriptionShards.Shard shard;
 
@@ -484,6 +487,9 @@ public final class AlertTopology {
             this.alerted = context.getStateStore(alertedStore);
             if (shards.sharded()) {
                 shard = shards.open(context.taskId().partition(), context.getStateStore(SUBSCRIPTIONS_STORE));
+                // Changes are applied before each match anyway; this keeps the shard current (and
+                // its count, which readiness and metrics read) while no paper arrives.
+                context.schedule(SHARD_CATCH_UP, PunctuationType.WALL_CLOCK_TIME, now -> shard.matcher());
             }
         }
 
