@@ -86,8 +86,9 @@ import org.slf4j.LoggerFactory;
  * The subscriptions feed a global store, so every instance sees every subscription and papers
  * need no repartitioning; the store is the durable copy and the matcher is rebuilt from it when
  * an instance starts. With {@link SubscriptionShards} an instance's heap holds only the shards of
- * its tasks: each shard's task builds its matcher from the store. Alerts, digest buffers and archives hold a reference to each paper, stored
- * once in {@code papers.alerted} ({@link PaperClaims}), which a global store gives every instance.
+ * its tasks: each shard's task builds its matcher from the store. Alerts, digest buffers and
+ * archives hold a reference to each paper, stored once in {@code papers.alerted} ({@link
+ * PaperClaims}), which a global store gives every instance.
  */
 public final class AlertTopology {
 
@@ -454,6 +455,8 @@ public final class AlertTopology {
      */
     private static final class PaperMatcher implements Processor<String, Paper, String, SpecificRecord> {
 
+        private static final Duration SHARD_CATCH_UP = Duration.ofSeconds(1);
+
         private final SubscriptionMatcher matcher;
         private final boolean alertNewVersions;
         private final TopologyCounters counters;
@@ -462,7 +465,6 @@ public final class AlertTopology {
         private final String alertedStore;
         private ProcessorContext<String, SpecificRecord> context;
         private KeyValueStore<String, List<String>> alerted;
-        private static final Duration SHARD_CATCH_UP = Duration.ofSeconds(1);
         /** This task's shard, if papers are matched by shards. */
         private SubscriptionShards.Shard shard;
 
