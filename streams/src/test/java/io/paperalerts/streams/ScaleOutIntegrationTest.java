@@ -1,24 +1,16 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
-import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
-import io.paperalerts.ingest.FileIngestor;
-import io.paperalerts.ingest.IngestConfig;
-import io.paperalerts.ingest.PaperPublisher;
-import io.paperalerts.ingest.file.JsonlPaperReader;
-import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
-import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.topics.Topics;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Several instances of the streams service on a real broker, with exactly-once, read_committed. */
+@Timeout(180)
 class ScaleOutIntegrationTest {
 
     @RegisterExtension
@@ -50,15 +44,6 @@ class ScaleOutIntegrationTest {
                 .start();
     }
 
-    private void publishSamplePapers() throws Exception {
-        try (var publisher = new PaperPublisher(
-                        new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
-                InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
-            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published())
-                    .isEqualTo(67);
-        }
-    }
-
     /** "recipient paper" for every alert the same matcher gives offline. */
     private static List<String> expectedAlerts(List<Subscription> subscriptions, List<Paper> papers) {
         SubscriptionMatcher matcher = new SubscriptionMatcher();
@@ -74,14 +59,6 @@ class ScaleOutIntegrationTest {
         return expected;
     }
 
-    static List<Paper> samplePapers() throws Exception {
-        try (InputStream sample = ScaleOutIntegrationTest.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
-            return JsonlPaperReader.readAll(sample, "sample").stream()
-                    .map(e -> ((PaperEntry.Parsed) e).paper())
-                    .toList();
-        }
-    }
-
     private static List<String> asPairs(List<ConsumerRecord<String, Alert>> alerts) {
         return alerts.stream()
                 .map(r -> r.key() + " " + r.value().getPaper().getId())
@@ -90,28 +67,8 @@ class ScaleOutIntegrationTest {
 
     private static int round;
 
-    /**
-     * Every alert so far, once a marker paper on each partition of papers (matched after everything
-     * before it there, by whichever instance owns it) has been alerted: any duplicate would be in.
-     * The markers' own alerts are left out.
-     */
     private static List<ConsumerRecord<String, Alert>> readAlerts() {
-        round++;
-        List<String> markers = new ArrayList<>();
-        for (int p = 0; p < Topics.PAPERS.partitions(); p++) {
-            String marker = Markers.onPartition(Topics.PAPERS, p, "marker-" + round + "-");
-            markers.add(marker);
-            kafka.produce(Topics.PAPERS, marker, paper(marker, "Xqzmarker", ""));
-        }
-        await().atMost(Duration.ofSeconds(60))
-                .until(() -> kafka.readToEnd(Topics.ALERTS).stream()
-                                .filter(a ->
-                                        markers.contains(a.value().getPaper().getId()))
-                                .count()
-                        == markers.size());
-        return kafka.readToEnd(Topics.ALERTS).stream()
-                .filter(a -> !a.key().equals(MARKER_RECIPIENT))
-                .toList();
+        return SampleAlerts.afterMarkers(kafka, ++round, 1, MARKER_RECIPIENT::equals);
     }
 
     private static final String MARKER_RECIPIENT = "markers@example.org";
@@ -121,7 +78,7 @@ class ScaleOutIntegrationTest {
         // Given subscriptions, and two instances of the streams app sharing the papers' partitions
         subscriptions.forEach(s -> kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s));
         kafka.produce(Topics.SUBSCRIPTIONS, "markers", active("markers", MARKER_RECIPIENT, "xqzmarker"));
-        List<String> expected = expectedAlerts(subscriptions, samplePapers());
+        List<String> expected = expectedAlerts(subscriptions, SampleAlerts.papers());
         assertThat(expected).hasSizeGreaterThan(10);
         try (var first = instance("first");
                 var second = instance("second")) {
@@ -136,7 +93,7 @@ class ScaleOutIntegrationTest {
                                             + AlertTopology.TRENDING_PARTITIONS);
 
             // When the sample papers are published
-            publishSamplePapers();
+            SampleAlerts.publish(kafka);
 
             // Then each (recipient, paper) is alerted exactly once, whichever instance matched it
             assertThat(asPairs(readAlerts())).containsExactlyInAnyOrderElementsOf(expected);
@@ -148,8 +105,8 @@ class ScaleOutIntegrationTest {
         kafka.produce(Topics.SUBSCRIPTIONS, carol.getId(), carol);
         try (var fresh = instance("fresh")) {
             fresh.awaitRunning(Duration.ofSeconds(60));
-            publishSamplePapers();
-            List<String> carolsAlerts = expectedAlerts(List.of(carol), samplePapers());
+            SampleAlerts.publish(kafka);
+            List<String> carolsAlerts = expectedAlerts(List.of(carol), SampleAlerts.papers());
             assertThat(carolsAlerts).isNotEmpty();
             List<String> all = new ArrayList<>(expected);
             all.addAll(carolsAlerts);

@@ -1,14 +1,10 @@
 package io.paperalerts.streams;
 
 import static io.paperalerts.streams.TestData.active;
-import static io.paperalerts.streams.TestData.paper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
-import io.paperalerts.ingest.FileIngestor;
-import io.paperalerts.ingest.IngestConfig;
-import io.paperalerts.ingest.PaperPublisher;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.MatchReason;
@@ -16,10 +12,8 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.testing.JavaProcess;
-import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.topics.Topics;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,15 +52,6 @@ class ShardedMatchingIntegrationTest {
                         StreamsServiceConfig.MATCHING_SHARDS, SHARDS,
                         StreamsServiceConfig.STATE_DIR, stateDirs.resolve(name).toString())))
                 .start();
-    }
-
-    private void publishSamplePapers() throws Exception {
-        try (var publisher = new PaperPublisher(
-                        new IngestConfig(Map.of(CommonConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers())));
-                InputStream sample = getClass().getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
-            assertThat(new FileIngestor(publisher).ingest(sample, "sample").published())
-                    .isEqualTo(67);
-        }
     }
 
     /** One marker recipient per shard: a paper only they match shows that shard caught up. */
@@ -126,54 +111,24 @@ class ShardedMatchingIntegrationTest {
                 });
     }
 
-    /**
-     * Every alert so far, once a marker paper on each partition of papers has been alerted to the
-     * marker recipient of every shard: each shard has then matched everything before it. The
-     * markers' own alerts are left out.
-     */
+    /** Every alert so far but the markers', once each shard has matched everything before its marker. */
     private static List<ConsumerRecord<String, Alert>> readAlerts() {
-        round++;
-        Set<String> markers = new HashSet<>();
-        for (int p = 0; p < Topics.PAPERS.partitions(); p++) {
-            String marker = Markers.onPartition(Topics.PAPERS, p, "marker-" + round + "-");
-            markers.add(marker);
-            kafka.produce(Topics.PAPERS, marker, paper(marker, "Xqzmarker", ""));
-        }
-        await().atMost(Duration.ofSeconds(90))
-                .until(() -> kafka.readToEnd(Topics.ALERTS).stream()
-                                .filter(a ->
-                                        markers.contains(a.value().getPaper().getId()))
-                                .count()
-                        == (long) markers.size() * SHARDS);
-        return kafka.readToEnd(Topics.ALERTS).stream()
-                .filter(a -> !isMarker(a.key()))
-                .toList();
+        return SampleAlerts.afterMarkers(kafka, ++round, SHARDS, ShardedMatchingIntegrationTest::isMarker);
     }
 
     @Test
     void shouldAlertAsOneMatcherWouldWhileEachInstanceHoldsOnlyItsShards() throws Exception {
         // Given 80 subscriptions of 23 recipients (some writing their address two ways), and two
         // instances sharing the shards
-        List<String> queries = List.of(
-                "reward",
-                "diffusion OR \"text-to-image\"",
-                "\"language model\"",
-                "title:GRPO",
-                "agent*",
-                "\"reinforcement learning\"",
-                "video AND generation",
-                "benchmark",
-                "robot*",
-                "reasoning AND NOT math*");
         List<Subscription> subscriptions = IntStream.range(0, 80)
                 .mapToObj(i -> active(
                         "s" + i,
                         (i % 2 == 0 ? "Reader" : "reader") + (i % 23) + "@example.org",
-                        queries.get(i % queries.size())))
+                        SampleAlerts.QUERIES.get(i % SampleAlerts.QUERIES.size())))
                 .toList();
         subscriptions.forEach(s -> kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s));
         MARKERS.forEach(s -> kafka.produce(Topics.SUBSCRIPTIONS, s.getId(), s));
-        List<String> expected = expectedAlerts(subscriptions, ScaleOutIntegrationTest.samplePapers());
+        List<String> expected = expectedAlerts(subscriptions, SampleAlerts.papers());
         assertThat(expected).hasSizeGreaterThan(100);
         int total = subscriptions.size() + MARKERS.size();
         try (var first = instance("first");
@@ -187,7 +142,7 @@ class ShardedMatchingIntegrationTest {
                             && first.activeSubscriptions() + second.activeSubscriptions() == total);
 
             // When the sample papers are published
-            publishSamplePapers();
+            SampleAlerts.publish(kafka);
 
             // Then each recipient gets one alert per paper, naming the same subscriptions as one
             // matcher of all of them
@@ -199,7 +154,7 @@ class ShardedMatchingIntegrationTest {
 
             // And when a third instance, a process of its own, joins while more papers flow, and
             // is killed (SIGKILL) and started again at once, as a supervisor would
-            List<Paper> more = ScaleOutIntegrationTest.samplePapers().stream()
+            List<Paper> more = SampleAlerts.papers().stream()
                     .map(p -> Paper.newBuilder(p).setId(p.getId() + "-b").build())
                     .toList();
             JavaProcess third = new JavaProcess(

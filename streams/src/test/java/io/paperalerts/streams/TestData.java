@@ -15,7 +15,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
-final class TestData {
+public final class TestData {
 
     private TestData() {}
 
@@ -33,7 +33,7 @@ final class TestData {
                 topic.valueSerde().deserializer());
     }
 
-    static Subscription subscription(String id, String email, String query, SubscriptionStatus status) {
+    public static Subscription subscription(String id, String email, String query, SubscriptionStatus status) {
         return Subscription.newBuilder()
                 .setId(id)
                 .setEmail(email)
@@ -44,7 +44,7 @@ final class TestData {
                 .build();
     }
 
-    static Subscription active(String id, String email, String query) {
+    public static Subscription active(String id, String email, String query) {
         return subscription(id, email, query, SubscriptionStatus.ACTIVE);
     }
 

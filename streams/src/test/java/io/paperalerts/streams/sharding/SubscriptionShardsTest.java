@@ -1,17 +1,13 @@
 package io.paperalerts.streams.sharding;
 
+import static io.paperalerts.streams.TestData.active;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paperalerts.ingest.file.JsonlPaperReader;
-import io.paperalerts.ingest.format.PaperEntry;
 import io.paperalerts.matching.SubscriptionMatcher;
-import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
-import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
-import java.io.InputStream;
-import java.time.Instant;
+import io.paperalerts.streams.SampleAlerts;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -30,47 +26,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class SubscriptionShardsTest {
 
-    private static final List<String> QUERIES = List.of(
-            "reward",
-            "diffusion OR \"text-to-image\"",
-            "\"language model\"",
-            "title:GRPO",
-            "agent*",
-            "\"reinforcement learning\"",
-            "video AND generation",
-            "benchmark",
-            "robot*",
-            "reasoning AND NOT math*");
-
     private static final int SHARDS = 4;
 
-    static Subscription subscription(String id, String email, String query) {
-        return Subscription.newBuilder()
-                .setId(id)
-                .setEmail(email)
-                .setQuery(query)
-                .setDelivery(DeliveryMode.INSTANT)
-                .setStatus(SubscriptionStatus.ACTIVE)
-                .setCreated(Instant.parse("2026-01-01T00:00:00Z"))
-                .build();
-    }
-
     /** 60 subscriptions of 17 recipients, some of whom write their address in two ways. */
-    static List<Subscription> subscriptions() {
+    private static List<Subscription> subscriptions() {
         return IntStream.range(0, 60)
-                .mapToObj(i -> subscription(
+                .mapToObj(i -> active(
                         "s" + i,
                         (i % 2 == 0 ? "Reader" : " reader") + (i % 17) + "@example.org",
-                        QUERIES.get(i % QUERIES.size())))
+                        SampleAlerts.QUERIES.get(i % SampleAlerts.QUERIES.size())))
                 .toList();
-    }
-
-    static List<Paper> papers() throws Exception {
-        try (InputStream sample = SubscriptionShardsTest.class.getResourceAsStream("/fixtures/hf-papers-page.jsonl")) {
-            return JsonlPaperReader.readAll(sample, "sample").stream()
-                    .map(e -> ((PaperEntry.Parsed) e).paper())
-                    .toList();
-        }
     }
 
     /** Per paper, per recipient, the ids of the subscriptions that matched it. */
@@ -106,7 +71,7 @@ class SubscriptionShardsTest {
         assertThat(matchers).allSatisfy(m -> assertThat(m.size()).isPositive().isLessThan(60));
         assertThat(shards.size()).isEqualTo(60);
         // And the papers make the same matches, each recipient's from a single shard
-        List<Paper> papers = papers();
+        List<Paper> papers = SampleAlerts.papers();
         Map<String, Map<String, Set<String>>> expected = byRecipient(papers, List.of(oracle));
         assertThat(expected).hasSizeGreaterThan(20);
         assertThat(byRecipient(papers, matchers)).isEqualTo(expected);
@@ -127,12 +92,12 @@ class SubscriptionShardsTest {
         SubscriptionShards shards = new SubscriptionShards(SHARDS);
         List<SubscriptionShards.Shard> open =
                 IntStream.range(0, SHARDS).mapToObj(n -> shards.open(n, store)).toList();
-        Subscription ada = subscription("ada-1", "ada@example.org", "title:GRPO");
-        Subscription moved = subscription("ada-1", "someone.else@example.org", "title:GRPO");
+        Subscription ada = active("ada-1", "ada@example.org", "title:GRPO");
+        Subscription moved = active("ada-1", "someone.else@example.org", "title:GRPO");
         int adaShard = SubscriptionShards.shardOf(ada.getEmail(), SHARDS);
         int movedShard = SubscriptionShards.shardOf(moved.getEmail(), SHARDS);
         assertThat(movedShard).as("addresses chosen in different shards").isNotEqualTo(adaShard);
-        Paper grpo = papers().stream()
+        Paper grpo = SampleAlerts.papers().stream()
                 .filter(p -> p.getTitle().contains("GRPO"))
                 .findFirst()
                 .orElseThrow();
