@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -321,37 +322,25 @@ final class BenchPipeline implements AutoCloseable {
      * each partition ends with a commit marker, which is not a paper.
      */
     private long shardsLag() {
+        Set<String> topics;
         try {
-            String prefix = runId + "-papers-by-shard-";
-            List<String> topics = admin.listTopics().names().get().stream()
-                    .filter(t -> t.startsWith(prefix) && t.endsWith("-repartition"))
-                    .toList();
-            if (topics.isEmpty()) {
-                return 0;
-            }
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(topics)
-                    .allTopicNames()
-                    .get()
-                    .values()
-                    .forEach(d -> d.partitions()
-                            .forEach(
-                                    p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-            long lag = 0;
-            for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata at = committed.get(entry.getKey());
-                lag += Math.max(0, entry.getValue().offset() - (at == null ? 0 : at.offset()) - 1);
-            }
-            return lag;
+            topics = admin.listTopics().names().get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Reading the lag of " + runId + " on its shards", e.getCause());
+            throw new IllegalStateException("Listing the topics of " + runId, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted reading the lag of " + runId + " on its shards", e);
+            throw new IllegalStateException("Interrupted listing the topics of " + runId, e);
         }
+        String prefix = runId + "-papers-by-shard-";
+        long lag = 0;
+        for (String topic : topics) {
+            if (topic.startsWith(prefix) && topic.endsWith("-repartition")) {
+                lag += lags(topic).values().stream()
+                        .mapToLong(l -> Math.max(0, l - 1))
+                        .sum();
+            }
+        }
+        return lag;
     }
 
     /** Alerts the streams service has not taken into its archive and digest buffers yet. */
@@ -372,16 +361,22 @@ final class BenchPipeline implements AutoCloseable {
         return lags(Topics.ALERTS.name()).values().stream().allMatch(lag -> lag <= 1);
     }
 
-    /** Per partition of the topic, records the streams service has not committed yet. */
+    /**
+     * Per partition of the topic, records the streams service has not committed yet (all of a
+     * partition it has committed nothing on).
+     */
     private Map<TopicPartition, Long> lags(String topic) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(runId)
                     .partitionsToOffsetAndMetadata()
                     .get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            committed.keySet().stream()
-                    .filter(tp -> tp.topic().equals(topic))
-                    .forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> lags = new HashMap<>();
             for (var entry : admin.listOffsets(latest).all().get().entrySet()) {
                 OffsetAndMetadata at = committed.get(entry.getKey());

@@ -222,10 +222,13 @@ public final class MatchingBenchmark {
         Result result = switch (engine) {
             case "analysis" -> analysisOnly();
             case "ours" -> ours(queries(size));
-            case "ours-shard" ->
-                rename(
-                        ours(shard(queries(size), shards)),
-                        String.format("paper-alerts matcher, one shard of %d (%,d subscriptions)", shards, shardSize));
+            case "ours-shard" -> {
+                List<String> shard = shard(queries(size), shards);
+                yield rename(
+                        ours(shard),
+                        String.format(
+                                "paper-alerts matcher, one shard of %d (%,d subscriptions)", shards, shard.size()));
+            }
             case "monitor" -> monitor(queries(size));
             case "naive" -> naive(queries(size));
             case "ours-upvotes" -> rename(ours(upvoteQueries(size)), "paper-alerts matcher, 10 % with upvotes:");
@@ -243,20 +246,17 @@ public final class MatchingBenchmark {
                 result.checksum());
     }
 
-    private int shardSize;
-
     /**
      * The queries of shard 0 of {@code shards}, each subscription of a recipient of its own (the
      * service shards by recipient).
      */
-    private List<String> shard(List<String> queries, int shards) {
+    private static List<String> shard(List<String> queries, int shards) {
         List<String> mine = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
             if (SubscriptionShards.shardOf("reader-" + i + "@example.org", shards) == 0) {
                 mine.add(queries.get(i));
             }
         }
-        shardSize = mine.size();
         return mine;
     }
 

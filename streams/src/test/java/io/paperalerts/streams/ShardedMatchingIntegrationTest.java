@@ -23,6 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -167,22 +172,31 @@ class ShardedMatchingIntegrationTest {
                             stateDirs.resolve("third").toString(),
                             String.valueOf(SHARDS),
                             "streams-third"));
+            // One paper every 40 ms; the 41st waits until the third instance runs, so papers keep
+            // arriving through its join and its kill.
+            AtomicInteger sent = new AtomicInteger();
+            AtomicBoolean joined = new AtomicBoolean();
+            ScheduledExecutorService source = Executors.newSingleThreadScheduledExecutor();
             try {
-                for (int i = 0; i < more.size(); i++) {
-                    kafka.produce(Topics.PAPERS, more.get(i).getId(), more.get(i));
-                    if (i == 10) {
-                        third.start();
-                    }
-                    if (i == 40) {
-                        awaitRunning(third);
-                    }
-                    if (i == 50) {
-                        third.kill();
-                        third.start();
-                    }
-                    // Pacing, not waiting: papers keep arriving through the join and the kill.
-                    Thread.sleep(40);
-                }
+                source.scheduleAtFixedRate(
+                        () -> {
+                            int next = sent.get();
+                            if (next < more.size() && (next < 40 || joined.get())) {
+                                kafka.produce(Topics.PAPERS, more.get(next).getId(), more.get(next));
+                                sent.incrementAndGet();
+                            }
+                        },
+                        0,
+                        40,
+                        TimeUnit.MILLISECONDS);
+                await("10 papers sent").atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= 10);
+                third.start();
+                awaitRunning(third);
+                joined.set(true);
+                await("50 papers sent").atMost(Duration.ofSeconds(30)).until(() -> sent.get() >= 50);
+                third.kill();
+                third.start();
+                await("every paper sent").atMost(Duration.ofSeconds(30)).until(() -> sent.get() == more.size());
                 awaitRunning(third);
 
                 // Then every recipient gets each of the new papers' alerts once, and nothing else
@@ -192,6 +206,7 @@ class ShardedMatchingIntegrationTest {
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(e.getMessage() + "\n" + third.tail(40), e);
             } finally {
+                source.shutdownNow();
                 third.stop(Duration.ofSeconds(10));
             }
         }
