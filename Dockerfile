@@ -9,6 +9,7 @@ COPY test-support test-support
 COPY ingest ingest
 COPY matcher matcher
 COPY relevance relevance
+COPY queries queries
 COPY streams streams
 COPY operations operations
 COPY mail mail

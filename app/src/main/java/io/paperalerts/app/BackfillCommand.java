@@ -1,11 +1,11 @@
 package io.paperalerts.app;
 
 import io.paperalerts.kafka.KafkaClients;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.topics.CompactedTopics;
@@ -145,7 +145,7 @@ final class BackfillCommand implements Callable<Integer> {
         }
         List<Subscription> chosen = all.values().stream()
                 .filter(s -> s.getStatus() == SubscriptionStatus.ACTIVE)
-                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), target.email))
+                .filter(s -> Recipients.same(s.getEmail(), target.email))
                 .toList();
         if (chosen.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--email: no active subscription for " + target.email);

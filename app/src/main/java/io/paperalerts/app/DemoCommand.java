@@ -21,6 +21,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
@@ -187,7 +188,11 @@ final class DemoCommand implements Callable<Integer> {
                             new AlertNotifier(notifierConfig, new AlertNotifier.Listener() {}).start()) {
                 streams.awaitRunning(Duration.ofSeconds(60));
                 try (RegistrationServer web = new RegistrationServer(
-                                new RegistrationConfig(registrationValues), streams, streams, 50, Clock.systemUTC())
+                                new RegistrationConfig(registrationValues),
+                                streams,
+                                streams,
+                                BackfillRequests.of(50, Clock.systemUTC()),
+                                Clock.systemUTC())
                         .start()) {
                     int published = 0;
                     List<String> rejections = new ArrayList<>();

@@ -5,11 +5,11 @@ import io.paperalerts.kafka.KafkaStartup;
 import io.paperalerts.mail.AddressHash;
 import io.paperalerts.mail.MailConfig;
 import io.paperalerts.mail.ManageGenerations;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.SubscriberErasure;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
-import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.CompactedTopics;
 import io.paperalerts.topics.Topics;
@@ -61,7 +61,7 @@ final class ForgetCommand implements Callable<Integer> {
         KafkaClients clients = ServiceOptions.clients(config);
         KafkaStartup.awaitCluster(clients);
         List<String> ids = CompactedTopics.latest(clients, Topics.SUBSCRIPTIONS).values().stream()
-                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), address))
+                .filter(s -> Recipients.same(s.getEmail(), address))
                 .map(Subscription::getId)
                 .toList();
         try (ManageGenerations generations =

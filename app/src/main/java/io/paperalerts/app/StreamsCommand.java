@@ -12,6 +12,7 @@ import io.paperalerts.registration.RegistrationConfig;
 import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -78,7 +79,7 @@ final class StreamsCommand implements Callable<Integer> {
                         registrationConfig,
                         streams,
                         streams,
-                        config.getInt(StreamsServiceConfig.MAX_PAPERS),
+                        BackfillRequests.of(config.getInt(StreamsServiceConfig.MAX_PAPERS), Clock.systemUTC()),
                         Clock.systemUTC())
                 .start();
         web.set(registration.health());

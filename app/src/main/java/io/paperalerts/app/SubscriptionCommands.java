@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.streams.backfill.Backfill;
 import io.paperalerts.topics.CompactedTopics;
@@ -250,7 +250,7 @@ final class SubscriptionCommands {
             }
             PrintWriter out = target.spec.commandLine().getOut();
             List<Subscription> found = CompactedTopics.latest(target.clients(), Topics.SUBSCRIPTIONS).values().stream()
-                    .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), email))
+                    .filter(s -> Recipients.same(s.getEmail(), email))
                     .sorted(Comparator.comparing(Subscription::getCreated))
                     .toList();
             for (Subscription s : found) {

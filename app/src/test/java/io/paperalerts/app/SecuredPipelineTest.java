@@ -17,6 +17,7 @@ import io.paperalerts.registration.RegistrationServer;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.testing.SecuredKafka;
@@ -132,7 +133,11 @@ class SecuredPipelineTest {
                         .start()) {
             streams.awaitRunning(Duration.ofSeconds(90));
             try (RegistrationServer registration = new RegistrationServer(
-                            new RegistrationConfig(registrationSettings), streams, streams, 50, Clock.systemUTC())
+                            new RegistrationConfig(registrationSettings),
+                            streams,
+                            streams,
+                            BackfillRequests.of(50, Clock.systemUTC()),
+                            Clock.systemUTC())
                     .start()) {
 
                 // When someone registers through the API and confirms from the email

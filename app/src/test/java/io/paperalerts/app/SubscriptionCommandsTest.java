@@ -13,6 +13,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.CompactedTopics;
@@ -212,7 +213,7 @@ class SubscriptionCommandsTest {
                                         "http://127.0.0.1:" + port)),
                                 streams,
                                 streams,
-                                50,
+                                BackfillRequests.of(50, Clock.systemUTC()),
                                 Clock.systemUTC())
                         .start()) {
             String api = "http://127.0.0.1:" + server.port();

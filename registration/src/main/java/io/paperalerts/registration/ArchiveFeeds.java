@@ -15,9 +15,9 @@ import com.rometools.rome.io.WireFeedOutput;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
 import io.paperalerts.mail.MailText;
+import io.paperalerts.queries.MatchArchive;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Subscription;
-import io.paperalerts.streams.archive.ArchiveKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -83,7 +83,7 @@ final class ArchiveFeeds {
             List<SyndPerson> authors = new ArrayList<>();
             authors(alert).forEach(name -> authors.add(person(name)));
             entry.setAuthors(authors);
-            entry.setPublished(Date.from(ArchiveKeys.date(alert)));
+            entry.setPublished(Date.from(MatchArchive.date(alert)));
             entry.setUpdated(Date.from(alert.getMatchedAt()));
             Content summary = new Content();
             summary.setType(Content.TEXT);
@@ -141,7 +141,7 @@ final class ArchiveFeeds {
                     .put("title", item.title())
                     .put("summary", item.snippetText())
                     .put("content_text", summary(item))
-                    .put("date_published", ArchiveKeys.date(alert).toString())
+                    .put("date_published", MatchArchive.date(alert).toString())
                     .put("date_modified", alert.getMatchedAt().toString());
             if (item.url() != null) {
                 entry.put("url", item.url());

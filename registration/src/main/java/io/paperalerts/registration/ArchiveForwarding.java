@@ -2,7 +2,7 @@ package io.paperalerts.registration;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.paperalerts.streams.archive.MatchArchive;
+import io.paperalerts.queries.MatchArchive;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,16 +5,13 @@ import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.DigestView;
 import io.paperalerts.mail.MailLinks;
+import io.paperalerts.queries.MatchArchive;
+import io.paperalerts.queries.ReaderOpinions;
+import io.paperalerts.queries.Recipients;
+import io.paperalerts.queries.SubscriptionDirectory;
 import io.paperalerts.schemas.Alert;
-import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.MatchAlerts;
-import io.paperalerts.streams.SubscriptionDirectory;
-import io.paperalerts.streams.archive.MatchArchive;
-import io.paperalerts.streams.ranking.AnalysedPapers;
-import io.paperalerts.streams.ranking.DigestRanking;
-import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.IdentityHashMap;
@@ -101,7 +98,7 @@ final class ArchivePages {
                             false));
             return;
         }
-        String recipient = MatchAlerts.recipient(subscription.getEmail());
+        String recipient = Recipients.of(subscription.getEmail());
         MatchArchive.Location location = archive.locate(recipient);
         if (location instanceof MatchArchive.Elsewhere owner) {
             forwarding.forward(ctx, owner);
@@ -173,13 +170,13 @@ final class ArchivePages {
 
     private Shown shown(String recipient, List<Alert> newestFirst) {
         IdentityHashMap<Alert, DigestView.Item> items = new IdentityHashMap<>();
-        Optional<ReaderModelState> model = opinions.model(recipient);
-        if (model.isEmpty() || newestFirst.isEmpty()) {
+        Optional<ReaderOpinions.Ordered> inReaderOrder =
+                newestFirst.isEmpty() ? Optional.empty() : opinions.inReaderOrder(recipient, newestFirst);
+        if (inReaderOrder.isEmpty()) {
             newestFirst.forEach(a -> items.put(a, AlertMailer.item(a, null, links.opinions(recipient, paperId(a)))));
             return new Shown(newestFirst, items, false);
         }
-        // Requests run at once: each analyses its own (at most 50) papers.
-        DigestRanking.Ordered ordered = DigestRanking.order(newestFirst, model.get(), new AnalysedPapers(0));
+        ReaderOpinions.Ordered ordered = inReaderOrder.get();
         for (int i = 0; i < ordered.papers().size(); i++) {
             Alert alert = ordered.papers().get(i);
             items.put(

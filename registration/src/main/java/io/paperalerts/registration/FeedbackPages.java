@@ -4,10 +4,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.paperalerts.mail.LinkTokens;
 import io.paperalerts.mail.MailText;
+import io.paperalerts.queries.ReaderOpinions;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.streams.MatchAlerts;
-import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.time.Clock;
 import java.util.Locale;
 
@@ -61,7 +61,7 @@ final class FeedbackPages {
         String paperId = paperId(claims);
         String title = title(paperId);
         try {
-            writer.record(MatchAlerts.recipient(claims.recipient()), paperId, title, opinion, clock.instant());
+            writer.record(Recipients.of(claims.recipient()), paperId, title, opinion, clock.instant());
         } catch (ApiError e) {
             refuse(ctx, HttpStatus.forStatus(e.status), e.getMessage());
             return;
@@ -83,7 +83,7 @@ final class FeedbackPages {
             return;
         }
         try {
-            writer.undo(MatchAlerts.recipient(claims.recipient()), paperId(claims));
+            writer.undo(Recipients.of(claims.recipient()), paperId(claims));
         } catch (ApiError e) {
             refuse(ctx, HttpStatus.forStatus(e.status), e.getMessage());
             return;
@@ -107,7 +107,7 @@ final class FeedbackPages {
             throw ApiError.invalid("paper", "must be the id of a paper you gave feedback on");
         }
         // The key is the token's reader's: another reader's opinion cannot be named.
-        writer.undo(MatchAlerts.recipient(recipient), paperId);
+        writer.undo(Recipients.of(recipient), paperId);
         ctx.redirect("/manage?token=" + Pages.url(token), HttpStatus.SEE_OTHER);
     }
 

@@ -15,12 +15,11 @@ import io.paperalerts.mail.SmtpMailSender;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.operations.Health;
 import io.paperalerts.operations.SupervisedWorker;
+import io.paperalerts.queries.Backfills;
+import io.paperalerts.queries.MatchArchive;
+import io.paperalerts.queries.ReaderOpinions;
+import io.paperalerts.queries.SubscriptionDirectory;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.SubscriptionDirectory;
-import io.paperalerts.streams.archive.MatchArchive;
-import io.paperalerts.streams.backfill.Backfill;
-import io.paperalerts.streams.backfill.BackfillRequests;
-import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +59,7 @@ public final class RegistrationServer implements AutoCloseable {
     private final FeedbackWriter feedback;
     private final RecentPapers recent;
     private final Subscriptions subscriptions;
-    private final BackfillRequests backfills;
+    private final Backfills.Requests backfills;
     private final SupervisedWorker sweeper = SupervisedWorker.of("pending-sweeper", this::sweep);
     private final Javalin app;
     private final int httpPort;
@@ -68,10 +67,11 @@ public final class RegistrationServer implements AutoCloseable {
     /**
      * @param archive where the archive pages and feeds read matches from, and the manage and
      *     feedback pages readers' feedback
-     * @param backfillMaxPapers cap of the digest a confirmed registration's backfill sends
+     * @param backfills what runs confirmed registrations' backfills (the streams service's {@code
+     *     BackfillRequests.of})
      */
     public <S extends MatchArchive & ReaderOpinions> RegistrationServer(
-            RegistrationConfig config, SubscriptionDirectory directory, S archive, int backfillMaxPapers, Clock clock) {
+            RegistrationConfig config, SubscriptionDirectory directory, S archive, Backfills backfills, Clock clock) {
         this.clock = clock;
         this.httpPort = config.getInt(RegistrationConfig.HTTP_PORT);
         KafkaClients clients = KafkaClients.of(config);
@@ -90,10 +90,9 @@ public final class RegistrationServer implements AutoCloseable {
         SubscriptionMatcher checker = new SubscriptionMatcher();
         this.recent = new RecentPapers(clients, config.getInt(RegistrationConfig.PREVIEW_PAPERS), checker);
         this.subscriptions = new Subscriptions(clients, directory, confirmTtl, clock);
-        this.backfills = new BackfillRequests(
+        this.backfills = backfills.requests(
                 clients,
                 config.getString(RegistrationConfig.BACKFILL_GROUP_ID),
-                new Backfill(clients, backfillMaxPapers, clock),
                 id -> directory
                         .subscription(id)
                         .filter(s -> s.getStatus() != SubscriptionStatus.CANCELLED)

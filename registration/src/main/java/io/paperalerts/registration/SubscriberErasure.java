@@ -3,7 +3,7 @@ package io.paperalerts.registration;
 import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.ManageGenerations;
-import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +52,7 @@ public final class SubscriberErasure implements AutoCloseable {
         await(writes);
         // A new generation under the address's pseudonym: its old manage links stay refused if it comes back.
         generations.revoke(address);
-        String recipient = MatchAlerts.recipient(address);
+        String recipient = Recipients.of(address);
         // After every opinion the reader saved, on their partition: the streams service erases them on reading it.
         await(List.of(producer.send(new ProducerRecord<>(
                 Topics.FEEDBACK.name(), FeedbackKeys.partition(recipient), FeedbackKeys.end(recipient), null))));

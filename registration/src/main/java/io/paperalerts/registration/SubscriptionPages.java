@@ -6,13 +6,13 @@ import io.paperalerts.mail.AlertMailer;
 import io.paperalerts.mail.MailLinks;
 import io.paperalerts.mail.MailText;
 import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.queries.MatchArchive;
+import io.paperalerts.queries.ReaderOpinions;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Opinion;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.MatchAlerts;
-import io.paperalerts.streams.archive.MatchArchive;
-import io.paperalerts.streams.ranking.ReaderOpinions;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -101,7 +101,7 @@ final class SubscriptionPages {
             return;
         }
         String token = ctx.queryParam("token");
-        String recipient = MatchAlerts.recipient(claims.recipient());
+        String recipient = Recipients.of(claims.recipient());
         // The reader's feedback is in the store of the instance that holds its alerts' partition:
         // that instance renders the page (it checks the token itself).
         MatchArchive.Location location = archive.locate(recipient);
@@ -198,7 +198,7 @@ final class SubscriptionPages {
         // Removed and seen gone first: no alert for them reaches the stores after the erasure.
         subscriptions.everyOf(recipient).forEach(subscriptions::remove);
         erasure.forget(recipient, List.of(), clock.instant());
-        limits.forget(MatchAlerts.recipient(recipient));
+        limits.forget(Recipients.of(recipient));
         ctx.html(Pages.message(
                 "Your data is deleted",
                 "paper-alerts has forgotten " + recipient + ": its "

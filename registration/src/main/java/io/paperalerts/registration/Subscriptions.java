@@ -2,10 +2,10 @@ package io.paperalerts.registration;
 
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.mail.LinkTokens;
+import io.paperalerts.queries.Recipients;
+import io.paperalerts.queries.SubscriptionDirectory;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
-import io.paperalerts.streams.MatchAlerts;
-import io.paperalerts.streams.SubscriptionDirectory;
 import io.paperalerts.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +76,7 @@ final class Subscriptions implements AutoCloseable {
         return claims.subscriptionIds().stream()
                 .map(directory::subscription)
                 .flatMap(Optional::stream)
-                .filter(s -> MatchAlerts.sameRecipient(s.getEmail(), claims.recipient()))
+                .filter(s -> Recipients.same(s.getEmail(), claims.recipient()))
                 .toList();
     }
 
@@ -124,7 +124,7 @@ final class Subscriptions implements AutoCloseable {
     Subscription owned(String id, String email) {
         Subscription subscription =
                 directory.subscription(id).orElseThrow(() -> ApiError.notFound("no subscription " + id));
-        if (!MatchAlerts.sameRecipient(subscription.getEmail(), email)) {
+        if (!Recipients.same(subscription.getEmail(), email)) {
             throw ApiError.forbidden("subscription " + id + " is not one of " + email + "'s");
         }
         return subscription;

@@ -7,6 +7,7 @@ import io.paperalerts.config.CommonConfig;
 import io.paperalerts.feedback.FeedbackKeys;
 import io.paperalerts.local.EmbeddedSmtpServer;
 import io.paperalerts.mail.MailConfig;
+import io.paperalerts.queries.MatchArchive;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Opinion;
@@ -14,7 +15,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
-import io.paperalerts.streams.archive.MatchArchive;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
 import io.paperalerts.topics.Topics;
@@ -84,7 +85,7 @@ class ArchiveForwardingTest {
                         "http://127.0.0.1:" + port)),
                 streams,
                 streams,
-                50,
+                BackfillRequests.of(50, Clock.systemUTC()),
                 Clock.systemUTC());
         return new Instance(streams, web.start(), port);
     }

@@ -16,6 +16,7 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.testing.Markers;
 import io.paperalerts.testing.RealKafka;
 import io.paperalerts.testing.RealSmtp;
@@ -93,7 +94,12 @@ final class RegistrationHarness implements AutoCloseable {
         registration.put(RegistrationConfig.TRUSTED_PROXIES, "127.0.0.1");
         registration.putAll(registrationOverrides);
         streams.awaitRunning(Duration.ofSeconds(60));
-        server = new RegistrationServer(new RegistrationConfig(registration), streams, streams, 50, Clock.systemUTC())
+        server = new RegistrationServer(
+                        new RegistrationConfig(registration),
+                        streams,
+                        streams,
+                        BackfillRequests.of(50, Clock.systemUTC()),
+                        Clock.systemUTC())
                 .start();
     }
 

@@ -12,6 +12,10 @@ import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.operations.BrokerCheck;
 import io.paperalerts.operations.Health;
 import io.paperalerts.operations.ServiceMetrics;
+import io.paperalerts.queries.MatchArchive;
+import io.paperalerts.queries.ReaderOpinions;
+import io.paperalerts.queries.Recipients;
+import io.paperalerts.queries.SubscriptionDirectory;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Digest;
@@ -22,13 +26,13 @@ import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchiveWriter;
-import io.paperalerts.streams.archive.MatchArchive;
 import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.failure.StreamsFailurePolicy;
+import io.paperalerts.streams.ranking.AnalysedPapers;
+import io.paperalerts.streams.ranking.DigestRanking;
 import io.paperalerts.streams.ranking.FeedbackRecorder;
 import io.paperalerts.streams.ranking.ReaderModels;
-import io.paperalerts.streams.ranking.ReaderOpinions;
 import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.topics.TopicProvisioner;
 import io.paperalerts.topics.Topics;
@@ -206,7 +210,7 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
         List<Subscription> found = new ArrayList<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions().all()) {
             all.forEachRemaining(entry -> {
-                if (MatchAlerts.sameRecipient(entry.value.getEmail(), email)) {
+                if (Recipients.same(entry.value.getEmail(), email)) {
                     found.add(entry.value);
                 }
             });
@@ -293,6 +297,12 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
     public Optional<ReaderModelState> model(String recipient) {
         return Optional.ofNullable(
                 this.<ReaderModelState>heldFor(ReaderModels.STORE, recipient).get(recipient));
+    }
+
+    @Override
+    public Optional<ReaderOpinions.Ordered> inReaderOrder(String recipient, List<Alert> alerts) {
+        // Requests run at once: each analyses its own (at most 50) papers.
+        return model(recipient).map(state -> DigestRanking.order(alerts, state, new AnalysedPapers(0)));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.paperalerts.streams;
 
 import io.paperalerts.avro.ShallowCopy;
 import io.paperalerts.matching.SubscriptionMatcher.Match;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.MatchReason;
@@ -9,30 +10,20 @@ import io.paperalerts.schemas.Paper;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /** Turns the matches of one paper into alerts: one per recipient, naming each matching subscription. */
 public final class MatchAlerts {
 
     private MatchAlerts() {}
 
-    /** Addresses differ in case and spacing between subscriptions of one person; alerts go to one form. */
-    public static String recipient(String email) {
-        return email.strip().toLowerCase(Locale.ROOT);
-    }
-
+    /** The recipient of a match's alert: its subscription's address, in the one form ({@link Recipients}). */
     public static String recipient(Match match) {
-        return recipient(match.subscription().getEmail());
+        return Recipients.of(match.subscription().getEmail());
     }
 
     /** A copy that shares the original's field values ({@link ShallowCopy}): no processor changes an alert in place. */
     public static Alert copyOf(Alert alert) {
         return ShallowCopy.of(alert, new Alert());
-    }
-
-    /** Whether two addresses are the same recipient. */
-    public static boolean sameRecipient(String email, String other) {
-        return recipient(email).equals(recipient(other));
     }
 
     /**

@@ -32,6 +32,7 @@ import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
+import io.paperalerts.streams.backfill.BackfillRequests;
 import io.paperalerts.testing.LocalHttpServer;
 import io.paperalerts.testing.ScriptedSmtpServer;
 import io.paperalerts.topics.Topics;
@@ -168,7 +169,11 @@ class OperationsEndToEndTest {
             Map<String, Object> web = new HashMap<>(mail);
             web.put(RegistrationConfig.HTTP_PORT, webPort);
             RegistrationServer registration = new RegistrationServer(
-                            new RegistrationConfig(web), streams, streams, 50, Clock.systemUTC())
+                            new RegistrationConfig(web),
+                            streams,
+                            streams,
+                            BackfillRequests.of(50, Clock.systemUTC()),
+                            Clock.systemUTC())
                     .start();
             OperationsServer streamsOps =
                     OperationsServer.start(EmbeddedSmtpServer.freePort(), streamsMetrics, streams.health(check));

@@ -47,11 +47,6 @@ public final class ArchiveKeys {
         return keys.size();
     }
 
-    /** The date an entry is ordered by: the paper's publication, else when it matched. */
-    public static Instant date(Alert alert) {
-        return alert.getPaper().getPublished() != null ? alert.getPaper().getPublished() : alert.getMatchedAt();
-    }
-
     /** The recipient-and-subscription part of a key, i.e. which list the entry belongs to. */
     static String owner(String key) {
         int first = key.indexOf(SEP);

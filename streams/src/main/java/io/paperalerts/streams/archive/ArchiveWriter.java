@@ -1,5 +1,6 @@
 package io.paperalerts.streams.archive;
 
+import io.paperalerts.queries.MatchArchive;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Subscription;
@@ -61,7 +62,7 @@ public final class ArchiveWriter implements Processor<String, Alert, Void, Void>
                     ArchiveKeys.key(
                             alert.getRecipient(),
                             reason.getSubscriptionId(),
-                            ArchiveKeys.date(alert),
+                            MatchArchive.date(alert),
                             alert.getPaper().getId()),
                     entry);
         }
@@ -84,7 +85,7 @@ public final class ArchiveWriter implements Processor<String, Alert, Void, Void>
                 rank++;
                 boolean gone = subscriptions.get(ArchiveKeys.subscriptionId(entry.key)) == null;
                 boolean expired = rank > policy.minEntries()
-                        && ArchiveKeys.date(entry.value).isBefore(oldest);
+                        && MatchArchive.date(entry.value).isBefore(oldest);
                 if (gone || expired) {
                     archive.delete(entry.key);
                     removed++;

@@ -4,8 +4,10 @@ import io.paperalerts.deadletter.DeadLetters;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.operations.Backoff;
 import io.paperalerts.operations.SupervisedWorker;
+import io.paperalerts.queries.Backfills;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.topics.Topics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * same each time and the notifier's delivery record sends their papers once. A backfill that fails
  * (the cluster away) is retried with a backoff, an undecodable request is dead-lettered.
  */
-public final class BackfillRequests implements AutoCloseable {
+public final class BackfillRequests implements Backfills.Requests {
 
     private static final Logger log = LoggerFactory.getLogger(BackfillRequests.class);
     /** A backfill that failed (the cluster away) is tried again after this, without reading further. */
@@ -60,12 +62,20 @@ public final class BackfillRequests implements AutoCloseable {
         this.worker = SupervisedWorker.of("backfill-requests", this::run);
     }
 
+    /** Backfills as a registration server runs them, each sending a digest of at most {@code maxPapers}. */
+    public static Backfills of(int maxPapers, Clock clock) {
+        return (clients, groupId, stillSubscribed) ->
+                new BackfillRequests(clients, groupId, new Backfill(clients, maxPapers, clock), stillSubscribed);
+    }
+
+    @Override
     public BackfillRequests start() {
         worker.start();
         return this;
     }
 
     /** Its worker: ready while it reads requests; gives up (the service must exit) when it keeps dying. */
+    @Override
     public SupervisedWorker worker() {
         return worker;
     }

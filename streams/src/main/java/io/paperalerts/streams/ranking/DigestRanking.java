@@ -1,6 +1,7 @@
 package io.paperalerts.streams.ranking;
 
 import io.paperalerts.mail.AlertMailer;
+import io.paperalerts.queries.ReaderOpinions.Ordered;
 import io.paperalerts.relevance.DocumentFrequencies;
 import io.paperalerts.relevance.PaperTexts;
 import io.paperalerts.relevance.ReaderModel;
@@ -97,8 +98,6 @@ public final class DigestRanking {
      *     reader judged itself)
      * @param lower per paper, whether it is like what the reader wanted less of ({@link #MIN_LESS})
      */
-    public record Ordered(List<Alert> papers, List<ReaderRank> ranks, List<Boolean> lower) {}
-
     /**
      * @param keywordOrder papers (whole) as keyword order lists them, which the ranking keeps among
      *     papers it cannot tell apart

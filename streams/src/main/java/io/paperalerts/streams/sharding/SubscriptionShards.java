@@ -1,9 +1,9 @@
 package io.paperalerts.streams.sharding;
 
 import io.paperalerts.matching.SubscriptionMatcher;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
-import io.paperalerts.streams.MatchAlerts;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +65,7 @@ public final class SubscriptionShards {
 
     /** The shard of a recipient's subscriptions, among {@code count}. */
     public static int shardOf(String email, int count) {
-        byte[] recipient = MatchAlerts.recipient(email).getBytes(StandardCharsets.UTF_8);
+        byte[] recipient = Recipients.of(email).getBytes(StandardCharsets.UTF_8);
         return Utils.toPositive(Utils.murmur2(recipient)) % count;
     }
 

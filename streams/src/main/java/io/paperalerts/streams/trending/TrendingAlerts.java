@@ -4,6 +4,8 @@ import io.paperalerts.matching.Explanation;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.matching.SubscriptionMatcher.Match;
 import io.paperalerts.matching.SubscriptionMatcher.Trending;
+import io.paperalerts.matching.TrendingRanking;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.MatchReason;
@@ -37,7 +39,7 @@ public final class TrendingAlerts {
                 .filter(TrendingRanking::ranks)
                 .sorted(TrendingRanking.ORDER)
                 .toList();
-        String recipient = MatchAlerts.recipient(trending.subscription().getEmail());
+        String recipient = Recipients.of(trending.subscription().getEmail());
         List<Alert> picks = new ArrayList<>();
         for (Paper paper : ranked) {
             if (picks.size() >= top) {

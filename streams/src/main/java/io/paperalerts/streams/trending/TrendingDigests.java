@@ -2,6 +2,7 @@ package io.paperalerts.streams.trending;
 
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.matching.SubscriptionMatcher.Trending;
+import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.DeliveryMode;
@@ -10,7 +11,6 @@ import io.paperalerts.schemas.DigestKind;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.TrendingDay;
-import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.digest.DigestPolicy;
 import io.paperalerts.streams.digest.DigestScheduler;
 import java.time.Instant;
@@ -105,7 +105,7 @@ public final class TrendingDigests implements Processor<String, TrendingDay, Str
             return null;
         }
         Subscription subscription = trending.subscription();
-        String recipient = MatchAlerts.recipient(subscription.getEmail());
+        String recipient = Recipients.of(subscription.getEmail());
         return Digest.newBuilder()
                 .setId(DigestScheduler.hash(
                         "trending\n" + recipient + "\n" + subscription.getId() + "\n" + due.toEpochMilli()))

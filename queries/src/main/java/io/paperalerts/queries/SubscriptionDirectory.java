@@ -1,4 +1,4 @@
-package io.paperalerts.streams;
+package io.paperalerts.queries;
 
 import io.paperalerts.schemas.Subscription;
 import java.time.Instant;

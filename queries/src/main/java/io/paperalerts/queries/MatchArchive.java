@@ -1,6 +1,7 @@
-package io.paperalerts.streams.archive;
+package io.paperalerts.queries;
 
 import io.paperalerts.schemas.Alert;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -21,6 +22,11 @@ public interface MatchArchive {
     Page read(String recipient, String subscriptionId, int offset, int limit);
 
     record Page(List<Alert> entries, int total) {}
+
+    /** The date an entry is ordered by: the paper's publication, else when it matched. */
+    static Instant date(Alert alert) {
+        return alert.getPaper().getPublished() != null ? alert.getPaper().getPublished() : alert.getMatchedAt();
+    }
 
     sealed interface Location permits Here, Elsewhere, Unavailable {}
 

@@ -1,4 +1,4 @@
-package io.paperalerts.streams.trending;
+package io.paperalerts.matching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.paperalerts.streams.trending;
+package io.paperalerts.matching;
 
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.TrendingDay;
