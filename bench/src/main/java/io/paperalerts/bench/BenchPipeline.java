@@ -92,8 +92,15 @@ final class BenchPipeline implements AutoCloseable {
         this.clients = clients;
         this.admin = clients.admin();
         TopicProvisioner.createMissing(admin, Topics.ALL, replication);
+        // Compressed as ingest's PaperPublisher writes them, so that the bytes of `papers` are production's.
         this.papers = clients.producer(
-                Map.of(ProducerConfig.LINGER_MS_CONFIG, 1, ProducerConfig.ACKS_CONFIG, "all"),
+                Map.of(
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        1,
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                        "zstd"),
                 Topics.PAPERS.keySerde().serializer(),
                 Topics.PAPERS.valueSerde().serializer());
     }

@@ -88,7 +88,7 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
                         0,
                         // An email's pairs share their address: one batch compresses well, cheaply.
                         ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                        "lz4"),
+                        "zstd"),
                 topic.keySerde().serializer(),
                 topic.valueSerde().serializer());
     }
