@@ -3,7 +3,6 @@ package io.paperalerts.queries;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Paper;
-import io.paperalerts.schemas.ReaderModelState;
 import io.paperalerts.schemas.ReaderRank;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +20,6 @@ public interface ReaderOpinions {
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException where the reader is not held
      */
     List<Feedback> opinions(String recipient);
-
-    /**
-     * The reader's ranking model, empty before it gave feedback (or before it is learnt).
-     *
-     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException where the reader is not held
-     */
-    Optional<ReaderModelState> model(String recipient);
 
     /** A paper that alerts named, from the table every instance holds; empty if none did. */
     Optional<Paper> alertedPaper(String paperId);

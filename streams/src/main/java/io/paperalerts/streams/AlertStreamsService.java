@@ -293,7 +293,11 @@ public final class AlertStreamsService implements SubscriptionDirectory, MatchAr
                 .values());
     }
 
-    @Override
+    /**
+     * The reader's ranking model, empty before it gave feedback (or before it is learnt).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException where the reader is not held
+     */
     public Optional<ReaderModelState> model(String recipient) {
         return Optional.ofNullable(
                 this.<ReaderModelState>heldFor(ReaderModels.STORE, recipient).get(recipient));
