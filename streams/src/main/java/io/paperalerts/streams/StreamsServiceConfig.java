@@ -86,7 +86,7 @@ public final class StreamsServiceConfig extends AbstractConfig {
                     ConfigDef.ValidString.in("none", "gzip", "snappy", "lz4", "zstd"),
                     Importance.LOW,
                     "Compression of what the service writes (alerts, digests, changelogs), by the stream threads: "
-                            + "lz4 wrote 0.44x the bytes per alert of none, zstd 0.73x those of lz4, neither at a "
+                            + "lz4 wrote 0.44x the bytes per alert of none, zstd 0.70x those of lz4, neither at a "
                             + "measured cost in time (docs/benchmarks.md)")
             .define(
                     BATCH_SIZE,
