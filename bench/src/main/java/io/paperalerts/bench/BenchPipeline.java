@@ -257,7 +257,7 @@ final class BenchPipeline implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), subscription.getId(), subscription));
     }
 
-    private static Subscription subscription(String id, String email, String query, DeliveryMode mode, Instant now) {
+    static Subscription subscription(String id, String email, String query, DeliveryMode mode, Instant now) {
         return Subscription.newBuilder()
                 .setId(id)
                 .setEmail(email)

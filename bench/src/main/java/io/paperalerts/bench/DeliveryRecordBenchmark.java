@@ -106,7 +106,7 @@ public final class DeliveryRecordBenchmark {
         }
     }
 
-    private static void deleteRecursively(Path folder) throws IOException {
+    static void deleteRecursively(Path folder) throws IOException {
         try (var files = Files.walk(folder)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.lucene.monitor.Monitor;
 import org.apache.lucene.monitor.MonitorQuery;
@@ -276,18 +277,25 @@ public final class MatchingBenchmark {
     }
 
     private List<String> queries(int size) {
-        SyntheticCorpus generator = new SyntheticCorpus(7L * size, 40_000);
         List<String> queries = new ArrayList<>(size);
-        while (queries.size() < size) {
+        forEachQuery(size, compiler, queries::add);
+        return queries;
+    }
+
+    /** The {@code size} queries of the benchmark at that size, one at a time: the same for every engine and benchmark. */
+    static void forEachQuery(int size, QueryCompiler compiler, Consumer<String> action) {
+        SyntheticCorpus generator = new SyntheticCorpus(7L * size, 40_000);
+        for (int accepted = 0; accepted < size; ) {
             String query = generator.subscription();
             try {
                 compiler.compile(query);
-                queries.add(query);
             } catch (InvalidQueryException e) {
                 // The generator may produce e.g. a too-short wildcard; such queries are refused anyway.
+                continue;
             }
+            action.accept(query);
+            accepted++;
         }
-        return queries;
     }
 
     private static Result rename(Result result, String engine) {
@@ -418,7 +426,7 @@ public final class MatchingBenchmark {
         return new Result(engine, done / elapsed, load, heapMb, (double) matches / done, checksum);
     }
 
-    private static long usedHeap() {
+    static long usedHeap() {
         for (int i = 0; i < 3; i++) {
             System.gc();
         }
