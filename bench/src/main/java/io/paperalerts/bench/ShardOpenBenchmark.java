@@ -79,7 +79,6 @@ public final class ShardOpenBenchmark {
         Path state = Files.createTempDirectory("shard-open-");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "shard-open-bench");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(subscriptionsStore(), props)) {
             TestInputTopic<String, Subscription> input = driver.createInputTopic(
