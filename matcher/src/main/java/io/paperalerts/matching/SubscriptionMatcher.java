@@ -4,6 +4,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,26 +81,71 @@ public class SubscriptionMatcher {
      *     matched, and its previous version (if any) is removed
      */
     public void update(String id, Subscription subscription) {
+        Compiled compiled = compiled(id, subscription);
+        apply(compiled);
+        if (compiled.invalid() != null) {
+            throw compiled.invalid();
+        }
+    }
+
+    /**
+     * Applies the latest state of many subscriptions, as {@link #update} of each would; their
+     * queries are compiled on every core first. A shard's task loads millions when it opens, and
+     * parsing them is most of that.
+     *
+     * @param subscriptions by id; {@code null} values are tombstones
+     * @return why each subscription whose query is invalid is not matched, by id
+     */
+    public Map<String, String> load(Map<String, Subscription> subscriptions) {
+        List<Compiled> compiled = subscriptions.entrySet().parallelStream()
+                .map(e -> compiled(e.getKey(), e.getValue()))
+                .toList();
+        Map<String, String> invalid = new LinkedHashMap<>();
+        for (Compiled one : compiled) {
+            apply(one);
+            if (one.invalid() != null) {
+                invalid.put(one.id(), one.invalid().getMessage());
+            }
+        }
+        return invalid;
+    }
+
+    /**
+     * One subscription's state, its query compiled (under no lock: compiling reads nothing the
+     * matcher changes).
+     */
+    private record Compiled(String id, Subscription subscription, Node query, InvalidQueryException invalid) {}
+
+    private Compiled compiled(String id, Subscription subscription) {
         if (subscription == null || subscription.getStatus() != SubscriptionStatus.ACTIVE) {
+            return new Compiled(id, null, null, null);
+        }
+        boolean ranked = subscription.getTrendingTop() != null;
+        try {
+            Node query = ranked && subscription.getQuery().isBlank() ? null : compiler.compile(subscription.getQuery());
+            return new Compiled(id, subscription, query, null);
+        } catch (InvalidQueryException e) {
+            return new Compiled(
+                    id, null, null, new InvalidQueryException("subscription " + id + ": " + e.getMessage()));
+        }
+    }
+
+    /** A compiled subscription of no status to match (or an invalid query) is removed. */
+    private void apply(Compiled compiled) {
+        String id = compiled.id();
+        Subscription subscription = compiled.subscription();
+        if (subscription == null) {
             remove(id);
             return;
         }
-        boolean ranked = subscription.getTrendingTop() != null;
-        Node query;
-        try {
-            query = ranked && subscription.getQuery().isBlank() ? null : compiler.compile(subscription.getQuery());
-        } catch (InvalidQueryException e) {
+        if (subscription.getTrendingTop() != null) {
             remove(id);
-            throw new InvalidQueryException("subscription " + id + ": " + e.getMessage());
-        }
-        if (ranked) {
-            remove(id);
-            trending.put(id, new Trending(subscription, query));
+            trending.put(id, new Trending(subscription, compiled.query()));
             return;
         }
         trending.remove(id);
         active.put(id, subscription);
-        index.put(id, query);
+        index.put(id, compiled.query());
     }
 
     private void remove(String id) {

@@ -5,6 +5,7 @@ import io.paperalerts.queries.Recipients;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -98,13 +99,15 @@ public final class SubscriptionShards {
         // Open before loading: a change read while the store is scanned is then applied after it.
         open.put(shard, state);
         long started = System.nanoTime();
+        Map<String, Subscription> mine = new LinkedHashMap<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions.all()) {
             all.forEachRemaining(entry -> {
                 if (shardable(entry.value) && shardOf(entry.value.getEmail(), count) == shard) {
-                    state.apply(new Change(entry.key, entry.value));
+                    mine.put(entry.key, entry.value);
                 }
             });
         }
+        state.matcher.load(mine).forEach((id, why) -> log.warn("Subscription {} is not matched: {}", id, why));
         log.info(
                 "Shard {} of {}: {} subscriptions loaded in {} ms",
                 shard,
