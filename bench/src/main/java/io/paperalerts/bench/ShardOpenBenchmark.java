@@ -2,6 +2,7 @@ package io.paperalerts.bench;
 
 import io.paperalerts.matching.PaperAnalyzer;
 import io.paperalerts.matching.QueryCompiler;
+import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.AlertTopology;
@@ -12,8 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -30,7 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  * What opening one shard's task costs at N subscriptions (issue 34: each instance loads its shard
  * in under 60 s): the scan of the subscriptions store that every instance keeps (RocksDB, a global
  * store, as in the service) in which the task finds its own, and then the whole of {@link
- * SubscriptionShards#open}, the scan and the build of the shard's matcher. The store is filled
+ * SubscriptionShards#open}, the scan and the build of the shard's matcher; then the matcher's load
+ * alone, side by side: all at once ({@link SubscriptionMatcher#load}, as a shard opens now) and one
+ * subscription at a time ({@link SubscriptionMatcher#update}). The store is filled
  * through Kafka Streams' test driver, so no broker is needed; the subscriptions are those of the
  * matching benchmark at the same size, each of a recipient of its own. Prints a Markdown table.
  *
@@ -41,7 +47,16 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ShardOpenBenchmark {
 
-    private record Row(int subscriptions, int shards, double fill, double scan, int held, double open, double heapMb) {}
+    private record Row(
+            int subscriptions,
+            int shards,
+            double fill,
+            double scan,
+            int held,
+            double open,
+            double heapMb,
+            double loadAtOnce,
+            double loadOneByOne) {}
 
     public static void main(String[] args) throws IOException {
         List<Integer> sizes = List.of(1_000_000, 10_000_000);
@@ -65,13 +80,22 @@ public final class ShardOpenBenchmark {
         for (int size : sizes) {
             rows.add(run(size, shards));
         }
-        System.out.println(
-                "| subscriptions | shards | store filled | scan of the store (its shard's found) | shard opened: scan and matcher | shard's heap |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| subscriptions | shards | store filled | scan of the store (its shard's found) "
+                + "| shard opened: scan and matcher | shard's heap | matcher's load: at once / one by one |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (Row row : rows) {
             System.out.printf(
-                    "| %,d | %d | %.1f s | %.1f s (%,d) | %.1f s | %,.0f MB |%n",
-                    row.subscriptions(), row.shards(), row.fill(), row.scan(), row.held(), row.open(), row.heapMb());
+                    "| %,d | %d | %.1f s | %.1f s (%,d) | %.1f s | %,.0f MB | %.1f / %.1f s (%.2fx) |%n",
+                    row.subscriptions(),
+                    row.shards(),
+                    row.fill(),
+                    row.scan(),
+                    row.held(),
+                    row.open(),
+                    row.heapMb(),
+                    row.loadAtOnce(),
+                    row.loadOneByOne(),
+                    row.loadAtOnce() / row.loadOneByOne());
         }
     }
 
@@ -122,7 +146,21 @@ public final class ShardOpenBenchmark {
                         "shard 0 holds " + shard.matcher().size() + " subscriptions, the scan found " + held);
             }
             System.err.printf("%,d subscriptions: shard 0 of %d holds %,d%n", size, shards, held);
-            return new Row(size, shards, fill, scan, held, open, mb);
+            all.close(shard);
+
+            // The matcher's load alone, side by side: all at once (as open does) and one by one (as before).
+            Map<String, Subscription> mine = new LinkedHashMap<>();
+            try (KeyValueIterator<String, Subscription> scanned = store.all()) {
+                scanned.forEachRemaining(e -> {
+                    if (SubscriptionShards.shardable(e.value)
+                            && SubscriptionShards.shardOf(e.value.getEmail(), shards) == 0) {
+                        mine.put(e.key, e.value);
+                    }
+                });
+            }
+            double atOnce = timedLoad(mine, (matcher, subscriptions) -> matcher.load(subscriptions));
+            double oneByOne = timedLoad(mine, (matcher, subscriptions) -> subscriptions.forEach(matcher::update));
+            return new Row(size, shards, fill, scan, held, open, mb, atOnce, oneByOne);
         } finally {
             DeliveryRecordBenchmark.deleteRecursively(state);
         }
@@ -156,6 +194,20 @@ public final class ShardOpenBenchmark {
                     }
                 });
         return topology;
+    }
+
+    /** Seconds to load the subscriptions into a new matcher, which is then dropped. */
+    private static double timedLoad(
+            Map<String, Subscription> subscriptions, BiConsumer<SubscriptionMatcher, Map<String, Subscription>> load) {
+        MatchingBenchmark.usedHeap();
+        SubscriptionMatcher matcher = new SubscriptionMatcher();
+        long started = System.nanoTime();
+        load.accept(matcher, subscriptions);
+        double seconds = seconds(started);
+        if (matcher.size() != subscriptions.size()) {
+            throw new IllegalStateException("loaded " + matcher.size() + " of " + subscriptions.size());
+        }
+        return seconds;
     }
 
     private static double seconds(long startedNanos) {
