@@ -91,7 +91,7 @@ public class SubscriptionMatcher {
     /**
      * Applies the latest state of many subscriptions, as {@link #update} of each would; their
      * queries are compiled on every core first. A shard's task loads millions when it opens, and
-     * parsing them is most of that.
+     * compiling them (Lucene's query parser about half) is most of that.
      *
      * @param subscriptions by id; {@code null} values are tombstones
      * @return why each subscription whose query is invalid is not matched, by id
