@@ -14,6 +14,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.AlertStreamsService;
+import io.paperalerts.streams.AlertTopology;
 import io.paperalerts.streams.MatchAlerts;
 import io.paperalerts.streams.StreamsServiceConfig;
 import io.paperalerts.topics.Topic;
@@ -32,7 +33,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -67,6 +67,9 @@ final class BenchPipeline implements AutoCloseable {
     private final Map<String, Object> streamsOverrides;
     private final Map<String, Object> notifierOverrides;
     private AlertStreamsService streams;
+    /** The repartition topic that sends papers to the shards, once started with shards; {@code null} without. */
+    private String shardsTopic;
+
     private AlertNotifier notifier;
     private int sent;
 
@@ -129,7 +132,10 @@ final class BenchPipeline implements AutoCloseable {
                 StreamsServiceConfig.COMMIT_INTERVAL_MS,
                 "100"));
         config.putAll(streamsOverrides);
-        streams = new AlertStreamsService(new StreamsServiceConfig(config)).start();
+        StreamsServiceConfig serviceConfig = new StreamsServiceConfig(config);
+        int shards = serviceConfig.getInt(StreamsServiceConfig.MATCHING_SHARDS);
+        shardsTopic = shards == 0 ? null : runId + "-" + AlertTopology.papersByShard(shards) + "-repartition";
+        streams = new AlertStreamsService(serviceConfig).start();
         streams.awaitRunning(Duration.ofMinutes(3));
     }
 
@@ -329,25 +335,12 @@ final class BenchPipeline implements AutoCloseable {
      * each partition ends with a commit marker, which is not a paper.
      */
     private long shardsLag() {
-        Set<String> topics;
-        try {
-            topics = admin.listTopics().names().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Listing the topics of " + runId, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted listing the topics of " + runId, e);
+        if (shardsTopic == null) {
+            return 0;
         }
-        String prefix = runId + "-papers-by-shard-";
-        long lag = 0;
-        for (String topic : topics) {
-            if (topic.startsWith(prefix) && topic.endsWith("-repartition")) {
-                lag += lags(topic).values().stream()
-                        .mapToLong(l -> Math.max(0, l - 1))
-                        .sum();
-            }
-        }
-        return lag;
+        return lags(shardsTopic).values().stream()
+                .mapToLong(l -> Math.max(0, l - 1))
+                .sum();
     }
 
     /** Alerts the streams service has not taken into its archive and digest buffers yet. */

@@ -122,13 +122,12 @@ public final class ShardOpenBenchmark {
             double fill = seconds(started);
             KeyValueStore<String, Subscription> store = driver.getKeyValueStore(AlertTopology.SUBSCRIPTIONS_STORE);
 
+            SubscriptionShards all = new SubscriptionShards(shards);
             started = System.nanoTime();
             int held = 0;
-            try (KeyValueIterator<String, Subscription> all = store.all()) {
-                while (all.hasNext()) {
-                    Subscription subscription = all.next().value;
-                    if (SubscriptionShards.shardable(subscription)
-                            && SubscriptionShards.shardOf(subscription.getEmail(), shards) == 0) {
+            try (KeyValueIterator<String, Subscription> scanned = store.all()) {
+                while (scanned.hasNext()) {
+                    if (all.holds(0, scanned.next().value)) {
                         held++;
                     }
                 }
@@ -136,7 +135,6 @@ public final class ShardOpenBenchmark {
             double scan = seconds(started);
 
             long heap = MatchingBenchmark.usedHeap();
-            SubscriptionShards all = new SubscriptionShards(shards);
             started = System.nanoTime();
             SubscriptionShards.Shard shard = all.open(0, store);
             double open = seconds(started);
@@ -152,8 +150,7 @@ public final class ShardOpenBenchmark {
             Map<String, Subscription> mine = new LinkedHashMap<>();
             try (KeyValueIterator<String, Subscription> scanned = store.all()) {
                 scanned.forEachRemaining(e -> {
-                    if (SubscriptionShards.shardable(e.value)
-                            && SubscriptionShards.shardOf(e.value.getEmail(), shards) == 0) {
+                    if (all.holds(0, e.value)) {
                         mine.put(e.key, e.value);
                     }
                 });

@@ -78,12 +78,16 @@ public final class SubscriptionShards {
         return subscription != null && subscription.getTrendingTop() == null;
     }
 
+    /** Whether shard {@code shard} matches the subscription ({@code null}: deleted, so none). */
+    public boolean holds(int shard, Subscription subscription) {
+        return shardable(subscription) && shardOf(subscription.getEmail(), count) == shard;
+    }
+
     /** Tells the shards of this instance of a change read from the subscriptions topic ({@code null}: deleted). */
     public void changed(String id, Subscription subscription) {
         // A subscription whose address changed leaves its old shard: every open shard hears of it.
-        open.forEach((shard, state) -> state.pending.add(new Change(
-                id,
-                shardable(subscription) && shardOf(subscription.getEmail(), count) == shard ? subscription : null)));
+        open.forEach(
+                (shard, state) -> state.pending.add(new Change(id, holds(shard, subscription) ? subscription : null)));
     }
 
     /**
@@ -102,7 +106,7 @@ public final class SubscriptionShards {
         Map<String, Subscription> mine = new LinkedHashMap<>();
         try (KeyValueIterator<String, Subscription> all = subscriptions.all()) {
             all.forEachRemaining(entry -> {
-                if (shardable(entry.value) && shardOf(entry.value.getEmail(), count) == shard) {
+                if (holds(shard, entry.value)) {
                     mine.put(entry.key, entry.value);
                 }
             });
