@@ -34,6 +34,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * added since). Each time the clock runs from the process's start to the SMTP server accepting
  * the email of a digest produced right after it; the table gives both and their ratio.
  *
+ * <p>The pairs are written one record each, as notifiers did before a record named every paper of
+ * an email: the most records a full read can meet for N pairs (the notifier reads both formats).
+ *
  * <pre>
  * java -cp 'bench/target/bench.jar:bench/target/lib/*' io.paperalerts.bench.DeliveryRecordBenchmark [pairs=10000000]
  * </pre>

@@ -97,6 +97,15 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
         return recipient + " " + paperId;
     }
 
+    /**
+     * The value of an email's record: its Message-ID, then one paper id per line. Notifiers before
+     * this format wrote a record per pair, valued {@code <Message-ID> <instant>} on one line; both
+     * are read, told apart by the line break that an email's value always has.
+     */
+    static String emailValue(String messageId, List<String> paperIds) {
+        return messageId + "\n" + String.join("\n", paperIds);
+    }
+
     /** The partition of the record (and of {@code digests}) that holds a recipient's pairs. */
     static int partitionOf(String recipient) {
         return Topics.DIGESTS.partitionOf(recipient);
@@ -130,18 +139,34 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
         }
     }
 
-    /** Records the papers of one email durably (acks=all) before its offset may be committed. */
+    /**
+     * Records the papers of one email durably (acks=all) before its offset may be committed: one
+     * record, keyed by its first pair (no pair is delivered twice, so no other email has that key),
+     * its value the Message-ID and every paper, one per line. The record's timestamp says when.
+     */
     @Override
     public void record(String recipient, List<String> paperIds, String messageId) {
+        if (paperIds.isEmpty()) {
+            return;
+        }
         DeliveryPartition partition = partitionFor(recipient);
-        String value = messageId + " " + Instant.now();
-        List<RecordMetadata> written = write(
-                partition,
-                paperIds.stream()
-                        .map(id -> new ProducerRecord<>(
-                                Topics.DELIVERIES.name(), partition.number, key(recipient, id), value))
-                        .toList(),
-                "the delivery of " + messageId);
+        // A paper id with a line break (no source's, but the papers topic is open to any producer)
+        // would be read back as two: it gets a pair record of its own, in the earlier format.
+        List<String> listed =
+                paperIds.stream().filter(id -> id.indexOf('\n') < 0).toList();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        if (!listed.isEmpty()) {
+            records.add(new ProducerRecord<>(
+                    Topics.DELIVERIES.name(),
+                    partition.number,
+                    key(recipient, listed.get(0)),
+                    emailValue(messageId, listed)));
+        }
+        paperIds.stream()
+                .filter(id -> id.indexOf('\n') >= 0)
+                .forEach(id -> records.add(new ProducerRecord<>(
+                        Topics.DELIVERIES.name(), partition.number, key(recipient, id), messageId)));
+        List<RecordMetadata> written = write(partition, records, "the delivery of " + messageId);
         // Senders of other recipients of the partition record at the same time: one position update at a time.
         synchronized (partition) {
             writeLocally(
@@ -291,6 +316,7 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
         }
         long start = System.nanoTime();
         long read = 0;
+        long pairs = 0;
         try (var consumer = clients.consumer(
                         Map.<String, Object>of(
                                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
@@ -329,11 +355,11 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
                             }
                             if (record.value() == null) {
                                 batch.delete(record.key());
+                            } else if (startsWith(record.key(), FORGOTTEN_BYTES)) {
+                                // A note that an address was forgotten keeps its time.
+                                batch.put(record.key(), record.value());
                             } else {
-                                // A pair needs no value; a note that an address was forgotten keeps its time.
-                                batch.put(
-                                        record.key(),
-                                        startsWith(record.key(), FORGOTTEN_BYTES) ? record.value() : PRESENT);
+                                pairs += putPairs(batch, record.key(), record.value());
                             }
                             read++;
                         }
@@ -347,10 +373,59 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
             throw new IllegalStateException("Cannot restore the delivery record: " + e.getMessage(), e);
         }
         log.info(
-                "Delivery record of partitions {} up to date: {} records read in {} ms",
+                "Delivery record of partitions {} up to date: {} records ({} pairs) read in {} ms",
                 partitions.stream().map(p -> p.number).toList(),
                 read,
+                pairs,
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Puts the pairs of one record: an email's (its key is its first pair; the rest share its
+     * address), or the one pair of an earlier notifier's record. A pair needs no value.
+     *
+     * @return how many pairs
+     */
+    private static int putPairs(WriteBatch batch, byte[] key, byte[] value) throws RocksDBException {
+        int lineBreak = indexOf(value, (byte) '\n', 0);
+        if (lineBreak < 0) {
+            batch.put(key, PRESENT);
+            return 1;
+        }
+        int firstStart = lineBreak + 1;
+        int firstEnd = end(value, firstStart);
+        int addressLength = key.length - (firstEnd - firstStart);
+        if (addressLength <= 0 || !Arrays.equals(key, addressLength, key.length, value, firstStart, firstEnd)) {
+            // Only notifiers write this topic; were one record mangled, the rest is still worth reading.
+            log.warn(
+                    "Delivery record keyed {} does not list its key's paper first: only that pair is read",
+                    new String(key, StandardCharsets.UTF_8));
+            batch.put(key, PRESENT);
+            return 1;
+        }
+        int count = 0;
+        for (int at = firstStart; at < value.length; at = end(value, at) + 1) {
+            int idEnd = end(value, at);
+            byte[] pair = Arrays.copyOf(key, addressLength + idEnd - at);
+            System.arraycopy(value, at, pair, addressLength, idEnd - at);
+            batch.put(pair, PRESENT);
+            count++;
+        }
+        return count;
+    }
+
+    private static int end(byte[] value, int from) {
+        int lineBreak = indexOf(value, (byte) '\n', from);
+        return lineBreak < 0 ? value.length : lineBreak;
+    }
+
+    private static int indexOf(byte[] bytes, byte wanted, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static byte[] bytes(String text) {

@@ -234,6 +234,75 @@ class AlertNotifierIntegrationTest {
     }
 
     @Test
+    void shouldRecordAnEmailOfThreePapersAsOneRecordThatAFreshNotifierHonoursBesideAnEarlierFormatsPair()
+            throws Exception {
+        // Given an email of three papers delivered to Ada
+        String ada = "n11-ada@example.org";
+        produce(alertFor(ada, "p1", "One"), alertFor(ada, "p2", "Two"), alertFor(ada, "p3", "Three"));
+        try (var notifier = new AlertNotifier(config(smtp.port()), new AlertNotifier.Listener() {}).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 3);
+        }
+
+        // Then the delivery record holds one record for it, keyed by its first pair, listing all three
+        var records = kafka.readToEnd(Topics.DELIVERIES);
+        assertThat(records)
+                .filteredOn(r -> r.key().startsWith(ada))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.key()).isEqualTo(ada + " p1");
+                    assertThat(r.value().lines().skip(1)).containsExactly("p1", "p2", "p3");
+                });
+
+        // When a pair written by an earlier notifier (one record per pair) is on the topic as well
+        kafka.produce(
+                Topics.DELIVERIES,
+                DeliveryStore.partitionOf(ada),
+                ada + " p-old",
+                "<earlier@paper-alerts.example> 2026-01-01T00:00:00Z");
+        // And a notifier with no local copy of the record replays every digest, one of them new
+        produce(alertFor(ada, "p-old", "Old one"), alertFor(ada, "p2", "Two"), alertFor(ada, "p-new", "New one"));
+        Map<String, Object> fresh = new HashMap<>(config(smtp.port()).originals());
+        fresh.put(NotifierConfig.GROUP_ID, "fresh-replay");
+        fresh.put(NotifierConfig.STATE_DIR, stateDir.resolve("fresh").toString());
+        try (var notifier = new AlertNotifier(new NotifierConfig(fresh), new AlertNotifier.Listener() {}).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() + notifier.alreadyDelivered() == 6);
+
+            // Then only the new paper is sent: both formats were read back from the topic
+            assertThat(notifier.delivered()).isEqualTo(1);
+            assertThat(smtp.messagesTo(ada))
+                    .extracting(MimeMessage::getSubject)
+                    .containsExactly(
+                            "[paper-alerts] 3 new papers for \u201creward hacking\u201d",
+                            "[paper-alerts] New paper for \u201creward hacking\u201d: New one");
+
+            // When Ada is forgotten
+            var digests = Topics.DIGESTS;
+            try (var producer = new KafkaProducer<>(
+                    Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    digests.keySerde().serializer(),
+                    digests.valueSerde().serializer())) {
+                var forget = new ProducerRecord<String, Digest>(digests.name(), ada, null);
+                forget.headers()
+                        .add(
+                                Topics.FORGET_HEADER,
+                                String.valueOf(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+                producer.send(forget).get();
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> kafka.readToEnd(Topics.DELIVERIES).stream()
+                            .anyMatch(r -> r.key().startsWith("\u0000forgotten ")));
+        }
+
+        // Then every record that named her, of either format, ends in a tombstone: compaction erases them
+        Map<String, String> latest = new HashMap<>();
+        kafka.readToEnd(Topics.DELIVERIES).stream()
+                .filter(r -> r.key().startsWith(ada))
+                .forEach(r -> latest.put(r.key(), r.value()));
+        assertThat(latest).containsKeys(ada + " p1", ada + " p-old", ada + " p-new");
+        assertThat(latest.values()).containsOnlyNulls();
+    }
+
+    @Test
     void shouldDeadLetterAnUndeliverableAlertWithTheReasonAndDeliverTheNext() throws Exception {
         // Given an alert whose recipient is not an address, then a good one on the same partition
         produce("same-key", alertFor("not an address", "p1", "Lost paper"));
