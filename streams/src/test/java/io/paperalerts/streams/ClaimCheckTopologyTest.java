@@ -14,6 +14,7 @@ import io.paperalerts.schemas.Digest;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.streams.archive.ArchiveWriter;
+import io.paperalerts.streams.digest.DigestScheduler;
 import io.paperalerts.streams.sharding.SubscriptionShards;
 import io.paperalerts.topics.Topics;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -263,6 +265,65 @@ class ClaimCheckTopologyTest {
                                     .contains("reward is sparse");
                             assertThat(reason.getSnippetCut()).isNull();
                         }));
+    }
+
+    @Test
+    void shouldKeepAnOpenDigestsEntriesWithoutReasonsAndSendThemWithTheArchivedOnes() {
+        // Given a subscription of Ada's whose word is in the abstracts of three papers
+        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.DAILY));
+        KeyValueStore<String, Alert> entries = topology.driver.getKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE);
+        KeyValueStore<String, Alert> archive = topology.driver.getKeyValueStore(ArchiveWriter.STORE);
+        for (String id : List.of("p1", "p2", "p3")) {
+            Paper paper = wholePaper(id, "Agents number " + id);
+            paper.setAbstractText("We train agents for a long time. Their reward is sparse and delayed.");
+            papers.pipeInput(id, paper);
+        }
+        List<Alert> sent = alerts.readValuesToList();
+        assertThat(sent).hasSize(3);
+
+        // Then the open digest's entries name each paper and subscription, without the reasons
+        List<KeyValue<String, Alert>> open = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> all = entries.all()) {
+            all.forEachRemaining(open::add);
+        }
+        assertThat(open).hasSize(3).allSatisfy(entry -> {
+            assertThat(entry.value.getReasons()).isEmpty();
+            assertThat(entry.value.getSubscriptionIds()).containsExactly("s1");
+        });
+
+        // When p2's entry is one an earlier version kept whole, and p3's archive entry is gone
+        Alert whole = sent.get(1);
+        whole.getReasons().get(0).setMatchedTerms(List.of("as kept before"));
+        entries.put(open.get(1).key, whole);
+        try (KeyValueIterator<String, Alert> all = archive.all()) {
+            List<String> p3 = new ArrayList<>();
+            all.forEachRemaining(entry -> {
+                if (entry.value.getPaper().getId().equals("p3")) {
+                    p3.add(entry.key);
+                }
+            });
+            assertThat(p3).hasSize(1);
+            p3.forEach(archive::delete);
+        }
+        // And the day passes
+        topology.advance(Duration.ofDays(1));
+
+        // Then the digest lists all three: p1 with its archived reason (the matched word, the
+        // snippet cut again), p2 with the reason it kept, p3 with its subscription's query alone
+        assertThat(digests.readValuesToList()).singleElement().satisfies(digest -> {
+            assertThat(digest.getAlerts()).extracting(a -> a.getPaper().getId()).containsExactly("p1", "p2", "p3");
+            var p1 = digest.getAlerts().get(0).getReasons();
+            assertThat(p1)
+                    .extracting(r -> r.getSubscriptionId(), r -> r.getQuery(), r -> r.getMatchedTerms())
+                    .containsExactly(tuple("s1", "reward", List.of("reward")));
+            assertThat(p1.get(0).getSnippet()).contains("reward is sparse");
+            assertThat(digest.getAlerts().get(1).getReasons())
+                    .extracting(r -> r.getMatchedTerms())
+                    .containsExactly(List.of("as kept before"));
+            assertThat(digest.getAlerts().get(2).getReasons())
+                    .extracting(r -> r.getSubscriptionId(), r -> r.getQuery(), r -> r.getMatchedTerms())
+                    .containsExactly(tuple("s1", "reward", List.of()));
+        });
     }
 
     @Test

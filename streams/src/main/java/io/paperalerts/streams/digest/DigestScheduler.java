@@ -1,6 +1,7 @@
 package io.paperalerts.streams.digest;
 
 import io.paperalerts.fingerprint.Sha256;
+import io.paperalerts.queries.MatchArchive;
 import io.paperalerts.schemas.Alert;
 import io.paperalerts.schemas.AlertKind;
 import io.paperalerts.schemas.DeliveryMode;
@@ -11,6 +12,7 @@ import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
 import io.paperalerts.streams.MatchAlerts;
+import io.paperalerts.streams.archive.ArchiveKeys;
 import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.streams.claims.PaperClaims;
 import io.paperalerts.streams.ranking.DigestRanking;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -115,6 +118,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
     private KeyValueStore<String, Paper> papers;
     private KeyValueStore<String, Digest> buffers;
     private KeyValueStore<String, Alert> bufferedAlerts;
+    private KeyValueStore<String, Alert> archive;
     private KeyValueStore<String, List<Long>> sizes;
     private KeyValueStore<String, String> due;
     private KeyValueStore<String, List<Long>> sent;
@@ -133,7 +137,8 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
      *     goes out with whole papers
      * @param emitted counts the digests emitted, for the service's metrics
      * @param ranked whether digests go out in each reader's order once it gave feedback; it then
-     *     reads {@link #RANKING_STORES} too
+     *     reads {@link #RANKING_STORES} too. The archive ({@link ArchiveWriter#STORE}, one of them) it
+     *     reads either way: an open digest's entries take their reasons from there
      */
     public DigestScheduler(
             DigestPolicy policy, String subscriptionsStore, String papersStore, LongAdder emitted, boolean ranked) {
@@ -163,6 +168,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         this.papers = context.getStateStore(papersStore);
         this.buffers = context.getStateStore(BUFFERS_STORE);
         this.bufferedAlerts = context.getStateStore(BUFFERED_ALERTS_STORE);
+        this.archive = context.getStateStore(ArchiveWriter.STORE);
         this.sizes = context.getStateStore(BUFFER_SIZES_STORE);
         this.due = context.getStateStore(DUE_STORE);
         this.sent = context.getStateStore(SENT_STORE);
@@ -237,13 +243,13 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                     .build();
             if (atOnce) {
                 emit(key, digest, now.toEpochMilli(), null, papers::get);
-            } else {
-                due.put(dueKey(dueAt.toEpochMilli(), key), key);
-                park(key, digest);
+                return;
             }
-            return;
-        }
-        if (!digest.getAlerts().isEmpty()) {
+            // Opened: its header now, its first alert below, as an entry like the rest.
+            due.put(dueKey(dueAt.toEpochMilli(), key), key);
+            digest.setAlerts(new ArrayList<>());
+            buffers.put(key, digest);
+        } else if (!digest.getAlerts().isEmpty()) {
             // Written before the alerts had entries of their own.
             park(key, digest);
         }
@@ -253,11 +259,13 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         String alertKey = alertKey(key, alert.getPaper().getId());
         Alert same = bufferedAlerts.get(alertKey);
         if (same != null) {
-            bufferedAlerts.put(alertKey, merge(same, alert));
+            bufferedAlerts.put(
+                    alertKey,
+                    same.getReasons().isEmpty() ? entryOf(same, alert.getSubscriptionIds()) : merge(same, alert));
             return;
         }
         if (listed < policy.maxPapers()) {
-            bufferedAlerts.put(alertKey, alert);
+            bufferedAlerts.put(alertKey, entryOf(alert, List.of()));
             listed++;
         } else {
             omitted++;
@@ -291,7 +299,7 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         List<String> entryKeys = new ArrayList<>();
         forEachBuffered(bufferedAlerts, key, entry -> {
             entryKeys.add(entry.key);
-            alerts.add(entry.value);
+            alerts.add(withArchivedReasons(entry.value));
         });
         alerts.sort(Comparator.comparing(Alert::getMatchedAt));
         Digest digest = Digest.newBuilder(header)
@@ -430,6 +438,61 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         copy.setSubscriptionIds(
                 reasons.stream().map(MatchReason::getSubscriptionId).toList());
         return copy;
+    }
+
+    /**
+     * An open digest's entry for an alert: its paper (by reference) and its subscriptions, but not
+     * its reasons. The same alert's reasons (query, matched words, where the snippet is cut) are in
+     * the archive, written by {@link ArchiveWriter} in this task, and are read back from there when
+     * the digest goes out: each alert was kept in full twice (an archive entry and this one),
+     * ~50 B per alert on each changelog.
+     *
+     * @param more subscriptions to add to the entry's (an entry met again)
+     */
+    private static Alert entryOf(Alert alert, List<String> more) {
+        Alert entry = MatchAlerts.copyOf(alert);
+        entry.setReasons(List.of());
+        if (!more.isEmpty()) {
+            Set<String> ids = new TreeSet<>(alert.getSubscriptionIds());
+            ids.addAll(more);
+            entry.setSubscriptionIds(List.copyOf(ids));
+        }
+        return entry;
+    }
+
+    /**
+     * The alert of an open digest's entry, its reasons read from the archive; an entry an earlier
+     * version kept in full is returned as it is. A reason the archive does not hold (pruned for an
+     * old paper date, or filed under another date by a later version of the paper) is the
+     * subscription's own, without the matched words: the paper is not left out of the email.
+     */
+    private Alert withArchivedReasons(Alert entry) {
+        if (!entry.getReasons().isEmpty()) {
+            return entry;
+        }
+        List<MatchReason> reasons = new ArrayList<>();
+        for (String id : entry.getSubscriptionIds()) {
+            Alert archived = archive.get(ArchiveKeys.key(
+                    entry.getRecipient(),
+                    id,
+                    MatchArchive.date(entry),
+                    entry.getPaper().getId()));
+            if (archived != null && archived.getReasons().size() == 1) {
+                reasons.add(archived.getReasons().get(0));
+                continue;
+            }
+            Subscription subscription = subscriptions.get(id);
+            if (subscription != null) {
+                reasons.add(MatchReason.newBuilder()
+                        .setSubscriptionId(id)
+                        .setQuery(subscription.getQuery())
+                        .setArchiveToken(subscription.getArchiveToken())
+                        .build());
+            }
+        }
+        Alert alert = MatchAlerts.copyOf(entry);
+        alert.setReasons(reasons);
+        return alert;
     }
 
     private static Alert merge(Alert older, Alert newer) {

@@ -10,6 +10,7 @@ import io.paperalerts.schemas.MatchReason;
 import io.paperalerts.schemas.Paper;
 import io.paperalerts.schemas.Subscription;
 import io.paperalerts.schemas.SubscriptionStatus;
+import io.paperalerts.streams.archive.ArchiveWriter;
 import io.paperalerts.time.MovableClock;
 import io.paperalerts.topics.Topics;
 import java.time.DayOfWeek;
@@ -89,6 +90,7 @@ class DigestSchedulerTest {
         store(PAPERS, Topics.PAPERS.valueSerde());
         store(DigestScheduler.BUFFERS_STORE, Topics.DIGESTS.valueSerde());
         store(DigestScheduler.BUFFERED_ALERTS_STORE, Topics.ALERTS.valueSerde());
+        store(ArchiveWriter.STORE, Topics.ALERTS.valueSerde());
         store(DigestScheduler.BUFFER_SIZES_STORE, longs());
         store(DigestScheduler.DUE_STORE, Serdes.String());
         store(DigestScheduler.SENT_STORE, longs());
