@@ -268,9 +268,11 @@ class ClaimCheckTopologyTest {
     }
 
     @Test
-    void shouldKeepAnOpenDigestsEntriesWithoutReasonsAndSendThemWithTheArchivedOnes() {
+    void shouldKeepAnOpenDigestsEntriesWithoutReasonsAndSendThemWithTheArchivedOnesAndTheCurrentArchiveToken() {
         // Given a subscription of Ada's whose word is in the abstracts of three papers
-        subscriptions.pipeInput("s1", subscription("s1", "ada@example.org", DeliveryMode.DAILY));
+        Subscription s1 = subscription("s1", "ada@example.org", DeliveryMode.DAILY);
+        s1.setArchiveToken("secret-token-of-s1");
+        subscriptions.pipeInput("s1", s1);
         KeyValueStore<String, Alert> entries = topology.driver.getKeyValueStore(DigestScheduler.BUFFERED_ALERTS_STORE);
         KeyValueStore<String, Alert> archive = topology.driver.getKeyValueStore(ArchiveWriter.STORE);
         for (String id : List.of("p1", "p2", "p3")) {
@@ -280,6 +282,11 @@ class ClaimCheckTopologyTest {
         }
         List<Alert> sent = alerts.readValuesToList();
         assertThat(sent).hasSize(3);
+        // And the alerts carry no archive token: a secret only the email needs
+        assertThat(sent)
+                .flatExtracting(Alert::getReasons)
+                .extracting(r -> r.getArchiveToken())
+                .containsOnlyNulls();
 
         // Then the open digest's entries name each paper and subscription, without the reasons
         List<KeyValue<String, Alert>> open = new ArrayList<>();
@@ -305,7 +312,9 @@ class ClaimCheckTopologyTest {
             assertThat(p3).hasSize(1);
             p3.forEach(archive::delete);
         }
-        // And the day passes
+        // And Ada replaces her archive token (revoking the old links), and the day passes
+        s1.setArchiveToken("replaced-token-of-s1");
+        subscriptions.pipeInput("s1", s1);
         topology.advance(Duration.ofDays(1));
 
         // Then the digest lists all three: p1 with its archived reason (the matched word, the
@@ -323,6 +332,11 @@ class ClaimCheckTopologyTest {
             assertThat(digest.getAlerts().get(2).getReasons())
                     .extracting(r -> r.getSubscriptionId(), r -> r.getQuery(), r -> r.getMatchedTerms())
                     .containsExactly(tuple("s1", "reward", List.of()));
+            // And each reason has the subscription's archive token as it is now, for the email's links
+            assertThat(digest.getAlerts())
+                    .flatExtracting(Alert::getReasons)
+                    .extracting(r -> r.getArchiveToken())
+                    .containsExactly("replaced-token-of-s1", "replaced-token-of-s1", "replaced-token-of-s1");
         });
     }
 

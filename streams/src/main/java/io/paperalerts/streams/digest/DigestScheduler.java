@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -390,9 +391,20 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
         digest.setAlerts(whole);
         List<Alert> stillWanted = new ArrayList<>();
         for (Alert alert : digest.getAlerts()) {
-            List<MatchReason> reasons = alert.getReasons().stream()
-                    .filter(r -> active(r.getSubscriptionId()) != null)
-                    .toList();
+            List<MatchReason> reasons = new ArrayList<>();
+            for (MatchReason reason : alert.getReasons()) {
+                Subscription subscription = active(reason.getSubscriptionId());
+                if (subscription != null) {
+                    // The subscription's token as it is now: alerts carry none, and one replaced since
+                    // the match (to revoke the old links) must not be mailed again.
+                    reasons.add(
+                            Objects.equals(reason.getArchiveToken(), subscription.getArchiveToken())
+                                    ? reason
+                                    : MatchReason.newBuilder(reason)
+                                            .setArchiveToken(subscription.getArchiveToken())
+                                            .build());
+                }
+            }
             if (!reasons.isEmpty()) {
                 stillWanted.add(withReasons(alert, reasons));
             }
@@ -486,7 +498,6 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                 reasons.add(MatchReason.newBuilder()
                         .setSubscriptionId(id)
                         .setQuery(subscription.getQuery())
-                        .setArchiveToken(subscription.getArchiveToken())
                         .build());
             }
         }
