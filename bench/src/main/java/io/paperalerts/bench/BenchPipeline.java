@@ -7,6 +7,7 @@ import io.paperalerts.mail.MailConfig;
 import io.paperalerts.matching.SubscriptionMatcher;
 import io.paperalerts.notifier.AlertNotifier;
 import io.paperalerts.notifier.NotifierConfig;
+import io.paperalerts.registration.SubscriptionRules;
 import io.paperalerts.schemas.DeliveryMode;
 import io.paperalerts.schemas.Feedback;
 import io.paperalerts.schemas.Opinion;
@@ -263,6 +264,7 @@ final class BenchPipeline implements AutoCloseable {
         producer.send(new ProducerRecord<>(Topics.SUBSCRIPTIONS.name(), subscription.getId(), subscription));
     }
 
+    /** A subscription as registration makes it: confirmed, with its archive token (a secret of 22 random characters). */
     static Subscription subscription(String id, String email, String query, DeliveryMode mode, Instant now) {
         return Subscription.newBuilder()
                 .setId(id)
@@ -273,6 +275,7 @@ final class BenchPipeline implements AutoCloseable {
                 .setCreated(now)
                 .setConfirmed(now)
                 .setTimezone("UTC")
+                .setArchiveToken(SubscriptionRules.newArchiveToken())
                 .build();
     }
 
