@@ -138,7 +138,8 @@ public final class AlertNotifier implements AutoCloseable {
                 clients,
                 Path.of(config.getString(NotifierConfig.STATE_DIR)),
                 deliveriesTopicId,
-                addressHash::pseudonym);
+                addressHash::pseudonym,
+                config.getBoolean(NotifierConfig.DELIVERY_RECORD_PER_EMAIL));
         this.policy = new NotifierFailurePolicy(
                 Backoff.ofMillis(
                         config.getLong(NotifierConfig.RETRY_INITIAL_MS), config.getLong(NotifierConfig.RETRY_MAX_MS)),

@@ -64,18 +64,23 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
     private final Path directory;
     private final byte[] topicId;
     private final UnaryOperator<String> pseudonym;
+    private final boolean perEmail;
     private final Producer<String, String> producer;
     private final Map<Integer, DeliveryPartition> open = new ConcurrentHashMap<>();
 
     /**
      * @param topicId the id of the {@code deliveries} topic in this cluster
      * @param pseudonym what the record keeps of a forgotten address instead of the address
+     * @param perEmail a record per email ({@link #emailValue}), else per pair, as earlier versions
+     *     (which read only the first pair of an email's record) write and read them
      */
-    DeliveryStore(KafkaClients clients, Path directory, Uuid topicId, UnaryOperator<String> pseudonym) {
+    DeliveryStore(
+            KafkaClients clients, Path directory, Uuid topicId, UnaryOperator<String> pseudonym, boolean perEmail) {
         this.clients = clients;
         this.directory = directory;
         this.topicId = bytes(topicId.toString());
         this.pseudonym = pseudonym;
+        this.perEmail = perEmail;
         var topic = Topics.DELIVERIES;
         this.producer = clients.producer(
                 Map.of(
@@ -143,6 +148,7 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
      * Records the papers of one email durably (acks=all) before its offset may be committed: one
      * record, keyed by its first pair (no pair is delivered twice, so no other email has that key),
      * its value the Message-ID and every paper, one per line. The record's timestamp says when.
+     * Without {@code perEmail}, a record per pair, as earlier versions wrote.
      */
     @Override
     public void record(String recipient, List<String> paperIds, String messageId) {
@@ -153,7 +159,7 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
         // A paper id with a line break (no source's, but the papers topic is open to any producer)
         // would be read back as two: it gets a pair record of its own, in the earlier format.
         List<String> listed =
-                paperIds.stream().filter(id -> id.indexOf('\n') < 0).toList();
+                paperIds.stream().filter(id -> perEmail && id.indexOf('\n') < 0).toList();
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         if (!listed.isEmpty()) {
             records.add(new ProducerRecord<>(
@@ -162,10 +168,11 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
                     key(recipient, listed.get(0)),
                     emailValue(messageId, listed)));
         }
+        String pairValue = messageId + " " + Instant.now();
         paperIds.stream()
-                .filter(id -> id.indexOf('\n') >= 0)
+                .filter(id -> !perEmail || id.indexOf('\n') >= 0)
                 .forEach(id -> records.add(new ProducerRecord<>(
-                        Topics.DELIVERIES.name(), partition.number, key(recipient, id), messageId)));
+                        Topics.DELIVERIES.name(), partition.number, key(recipient, id), pairValue)));
         List<RecordMetadata> written = write(partition, records, "the delivery of " + messageId);
         // Senders of other recipients of the partition record at the same time: one position update at a time.
         synchronized (partition) {

@@ -19,6 +19,7 @@ public final class NotifierConfig extends AbstractConfig {
     public static final String RETRY_MAX_ATTEMPTS = "notifier.retry.max.attempts";
     public static final String METRICS_PORT = "notifier.metrics.port";
     public static final String SMTP_CONNECTIONS = "notifier.smtp.connections";
+    public static final String DELIVERY_RECORD_PER_EMAIL = "notifier.delivery.record.per.email";
 
     public static final ConfigDef DEFINITION = GroupMembership.define(
                     MailConfig.define(CommonConfig.define(new ConfigDef())))
@@ -73,7 +74,16 @@ public final class NotifierConfig extends AbstractConfig {
                     ConfigDef.Range.between(1, 16),
                     Importance.LOW,
                     "SMTP connections this instance sends over at once, each to other recipients (one "
-                            + "recipient's emails go in order, over one connection at a time)");
+                            + "recipient's emails go in order, over one connection at a time)")
+            .define(
+                    DELIVERY_RECORD_PER_EMAIL,
+                    Type.BOOLEAN,
+                    true,
+                    Importance.LOW,
+                    "Record each email on deliveries as one record naming all its papers (fewer bytes than a "
+                            + "record per paper: docs/benchmarks.md). Notifiers before it read only the first of its papers: set it "
+                            + "to false for the first rolling restart of an upgrade from such a version, then remove "
+                            + "it with a second one. Both formats are always read");
 
     public NotifierConfig(Map<String, ?> values) {
         super(DEFINITION, values);

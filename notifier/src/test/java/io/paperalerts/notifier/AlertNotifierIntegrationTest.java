@@ -4,6 +4,7 @@ import static io.paperalerts.testing.TestDigests.alert;
 import static io.paperalerts.testing.TestDigests.instant;
 import static io.paperalerts.testing.TestDigests.paper;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.paperalerts.config.CommonConfig;
@@ -300,6 +301,26 @@ class AlertNotifierIntegrationTest {
                 .forEach(r -> latest.put(r.key(), r.value()));
         assertThat(latest).containsKeys(ada + " p1", ada + " p-old", ada + " p-new");
         assertThat(latest.values()).containsOnlyNulls();
+    }
+
+    @Test
+    void shouldRecordAPairPerPaperForTheFirstRestartOfAnUpgradeWhenToldTo() throws Exception {
+        // Given a notifier told to write the delivery record as versions before the email record did
+        Map<String, Object> settings = new HashMap<>(config(smtp.port()).originals());
+        settings.put(NotifierConfig.DELIVERY_RECORD_PER_EMAIL, false);
+        String ada = "n12-ada@example.org";
+
+        // When it sends an email of two papers
+        produce(alertFor(ada, "p1", "One"), alertFor(ada, "p2", "Two"));
+        try (var notifier = new AlertNotifier(new NotifierConfig(settings), new AlertNotifier.Listener() {}).start()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> notifier.delivered() == 2);
+        }
+
+        // Then each paper has a record of one line, which those versions read whole
+        assertThat(kafka.readToEnd(Topics.DELIVERIES))
+                .filteredOn(r -> r.key().startsWith(ada))
+                .extracting(r -> r.key(), r -> r.value().lines().count())
+                .containsExactlyInAnyOrder(tuple(ada + " p1", 1L), tuple(ada + " p2", 1L));
     }
 
     @Test
