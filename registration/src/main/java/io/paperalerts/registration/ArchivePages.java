@@ -122,7 +122,7 @@ final class ArchivePages {
             case PAGE -> {
                 int offset = (page - 1) * PAGE_SIZE;
                 MatchArchive.Page entries = archive.read(recipient, subscription.getId(), offset, PAGE_SIZE);
-                Shown shown = shown(recipient, entries.entries());
+                Shown shown = shown(recipient, withQuery(entries.entries(), subscription));
                 List<DigestView.Item> items =
                         shown.entries().stream().map(shown.items()::get).toList();
                 String summary = entries.total() == 0
@@ -185,6 +185,20 @@ final class ArchivePages {
         return new Shown(ordered.papers(), items, true);
     }
 
+    /**
+     * The entries with their subscription's query, which the archive does not keep (each entry is of
+     * this subscription, and the page shows its query as it is now, as the title does).
+     */
+    private static List<Alert> withQuery(List<Alert> entries, Subscription subscription) {
+        return entries.stream()
+                .map(entry -> {
+                    Alert shown = Alert.newBuilder(entry).build();
+                    shown.getReasons().forEach(reason -> reason.setQuery(subscription.getQuery()));
+                    return shown;
+                })
+                .toList();
+    }
+
     private static String paperId(Alert alert) {
         return alert.getPaper().getId();
     }
@@ -192,7 +206,10 @@ final class ArchivePages {
     private String feed(String recipient, Subscription subscription, FeedWriter writer) {
         Shown shown = shown(
                 recipient,
-                archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES).entries());
+                withQuery(
+                        archive.read(recipient, subscription.getId(), 0, FEED_ENTRIES)
+                                .entries(),
+                        subscription));
         return writer.write(shown.entries(), shown.items()::get);
     }
 

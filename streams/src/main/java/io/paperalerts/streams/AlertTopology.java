@@ -538,10 +538,14 @@ public final class AlertTopology {
             byRecipient.forEach((recipient, matches) -> {
                 Alert alert = MatchAlerts.alert(
                         recipient, carried, matches, now, AlertKind.LIVE, Instant.ofEpochMilli(record.timestamp()));
-                // The archive token is a secret of ~22 random characters that no compression shrinks, and
-                // only an email needs it: a digest takes it from its subscription as it goes out
-                // (DigestScheduler), not from each alert on alerts and its copy in the archive.
-                alert.getReasons().forEach(reason -> reason.setArchiveToken(null));
+                // The query and the archive token (a secret of ~22 random characters that no compression
+                // shrinks) are the subscription's, and only what is shown needs them: a digest takes them
+                // from the subscription as it goes out (DigestScheduler), an archive page from the one it
+                // shows, rather than each alert on alerts and its copy in the archive carrying them.
+                alert.getReasons().forEach(reason -> {
+                    reason.setQuery("");
+                    reason.setArchiveToken(null);
+                });
                 if (byReference) {
                     alert.setPaperByReference(true);
                     PaperClaims.withCuts(alert, paper, explanations(matches));

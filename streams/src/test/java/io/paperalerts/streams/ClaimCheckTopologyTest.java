@@ -268,7 +268,7 @@ class ClaimCheckTopologyTest {
     }
 
     @Test
-    void shouldKeepAnOpenDigestsEntriesWithoutReasonsAndSendThemWithTheArchivedOnesAndTheCurrentArchiveToken() {
+    void shouldKeepAnOpenDigestsEntriesWithoutReasonsAndSendThemWithTheArchivedOnesAndTheSubscriptionsQueryAndToken() {
         // Given a subscription of Ada's whose word is in the abstracts of three papers
         Subscription s1 = subscription("s1", "ada@example.org", DeliveryMode.DAILY);
         s1.setArchiveToken("secret-token-of-s1");
@@ -282,11 +282,15 @@ class ClaimCheckTopologyTest {
         }
         List<Alert> sent = alerts.readValuesToList();
         assertThat(sent).hasSize(3);
-        // And the alerts carry no archive token: a secret only the email needs
+        // And the alerts carry neither the query nor the archive token (a secret only the email needs)
         assertThat(sent)
                 .flatExtracting(Alert::getReasons)
                 .extracting(r -> r.getArchiveToken())
                 .containsOnlyNulls();
+        assertThat(sent)
+                .flatExtracting(Alert::getReasons)
+                .extracting(r -> r.getQuery())
+                .containsOnly("");
 
         // Then the open digest's entries name each paper and subscription, without the reasons
         List<KeyValue<String, Alert>> open = new ArrayList<>();

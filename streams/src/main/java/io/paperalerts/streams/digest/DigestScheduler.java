@@ -395,12 +395,14 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
             for (MatchReason reason : alert.getReasons()) {
                 Subscription subscription = active(reason.getSubscriptionId());
                 if (subscription != null) {
-                    // The subscription's token as it is now: alerts carry none, and one replaced since
-                    // the match (to revoke the old links) must not be mailed again.
+                    // The subscription's query and token as they are now: alerts carry neither, and a
+                    // token replaced since the match (to revoke the old links) must not be mailed again.
                     reasons.add(
                             Objects.equals(reason.getArchiveToken(), subscription.getArchiveToken())
+                                            && reason.getQuery().equals(subscription.getQuery())
                                     ? reason
                                     : MatchReason.newBuilder(reason)
+                                            .setQuery(subscription.getQuery())
                                             .setArchiveToken(subscription.getArchiveToken())
                                             .build());
                 }
