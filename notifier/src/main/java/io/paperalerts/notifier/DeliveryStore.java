@@ -1,5 +1,6 @@
 package io.paperalerts.notifier;
 
+import io.paperalerts.fingerprint.Sha256;
 import io.paperalerts.kafka.KafkaClients;
 import io.paperalerts.topics.Topics;
 import java.nio.ByteBuffer;
@@ -60,6 +61,9 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
 
     private static final byte[] FORGOTTEN_BYTES = FORGOTTEN.getBytes(StandardCharsets.UTF_8);
 
+    /** After {@code recipient }, the start of an email record's key ({@link #emailKey}). */
+    private static final String EMAIL = "\u0000";
+
     private final KafkaClients clients;
     private final Path directory;
     private final byte[] topicId;
@@ -100,6 +104,16 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
 
     static String key(String recipient, String paperId) {
         return recipient + " " + paperId;
+    }
+
+    /**
+     * The key of an email's record: {@code recipient NUL} and a hash of its papers. Two records
+     * with one key name the same papers, so compaction, which keeps only the later, loses no pair
+     * even if two instances recorded emails at once (a rebalance). Addresses have no NUL, so the
+     * key is no pair's; it starts as the address's pairs do, so a forget finds it with them.
+     */
+    static String emailKey(String recipient, List<String> paperIds) {
+        return key(recipient, EMAIL + Sha256.hex(String.join("\n", paperIds), 16));
     }
 
     /**
@@ -146,9 +160,8 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
 
     /**
      * Records the papers of one email durably (acks=all) before its offset may be committed: one
-     * record, keyed by its first pair (no pair is delivered twice, so no other email has that key),
-     * its value the Message-ID and every paper, one per line. The record's timestamp says when.
-     * Without {@code perEmail}, a record per pair, as earlier versions wrote.
+     * record ({@link #emailKey}, {@link #emailValue}); the record's timestamp says when. Without
+     * {@code perEmail}, a record per pair, as earlier versions wrote.
      */
     @Override
     public void record(String recipient, List<String> paperIds, String messageId) {
@@ -161,12 +174,10 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
         List<String> listed =
                 paperIds.stream().filter(id -> perEmail && id.indexOf('\n') < 0).toList();
         List<ProducerRecord<String, String>> records = new ArrayList<>();
-        if (!listed.isEmpty()) {
+        String email = listed.isEmpty() ? null : emailKey(recipient, listed);
+        if (email != null) {
             records.add(new ProducerRecord<>(
-                    Topics.DELIVERIES.name(),
-                    partition.number,
-                    key(recipient, listed.get(0)),
-                    emailValue(messageId, listed)));
+                    Topics.DELIVERIES.name(), partition.number, email, emailValue(messageId, listed)));
         }
         String pairValue = messageId + " " + Instant.now();
         paperIds.stream()
@@ -181,6 +192,10 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
                     batch -> {
                         for (String id : paperIds) {
                             batch.put(bytes(key(recipient, id)), PRESENT);
+                        }
+                        if (email != null) {
+                            // Kept for a forget to find, like a pair.
+                            batch.put(bytes(email), PRESENT);
                         }
                     },
                     written);
@@ -388,30 +403,22 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
     }
 
     /**
-     * Puts the pairs of one record: an email's (its key is its first pair; the rest share its
-     * address), or the one pair of an earlier notifier's record. A pair needs no value.
+     * Puts the pairs of one record: an email's ({@link #emailKey}: its pairs share the key's
+     * address; the key itself is kept too, for a forget to find), or the one pair of an earlier
+     * notifier's record. A pair needs no value.
      *
      * @return how many pairs
      */
     private static int putPairs(WriteBatch batch, byte[] key, byte[] value) throws RocksDBException {
+        batch.put(key, PRESENT);
         int lineBreak = indexOf(value, (byte) '\n', 0);
-        if (lineBreak < 0) {
-            batch.put(key, PRESENT);
-            return 1;
-        }
-        int firstStart = lineBreak + 1;
-        int firstEnd = end(value, firstStart);
-        int addressLength = key.length - (firstEnd - firstStart);
-        if (addressLength <= 0 || !Arrays.equals(key, addressLength, key.length, value, firstStart, firstEnd)) {
-            // Only notifiers write this topic; were one record mangled, the rest is still worth reading.
-            log.warn(
-                    "Delivery record keyed {} does not list its key's paper first: only that pair is read",
-                    new String(key, StandardCharsets.UTF_8));
-            batch.put(key, PRESENT);
+        int addressLength = indexOf(key, (byte) 0, 0);
+        if (lineBreak < 0 || addressLength < 0) {
+            // A pair record: an earlier notifier's, or one of a paper id no email record lists.
             return 1;
         }
         int count = 0;
-        for (int at = firstStart; at < value.length; at = end(value, at) + 1) {
+        for (int at = lineBreak + 1; at < value.length; at = end(value, at) + 1) {
             int idEnd = end(value, at);
             byte[] pair = Arrays.copyOf(key, addressLength + idEnd - at);
             System.arraycopy(value, at, pair, addressLength, idEnd - at);

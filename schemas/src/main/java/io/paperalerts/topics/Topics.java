@@ -114,11 +114,11 @@ public final class Topics {
             new Topic<>("ingest.checkpoints", Serdes.String(), Serdes.String(), 1, COMPACTED);
 
     /**
-     * The delivery record: one record per email accepted, keyed {@code recipient paper-id} by its
-     * first paper (no paper is sent twice to one recipient, so no other email has that key), its
-     * value the Message-ID and then every paper id, one per line; the record's timestamp is when.
-     * Records of notifiers before this format are one pair each, valued {@code Message-ID time}.
-     * Compacted, so it keeps every pair.
+     * The delivery record: one record per email accepted, keyed {@code recipient NUL hash} (a
+     * hash of its papers: two records with one key name the same papers), its value the
+     * Message-ID and then every paper id, one per line; the record's timestamp is when. Records of
+     * notifiers before this format are one pair each, keyed {@code recipient paper-id} and valued
+     * {@code Message-ID time}. Compacted, so it keeps every pair.
      * Partitioned like {@link #DIGESTS}: each record goes to {@code DIGESTS.partitionOf(recipient)},
      * so the notifier that owns a partition of digests needs that partition of the record only.
      */
