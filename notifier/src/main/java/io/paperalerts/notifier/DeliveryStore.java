@@ -107,7 +107,7 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
     }
 
     /**
-     * The key of an email's record: {@code recipient NUL} and a hash of its papers. Two records
+     * The key of an email's record: the recipient, a space, NUL and a hash of its papers. Two records
      * with one key name the same papers, so compaction, which keeps only the later, loses no pair
      * even if two instances recorded emails at once (a rebalance). Addresses have no NUL, so the
      * key is no pair's; it starts as the address's pairs do, so a forget finds it with them.

@@ -114,8 +114,8 @@ public final class Topics {
             new Topic<>("ingest.checkpoints", Serdes.String(), Serdes.String(), 1, COMPACTED);
 
     /**
-     * The delivery record: one record per email accepted, keyed {@code recipient NUL hash} (a
-     * hash of its papers: two records with one key name the same papers), its value the
+     * The delivery record: one record per email accepted, keyed by the recipient, a space,
+     * NUL and a hash of its papers (two records with one key name the same papers), its value the
      * Message-ID and then every paper id, one per line; the record's timestamp is when. Records of
      * notifiers before this format are one pair each, keyed {@code recipient paper-id} and valued
      * {@code Message-ID time}. Compacted, so it keeps every pair.
