@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -171,17 +172,16 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
         DeliveryPartition partition = partitionFor(recipient);
         // A paper id with a line break (no source's, but the papers topic is open to any producer)
         // would be read back as two: it gets a pair record of its own, in the earlier format.
-        List<String> listed =
-                paperIds.stream().filter(id -> perEmail && id.indexOf('\n') < 0).toList();
+        Map<Boolean, List<String>> listed =
+                paperIds.stream().collect(Collectors.partitioningBy(id -> perEmail && id.indexOf('\n') < 0));
         List<ProducerRecord<String, String>> records = new ArrayList<>();
-        String email = listed.isEmpty() ? null : emailKey(recipient, listed);
+        String email = listed.get(true).isEmpty() ? null : emailKey(recipient, listed.get(true));
         if (email != null) {
             records.add(new ProducerRecord<>(
-                    Topics.DELIVERIES.name(), partition.number, email, emailValue(messageId, listed)));
+                    Topics.DELIVERIES.name(), partition.number, email, emailValue(messageId, listed.get(true))));
         }
         String pairValue = messageId + " " + Instant.now();
-        paperIds.stream()
-                .filter(id -> !perEmail || id.indexOf('\n') >= 0)
+        listed.get(false)
                 .forEach(id -> records.add(new ProducerRecord<>(
                         Topics.DELIVERIES.name(), partition.number, key(recipient, id), pairValue)));
         List<RecordMetadata> written = write(partition, records, "the delivery of " + messageId);
@@ -203,10 +203,11 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
     }
 
     /**
-     * Erases what the record holds of an address: a tombstone for each of its pairs (on the topic
-     * and here), and in their place a pseudonymous note of when it was forgotten.
+     * Erases what the record holds of an address: a tombstone for each of its pairs and email
+     * records (on the topic and here), and in their place a pseudonymous note of when it was
+     * forgotten.
      *
-     * @return how many pairs were erased
+     * @return how many pairs were erased (email records not counted)
      */
     @Override
     public int forget(String recipient, Instant at) {
@@ -236,7 +237,8 @@ final class DeliveryStore implements DeliveryLog, AutoCloseable {
                     },
                     written);
         }
-        return pairs.size();
+        byte[] emails = bytes(key(recipient, EMAIL));
+        return (int) pairs.stream().filter(key -> !startsWith(key, emails)).count();
     }
 
     /** When the address was forgotten, if it was: its digests of before then are not sent. */
