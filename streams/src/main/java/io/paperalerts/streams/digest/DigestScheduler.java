@@ -495,13 +495,9 @@ public final class DigestScheduler implements Processor<String, Alert, String, D
                 reasons.add(archived.getReasons().get(0));
                 continue;
             }
-            Subscription subscription = subscriptions.get(id);
-            if (subscription != null) {
-                reasons.add(MatchReason.newBuilder()
-                        .setSubscriptionId(id)
-                        .setQuery(subscription.getQuery())
-                        .build());
-            }
+            // Named only: emit gives every reason its subscription's query, or drops it with the subscription.
+            reasons.add(
+                    MatchReason.newBuilder().setSubscriptionId(id).setQuery("").build());
         }
         Alert alert = MatchAlerts.copyOf(entry);
         alert.setReasons(reasons);
